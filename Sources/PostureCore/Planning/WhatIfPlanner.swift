@@ -1,0 +1,82 @@
+/// The cheapest set of open actions that lifts the score to a target percentage.
+///
+/// An action's cost is its ranking effort, `1 + cost × c + userImpact × u + complexity × x`
+/// (see ``RankingWeights``); its gain is its remaining points. The planner solves the minimum-cost
+/// cover exactly with dynamic programming over gains in hundredths of a point (gains rounded down,
+/// the points still needed rounded up, so a plan never falls short of its target).
+public struct WhatIfPlan: Sendable, Equatable {
+    public struct Step: Sendable, Equatable {
+        public var actionID: String
+        public var title: String
+        public var gain: Double
+        public var cost: Double
+        public var rank: Int?
+    }
+
+    public var targetPercentage: Double
+    /// Points needed on top of the current score (0 when the target is already met).
+    public var neededPoints: Double
+    /// False when even every open action together cannot reach the target; the plan then lists them all.
+    public var reachable: Bool
+    public var steps: [Step]
+    public var totalCost: Double
+    public var resultingScore: Double
+    public var resultingPercentage: Double
+}
+
+public enum WhatIfPlanner {
+    /// Actions the planner may choose: counted, open (to address or planned), with points left.
+    public static func candidates(in report: ScoreReport) -> [ActionScore] {
+        report.rankedActions
+    }
+
+    public static func plan(report: ScoreReport, targetPercentage: Double, weights: RankingWeights) -> WhatIfPlan {
+        let needed = max(0, targetPercentage / 100 * report.maxScore - report.currentScore)
+        let candidates = candidates(in: report)
+        func makePlan(_ chosen: [ActionScore], reachable: Bool) -> WhatIfPlan {
+            let steps = chosen.map {
+                WhatIfPlan.Step(
+                    actionID: $0.action.id, title: $0.action.title, gain: $0.remaining,
+                    cost: weights.effort(of: $0.action), rank: $0.rank)
+            }
+            let score = report.currentScore + steps.reduce(0) { $0 + $1.gain }
+            return WhatIfPlan(
+                targetPercentage: targetPercentage, neededPoints: needed, reachable: reachable, steps: steps,
+                totalCost: steps.reduce(0) { $0 + $1.cost }, resultingScore: score,
+                resultingPercentage: report.maxScore > 0 ? score / report.maxScore * 100 : 0)
+        }
+        guard needed > 0 else { return makePlan([], reachable: true) }
+
+        let neededUnits = Int((needed * 100 - 1e-9).rounded(.up))
+        let gains = candidates.map { Int(($0.remaining * 100 + 1e-9).rounded(.down)) }
+        guard gains.reduce(0, +) >= neededUnits else { return makePlan(candidates, reachable: false) }
+
+        // Choosing the cheapest set that gains at least `neededUnits` is the same as leaving out the
+        // most expensive set whose gains fit in the slack (all gains minus the needed ones): a plain
+        // 0/1 knapsack with an exact reconstruction.
+        let costs = candidates.map { weights.effort(of: $0.action) }
+        let slack = gains.reduce(0, +) - neededUnits
+        var leftOutCost = [Double](repeating: 0, count: slack + 1)
+        var leftOut = [[Bool]](repeating: [], count: candidates.count)
+        for item in candidates.indices {
+            var decision = [Bool](repeating: false, count: slack + 1)
+            if gains[item] <= slack {
+                for capacity in stride(from: slack, through: gains[item], by: -1) {
+                    let candidate = leftOutCost[capacity - gains[item]] + costs[item]
+                    if candidate > leftOutCost[capacity] + 1e-12 {
+                        leftOutCost[capacity] = candidate
+                        decision[capacity] = true
+                    }
+                }
+            }
+            leftOut[item] = decision
+        }
+        var excluded = Set<Int>()
+        var capacity = slack
+        for item in candidates.indices.reversed() where leftOut[item][capacity] {
+            excluded.insert(item)
+            capacity -= gains[item]
+        }
+        return makePlan(candidates.indices.filter { !excluded.contains($0) }.map { candidates[$0] }, reachable: true)
+    }
+}

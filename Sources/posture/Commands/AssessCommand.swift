@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import PostureCore
+
+struct AssessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assess",
+        abstract: "Score one organization offline from a measurements file.",
+        discussion: """
+            FILE is JSON with an organization, its measurements and the statuses people set \
+            (see README, "Assessment file"). Prints the score, the categories and the ranked \
+            actions; with --target, the cheapest plan to reach that percentage.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Assessment file (JSON); - reads standard input.", valueName: "file"))
+    var file: String
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Plan the cheapest way to reach this score percentage (0–100).", valueName: "percent"))
+    var target: Double?
+
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp("Evaluate at this date or time (default: now), e.g. 2026-11-28.", valueName: "date"))
+    var asOf: String?
+
+    func validate() throws {
+        if let target, !(target.isFinite && target >= 0 && target <= 100) {
+            throw ValidationError("--target must be a percentage between 0 and 100, got \(target)")
+        }
+        if let asOf, Date(iso8601: asOf) == nil {
+            throw ValidationError("--as-of must be a date like 2026-11-28 or 2026-11-28T09:30:00Z, got \"\(asOf)\"")
+        }
+    }
+
+    func run() throws {
+        let catalog = try catalogOptions.load()
+        let name = file == "-" ? "<stdin>" : file
+        let bytes: [UInt8]
+        if file == "-" {
+            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+        } else {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Console.error("\(file): cannot read the file (does it exist?)")
+                throw ExitCode(1)
+            }
+            bytes = Array(data)
+        }
+        let input: AssessmentInput
+        do {
+            let root = try JSONSourceParser.parse(bytes, file: name)
+            input = try AssessmentDecoder.decode(root, file: name, catalog: catalog)
+        } catch let error as Diagnostic {
+            Console.error(error.description)
+            throw ExitCode(1)
+        } catch let error as DiagnosticList {
+            let count = error.diagnostics.count
+            Console.error(error.description + "\n\(count) error\(count == 1 ? "" : "s"); nothing was scored")
+            throw ExitCode(1)
+        }
+
+        let evaluatedAt = asOf.flatMap { Date(iso8601: $0) } ?? Date()
+        let engine = ScoringEngine(catalog: catalog)
+        let report = engine.score(measurements: input.measurements, statuses: input.statuses, asOf: evaluatedAt)
+        let plan = target.map { WhatIfPlanner.plan(report: report, targetPercentage: $0, weights: engine.weights) }
+        let document = ScoreDocument(report: report, organization: input.organization, plan: plan)
+        switch format {
+        case .table: Console.write(AssessmentTable.render(report: report, organization: input.organization, plan: plan))
+        case .json: Console.write(try JSONOutput.encode(document))
+        case .csv: Console.write(AssessmentCSV.render(document))
+        }
+    }
+}

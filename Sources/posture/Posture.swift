@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Posture: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "posture",
+        abstract: "Posture: a self-hosted Secure Score for Microsoft 365 and beyond.",
+        discussion: """
+            Scores an organization's security posture as points earned from improvement actions, \
+            ranks what to do next and plans how to reach a target.
+            """,
+        subcommands: [AssessCommand.self, CatalogCommand.self]
+    )
+}

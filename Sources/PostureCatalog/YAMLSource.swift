@@ -58,11 +58,15 @@ public enum YAMLSource {
                         file: file, line: key.mark?.line, field: keyScalar.string,
                         message: "malformed YAML: the key appears twice in one mapping")
                 }
-                members.append((keyScalar.string, try convert(value, file: file)))
+                // Report problems with a value on its key's line: for a block list or mapping
+                // that is where the reader looks, not the line of its first entry.
+                var child = try convert(value, file: file)
+                child.line = key.mark?.line ?? child.line
+                members.append((keyScalar.string, child))
             }
             return SourceNode(.object(members), line: line)
         case .alias:
-            throw Diagnostic(file: file, line: line, message: "YAML anchors and aliases are not supported in catalog files")
+            throw Diagnostic(file: file, line: line, message: "YAML aliases are not supported in catalog files")
         }
     }
 }

@@ -3,10 +3,10 @@ import Foundation
 /// Everything needed to score one organization offline: the `posture assess` file format.
 public struct AssessmentInput: Sendable, Equatable {
     public var organization: Organization
-    public var measurements: [Measurement]
+    public var measurements: [ActionMeasurement]
     public var statuses: [StatusRecord]
 
-    public init(organization: Organization, measurements: [Measurement], statuses: [StatusRecord]) {
+    public init(organization: Organization, measurements: [ActionMeasurement], statuses: [StatusRecord]) {
         self.organization = organization
         self.measurements = measurements
         self.statuses = statuses
@@ -33,7 +33,7 @@ public enum AssessmentDecoder {
         let statusNodes = top.array("statuses", required: false) ?? []
         diagnostics = top.collected + diagnostics
 
-        var measurements: [Measurement] = []
+        var measurements: [ActionMeasurement] = []
         var measuredAt: [String: Int] = [:]
         for (offset, node) in measurementNodes.enumerated() {
             var reader = NodeReader(file: file, entry: entryName("measurements", offset, node), node: node)
@@ -105,7 +105,7 @@ public enum AssessmentDecoder {
     }
 
     /// Reads one measurement (also used for the server's batch upsert body).
-    public static func decodeMeasurement(_ reader: inout NodeReader, catalog: Catalog) -> Measurement? {
+    public static func decodeMeasurement(_ reader: inout NodeReader, catalog: Catalog) -> ActionMeasurement? {
         guard reader.isObject else { return nil }
         reader.rejectUnknownKeys([
             "actionId", "implemented", "achieved", "total", "observedAt", "excluded", "achievedEntities", "totalEntities",
@@ -150,9 +150,9 @@ public enum AssessmentDecoder {
         if let achievedEntities { checkEntityList(&reader, "achievedEntities", achievedEntities, expected: achieved) }
 
         guard reader.collected.isEmpty, let action else { return nil }
-        let result: Measurement.Result =
+        let result: ActionMeasurement.Result =
             if let implemented { .implemented(implemented) } else { .counted(achieved: achieved ?? 0, total: total ?? 0) }
-        return Measurement(
+        return ActionMeasurement(
             actionID: action.id, result: result, observedAt: observedAt, achievedEntities: achievedEntities,
             totalEntities: totalEntities, excluded: excluded ?? [])
     }

@@ -50,9 +50,13 @@ public enum CatalogDecoder {
                 var reader = NodeReader(file: document.file, entry: id ?? "actions[\(offset)]", node: entry)
                 if let action = decodeAction(&reader, product: product ?? "") {
                     actions.append(action)
-                    for (index, prerequisite) in action.prerequisites.actions.enumerated() {
-                        let line = reader.raw("prerequisites")?.line ?? entry.line
-                        prerequisiteReferences.append((document.file, line, action.id, index, prerequisite))
+                }
+                // Check references even when the action has other errors, so one pass finds all.
+                if let id, case .array(let references)? = entry.member("prerequisites")?.member("actions")?.value {
+                    for (index, reference) in references.enumerated() {
+                        if case .string(let target) = reference.value {
+                            prerequisiteReferences.append((document.file, reference.line, id, index, target))
+                        }
                     }
                 }
                 if let id {

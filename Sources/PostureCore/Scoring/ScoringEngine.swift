@@ -16,7 +16,7 @@ public struct ScoringEngine: Sendable {
 
     /// Scores one organization. Measurements and statuses for ids missing from the catalog are
     /// ignored here; input decoders reject them before they get this far.
-    public func score(measurements: [Measurement], statuses: [StatusRecord], asOf: Date) -> ScoreReport {
+    public func score(measurements: [ActionMeasurement], statuses: [StatusRecord], asOf: Date) -> ScoreReport {
         let measurementByID = Dictionary(measurements.map { ($0.actionID, $0) }, uniquingKeysWith: { _, last in last })
         let statusByID = Dictionary(statuses.map { ($0.actionID, $0) }, uniquingKeysWith: { _, last in last })
         var scores = catalog.actions.map { action in
@@ -51,7 +51,7 @@ public struct ScoringEngine: Sendable {
 
     /// Applies every status rule of one action; see DESIGN.md's domain table.
     public static func evaluate(
-        _ action: ImprovementAction, measurement: Measurement?, status record: StatusRecord?, asOf: Date
+        _ action: ImprovementAction, measurement: ActionMeasurement?, status record: StatusRecord?, asOf: Date
     ) -> ActionScore {
         var achieved: Int?
         var total: Int?

@@ -21,7 +21,7 @@ public struct Exclusion: Sendable, Equatable, Codable {
 }
 
 /// What the evidence says about one action at one moment.
-public struct Measurement: Sendable, Equatable {
+public struct ActionMeasurement: Sendable, Equatable {
     public enum Result: Sendable, Equatable {
         /// A binary action: the setting is in place or it is not.
         case implemented(Bool)

@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(
             name: "postureTests",
             dependencies: ["posture"],
-            resources: [.copy("Golden"), .copy("Inputs")],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -23,7 +23,9 @@ public enum CatalogLoader {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         } catch {
-            throw DiagnosticList([Diagnostic(file: path, line: nil, message: "cannot list the directory: \(error.localizedDescription)")])
+            throw DiagnosticList([
+                Diagnostic(file: path, line: nil, message: "cannot list the directory: \(error.localizedDescription)")
+            ])
         }
         var files: [(String, String)] = []
         var diagnostics: [Diagnostic] = []
@@ -65,8 +67,13 @@ public enum CatalogLoader {
         guard let manifest else {
             if !files.contains(where: { $0.name == manifestName }) {
                 diagnostics.insert(
-                    Diagnostic(file: manifestName, line: nil, message: "missing: the catalog manifest holds the catalog version"),
-                    at: 0)
+                    Diagnostic(
+                        file: manifestName,
+                        line: nil,
+                        message: "missing: the catalog manifest holds the catalog version"
+                    ),
+                    at: 0
+                )
             }
             throw DiagnosticList(diagnostics)
         }

@@ -36,8 +36,10 @@ public enum YAMLSource {
                 switch node.tag.rawValue {
                 case Tag.Name.null.rawValue: return SourceNode(.null, line: line)
                 case Tag.Name.bool.rawValue: if let value = node.bool { return SourceNode(.bool(value), line: line) }
-                case Tag.Name.int.rawValue: if let value = node.int { return SourceNode(.number(Double(value)), line: line) }
-                case Tag.Name.float.rawValue: if let value = node.float { return SourceNode(.number(value), line: line) }
+                case Tag.Name.int.rawValue:
+                    if let value = node.int { return SourceNode(.number(Double(value)), line: line) }
+                case Tag.Name.float.rawValue:
+                    if let value = node.float { return SourceNode(.number(value), line: line) }
                 default: break
                 }
             }
@@ -51,12 +53,19 @@ public enum YAMLSource {
             var seen = Set<String>()
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
-                    throw Diagnostic(file: file, line: key.mark?.line, message: "malformed YAML: keys must be plain text")
+                    throw Diagnostic(
+                        file: file,
+                        line: key.mark?.line,
+                        message: "malformed YAML: keys must be plain text"
+                    )
                 }
                 guard seen.insert(keyScalar.string).inserted else {
                     throw Diagnostic(
-                        file: file, line: key.mark?.line, field: keyScalar.string,
-                        message: "malformed YAML: the key appears twice in one mapping")
+                        file: file,
+                        line: key.mark?.line,
+                        field: keyScalar.string,
+                        message: "malformed YAML: the key appears twice in one mapping"
+                    )
                 }
                 // Report problems with a value on its key's line: for a block list or mapping
                 // that is where the reader looks, not the line of its first entry.

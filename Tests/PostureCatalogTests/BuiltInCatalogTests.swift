@@ -30,7 +30,10 @@ import Testing
             #expect(!(action.compliance.cisControls.isEmpty && action.compliance.nist80053.isEmpty), "\(action.id)")
             #expect((action.scoringMethod == .partial) == (action.entityType != nil), "\(action.id)")
             if action.category == .device {
-                #expect(action.externallyManaged && action.managedIn != nil, "\(action.id): device actions are managed externally")
+                #expect(
+                    action.externallyManaged && action.managedIn != nil,
+                    "\(action.id): device actions are managed externally"
+                )
             }
         }
     }
@@ -40,7 +43,9 @@ import Testing
         let catalog = try CatalogLoader.builtIn()
         let report = ScoringEngine(catalog: catalog).score(
             measurements: [ActionMeasurement(actionID: "AdminMFAV2", result: .counted(achieved: 5, total: 100))],
-            statuses: [], asOf: Date(timeIntervalSince1970: 0))
+            statuses: [],
+            asOf: Date(timeIntervalSince1970: 0)
+        )
         #expect(report["AdminMFAV2"]?.points == 0.5)
     }
 }

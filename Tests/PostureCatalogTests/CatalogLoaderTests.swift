@@ -54,15 +54,21 @@ import Testing
         let diagnostics = try #require(error?.diagnostics)
         for (file, line, entry, field, message) in Self.expectedBroken {
             let match = diagnostics.first {
-                $0.file == file && $0.line == line && $0.entry == entry && $0.field == field && $0.message.contains(message)
+                $0.file == file && $0.line == line && $0.entry == entry && $0.field == field
+                    && $0.message.contains(message)
             }
-            #expect(match != nil, "missing \(file):\(line): \(entry ?? "-"): \(field ?? "-"): \(message)\ngot:\n\(error!.description)")
+            #expect(
+                match != nil,
+                "missing \(file):\(line): \(entry ?? "-"): \(field ?? "-"): \(message)\ngot:\n\(error!.description)"
+            )
         }
         #expect(diagnostics.count == Self.expectedBroken.count, "\(error!.description)")
     }
 
     @Test func malformedYAMLIsReportedAndOtherFilesStillChecked() throws {
-        let error = #expect(throws: DiagnosticList.self) { try CatalogLoader.load(directory: Self.fixture("malformed")) }
+        let error = #expect(throws: DiagnosticList.self) {
+            try CatalogLoader.load(directory: Self.fixture("malformed"))
+        }
         let descriptions = try #require(error?.diagnostics.map(\.description))
         #expect(descriptions.contains { $0.hasPrefix("bad.yaml:") && $0.contains("malformed YAML") })
         #expect(descriptions.contains { $0.hasPrefix("good.yaml:7: GoodAction: maxScore:") })

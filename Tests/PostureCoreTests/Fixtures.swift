@@ -6,15 +6,32 @@ enum Fixtures {
     static let asOf = Date(iso8601: "2026-11-28T12:00:00Z")!
 
     static func action(
-        _ id: String, _ category: ActionCategory = .identity, max: Double = 10, method: ScoringMethod = .binary,
-        cost: EffortLevel = .low, impact: EffortLevel = .low, complexity: EffortLevel = .low,
-        externallyManaged: Bool = false, deprecated: Bool = false
+        _ id: String,
+        _ category: ActionCategory = .identity,
+        max: Double = 10,
+        method: ScoringMethod = .binary,
+        cost: EffortLevel = .low,
+        impact: EffortLevel = .low,
+        complexity: EffortLevel = .low,
+        externallyManaged: Bool = false,
+        deprecated: Bool = false
     ) -> ImprovementAction {
         ImprovementAction(
-            id: id, title: "Title of \(id)", category: category, service: "Test", product: "Test product", maxScore: max,
-            scoringMethod: method, entityType: method == .partial ? .user : nil, implementationCost: cost,
-            userImpact: impact, complexity: complexity, externallyManaged: externallyManaged,
-            managedIn: externallyManaged ? "the device portal" : nil, deprecated: deprecated)
+            id: id,
+            title: "Title of \(id)",
+            category: category,
+            service: "Test",
+            product: "Test product",
+            maxScore: max,
+            scoringMethod: method,
+            entityType: method == .partial ? .user : nil,
+            implementationCost: cost,
+            userImpact: impact,
+            complexity: complexity,
+            externallyManaged: externallyManaged,
+            managedIn: externallyManaged ? "the device portal" : nil,
+            deprecated: deprecated
+        )
     }
 
     static let catalog = Catalog(
@@ -28,7 +45,8 @@ enum Fixtures {
             action("SafeLinks", .apps, max: 9, cost: .high, impact: .moderate),
             action("DC", .infrastructure, max: 5, complexity: .high),
             action("Old", .apps, max: 3, deprecated: true),
-        ])
+        ]
+    )
 
     static func binary(_ id: String, _ done: Bool, at date: Date? = nil) -> ActionMeasurement {
         ActionMeasurement(actionID: id, result: .implemented(done), observedAt: date)
@@ -39,14 +57,24 @@ enum Fixtures {
     }
 
     static func status(
-        _ id: String, _ status: ActionStatus, expires: String? = nil, target: String? = nil
+        _ id: String,
+        _ status: ActionStatus,
+        expires: String? = nil,
+        target: String? = nil
     ) -> StatusRecord {
         StatusRecord(
-            actionID: id, status: status, expiresAt: expires.flatMap { Date(iso8601: $0) },
-            targetDate: target.flatMap { CivilDay($0) })
+            actionID: id,
+            status: status,
+            expiresAt: expires.flatMap { Date(iso8601: $0) },
+            targetDate: target.flatMap { CivilDay($0) }
+        )
     }
 
-    static func score(_ measurements: [ActionMeasurement], _ statuses: [StatusRecord] = [], asOf: Date = asOf) -> ScoreReport {
+    static func score(
+        _ measurements: [ActionMeasurement],
+        _ statuses: [StatusRecord] = [],
+        asOf: Date = asOf
+    ) -> ScoreReport {
         ScoringEngine(catalog: catalog).score(measurements: measurements, statuses: statuses, asOf: asOf)
     }
 }

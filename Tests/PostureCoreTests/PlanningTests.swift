@@ -63,7 +63,8 @@ import Testing
                 Fixtures.status("Legacy", .planned, target: "2026-12-01"),
                 Fixtures.status("SSPR", .planned, target: "2026-11-01"),
                 Fixtures.status("DC", .planned),
-            ])
+            ]
+        )
         let projection = Projection.project(report)
         #expect(projection.points.map(\.date.description) == ["2026-11-28", "2026-12-01", "2026-12-31"])
         #expect(projection.points.map(\.score) == [5, 13, 18])

@@ -14,8 +14,10 @@ import Testing
             version: "t",
             actions: [
                 Fixtures.action("Easy", max: 5), Fixtures.action("Costly", max: 5, cost: .high),
-                Fixtures.action("Disruptive", max: 5, impact: .moderate), Fixtures.action("Hard", max: 5, complexity: .high),
-            ])
+                Fixtures.action("Disruptive", max: 5, impact: .moderate),
+                Fixtures.action("Hard", max: 5, complexity: .high),
+            ]
+        )
         let report = ScoringEngine(catalog: catalog).score(measurements: [], statuses: [], asOf: Fixtures.asOf)
         #expect(report.rankedActions.map(\.action.id) == ["Easy", "Disruptive", "Costly", "Hard"])
         #expect(report["Easy"]!.priority! == 5)
@@ -25,11 +27,16 @@ import Testing
     @Test func weightsChangeTheOrder() {
         let catalog = Catalog(
             version: "t",
-            actions: [Fixtures.action("BigHard", max: 10, cost: .high), Fixtures.action("SmallEasy", max: 4)])
+            actions: [Fixtures.action("BigHard", max: 10, cost: .high), Fixtures.action("SmallEasy", max: 4)]
+        )
         let byDefault = ScoringEngine(catalog: catalog).score(measurements: [], statuses: [], asOf: Fixtures.asOf)
         #expect(byDefault.rankedActions.map(\.action.id) == ["BigHard", "SmallEasy"])  // 10/2 = 5 > 4
         let costAverse = RankingWeights(points: 1, cost: 2, userImpact: 0.5, complexity: 0.5)
-        let weighted = ScoringEngine(catalog: catalog, weights: costAverse).score(measurements: [], statuses: [], asOf: Fixtures.asOf)
+        let weighted = ScoringEngine(catalog: catalog, weights: costAverse).score(
+            measurements: [],
+            statuses: [],
+            asOf: Fixtures.asOf
+        )
         #expect(weighted.rankedActions.map(\.action.id) == ["SmallEasy", "BigHard"])  // 10/5 = 2 < 4
     }
 
@@ -40,7 +47,11 @@ import Testing
     }
 
     @Test func invalidWeightsAreNamed() {
-        #expect(RankingWeights(points: 1, cost: -1, userImpact: .nan, complexity: 0).invalidWeights == ["cost", "userImpact"])
+        #expect(
+            RankingWeights(points: 1, cost: -1, userImpact: .nan, complexity: 0).invalidWeights == [
+                "cost", "userImpact",
+            ]
+        )
         #expect(RankingWeights.default.invalidWeights.isEmpty)
     }
 }

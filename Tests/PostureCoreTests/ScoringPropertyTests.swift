@@ -18,15 +18,22 @@ enum RandomState {
     }
 
     static func status(for id: String, choice: Int, expiryDays: Int) -> StatusRecord? {
-        let statuses: [ActionStatus?] = [nil, .toAddress, .planned, .riskAccepted, .resolvedThirdParty, .resolvedAlternateMitigation, .completed]
+        let statuses: [ActionStatus?] = [
+            nil, .toAddress, .planned, .riskAccepted, .resolvedThirdParty, .resolvedAlternateMitigation, .completed,
+        ]
         guard let status = statuses[choice % statuses.count] else { return nil }
-        let expires = status.isException && expiryDays != 0 ? Fixtures.asOf.addingTimeInterval(Double(expiryDays) * 86_400) : nil
+        let expires =
+            status.isException && expiryDays != 0 ? Fixtures.asOf.addingTimeInterval(Double(expiryDays) * 86_400) : nil
         return StatusRecord(actionID: id, status: status, expiresAt: expires)
     }
 
     /// One generated input per catalog action: (measurement kind, achieved, total, status kind, expiry offset).
     static let generator = zip(
-        Gen.int(in: 0...3), Gen.int(in: 0...50), Gen.int(in: 0...50), Gen.int(in: 0...6), Gen.int(in: -3...3)
+        Gen.int(in: 0...3),
+        Gen.int(in: 0...50),
+        Gen.int(in: 0...50),
+        Gen.int(in: 0...6),
+        Gen.int(in: -3...3)
     ).array(of: ids.count)
 
     static func build(_ rows: [(Int, Int, Int, Int, Int)]) -> ([ActionMeasurement], [StatusRecord]) {
@@ -69,7 +76,10 @@ enum RandomState {
 
     @Test func addingAMeasurementChangesMaxOnlyThroughApplicability() async {
         await propertyCheck(
-            count: 300, input: RandomState.generator, Gen.int(in: 0..<RandomState.ids.count), Gen.int(in: 0...3),
+            count: 300,
+            input: RandomState.generator,
+            Gen.int(in: 0..<RandomState.ids.count),
+            Gen.int(in: 0...3),
             Gen.int(in: 0...20)
         ) { rows, index, total, achieved in
             var (measurements, statuses) = RandomState.build(rows)

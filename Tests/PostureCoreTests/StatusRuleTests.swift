@@ -26,71 +26,194 @@ struct StatusRuleCase: CustomTestStringConvertible, Sendable {
 @Suite struct StatusRuleTests {
     static let cases: [StatusRuleCase] = [
         .init(
-            name: "partial credit: 5 of 100 users on a 10-point action is 0.5", actionID: "MFA",
-            measurement: Fixtures.counted("MFA", 5, 100), points: 0.5, verified: 0.5, claimed: 0, effective: .toAddress,
-            ranked: true),
+            name: "partial credit: 5 of 100 users on a 10-point action is 0.5",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 5, 100),
+            points: 0.5,
+            verified: 0.5,
+            claimed: 0,
+            effective: .toAddress,
+            ranked: true
+        ),
         .init(
-            name: "binary implemented earns every point and completes", actionID: "Legacy",
-            measurement: Fixtures.binary("Legacy", true), points: 8, verified: 8, claimed: 0, effective: .completed,
-            ranked: false),
+            name: "binary implemented earns every point and completes",
+            actionID: "Legacy",
+            measurement: Fixtures.binary("Legacy", true),
+            points: 8,
+            verified: 8,
+            claimed: 0,
+            effective: .completed,
+            ranked: false
+        ),
         .init(
-            name: "binary not implemented earns nothing", actionID: "Legacy", measurement: Fixtures.binary("Legacy", false),
-            points: 0, verified: 0, claimed: 0, effective: .toAddress, ranked: true),
-        .init(
-            name: "never measured: no data, 0 points, still ranked", actionID: "SSPR", measurement: nil, points: 0,
-            verified: 0, claimed: 0, effective: .toAddress, hasData: false, ranked: true),
-        .init(
-            name: "total 0 is not applicable", actionID: "MFA", measurement: Fixtures.counted("MFA", 0, 0), points: 0,
-            verified: 0, claimed: 0, effective: .toAddress, counted: false, ranked: false),
-        .init(
-            name: "third party claims full points, verified keeps the measured ones", actionID: "MFA",
-            measurement: Fixtures.counted("MFA", 30, 100), status: Fixtures.status("MFA", .resolvedThirdParty), points: 10,
-            verified: 3, claimed: 7, effective: .resolvedThirdParty, ranked: false),
-        .init(
-            name: "alternate mitigation claims full points without data", actionID: "SSPR", measurement: nil,
-            status: Fixtures.status("SSPR", .resolvedAlternateMitigation), points: 4, verified: 0, claimed: 4,
-            effective: .resolvedAlternateMitigation, hasData: false, ranked: false),
-        .init(
-            name: "risk accepted scores as measured, hidden and unranked", actionID: "MFA",
-            measurement: Fixtures.counted("MFA", 20, 100), status: Fixtures.status("MFA", .riskAccepted), points: 2,
-            verified: 2, claimed: 0, effective: .riskAccepted, ranked: false, hidden: true),
-        .init(
-            name: "planned scores as measured and stays ranked", actionID: "MFA",
-            measurement: Fixtures.counted("MFA", 50, 100), status: Fixtures.status("MFA", .planned, target: "2026-12-31"),
-            points: 5, verified: 5, claimed: 0, effective: .planned, ranked: true),
-        .init(
-            name: "data showing every point overrides a person's risk acceptance", actionID: "MFA",
-            measurement: Fixtures.counted("MFA", 100, 100), status: Fixtures.status("MFA", .riskAccepted), points: 10,
-            verified: 10, claimed: 0, effective: .completed, ranked: false),
-        .init(
-            name: "data showing every point turns a claim into a verified completion", actionID: "Legacy",
-            measurement: Fixtures.binary("Legacy", true), status: Fixtures.status("Legacy", .resolvedThirdParty), points: 8,
-            verified: 8, claimed: 0, effective: .completed, ranked: false),
-        .init(
-            name: "completed by the system, then the data regresses: back to toAddress", actionID: "MFA",
-            measurement: Fixtures.counted("MFA", 90, 100), status: Fixtures.status("MFA", .completed), points: 9,
-            verified: 9, claimed: 0, effective: .toAddress, ranked: true, regressed: true),
-        .init(
-            name: "exception before its expiry holds", actionID: "MFA", measurement: Fixtures.counted("MFA", 10, 100),
-            status: Fixtures.status("MFA", .resolvedThirdParty, expires: "2026-11-28T12:00:01Z"), points: 10, verified: 1,
-            claimed: 9, effective: .resolvedThirdParty, ranked: false),
-        .init(
-            name: "exception at its expiry reopens as toAddress", actionID: "MFA",
-            measurement: Fixtures.counted("MFA", 10, 100),
-            status: Fixtures.status("MFA", .resolvedThirdParty, expires: "2026-11-28T12:00:00Z"), points: 1, verified: 1,
-            claimed: 0, effective: .toAddress, ranked: true, expired: true),
-        .init(
-            name: "expired risk acceptance reopens and is no longer hidden", actionID: "Legacy",
+            name: "binary not implemented earns nothing",
+            actionID: "Legacy",
             measurement: Fixtures.binary("Legacy", false),
-            status: Fixtures.status("Legacy", .riskAccepted, expires: "2026-01-01"), points: 0, verified: 0, claimed: 0,
-            effective: .toAddress, ranked: true, expired: true),
+            points: 0,
+            verified: 0,
+            claimed: 0,
+            effective: .toAddress,
+            ranked: true
+        ),
         .init(
-            name: "externally managed action ignores a person's status", actionID: "Defender",
-            measurement: Fixtures.counted("Defender", 40, 80), status: Fixtures.status("Defender", .resolvedThirdParty),
-            points: 4, verified: 4, claimed: 0, effective: .toAddress, ranked: true),
+            name: "never measured: no data, 0 points, still ranked",
+            actionID: "SSPR",
+            measurement: nil,
+            points: 0,
+            verified: 0,
+            claimed: 0,
+            effective: .toAddress,
+            hasData: false,
+            ranked: true
+        ),
         .init(
-            name: "deprecated action counts in neither score nor max", actionID: "Old", measurement: Fixtures.binary("Old", true),
-            points: 0, verified: 0, claimed: 0, effective: .completed, counted: false, ranked: false),
+            name: "total 0 is not applicable",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 0, 0),
+            points: 0,
+            verified: 0,
+            claimed: 0,
+            effective: .toAddress,
+            counted: false,
+            ranked: false
+        ),
+        .init(
+            name: "third party claims full points, verified keeps the measured ones",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 30, 100),
+            status: Fixtures.status("MFA", .resolvedThirdParty),
+            points: 10,
+            verified: 3,
+            claimed: 7,
+            effective: .resolvedThirdParty,
+            ranked: false
+        ),
+        .init(
+            name: "alternate mitigation claims full points without data",
+            actionID: "SSPR",
+            measurement: nil,
+            status: Fixtures.status("SSPR", .resolvedAlternateMitigation),
+            points: 4,
+            verified: 0,
+            claimed: 4,
+            effective: .resolvedAlternateMitigation,
+            hasData: false,
+            ranked: false
+        ),
+        .init(
+            name: "risk accepted scores as measured, hidden and unranked",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 20, 100),
+            status: Fixtures.status("MFA", .riskAccepted),
+            points: 2,
+            verified: 2,
+            claimed: 0,
+            effective: .riskAccepted,
+            ranked: false,
+            hidden: true
+        ),
+        .init(
+            name: "planned scores as measured and stays ranked",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 50, 100),
+            status: Fixtures.status("MFA", .planned, target: "2026-12-31"),
+            points: 5,
+            verified: 5,
+            claimed: 0,
+            effective: .planned,
+            ranked: true
+        ),
+        .init(
+            name: "data showing every point overrides a person's risk acceptance",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 100, 100),
+            status: Fixtures.status("MFA", .riskAccepted),
+            points: 10,
+            verified: 10,
+            claimed: 0,
+            effective: .completed,
+            ranked: false
+        ),
+        .init(
+            name: "data showing every point turns a claim into a verified completion",
+            actionID: "Legacy",
+            measurement: Fixtures.binary("Legacy", true),
+            status: Fixtures.status("Legacy", .resolvedThirdParty),
+            points: 8,
+            verified: 8,
+            claimed: 0,
+            effective: .completed,
+            ranked: false
+        ),
+        .init(
+            name: "completed by the system, then the data regresses: back to toAddress",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 90, 100),
+            status: Fixtures.status("MFA", .completed),
+            points: 9,
+            verified: 9,
+            claimed: 0,
+            effective: .toAddress,
+            ranked: true,
+            regressed: true
+        ),
+        .init(
+            name: "exception before its expiry holds",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 10, 100),
+            status: Fixtures.status("MFA", .resolvedThirdParty, expires: "2026-11-28T12:00:01Z"),
+            points: 10,
+            verified: 1,
+            claimed: 9,
+            effective: .resolvedThirdParty,
+            ranked: false
+        ),
+        .init(
+            name: "exception at its expiry reopens as toAddress",
+            actionID: "MFA",
+            measurement: Fixtures.counted("MFA", 10, 100),
+            status: Fixtures.status("MFA", .resolvedThirdParty, expires: "2026-11-28T12:00:00Z"),
+            points: 1,
+            verified: 1,
+            claimed: 0,
+            effective: .toAddress,
+            ranked: true,
+            expired: true
+        ),
+        .init(
+            name: "expired risk acceptance reopens and is no longer hidden",
+            actionID: "Legacy",
+            measurement: Fixtures.binary("Legacy", false),
+            status: Fixtures.status("Legacy", .riskAccepted, expires: "2026-01-01"),
+            points: 0,
+            verified: 0,
+            claimed: 0,
+            effective: .toAddress,
+            ranked: true,
+            expired: true
+        ),
+        .init(
+            name: "externally managed action ignores a person's status",
+            actionID: "Defender",
+            measurement: Fixtures.counted("Defender", 40, 80),
+            status: Fixtures.status("Defender", .resolvedThirdParty),
+            points: 4,
+            verified: 4,
+            claimed: 0,
+            effective: .toAddress,
+            ranked: true
+        ),
+        .init(
+            name: "deprecated action counts in neither score nor max",
+            actionID: "Old",
+            measurement: Fixtures.binary("Old", true),
+            points: 0,
+            verified: 0,
+            claimed: 0,
+            effective: .completed,
+            counted: false,
+            ranked: false
+        ),
     ]
 
     @Test(arguments: cases)
@@ -109,7 +232,9 @@ struct StatusRuleCase: CustomTestStringConvertible, Sendable {
         #expect(action.regressed == row.regressed)
         // Every other fixture action counts in max (unmeasured ones too); this one only when it counts.
         let definition = Fixtures.catalog[row.actionID]!
-        let others = Fixtures.catalog.actions.filter { !$0.deprecated && $0.id != row.actionID }.reduce(0) { $0 + $1.maxScore }
+        let others = Fixtures.catalog.actions.filter { !$0.deprecated && $0.id != row.actionID }.reduce(0) {
+            $0 + $1.maxScore
+        }
         #expect(abs(report.maxScore - others - (row.counted ? definition.maxScore : 0)) < 1e-9, "max")
     }
 
@@ -142,7 +267,12 @@ struct StatusRuleCase: CustomTestStringConvertible, Sendable {
         #expect(pastAccept.violations(in: Fixtures.catalog, asOf: Fixtures.asOf).map(\.field) == ["expiresAt"])
         #expect(pastAccept.violations(in: Fixtures.catalog).isEmpty, "historic imports may carry lapsed exceptions")
         for status in [ActionStatus.riskAccepted, .resolvedThirdParty, .resolvedAlternateMitigation] {
-            #expect(Fixtures.status("MFA", status, expires: "2027-01-01").violations(in: Fixtures.catalog, asOf: Fixtures.asOf).isEmpty)
+            #expect(
+                Fixtures.status("MFA", status, expires: "2027-01-01").violations(
+                    in: Fixtures.catalog,
+                    asOf: Fixtures.asOf
+                ).isEmpty
+            )
         }
     }
 

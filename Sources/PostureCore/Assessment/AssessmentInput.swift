@@ -16,7 +16,11 @@ public struct AssessmentInput: Sendable, Equatable {
 /// Decodes and checks an assessment document against a catalog, reporting every problem with
 /// the file, line, entry and field it concerns.
 public enum AssessmentDecoder {
-    public static func decode(_ root: SourceNode, file: String, catalog: Catalog) throws(DiagnosticList) -> AssessmentInput {
+    public static func decode(
+        _ root: SourceNode,
+        file: String,
+        catalog: Catalog
+    ) throws(DiagnosticList) -> AssessmentInput {
         var top = NodeReader(file: file, entry: nil, node: root)
         top.rejectUnknownKeys(["organization", "measurements", "statuses"])
         var diagnostics: [Diagnostic] = []
@@ -81,8 +85,10 @@ public enum AssessmentDecoder {
         let id = reader.string("id")
         if let id, !Organization.isValidID(id) {
             reader.report(
-                "id", at: reader.raw("id")?.line,
-                "\"\(id)\" is not a valid organization id: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+                "id",
+                at: reader.raw("id")?.line,
+                "\"\(id)\" is not a valid organization id: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            )
         }
         let displayName = reader.string("displayName")
         let licensed = reader.count("licensedUserCount", required: false)
@@ -91,14 +97,23 @@ public enum AssessmentDecoder {
         let region = reader.string("region", required: false)
         guard reader.collected.isEmpty, let id, let displayName else { return nil }
         return Organization(
-            id: id, displayName: displayName, licensedUserCount: licensed, activeUserCount: active,
-            industry: industry, region: region)
+            id: id,
+            displayName: displayName,
+            licensedUserCount: licensed,
+            activeUserCount: active,
+            industry: industry,
+            region: region
+        )
     }
 
     static func knownAction(_ reader: inout NodeReader, catalog: Catalog) -> ImprovementAction? {
         guard let id = reader.string("actionId") else { return nil }
         guard let action = catalog[id] else {
-            reader.report("actionId", at: reader.raw("actionId")?.line, "unknown action id \"\(id)\" (see `posture catalog list`)")
+            reader.report(
+                "actionId",
+                at: reader.raw("actionId")?.line,
+                "unknown action id \"\(id)\" (see `posture catalog list`)"
+            )
             return nil
         }
         return action
@@ -108,7 +123,8 @@ public enum AssessmentDecoder {
     public static func decodeMeasurement(_ reader: inout NodeReader, catalog: Catalog) -> ActionMeasurement? {
         guard reader.isObject else { return nil }
         reader.rejectUnknownKeys([
-            "actionId", "implemented", "achieved", "total", "observedAt", "excluded", "achievedEntities", "totalEntities",
+            "actionId", "implemented", "achieved", "total", "observedAt", "excluded", "achievedEntities",
+            "totalEntities",
         ])
         let action = knownAction(&reader, catalog: catalog)
         let implemented = reader.bool("implemented", required: false)
@@ -121,17 +137,27 @@ public enum AssessmentDecoder {
         let excluded = decodeExclusions(&reader)
 
         if implemented != nil && hasCounts {
-            reader.report("implemented", at: reader.raw("implemented")?.line, "give either implemented or achieved and total, not both")
+            reader.report(
+                "implemented",
+                at: reader.raw("implemented")?.line,
+                "give either implemented or achieved and total, not both"
+            )
         } else if reader.raw("implemented") == nil && !hasCounts {
             reader.report("achieved", "missing: give achieved and total (or implemented for a binary action)")
         }
         if let action, action.scoringMethod == .partial, implemented != nil {
             reader.report(
-                "implemented", at: reader.raw("implemented")?.line,
-                "\(action.id) is scored partially; give achieved and total instead")
+                "implemented",
+                at: reader.raw("implemented")?.line,
+                "\(action.id) is scored partially; give achieved and total instead"
+            )
         }
         if let achieved, let total, achieved > total {
-            reader.report("achieved", at: reader.raw("achieved")?.line, "achieved (\(achieved)) is greater than total (\(total))")
+            reader.report(
+                "achieved",
+                at: reader.raw("achieved")?.line,
+                "achieved (\(achieved)) is greater than total (\(total))"
+            )
         }
         if implemented != nil, achievedEntities != nil || totalEntities != nil {
             reader.report("achievedEntities", "entity lists go with achieved and total, not implemented")
@@ -141,7 +167,11 @@ public enum AssessmentDecoder {
             if let achievedEntities {
                 let all = Set(totalEntities)
                 if let stray = achievedEntities.first(where: { !all.contains($0) }) {
-                    reader.report("achievedEntities", at: reader.raw("achievedEntities")?.line, "\"\(stray)\" is not listed in totalEntities")
+                    reader.report(
+                        "achievedEntities",
+                        at: reader.raw("achievedEntities")?.line,
+                        "\"\(stray)\" is not listed in totalEntities"
+                    )
                 }
             }
         } else if achievedEntities != nil {
@@ -151,10 +181,17 @@ public enum AssessmentDecoder {
 
         guard reader.collected.isEmpty, let action else { return nil }
         let result: ActionMeasurement.Result =
-            if let implemented { .implemented(implemented) } else { .counted(achieved: achieved ?? 0, total: total ?? 0) }
+            if let implemented { .implemented(implemented) } else {
+                .counted(achieved: achieved ?? 0, total: total ?? 0)
+            }
         return ActionMeasurement(
-            actionID: action.id, result: result, observedAt: observedAt, achievedEntities: achievedEntities,
-            totalEntities: totalEntities, excluded: excluded ?? [])
+            actionID: action.id,
+            result: result,
+            observedAt: observedAt,
+            achievedEntities: achievedEntities,
+            totalEntities: totalEntities,
+            excluded: excluded ?? []
+        )
     }
 
     private static func checkEntityList(_ reader: inout NodeReader, _ key: String, _ list: [String], expected: Int?) {
@@ -173,7 +210,11 @@ public enum AssessmentDecoder {
         var result: [Exclusion] = []
         for (index, node) in nodes.enumerated() {
             var inner = NodeReader(
-                file: reader.file, entry: reader.entry, node: node, fieldPrefix: "excluded[\(index)].")
+                file: reader.file,
+                entry: reader.entry,
+                node: node,
+                fieldPrefix: "excluded[\(index)]."
+            )
             inner.rejectUnknownKeys(["entity", "reason", "owner", "expiresAt"])
             let entity = inner.string("entity")
             let reason = inner.string("reason")
@@ -200,12 +241,22 @@ public enum AssessmentDecoder {
         if let text = reader.string("targetDate", required: false) {
             targetDate = CivilDay(text)
             if targetDate == nil {
-                reader.report("targetDate", at: reader.raw("targetDate")?.line, "expected a day like 2026-12-31, found \"\(text)\"")
+                reader.report(
+                    "targetDate",
+                    at: reader.raw("targetDate")?.line,
+                    "expected a day like 2026-12-31, found \"\(text)\""
+                )
             }
         }
         guard let action, let status else { return nil }
         let record = StatusRecord(
-            actionID: action.id, status: status, note: note, owner: owner, expiresAt: expiresAt, targetDate: targetDate)
+            actionID: action.id,
+            status: status,
+            note: note,
+            owner: owner,
+            expiresAt: expiresAt,
+            targetDate: targetDate
+        )
         for violation in record.violations(in: catalog, asOf: asOf) {
             reader.report(violation.field, at: reader.raw(violation.field)?.line, violation.description)
         }

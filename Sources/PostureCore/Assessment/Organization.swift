@@ -8,8 +8,12 @@ public struct Organization: Sendable, Equatable, Codable {
     public var region: String?
 
     public init(
-        id: String, displayName: String, licensedUserCount: Int? = nil, activeUserCount: Int? = nil,
-        industry: String? = nil, region: String? = nil
+        id: String,
+        displayName: String,
+        licensedUserCount: Int? = nil,
+        activeUserCount: Int? = nil,
+        industry: String? = nil,
+        region: String? = nil
     ) {
         self.id = id
         self.displayName = displayName
@@ -24,7 +28,9 @@ public struct Organization: Sendable, Equatable, Codable {
     public static func isValidID(_ id: String) -> Bool {
         guard let first = id.unicodeScalars.first, id.unicodeScalars.count <= 64 else { return false }
         func allowed(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "._-".unicodeScalars.contains(scalar))
         }
         return allowed(first) && first != "." && first != "_" && first != "-" && id.unicodeScalars.allSatisfy(allowed)
     }

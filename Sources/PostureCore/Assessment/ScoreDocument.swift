@@ -108,21 +108,36 @@ public struct ScoreDocument: Codable, Sendable, Equatable {
         claimedScore = report.claimedScore
         categories = report.categories.map {
             Category(
-                category: $0.category.rawValue, score: $0.score, maxScore: $0.maxScore, verifiedScore: $0.verifiedScore,
-                percentage: $0.percentage)
+                category: $0.category.rawValue,
+                score: $0.score,
+                maxScore: $0.maxScore,
+                verifiedScore: $0.verifiedScore,
+                percentage: $0.percentage
+            )
         }
         actions = report.actions.map(Action.init)
         let projection = Projection.project(report)
         self.projection = ProjectionDocument(
-            plannedScore: projection.plannedScore, plannedPercentage: projection.plannedPercentage,
+            plannedScore: projection.plannedScore,
+            plannedPercentage: projection.plannedPercentage,
             points: projection.points.map {
                 .init(date: $0.date.description, score: $0.score, percentage: $0.percentage, actions: $0.actionIDs)
-            }, overdue: projection.overdue, undated: projection.undated)
+            },
+            overdue: projection.overdue,
+            undated: projection.undated
+        )
         self.plan = plan.map {
             PlanDocument(
-                targetPercentage: $0.targetPercentage, neededPoints: $0.neededPoints, reachable: $0.reachable,
-                totalCost: $0.totalCost, resultingScore: $0.resultingScore, resultingPercentage: $0.resultingPercentage,
-                actions: $0.steps.map { .init(id: $0.actionID, title: $0.title, gain: $0.gain, cost: $0.cost, rank: $0.rank) })
+                targetPercentage: $0.targetPercentage,
+                neededPoints: $0.neededPoints,
+                reachable: $0.reachable,
+                totalCost: $0.totalCost,
+                resultingScore: $0.resultingScore,
+                resultingPercentage: $0.resultingPercentage,
+                actions: $0.steps.map {
+                    .init(id: $0.actionID, title: $0.title, gain: $0.gain, cost: $0.cost, rank: $0.rank)
+                }
+            )
         }
     }
 }

@@ -9,7 +9,9 @@ public struct Catalog: Sendable, Equatable {
         self.version = version
         self.actions = actions.sorted { ($0.category, $0.id) < ($1.category, $1.id) }
         self.indexByID = Dictionary(
-            self.actions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            self.actions.enumerated().map { ($1.id, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 
     public subscript(id: String) -> ImprovementAction? {

@@ -30,7 +30,12 @@ public enum CatalogDecoder {
 
         if actionFiles.isEmpty {
             diagnostics.append(
-                Diagnostic(file: manifest.file, line: nil, message: "the catalog has no action files beside its manifest"))
+                Diagnostic(
+                    file: manifest.file,
+                    line: nil,
+                    message: "the catalog has no action files beside its manifest"
+                )
+            )
         }
         var actions: [ImprovementAction] = []
         var firstSeen: [String: (file: String, line: Int)] = [:]
@@ -62,8 +67,10 @@ public enum CatalogDecoder {
                 if let id {
                     if let first = firstSeen[id] {
                         reader.report(
-                            "id", at: entry.line,
-                            "duplicate id; first defined at \(first.file):\(first.line)")
+                            "id",
+                            at: entry.line,
+                            "duplicate id; first defined at \(first.file):\(first.line)"
+                        )
                     } else {
                         firstSeen[id] = (document.file, entry.line)
                     }
@@ -75,9 +82,13 @@ public enum CatalogDecoder {
         for reference in prerequisiteReferences where firstSeen[reference.id] == nil {
             diagnostics.append(
                 Diagnostic(
-                    file: reference.file, line: reference.line, entry: reference.entry,
+                    file: reference.file,
+                    line: reference.line,
+                    entry: reference.entry,
                     field: "prerequisites.actions[\(reference.index)]",
-                    message: "unknown action id \"\(reference.id)\""))
+                    message: "unknown action id \"\(reference.id)\""
+                )
+            )
         }
 
         guard diagnostics.isEmpty, let version else {
@@ -97,8 +108,10 @@ public enum CatalogDecoder {
         let maxScore = reader.number("maxScore")
         if let maxScore, !(maxScore > 0 && maxScore <= 10) {
             reader.report(
-                "maxScore", at: reader.raw("maxScore")?.line,
-                "must be greater than 0 and at most 10, found \(NodeReader.format(maxScore))")
+                "maxScore",
+                at: reader.raw("maxScore")?.line,
+                "must be greater than 0 and at most 10, found \(NodeReader.format(maxScore))"
+            )
         }
         let scoringMethod = reader.enumeration("scoringMethod", ScoringMethod.self)
         let entityType = reader.enumeration("entityType", EntityType.self, required: scoringMethod == .partial)
@@ -117,8 +130,10 @@ public enum CatalogDecoder {
                 threats.append(threat)
             } else {
                 reader.report(
-                    "threats[\(index)]", at: reader.raw("threats")?.line,
-                    "unknown value \"\(name)\"; expected one of \(NodeReader.choices(Threat.self))")
+                    "threats[\(index)]",
+                    at: reader.raw("threats")?.line,
+                    "unknown value \"\(name)\"; expected one of \(NodeReader.choices(Threat.self))"
+                )
             }
         }
         let description = reader.string("description")
@@ -133,7 +148,11 @@ public enum CatalogDecoder {
         let externallyManaged = reader.bool("externallyManaged", required: false) ?? false
         let managedIn = reader.string("managedIn", required: externallyManaged)
         if !externallyManaged, reader.raw("managedIn") != nil {
-            reader.report("managedIn", at: reader.raw("managedIn")?.line, "only externally managed actions name where they are managed")
+            reader.report(
+                "managedIn",
+                at: reader.raw("managedIn")?.line,
+                "only externally managed actions name where they are managed"
+            )
         }
         let deprecated = reader.bool("deprecated", required: false) ?? false
 
@@ -143,13 +162,32 @@ public enum CatalogDecoder {
             let learnMore, let manageURL, let compliance
         else { return nil }
         return ImprovementAction(
-            id: id, title: title, category: category, service: service, product: product, maxScore: maxScore,
-            scoringMethod: scoringMethod, entityType: entityType, actionType: actionType,
-            implementationCost: implementationCost, userImpact: userImpact, complexity: complexity, tier: tier,
-            threats: threats, description: description, userImpactDescription: userImpactDescription,
-            usersAffected: usersAffected, prerequisites: prerequisites, remediation: remediation,
-            learnMore: learnMore, manageURL: manageURL, compliance: compliance,
-            externallyManaged: externallyManaged, managedIn: managedIn, deprecated: deprecated)
+            id: id,
+            title: title,
+            category: category,
+            service: service,
+            product: product,
+            maxScore: maxScore,
+            scoringMethod: scoringMethod,
+            entityType: entityType,
+            actionType: actionType,
+            implementationCost: implementationCost,
+            userImpact: userImpact,
+            complexity: complexity,
+            tier: tier,
+            threats: threats,
+            description: description,
+            userImpactDescription: userImpactDescription,
+            usersAffected: usersAffected,
+            prerequisites: prerequisites,
+            remediation: remediation,
+            learnMore: learnMore,
+            manageURL: manageURL,
+            compliance: compliance,
+            externallyManaged: externallyManaged,
+            managedIn: managedIn,
+            deprecated: deprecated
+        )
     }
 
     private static func nested(_ reader: inout NodeReader, _ key: String) -> NodeReader? {
@@ -157,7 +195,12 @@ public enum CatalogDecoder {
             reader.report(key, "missing required field")
             return nil
         }
-        return NodeReader(file: reader.file, entry: reader.entry, node: node, fieldPrefix: reader.fieldPrefix + key + ".")
+        return NodeReader(
+            file: reader.file,
+            entry: reader.entry,
+            node: node,
+            fieldPrefix: reader.fieldPrefix + key + "."
+        )
     }
 
     private static func decodePrerequisites(_ reader: inout NodeReader) -> ImprovementAction.Prerequisites? {
@@ -178,11 +221,13 @@ public enum CatalogDecoder {
         if let cis, let nist, cis.isEmpty, nist.isEmpty {
             inner.report(nil, "map the action to at least one CIS Controls or NIST SP 800-53 id")
         }
-        reader.absorb(inner.collected.map { diagnostic in
-            var copy = diagnostic
-            if copy.field == nil { copy.field = "compliance" }
-            return copy
-        })
+        reader.absorb(
+            inner.collected.map { diagnostic in
+                var copy = diagnostic
+                if copy.field == nil { copy.field = "compliance" }
+                return copy
+            }
+        )
         guard let cis, let nist else { return nil }
         return .init(cisControls: cis, nist80053: nist)
     }
@@ -192,8 +237,11 @@ public enum CatalogDecoder {
         var links: [ImprovementAction.Link] = []
         for (index, element) in elements.enumerated() {
             var inner = NodeReader(
-                file: reader.file, entry: reader.entry, node: element,
-                fieldPrefix: reader.fieldPrefix + "learnMore[\(index)].")
+                file: reader.file,
+                entry: reader.entry,
+                node: element,
+                fieldPrefix: reader.fieldPrefix + "learnMore[\(index)]."
+            )
             inner.rejectUnknownKeys(["title", "url"])
             let title = inner.string("title")
             let url = inner.string("url")

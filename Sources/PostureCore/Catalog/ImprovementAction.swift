@@ -64,14 +64,31 @@ public struct ImprovementAction: Sendable, Equatable, Identifiable {
     public var deprecated: Bool
 
     public init(
-        id: String, title: String, category: ActionCategory, service: String, product: String,
-        maxScore: Double, scoringMethod: ScoringMethod, entityType: EntityType? = nil,
-        actionType: ActionType = .config, implementationCost: EffortLevel = .low,
-        userImpact: EffortLevel = .low, complexity: EffortLevel = .low, tier: ActionTier = .core,
-        threats: [Threat] = [.accountBreach], description: String = "", userImpactDescription: String = "",
-        usersAffected: String = "", prerequisites: Prerequisites = .init(), remediation: [String] = [],
-        learnMore: [Link] = [], manageURL: String = "", compliance: ComplianceMapping = .init(),
-        externallyManaged: Bool = false, managedIn: String? = nil, deprecated: Bool = false
+        id: String,
+        title: String,
+        category: ActionCategory,
+        service: String,
+        product: String,
+        maxScore: Double,
+        scoringMethod: ScoringMethod,
+        entityType: EntityType? = nil,
+        actionType: ActionType = .config,
+        implementationCost: EffortLevel = .low,
+        userImpact: EffortLevel = .low,
+        complexity: EffortLevel = .low,
+        tier: ActionTier = .core,
+        threats: [Threat] = [.accountBreach],
+        description: String = "",
+        userImpactDescription: String = "",
+        usersAffected: String = "",
+        prerequisites: Prerequisites = .init(),
+        remediation: [String] = [],
+        learnMore: [Link] = [],
+        manageURL: String = "",
+        compliance: ComplianceMapping = .init(),
+        externallyManaged: Bool = false,
+        managedIn: String? = nil,
+        deprecated: Bool = false
     ) {
         self.id = id
         self.title = title

@@ -33,7 +33,9 @@ public struct Projection: Sendable, Equatable {
             }
             if day < today { overdue.append(action.action.id) } else { byDay[day, default: []].append(action) }
         }
-        var points = [Point(date: today, score: report.currentScore, percentage: percentage(report.currentScore), actionIDs: [])]
+        var points = [
+            Point(date: today, score: report.currentScore, percentage: percentage(report.currentScore), actionIDs: [])
+        ]
         var running = report.currentScore
         for day in byDay.keys.sorted() {
             let actions = byDay[day]!.sorted { $0.action.id < $1.action.id }
@@ -43,12 +45,23 @@ public struct Projection: Sendable, Equatable {
                 points[0].percentage = percentage(running)
                 points[0].actionIDs = actions.map(\.action.id)
             } else {
-                points.append(Point(date: day, score: running, percentage: percentage(running), actionIDs: actions.map(\.action.id)))
+                points.append(
+                    Point(
+                        date: day,
+                        score: running,
+                        percentage: percentage(running),
+                        actionIDs: actions.map(\.action.id)
+                    )
+                )
             }
         }
         let plannedScore = report.currentScore + planned.reduce(0) { $0 + $1.remaining }
         return Projection(
-            points: points, plannedScore: plannedScore, plannedPercentage: percentage(plannedScore),
-            overdue: overdue.sorted(), undated: undated.sorted())
+            points: points,
+            plannedScore: plannedScore,
+            plannedPercentage: percentage(plannedScore),
+            overdue: overdue.sorted(),
+            undated: undated.sorted()
+        )
     }
 }

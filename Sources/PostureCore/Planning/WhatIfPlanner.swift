@@ -36,14 +36,23 @@ public enum WhatIfPlanner {
         func makePlan(_ chosen: [ActionScore], reachable: Bool) -> WhatIfPlan {
             let steps = chosen.map {
                 WhatIfPlan.Step(
-                    actionID: $0.action.id, title: $0.action.title, gain: $0.remaining,
-                    cost: weights.effort(of: $0.action), rank: $0.rank)
+                    actionID: $0.action.id,
+                    title: $0.action.title,
+                    gain: $0.remaining,
+                    cost: weights.effort(of: $0.action),
+                    rank: $0.rank
+                )
             }
             let score = report.currentScore + steps.reduce(0) { $0 + $1.gain }
             return WhatIfPlan(
-                targetPercentage: targetPercentage, neededPoints: needed, reachable: reachable, steps: steps,
-                totalCost: steps.reduce(0) { $0 + $1.cost }, resultingScore: score,
-                resultingPercentage: report.maxScore > 0 ? score / report.maxScore * 100 : 0)
+                targetPercentage: targetPercentage,
+                neededPoints: needed,
+                reachable: reachable,
+                steps: steps,
+                totalCost: steps.reduce(0) { $0 + $1.cost },
+                resultingScore: score,
+                resultingPercentage: report.maxScore > 0 ? score / report.maxScore * 100 : 0
+            )
         }
         guard needed > 0 else { return makePlan([], reachable: true) }
 

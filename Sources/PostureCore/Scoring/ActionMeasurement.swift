@@ -40,8 +40,12 @@ public struct ActionMeasurement: Sendable, Equatable {
     public var excluded: [Exclusion]
 
     public init(
-        actionID: String, result: Result, observedAt: Date? = nil, achievedEntities: [String]? = nil,
-        totalEntities: [String]? = nil, excluded: [Exclusion] = []
+        actionID: String,
+        result: Result,
+        observedAt: Date? = nil,
+        achievedEntities: [String]? = nil,
+        totalEntities: [String]? = nil,
+        excluded: [Exclusion] = []
     ) {
         self.actionID = actionID
         self.result = result

@@ -67,7 +67,8 @@ public struct ActionScore: Sendable, Equatable {
         case .completed:
             return measured + "; completed"
         case .resolvedThirdParty, .resolvedAlternateMitigation:
-            return measured + "; \(status.label.lowercased()): full \(maxText) claimed (\(ScoreFormat.points(claimedPoints)) unverified)"
+            return measured
+                + "; \(status.label.lowercased()): full \(maxText) claimed (\(ScoreFormat.points(claimedPoints)) unverified)"
         case .riskAccepted:
             return measured + "; risk accepted: no points beyond the data"
         case .toAddress where exceptionExpired:

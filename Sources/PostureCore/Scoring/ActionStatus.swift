@@ -53,8 +53,14 @@ public struct StatusRecord: Sendable, Equatable {
     public var setAt: Date?
 
     public init(
-        actionID: String, status: ActionStatus, note: String? = nil, owner: String? = nil, expiresAt: Date? = nil,
-        targetDate: CivilDay? = nil, setBy: String? = nil, setAt: Date? = nil
+        actionID: String,
+        status: ActionStatus,
+        note: String? = nil,
+        owner: String? = nil,
+        expiresAt: Date? = nil,
+        targetDate: CivilDay? = nil,
+        setBy: String? = nil,
+        setAt: Date? = nil
     ) {
         self.actionID = actionID
         self.status = status

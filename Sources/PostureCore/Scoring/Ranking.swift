@@ -66,7 +66,10 @@ public enum Ranking {
             scores[index].rank = nil
             scores[index].priority = nil
             if isRankable(scores[index]) {
-                scores[index].priority = weights.priority(remaining: scores[index].remaining, action: scores[index].action)
+                scores[index].priority = weights.priority(
+                    remaining: scores[index].remaining,
+                    action: scores[index].action
+                )
                 rankable.append(index)
             }
         }

@@ -42,16 +42,23 @@ public struct ScoringEngine: Sendable {
             }
         }
         return ScoreReport(
-            asOf: asOf, catalogVersion: catalog.version, scoringModelVersion: Self.modelVersion,
+            asOf: asOf,
+            catalogVersion: catalog.version,
+            scoringModelVersion: Self.modelVersion,
             currentScore: categories.reduce(0) { $0 + $1.score },
             maxScore: categories.reduce(0) { $0 + $1.maxScore },
             verifiedScore: categories.reduce(0) { $0 + $1.verifiedScore },
-            categories: categories, actions: ordered)
+            categories: categories,
+            actions: ordered
+        )
     }
 
     /// Applies every status rule of one action; see DESIGN.md's domain table.
     public static func evaluate(
-        _ action: ImprovementAction, measurement: ActionMeasurement?, status record: StatusRecord?, asOf: Date
+        _ action: ImprovementAction,
+        measurement: ActionMeasurement?,
+        status record: StatusRecord?,
+        asOf: Date
     ) -> ActionScore {
         var achieved: Int?
         var total: Int?
@@ -90,12 +97,24 @@ public struct ScoringEngine: Sendable {
         let points = status.isClaim || status == .completed ? action.maxScore : measuredPoints
         let counted = applicable && !action.deprecated
         return ActionScore(
-            action: action, points: counted ? points : 0, measuredPoints: measuredPoints,
+            action: action,
+            points: counted ? points : 0,
+            measuredPoints: measuredPoints,
             verifiedPoints: counted ? measuredPoints : 0,
-            claimedPoints: counted ? points - measuredPoints : 0, status: status, statusRecord: personRecord,
-            applicable: applicable, hasData: hasData, counted: counted, achieved: achieved, total: total,
+            claimedPoints: counted ? points - measuredPoints : 0,
+            status: status,
+            statusRecord: personRecord,
+            applicable: applicable,
+            hasData: hasData,
+            counted: counted,
+            achieved: achieved,
+            total: total,
             excluded: measurement?.excluded.filter { $0.isActive(asOf: asOf) } ?? [],
-            lastMeasuredAt: measurement?.observedAt, exceptionExpired: exceptionExpired, regressed: regressed,
-            rank: nil, priority: nil)
+            lastMeasuredAt: measurement?.observedAt,
+            exceptionExpired: exceptionExpired,
+            regressed: regressed,
+            rank: nil,
+            priority: nil
+        )
     }
 }

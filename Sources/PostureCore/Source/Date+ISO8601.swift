@@ -66,7 +66,8 @@ extension Date {
         let day = CivilDay(daysSinceEpoch: Int((Double(total) / 86_400).rounded(.down)))
         let secondsOfDay = total - day.daysSinceEpoch * 86_400
         return day.description
-            + "T" + Self.pad(secondsOfDay / 3600) + ":" + Self.pad(secondsOfDay / 60 % 60) + ":" + Self.pad(secondsOfDay % 60)
+            + "T" + Self.pad(secondsOfDay / 3600) + ":" + Self.pad(secondsOfDay / 60 % 60) + ":"
+            + Self.pad(secondsOfDay % 60)
             + "Z"
     }
 
@@ -144,7 +145,9 @@ public struct CivilDay: Sendable, Hashable, Comparable, CustomStringConvertible,
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let day = CivilDay(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected yyyy-MM-dd"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "expected yyyy-MM-dd")
+            )
         }
         self = day
     }

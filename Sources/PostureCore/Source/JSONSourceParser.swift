@@ -112,7 +112,11 @@ public struct JSONSourceParser {
             let key = try parseString()
             if !seen.insert(key).inserted {
                 throw Diagnostic(
-                    file: file, line: keyLine, field: key, message: "malformed JSON: the member appears twice in one object")
+                    file: file,
+                    line: keyLine,
+                    field: key,
+                    message: "malformed JSON: the member appears twice in one object"
+                )
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
@@ -252,7 +256,9 @@ public struct JSONSourceParser {
         let start = index
         func digits(_ parser: inout JSONSourceParser) -> Int {
             let from = parser.index
-            while parser.index < parser.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index]) {
+            while parser.index < parser.bytes.count,
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index])
+            {
                 parser.index += 1
             }
             return parser.index - from
@@ -270,7 +276,9 @@ public struct JSONSourceParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             if digits(&self) == 0 { throw error("expected digits in the exponent") }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)

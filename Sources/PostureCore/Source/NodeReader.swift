@@ -23,8 +23,13 @@ public struct NodeReader {
             let what = fieldPrefix.isEmpty ? "the entry" : String(fieldPrefix.dropLast())
             diagnostics.append(
                 Diagnostic(
-                    file: file, line: node.line, entry: entry, field: fieldPrefix.isEmpty ? nil : what,
-                    message: "expected an object, found \(node.kindDescription)"))
+                    file: file,
+                    line: node.line,
+                    entry: entry,
+                    field: fieldPrefix.isEmpty ? nil : what,
+                    message: "expected an object, found \(node.kindDescription)"
+                )
+            )
         }
     }
 
@@ -38,8 +43,13 @@ public struct NodeReader {
     public mutating func report(_ field: String?, at line: Int? = nil, _ message: String) {
         diagnostics.append(
             Diagnostic(
-                file: file, line: line ?? node.line, entry: entry, field: field.map { fieldPrefix + $0 },
-                message: message))
+                file: file,
+                line: line ?? node.line,
+                entry: entry,
+                field: field.map { fieldPrefix + $0 },
+                message: message
+            )
+        )
     }
 
     public mutating func absorb(_ other: [Diagnostic]) {
@@ -117,7 +127,9 @@ public struct NodeReader {
     }
 
     public mutating func enumeration<E: RawRepresentable & CaseIterable>(
-        _ key: String, _ type: E.Type, required isRequired: Bool = true
+        _ key: String,
+        _ type: E.Type,
+        required isRequired: Bool = true
     ) -> E? where E.RawValue == String {
         guard let text = string(key, required: isRequired) else { return nil }
         guard let value = E(rawValue: text) else {
@@ -127,7 +139,8 @@ public struct NodeReader {
         return value
     }
 
-    public mutating func array(_ key: String, required isRequired: Bool = true, nonEmpty: Bool = false) -> [SourceNode]? {
+    public mutating func array(_ key: String, required isRequired: Bool = true, nonEmpty: Bool = false) -> [SourceNode]?
+    {
         guard let child = required(key, isRequired) else { return nil }
         guard case .array(let elements) = child.value else {
             report(key, at: child.line, "expected a list, found \(child.kindDescription)")
@@ -139,14 +152,22 @@ public struct NodeReader {
         return elements
     }
 
-    public mutating func stringArray(_ key: String, required isRequired: Bool = true, nonEmpty: Bool = false) -> [String]? {
+    public mutating func stringArray(
+        _ key: String,
+        required isRequired: Bool = true,
+        nonEmpty: Bool = false
+    ) -> [String]? {
         guard let elements = array(key, required: isRequired, nonEmpty: nonEmpty) else { return nil }
         var result: [String] = []
         for (offset, element) in elements.enumerated() {
             if case .string(let text) = element.value, !text.allSatisfy(\.isWhitespace) {
                 result.append(text)
             } else {
-                report("\(key)[\(offset)]", at: element.line, "expected non-empty text, found \(element.kindDescription)")
+                report(
+                    "\(key)[\(offset)]",
+                    at: element.line,
+                    "expected non-empty text, found \(element.kindDescription)"
+                )
             }
         }
         return result
@@ -156,13 +177,18 @@ public struct NodeReader {
     public mutating func date(_ key: String, required isRequired: Bool = false) -> Date? {
         guard let text = string(key, required: isRequired) else { return nil }
         guard let value = Date(iso8601: text) else {
-            report(key, at: raw(key)?.line, "expected a date like 2026-11-28 or 2026-11-28T09:30:00Z, found \"\(text)\"")
+            report(
+                key,
+                at: raw(key)?.line,
+                "expected a date like 2026-11-28 or 2026-11-28T09:30:00Z, found \"\(text)\""
+            )
             return nil
         }
         return value
     }
 
-    public static func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> String where E.RawValue == String {
+    public static func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> String
+    where E.RawValue == String {
         E.allCases.map { $0.rawValue }.joined(separator: ", ")
     }
 

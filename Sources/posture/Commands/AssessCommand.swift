@@ -26,10 +26,20 @@ struct AssessCommand: ParsableCommand {
 
     @Option(
         name: .customLong("as-of"),
-        help: ArgumentHelp("Evaluate at this date or time (default: now), e.g. 2026-11-28.", valueName: "date"))
+        help: ArgumentHelp("Evaluate at this date or time (default: now), e.g. 2026-11-28.", valueName: "date")
+    )
     var asOf: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Ranking and planning weights, e.g. cost=1,userImpact=0.5 (keys: points, cost, userImpact, complexity).",
+            valueName: "weights"
+        )
+    )
+    var weights: String?
+
     func validate() throws {
+        _ = try rankingWeights()
         if let target, !(target.isFinite && target >= 0 && target <= 100) {
             throw ValidationError("--target must be a percentage between 0 and 100, got \(target)")
         }
@@ -65,7 +75,7 @@ struct AssessCommand: ParsableCommand {
         }
 
         let evaluatedAt = asOf.flatMap { Date(iso8601: $0) } ?? Date()
-        let engine = ScoringEngine(catalog: catalog)
+        let engine = ScoringEngine(catalog: catalog, weights: try rankingWeights())
         let report = engine.score(measurements: input.measurements, statuses: input.statuses, asOf: evaluatedAt)
         let plan = target.map { WhatIfPlanner.plan(report: report, targetPercentage: $0, weights: engine.weights) }
         let document = ScoreDocument(report: report, organization: input.organization, plan: plan)
@@ -74,5 +84,31 @@ struct AssessCommand: ParsableCommand {
         case .json: Console.write(try JSONOutput.encode(document))
         case .csv: Console.write(AssessmentCSV.render(document))
         }
+    }
+
+    /// Parses `--weights`; unnamed weights keep their defaults.
+    func rankingWeights() throws -> RankingWeights {
+        var result = RankingWeights.default
+        guard let weights else { return result }
+        for pair in weights.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let value = Double(parts[1]) else {
+                throw ValidationError("--weights: expected key=number pairs separated by commas, got \"\(pair)\"")
+            }
+            switch parts[0] {
+            case "points": result.points = value
+            case "cost": result.cost = value
+            case "userImpact": result.userImpact = value
+            case "complexity": result.complexity = value
+            default:
+                throw ValidationError(
+                    "--weights: unknown weight \"\(parts[0])\"; use points, cost, userImpact or complexity"
+                )
+            }
+        }
+        if let invalid = result.invalidWeights.first {
+            throw ValidationError("--weights: \(invalid) must be a finite number of 0 or more")
+        }
+        return result
     }
 }

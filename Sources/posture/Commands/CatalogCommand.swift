@@ -15,7 +15,9 @@ struct CatalogCommand: ParsableCommand {
 
         @OptionGroup var catalogOptions: CatalogOptions
 
-        @Option(help: ArgumentHelp("Only this category: \(NodeReader.choices(ActionCategory.self)).", valueName: "category"))
+        @Option(
+            help: ArgumentHelp("Only this category: \(NodeReader.choices(ActionCategory.self)).", valueName: "category")
+        )
         var category: String?
 
         @Option(help: "Output format.")
@@ -23,7 +25,9 @@ struct CatalogCommand: ParsableCommand {
 
         func validate() throws {
             if let category, ActionCategory.matching(category) == nil {
-                throw ValidationError("unknown category \"\(category)\"; expected one of \(NodeReader.choices(ActionCategory.self))")
+                throw ValidationError(
+                    "unknown category \"\(category)\"; expected one of \(NodeReader.choices(ActionCategory.self))"
+                )
             }
         }
 
@@ -51,16 +55,23 @@ struct CatalogCommand: ParsableCommand {
         var format: OutputFormat = .table
 
         func validate() throws {
-            if format == .csv { throw ValidationError("catalog show prints table or json; use `catalog list --format csv` for CSV") }
+            if format == .csv {
+                throw ValidationError("catalog show prints table or json; use `catalog list --format csv` for CSV")
+            }
         }
 
         func run() throws {
             let catalog = try catalogOptions.load()
-            guard let action = catalog[id] ?? catalog.actions.first(where: { $0.id.lowercased() == id.lowercased() }) else {
-                let suggestions = catalog.actions.map(\.id).filter { $0.lowercased().contains(id.lowercased()) }.prefix(5)
+            guard let action = catalog[id] ?? catalog.actions.first(where: { $0.id.lowercased() == id.lowercased() })
+            else {
+                let suggestions = catalog.actions.map(\.id).filter { $0.lowercased().contains(id.lowercased()) }.prefix(
+                    5
+                )
                 Console.error(
                     "unknown action id \"\(id)\""
-                        + (suggestions.isEmpty ? "; see `posture catalog list`" : "; did you mean \(suggestions.joined(separator: ", "))?"))
+                        + (suggestions.isEmpty
+                            ? "; see `posture catalog list`" : "; did you mean \(suggestions.joined(separator: ", "))?")
+                )
                 throw ExitCode(1)
             }
             switch format {
@@ -89,7 +100,8 @@ struct CatalogCommand: ParsableCommand {
                     "\(category.rawValue) \(catalog.actions.filter { $0.category == category }.count)"
                 }
                 Console.write(
-                    "valid: catalog \(catalog.version), \(catalog.actions.count) actions (\(categories.joined(separator: ", ")))")
+                    "valid: catalog \(catalog.version), \(catalog.actions.count) actions (\(categories.joined(separator: ", ")))"
+                )
             } catch {
                 let count = error.diagnostics.count
                 Console.write(error.description)

@@ -10,11 +10,14 @@ struct CatalogOptions: ParsableArguments {
         name: .customLong("catalog"),
         help: ArgumentHelp(
             "Catalog directory to use instead of the built-in catalog (also POSTURE_CATALOG_DIR).",
-            valueName: "dir"))
+            valueName: "dir"
+        )
+    )
     var directory: String?
 
     func load() throws -> Catalog {
-        let chosen = directory ?? ProcessInfo.processInfo.environment["POSTURE_CATALOG_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let chosen =
+            directory ?? ProcessInfo.processInfo.environment["POSTURE_CATALOG_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         do {
             if let chosen { return try CatalogLoader.load(directory: URL(fileURLWithPath: chosen)) }
             return try CatalogLoader.builtIn()

@@ -12,10 +12,12 @@ enum AssessmentCSV {
         if document.plan != nil { header.append("inPlan") }
         let rows = document.actions.map { action in
             var row = [
-                action.rank.map(String.init) ?? "", action.id, action.title, action.category, action.service, action.status,
+                action.rank.map(String.init) ?? "", action.id, action.title, action.category, action.service,
+                action.status,
                 number(action.points), number(action.maxScore), number(action.remaining), number(action.verifiedPoints),
                 number(action.claimedPoints), String(action.applicable), String(action.hasData),
-                action.achieved.map(String.init) ?? "", action.total.map(String.init) ?? "", action.lastMeasuredAt ?? "",
+                action.achieved.map(String.init) ?? "", action.total.map(String.init) ?? "",
+                action.lastMeasuredAt ?? "",
             ]
             if document.plan != nil { row.append(String(planned.contains(action.id))) }
             return row

@@ -7,7 +7,8 @@ enum AssessmentTable {
         var out: [String] = []
         out.append("\(organization.displayName) (\(organization.id))")
         out.append(
-            "as of \(report.asOf.iso8601) · catalog \(report.catalogVersion) · scoring model \(report.scoringModelVersion)")
+            "as of \(report.asOf.iso8601) · catalog \(report.catalogVersion) · scoring model \(report.scoringModelVersion)"
+        )
         out.append("")
         out.append(
             "Secure Score  \(ScoreFormat.points(report.currentScore)) / \(ScoreFormat.points(report.maxScore)) points  \(ScoreFormat.percentage(report.percentage))"
@@ -17,10 +18,14 @@ enum AssessmentTable {
         )
         let noData = report.actions.filter { $0.counted && !$0.hasData }.count
         let notApplicable = report.actions.filter { !$0.applicable }.count
-        out.append("Actions       \(report.actions.count) in catalog · \(noData) with no data · \(notApplicable) not applicable")
+        out.append(
+            "Actions       \(report.actions.count) in catalog · \(noData) with no data · \(notApplicable) not applicable"
+        )
         out.append("")
 
-        var categories = TextTable([("CATEGORY", .left), ("SCORE", .right), ("MAX", .right), ("%", .right), ("VERIFIED", .right)])
+        var categories = TextTable([
+            ("CATEGORY", .left), ("SCORE", .right), ("MAX", .right), ("%", .right), ("VERIFIED", .right),
+        ])
         for category in report.categories {
             categories.add([
                 category.category.rawValue, ScoreFormat.points(category.score), ScoreFormat.points(category.maxScore),
@@ -52,7 +57,9 @@ enum AssessmentTable {
                 )
             }
             if !projection.overdue.isEmpty { out.append("  overdue: \(projection.overdue.joined(separator: ", "))") }
-            if !projection.undated.isEmpty { out.append("  no target date: \(projection.undated.joined(separator: ", "))") }
+            if !projection.undated.isEmpty {
+                out.append("  no target date: \(projection.undated.joined(separator: ", "))")
+            }
         }
 
         if let plan {
@@ -76,7 +83,8 @@ enum AssessmentTable {
             let points = action.applicable ? ScoreFormat.points(action.points) : "N/A"
             table.add([
                 action.rank.map(String.init) ?? "", action.action.id, action.action.category.rawValue,
-                "\(points)/\(ScoreFormat.points(action.action.maxScore))", dataText(action), status, ScoreFormat.points(action.remaining),
+                "\(points)/\(ScoreFormat.points(action.action.maxScore))", dataText(action), status,
+                ScoreFormat.points(action.remaining),
                 TextTable.clip(action.action.title, 60),
             ])
         }
@@ -106,10 +114,13 @@ enum AssessmentTable {
                 "Plan for \(target): not reachable with the open actions; doing all \(plan.steps.count) reaches \(ScoreFormat.percentage(plan.resultingPercentage))"
             )
         }
-        var table = TextTable([("RANK", .right), ("ACTION", .left), ("GAIN", .right), ("COST", .right), ("TITLE", .left)])
+        var table = TextTable([
+            ("RANK", .right), ("ACTION", .left), ("GAIN", .right), ("COST", .right), ("TITLE", .left),
+        ])
         for step in plan.steps {
             table.add([
-                step.rank.map(String.init) ?? "", step.actionID, ScoreFormat.points(step.gain), ScoreFormat.points(step.cost),
+                step.rank.map(String.init) ?? "", step.actionID, ScoreFormat.points(step.gain),
+                ScoreFormat.points(step.cost),
                 TextTable.clip(step.title, 60),
             ])
         }

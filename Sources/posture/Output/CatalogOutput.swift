@@ -92,9 +92,11 @@ enum CatalogOutput {
                     action.implementationCost.rawValue, action.userImpact.rawValue, action.complexity.rawValue,
                     action.tier.rawValue, action.threats.map(\.rawValue).joined(separator: "; "),
                     String(action.externallyManaged), String(action.deprecated),
-                    action.compliance.cisControls.joined(separator: "; "), action.compliance.nist80053.joined(separator: "; "),
+                    action.compliance.cisControls.joined(separator: "; "),
+                    action.compliance.nist80053.joined(separator: "; "),
                 ]
-            })
+            }
+        )
     }
 
     static func detail(_ action: ImprovementAction) -> String {
@@ -118,8 +120,10 @@ enum CatalogOutput {
         out.append("Description\n  \(action.description)")
         out.append("User impact\n  \(action.userImpactDescription)")
         out.append("Users affected\n  \(action.usersAffected)")
-        let licences = action.prerequisites.licenses.isEmpty ? "none" : action.prerequisites.licenses.joined(separator: ", ")
-        let actions = action.prerequisites.actions.isEmpty ? "none" : action.prerequisites.actions.joined(separator: ", ")
+        let licences =
+            action.prerequisites.licenses.isEmpty ? "none" : action.prerequisites.licenses.joined(separator: ", ")
+        let actions =
+            action.prerequisites.actions.isEmpty ? "none" : action.prerequisites.actions.joined(separator: ", ")
         out.append("Prerequisites\n  licences: \(licences)\n  actions: \(actions)")
         out.append("Implementation")
         for (index, step) in action.remediation.enumerated() { out.append("  \(index + 1). \(step)") }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A plain-text table with left-aligned columns (numbers right-aligned), for terminal output.
 struct TextTable {
     enum Alignment { case left, right }

@@ -20,6 +20,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.2.0"),
     ],
     targets: [
         // Pure domain: Foundation only, no I/O, no clock reads.
@@ -37,11 +44,51 @@ let package = Package(
             resources: [.embedInCode("Catalog")],
             swiftSettings: swiftSettings
         ),
+        // Repositories over Fluent/SQLKit and the append-only migrations; the only place that knows SQL.
+        .target(
+            name: "PostureStore",
+            dependencies: [
+                "PostureCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Vapor routes: the Graph-compatible API, the native API and token checks.
+        .target(
+            name: "PostureAPI",
+            dependencies: [
+                "PostureCore",
+                "PostureStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            resources: [.embedInCode("Resources/openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: typed configuration, buildApplication, database drivers, scheduler, demo data.
+        .target(
+            name: "PostureApp",
+            dependencies: [
+                "PostureCore",
+                "PostureCatalog",
+                "PostureStore",
+                "PostureAPI",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "posture",
             dependencies: [
                 "PostureCore",
                 "PostureCatalog",
+                "PostureStore",
+                "PostureApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -58,6 +105,27 @@ let package = Package(
             name: "PostureCatalogTests",
             dependencies: ["PostureCatalog"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostureStoreTests",
+            dependencies: [
+                "PostureStore",
+                "PostureApp",
+                "PostureCatalog",
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostureAPITests",
+            dependencies: [
+                "PostureAPI",
+                "PostureApp",
+                "PostureCatalog",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,9 @@ struct Posture: AsyncParsableCommand {
             Scores an organization's security posture as points earned from improvement actions, \
             ranks what to do next and plans how to reach a target.
             """,
-        subcommands: [AssessCommand.self, CatalogCommand.self]
+        subcommands: [
+            ServeCommand.self, AssessCommand.self, CatalogCommand.self, OrgCommand.self, MeasurementsCommand.self,
+            SyncCommand.self, MigrateCommand.self, TokenCommand.self,
+        ]
     )
 }

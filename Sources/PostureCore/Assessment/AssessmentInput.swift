@@ -37,20 +37,8 @@ public enum AssessmentDecoder {
         let statusNodes = top.array("statuses", required: false) ?? []
         diagnostics = top.collected + diagnostics
 
-        var measurements: [ActionMeasurement] = []
-        var measuredAt: [String: Int] = [:]
-        for (offset, node) in measurementNodes.enumerated() {
-            var reader = NodeReader(file: file, entry: entryName("measurements", offset, node), node: node)
-            if let measurement = decodeMeasurement(&reader, catalog: catalog) {
-                if let first = measuredAt[measurement.actionID] {
-                    reader.report("actionId", at: node.line, "measured twice; first measured at line \(first)")
-                } else {
-                    measuredAt[measurement.actionID] = node.line
-                    measurements.append(measurement)
-                }
-            }
-            diagnostics += reader.collected
-        }
+        let (measurements, measurementProblems) = decodeMeasurements(measurementNodes, file: file, catalog: catalog)
+        diagnostics += measurementProblems
 
         var statuses: [StatusRecord] = []
         var statusAt: [String: Int] = [:]
@@ -69,6 +57,28 @@ public enum AssessmentDecoder {
 
         guard diagnostics.isEmpty, let organization else { throw DiagnosticList(diagnostics) }
         return AssessmentInput(organization: organization, measurements: measurements, statuses: statuses)
+    }
+
+    /// Decodes a list of measurements, one per action, collecting every problem.
+    public static func decodeMeasurements(_ nodes: [SourceNode], file: String, catalog: Catalog) -> (
+        [ActionMeasurement], [Diagnostic]
+    ) {
+        var measurements: [ActionMeasurement] = []
+        var diagnostics: [Diagnostic] = []
+        var measuredAt: [String: Int] = [:]
+        for (offset, node) in nodes.enumerated() {
+            var reader = NodeReader(file: file, entry: entryName("measurements", offset, node), node: node)
+            if let measurement = decodeMeasurement(&reader, catalog: catalog) {
+                if let first = measuredAt[measurement.actionID] {
+                    reader.report("actionId", at: node.line, "measured twice; first measured at line \(first)")
+                } else {
+                    measuredAt[measurement.actionID] = node.line
+                    measurements.append(measurement)
+                }
+            }
+            diagnostics += reader.collected
+        }
+        return (measurements, diagnostics)
     }
 
     /// `measurements[2] (AdminMFAV2)` when the entry names its action, so messages point both ways.

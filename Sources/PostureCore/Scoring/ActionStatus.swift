@@ -51,6 +51,9 @@ public struct StatusRecord: Sendable, Equatable {
     public var targetDate: CivilDay?
     public var setBy: String?
     public var setAt: Date?
+    /// The state as the client named it, when that differs from the status (a Graph client's
+    /// `Reviewed`, say), so it reads back exactly as written.
+    public var clientState: String?
 
     public init(
         actionID: String,
@@ -60,7 +63,8 @@ public struct StatusRecord: Sendable, Equatable {
         expiresAt: Date? = nil,
         targetDate: CivilDay? = nil,
         setBy: String? = nil,
-        setAt: Date? = nil
+        setAt: Date? = nil,
+        clientState: String? = nil
     ) {
         self.actionID = actionID
         self.status = status
@@ -70,6 +74,7 @@ public struct StatusRecord: Sendable, Equatable {
         self.targetDate = targetDate
         self.setBy = setBy
         self.setAt = setAt
+        self.clientState = clientState
     }
 }
 
@@ -81,12 +86,14 @@ public enum StatusRuleViolation: Error, Sendable, Equatable, CustomStringConvert
     case expiryOnlyForExceptions(actionID: String, status: ActionStatus)
     case targetDateOnlyForPlanned(actionID: String, status: ActionStatus)
     case expiryInThePast(actionID: String, expiresAt: Date)
+    /// The data shows every point earned: the system's `completed` is locked.
+    case actionCompleted(actionID: String)
 
     /// The input field the violation is about.
     public var field: String {
         switch self {
         case .unknownAction: "actionId"
-        case .completedIsSystemOnly, .externallyManaged: "status"
+        case .completedIsSystemOnly, .externallyManaged, .actionCompleted: "status"
         case .expiryOnlyForExceptions, .expiryInThePast: "expiresAt"
         case .targetDateOnlyForPlanned: "targetDate"
         }
@@ -106,6 +113,8 @@ public enum StatusRuleViolation: Error, Sendable, Equatable, CustomStringConvert
             "only planned actions take a target date, not \(status.rawValue)"
         case .expiryInThePast(_, let date):
             "the expiry \(date.iso8601) has already passed"
+        case .actionCompleted(let id):
+            "\(id) is completed: the data shows every point earned, so its status is locked"
         }
     }
 }

@@ -38,6 +38,16 @@ enum Console {
         FileHandle.standardError.write(Data(("posture: " + message + "\n").utf8))
     }
 
+    /// A line of information for the person at the terminal.
+    static func note(_ message: String) {
+        FileHandle.standardOutput.write(Data((message + "\n").utf8))
+    }
+
+    /// Progress of long work, on standard error so piped output stays clean.
+    static func progress(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
     /// Writes the whole output at once, so a failure never leaves half a report behind.
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))

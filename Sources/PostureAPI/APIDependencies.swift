@@ -1,0 +1,58 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// Everything the routes need, passed in by the composition root. No globals.
+public struct APIDependencies: Sendable {
+    public var service: PostureService
+    public var tokens: TokenService
+    public var clock: PostureClock
+    /// Largest page of a Graph collection; longer results continue through `@odata.nextLink`.
+    public var graphPageSize: Int
+    /// Absolute base URL for links (`https://posture.example.com`); default: from the request's Host.
+    public var publicBaseURL: String?
+    /// Largest request body accepted, in bytes.
+    public var maxBodySize: Int
+
+    public init(
+        service: PostureService, tokens: TokenService, clock: PostureClock, graphPageSize: Int = 100,
+        publicBaseURL: String? = nil, maxBodySize: Int = 4 << 20
+    ) {
+        self.service = service
+        self.tokens = tokens
+        self.clock = clock
+        self.graphPageSize = graphPageSize
+        self.publicBaseURL = publicBaseURL
+        self.maxBodySize = maxBodySize
+    }
+}
+
+public enum PostureRoutes {
+    /// Installs the error middleware and every route of the API.
+    public static func register(on app: Application, dependencies: APIDependencies) {
+        app.middleware = Middlewares()
+        app.middleware.use(GraphErrorMiddleware(clock: dependencies.clock))
+        app.routes.defaultMaxBodySize = ByteCount(value: dependencies.maxBodySize)
+
+        HealthRoutes(dependencies: dependencies).register(on: app.routes)
+        let authenticated = app.routes.grouped(BearerAuthenticationMiddleware(tokens: dependencies.tokens))
+        for version in ["v1.0", "beta"] {
+            GraphRoutes(dependencies: dependencies, version: version).register(on: authenticated.grouped(.constant(version)))
+        }
+        NativeRoutes(dependencies: dependencies).register(on: authenticated.grouped("api", "v1"))
+        app.routes.get("api", "v1", "openapi.json") { _ in
+            JSONResponse.raw(Data(OpenAPIDocument.json.utf8), status: .ok)
+        }
+    }
+}
+
+extension Request {
+    /// Scheme, host and port the client used, for absolute links.
+    func baseURL(_ configured: String?) -> String {
+        if let configured { return configured.hasSuffix("/") ? String(configured.dropLast()) : configured }
+        let scheme = headers.first(name: "X-Forwarded-Proto") ?? "http"
+        let host = headers.first(name: .host) ?? "localhost"
+        return "\(scheme)://\(host)"
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import PostureCore
+import PostureStore
+
+/// Builds Graph `secureScore` and `secureScoreControlProfile` entities from Posture's data, with
+/// the OpenType extras real clients read (`scoreInPercentage`, `implementationStatus`, `count`…).
+enum GraphEntities {
+    static let vendor = JSONValue.object(
+        JSONObject([
+            ("provider", .string("SecureScore")), ("providerVersion", .string(ScoringEngine.modelVersion)),
+            ("subProvider", .null), ("vendor", .string("Posture")),
+        ]))
+
+    static let secureScoreSchema: [String: ODataPropertyType] = [
+        "id": .string, "azureTenantId": .string, "activeUserCount": .integer, "createdDateTime": .dateTime,
+        "currentScore": .number, "maxScore": .number, "licensedUserCount": .integer, "enabledServices": .collection,
+        "averageComparativeScores": .collection, "controlScores": .collection, "vendorInformation": .object,
+    ]
+
+    static let profileSchema: [String: ODataPropertyType] = [
+        "id": .string, "azureTenantId": .string, "actionType": .string, "actionUrl": .string,
+        "controlCategory": .string, "title": .string, "deprecated": .boolean, "implementationCost": .string,
+        "lastModifiedDateTime": .dateTime, "maxScore": .number, "rank": .integer, "remediation": .string,
+        "remediationImpact": .string, "service": .string, "threats": .collection, "tier": .string,
+        "userImpact": .string, "complianceInformation": .collection, "controlStateUpdates": .collection,
+        "vendorInformation": .object,
+    ]
+
+    static func secureScoreID(_ organizationID: String, _ day: CivilDay) -> String { "\(organizationID)_\(day)" }
+
+    /// Splits `{organizationId}_{yyyy-MM-dd}` at its last underscore.
+    static func parseSecureScoreID(_ id: String) -> (organizationID: String, day: CivilDay)? {
+        guard let underscore = id.lastIndex(of: "_"), let day = CivilDay(String(id[id.index(after: underscore)...]))
+        else { return nil }
+        return (String(id[..<underscore]), day)
+    }
+
+    static func secureScore(
+        _ snapshot: DailySnapshot, organization: StoredOrganization, catalog: Catalog, cohorts: [JSONValue]
+    ) -> JSONObject {
+        let controlScores = snapshot.actions.filter(\.counted).map { action in
+            controlScore(action, snapshot: snapshot, catalog: catalog)
+        }
+        return JSONObject([
+            ("id", .string(secureScoreID(snapshot.organizationID, snapshot.day))),
+            ("azureTenantId", .string(snapshot.organizationID)),
+            ("activeUserCount", .int(snapshot.activeUserCount ?? organization.organization.activeUserCount ?? 0)),
+            ("createdDateTime", .string(snapshot.day.start.iso8601)),
+            ("currentScore", .double(snapshot.score)),
+            ("enabledServices", .array(organization.enabledServices.map(JSONValue.string))),
+            ("licensedUserCount", .int(snapshot.licensedUserCount ?? organization.organization.licensedUserCount ?? 0)),
+            ("maxScore", .double(snapshot.maxScore)),
+            ("vendorInformation", vendor),
+            ("averageComparativeScores", .array(cohorts)),
+            ("controlScores", .array(controlScores)),
+            ("scoreInPercentage", .double(rounded(snapshot.percentage))),
+            ("verifiedScore", .double(snapshot.verifiedScore)),
+            ("catalogVersion", .string(snapshot.catalogVersion)),
+            ("scoringModelVersion", .string(snapshot.scoringModelVersion)),
+            ("filled", .bool(snapshot.filled)),
+        ])
+    }
+
+    static func controlScore(_ action: DailySnapshot.Action, snapshot: DailySnapshot, catalog: Catalog) -> JSONValue {
+        var object = JSONObject([
+            ("controlCategory", .string(action.category.rawValue)),
+            ("controlName", .string(action.id)),
+            ("description", .string(catalog[action.id]?.title ?? action.id)),
+            ("score", .double(action.points)),
+            ("scoreInPercentage", .double(action.maxScore > 0 ? rounded(action.points / action.maxScore * 100) : 0)),
+            ("implementationStatus", .string(implementationStatus(action, entity: catalog[action.id]?.entityType))),
+            ("lastSynced", .string(snapshot.day.start.iso8601)),
+            ("maxScore", .double(action.maxScore)),
+            ("status", .string(action.status.rawValue)),
+        ])
+        if let achieved = action.achieved, let total = action.total, action.implemented == nil {
+            object["count"] = .string(String(achieved))
+            object["total"] = .string(String(total))
+        }
+        return .object(object)
+    }
+
+    static func implementationStatus(_ action: DailySnapshot.Action, entity: EntityType?) -> String {
+        if !action.hasData { return "No data yet" }
+        if let implemented = action.implemented { return implemented ? "Implemented" : "Not implemented" }
+        let total = action.total ?? 0
+        return "\(action.achieved ?? 0) of \(total) \(entity?.noun(count: total) ?? "items") compliant"
+    }
+
+    /// Graph spells the cohort averages per category as `identityScore`, `identityScoreMax`, …
+    static func cohort(basis: String, _ average: CohortAverage, band: SeatBand?) -> JSONValue {
+        var object = JSONObject([("basis", .string(basis)), ("averageScore", .double(rounded(average.averagePercentage)))])
+        if let band {
+            object["SeatSizeRangeLowerValue"] = .string(String(band.lower))
+            object["SeatSizeRangeUpperValue"] = band.upper.map { .string(String($0)) } ?? .null
+        }
+        for category in ActionCategory.allCases {
+            let prefix = category.rawValue.lowercased()
+            let scores = average.categoryScores[category]
+            object["\(prefix)Score"] = .double(rounded(scores?.score ?? 0))
+            object["\(prefix)ScoreMax"] = .double(rounded(scores?.maxScore ?? 0))
+        }
+        object["organizationCount"] = .int(average.organizationCount)
+        return .object(object)
+    }
+
+    /// The AllTenants and TotalSeats cohorts of `day`; cohorts under five organizations are left out.
+    static func cohorts(for snapshot: DailySnapshot, among peers: [DailySnapshot]) -> [JSONValue] {
+        var result: [JSONValue] = []
+        if let all = Comparisons.average(of: peers) { result.append(cohort(basis: "AllTenants", all, band: nil)) }
+        let seats = SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
+        if let band = Comparisons.average(of: Comparisons.sameBand(peers, seats: seats)) {
+            result.append(cohort(basis: "TotalSeats", band, band: SeatBand.band(forSeats: seats)))
+        }
+        return result
+    }
+
+    static func graphState(_ record: StatusRecord) -> String {
+        if let clientState = record.clientState { return clientState }
+        switch record.status {
+        case .toAddress: return "Default"
+        case .planned: return "Planned"
+        case .riskAccepted: return "Ignored"
+        case .resolvedThirdParty: return "ThirdParty"
+        case .resolvedAlternateMitigation: return "AlternateMitigation"
+        case .completed: return "Completed"
+        }
+    }
+
+    static func controlProfile(
+        _ score: ActionScore, organizationID: String, history: [StatusRecord]
+    ) -> JSONObject {
+        let action = score.action
+        let updates = history.map { record -> JSONValue in
+            .object(
+                JSONObject([
+                    ("assignedTo", record.owner.map(JSONValue.string) ?? .null),
+                    ("comment", record.note.map(JSONValue.string) ?? .null),
+                    ("state", .string(graphState(record))),
+                    ("updatedBy", record.setBy.map(JSONValue.string) ?? .null),
+                    ("updatedDateTime", record.setAt.map { .string($0.iso8601) } ?? .null),
+                ]))
+        }
+        var compliance: [JSONValue] = []
+        for (name, ids) in [
+            ("CIS Controls v8", action.compliance.cisControls), ("NIST SP 800-53 Rev. 5", action.compliance.nist80053),
+        ] where !ids.isEmpty {
+            compliance.append(
+                .object(
+                    JSONObject([
+                        ("certificationName", .string(name)),
+                        (
+                            "certificationControls",
+                            .array(ids.map { .object(JSONObject([("name", .string($0)), ("url", .string(""))])) })
+                        ),
+                    ])))
+        }
+        let remediation = action.remediation.enumerated().map { "\($0.offset + 1). \($0.element)" }
+            .joined(separator: "\n")
+        return JSONObject([
+            ("id", .string(action.id)),
+            ("azureTenantId", .string(organizationID)),
+            ("actionType", .string(action.actionType.rawValue)),
+            ("actionUrl", .string(action.manageURL)),
+            ("controlCategory", .string(action.category.rawValue)),
+            ("title", .string(action.title)),
+            ("deprecated", .bool(action.deprecated)),
+            ("implementationCost", .string(action.implementationCost.rawValue)),
+            ("lastModifiedDateTime", history.last?.setAt.map { .string($0.iso8601) } ?? .null),
+            ("maxScore", .double(action.maxScore)),
+            ("rank", score.rank.map(JSONValue.int) ?? .null),
+            ("remediation", .string(remediation)),
+            ("remediationImpact", .string(action.userImpactDescription)),
+            ("service", .string(action.service)),
+            ("threats", .array(action.threats.map { .string($0.rawValue) })),
+            ("tier", .string(action.tier.rawValue)),
+            ("userImpact", .string(action.userImpact.rawValue)),
+            ("complianceInformation", .array(compliance)),
+            ("controlStateUpdates", .array(updates)),
+            ("vendorInformation", vendor),
+            ("description", .string(action.description)),
+            ("currentScore", .double(score.points)),
+            ("scoreInPercentage", .double(rounded(score.percentage))),
+            ("status", .string(score.status.rawValue)),
+            ("externallyManaged", .bool(action.externallyManaged)),
+        ])
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+}

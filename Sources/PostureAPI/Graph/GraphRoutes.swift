@@ -1,0 +1,202 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// The Graph-compatible secure-score API under `/v1.0/security` and `/beta/security`. The caller's
+/// token names the organization, as a Graph token names its tenant.
+struct GraphRoutes {
+    let dependencies: APIDependencies
+    let version: String
+
+    var service: PostureService { dependencies.service }
+
+    func register(on routes: any RoutesBuilder) {
+        let security = routes.grouped("security")
+        let scores = security.grouped("secureScores")
+        scores.get(use: listSecureScores)
+        scores.get("$count", use: countSecureScores)
+        scores.get(":id", use: getSecureScore)
+        let profiles = security.grouped("secureScoreControlProfiles")
+        profiles.get(use: listProfiles)
+        profiles.get("$count", use: countProfiles)
+        profiles.get(":id", use: getProfile)
+        profiles.patch(":id", use: patchProfile)
+
+        // Graph documents no other methods on these resources.
+        let refuse: @Sendable (Request) async throws -> Response = { request in
+            throw APIError.methodNotAllowed("\(request.method.rawValue) is not supported on this resource")
+        }
+        for method in [HTTPMethod.POST, .PUT, .DELETE, .PATCH] {
+            scores.on(method, use: refuse)
+            scores.on(method, ":id", use: refuse)
+            profiles.on(method, use: refuse)
+        }
+        for method in [HTTPMethod.POST, .PUT, .DELETE] { profiles.on(method, ":id", use: refuse) }
+    }
+
+    /// Graph tokens name one tenant; an instance-wide token must pick one with `?organization=`.
+    func organizationID(_ request: Request) throws -> String {
+        let principal = try request.principal
+        if let id = principal.organizationID { return id }
+        guard let chosen = request.queryValue("organization"), !chosen.isEmpty else {
+            throw APIError.badRequest(
+                "this token covers every organization; name one with ?organization=ID", target: "organization")
+        }
+        return chosen
+    }
+
+    func context(_ request: Request, _ entitySet: String) -> String {
+        "\(request.baseURL(dependencies.publicBaseURL))/\(version)/$metadata#security/\(entitySet)"
+    }
+
+    // MARK: secureScores
+
+    @Sendable func listSecureScores(_ request: Request) async throws -> Response {
+        let (page, query, organizationID) = try await secureScorePage(request)
+        return collection(request, "secureScores", page: page, query: query, extra: organizationID)
+    }
+
+    @Sendable func countSecureScores(_ request: Request) async throws -> Response {
+        let (page, _, _) = try await secureScorePage(request, countOnly: true)
+        return JSONResponse.text(String(page.totalCount))
+    }
+
+    /// Plain newest-first paging runs in the database; `$filter` and `$orderby` need every
+    /// snapshot built and are applied in memory.
+    func secureScorePage(_ request: Request, countOnly: Bool = false) async throws -> (ODataPage, ODataQuery, String) {
+        let organizationID = try organizationID(request)
+        let organization = try await service.organization(organizationID)
+        let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.secureScoreSchema)
+        let store = service.store
+        if query.filter == nil && query.orderBy.isEmpty {
+            let total = try await store.snapshotCount(organizationID)
+            if countOnly { return (ODataPage(items: [], totalCount: total, nextSkip: nil, nextTop: nil), query, organizationID) }
+            let wanted = min(query.top ?? Int.max, dependencies.graphPageSize)
+            let snapshots = try await store.snapshots(organizationID, offset: query.skip, limit: wanted)
+            let items = try await entities(snapshots, organization: organization).map { select($0, query) }
+            let end = query.skip + items.count
+            let limit = query.top.map { min(total, query.skip + $0) } ?? total
+            let more = end < limit
+            let page = ODataPage(
+                items: items, totalCount: total, nextSkip: more ? end : nil,
+                nextTop: more ? query.top.map { $0 - items.count } : nil)
+            return (page, query, organizationID)
+        }
+        let snapshots = try await store.snapshots(organizationID)
+        let all = try await entities(snapshots, organization: organization)
+        return (query.apply(to: all, pageSize: dependencies.graphPageSize), query, organizationID)
+    }
+
+    func select(_ object: JSONObject, _ query: ODataQuery) -> JSONObject {
+        guard let select = query.select else { return object }
+        return object.selecting(["id"] + select)
+    }
+
+    func entities(_ snapshots: [DailySnapshot], organization: StoredOrganization) async throws -> [JSONObject] {
+        let peersByDay = Dictionary(
+            grouping: try await service.store.scoreSummaries(days: Array(Set(snapshots.map(\.day)))), by: \.day)
+        return snapshots.map { snapshot in
+            GraphEntities.secureScore(
+                snapshot, organization: organization, catalog: service.catalog,
+                cohorts: GraphEntities.cohorts(for: snapshot, among: peersByDay[snapshot.day] ?? []))
+        }
+    }
+
+    @Sendable func getSecureScore(_ request: Request) async throws -> Response {
+        let organizationID = try organizationID(request)
+        let id = request.parameters.get("id") ?? ""
+        let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.secureScoreSchema)
+        guard let parsed = GraphEntities.parseSecureScoreID(id), parsed.organizationID == organizationID,
+            let snapshot = try await service.store.snapshot(organizationID, day: parsed.day)
+        else { throw APIError.notFound("no secureScore with id \"\(id)\"") }
+        let organization = try await service.organization(organizationID)
+        let object = select(try await entities([snapshot], organization: organization)[0], query)
+        return JSONResponse.make(.object(withContext(object, context(request, "secureScores/$entity"))))
+    }
+
+    // MARK: secureScoreControlProfiles
+
+    func profiles(_ organizationID: String) async throws -> [JSONObject] {
+        let report = try await service.currentReport(organizationID)
+        let history = Dictionary(grouping: try await service.store.statusHistory(organizationID), by: \.actionID)
+        return service.catalog.actions.compactMap { action in
+            report[action.id].map {
+                GraphEntities.controlProfile($0, organizationID: organizationID, history: history[action.id] ?? [])
+            }
+        }
+    }
+
+    @Sendable func listProfiles(_ request: Request) async throws -> Response {
+        let organizationID = try organizationID(request)
+        let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.profileSchema)
+        let page = query.apply(to: try await profiles(organizationID), pageSize: max(dependencies.graphPageSize, 200))
+        return collection(request, "secureScoreControlProfiles", page: page, query: query, extra: organizationID)
+    }
+
+    @Sendable func countProfiles(_ request: Request) async throws -> Response {
+        let organizationID = try organizationID(request)
+        let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.profileSchema)
+        return JSONResponse.text(String(query.apply(to: try await profiles(organizationID), pageSize: 1).totalCount))
+    }
+
+    @Sendable func getProfile(_ request: Request) async throws -> Response {
+        let organizationID = try organizationID(request)
+        let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.profileSchema)
+        return JSONResponse.make(.object(try await profileEntity(request, organizationID: organizationID, query: query)))
+    }
+
+    func profileEntity(_ request: Request, organizationID: String, query: ODataQuery?) async throws -> JSONObject {
+        let id = request.parameters.get("id") ?? ""
+        guard let action = service.catalog[id] else { throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"") }
+        let report = try await service.currentReport(organizationID)
+        let history = try await service.store.statusHistory(organizationID, actionID: action.id)
+        var object = GraphEntities.controlProfile(report[action.id]!, organizationID: organizationID, history: history)
+        if let query { object = select(object, query) }
+        return withContext(object, context(request, "secureScoreControlProfiles/$entity"))
+    }
+
+    @Sendable func patchProfile(_ request: Request) async throws -> Response {
+        try request.requireWrite()
+        let organizationID = try organizationID(request)
+        let id = request.parameters.get("id") ?? ""
+        guard let action = service.catalog[id] else { throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"") }
+        let body = try request.jsonBody()
+        let current = try await service.store.statuses(organizationID).first { $0.actionID == action.id }
+        let record = try GraphStatePatch.decode(body, actionID: action.id, current: current)
+        try await service.setStatus(organizationID, record, actor: request.actor)
+        let prefer = request.headers[.init("Prefer")].joined(separator: ",").lowercased()
+        guard prefer.contains("return=representation") else { return Response(status: .noContent) }
+        let object = try await profileEntity(request, organizationID: organizationID, query: nil)
+        return JSONResponse.make(.object(object))
+    }
+
+    // MARK: collections
+
+    /// Entities carry their `@odata.context` first, as Graph sends it.
+    func withContext(_ object: JSONObject, _ context: String) -> JSONObject {
+        JSONObject([("@odata.context", JSONValue.string(context))] + object.pairs.map { ($0.key, $0.value) })
+    }
+
+    func collection(_ request: Request, _ entitySet: String, page: ODataPage, query: ODataQuery, extra organizationID: String)
+        -> Response
+    {
+        var envelope = JSONObject([("@odata.context", .string(context(request, entitySet)))])
+        if query.count { envelope["@odata.count"] = .int(page.totalCount) }
+        if let parameters = query.nextLinkParameters(for: page) {
+            var all = parameters
+            if (try? request.principal.organizationID) == nil { all.append(("organization", organizationID)) }
+            let encoded = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+            envelope["@odata.nextLink"] = .string(
+                "\(request.baseURL(dependencies.publicBaseURL))/\(version)/security/\(entitySet)?\(encoded)")
+        }
+        envelope["value"] = .array(page.items.map(JSONValue.object))
+        return JSONResponse.make(.object(envelope))
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// The native API under `/api/v1`: everything Graph does not cover. Described by
+/// `/api/v1/openapi.json`; keep ``OpenAPIDocument`` in step with the routes registered here.
+struct NativeRoutes {
+    let dependencies: APIDependencies
+
+    var service: PostureService { dependencies.service }
+
+    func register(on routes: any RoutesBuilder) {
+        let organizations = routes.grouped("organizations")
+        organizations.get(use: listOrganizations)
+        organizations.post(use: createOrganization)
+        let organization = organizations.grouped(":org")
+        organization.get(use: getOrganization)
+        organization.patch(use: updateOrganization)
+        organization.delete(use: deleteOrganization)
+        organization.get("score", use: score)
+        organization.get("actions", use: actions)
+        organization.get("actions", ":action", use: action)
+        organization.put("actions", ":action", "status", use: setStatus)
+        organization.put("actions", ":action", "tags", ":tag", use: addTag)
+        organization.delete("actions", ":action", "tags", ":tag", use: removeTag)
+        organization.get("measurements", use: measurements)
+        organization.put("measurements", use: putMeasurements)
+        organization.get("plan", use: plan)
+        organization.get("changes", use: changes)
+        organization.get("snapshots", use: snapshots)
+    }
+
+    // MARK: organizations
+
+    @Sendable func listOrganizations(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        let visible = try await service.store.organizations().filter { principal.canSee($0.organization.id) }
+        return try JSONResponse.encode(OrganizationList(value: visible.map(OrganizationDTO.init)))
+    }
+
+    @Sendable func createOrganization(_ request: Request) async throws -> Response {
+        try request.requireWrite()
+        guard try request.principal.organizationID == nil else {
+            throw APIError.forbidden("creating organizations needs an instance-wide token")
+        }
+        let (organization, services) = try OrganizationDTO.decode(try request.jsonBody(), pathID: nil)
+        try await service.store.createOrganization(organization, enabledServices: services ?? [], at: dependencies.clock.now())
+        let stored = try await service.organization(organization.id)
+        return try JSONResponse.encode(OrganizationDTO(stored), status: .created)
+    }
+
+    @Sendable func getOrganization(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        return try JSONResponse.encode(OrganizationDTO(try await service.organization(id)))
+    }
+
+    @Sendable func updateOrganization(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        try request.requireWrite()
+        let existing = try await service.organization(id)
+        let (organization, services) = try OrganizationDTO.decode(
+            try request.jsonBody(), pathID: id, existing: existing.organization)
+        try await service.store.updateOrganization(
+            organization, enabledServices: services ?? existing.enabledServices, at: dependencies.clock.now())
+        return try JSONResponse.encode(OrganizationDTO(try await service.organization(id)))
+    }
+
+    @Sendable func deleteOrganization(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        try request.requireWrite()
+        guard try await service.store.deleteOrganization(id) else { throw ServiceError.organizationNotFound(id) }
+        return Response(status: .noContent)
+    }
+
+    // MARK: scores and actions
+
+    @Sendable func score(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        let organization = try await service.organization(id)
+        let report = try await service.currentReport(id)
+        return try JSONResponse.encode(ScoreDocument(report: report, organization: organization.organization))
+    }
+
+    @Sendable func actions(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        let report = try await service.currentReport(id)
+        let tags = try await service.store.tags(id)
+        let includeHidden = request.queryValue("includeHidden").map { $0.lowercased() == "true" } ?? false
+        var category: ActionCategory?
+        if let name = request.queryValue("category") {
+            guard let match = ActionCategory.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+                throw APIError.badRequest(
+                    "category must be one of \(NodeReader.choices(ActionCategory.self)), not \"\(name)\"", target: "category")
+            }
+            category = match
+        }
+        let document = ScoreDocument(report: report, organization: nil)
+        let listed = document.actions.filter { action in
+            (includeHidden || !action.hiddenByDefault) && (category.map { action.category == $0.rawValue } ?? true)
+        }
+        return try JSONResponse.encode(
+            ActionList(
+                asOf: document.asOf, value: listed.map { ActionWithTags(action: $0, tags: tags[$0.id] ?? []) }))
+    }
+
+    @Sendable func action(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        let actionID = try knownAction(request)
+        let report = try await service.currentReport(id)
+        let document = ScoreDocument(report: report, organization: nil)
+        guard let action = document.actions.first(where: { $0.id == actionID }) else {
+            throw ServiceError.actionNotFound(actionID)
+        }
+        let history = try await service.store.statusHistory(id, actionID: actionID)
+        let changes = try await service.store.changes(id, actionID: actionID)
+        let tags = try await service.store.tags(id)[actionID] ?? []
+        return try JSONResponse.encode(
+            ActionDetail(
+                action: action, tags: tags, statusHistory: history.map(StatusDTO.init),
+                changes: changes.map(ChangeDTO.init)))
+    }
+
+    func knownAction(_ request: Request) throws -> String {
+        let actionID = request.parameters.get("action") ?? ""
+        guard service.catalog.contains(actionID) else { throw ServiceError.actionNotFound(actionID) }
+        return actionID
+    }
+
+    @Sendable func setStatus(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        try request.requireWrite()
+        let actionID = try knownAction(request)
+        let body = try request.jsonBody()
+        guard case .object(var members) = body.value else { throw APIError.badRequest("the body must be a JSON object") }
+        if let given = members.first(where: { $0.key == "actionId" })?.node.value, given != .string(actionID) {
+            throw APIError.badRequest("actionId in the body must match the path", target: "actionId")
+        }
+        members.removeAll { $0.key == "actionId" }
+        members.append((key: "actionId", node: SourceNode(.string(actionID), line: body.line)))
+        var reader = NodeReader(file: "body", entry: nil, node: SourceNode(.object(members), line: body.line))
+        guard
+            let record = AssessmentDecoder.decodeStatus(&reader, catalog: service.catalog, asOf: dependencies.clock.now())
+        else { throw DiagnosticList(reader.collected) }
+        let report = try await service.setStatus(id, record, actor: request.actor)
+        let document = ScoreDocument(report: report, organization: nil)
+        return try JSONResponse.encode(ScoreSummary(document, actionID: actionID))
+    }
+
+    @Sendable func addTag(_ request: Request) async throws -> Response {
+        let (id, actionID, tag) = try tagTarget(request)
+        let added = try await service.store.addTag(id, actionID: actionID, tag: tag, at: dependencies.clock.now())
+        return try JSONResponse.encode(
+            TagList(actionId: actionID, tags: try await service.store.tags(id)[actionID] ?? []), status: added ? .created : .ok)
+    }
+
+    @Sendable func removeTag(_ request: Request) async throws -> Response {
+        let (id, actionID, tag) = try tagTarget(request)
+        guard try await service.store.removeTag(id, actionID: actionID, tag: tag) else {
+            throw APIError.notFound("\(actionID) has no tag \"\(tag)\"")
+        }
+        return Response(status: .noContent)
+    }
+
+    func tagTarget(_ request: Request) throws -> (String, String, String) {
+        let id = try request.visibleOrganization()
+        try request.requireWrite()
+        let actionID = try knownAction(request)
+        let tag = (request.parameters.get("tag") ?? "").trimmingCharacters(in: .whitespaces)
+        guard !tag.isEmpty, tag.count <= 64, !tag.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
+        else { throw APIError.badRequest("a tag is 1–64 characters of text on one line", target: "tag") }
+        return (id, actionID, tag)
+    }
+
+    // MARK: measurements
+
+    @Sendable func measurements(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        _ = try await service.organization(id)
+        return try JSONResponse.encode(MeasurementList(value: try await service.store.measurements(id).map(MeasurementDTO.init)))
+    }
+
+    /// Batch upsert: the `measurements` array of `posture assess`. Idempotent; all or nothing.
+    @Sendable func putMeasurements(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        try request.requireWrite()
+        _ = try await service.organization(id)
+        let measurements = try MeasurementDTO.decodeBatch(try request.jsonBody(), catalog: service.catalog)
+        let report = try await service.recordMeasurements(id, measurements, actor: request.actor)
+        return try JSONResponse.encode(ScoreSummary(ScoreDocument(report: report, organization: nil), actionID: nil))
+    }
+
+    // MARK: planning and history
+
+    @Sendable func plan(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        guard let text = request.queryValue("target"), let target = Double(text), target.isFinite, target >= 0, target <= 100
+        else {
+            throw APIError.badRequest("target must be a percentage between 0 and 100, e.g. ?target=60", target: "target")
+        }
+        let report = try await service.currentReport(id)
+        let plan = WhatIfPlanner.plan(report: report, targetPercentage: target, weights: service.weights)
+        let document = ScoreDocument(report: report, organization: nil, plan: plan)
+        return try JSONResponse.encode(PlanResponse(document))
+    }
+
+    @Sendable func changes(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        _ = try await service.organization(id)
+        let range = try DayRange.parse(request, now: dependencies.clock.now())
+        let entries = try await service.store.changes(
+            id, actionID: request.queryValue("actionId"), from: range.from?.start, to: range.to?.adding(days: 1).start)
+        return try JSONResponse.encode(ChangeList(value: entries.map(ChangeDTO.init)))
+    }
+
+    @Sendable func snapshots(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        _ = try await service.organization(id)
+        let range = try DayRange.parse(request, now: dependencies.clock.now())
+        let snapshots = try await service.store.snapshots(id, from: range.from, to: range.to)
+        return try JSONResponse.encode(SnapshotList(value: snapshots.map(SnapshotDTO.init)))
+    }
+}
+
+/// `from` / `to` query parameters (inclusive days); refused when malformed, inverted, in the
+/// future or longer than ten years.
+struct DayRange {
+    var from: CivilDay?
+    var to: CivilDay?
+
+    static func parse(_ request: Request, now: Date) throws -> DayRange {
+        func day(_ name: String) throws -> CivilDay? {
+            guard let text = request.queryValue(name) else { return nil }
+            guard let day = CivilDay(text) else {
+                throw APIError.badRequest("\(name) must be a day like 2026-11-28, not \"\(text)\"", target: name)
+            }
+            return day
+        }
+        let range = DayRange(from: try day("from"), to: try day("to"))
+        let today = CivilDay(now)
+        if let from = range.from, let to = range.to {
+            if from > to { throw APIError.badRequest("from (\(from)) is after to (\(to))", target: "from") }
+            if to.daysSinceEpoch - from.daysSinceEpoch > 3653 {
+                throw APIError.badRequest("the range may span at most ten years", target: "from")
+            }
+        }
+        if let to = range.to, to > today {
+            throw APIError.badRequest("to (\(to)) is in the future; the latest day is \(today)", target: "to")
+        }
+        return range
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import PostureCore
+import Vapor
+
+/// Requires a valid bearer token on every request it guards and stores the caller on the request.
+struct BearerAuthenticationMiddleware: AsyncMiddleware {
+    let tokens: TokenService
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let bearer = request.headers.bearerAuthorization?.token, !bearer.isEmpty else {
+            throw APIError.unauthenticated("send an access token in the Authorization header (Bearer)")
+        }
+        do {
+            request.storage[PrincipalKey.self] = try await tokens.verify(bearer)
+        } catch {
+            throw APIError.unauthenticated("the access token was refused: \(error.description)")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+struct PrincipalKey: StorageKey {
+    typealias Value = Principal
+}
+
+extension Request {
+    var principal: Principal {
+        get throws {
+            guard let principal = storage[PrincipalKey.self] else {
+                throw APIError.unauthenticated("send an access token in the Authorization header (Bearer)")
+            }
+            return principal
+        }
+    }
+
+    /// The organization in the path, if the caller may see it. Any other id answers 404, never
+    /// 403, so organization ids do not leak.
+    func visibleOrganization(_ parameter: String = "org") throws -> String {
+        guard let id = parameters.get(parameter) else { throw APIError.notFound("no such organization") }
+        guard try principal.canSee(id) else { throw APIError.notFound("no organization with id \"\(id)\"") }
+        return id
+    }
+
+    /// Refuses callers without the read-write scope.
+    func requireWrite() throws {
+        guard try principal.canWrite else {
+            throw APIError.forbidden("this change needs the SecurityEvents.ReadWrite.All scope")
+        }
+    }
+
+    /// The acting person or client for audit trails.
+    var actor: String {
+        (try? principal.subject) ?? "anonymous"
+    }
+}

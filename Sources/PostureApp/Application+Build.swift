@@ -1,0 +1,90 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import PostureAPI
+import PostureCatalog
+import PostureCore
+import PostureStore
+import Vapor
+
+/// The running pieces of one Posture process, wired in one place.
+public struct PostureRuntime: Sendable {
+    public let application: Application
+    public let service: PostureService
+    public let tokens: TokenService
+    public let configuration: PostureConfiguration
+}
+
+/// The composition root: builds the Vapor application with its database, migrations, catalog,
+/// token service and routes. The CLI, the server and the tests all call this one function.
+public func buildApplication(
+    _ configuration: PostureConfiguration, clock: PostureClock, environment: Environment = .production,
+    migrate: Bool = true
+) async throws -> PostureRuntime {
+    let catalog: Catalog
+    do {
+        catalog =
+            if let directory = configuration.catalogDirectory {
+                try CatalogLoader.load(directory: URL(fileURLWithPath: directory))
+            } else {
+                try CatalogLoader.builtIn()
+            }
+    } catch {
+        throw StartupError("the catalog is invalid:\n\(error.description)")
+    }
+
+    var environment = environment
+    environment.arguments = ["posture"]
+    let app = try await Application.make(environment)
+    do {
+        app.http.server.configuration.hostname = configuration.host
+        app.http.server.configuration.port = configuration.port
+        try configureDatabase(app, configuration)
+        app.migrations.add(PostureMigrations.all)
+        if migrate { try await app.autoMigrate() }
+
+        let secret = try configuration.tokenSecret ?? TokenSecretFile.loadOrCreate(in: configuration.dataDirectory)
+        let tokens = try await TokenService(secret: secret, clock: clock)
+        let store = PostureStore(database: app.db, locks: LocalJobLocks())
+        let service = PostureService(store: store, catalog: catalog, clock: clock)
+        PostureRoutes.register(
+            on: app,
+            dependencies: APIDependencies(
+                service: service, tokens: tokens, clock: clock, publicBaseURL: configuration.publicBaseURL))
+        return PostureRuntime(application: app, service: service, tokens: tokens, configuration: configuration)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+func configureDatabase(_ app: Application, _ configuration: PostureConfiguration) throws {
+    switch configuration.database {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        let postgres: SQLPostgresConfiguration
+        do {
+            postgres = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StartupError("the PostgreSQL URL is invalid (expected postgres://user:password@host:port/database)")
+        }
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+}
+
+/// A start-up failure with a message meant for the person starting Posture.
+public struct StartupError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import PostureCore
+
+/// Every setting of a Posture process, read once at start-up: command-line flags first, then
+/// environment variables, then defaults. Invalid values fail fast with every problem listed.
+public struct PostureConfiguration: Sendable {
+    public enum DatabaseLocation: Sendable, Equatable {
+        case sqliteFile(String)
+        case sqliteMemory
+        case postgres(String)
+
+        /// Where it points, without the password.
+        public var redacted: String {
+            switch self {
+            case .sqliteFile(let path):
+                return "sqlite file \(path)"
+            case .sqliteMemory:
+                return "sqlite in memory"
+            case .postgres(let url):
+                if var components = URLComponents(string: url), components.password != nil {
+                    components.password = "***"
+                    return components.string ?? "postgres"
+                }
+                return url
+            }
+        }
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "./.posture"
+    public var database: DatabaseLocation = .sqliteFile("./.posture/posture.sqlite")
+    public var demo = true
+    /// UTC time of the daily sync, minutes after midnight.
+    public var syncMinuteOfDay = 2 * 60
+    public var tokenSecret: [UInt8]?
+    public var publicBaseURL: String?
+    public var catalogDirectory: String?
+    public var logLevel = "info"
+
+    public init() {}
+
+    /// Values given on the command line; nil means "not given".
+    public struct Flags: Sendable {
+        public var host: String?
+        public var port: Int?
+        public var databaseURL: String?
+        public var dataDirectory: String?
+        public var noDemo = false
+        public var catalogDirectory: String?
+
+        public init(
+            host: String? = nil, port: Int? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
+            noDemo: Bool = false, catalogDirectory: String? = nil
+        ) {
+            self.host = host
+            self.port = port
+            self.databaseURL = databaseURL
+            self.dataDirectory = dataDirectory
+            self.noDemo = noDemo
+            self.catalogDirectory = catalogDirectory
+        }
+    }
+
+    /// The environment variables Posture reads, for help texts and docs.
+    public static let environmentVariables = [
+        "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_SYNC_TIME",
+        "POSTURE_TOKEN_SECRET", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
+    ]
+
+    public static func load(flags: Flags, environment: [String: String]) throws(ConfigurationError) -> PostureConfiguration {
+        var config = PostureConfiguration()
+        var problems: [String] = []
+        func env(_ name: String) -> String? {
+            environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        }
+
+        config.host = flags.host ?? env("POSTURE_HOST") ?? config.host
+        if let port = flags.port {
+            config.port = port
+        } else if let text = env("POSTURE_PORT") {
+            if let port = Int(text) { config.port = port } else { problems.append("POSTURE_PORT must be a number, got \"\(text)\"") }
+        }
+        if !(1...65535).contains(config.port) { problems.append("the port must be between 1 and 65535, got \(config.port)") }
+
+        config.dataDirectory = flags.dataDirectory ?? env("POSTURE_DATA_DIR") ?? config.dataDirectory
+        if let url = flags.databaseURL ?? env("DATABASE_URL") {
+            let lower = url.lowercased()
+            if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
+                config.database = .postgres(url)
+            } else if lower == "sqlite::memory:" {
+                config.database = .sqliteMemory
+            } else if lower.hasPrefix("sqlite://") {
+                config.database = .sqliteFile(String(url.dropFirst("sqlite://".count)))
+            } else {
+                problems.append("the database URL must start with postgres:// (or be sqlite://PATH), got \"\(Self.scheme(of: url))…\"")
+            }
+        } else {
+            config.database = .sqliteFile((config.dataDirectory as NSString).appendingPathComponent("posture.sqlite"))
+        }
+
+        if flags.noDemo {
+            config.demo = false
+        } else if let text = env("POSTURE_DEMO") {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": config.demo = true
+            case "0", "false", "no", "off": config.demo = false
+            default: problems.append("POSTURE_DEMO must be true or false, got \"\(text)\"")
+            }
+        }
+        if let text = env("POSTURE_SYNC_TIME") {
+            let parts = text.split(separator: ":").map { Int($0) }
+            if parts.count == 2, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour), (0..<60).contains(minute) {
+                config.syncMinuteOfDay = hour * 60 + minute
+            } else {
+                problems.append("POSTURE_SYNC_TIME must be a UTC time like 02:00, got \"\(text)\"")
+            }
+        }
+        if let secret = env("POSTURE_TOKEN_SECRET") {
+            if secret.utf8.count < 32 {
+                problems.append("POSTURE_TOKEN_SECRET must be at least 32 bytes long (got \(secret.utf8.count))")
+            } else {
+                config.tokenSecret = Array(secret.utf8)
+            }
+        }
+        if let url = env("POSTURE_PUBLIC_URL") {
+            if url.hasPrefix("http://") || url.hasPrefix("https://") { config.publicBaseURL = url } else {
+                problems.append("POSTURE_PUBLIC_URL must be an http(s) URL, got \"\(url)\"")
+            }
+        }
+        config.catalogDirectory = flags.catalogDirectory ?? env("POSTURE_CATALOG_DIR")
+        if let level = env("POSTURE_LOG_LEVEL") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            if levels.contains(level.lowercased()) { config.logLevel = level.lowercased() } else {
+                problems.append("POSTURE_LOG_LEVEL must be one of \(levels.joined(separator: ", ")), got \"\(level)\"")
+            }
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        return config
+    }
+
+    /// Only the scheme of a URL, so a mistyped URL with a password is never echoed back.
+    static func scheme(of url: String) -> String {
+        String(url.prefix { $0 != ":" }.prefix(20))
+    }
+}
+
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var problems: [String]
+
+    public var description: String {
+        "invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+// `JSONEncoder` gathers object keys in a dictionary, so the order it writes them in depends on the
+// process's hash seed. Graph responses are written with this small writer instead: compact, keys in
+// insertion order, `/` left unescaped (as Graph does), integers without a fraction.
+
+extension JSONValue {
+    /// Compact JSON text with object keys in insertion order.
+    public var jsonText: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    /// ``jsonText`` as UTF-8 bytes.
+    public var jsonData: Data { Data(jsonText.utf8) }
+
+    func write(to output: inout String) {
+        switch self {
+        case .null:
+            output += "null"
+        case .bool(let value):
+            output += value ? "true" : "false"
+        case .int(let value):
+            output += String(value)
+        case .double(let value):
+            output += Self.numberText(value)
+        case .string(let value):
+            Self.writeString(value, to: &output)
+        case .array(let values):
+            output += "["
+            for (offset, value) in values.enumerated() {
+                if offset > 0 { output += "," }
+                value.write(to: &output)
+            }
+            output += "]"
+        case .object(let object):
+            object.write(to: &output)
+        }
+    }
+
+    /// The shortest text that reads back as the same double, without a trailing `.0`, the way
+    /// `JSONEncoder` writes it; non-finite values become `null`.
+    static func numberText(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        var text = String(value)
+        if text.hasSuffix(".0") {
+            text.removeLast(2)
+        }
+        return text
+    }
+
+    static func writeString(_ value: String, to output: inout String) {
+        output += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        output += "\""
+    }
+}
+
+extension JSONObject {
+    /// Compact JSON text with keys in insertion order.
+    public var jsonText: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    /// ``jsonText`` as UTF-8 bytes.
+    public var jsonData: Data { Data(jsonText.utf8) }
+
+    func write(to output: inout String) {
+        output += "{"
+        for (offset, pair) in pairs.enumerated() {
+            if offset > 0 { output += "," }
+            JSONValue.writeString(pair.key, to: &output)
+            output += ":"
+            pair.value.write(to: &output)
+        }
+        output += "}"
+    }
+}

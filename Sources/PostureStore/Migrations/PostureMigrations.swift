@@ -1,0 +1,9 @@
+import FluentKit
+
+/// Every migration, in order. Append only: a released migration is never edited or reordered.
+public enum PostureMigrations {
+    public static let all: [any Migration] = [
+        M001CreateCoreTables(),  // 001: core tables
+        M002AddHistoryIndexes(),  // 002: history indexes
+    ]
+}

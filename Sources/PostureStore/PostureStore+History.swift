@@ -1,0 +1,141 @@
+import FluentKit
+import Foundation
+import PostureCore
+import SQLKit
+
+extension PostureStore {
+    /// Writes the day's snapshot unless one exists. Returns false when the day was already taken:
+    /// snapshots are immutable, so a second sync on the same day changes nothing.
+    @discardableResult
+    public func insertSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws -> Bool {
+        let exists = try await SnapshotRecord.query(on: database).filter(\.$organizationID == snapshot.organizationID)
+            .filter(\.$day == snapshot.day.description).count() > 0
+        if exists { return false }
+        let record = SnapshotRecord()
+        record.organizationID = snapshot.organizationID
+        record.day = snapshot.day.description
+        record.score = snapshot.score
+        record.maxScore = snapshot.maxScore
+        record.verifiedScore = snapshot.verifiedScore
+        record.categories = StoredJSON.encode(snapshot.categories)
+        record.actions = StoredJSON.encode(snapshot.actions)
+        record.catalogVersion = snapshot.catalogVersion
+        record.modelVersion = snapshot.scoringModelVersion
+        record.filled = snapshot.filled
+        record.licensedUserCount = snapshot.licensedUserCount
+        record.activeUserCount = snapshot.activeUserCount
+        record.createdAt = instant
+        try await record.create(on: database)
+        return true
+    }
+
+    /// Snapshots newest first, optionally within `[from, to]`, with offset and limit for paging.
+    public func snapshots(
+        _ organizationID: String, from: CivilDay? = nil, to: CivilDay? = nil, offset: Int = 0, limit: Int? = nil
+    ) async throws -> [DailySnapshot] {
+        var query = SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+        if let from { query = query.filter(\.$day >= from.description) }
+        if let to { query = query.filter(\.$day <= to.description) }
+        query = query.sort(\.$day, .descending)
+        if offset > 0 { query = query.offset(offset) }
+        // SQLite accepts OFFSET only after a LIMIT.
+        if let limit { query = query.limit(limit) } else if offset > 0 { query = query.limit(Int(Int32.max)) }
+        return try await query.all().map(DailySnapshot.init)
+    }
+
+    public func snapshot(_ organizationID: String, day: CivilDay) async throws -> DailySnapshot? {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$day == day.description).first().map(DailySnapshot.init)
+    }
+
+    public func snapshotCount(_ organizationID: String) async throws -> Int {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID).count()
+    }
+
+    public func latestSnapshotDay(_ organizationID: String) async throws -> CivilDay? {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .sort(\.$day, .descending).first().flatMap { CivilDay($0.day) }
+    }
+
+    /// Every organization's score on the given days without the per-action breakdown: what
+    /// cohort comparisons need, read without decoding the heavy columns.
+    public func scoreSummaries(days: [CivilDay]) async throws -> [DailySnapshot] {
+        guard !days.isEmpty else { return [] }
+        let rows = try await SnapshotRecord.query(on: database).filter(\.$day ~~ days.map(\.description))
+            .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
+            .field(\.$categories).field(\.$catalogVersion).field(\.$modelVersion).field(\.$filled)
+            .field(\.$licensedUserCount).field(\.$activeUserCount).all()
+        return try rows.map { record in
+            DailySnapshot(
+                organizationID: record.organizationID, day: CivilDay(record.day) ?? CivilDay(daysSinceEpoch: 0),
+                score: record.score, maxScore: record.maxScore, verifiedScore: record.verifiedScore,
+                categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories), actions: [],
+                catalogVersion: record.catalogVersion, scoringModelVersion: record.modelVersion, filled: record.filled,
+                licensedUserCount: record.licensedUserCount, activeUserCount: record.activeUserCount)
+        }
+    }
+
+    /// A cheap round trip for readiness checks.
+    public func ping() async throws {
+        try await sql.raw("SELECT 1").run()
+    }
+
+    public func appendChanges(_ organizationID: String, _ entries: [ChangeEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        let last = try await ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .sort(\.$sequence, .descending).first()
+        var sequence = last?.sequence ?? 0
+        for entry in entries {
+            sequence += 1
+            let record = ChangeRecord()
+            record.organizationID = organizationID
+            record.actionID = entry.actionID
+            record.category = entry.category.rawValue
+            record.kind = entry.kind.rawValue
+            record.occurredAt = entry.occurredAt
+            record.fromStatus = entry.fromStatus?.rawValue
+            record.toStatus = entry.toStatus?.rawValue
+            record.pointsBefore = entry.pointsBefore
+            record.pointsAfter = entry.pointsAfter
+            record.maxScore = entry.maxScore
+            record.actor = entry.actor
+            record.detail = entry.detail
+            record.sequence = sequence
+            try await record.create(on: database)
+        }
+    }
+
+    /// Change-log entries oldest first, optionally for one action and within `[from, to)`.
+    public func changes(_ organizationID: String, actionID: String? = nil, from: Date? = nil, to: Date? = nil)
+        async throws -> [ChangeEntry]
+    {
+        var query = ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
+        if let actionID { query = query.filter(\.$actionID == actionID) }
+        if let from { query = query.filter(\.$occurredAt >= from) }
+        if let to { query = query.filter(\.$occurredAt < to) }
+        return try await query.sort(\.$sequence).all().map { record in
+            ChangeEntry(
+                organizationID: record.organizationID, actionID: record.actionID,
+                category: ActionCategory(rawValue: record.category) ?? .identity,
+                kind: ChangeEntry.Kind(rawValue: record.kind) ?? .statusChanged, occurredAt: record.occurredAt,
+                fromStatus: record.fromStatus.flatMap(ActionStatus.init), toStatus: record.toStatus.flatMap(ActionStatus.init),
+                pointsBefore: record.pointsBefore, pointsAfter: record.pointsAfter, maxScore: record.maxScore,
+                actor: record.actor, detail: record.detail)
+        }
+    }
+}
+
+extension DailySnapshot {
+    init(_ record: SnapshotRecord) throws {
+        guard let day = CivilDay(record.day) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad snapshot day \(record.day)"))
+        }
+        self.init(
+            organizationID: record.organizationID, day: day, score: record.score, maxScore: record.maxScore,
+            verifiedScore: record.verifiedScore,
+            categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories),
+            actions: try StoredJSON.decode([DailySnapshot.Action].self, record.actions),
+            catalogVersion: record.catalogVersion, scoringModelVersion: record.modelVersion, filled: record.filled,
+            licensedUserCount: record.licensedUserCount, activeUserCount: record.activeUserCount)
+    }
+}

@@ -1,0 +1,81 @@
+import FluentKit
+import Foundation
+import PostureCore
+
+/// An organization as stored, with the Graph `enabledServices` it reports.
+public struct StoredOrganization: Sendable, Equatable {
+    public var organization: Organization
+    public var enabledServices: [String]
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+extension PostureStore {
+    public func createOrganization(_ organization: Organization, enabledServices: [String] = [], at instant: Date)
+        async throws
+    {
+        if try await OrganizationRecord.find(organization.id, on: database) != nil {
+            throw StoreError.organizationExists(organization.id)
+        }
+        let record = OrganizationRecord()
+        record.id = organization.id
+        record.createdAt = instant
+        record.apply(organization, enabledServices: enabledServices, at: instant)
+        try await record.create(on: database)
+    }
+
+    public func updateOrganization(_ organization: Organization, enabledServices: [String], at instant: Date) async throws {
+        guard let record = try await OrganizationRecord.find(organization.id, on: database) else {
+            throw StoreError.organizationNotFound(organization.id)
+        }
+        record.apply(organization, enabledServices: enabledServices, at: instant)
+        try await record.update(on: database)
+    }
+
+    public func organization(_ id: String) async throws -> StoredOrganization? {
+        try await OrganizationRecord.find(id, on: database).map(StoredOrganization.init)
+    }
+
+    public func organizations() async throws -> [StoredOrganization] {
+        try await OrganizationRecord.query(on: database).sort(\.$id).all().map(StoredOrganization.init)
+    }
+
+    /// Deletes the organization and everything stored for it. Returns false when it did not exist.
+    public func deleteOrganization(_ id: String) async throws -> Bool {
+        try await transaction { store in
+            guard let record = try await OrganizationRecord.find(id, on: store.database) else { return false }
+            // Explicit deletes: SQLite only enforces ON DELETE CASCADE with foreign keys switched on.
+            try await ChangeRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await SnapshotRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await TagRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await StatusHistoryRow.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await StatusRow.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await MeasurementRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await record.delete(on: store.database)
+            return true
+        }
+    }
+}
+
+extension OrganizationRecord {
+    func apply(_ organization: Organization, enabledServices: [String], at instant: Date) {
+        displayName = organization.displayName
+        licensedUserCount = organization.licensedUserCount
+        activeUserCount = organization.activeUserCount
+        industry = organization.industry
+        region = organization.region
+        self.enabledServices = StoredJSON.encode(enabledServices)
+        updatedAt = instant
+    }
+}
+
+extension StoredOrganization {
+    init(_ record: OrganizationRecord) throws {
+        organization = Organization(
+            id: record.id ?? "", displayName: record.displayName, licensedUserCount: record.licensedUserCount,
+            activeUserCount: record.activeUserCount, industry: record.industry, region: record.region)
+        enabledServices = try StoredJSON.decode([String].self, record.enabledServices)
+        createdAt = record.createdAt
+        updatedAt = record.updatedAt
+    }
+}

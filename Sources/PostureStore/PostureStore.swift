@@ -1,0 +1,71 @@
+import FluentKit
+import Foundation
+import PostureCore
+import SQLKit
+
+/// Storage for every organization's state and history. Every call names the organization first:
+/// there is no ambient tenant.
+public struct PostureStore: Sendable {
+    public let database: any Database
+    /// Job locks of this process (used on SQLite, where there is only one node).
+    public let locks: LocalJobLocks
+
+    public init(database: any Database, locks: LocalJobLocks = LocalJobLocks()) {
+        self.database = database
+        self.locks = locks
+    }
+
+    /// Runs `body` in one transaction: all of it is stored or none of it.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostureStore) async throws -> T) async throws -> T {
+        try await database.transaction { database in
+            try await body(PostureStore(database: database, locks: locks))
+        }
+    }
+
+    var sql: any SQLDatabase {
+        // Both supported drivers are SQL databases; anything else is a wiring mistake.
+        guard let sql = database as? any SQLDatabase else { preconditionFailure("PostureStore needs an SQL database") }
+        return sql
+    }
+
+    /// `postgresql` or `sqlite`, for the few statements whose spelling differs.
+    public var dialectName: String { sql.dialect.name }
+}
+
+/// Errors the store reports to its callers (mapped to HTTP statuses by the API).
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case organizationExists(String)
+    case organizationNotFound(String)
+
+    public var description: String {
+        switch self {
+        case .organizationExists(let id): "an organization with id \"\(id)\" already exists"
+        case .organizationNotFound(let id): "no organization with id \"\(id)\""
+        }
+    }
+}
+
+enum StoredJSON {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.iso8601)
+        }
+        // Encoding our own plain value types cannot fail.
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Date(iso8601: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
+            }
+            return date
+        }
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,59 @@
+import FluentKit
+import Foundation
+import PostureCore
+
+extension PostureService {
+    /// Creates the demo organization with its whole history: one snapshot per day, the change log
+    /// between days, the status history as people set it, and the last day's state as current.
+    /// Does nothing when the organization already exists.
+    @discardableResult
+    public func seedDemo(endDay: CivilDay, days: Int = 120) async throws -> Bool {
+        let demo = DemoHistory(catalog: catalog, endDay: endDay, count: days)
+        let organization = DemoHistory.organization
+        if try await store.organization(organization.id) != nil { return false }
+        let firstDay = demo.days.first?.day ?? endDay
+        try await store.transaction { store in
+            try await store.createOrganization(
+                organization, enabledServices: DemoHistory.enabledServices, at: firstDay.start)
+            var previous: ScoreReport?
+            var knownStatuses: [String: StatusRecord] = [:]
+            // What people set, kept apart so the system's `completed` does not make it look new.
+            var personStatuses: [String: StatusRecord] = [:]
+            for day in demo.days {
+                let at = day.day.start.addingTimeInterval(6 * 3600)
+                for status in day.statuses where personStatuses[status.actionID] != status {
+                    try await store.setStatus(organization.id, status)
+                    knownStatuses[status.actionID] = status
+                    personStatuses[status.actionID] = status
+                }
+                let report = engine.score(
+                    measurements: day.measurements, statuses: Array(knownStatuses.values),
+                    asOf: day.day.adding(days: 1).start.addingTimeInterval(-1))
+                // The first day is the starting point, not a change.
+                if let previous {
+                    try await store.appendChanges(
+                        organization.id,
+                        ChangeDetector.changes(
+                            organizationID: organization.id, from: previous, to: report, at: at, actor: "demo sensor"))
+                }
+                for action in report.actions where action.status == .completed && previous?[action.action.id]?.status != .completed {
+                    let record = StatusRecord(
+                        actionID: action.action.id, status: .completed, note: "Data shows every point earned",
+                        setBy: "system", setAt: at)
+                    try await store.setStatus(organization.id, record)
+                    knownStatuses[action.action.id] = record
+                }
+                let snapshot = DailySnapshot(
+                    organization: organization, day: day.day, report: report, measurements: day.measurements,
+                    filled: false)
+                try await store.insertSnapshot(snapshot, at: at)
+                previous = report
+            }
+            if let last = demo.days.last {
+                try await store.upsertMeasurements(
+                    organization.id, last.measurements, by: "demo sensor", at: last.day.start.addingTimeInterval(6 * 3600))
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,86 @@
+import FluentKit
+import Foundation
+import PostureCore
+
+/// What a sync did, for logs and the CLI.
+public struct SyncSummary: Sendable, Equatable {
+    public var day: CivilDay
+    public var organizations = 0
+    public var snapshotsWritten = 0
+    public var daysFilled = 0
+    public var alreadyTaken = 0
+    /// False when another node held the sync lock, so this one did nothing.
+    public var ran = true
+
+    public init(day: CivilDay) {
+        self.day = day
+    }
+}
+
+extension PostureService {
+    /// Writes `day`'s snapshot for every organization, first filling the days missed since each
+    /// organization's last snapshot (marked as filled). Idempotent per day, and run by one node at
+    /// a time through the job lock.
+    public func sync(day: CivilDay) async throws -> SyncSummary {
+        try await locked(day) { summary in
+            try await fillMissedDays(through: day.adding(days: -1), into: &summary)
+            for organization in try await store.organizations() {
+                if try await snapshot(organization.organization.id, day: day, filled: false) {
+                    summary.snapshotsWritten += 1
+                } else {
+                    summary.alreadyTaken += 1
+                }
+            }
+        }
+    }
+
+    /// Fills every organization's missing days up to and including `day`, marked as filled. Run at
+    /// start-up so a server that was down leaves no holes in the history.
+    public func fillMissedDays(through day: CivilDay) async throws -> SyncSummary {
+        try await locked(day) { summary in try await fillMissedDays(through: day, into: &summary) }
+    }
+
+    private func locked(_ day: CivilDay, _ body: @escaping @Sendable (inout SyncSummary) async throws -> Void)
+        async throws -> SyncSummary
+    {
+        let result = try await store.withJobLock("posture.sync") {
+            var summary = SyncSummary(day: day)
+            try await body(&summary)
+            return summary
+        }
+        guard let result else {
+            var skipped = SyncSummary(day: day)
+            skipped.ran = false
+            return skipped
+        }
+        return result
+    }
+
+    private func fillMissedDays(through day: CivilDay, into summary: inout SyncSummary) async throws {
+        for organization in try await store.organizations() {
+            summary.organizations += 1
+            let id = organization.organization.id
+            // Only days after the last snapshot, and never before the organization existed.
+            guard let latest = try await store.latestSnapshotDay(id) else { continue }
+            var next = max(latest.adding(days: 1), CivilDay(organization.createdAt))
+            while next <= day {
+                if try await snapshot(id, day: next, filled: true) { summary.daysFilled += 1 }
+                next = next.adding(days: 1)
+            }
+        }
+    }
+
+    /// Writes one organization's snapshot of `day` from its stored state, evaluated at the end of
+    /// that day (so exceptions expiring that day have reopened). Returns false when the day exists.
+    @discardableResult
+    public func snapshot(_ organizationID: String, day: CivilDay, filled: Bool) async throws -> Bool {
+        let organization = try await organization(organizationID)
+        let endOfDay = day.adding(days: 1).start.addingTimeInterval(-1)
+        let measurements = try await store.measurements(organizationID)
+        let statuses = try await store.statuses(organizationID)
+        let report = engine.score(measurements: measurements, statuses: statuses, asOf: min(endOfDay, clock.now()))
+        let snapshot = DailySnapshot(
+            organization: organization.organization, day: day, report: report, measurements: measurements, filled: filled)
+        return try await store.insertSnapshot(snapshot, at: clock.now())
+    }
+}

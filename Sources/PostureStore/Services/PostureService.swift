@@ -1,0 +1,114 @@
+import FluentKit
+import Foundation
+import PostureCore
+
+/// The use cases shared by the API, the CLI and the scheduler: read and change an organization's
+/// state so that its score, change log and snapshots stay consistent. Rules come from PostureCore;
+/// this type only sequences them around storage, each change in one transaction.
+public struct PostureService: Sendable {
+    public let store: PostureStore
+    public let catalog: Catalog
+    public let weights: RankingWeights
+    public let clock: PostureClock
+
+    public init(store: PostureStore, catalog: Catalog, weights: RankingWeights = .default, clock: PostureClock) {
+        self.store = store
+        self.catalog = catalog
+        self.weights = weights
+        self.clock = clock
+    }
+
+    var engine: ScoringEngine { ScoringEngine(catalog: catalog, weights: weights) }
+
+    public func organization(_ id: String) async throws -> StoredOrganization {
+        guard let organization = try await store.organization(id) else { throw ServiceError.organizationNotFound(id) }
+        return organization
+    }
+
+    /// The organization's score now, computed from its stored state.
+    public func currentReport(_ organizationID: String, asOf: Date? = nil) async throws -> ScoreReport {
+        _ = try await organization(organizationID)
+        return try await report(organizationID, store: store, asOf: asOf ?? clock.now())
+    }
+
+    func report(_ organizationID: String, store: PostureStore, asOf: Date) async throws -> ScoreReport {
+        let measurements = try await store.measurements(organizationID)
+        let statuses = try await store.statuses(organizationID)
+        return engine.score(measurements: measurements, statuses: statuses, asOf: asOf)
+    }
+
+    /// Stores a batch of measurements and logs every status and points change it causes.
+    /// Returns the new score (the same request sees the change).
+    @discardableResult
+    public func recordMeasurements(_ organizationID: String, _ measurements: [ActionMeasurement], actor: String)
+        async throws -> ScoreReport
+    {
+        _ = try await organization(organizationID)
+        let now = clock.now()
+        return try await store.transaction { store in
+            let before = try await report(organizationID, store: store, asOf: now)
+            try await store.upsertMeasurements(organizationID, measurements, by: actor, at: now)
+            let after = try await report(organizationID, store: store, asOf: now)
+            try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now)
+            try await store.appendChanges(
+                organizationID,
+                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor))
+            // Read back, so the caller sees exactly what the stored state now scores.
+            return try await report(organizationID, store: store, asOf: now)
+        }
+    }
+
+    /// Sets a status a person chose, after the rules of ``StatusRecord/violations(in:asOf:)``.
+    @discardableResult
+    public func setStatus(_ organizationID: String, _ record: StatusRecord, actor: String) async throws -> ScoreReport {
+        _ = try await organization(organizationID)
+        let now = clock.now()
+        let violations = record.violations(in: catalog, asOf: now)
+        guard violations.isEmpty else { throw ServiceError.statusRefused(violations) }
+        var stored = record
+        stored.setBy = actor
+        stored.setAt = now
+        let finalRecord = stored
+        return try await store.transaction { store in
+            let before = try await report(organizationID, store: store, asOf: now)
+            if before[record.actionID]?.status == .completed {
+                throw ServiceError.statusRefused([.actionCompleted(actionID: record.actionID)])
+            }
+            try await store.setStatus(organizationID, finalRecord)
+            let after = try await report(organizationID, store: store, asOf: now)
+            try await store.appendChanges(
+                organizationID,
+                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor))
+            return after
+        }
+    }
+
+    /// `completed` is the system's status: record it when the data earns every point, so a later
+    /// shortfall reads as a regression rather than as an open action that never moved.
+    func persistSystemStatuses(
+        _ organizationID: String, before: ScoreReport, after: ScoreReport, store: PostureStore, at now: Date
+    ) async throws {
+        for action in after.actions where action.status == .completed && before[action.action.id]?.status != .completed {
+            try await store.setStatus(
+                organizationID,
+                StatusRecord(
+                    actionID: action.action.id, status: .completed, note: "Data shows every point earned",
+                    setBy: "system", setAt: now))
+        }
+    }
+}
+
+/// Why a use case was refused; the API maps each case to one HTTP status.
+public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
+    case organizationNotFound(String)
+    case actionNotFound(String)
+    case statusRefused([StatusRuleViolation])
+
+    public var description: String {
+        switch self {
+        case .organizationNotFound(let id): "no organization with id \"\(id)\""
+        case .actionNotFound(let id): "no improvement action with id \"\(id)\""
+        case .statusRefused(let violations): violations.map(\.description).joined(separator: "; ")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import FluentKit
+import Foundation
+import PostureApp
+import PostureCore
+import PostureStore
+import SQLKit
+import Testing
+
+/// The databases every storage test runs on: SQLite in memory always, PostgreSQL when the test
+/// script started a throwaway cluster and exported POSTURE_TEST_POSTGRES_URL.
+enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    static var available: [TestDatabase] {
+        ProcessInfo.processInfo.environment["POSTURE_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    var testDescription: String { rawValue }
+
+    static let clock = PostureClock.fixed(Date(iso8601: "2026-11-28T12:00:00Z")!)
+
+    func configuration() -> PostureConfiguration {
+        var configuration = PostureConfiguration()
+        switch self {
+        case .sqlite: configuration.database = .sqliteMemory
+        case .postgres: configuration.database = .postgres(ProcessInfo.processInfo.environment["POSTURE_TEST_POSTGRES_URL"]!)
+        }
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("posture-store-tests").path
+        configuration.tokenSecret = Array("a-test-secret-that-is-long-enough-0123456789".utf8)
+        configuration.demo = false
+        return configuration
+    }
+
+    /// A runtime on an empty, freshly migrated database. PostgreSQL tests share one database, so
+    /// they run one at a time (`PostgresGate`) and start from an empty schema.
+    func withRuntime<T: Sendable>(clock: PostureClock = clock, _ body: @Sendable (PostureRuntime) async throws -> T)
+        async throws -> T
+    {
+        if self == .postgres {
+            return try await PostgresGate.shared.run { try await self.run(clock: clock, body) }
+        }
+        return try await run(clock: clock, body)
+    }
+
+    private func run<T: Sendable>(clock: PostureClock, _ body: @Sendable (PostureRuntime) async throws -> T) async throws -> T {
+        let runtime = try await buildApplication(configuration(), clock: clock, migrate: false)
+        do {
+            if self == .postgres, let sql = runtime.service.store.database as? any SQLDatabase {
+                try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
+                try await sql.raw("CREATE SCHEMA public").run()
+            }
+            try await runtime.migrate()
+            let result = try await body(runtime)
+            try await runtime.shutdown()
+            return result
+        } catch {
+            try? await runtime.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Serializes the tests that share the one PostgreSQL database.
+actor PostgresGate {
+    static let shared = PostgresGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        while busy {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        busy = true
+        defer {
+            busy = false
+            if !waiting.isEmpty { waiting.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}

@@ -16,8 +16,12 @@ public struct APIDependencies: Sendable {
     public var maxBodySize: Int
 
     public init(
-        service: PostureService, tokens: TokenService, clock: PostureClock, graphPageSize: Int = 100,
-        publicBaseURL: String? = nil, maxBodySize: Int = 4 << 20
+        service: PostureService,
+        tokens: TokenService,
+        clock: PostureClock,
+        graphPageSize: Int = 100,
+        publicBaseURL: String? = nil,
+        maxBodySize: Int = 4 << 20
     ) {
         self.service = service
         self.tokens = tokens
@@ -38,7 +42,9 @@ public enum PostureRoutes {
         HealthRoutes(dependencies: dependencies).register(on: app.routes)
         let authenticated = app.routes.grouped(BearerAuthenticationMiddleware(tokens: dependencies.tokens))
         for version in ["v1.0", "beta"] {
-            GraphRoutes(dependencies: dependencies, version: version).register(on: authenticated.grouped(.constant(version)))
+            GraphRoutes(dependencies: dependencies, version: version).register(
+                on: authenticated.grouped(.constant(version))
+            )
         }
         NativeRoutes(dependencies: dependencies).register(on: authenticated.grouped("api", "v1"))
         app.routes.get("api", "v1", "openapi.json") { _ in

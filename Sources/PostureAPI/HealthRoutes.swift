@@ -19,7 +19,8 @@ struct HealthRoutes {
             } catch {
                 return JSONResponse.make(
                     .object(JSONObject([("status", .string("unavailable")), ("reason", .string("database"))])),
-                    status: .serviceUnavailable)
+                    status: .serviceUnavailable
+                )
             }
         }
     }

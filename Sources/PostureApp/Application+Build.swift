@@ -19,7 +19,9 @@ public struct PostureRuntime: Sendable {
 /// The composition root: builds the Vapor application with its database, migrations, catalog,
 /// token service and routes. The CLI, the server and the tests all call this one function.
 public func buildApplication(
-    _ configuration: PostureConfiguration, clock: PostureClock, environment: Environment = .production,
+    _ configuration: PostureConfiguration,
+    clock: PostureClock,
+    environment: Environment = .production,
     migrate: Bool = true
 ) async throws -> PostureRuntime {
     let catalog: Catalog
@@ -51,7 +53,12 @@ public func buildApplication(
         PostureRoutes.register(
             on: app,
             dependencies: APIDependencies(
-                service: service, tokens: tokens, clock: clock, publicBaseURL: configuration.publicBaseURL))
+                service: service,
+                tokens: tokens,
+                clock: clock,
+                publicBaseURL: configuration.publicBaseURL
+            )
+        )
         return PostureRuntime(application: app, service: service, tokens: tokens, configuration: configuration)
     } catch {
         try? await app.asyncShutdown()

@@ -50,8 +50,12 @@ public struct PostureConfiguration: Sendable {
         public var catalogDirectory: String?
 
         public init(
-            host: String? = nil, port: Int? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
-            noDemo: Bool = false, catalogDirectory: String? = nil
+            host: String? = nil,
+            port: Int? = nil,
+            databaseURL: String? = nil,
+            dataDirectory: String? = nil,
+            noDemo: Bool = false,
+            catalogDirectory: String? = nil
         ) {
             self.host = host
             self.port = port
@@ -68,7 +72,10 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_TOKEN_SECRET", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
     ]
 
-    public static func load(flags: Flags, environment: [String: String]) throws(ConfigurationError) -> PostureConfiguration {
+    public static func load(
+        flags: Flags,
+        environment: [String: String]
+    ) throws(ConfigurationError) -> PostureConfiguration {
         var config = PostureConfiguration()
         var problems: [String] = []
         func env(_ name: String) -> String? {
@@ -79,9 +86,15 @@ public struct PostureConfiguration: Sendable {
         if let port = flags.port {
             config.port = port
         } else if let text = env("POSTURE_PORT") {
-            if let port = Int(text) { config.port = port } else { problems.append("POSTURE_PORT must be a number, got \"\(text)\"") }
+            if let port = Int(text) {
+                config.port = port
+            } else {
+                problems.append("POSTURE_PORT must be a number, got \"\(text)\"")
+            }
         }
-        if !(1...65535).contains(config.port) { problems.append("the port must be between 1 and 65535, got \(config.port)") }
+        if !(1...65535).contains(config.port) {
+            problems.append("the port must be between 1 and 65535, got \(config.port)")
+        }
 
         config.dataDirectory = flags.dataDirectory ?? env("POSTURE_DATA_DIR") ?? config.dataDirectory
         if let url = flags.databaseURL ?? env("DATABASE_URL") {
@@ -93,7 +106,9 @@ public struct PostureConfiguration: Sendable {
             } else if lower.hasPrefix("sqlite://") {
                 config.database = .sqliteFile(String(url.dropFirst("sqlite://".count)))
             } else {
-                problems.append("the database URL must start with postgres:// (or be sqlite://PATH), got \"\(Self.scheme(of: url))…\"")
+                problems.append(
+                    "the database URL must start with postgres:// (or be sqlite://PATH), got \"\(Self.scheme(of: url))…\""
+                )
             }
         } else {
             config.database = .sqliteFile((config.dataDirectory as NSString).appendingPathComponent("posture.sqlite"))
@@ -110,7 +125,9 @@ public struct PostureConfiguration: Sendable {
         }
         if let text = env("POSTURE_SYNC_TIME") {
             let parts = text.split(separator: ":").map { Int($0) }
-            if parts.count == 2, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour), (0..<60).contains(minute) {
+            if parts.count == 2, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour),
+                (0..<60).contains(minute)
+            {
                 config.syncMinuteOfDay = hour * 60 + minute
             } else {
                 problems.append("POSTURE_SYNC_TIME must be a UTC time like 02:00, got \"\(text)\"")
@@ -124,14 +141,18 @@ public struct PostureConfiguration: Sendable {
             }
         }
         if let url = env("POSTURE_PUBLIC_URL") {
-            if url.hasPrefix("http://") || url.hasPrefix("https://") { config.publicBaseURL = url } else {
+            if url.hasPrefix("http://") || url.hasPrefix("https://") {
+                config.publicBaseURL = url
+            } else {
                 problems.append("POSTURE_PUBLIC_URL must be an http(s) URL, got \"\(url)\"")
             }
         }
         config.catalogDirectory = flags.catalogDirectory ?? env("POSTURE_CATALOG_DIR")
         if let level = env("POSTURE_LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-            if levels.contains(level.lowercased()) { config.logLevel = level.lowercased() } else {
+            if levels.contains(level.lowercased()) {
+                config.logLevel = level.lowercased()
+            } else {
                 problems.append("POSTURE_LOG_LEVEL must be one of \(levels.joined(separator: ", ")), got \"\(level)\"")
             }
         }

@@ -20,7 +20,8 @@ extension PostureRuntime {
             logger.notice("filled days missed while the server was down", metadata: ["days": "\(filled.daysFilled)"])
         }
         application.lifecycle.use(
-            SyncScheduler(service: service, minuteOfDay: configuration.syncMinuteOfDay, clock: clock, logger: logger))
+            SyncScheduler(service: service, minuteOfDay: configuration.syncMinuteOfDay, clock: clock, logger: logger)
+        )
         return note
     }
 }

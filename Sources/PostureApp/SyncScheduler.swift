@@ -41,9 +41,11 @@ final class SyncScheduler: LifecycleHandler, @unchecked Sendable {
                     logger.info(
                         "daily sync",
                         metadata: [
-                            "day": "\(summary.day)", "ran": "\(summary.ran)", "snapshots": "\(summary.snapshotsWritten)",
+                            "day": "\(summary.day)", "ran": "\(summary.ran)",
+                            "snapshots": "\(summary.snapshotsWritten)",
                             "filled": "\(summary.daysFilled)",
-                        ])
+                        ]
+                    )
                 } catch {
                     logger.error("daily sync failed", metadata: ["error": "\(error)"])
                 }

@@ -8,7 +8,8 @@ extension PostureStore {
     /// snapshots are immutable, so a second sync on the same day changes nothing.
     @discardableResult
     public func insertSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws -> Bool {
-        let exists = try await SnapshotRecord.query(on: database).filter(\.$organizationID == snapshot.organizationID)
+        let exists =
+            try await SnapshotRecord.query(on: database).filter(\.$organizationID == snapshot.organizationID)
             .filter(\.$day == snapshot.day.description).count() > 0
         if exists { return false }
         let record = SnapshotRecord()
@@ -31,7 +32,11 @@ extension PostureStore {
 
     /// Snapshots newest first, optionally within `[from, to]`, with offset and limit for paging.
     public func snapshots(
-        _ organizationID: String, from: CivilDay? = nil, to: CivilDay? = nil, offset: Int = 0, limit: Int? = nil
+        _ organizationID: String,
+        from: CivilDay? = nil,
+        to: CivilDay? = nil,
+        offset: Int = 0,
+        limit: Int? = nil
     ) async throws -> [DailySnapshot] {
         var query = SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
         if let from { query = query.filter(\.$day >= from.description) }
@@ -67,11 +72,19 @@ extension PostureStore {
             .field(\.$licensedUserCount).field(\.$activeUserCount).all()
         return try rows.map { record in
             DailySnapshot(
-                organizationID: record.organizationID, day: CivilDay(record.day) ?? CivilDay(daysSinceEpoch: 0),
-                score: record.score, maxScore: record.maxScore, verifiedScore: record.verifiedScore,
-                categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories), actions: [],
-                catalogVersion: record.catalogVersion, scoringModelVersion: record.modelVersion, filled: record.filled,
-                licensedUserCount: record.licensedUserCount, activeUserCount: record.activeUserCount)
+                organizationID: record.organizationID,
+                day: CivilDay(record.day) ?? CivilDay(daysSinceEpoch: 0),
+                score: record.score,
+                maxScore: record.maxScore,
+                verifiedScore: record.verifiedScore,
+                categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories),
+                actions: [],
+                catalogVersion: record.catalogVersion,
+                scoringModelVersion: record.modelVersion,
+                filled: record.filled,
+                licensedUserCount: record.licensedUserCount,
+                activeUserCount: record.activeUserCount
+            )
         }
     }
 
@@ -106,7 +119,12 @@ extension PostureStore {
     }
 
     /// Change-log entries oldest first, optionally for one action and within `[from, to)`.
-    public func changes(_ organizationID: String, actionID: String? = nil, from: Date? = nil, to: Date? = nil)
+    public func changes(
+        _ organizationID: String,
+        actionID: String? = nil,
+        from: Date? = nil,
+        to: Date? = nil
+    )
         async throws -> [ChangeEntry]
     {
         var query = ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
@@ -115,12 +133,19 @@ extension PostureStore {
         if let to { query = query.filter(\.$occurredAt < to) }
         return try await query.sort(\.$sequence).all().map { record in
             ChangeEntry(
-                organizationID: record.organizationID, actionID: record.actionID,
+                organizationID: record.organizationID,
+                actionID: record.actionID,
                 category: ActionCategory(rawValue: record.category) ?? .identity,
-                kind: ChangeEntry.Kind(rawValue: record.kind) ?? .statusChanged, occurredAt: record.occurredAt,
-                fromStatus: record.fromStatus.flatMap(ActionStatus.init), toStatus: record.toStatus.flatMap(ActionStatus.init),
-                pointsBefore: record.pointsBefore, pointsAfter: record.pointsAfter, maxScore: record.maxScore,
-                actor: record.actor, detail: record.detail)
+                kind: ChangeEntry.Kind(rawValue: record.kind) ?? .statusChanged,
+                occurredAt: record.occurredAt,
+                fromStatus: record.fromStatus.flatMap(ActionStatus.init),
+                toStatus: record.toStatus.flatMap(ActionStatus.init),
+                pointsBefore: record.pointsBefore,
+                pointsAfter: record.pointsAfter,
+                maxScore: record.maxScore,
+                actor: record.actor,
+                detail: record.detail
+            )
         }
     }
 }
@@ -131,11 +156,18 @@ extension DailySnapshot {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad snapshot day \(record.day)"))
         }
         self.init(
-            organizationID: record.organizationID, day: day, score: record.score, maxScore: record.maxScore,
+            organizationID: record.organizationID,
+            day: day,
+            score: record.score,
+            maxScore: record.maxScore,
             verifiedScore: record.verifiedScore,
             categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories),
             actions: try StoredJSON.decode([DailySnapshot.Action].self, record.actions),
-            catalogVersion: record.catalogVersion, scoringModelVersion: record.modelVersion, filled: record.filled,
-            licensedUserCount: record.licensedUserCount, activeUserCount: record.activeUserCount)
+            catalogVersion: record.catalogVersion,
+            scoringModelVersion: record.modelVersion,
+            filled: record.filled,
+            licensedUserCount: record.licensedUserCount,
+            activeUserCount: record.activeUserCount
+        )
     }
 }

@@ -6,7 +6,10 @@ extension PostureStore {
     /// Runs `body` while holding the named cluster-wide job lock, or returns nil at once when another
     /// node holds it. PostgreSQL uses a session advisory lock on one pinned connection; SQLite is
     /// single-node, where a lock row inside a transaction does the same job.
-    public func withJobLock<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+    public func withJobLock<T: Sendable>(
+        _ name: String,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
         let key = Self.lockKey(name)
         if dialectName == "postgresql" {
             return try await sql.withSession { session in

@@ -11,7 +11,11 @@ public struct StoredOrganization: Sendable, Equatable {
 }
 
 extension PostureStore {
-    public func createOrganization(_ organization: Organization, enabledServices: [String] = [], at instant: Date)
+    public func createOrganization(
+        _ organization: Organization,
+        enabledServices: [String] = [],
+        at instant: Date
+    )
         async throws
     {
         if try await OrganizationRecord.find(organization.id, on: database) != nil {
@@ -24,7 +28,11 @@ extension PostureStore {
         try await record.create(on: database)
     }
 
-    public func updateOrganization(_ organization: Organization, enabledServices: [String], at instant: Date) async throws {
+    public func updateOrganization(
+        _ organization: Organization,
+        enabledServices: [String],
+        at instant: Date
+    ) async throws {
         guard let record = try await OrganizationRecord.find(organization.id, on: database) else {
             throw StoreError.organizationNotFound(organization.id)
         }
@@ -72,8 +80,13 @@ extension OrganizationRecord {
 extension StoredOrganization {
     init(_ record: OrganizationRecord) throws {
         organization = Organization(
-            id: record.id ?? "", displayName: record.displayName, licensedUserCount: record.licensedUserCount,
-            activeUserCount: record.activeUserCount, industry: record.industry, region: record.region)
+            id: record.id ?? "",
+            displayName: record.displayName,
+            licensedUserCount: record.licensedUserCount,
+            activeUserCount: record.activeUserCount,
+            industry: record.industry,
+            region: record.region
+        )
         enabledServices = try StoredJSON.decode([String].self, record.enabledServices)
         createdAt = record.createdAt
         updatedAt = record.updatedAt

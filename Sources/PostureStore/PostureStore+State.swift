@@ -5,7 +5,12 @@ import PostureCore
 extension PostureStore {
     /// Inserts or replaces the latest measurement of each action. Idempotent: the same batch twice
     /// leaves the same rows.
-    public func upsertMeasurements(_ organizationID: String, _ measurements: [ActionMeasurement], by actor: String, at instant: Date)
+    public func upsertMeasurements(
+        _ organizationID: String,
+        _ measurements: [ActionMeasurement],
+        by actor: String,
+        at instant: Date
+    )
         async throws
     {
         let ids = measurements.map(\.actionID)
@@ -37,17 +42,21 @@ extension PostureStore {
     }
 
     public func measurements(_ organizationID: String) async throws -> [ActionMeasurement] {
-        try await MeasurementRecord.query(on: database).filter(\.$organizationID == organizationID).sort(\.$actionID).all()
+        try await MeasurementRecord.query(on: database).filter(\.$organizationID == organizationID).sort(\.$actionID)
+            .all()
             .map { record in
                 let result: ActionMeasurement.Result =
                     if let implemented = record.implemented { .implemented(implemented) } else {
                         .counted(achieved: record.achieved ?? 0, total: record.total ?? 0)
                     }
                 return ActionMeasurement(
-                    actionID: record.actionID, result: result, observedAt: record.observedAt,
+                    actionID: record.actionID,
+                    result: result,
+                    observedAt: record.observedAt,
                     achievedEntities: try record.achievedEntities.map { try StoredJSON.decode([String].self, $0) },
                     totalEntities: try record.totalEntities.map { try StoredJSON.decode([String].self, $0) },
-                    excluded: try StoredJSON.decode([Exclusion].self, record.excluded))
+                    excluded: try StoredJSON.decode([Exclusion].self, record.excluded)
+                )
             }
     }
 
@@ -84,9 +93,16 @@ extension PostureStore {
         try await StatusRow.query(on: database).filter(\.$organizationID == organizationID).sort(\.$actionID).all()
             .map { row in
                 StatusRecord(
-                    actionID: row.actionID, status: ActionStatus(rawValue: row.status) ?? .toAddress, note: row.note,
-                    owner: row.owner, expiresAt: row.expiresAt, targetDate: row.targetDate.flatMap { CivilDay($0) },
-                    setBy: row.setBy, setAt: row.setAt, clientState: row.clientState)
+                    actionID: row.actionID,
+                    status: ActionStatus(rawValue: row.status) ?? .toAddress,
+                    note: row.note,
+                    owner: row.owner,
+                    expiresAt: row.expiresAt,
+                    targetDate: row.targetDate.flatMap { CivilDay($0) },
+                    setBy: row.setBy,
+                    setAt: row.setAt,
+                    clientState: row.clientState
+                )
             }
     }
 
@@ -96,20 +112,29 @@ extension PostureStore {
         if let actionID { query = query.filter(\.$actionID == actionID) }
         return try await query.sort(\.$sequence).all().map { row in
             StatusRecord(
-                actionID: row.actionID, status: ActionStatus(rawValue: row.status) ?? .toAddress, note: row.note,
-                owner: row.owner, expiresAt: row.expiresAt, targetDate: row.targetDate.flatMap { CivilDay($0) },
-                setBy: row.setBy, setAt: row.setAt, clientState: row.clientState)
+                actionID: row.actionID,
+                status: ActionStatus(rawValue: row.status) ?? .toAddress,
+                note: row.note,
+                owner: row.owner,
+                expiresAt: row.expiresAt,
+                targetDate: row.targetDate.flatMap { CivilDay($0) },
+                setBy: row.setBy,
+                setAt: row.setAt,
+                clientState: row.clientState
+            )
         }
     }
 
     public func tags(_ organizationID: String) async throws -> [String: [String]] {
-        let rows = try await TagRecord.query(on: database).filter(\.$organizationID == organizationID).sort(\.$tag).all()
+        let rows = try await TagRecord.query(on: database).filter(\.$organizationID == organizationID).sort(\.$tag)
+            .all()
         return Dictionary(grouping: rows, by: \.actionID).mapValues { $0.map(\.tag) }
     }
 
     /// Adds a tag; returns false when the action already had it.
     public func addTag(_ organizationID: String, actionID: String, tag: String, at instant: Date) async throws -> Bool {
-        let exists = try await TagRecord.query(on: database).filter(\.$organizationID == organizationID)
+        let exists =
+            try await TagRecord.query(on: database).filter(\.$organizationID == organizationID)
             .filter(\.$actionID == actionID).filter(\.$tag == tag).count() > 0
         if exists { return false }
         let record = TagRecord()

@@ -16,7 +16,8 @@ public struct PostureStore: Sendable {
     }
 
     /// Runs `body` in one transaction: all of it is stored or none of it.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostureStore) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostureStore) async throws -> T) async throws -> T
+    {
         try await database.transaction { database in
             try await body(PostureStore(database: database, locks: locks))
         }
@@ -62,7 +63,9 @@ enum StoredJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = Date(iso8601: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)")
+                )
             }
             return date
         }

@@ -96,7 +96,7 @@ struct PagingCase: CustomTestStringConvertible, Sendable {
         #expect(Self.ids(descending.items) == ["late", "early", "previous day"])
     }
 
-    static let tenItems: [JSONObject] = (0..<10).map { item("i\($0)", rank: .int($0)) }
+    static let tenItems: [JSONObject] = (0..<10).map { ODataApplyTests.item("i\($0)", rank: .int($0)) }
 
     static func names(_ range: Range<Int>) -> [String] {
         range.map { "i\($0)" }

@@ -13,12 +13,17 @@ import Testing
             let second: PostureRuntime
             if database == .postgres {
                 second = try await buildApplication(
-                    database.configuration(), clock: TestDatabase.clock, migrate: false)
+                    database.configuration(),
+                    clock: TestDatabase.clock,
+                    migrate: false
+                )
             } else {
                 second = first
             }
             try await first.service.store.createOrganization(
-                Organization(id: "contoso", displayName: "Contoso"), at: Date(iso8601: "2026-11-01")!)
+                Organization(id: "contoso", displayName: "Contoso"),
+                at: Date(iso8601: "2026-11-01")!
+            )
             let held = AsyncStream<Void>.makeStream()
             let release = AsyncStream<Void>.makeStream()
             let holder = Task {

@@ -19,7 +19,9 @@ import Testing
                 [
                     ActionMeasurement(actionID: "AdminMFAV2", result: .counted(achieved: 5, total: 100)),
                     ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .implemented(true)),
-                ], actor: "sensor-1")
+                ],
+                actor: "sensor-1"
+            )
             #expect(abs(after.currentScore - before.currentScore - 8.5) < 1e-9)
             #expect(try await service.currentReport("contoso") == after, "the stored state gives the same score")
             let changes = try await service.store.changes("contoso")
@@ -30,8 +32,10 @@ import Testing
             // The system records `completed`, so a later shortfall is a regression, not silence.
             #expect(try await service.store.statuses("contoso").map(\.status) == [.completed])
             let regressed = try await service.recordMeasurements(
-                "contoso", [ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .implemented(false))],
-                actor: "sensor-1")
+                "contoso",
+                [ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .implemented(false))],
+                actor: "sensor-1"
+            )
             #expect(regressed["BlockLegacyAuthentication"]?.regressed == true)
             let last = try await service.store.changes("contoso").suffix(2)
             #expect(last.map(\.kind) == [.statusChanged, .pointsLost])
@@ -45,18 +49,35 @@ import Testing
             let service = runtime.service
             try await service.store.createOrganization(Self.organization, at: Date(iso8601: "2026-11-01")!)
             await #expect(throws: ServiceError.statusRefused([.completedIsSystemOnly(actionID: "PIMEnabled")])) {
-                try await service.setStatus("contoso", StatusRecord(actionID: "PIMEnabled", status: .completed), actor: "a")
+                try await service.setStatus(
+                    "contoso",
+                    StatusRecord(actionID: "PIMEnabled", status: .completed),
+                    actor: "a"
+                )
             }
-            let past = StatusRecord(actionID: "PIMEnabled", status: .riskAccepted, expiresAt: Date(iso8601: "2026-01-01"))
+            let past = StatusRecord(
+                actionID: "PIMEnabled",
+                status: .riskAccepted,
+                expiresAt: Date(iso8601: "2026-01-01")
+            )
             await #expect(throws: ServiceError.self) { try await service.setStatus("contoso", past, actor: "a") }
             let claim = StatusRecord(actionID: "SelfServicePasswordReset", status: .resolvedThirdParty, note: "Okta")
             let report = try await service.setStatus("contoso", claim, actor: "alice")
-            #expect(report["SelfServicePasswordReset"]?.claimedPoints == report["SelfServicePasswordReset"]?.action.maxScore)
+            #expect(
+                report["SelfServicePasswordReset"]?.claimedPoints == report["SelfServicePasswordReset"]?.action.maxScore
+            )
             #expect(try await service.store.statusHistory("contoso").first?.setBy == "alice")
             _ = try await service.recordMeasurements(
-                "contoso", [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))], actor: "s")
+                "contoso",
+                [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))],
+                actor: "s"
+            )
             await #expect(throws: ServiceError.statusRefused([.actionCompleted(actionID: "OneAdmin")])) {
-                try await service.setStatus("contoso", StatusRecord(actionID: "OneAdmin", status: .riskAccepted), actor: "a")
+                try await service.setStatus(
+                    "contoso",
+                    StatusRecord(actionID: "OneAdmin", status: .riskAccepted),
+                    actor: "a"
+                )
             }
             await #expect(throws: ServiceError.organizationNotFound("nope")) {
                 try await service.setStatus("nope", claim, actor: "a")
@@ -76,7 +97,11 @@ import Testing
             let later = try await service.sync(day: CivilDay("2026-11-28")!)
             #expect(later.daysFilled == 3 && later.snapshotsWritten == 1)
             let snapshots = try await service.store.snapshots("contoso")
-            #expect(snapshots.map(\.day.description) == ["2026-11-28", "2026-11-27", "2026-11-26", "2026-11-25", "2026-11-24"])
+            #expect(
+                snapshots.map(\.day.description) == [
+                    "2026-11-28", "2026-11-27", "2026-11-26", "2026-11-25", "2026-11-24",
+                ]
+            )
             #expect(snapshots.map(\.filled) == [false, true, true, true, false])
             #expect(try await service.fillMissedDays(through: CivilDay("2026-11-27")!).daysFilled == 0)
         }
@@ -92,8 +117,13 @@ import Testing
             try await service.store.setStatus(
                 "contoso",
                 StatusRecord(
-                    actionID: "PIMEnabled", status: .resolvedThirdParty, expiresAt: Date(iso8601: "2026-11-05T08:00:00Z"),
-                    setBy: "alice", setAt: Date(iso8601: "2026-11-01")))
+                    actionID: "PIMEnabled",
+                    status: .resolvedThirdParty,
+                    expiresAt: Date(iso8601: "2026-11-05T08:00:00Z"),
+                    setBy: "alice",
+                    setAt: Date(iso8601: "2026-11-01")
+                )
+            )
             // Snapshots of past days are evaluated at the end of each day.
             try await service.snapshot("contoso", day: CivilDay("2026-11-04")!, filled: false)
             try await service.snapshot("contoso", day: CivilDay("2026-11-05")!, filled: false)

@@ -9,8 +9,13 @@ import Testing
 @Suite struct StoreContractTests {
     static let at = Date(iso8601: "2026-11-28T10:00:00Z")!
     static let contoso = Organization(
-        id: "contoso", displayName: "Contoso", licensedUserCount: 120, activeUserCount: 100, industry: "Retail",
-        region: "EU")
+        id: "contoso",
+        displayName: "Contoso",
+        licensedUserCount: 120,
+        activeUserCount: 100,
+        industry: "Retail",
+        region: "EU"
+    )
     static let fabrikam = Organization(id: "fabrikam", displayName: "Fabrikam")
 
     @Test(arguments: TestDatabase.available)
@@ -44,7 +49,11 @@ import Testing
             #expect(updated.organization == renamed && updated.enabledServices.isEmpty)
             #expect(updated.updatedAt == Self.at.addingTimeInterval(60) && updated.createdAt == Self.at)
             await #expect(throws: StoreError.organizationNotFound("nope")) {
-                try await store.updateOrganization(Organization(id: "nope", displayName: "x"), enabledServices: [], at: Self.at)
+                try await store.updateOrganization(
+                    Organization(id: "nope", displayName: "x"),
+                    enabledServices: [],
+                    at: Self.at
+                )
             }
         }
     }
@@ -56,15 +65,21 @@ import Testing
             try await store.createOrganization(Self.contoso, at: Self.at)
             let batch = [
                 ActionMeasurement(
-                    actionID: "AdminMFAV2", result: .counted(achieved: 1, total: 2), observedAt: Self.at,
-                    achievedEntities: ["a@x"], totalEntities: ["a@x", "b@x"],
-                    excluded: [Exclusion(entity: "bg@x", reason: "break glass", owner: "ciso", expiresAt: Self.at)]),
+                    actionID: "AdminMFAV2",
+                    result: .counted(achieved: 1, total: 2),
+                    observedAt: Self.at,
+                    achievedEntities: ["a@x"],
+                    totalEntities: ["a@x", "b@x"],
+                    excluded: [Exclusion(entity: "bg@x", reason: "break glass", owner: "ciso", expiresAt: Self.at)]
+                ),
                 ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .implemented(true)),
             ]
             try await store.upsertMeasurements("contoso", batch, by: "sensor", at: Self.at)
             try await store.upsertMeasurements("contoso", batch, by: "sensor", at: Self.at)
             #expect(try await store.measurements("contoso") == batch)
-            let replaced = [ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .counted(achieved: 0, total: 0))]
+            let replaced = [
+                ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .counted(achieved: 0, total: 0))
+            ]
             try await store.upsertMeasurements("contoso", replaced, by: "sensor", at: Self.at)
             #expect(try await store.measurements("contoso") == [batch[0], replaced[0]])
             #expect(try await store.measurements("fabrikam").isEmpty, "no measurement leaks to another organization")
@@ -78,12 +93,24 @@ import Testing
             try await store.createOrganization(Self.contoso, at: Self.at)
             try await store.createOrganization(Self.fabrikam, at: Self.at)
             let first = StatusRecord(
-                actionID: "PIMEnabled", status: .planned, note: "licences <ordered>", owner: "iam",
-                targetDate: CivilDay("2026-12-31"), setBy: "alice", setAt: Self.at)
+                actionID: "PIMEnabled",
+                status: .planned,
+                note: "licences <ordered>",
+                owner: "iam",
+                targetDate: CivilDay("2026-12-31"),
+                setBy: "alice",
+                setAt: Self.at
+            )
             let second = StatusRecord(
-                actionID: "PIMEnabled", status: .riskAccepted, note: "budget", owner: "ciso",
-                expiresAt: Date(iso8601: "2027-06-30T00:00:00Z"), setBy: "bob", setAt: Self.at.addingTimeInterval(60),
-                clientState: "Ignored")
+                actionID: "PIMEnabled",
+                status: .riskAccepted,
+                note: "budget",
+                owner: "ciso",
+                expiresAt: Date(iso8601: "2027-06-30T00:00:00Z"),
+                setBy: "bob",
+                setAt: Self.at.addingTimeInterval(60),
+                clientState: "Ignored"
+            )
             try await store.setStatus("contoso", first)
             try await store.setStatus("contoso", second)
             #expect(try await store.statuses("contoso") == [second])
@@ -110,10 +137,19 @@ import Testing
 
     static func snapshot(_ organization: Organization, _ day: String, score: Double) -> DailySnapshot {
         DailySnapshot(
-            organizationID: organization.id, day: CivilDay(day)!, score: score, maxScore: 100, verifiedScore: score - 1,
+            organizationID: organization.id,
+            day: CivilDay(day)!,
+            score: score,
+            maxScore: 100,
+            verifiedScore: score - 1,
             categories: [.init(category: .identity, score: score, maxScore: 100, verifiedScore: score - 1)],
-            actions: [], catalogVersion: "c1", scoringModelVersion: "m1", filled: day.hasSuffix("2"),
-            licensedUserCount: organization.licensedUserCount, activeUserCount: organization.activeUserCount)
+            actions: [],
+            catalogVersion: "c1",
+            scoringModelVersion: "m1",
+            filled: day.hasSuffix("2"),
+            licensedUserCount: organization.licensedUserCount,
+            activeUserCount: organization.activeUserCount
+        )
     }
 
     @Test(arguments: TestDatabase.available)
@@ -125,7 +161,10 @@ import Testing
             for (day, score) in [("2026-11-01", 10.0), ("2026-11-03", 30), ("2026-11-02", 20)] {
                 #expect(try await store.insertSnapshot(Self.snapshot(Self.contoso, day, score: score), at: Self.at))
             }
-            #expect(try await store.insertSnapshot(Self.snapshot(Self.contoso, "2026-11-02", score: 99), at: Self.at) == false)
+            #expect(
+                try await store.insertSnapshot(Self.snapshot(Self.contoso, "2026-11-02", score: 99), at: Self.at)
+                    == false
+            )
             try await store.insertSnapshot(Self.snapshot(Self.fabrikam, "2026-11-02", score: 50), at: Self.at)
 
             let all = try await store.snapshots("contoso")
@@ -133,8 +172,11 @@ import Testing
             #expect(all[1] == Self.snapshot(Self.contoso, "2026-11-02", score: 20), "the first write of a day stands")
             #expect(try await store.snapshots("contoso", offset: 1, limit: 1).map(\.score) == [20])
             #expect(
-                try await store.snapshots("contoso", from: CivilDay("2026-11-02"), to: CivilDay("2026-11-02")).map(\.score)
-                    == [20])
+                try await store.snapshots("contoso", from: CivilDay("2026-11-02"), to: CivilDay("2026-11-02")).map(
+                    \.score
+                )
+                    == [20]
+            )
             #expect(try await store.snapshotCount("contoso") == 3)
             #expect(try await store.latestSnapshotDay("contoso") == CivilDay("2026-11-03"))
             #expect(try await store.snapshot("contoso", day: CivilDay("2026-11-04")!) == nil)
@@ -151,18 +193,32 @@ import Testing
             try await store.createOrganization(Self.contoso, at: Self.at)
             func entry(_ minutes: Double, _ kind: ChangeEntry.Kind) -> ChangeEntry {
                 ChangeEntry(
-                    organizationID: "contoso", actionID: "AdminMFAV2", category: .identity, kind: kind,
-                    occurredAt: Self.at.addingTimeInterval(minutes * 60), fromStatus: .toAddress, toStatus: .toAddress,
-                    pointsBefore: 1, pointsAfter: kind == .pointsGained ? 2 : 0.5, maxScore: 10, actor: "sensor",
-                    detail: "d\(minutes)")
+                    organizationID: "contoso",
+                    actionID: "AdminMFAV2",
+                    category: .identity,
+                    kind: kind,
+                    occurredAt: Self.at.addingTimeInterval(minutes * 60),
+                    fromStatus: .toAddress,
+                    toStatus: .toAddress,
+                    pointsBefore: 1,
+                    pointsAfter: kind == .pointsGained ? 2 : 0.5,
+                    maxScore: 10,
+                    actor: "sensor",
+                    detail: "d\(minutes)"
+                )
             }
             let entries = [entry(0, .pointsGained), entry(0, .pointsLost), entry(90, .pointsGained)]
             try await store.appendChanges("contoso", Array(entries.prefix(2)))
             try await store.appendChanges("contoso", [entries[2]])
             #expect(try await store.changes("contoso") == entries)
             #expect(
-                try await store.changes("contoso", from: Self.at.addingTimeInterval(60), to: Self.at.addingTimeInterval(100 * 60))
-                    == [entries[2]])
+                try await store.changes(
+                    "contoso",
+                    from: Self.at.addingTimeInterval(60),
+                    to: Self.at.addingTimeInterval(100 * 60)
+                )
+                    == [entries[2]]
+            )
             #expect(try await store.changes("contoso", actionID: "Other").isEmpty)
         }
     }
@@ -174,7 +230,10 @@ import Testing
             for organization in [Self.contoso, Self.fabrikam] {
                 try await service.store.createOrganization(organization, at: Self.at)
                 try await service.recordMeasurements(
-                    organization.id, [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))], actor: "t")
+                    organization.id,
+                    [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))],
+                    actor: "t"
+                )
                 try await service.snapshot(organization.id, day: CivilDay("2026-11-28")!, filled: false)
                 _ = try await service.store.addTag(organization.id, actionID: "OneAdmin", tag: "x", at: Self.at)
             }

@@ -24,9 +24,11 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         var configuration = PostureConfiguration()
         switch self {
         case .sqlite: configuration.database = .sqliteMemory
-        case .postgres: configuration.database = .postgres(ProcessInfo.processInfo.environment["POSTURE_TEST_POSTGRES_URL"]!)
+        case .postgres:
+            configuration.database = .postgres(ProcessInfo.processInfo.environment["POSTURE_TEST_POSTGRES_URL"]!)
         }
-        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("posture-store-tests").path
+        configuration.dataDirectory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("posture-store-tests").path
         configuration.tokenSecret = Array("a-test-secret-that-is-long-enough-0123456789".utf8)
         configuration.demo = false
         return configuration
@@ -34,7 +36,10 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     /// A runtime on an empty, freshly migrated database. PostgreSQL tests share one database, so
     /// they run one at a time (`PostgresGate`) and start from an empty schema.
-    func withRuntime<T: Sendable>(clock: PostureClock = clock, _ body: @Sendable (PostureRuntime) async throws -> T)
+    func withRuntime<T: Sendable>(
+        clock: PostureClock = clock,
+        _ body: @Sendable (PostureRuntime) async throws -> T
+    )
         async throws -> T
     {
         if self == .postgres {
@@ -43,7 +48,10 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         return try await run(clock: clock, body)
     }
 
-    private func run<T: Sendable>(clock: PostureClock, _ body: @Sendable (PostureRuntime) async throws -> T) async throws -> T {
+    private func run<T: Sendable>(
+        clock: PostureClock,
+        _ body: @Sendable (PostureRuntime) async throws -> T
+    ) async throws -> T {
         let runtime = try await buildApplication(configuration(), clock: clock, migrate: false)
         do {
             if self == .postgres, let sql = runtime.service.store.database as? any SQLDatabase {

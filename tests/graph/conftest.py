@@ -6,6 +6,9 @@ directory (embedded SQLite, demo organization `contoso`) and mints tokens with
 
 - `POSTURE_BIN`: the posture executable (default `.build/debug/posture` under the repository root).
 - `POSTURE_GRAPH_READY_TIMEOUT`: seconds to wait for `/readyz` (default 60).
+- `POSTURE_GRAPH_DATABASE_URL`: run the started server on this database (e.g. the throwaway
+  PostgreSQL cluster of `scripts/lib/postgres.sh`, whose URL is in POSTURE_TEST_POSTGRES_URL)
+  instead of embedded SQLite. The database must be empty so that the demo organization is created.
 - `POSTURE_GRAPH_BASE_URL`, `POSTURE_GRAPH_TOKEN_READ`, `POSTURE_GRAPH_TOKEN_WRITE`: run against an
   already running server instead (root URL such as `http://127.0.0.1:8080`; a trailing `/v1.0` or
   `/beta` is ignored). Tests that need a missing token are skipped. Note that the PATCH tests
@@ -127,17 +130,24 @@ def posture_binary() -> Path:
     return path
 
 
-def create_token(
-    binary: Path, data_dir: Path, org: str, scope: str, expires: Optional[str] = None
-) -> str:
+def server_environment(data_dir: Path) -> dict[str, str]:
+    """The environment for `posture serve` and `posture token create`: the data directory, and
+    embedded SQLite unless POSTURE_GRAPH_DATABASE_URL names a database (an inherited DATABASE_URL
+    is dropped so that the default run is always the SQLite one)."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["POSTURE_DATA_DIR"] = str(data_dir)
+    if os.environ.get("POSTURE_GRAPH_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["POSTURE_GRAPH_DATABASE_URL"]
+    return env
+
+
+def create_token(binary: Path, data_dir: Path, org: str, scope: str, expires: Optional[str] = None) -> str:
     """Runs `posture token create` and returns the single line it prints."""
     command = [str(binary), "token", "create", "--org", org, "--scope", scope]
     if expires:
         command += ["--expires", expires]
-    env = dict(os.environ, POSTURE_DATA_DIR=str(data_dir))
-    result = subprocess.run(
-        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    env = server_environment(data_dir)
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command)} exited with {result.returncode}\n"
@@ -160,7 +170,7 @@ class StaticTokenProvider(AccessTokenProvider):
         self._validator = AllowedHostsValidator(allowed_hosts)
 
     async def get_authorization_token(
-        self, uri: str, additional_authentication_context: dict[str, Any] = {}
+        self, uri: str, additional_authentication_context: Optional[dict[str, Any]] = None
     ) -> str:
         return self._token if self._validator.is_url_host_valid(uri) else ""
 
@@ -209,9 +219,6 @@ class PostureServer:
     def external(self) -> bool:
         return self.process is None
 
-    def url(self, version: str, path: str = "") -> str:
-        return f"{self.root_url}/{version}{path}"
-
     def token(self, scope: str, expires: Optional[str] = None) -> Optional[str]:
         if self.external:
             return self.external_tokens.get(scope)
@@ -244,7 +251,7 @@ def _start_server(binary: Path, work_dir: Path, org: str, timeout: float) -> Pos
     data_dir = work_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = work_dir / "server.log"
-    env = dict(os.environ, POSTURE_DATA_DIR=str(data_dir))
+    env = server_environment(data_dir)
     problems = []
     # The port is free when picked but could be taken before the server binds it: retry.
     for attempt in range(3):
@@ -263,11 +270,15 @@ def _start_server(binary: Path, work_dir: Path, org: str, timeout: float) -> Pos
                 stderr=subprocess.STDOUT,
             )
         server = PostureServer(
-            root_url=root_url, org=org, binary=binary, data_dir=data_dir,
-            log_path=log_path, process=process,
+            root_url=root_url,
+            org=org,
+            binary=binary,
+            data_dir=data_dir,
+            log_path=log_path,
+            process=process,
         )
         try:
-            wait_ready(root_url, timeout, alive=lambda: process.poll() is None)
+            wait_ready(root_url, timeout, alive=lambda p=process: p.poll() is None)
             return server
         except RuntimeError as error:
             problems.append(f"attempt {attempt + 1}: {error} (exit code {process.returncode})")
@@ -278,7 +289,8 @@ def _start_server(binary: Path, work_dir: Path, org: str, timeout: float) -> Pos
             problems.append(str(error))
             break
     raise RuntimeError(
-        "posture serve did not become ready:\n  " + "\n  ".join(problems)
+        "posture serve did not become ready:\n  "
+        + "\n  ".join(problems)
         + f"\n---- {log_path} (tail) ----\n{tail(log_path)}"
     )
 
@@ -407,6 +419,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         state = ""
         if server.process is not None and server.process.poll() is not None:
             state = f" (server exited with {server.process.returncode})"
-        report.sections.append(
-            (f"posture server log during this test{state}", text or "<empty>")
-        )
+        report.sections.append((f"posture server log during this test{state}", text or "<empty>"))

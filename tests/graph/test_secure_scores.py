@@ -201,17 +201,13 @@ def test_average_comparative_scores(all_scores):
 @pytest.mark.parametrize("version", API_VERSIONS)
 def test_get_by_id(graph_client, read_token, all_scores, version):
     wanted = all_scores[3]
-    score = run(
-        graph_client(read_token, version).security.secure_scores.by_secure_score_id(wanted.id).get()
-    )
+    score = run(graph_client(read_token, version).security.secure_scores.by_secure_score_id(wanted.id).get())
     assert isinstance(score, SecureScore)
     assert score.id == wanted.id
     assert score.current_score == wanted.current_score
     assert score.max_score == wanted.max_score
     assert score.created_date_time == wanted.created_date_time
-    assert [c.control_name for c in score.control_scores] == [
-        c.control_name for c in wanted.control_scores
-    ]
+    assert [c.control_name for c in score.control_scores] == [c.control_name for c in wanted.control_scores]
 
 
 def test_beta_serves_the_same_collection(graph_client, read_token):
@@ -325,17 +321,13 @@ def test_select(graph_client, read_token, all_scores):
 
 def test_filter_by_id(graph_client, read_token, all_scores):
     wanted = all_scores[10].id
-    result = run(
-        graph_client(read_token).security.secure_scores.get(query(filter=f"id eq '{wanted}'"))
-    )
+    result = run(graph_client(read_token).security.secure_scores.get(query(filter=f"id eq '{wanted}'")))
     assert [score.id for score in result.value] == [wanted]
 
 
 def test_orderby_created_ascending(graph_client, read_token, all_scores):
     result = run(
-        graph_client(read_token).security.secure_scores.get(
-            query(top=5, orderby=["createdDateTime asc"])
-        )
+        graph_client(read_token).security.secure_scores.get(query(top=5, orderby=["createdDateTime asc"]))
     )
     assert [score.id for score in result.value] == [score.id for score in all_scores[::-1][:5]]
 

@@ -9,7 +9,8 @@ enum GraphEntities {
         JSONObject([
             ("provider", .string("SecureScore")), ("providerVersion", .string(ScoringEngine.modelVersion)),
             ("subProvider", .null), ("vendor", .string("Posture")),
-        ]))
+        ])
+    )
 
     static let secureScoreSchema: [String: ODataPropertyType] = [
         "id": .string, "azureTenantId": .string, "activeUserCount": .integer, "createdDateTime": .dateTime,
@@ -36,7 +37,10 @@ enum GraphEntities {
     }
 
     static func secureScore(
-        _ snapshot: DailySnapshot, organization: StoredOrganization, catalog: Catalog, cohorts: [JSONValue]
+        _ snapshot: DailySnapshot,
+        organization: StoredOrganization,
+        catalog: Catalog,
+        cohorts: [JSONValue]
     ) -> JSONObject {
         let controlScores = snapshot.actions.filter(\.counted).map { action in
             controlScore(action, snapshot: snapshot, catalog: catalog)
@@ -89,7 +93,9 @@ enum GraphEntities {
 
     /// Graph spells the cohort averages per category as `identityScore`, `identityScoreMax`, …
     static func cohort(basis: String, _ average: CohortAverage, band: SeatBand?) -> JSONValue {
-        var object = JSONObject([("basis", .string(basis)), ("averageScore", .double(rounded(average.averagePercentage)))])
+        var object = JSONObject([
+            ("basis", .string(basis)), ("averageScore", .double(rounded(average.averagePercentage))),
+        ])
         if let band {
             object["SeatSizeRangeLowerValue"] = .string(String(band.lower))
             object["SeatSizeRangeUpperValue"] = band.upper.map { .string(String($0)) } ?? .null
@@ -128,7 +134,9 @@ enum GraphEntities {
     }
 
     static func controlProfile(
-        _ score: ActionScore, organizationID: String, history: [StatusRecord]
+        _ score: ActionScore,
+        organizationID: String,
+        history: [StatusRecord]
     ) -> JSONObject {
         let action = score.action
         let updates = history.map { record -> JSONValue in
@@ -139,7 +147,8 @@ enum GraphEntities {
                     ("state", .string(graphState(record))),
                     ("updatedBy", record.setBy.map(JSONValue.string) ?? .null),
                     ("updatedDateTime", record.setAt.map { .string($0.iso8601) } ?? .null),
-                ]))
+                ])
+            )
         }
         var compliance: [JSONValue] = []
         for (name, ids) in [
@@ -153,7 +162,9 @@ enum GraphEntities {
                             "certificationControls",
                             .array(ids.map { .object(JSONObject([("name", .string($0)), ("url", .string(""))])) })
                         ),
-                    ])))
+                    ])
+                )
+            )
         }
         let remediation = action.remediation.enumerated().map { "\($0.offset + 1). \($0.element)" }
             .joined(separator: "\n")

@@ -41,7 +41,9 @@ struct GraphRoutes {
         if let id = principal.organizationID { return id }
         guard let chosen = request.queryValue("organization"), !chosen.isEmpty else {
             throw APIError.badRequest(
-                "this token covers every organization; name one with ?organization=ID", target: "organization")
+                "this token covers every organization; name one with ?organization=ID",
+                target: "organization"
+            )
         }
         return chosen
     }
@@ -71,7 +73,9 @@ struct GraphRoutes {
         let store = service.store
         if query.filter == nil && query.orderBy.isEmpty {
             let total = try await store.snapshotCount(organizationID)
-            if countOnly { return (ODataPage(items: [], totalCount: total, nextSkip: nil, nextTop: nil), query, organizationID) }
+            if countOnly {
+                return (ODataPage(items: [], totalCount: total, nextSkip: nil, nextTop: nil), query, organizationID)
+            }
             let wanted = min(query.top ?? Int.max, dependencies.graphPageSize)
             let snapshots = try await store.snapshots(organizationID, offset: query.skip, limit: wanted)
             let items = try await entities(snapshots, organization: organization).map { select($0, query) }
@@ -79,8 +83,11 @@ struct GraphRoutes {
             let limit = query.top.map { min(total, query.skip + $0) } ?? total
             let more = end < limit
             let page = ODataPage(
-                items: items, totalCount: total, nextSkip: more ? end : nil,
-                nextTop: more ? query.top.map { $0 - items.count } : nil)
+                items: items,
+                totalCount: total,
+                nextSkip: more ? end : nil,
+                nextTop: more ? query.top.map { $0 - items.count } : nil
+            )
             return (page, query, organizationID)
         }
         let snapshots = try await store.snapshots(organizationID)
@@ -95,11 +102,16 @@ struct GraphRoutes {
 
     func entities(_ snapshots: [DailySnapshot], organization: StoredOrganization) async throws -> [JSONObject] {
         let peersByDay = Dictionary(
-            grouping: try await service.store.scoreSummaries(days: Array(Set(snapshots.map(\.day)))), by: \.day)
+            grouping: try await service.store.scoreSummaries(days: Array(Set(snapshots.map(\.day)))),
+            by: \.day
+        )
         return snapshots.map { snapshot in
             GraphEntities.secureScore(
-                snapshot, organization: organization, catalog: service.catalog,
-                cohorts: GraphEntities.cohorts(for: snapshot, among: peersByDay[snapshot.day] ?? []))
+                snapshot,
+                organization: organization,
+                catalog: service.catalog,
+                cohorts: GraphEntities.cohorts(for: snapshot, among: peersByDay[snapshot.day] ?? [])
+            )
         }
     }
 
@@ -143,12 +155,16 @@ struct GraphRoutes {
     @Sendable func getProfile(_ request: Request) async throws -> Response {
         let organizationID = try organizationID(request)
         let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.profileSchema)
-        return JSONResponse.make(.object(try await profileEntity(request, organizationID: organizationID, query: query)))
+        return JSONResponse.make(
+            .object(try await profileEntity(request, organizationID: organizationID, query: query))
+        )
     }
 
     func profileEntity(_ request: Request, organizationID: String, query: ODataQuery?) async throws -> JSONObject {
         let id = request.parameters.get("id") ?? ""
-        guard let action = service.catalog[id] else { throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"") }
+        guard let action = service.catalog[id] else {
+            throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"")
+        }
         let report = try await service.currentReport(organizationID)
         let history = try await service.store.statusHistory(organizationID, actionID: action.id)
         var object = GraphEntities.controlProfile(report[action.id]!, organizationID: organizationID, history: history)
@@ -160,7 +176,9 @@ struct GraphRoutes {
         try request.requireWrite()
         let organizationID = try organizationID(request)
         let id = request.parameters.get("id") ?? ""
-        guard let action = service.catalog[id] else { throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"") }
+        guard let action = service.catalog[id] else {
+            throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"")
+        }
         let body = try request.jsonBody()
         let current = try await service.store.statuses(organizationID).first { $0.actionID == action.id }
         let record = try GraphStatePatch.decode(body, actionID: action.id, current: current)
@@ -178,7 +196,13 @@ struct GraphRoutes {
         JSONObject([("@odata.context", JSONValue.string(context))] + object.pairs.map { ($0.key, $0.value) })
     }
 
-    func collection(_ request: Request, _ entitySet: String, page: ODataPage, query: ODataQuery, extra organizationID: String)
+    func collection(
+        _ request: Request,
+        _ entitySet: String,
+        page: ODataPage,
+        query: ODataQuery,
+        extra organizationID: String
+    )
         -> Response
     {
         var envelope = JSONObject([("@odata.context", .string(context(request, entitySet)))])
@@ -188,7 +212,8 @@ struct GraphRoutes {
             if (try? request.principal.organizationID) == nil { all.append(("organization", organizationID)) }
             let encoded = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
             envelope["@odata.nextLink"] = .string(
-                "\(request.baseURL(dependencies.publicBaseURL))/\(version)/security/\(entitySet)?\(encoded)")
+                "\(request.baseURL(dependencies.publicBaseURL))/\(version)/security/\(entitySet)?\(encoded)"
+            )
         }
         envelope["value"] = .array(page.items.map(JSONValue.object))
         return JSONResponse.make(.object(envelope))

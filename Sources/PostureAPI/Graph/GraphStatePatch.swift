@@ -31,12 +31,16 @@ enum GraphStatePatch {
         guard let vendor = member("vendorInformation"), case .object(let vendorMembers) = vendor.value else {
             throw APIError.badRequest(
                 "vendorInformation is required, with provider and vendor (e.g. SecureScore, Microsoft)",
-                target: "vendorInformation")
+                target: "vendorInformation"
+            )
         }
         for required in ["provider", "vendor"] {
             let value = vendorMembers.first { $0.key.lowercased() == required }?.node.value
             guard case .string(let text)? = value, !text.isEmpty else {
-                throw APIError.badRequest("vendorInformation.\(required) is required", target: "vendorInformation.\(required)")
+                throw APIError.badRequest(
+                    "vendorInformation.\(required) is required",
+                    target: "vendorInformation.\(required)"
+                )
             }
         }
 
@@ -46,7 +50,9 @@ enum GraphStatePatch {
             let key = state.lowercased()
             if key == "completed" {
                 throw APIError.badRequest(
-                    "Completed is set by the system when the data shows every point earned", target: "state")
+                    "Completed is set by the system when the data shows every point earned",
+                    target: "state"
+                )
             }
             guard let mapped = states[key] else {
                 throw APIError.badRequest("unknown state \"\(state)\"; use one of \(accepted)", target: "state")
@@ -59,19 +65,31 @@ enum GraphStatePatch {
         var expiresAt: Date?
         if let expiry = try text("expiresAt") {
             guard let date = Date(iso8601: expiry) else {
-                throw APIError.badRequest("expiresAt must be an ISO-8601 date, found \"\(expiry)\"", target: "expiresAt")
+                throw APIError.badRequest(
+                    "expiresAt must be an ISO-8601 date, found \"\(expiry)\"",
+                    target: "expiresAt"
+                )
             }
             expiresAt = date
         }
         var targetDate: CivilDay?
         if let target = try text("targetDate") {
             guard let day = CivilDay(target) else {
-                throw APIError.badRequest("targetDate must be a day like 2026-12-31, found \"\(target)\"", target: "targetDate")
+                throw APIError.badRequest(
+                    "targetDate must be a day like 2026-12-31, found \"\(target)\"",
+                    target: "targetDate"
+                )
             }
             targetDate = day
         }
         return StatusRecord(
-            actionID: actionID, status: status, note: note, owner: owner.flatMap { $0.isEmpty ? nil : $0 },
-            expiresAt: expiresAt, targetDate: targetDate, clientState: clientState)
+            actionID: actionID,
+            status: status,
+            note: note,
+            owner: owner.flatMap { $0.isEmpty ? nil : $0 },
+            expiresAt: expiresAt,
+            targetDate: targetDate,
+            clientState: clientState
+        )
     }
 }

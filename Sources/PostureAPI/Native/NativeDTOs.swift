@@ -23,15 +23,20 @@ struct OrganizationDTO: Encodable {
         industry = organization.industry
         region = organization.region
         enabledServices = stored.enabledServices
-        seatBand = SeatBand.band(
-            forSeats: SeatBand.seats(licensed: organization.licensedUserCount, active: organization.activeUserCount)
-        ).rawValue
+        seatBand =
+            SeatBand.band(
+                forSeats: SeatBand.seats(licensed: organization.licensedUserCount, active: organization.activeUserCount)
+            ).rawValue
         createdAt = stored.createdAt
         updatedAt = stored.updatedAt
     }
 
     /// Reads a create (no path id) or update body; on update, absent fields keep their values.
-    static func decode(_ body: SourceNode, pathID: String?, existing: Organization? = nil) throws -> (
+    static func decode(
+        _ body: SourceNode,
+        pathID: String?,
+        existing: Organization? = nil
+    ) throws -> (
         Organization, [String]?
     ) {
         var reader = NodeReader(file: "body", entry: nil, node: body)
@@ -44,8 +49,10 @@ struct OrganizationDTO: Encodable {
                 reader.report("id", at: reader.raw("id")?.line, "the id cannot change (it is \"\(pathID)\")")
             } else if !Organization.isValidID(id) {
                 reader.report(
-                    "id", at: reader.raw("id")?.line,
-                    "use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+                    "id",
+                    at: reader.raw("id")?.line,
+                    "use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+                )
             }
         }
         let displayName = reader.string("displayName", required: existing == nil)
@@ -57,11 +64,13 @@ struct OrganizationDTO: Encodable {
         guard reader.collected.isEmpty else { throw DiagnosticList(reader.collected) }
         func present(_ key: String) -> Bool { reader.raw(key) != nil }
         let organization = Organization(
-            id: pathID ?? id ?? "", displayName: displayName ?? existing?.displayName ?? "",
+            id: pathID ?? id ?? "",
+            displayName: displayName ?? existing?.displayName ?? "",
             licensedUserCount: present("licensedUserCount") ? licensed : existing?.licensedUserCount,
             activeUserCount: present("activeUserCount") ? active : existing?.activeUserCount,
             industry: present("industry") ? industry : existing?.industry,
-            region: present("region") ? region : existing?.region)
+            region: present("region") ? region : existing?.region
+        )
         return (organization, services)
     }
 }
@@ -102,7 +111,9 @@ struct MeasurementDTO: Encodable {
         var diagnostics = top.collected
         if nodes.count > maximumBatch {
             throw APIError.badRequest(
-                "send at most \(maximumBatch) measurements per request, got \(nodes.count)", target: "measurements")
+                "send at most \(maximumBatch) measurements per request, got \(nodes.count)",
+                target: "measurements"
+            )
         }
         let (result, problems) = AssessmentDecoder.decodeMeasurements(nodes, file: "body", catalog: catalog)
         diagnostics += problems

@@ -45,7 +45,11 @@ struct NativeRoutes {
             throw APIError.forbidden("creating organizations needs an instance-wide token")
         }
         let (organization, services) = try OrganizationDTO.decode(try request.jsonBody(), pathID: nil)
-        try await service.store.createOrganization(organization, enabledServices: services ?? [], at: dependencies.clock.now())
+        try await service.store.createOrganization(
+            organization,
+            enabledServices: services ?? [],
+            at: dependencies.clock.now()
+        )
         let stored = try await service.organization(organization.id)
         return try JSONResponse.encode(OrganizationDTO(stored), status: .created)
     }
@@ -60,9 +64,15 @@ struct NativeRoutes {
         try request.requireWrite()
         let existing = try await service.organization(id)
         let (organization, services) = try OrganizationDTO.decode(
-            try request.jsonBody(), pathID: id, existing: existing.organization)
+            try request.jsonBody(),
+            pathID: id,
+            existing: existing.organization
+        )
         try await service.store.updateOrganization(
-            organization, enabledServices: services ?? existing.enabledServices, at: dependencies.clock.now())
+            organization,
+            enabledServices: services ?? existing.enabledServices,
+            at: dependencies.clock.now()
+        )
         return try JSONResponse.encode(OrganizationDTO(try await service.organization(id)))
     }
 
@@ -89,9 +99,12 @@ struct NativeRoutes {
         let includeHidden = request.queryValue("includeHidden").map { $0.lowercased() == "true" } ?? false
         var category: ActionCategory?
         if let name = request.queryValue("category") {
-            guard let match = ActionCategory.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+            guard let match = ActionCategory.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() })
+            else {
                 throw APIError.badRequest(
-                    "category must be one of \(NodeReader.choices(ActionCategory.self)), not \"\(name)\"", target: "category")
+                    "category must be one of \(NodeReader.choices(ActionCategory.self)), not \"\(name)\"",
+                    target: "category"
+                )
             }
             category = match
         }
@@ -101,7 +114,10 @@ struct NativeRoutes {
         }
         return try JSONResponse.encode(
             ActionList(
-                asOf: document.asOf, value: listed.map { ActionWithTags(action: $0, tags: tags[$0.id] ?? []) }))
+                asOf: document.asOf,
+                value: listed.map { ActionWithTags(action: $0, tags: tags[$0.id] ?? []) }
+            )
+        )
     }
 
     @Sendable func action(_ request: Request) async throws -> Response {
@@ -117,8 +133,12 @@ struct NativeRoutes {
         let tags = try await service.store.tags(id)[actionID] ?? []
         return try JSONResponse.encode(
             ActionDetail(
-                action: action, tags: tags, statusHistory: history.map(StatusDTO.init),
-                changes: changes.map(ChangeDTO.init)))
+                action: action,
+                tags: tags,
+                statusHistory: history.map(StatusDTO.init),
+                changes: changes.map(ChangeDTO.init)
+            )
+        )
     }
 
     func knownAction(_ request: Request) throws -> String {
@@ -132,7 +152,9 @@ struct NativeRoutes {
         try request.requireWrite()
         let actionID = try knownAction(request)
         let body = try request.jsonBody()
-        guard case .object(var members) = body.value else { throw APIError.badRequest("the body must be a JSON object") }
+        guard case .object(var members) = body.value else {
+            throw APIError.badRequest("the body must be a JSON object")
+        }
         if let given = members.first(where: { $0.key == "actionId" })?.node.value, given != .string(actionID) {
             throw APIError.badRequest("actionId in the body must match the path", target: "actionId")
         }
@@ -140,7 +162,11 @@ struct NativeRoutes {
         members.append((key: "actionId", node: SourceNode(.string(actionID), line: body.line)))
         var reader = NodeReader(file: "body", entry: nil, node: SourceNode(.object(members), line: body.line))
         guard
-            let record = AssessmentDecoder.decodeStatus(&reader, catalog: service.catalog, asOf: dependencies.clock.now())
+            let record = AssessmentDecoder.decodeStatus(
+                &reader,
+                catalog: service.catalog,
+                asOf: dependencies.clock.now()
+            )
         else { throw DiagnosticList(reader.collected) }
         let report = try await service.setStatus(id, record, actor: request.actor)
         let document = ScoreDocument(report: report, organization: nil)
@@ -151,7 +177,9 @@ struct NativeRoutes {
         let (id, actionID, tag) = try tagTarget(request)
         let added = try await service.store.addTag(id, actionID: actionID, tag: tag, at: dependencies.clock.now())
         return try JSONResponse.encode(
-            TagList(actionId: actionID, tags: try await service.store.tags(id)[actionID] ?? []), status: added ? .created : .ok)
+            TagList(actionId: actionID, tags: try await service.store.tags(id)[actionID] ?? []),
+            status: added ? .created : .ok
+        )
     }
 
     @Sendable func removeTag(_ request: Request) async throws -> Response {
@@ -167,7 +195,8 @@ struct NativeRoutes {
         try request.requireWrite()
         let actionID = try knownAction(request)
         let tag = (request.parameters.get("tag") ?? "").trimmingCharacters(in: .whitespaces)
-        guard !tag.isEmpty, tag.count <= 64, !tag.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
+        guard !tag.isEmpty, tag.count <= 64,
+            !tag.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
         else { throw APIError.badRequest("a tag is 1–64 characters of text on one line", target: "tag") }
         return (id, actionID, tag)
     }
@@ -177,7 +206,9 @@ struct NativeRoutes {
     @Sendable func measurements(_ request: Request) async throws -> Response {
         let id = try request.visibleOrganization()
         _ = try await service.organization(id)
-        return try JSONResponse.encode(MeasurementList(value: try await service.store.measurements(id).map(MeasurementDTO.init)))
+        return try JSONResponse.encode(
+            MeasurementList(value: try await service.store.measurements(id).map(MeasurementDTO.init))
+        )
     }
 
     /// Batch upsert: the `measurements` array of `posture assess`. Idempotent; all or nothing.
@@ -194,9 +225,13 @@ struct NativeRoutes {
 
     @Sendable func plan(_ request: Request) async throws -> Response {
         let id = try request.visibleOrganization()
-        guard let text = request.queryValue("target"), let target = Double(text), target.isFinite, target >= 0, target <= 100
+        guard let text = request.queryValue("target"), let target = Double(text), target.isFinite, target >= 0,
+            target <= 100
         else {
-            throw APIError.badRequest("target must be a percentage between 0 and 100, e.g. ?target=60", target: "target")
+            throw APIError.badRequest(
+                "target must be a percentage between 0 and 100, e.g. ?target=60",
+                target: "target"
+            )
         }
         let report = try await service.currentReport(id)
         let plan = WhatIfPlanner.plan(report: report, targetPercentage: target, weights: service.weights)
@@ -209,7 +244,11 @@ struct NativeRoutes {
         _ = try await service.organization(id)
         let range = try DayRange.parse(request, now: dependencies.clock.now())
         let entries = try await service.store.changes(
-            id, actionID: request.queryValue("actionId"), from: range.from?.start, to: range.to?.adding(days: 1).start)
+            id,
+            actionID: request.queryValue("actionId"),
+            from: range.from?.start,
+            to: range.to?.adding(days: 1).start
+        )
         return try JSONResponse.encode(ChangeList(value: entries.map(ChangeDTO.init)))
     }
 

@@ -60,7 +60,8 @@ public struct APIError: Error, Sendable, Equatable {
             }
         case let error as StoreError:
             switch error {
-            case .organizationExists: return APIError(.conflict, code: "conflict", message: error.description, target: "id")
+            case .organizationExists:
+                return APIError(.conflict, code: "conflict", message: error.description, target: "id")
             case .organizationNotFound: return .notFound(error.description)
             }
         case let error as ODataQueryError:
@@ -69,7 +70,9 @@ public struct APIError: Error, Sendable, Equatable {
             return .badRequest(error.apiMessage, target: error.field)
         case let error as DiagnosticList:
             return .badRequest(
-                error.diagnostics.map(\.apiMessage).joined(separator: "; "), target: error.diagnostics.first?.field)
+                error.diagnostics.map(\.apiMessage).joined(separator: "; "),
+                target: error.diagnostics.first?.field
+            )
         case let error as any AbortError:
             return APIError(error.status, code: Self.code(for: error.status), message: error.reason)
         default:
@@ -136,9 +139,11 @@ struct GraphErrorMiddleware: AsyncMiddleware {
                         JSONObject([
                             ("code", .string(error.code)), ("message", .string(error.message)),
                             ("target", error.target.map(JSONValue.string) ?? .null), ("innerError", .object(inner)),
-                        ]))
+                        ])
+                    )
                 )
-            ]))
+            ])
+        )
         let response = JSONResponse.make(body, status: error.status)
         for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
         return response

@@ -59,15 +59,25 @@ public struct TokenService: Sendable {
     }
 
     /// A signed token for `organizationID` (nil: every organization) valid for `lifetime` seconds.
-    public func issue(subject: String, organizationID: String?, scopes: [APIScope], lifetime: TimeInterval) async throws
+    public func issue(
+        subject: String,
+        organizationID: String?,
+        scopes: [APIScope],
+        lifetime: TimeInterval
+    ) async throws
         -> String
     {
         let now = clock.now()
         let claims = AccessTokenClaims(
-            iss: .init(value: Self.issuer), aud: .init(value: [Self.audience]), sub: .init(value: subject),
-            iat: .init(value: now), nbf: .init(value: now.addingTimeInterval(-5)),
-            exp: .init(value: now.addingTimeInterval(lifetime)), org: organizationID ?? "*",
-            scp: scopes.map(\.rawValue).joined(separator: " "))
+            iss: .init(value: Self.issuer),
+            aud: .init(value: [Self.audience]),
+            sub: .init(value: subject),
+            iat: .init(value: now),
+            nbf: .init(value: now.addingTimeInterval(-5)),
+            exp: .init(value: now.addingTimeInterval(lifetime)),
+            org: organizationID ?? "*",
+            scp: scopes.map(\.rawValue).joined(separator: " ")
+        )
         return try await keys.sign(claims, kid: "posture-hs256")
     }
 
@@ -81,12 +91,18 @@ public struct TokenService: Sendable {
         }
         let now = clock.now()
         guard claims.iss.value == Self.issuer else { throw TokenError.invalid("the token was issued by someone else") }
-        guard claims.aud.value.contains(Self.audience) else { throw TokenError.invalid("the token is not for this API") }
+        guard claims.aud.value.contains(Self.audience) else {
+            throw TokenError.invalid("the token is not for this API")
+        }
         guard claims.exp.value > now else { throw TokenError.invalid("the token has expired") }
         guard claims.nbf.value <= now else { throw TokenError.invalid("the token is not valid yet") }
         let scopes = Set(claims.scp.split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
         guard !scopes.isEmpty else { throw TokenError.invalid("the token carries no SecurityEvents scope") }
-        return Principal(subject: claims.sub.value, organizationID: claims.org == "*" ? nil : claims.org, scopes: scopes)
+        return Principal(
+            subject: claims.sub.value,
+            organizationID: claims.org == "*" ? nil : claims.org,
+            scopes: scopes
+        )
     }
 }
 

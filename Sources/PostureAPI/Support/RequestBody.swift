@@ -9,7 +9,11 @@ extension Request {
             throw APIError.badRequest("the request needs a JSON body")
         }
         if let type = headers.contentType, !(type.type == "application" && type.subType.hasSuffix("json")) {
-            throw APIError(.unsupportedMediaType, code: "unsupportedMediaType", message: "send the body as application/json")
+            throw APIError(
+                .unsupportedMediaType,
+                code: "unsupportedMediaType",
+                message: "send the body as application/json"
+            )
         }
         do {
             return try JSONSourceParser.parse(Array(buffer.readableBytesView), file: "body")

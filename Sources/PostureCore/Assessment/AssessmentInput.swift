@@ -60,7 +60,11 @@ public enum AssessmentDecoder {
     }
 
     /// Decodes a list of measurements, one per action, collecting every problem.
-    public static func decodeMeasurements(_ nodes: [SourceNode], file: String, catalog: Catalog) -> (
+    public static func decodeMeasurements(
+        _ nodes: [SourceNode],
+        file: String,
+        catalog: Catalog
+    ) -> (
         [ActionMeasurement], [Diagnostic]
     ) {
         var measurements: [ActionMeasurement] = []

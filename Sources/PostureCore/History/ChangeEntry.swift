@@ -25,9 +25,18 @@ public struct ChangeEntry: Sendable, Equatable, Codable {
     public var delta: Double { pointsAfter - pointsBefore }
 
     public init(
-        organizationID: String, actionID: String, category: ActionCategory, kind: Kind, occurredAt: Date,
-        fromStatus: ActionStatus?, toStatus: ActionStatus?, pointsBefore: Double, pointsAfter: Double, maxScore: Double,
-        actor: String, detail: String
+        organizationID: String,
+        actionID: String,
+        category: ActionCategory,
+        kind: Kind,
+        occurredAt: Date,
+        fromStatus: ActionStatus?,
+        toStatus: ActionStatus?,
+        pointsBefore: Double,
+        pointsAfter: Double,
+        maxScore: Double,
+        actor: String,
+        detail: String
     ) {
         self.organizationID = organizationID
         self.actionID = actionID
@@ -50,7 +59,11 @@ public enum ChangeDetector {
     static let tolerance = 1e-9
 
     public static func changes(
-        organizationID: String, from previous: ScoreReport?, to current: ScoreReport, at instant: Date, actor: String
+        organizationID: String,
+        from previous: ScoreReport?,
+        to current: ScoreReport,
+        at instant: Date,
+        actor: String
     ) -> [ChangeEntry] {
         var entries: [ChangeEntry] = []
         for action in current.actions {
@@ -63,21 +76,40 @@ public enum ChangeDetector {
                 if action.regressed { detail += " (data no longer shows every point)" }
                 entries.append(
                     ChangeEntry(
-                        organizationID: organizationID, actionID: action.action.id, category: action.action.category,
-                        kind: .statusChanged, occurredAt: instant, fromStatus: beforeStatus, toStatus: action.status,
-                        pointsBefore: beforePoints, pointsAfter: action.points, maxScore: action.action.maxScore,
-                        actor: action.status == .completed || action.exceptionExpired || action.regressed ? "system" : actor,
-                        detail: detail))
+                        organizationID: organizationID,
+                        actionID: action.action.id,
+                        category: action.action.category,
+                        kind: .statusChanged,
+                        occurredAt: instant,
+                        fromStatus: beforeStatus,
+                        toStatus: action.status,
+                        pointsBefore: beforePoints,
+                        pointsAfter: action.points,
+                        maxScore: action.action.maxScore,
+                        actor: action.status == .completed || action.exceptionExpired || action.regressed
+                            ? "system" : actor,
+                        detail: detail
+                    )
+                )
             }
             let delta = action.points - beforePoints
             if abs(delta) > tolerance {
                 entries.append(
                     ChangeEntry(
-                        organizationID: organizationID, actionID: action.action.id, category: action.action.category,
-                        kind: delta > 0 ? .pointsGained : .pointsLost, occurredAt: instant, fromStatus: beforeStatus,
-                        toStatus: action.status, pointsBefore: beforePoints, pointsAfter: action.points,
-                        maxScore: action.action.maxScore, actor: actor,
-                        detail: "\(delta > 0 ? "+" : "")\(ScoreFormat.points(delta)) points: \(action.explanation)"))
+                        organizationID: organizationID,
+                        actionID: action.action.id,
+                        category: action.action.category,
+                        kind: delta > 0 ? .pointsGained : .pointsLost,
+                        occurredAt: instant,
+                        fromStatus: beforeStatus,
+                        toStatus: action.status,
+                        pointsBefore: beforePoints,
+                        pointsAfter: action.points,
+                        maxScore: action.action.maxScore,
+                        actor: actor,
+                        detail: "\(delta > 0 ? "+" : "")\(ScoreFormat.points(delta)) points: \(action.explanation)"
+                    )
+                )
             }
         }
         return entries

@@ -74,7 +74,9 @@ public enum Comparisons {
         }
         return CohortAverage(
             organizationCount: snapshots.count,
-            averagePercentage: snapshots.reduce(0) { $0 + $1.percentage } / count, categoryScores: categories)
+            averagePercentage: snapshots.reduce(0) { $0 + $1.percentage } / count,
+            categoryScores: categories
+        )
     }
 
     /// The organizations sharing `band` with `seats`.

@@ -64,9 +64,18 @@ public struct DailySnapshot: Sendable, Equatable, Codable {
     public var percentage: Double { maxScore > 0 ? score / maxScore * 100 : 0 }
 
     public init(
-        organizationID: String, day: CivilDay, score: Double, maxScore: Double, verifiedScore: Double,
-        categories: [Category], actions: [Action], catalogVersion: String, scoringModelVersion: String, filled: Bool,
-        licensedUserCount: Int?, activeUserCount: Int?
+        organizationID: String,
+        day: CivilDay,
+        score: Double,
+        maxScore: Double,
+        verifiedScore: Double,
+        categories: [Category],
+        actions: [Action],
+        catalogVersion: String,
+        scoringModelVersion: String,
+        filled: Bool,
+        licensedUserCount: Int?,
+        activeUserCount: Int?
     ) {
         self.organizationID = organizationID
         self.day = day
@@ -83,7 +92,11 @@ public struct DailySnapshot: Sendable, Equatable, Codable {
     }
 
     public init(
-        organization: Organization, day: CivilDay, report: ScoreReport, measurements: [ActionMeasurement], filled: Bool
+        organization: Organization,
+        day: CivilDay,
+        report: ScoreReport,
+        measurements: [ActionMeasurement],
+        filled: Bool
     ) {
         let byID = Dictionary(measurements.map { ($0.actionID, $0) }, uniquingKeysWith: { _, last in last })
         organizationID = organization.id

@@ -12,9 +12,16 @@ public struct DemoHistory: Sendable {
     }
 
     public static let organization = Organization(
-        id: "contoso", displayName: "Contoso (demo)", licensedUserCount: 120, activeUserCount: 104,
-        industry: "Manufacturing", region: "EU")
-    public static let enabledServices = ["HasAADP1", "HasAADP2", "HasExchange", "HasSharePoint", "HasMDEP2", "HasInTune"]
+        id: "contoso",
+        displayName: "Contoso (demo)",
+        licensedUserCount: 120,
+        activeUserCount: 104,
+        industry: "Manufacturing",
+        region: "EU"
+    )
+    public static let enabledServices = [
+        "HasAADP1", "HasAADP2", "HasExchange", "HasSharePoint", "HasMDEP2", "HasInTune",
+    ]
 
     public var days: [Day]
 
@@ -32,7 +39,11 @@ public struct DemoHistory: Sendable {
             let at = day.start.addingTimeInterval(6 * 3600)
             var measurements = plans.compactMap { $0.measurement(on: index, count: count, at: at, random: &random) }
             Self.applyIncidents(&measurements, dayIndex: index, count: count)
-            return Day(day: day, measurements: measurements, statuses: Self.statuses(on: index, count: count, first: first))
+            return Day(
+                day: day,
+                measurements: measurements,
+                statuses: Self.statuses(on: index, count: count, first: first)
+            )
         }
     }
 
@@ -79,8 +90,10 @@ public struct DemoHistory: Sendable {
                 measurements[index].achievedEntities = achievedIDs
                 measurements[index].totalEntities = admins
             case "RoleOverlap":
-                let scoped = ["helpdesk@contoso.example", "exchange@contoso.example", "admin1@contoso.example",
-                    "admin2@contoso.example"]
+                let scoped = [
+                    "helpdesk@contoso.example", "exchange@contoso.example", "admin1@contoso.example",
+                    "admin2@contoso.example",
+                ]
                 let fine = dayIndex >= count / 2 ? 3 : 2
                 measurements[index].result = .counted(achieved: fine, total: scoped.count)
                 measurements[index].achievedEntities = Array(scoped.prefix(fine))
@@ -95,31 +108,81 @@ public struct DemoHistory: Sendable {
         let end = first.adding(days: count - 1)
         func at(_ index: Int) -> Date { first.adding(days: index).start.addingTimeInterval(10 * 3600) }
         var result: [StatusRecord] = []
-        func add(_ from: Int, _ id: String, _ status: ActionStatus, note: String, owner: String? = nil,
-            expires: Date? = nil, target: CivilDay? = nil)
-        {
+        func add(
+            _ from: Int,
+            _ id: String,
+            _ status: ActionStatus,
+            note: String,
+            owner: String? = nil,
+            expires: Date? = nil,
+            target: CivilDay? = nil
+        ) {
             guard dayIndex >= from else { return }
             result.append(
                 StatusRecord(
-                    actionID: id, status: status, note: note, owner: owner, expiresAt: expires, targetDate: target,
-                    setBy: owner ?? "secadmin@contoso.example", setAt: at(from)))
+                    actionID: id,
+                    status: status,
+                    note: note,
+                    owner: owner,
+                    expiresAt: expires,
+                    targetDate: target,
+                    setBy: owner ?? "secadmin@contoso.example",
+                    setAt: at(from)
+                )
+            )
         }
-        add(count / 6, "SelfServicePasswordReset", .resolvedThirdParty, note: "Password resets run through the Okta portal",
-            owner: "iam@contoso.example")
-        add(count / 4, "aad_linkedin_connection_disables", .riskAccepted,
-            note: "Sales relies on LinkedIn Sales Navigator; reviewed yearly", owner: "ciso@contoso.example")
-        add(count / 5, "mdo_safelinksforemail", .resolvedAlternateMitigation,
-            note: "The mail gateway rewrites and scans links", owner: "messaging@contoso.example",
-            expires: at(count * 3 / 4))
-        add(count / 3, "posture_guest_invite_restricted", .riskAccepted,
+        add(
+            count / 6,
+            "SelfServicePasswordReset",
+            .resolvedThirdParty,
+            note: "Password resets run through the Okta portal",
+            owner: "iam@contoso.example"
+        )
+        add(
+            count / 4,
+            "aad_linkedin_connection_disables",
+            .riskAccepted,
+            note: "Sales relies on LinkedIn Sales Navigator; reviewed yearly",
+            owner: "ciso@contoso.example"
+        )
+        add(
+            count / 5,
+            "mdo_safelinksforemail",
+            .resolvedAlternateMitigation,
+            note: "The mail gateway rewrites and scans links",
+            owner: "messaging@contoso.example",
+            expires: at(count * 3 / 4)
+        )
+        add(
+            count / 3,
+            "posture_guest_invite_restricted",
+            .riskAccepted,
             note: "Project teams invite suppliers directly until the new portal ships",
-            owner: "ciso@contoso.example", expires: end.adding(days: 60).start)
-        add(count / 2, "PIMEnabled", .planned, note: "Entra ID P2 licences ordered", owner: "iam@contoso.example",
-            target: end.adding(days: 20))
-        add(count * 2 / 3, "SigninRiskPolicy", .planned, note: "Pilot with the IT department first",
-            target: end.adding(days: 45))
-        add(count * 2 / 3, "UserRiskPolicy", .planned, note: "Together with the sign-in risk policy",
-            target: end.adding(days: 45))
+            owner: "ciso@contoso.example",
+            expires: end.adding(days: 60).start
+        )
+        add(
+            count / 2,
+            "PIMEnabled",
+            .planned,
+            note: "Entra ID P2 licences ordered",
+            owner: "iam@contoso.example",
+            target: end.adding(days: 20)
+        )
+        add(
+            count * 2 / 3,
+            "SigninRiskPolicy",
+            .planned,
+            note: "Pilot with the IT department first",
+            target: end.adding(days: 45)
+        )
+        add(
+            count * 2 / 3,
+            "UserRiskPolicy",
+            .planned,
+            note: "Together with the sign-in risk policy",
+            target: end.adding(days: 45)
+        )
         add(count - 10, "AATP_PrintSpooler", .planned, note: "Change window in January", target: end.adding(days: 35))
         return result
     }
@@ -161,7 +224,11 @@ public struct DemoHistory: Sendable {
             let jitter = (random.unit() - 0.5) * 2 * noise
             let fraction = min(1, max(0, start + (target - start) * eased + jitter))
             let achieved = Int((fraction * Double(total)).rounded())
-            return ActionMeasurement(actionID: action.id, result: .counted(achieved: achieved, total: total), observedAt: at)
+            return ActionMeasurement(
+                actionID: action.id,
+                result: .counted(achieved: achieved, total: total),
+                observedAt: at
+            )
         }
     }
 }

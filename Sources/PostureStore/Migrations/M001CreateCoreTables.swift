@@ -101,7 +101,9 @@ public struct M001CreateCoreTables: AsyncMigration {
     }
 
     public func revert(on database: any Database) async throws {
-        for table in ["changes", "snapshots", "action_tags", "status_history", "action_statuses", "measurements", "organizations"] {
+        for table in [
+            "changes", "snapshots", "action_tags", "status_history", "action_statuses", "measurements", "organizations",
+        ] {
             try await database.schema(table).delete()
         }
     }

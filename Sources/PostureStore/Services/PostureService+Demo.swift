@@ -14,7 +14,10 @@ extension PostureService {
         let firstDay = demo.days.first?.day ?? endDay
         try await store.transaction { store in
             try await store.createOrganization(
-                organization, enabledServices: DemoHistory.enabledServices, at: firstDay.start)
+                organization,
+                enabledServices: DemoHistory.enabledServices,
+                at: firstDay.start
+            )
             var previous: ScoreReport?
             var knownStatuses: [String: StatusRecord] = [:]
             // What people set, kept apart so the system's `completed` does not make it look new.
@@ -27,31 +30,52 @@ extension PostureService {
                     personStatuses[status.actionID] = status
                 }
                 let report = engine.score(
-                    measurements: day.measurements, statuses: Array(knownStatuses.values),
-                    asOf: day.day.adding(days: 1).start.addingTimeInterval(-1))
+                    measurements: day.measurements,
+                    statuses: Array(knownStatuses.values),
+                    asOf: day.day.adding(days: 1).start.addingTimeInterval(-1)
+                )
                 // The first day is the starting point, not a change.
                 if let previous {
                     try await store.appendChanges(
                         organization.id,
                         ChangeDetector.changes(
-                            organizationID: organization.id, from: previous, to: report, at: at, actor: "demo sensor"))
+                            organizationID: organization.id,
+                            from: previous,
+                            to: report,
+                            at: at,
+                            actor: "demo sensor"
+                        )
+                    )
                 }
-                for action in report.actions where action.status == .completed && previous?[action.action.id]?.status != .completed {
+                for action in report.actions
+                where action.status == .completed && previous?[action.action.id]?.status != .completed {
                     let record = StatusRecord(
-                        actionID: action.action.id, status: .completed, note: "Data shows every point earned",
-                        setBy: "system", setAt: at)
+                        actionID: action.action.id,
+                        status: .completed,
+                        note: "Data shows every point earned",
+                        setBy: "system",
+                        setAt: at
+                    )
                     try await store.setStatus(organization.id, record)
                     knownStatuses[action.action.id] = record
                 }
                 let snapshot = DailySnapshot(
-                    organization: organization, day: day.day, report: report, measurements: day.measurements,
-                    filled: false)
+                    organization: organization,
+                    day: day.day,
+                    report: report,
+                    measurements: day.measurements,
+                    filled: false
+                )
                 try await store.insertSnapshot(snapshot, at: at)
                 previous = report
             }
             if let last = demo.days.last {
                 try await store.upsertMeasurements(
-                    organization.id, last.measurements, by: "demo sensor", at: last.day.start.addingTimeInterval(6 * 3600))
+                    organization.id,
+                    last.measurements,
+                    by: "demo sensor",
+                    at: last.day.start.addingTimeInterval(6 * 3600)
+                )
             }
         }
         return true

@@ -40,7 +40,10 @@ extension PostureService {
         try await locked(day) { summary in try await fillMissedDays(through: day, into: &summary) }
     }
 
-    private func locked(_ day: CivilDay, _ body: @escaping @Sendable (inout SyncSummary) async throws -> Void)
+    private func locked(
+        _ day: CivilDay,
+        _ body: @escaping @Sendable (inout SyncSummary) async throws -> Void
+    )
         async throws -> SyncSummary
     {
         let result = try await store.withJobLock("posture.sync") {
@@ -80,7 +83,12 @@ extension PostureService {
         let statuses = try await store.statuses(organizationID)
         let report = engine.score(measurements: measurements, statuses: statuses, asOf: min(endOfDay, clock.now()))
         let snapshot = DailySnapshot(
-            organization: organization.organization, day: day, report: report, measurements: measurements, filled: filled)
+            organization: organization.organization,
+            day: day,
+            report: report,
+            measurements: measurements,
+            filled: filled
+        )
         return try await store.insertSnapshot(snapshot, at: clock.now())
     }
 }

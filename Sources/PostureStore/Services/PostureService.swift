@@ -40,7 +40,11 @@ public struct PostureService: Sendable {
     /// Stores a batch of measurements and logs every status and points change it causes.
     /// Returns the new score (the same request sees the change).
     @discardableResult
-    public func recordMeasurements(_ organizationID: String, _ measurements: [ActionMeasurement], actor: String)
+    public func recordMeasurements(
+        _ organizationID: String,
+        _ measurements: [ActionMeasurement],
+        actor: String
+    )
         async throws -> ScoreReport
     {
         _ = try await organization(organizationID)
@@ -52,7 +56,8 @@ public struct PostureService: Sendable {
             try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now)
             try await store.appendChanges(
                 organizationID,
-                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor))
+                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
+            )
             // Read back, so the caller sees exactly what the stored state now scores.
             return try await report(organizationID, store: store, asOf: now)
         }
@@ -78,7 +83,8 @@ public struct PostureService: Sendable {
             let after = try await report(organizationID, store: store, asOf: now)
             try await store.appendChanges(
                 organizationID,
-                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor))
+                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
+            )
             return after
         }
     }
@@ -86,14 +92,24 @@ public struct PostureService: Sendable {
     /// `completed` is the system's status: record it when the data earns every point, so a later
     /// shortfall reads as a regression rather than as an open action that never moved.
     func persistSystemStatuses(
-        _ organizationID: String, before: ScoreReport, after: ScoreReport, store: PostureStore, at now: Date
+        _ organizationID: String,
+        before: ScoreReport,
+        after: ScoreReport,
+        store: PostureStore,
+        at now: Date
     ) async throws {
-        for action in after.actions where action.status == .completed && before[action.action.id]?.status != .completed {
+        for action in after.actions where action.status == .completed && before[action.action.id]?.status != .completed
+        {
             try await store.setStatus(
                 organizationID,
                 StatusRecord(
-                    actionID: action.action.id, status: .completed, note: "Data shows every point earned",
-                    setBy: "system", setAt: now))
+                    actionID: action.action.id,
+                    status: .completed,
+                    note: "Data shows every point earned",
+                    setBy: "system",
+                    setAt: now
+                )
+            )
         }
     }
 }

@@ -6,8 +6,10 @@ import PostureStore
 
 struct MeasurementsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "measurements", abstract: "Import measurements into a stored organization.",
-        subcommands: [Import.self])
+        commandName: "measurements",
+        abstract: "Import measurements into a stored organization.",
+        subcommands: [Import.self]
+    )
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -6,8 +6,10 @@ import PostureStore
 
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "Create, list, show and delete organizations.",
-        subcommands: [Create.self, List.self, Show.self, Delete.self])
+        commandName: "org",
+        abstract: "Create, list, show and delete organizations.",
+        subcommands: [Create.self, List.self, Show.self, Delete.self]
+    )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an organization.")
@@ -32,8 +34,13 @@ struct OrgCommand: AsyncParsableCommand {
 
         func run() async throws {
             let organization = Organization(
-                id: id, displayName: name, licensedUserCount: licensed, activeUserCount: active, industry: industry,
-                region: region)
+                id: id,
+                displayName: name,
+                licensedUserCount: licensed,
+                activeUserCount: active,
+                industry: industry,
+                region: region
+            )
             try await withRuntime(try server.configuration()) { runtime in
                 do {
                     try await runtime.service.store.createOrganization(organization, at: Date())
@@ -74,9 +81,13 @@ struct OrgCommand: AsyncParsableCommand {
                                 AssessmentCSV.number(report.percentage),
                                 organization.organization.licensedUserCount.map(String.init) ?? "",
                             ]
-                        }))
+                        }
+                    )
+                )
             case .table:
-                var table = TextTable([("ID", .left), ("NAME", .left), ("SCORE", .right), ("MAX", .right), ("%", .right)])
+                var table = TextTable([
+                    ("ID", .left), ("NAME", .left), ("SCORE", .right), ("MAX", .right), ("%", .right),
+                ])
                 for (organization, report) in rows {
                     table.add([
                         organization.organization.id, organization.organization.displayName,
@@ -84,7 +95,9 @@ struct OrgCommand: AsyncParsableCommand {
                         ScoreFormat.percentage(report.percentage),
                     ])
                 }
-                Console.write(rows.isEmpty ? "no organizations yet (create one with `posture org create`)" : table.render())
+                Console.write(
+                    rows.isEmpty ? "no organizations yet (create one with `posture org create`)" : table.render()
+                )
             }
         }
     }
@@ -105,16 +118,22 @@ struct OrgCommand: AsyncParsableCommand {
                 return (organization, try await runtime.service.currentReport(id))
             }
             if format == .json {
-                Console.write(try JSONOutput.encode(ScoreDocument(report: report, organization: organization.organization)))
+                Console.write(
+                    try JSONOutput.encode(ScoreDocument(report: report, organization: organization.organization))
+                )
             } else {
-                Console.write(AssessmentTable.render(report: report, organization: organization.organization, plan: nil))
+                Console.write(
+                    AssessmentTable.render(report: report, organization: organization.organization, plan: nil)
+                )
             }
         }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete an organization and all its history.", discussion: "Asks for --yes: this cannot be undone.")
+            abstract: "Delete an organization and all its history.",
+            discussion: "Asks for --yes: this cannot be undone."
+        )
 
         @Argument(help: ArgumentHelp("Organization id.", valueName: "id")) var id: String
         @Flag(help: "Confirm the deletion.") var yes = false

@@ -44,7 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             if let note = try await runtime.prepareServer(clock: clock) { Console.note(note) }
             Console.note(
-                "Posture is listening on http://\(configuration.host):\(configuration.port) (\(configuration.database.redacted))")
+                "Posture is listening on http://\(configuration.host):\(configuration.port) (\(configuration.database.redacted))"
+            )
             Console.note("Graph API: http://\(configuration.host):\(configuration.port)/v1.0/security/secureScores")
             Console.note("Get a token: posture token create --org ORG --scope SecurityEvents.Read.All")
         } catch {
@@ -57,7 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "migrate", abstract: "Apply the database migrations and exit.")
+        commandName: "migrate",
+        abstract: "Apply the database migrations and exit."
+    )
 
     @OptionGroup var server: ServerOptions
 
@@ -81,7 +84,9 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func validate() throws {
-        if let date, CivilDay(date) == nil { throw ValidationError("--date must be a day like 2026-11-28, got \"\(date)\"") }
+        if let date, CivilDay(date) == nil {
+            throw ValidationError("--date must be a day like 2026-11-28, got \"\(date)\"")
+        }
     }
 
     func run() async throws {
@@ -99,6 +104,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
         Console.write(
             "synced \(summary.day): \(summary.organizations) organization(s), \(summary.snapshotsWritten) snapshot(s) written, "
-                + "\(summary.alreadyTaken) already taken, \(summary.daysFilled) missed day(s) filled")
+                + "\(summary.alreadyTaken) already taken, \(summary.daysFilled) missed day(s) filled"
+        )
     }
 }

@@ -10,22 +10,36 @@ struct ServerOptions: ParsableArguments {
         name: .customLong("database-url"),
         help: ArgumentHelp(
             "postgres://user:password@host:port/db for PostgreSQL (also DATABASE_URL); default: embedded SQLite in the data directory.",
-            valueName: "url"))
+            valueName: "url"
+        )
+    )
     var databaseURL: String?
 
     @Option(
         name: .customLong("data-dir"),
-        help: ArgumentHelp("Data directory for the SQLite file and the token secret (also POSTURE_DATA_DIR; default ./.posture).", valueName: "dir"))
+        help: ArgumentHelp(
+            "Data directory for the SQLite file and the token secret (also POSTURE_DATA_DIR; default ./.posture).",
+            valueName: "dir"
+        )
+    )
     var dataDirectory: String?
 
     func configuration(
-        host: String? = nil, port: Int? = nil, noDemo: Bool = false
+        host: String? = nil,
+        port: Int? = nil,
+        noDemo: Bool = false
     ) throws -> PostureConfiguration {
         do {
             return try PostureConfiguration.load(
                 flags: .init(
-                    host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory, noDemo: noDemo),
-                environment: ProcessInfo.processInfo.environment)
+                    host: host,
+                    port: port,
+                    databaseURL: databaseURL,
+                    dataDirectory: dataDirectory,
+                    noDemo: noDemo
+                ),
+                environment: ProcessInfo.processInfo.environment
+            )
         } catch {
             Console.error(error.description)
             throw ExitCode(1)
@@ -35,7 +49,8 @@ struct ServerOptions: ParsableArguments {
 
 /// Builds the runtime, runs `body`, and always shuts the application down.
 func withRuntime<T>(
-    _ configuration: PostureConfiguration, _ body: (PostureRuntime) async throws -> T
+    _ configuration: PostureConfiguration,
+    _ body: (PostureRuntime) async throws -> T
 ) async throws -> T {
     bootstrapLogging(level: configuration.logLevel, quiet: true)
     let runtime: PostureRuntime

@@ -7,7 +7,10 @@ import PostureStore
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Issue API access tokens.", subcommands: [Create.self])
+        commandName: "token",
+        abstract: "Issue API access tokens.",
+        subcommands: [Create.self]
+    )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -24,7 +27,9 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("SecurityEvents.Read.All or SecurityEvents.ReadWrite.All.", valueName: "scope"))
         var scope: String
 
-        @Option(help: ArgumentHelp("Lifetime such as 30m, 1h, 12h or 7d (default 1h, at most 365d).", valueName: "duration"))
+        @Option(
+            help: ArgumentHelp("Lifetime such as 30m, 1h, 12h or 7d (default 1h, at most 365d).", valueName: "duration")
+        )
         var expires = "1h"
 
         @Option(help: ArgumentHelp("Who the token is for, recorded as the actor of changes.", valueName: "name"))
@@ -36,7 +41,8 @@ struct TokenCommand: AsyncParsableCommand {
             if (org == nil) == !all { throw ValidationError("give either --org ORG or --all") }
             guard APIScope(rawValue: scope) != nil else {
                 throw ValidationError(
-                    "--scope must be \(APIScope.allCases.map(\.rawValue).joined(separator: " or ")), got \"\(scope)\"")
+                    "--scope must be \(APIScope.allCases.map(\.rawValue).joined(separator: " or ")), got \"\(scope)\""
+                )
             }
             guard Self.seconds(expires) != nil else {
                 throw ValidationError("--expires must look like 30m, 1h or 7d (at most 365d), got \"\(expires)\"")
@@ -58,8 +64,11 @@ struct TokenCommand: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 return try await runtime.tokens.issue(
-                    subject: subject, organizationID: org, scopes: [APIScope(rawValue: scope)!],
-                    lifetime: Self.seconds(expires)!)
+                    subject: subject,
+                    organizationID: org,
+                    scopes: [APIScope(rawValue: scope)!],
+                    lifetime: Self.seconds(expires)!
+                )
             }
             Console.write(token)
         }

@@ -1,0 +1,93 @@
+import Foundation
+import PostureAPI
+import PostureApp
+import PostureCore
+import PostureStore
+import Testing
+import VaporTesting
+
+/// An in-process server on SQLite in memory with the demo organization and one more, a fixed
+/// clock, and tokens of every kind.
+struct APIHarness {
+    static let now = Date(iso8601: "2026-11-28T12:00:00Z")!
+    static let clock = PostureClock.fixed(now)
+
+    let runtime: PostureRuntime
+    var app: Application { runtime.application }
+
+    static func with(_ body: @Sendable (APIHarness) async throws -> Void) async throws {
+        var configuration = PostureConfiguration()
+        configuration.database = .sqliteMemory
+        configuration.tokenSecret = Array("api-test-secret-which-is-long-enough-12345".utf8)
+        configuration.dataDirectory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("posture-api-tests").path
+        let runtime = try await buildApplication(configuration, clock: clock)
+        do {
+            try await runtime.service.seedDemo(endDay: CivilDay(now))
+            try await runtime.service.store.createOrganization(
+                Organization(id: "fabrikam", displayName: "Fabrikam", licensedUserCount: 40),
+                at: now
+            )
+            try await body(APIHarness(runtime: runtime))
+            try await runtime.shutdown()
+        } catch {
+            try? await runtime.shutdown()
+            throw error
+        }
+    }
+
+    func token(
+        _ organization: String? = "contoso",
+        _ scope: APIScope = .read,
+        lifetime: TimeInterval = 3600
+    ) async throws
+        -> String
+    {
+        try await runtime.tokens.issue(
+            subject: "tester",
+            organizationID: organization,
+            scopes: [scope],
+            lifetime: lifetime
+        )
+    }
+
+    /// Sends a request and returns status, headers and body.
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        token: String?,
+        json: String? = nil,
+        headers extra: [(String, String)] = []
+    ) async throws -> (status: HTTPStatus, headers: HTTPHeaders, body: String) {
+        var result: (HTTPStatus, HTTPHeaders, String) = (.ok, [:], "")
+        try await app.testing().test(
+            method,
+            path,
+            beforeRequest: { request in
+                if let token { request.headers.bearerAuthorization = .init(token: token) }
+                for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
+                if let json {
+                    request.headers.contentType = .json
+                    request.body = ByteBuffer(string: json)
+                }
+            },
+            afterResponse: { response in
+                result = (response.status, response.headers, response.body.string)
+            }
+        )
+        return result
+    }
+}
+
+/// Parses a JSON response body, failing the test when it is not JSON.
+func object(_ body: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+}
+
+/// The Graph error code of a body, checking the whole shape on the way.
+func graphErrorCode(_ body: String) throws -> String? {
+    let error = try #require(try object(body)["error"] as? [String: Any])
+    #expect(error["message"] is String)
+    #expect(error["innerError"] is [String: Any])
+    return error["code"] as? String
+}

@@ -1,0 +1,299 @@
+import Foundation
+import PostureAPI
+import PostureApp
+import PostureCore
+import PostureStore
+import Testing
+import VaporTesting
+
+@Suite struct NativeAPITests {
+    @Test func organizationsAreIsolatedAndManaged() async throws {
+        try await APIHarness.with { harness in
+            let contosoReader = try await harness.token()
+            let list = try object(try await harness.send(.GET, "/api/v1/organizations", token: contosoReader).body)
+            #expect((list["value"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["contoso"])
+            for path in [
+                "/api/v1/organizations/fabrikam", "/api/v1/organizations/fabrikam/score",
+                "/api/v1/organizations/guessed-id/score",
+            ] {
+                let hidden = try await harness.send(.GET, path, token: contosoReader)
+                #expect(hidden.status == .notFound, "\(path)")
+            }
+            let admin = try await harness.token(nil, .readWrite)
+            let created = try await harness.send(
+                .POST,
+                "/api/v1/organizations",
+                token: admin,
+                json:
+                    #"{"id": "northwind", "displayName": "Northwind", "licensedUserCount": 300, "enabledServices": ["HasExchange"]}"#
+            )
+            #expect(created.status == .created)
+            #expect(try object(created.body)["seatBand"] as? String == "101-500")
+            let duplicate = try await harness.send(
+                .POST,
+                "/api/v1/organizations",
+                token: admin,
+                json: #"{"id": "northwind", "displayName": "N"}"#
+            )
+            #expect(duplicate.status == .conflict)
+            let invalid = try await harness.send(
+                .POST,
+                "/api/v1/organizations",
+                token: admin,
+                json: #"{"id": "bad id", "displayName": 7}"#
+            )
+            #expect(
+                invalid.status == .badRequest && invalid.body.contains("displayName") && invalid.body.contains("id")
+            )
+            let renamed = try await harness.send(
+                .PATCH,
+                "/api/v1/organizations/northwind",
+                token: admin,
+                json: #"{"displayName": "Northwind Traders"}"#
+            )
+            #expect(try object(renamed.body)["licensedUserCount"] as? Int == 300, "absent fields keep their values")
+            let scoped = try await harness.token("contoso", .readWrite)
+            #expect(
+                try await harness.send(
+                    .POST,
+                    "/api/v1/organizations",
+                    token: scoped,
+                    json: #"{"id": "x", "displayName": "X"}"#
+                ).status == .forbidden
+            )
+            #expect(
+                try await harness.send(.DELETE, "/api/v1/organizations/northwind", token: admin).status == .noContent
+            )
+            #expect(try await harness.send(.GET, "/api/v1/organizations/northwind", token: admin).status == .notFound)
+        }
+    }
+
+    @Test func measurementsChangeTheScoreInTheSameRequest() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let body =
+                #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 5, "total": 100}, {"actionId": "BlockLegacyAuthentication", "implemented": true}]}"#
+            let first = try object(
+                try await harness.send(.PUT, "/api/v1/organizations/fabrikam/measurements", token: writer, json: body)
+                    .body
+            )
+            #expect(abs((first["currentScore"] as? Double ?? 0) - 8.5) < 1e-9)
+            let again = try object(
+                try await harness.send(.PUT, "/api/v1/organizations/fabrikam/measurements", token: writer, json: body)
+                    .body
+            )
+            #expect(again["currentScore"] as? Double == first["currentScore"] as? Double, "idempotent")
+            let score = try object(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: writer).body
+            )
+            #expect(score["currentScore"] as? Double == first["currentScore"] as? Double)
+            let stored = try object(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/measurements", token: writer).body
+            )
+            #expect((stored["value"] as? [Any])?.count == 2)
+            let bad = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/fabrikam/measurements",
+                token: writer,
+                json: "{\"measurements\": [\n{\"actionId\": \"AdminMFAV2\", \"achieved\": 9, \"total\": 3}]}"
+            )
+            #expect(bad.status == .badRequest)
+            let error = try #require(try object(bad.body)["error"] as? [String: Any])
+            #expect(error["target"] as? String == "achieved")
+            #expect((error["message"] as? String)?.contains("line 2") == true)
+            let reader = try await harness.token("fabrikam", .read)
+            #expect(
+                try await harness.send(.PUT, "/api/v1/organizations/fabrikam/measurements", token: reader, json: body)
+                    .status == .forbidden
+            )
+            let malformed = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/fabrikam/measurements",
+                token: writer,
+                json: "{\"measurements\": ["
+            )
+            #expect(malformed.status == .badRequest && malformed.body.contains("malformed JSON"))
+            let entries = Array(repeating: #"{"actionId": "AdminMFAV2", "implemented": true}"#, count: 5_001)
+            let tooMany = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/fabrikam/measurements",
+                token: writer,
+                json: "{\"measurements\": [\(entries.joined(separator: ","))]}"
+            )
+            #expect(tooMany.status == .badRequest && tooMany.body.contains("at most 5000"))
+        }
+    }
+
+    @Test func statusesTagsAndHistory() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let set = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/fabrikam/actions/SelfServicePasswordReset/status",
+                token: writer,
+                json:
+                    #"{"status": "resolvedThirdParty", "note": "Okta <script>", "owner": "iam", "expiresAt": "2027-01-31T00:00:00Z"}"#
+            )
+            #expect(set.status == .ok)
+            let action = try #require(try object(set.body)["action"] as? [String: Any])
+            #expect(
+                action["status"] as? String == "resolvedThirdParty"
+                    && action["claimedPoints"] as? Double == action["maxScore"] as? Double
+            )
+            let refused: [(String, String)] = [
+                (#"{"status": "completed"}"#, "set by the system"),
+                (#"{"status": "planned", "expiresAt": "2027-01-01"}"#, "expiresAt"),
+                (#"{"status": "riskAccepted", "expiresAt": "2026-01-01"}"#, "already passed"),
+                (#"{"status": "maybe"}"#, "unknown value"),
+            ]
+            for (body, fragment) in refused {
+                let response = try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/fabrikam/actions/PIMEnabled/status",
+                    token: writer,
+                    json: body
+                )
+                #expect(response.status == .badRequest && response.body.contains(fragment), "\(body): \(response.body)")
+            }
+            let device = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/fabrikam/actions/scid_2016/status",
+                token: writer,
+                json: #"{"status": "riskAccepted"}"#
+            )
+            #expect(device.status == .badRequest && device.body.contains("Defender"))
+            #expect(
+                try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/fabrikam/actions/Nope/status",
+                    token: writer,
+                    json: #"{"status": "planned"}"#
+                ).status == .notFound
+            )
+
+            #expect(
+                try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/fabrikam/actions/PIMEnabled/tags/board%20review",
+                    token: writer
+                ).status == .created
+            )
+            #expect(
+                try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/fabrikam/actions/PIMEnabled/tags/board%20review",
+                    token: writer
+                ).status == .ok
+            )
+            let detail = try object(
+                try await harness.send(
+                    .GET,
+                    "/api/v1/organizations/fabrikam/actions/SelfServicePasswordReset",
+                    token: writer
+                ).body
+            )
+            #expect((detail["statusHistory"] as? [[String: Any]])?.first?["note"] as? String == "Okta <script>")
+            #expect((detail["changes"] as? [Any])?.isEmpty == false)
+            let actions = try object(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/actions", token: writer).body
+            )
+            let tagged = (actions["value"] as? [[String: Any]])?.first { $0["id"] as? String == "PIMEnabled" }
+            #expect(tagged?["tags"] as? [String] == ["board review"])
+            #expect(
+                try await harness.send(
+                    .DELETE,
+                    "/api/v1/organizations/fabrikam/actions/PIMEnabled/tags/board%20review",
+                    token: writer
+                ).status == .noContent
+            )
+            #expect(
+                try await harness.send(
+                    .DELETE,
+                    "/api/v1/organizations/fabrikam/actions/PIMEnabled/tags/board%20review",
+                    token: writer
+                ).status == .notFound
+            )
+        }
+    }
+
+    @Test func hiddenActionsPlansAndRanges() async throws {
+        try await APIHarness.with { harness in
+            let reader = try await harness.token()
+            let visible = try object(
+                try await harness.send(.GET, "/api/v1/organizations/contoso/actions", token: reader).body
+            )
+            let all = try object(
+                try await harness.send(.GET, "/api/v1/organizations/contoso/actions?includeHidden=true", token: reader)
+                    .body
+            )
+            let hidden = (all["value"] as? [[String: Any]])?.filter { $0["status"] as? String == "riskAccepted" } ?? []
+            #expect(!hidden.isEmpty)
+            #expect(
+                (visible["value"] as? [[String: Any]])?.contains { $0["status"] as? String == "riskAccepted" } == false
+            )
+            let plan = try object(
+                try await harness.send(.GET, "/api/v1/organizations/contoso/plan?target=90", token: reader).body
+            )
+            let steps = try #require((plan["plan"] as? [String: Any])?["actions"] as? [Any])
+            #expect(!steps.isEmpty)
+            #expect((plan["projection"] as? [String: Any])?["points"] is [Any])
+            #expect(
+                try await harness.send(.GET, "/api/v1/organizations/contoso/plan?target=140", token: reader).status
+                    == .badRequest
+            )
+            let snapshots = try object(
+                try await harness.send(
+                    .GET,
+                    "/api/v1/organizations/contoso/snapshots?from=2026-11-01&to=2026-11-10",
+                    token: reader
+                ).body
+            )
+            #expect((snapshots["value"] as? [Any])?.count == 10)
+            let ranges: [(String, String)] = [
+                ("from=2026-11-10&to=2026-11-01", "from"), ("from=2010-01-01&to=2026-11-01", "from"),
+                ("to=2027-01-01", "to"), ("from=yesterday", "from"),
+            ]
+            for (query, target) in ranges {
+                let response = try await harness.send(
+                    .GET,
+                    "/api/v1/organizations/contoso/changes?\(query)",
+                    token: reader
+                )
+                #expect(response.status == .badRequest, "\(query)")
+                #expect(
+                    (try object(response.body)["error"] as? [String: Any])?["target"] as? String == target,
+                    "\(query)"
+                )
+            }
+        }
+    }
+
+    @Test func healthAndOpenAPIAreOpen() async throws {
+        try await APIHarness.with { harness in
+            #expect(try await harness.send(.GET, "/healthz", token: nil).status == .ok)
+            #expect(try await harness.send(.GET, "/readyz", token: nil).body.contains("ready"))
+            let document = try object(try await harness.send(.GET, "/api/v1/openapi.json", token: nil).body)
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            // Every registered route is described, with the same method.
+            for route in harness.app.routes.all {
+                let path =
+                    "/"
+                    + route.path.map { component -> String in
+                        switch component {
+                        case .constant(let text): return text
+                        case .parameter(let name): return "{\(name)}"
+                        default: return "*"
+                        }
+                    }.joined(separator: "/")
+                let method = route.method.rawValue.lowercased()
+                let isRefusal =
+                    ["post", "put", "delete"].contains(method) && path.contains("/security/")
+                    || (method == "patch" && path.hasSuffix("/secureScores")
+                        || path.hasSuffix("/secureScores/{id}") && method == "patch")
+                    || (method == "patch" && path.hasSuffix("secureScoreControlProfiles"))
+                if isRefusal { continue }
+                #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is missing from openapi.json")
+            }
+        }
+    }
+}

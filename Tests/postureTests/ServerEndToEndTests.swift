@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real binary over real HTTP: server start-up, the admin commands against its data
+/// directory, and limits only a socket enforces (the request body size).
+@Suite(.serialized) struct ServerEndToEndTests {
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let directory: URL
+        let port: Int
+        var environment: [String: String] { ["POSTURE_DATA_DIR": directory.path] }
+        var base: String { "http://127.0.0.1:\(port)" }
+
+        init(demo: Bool) throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "posture-e2e-\(UUID().uuidString)"
+            )
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            port = Int.random(in: 20_000...40_000)
+            process.executableURL = CLIRunner.binary
+            process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + (demo ? [] : ["--no-demo"])
+            var env = ProcessInfo.processInfo.environment
+            env["POSTURE_DATA_DIR"] = directory.path
+            process.environment = env
+            let log = directory.appendingPathComponent("server.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: log)
+            process.standardError = process.standardOutput
+            try process.run()
+        }
+
+        func waitUntilReady() async throws {
+            for _ in 0..<300 {
+                if let (status, _) = try? await request("GET", "/readyz"), status == 200 { return }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            let log = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
+            Issue.record("the server did not become ready:\n\(log)")
+            throw CancellationError()
+        }
+
+        func request(
+            _ method: String,
+            _ path: String,
+            token: String? = nil,
+            body: Data? = nil
+        ) async throws -> (Int, String) {
+            var request = URLRequest(url: URL(string: base + path)!)
+            request.httpMethod = method
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            if let body {
+                request.httpBody = body
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+
+        func cli(_ arguments: [String]) throws -> CLIRunner.Result {
+            try CLIRunner.run(arguments, environment: environment)
+        }
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    @Test func adminCommandsAndTheServerShareOneDataDirectory() async throws {
+        let server = try Server(demo: false)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+
+        let created = try server.cli(["org", "create", "--id", "acme", "--name", "Acme Corp", "--licensed", "250"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(try server.cli(["org", "create", "--id", "acme", "--name", "Again"]).stderr.contains("already exists"))
+        let file = try CLIRunner.temporaryFile(
+            #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 5, "total": 100}, {"actionId": "OneAdmin", "implemented": true}]}"#
+        )
+        let imported = try server.cli(["measurements", "import", file, "--org", "acme"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("imported 2/2 measurements"))
+        let badImport = try server.cli([
+            "measurements", "import",
+            try CLIRunner.temporaryFile(#"{"measurements": [{"actionId": "X", "implemented": 1}]}"#), "--org", "acme",
+        ])
+        #expect(badImport.status == 1 && badImport.stderr.contains("nothing was imported"))
+
+        let token = try server.cli(["token", "create", "--org", "acme", "--scope", "SecurityEvents.ReadWrite.All"])
+            .stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.split(separator: ".").count == 3)
+        let (status, body) = try await server.request("GET", "/api/v1/organizations/acme/score", token: token)
+        #expect(status == 200)
+        let score = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        #expect(abs((score["currentScore"] as? Double ?? 0) - 2.5) < 1e-9, "0.5 for AdminMFAV2 plus 2 for OneAdmin")
+        #expect(try server.cli(["token", "create", "--org", "nope", "--scope", "SecurityEvents.Read.All"]).status == 1)
+
+        let sync = try server.cli(["sync"])
+        #expect(sync.status == 0 && sync.stdout.contains("1 snapshot(s) written"), "\(sync.stdout)\(sync.stderr)")
+        #expect(try server.cli(["sync"]).stdout.contains("0 snapshot(s) written, 1 already taken"))
+        let (_, scores) = try await server.request("GET", "/v1.0/security/secureScores", token: token)
+        #expect(scores.contains("\"id\":\"acme_"))
+
+        let list = try server.cli(["org", "list", "--format", "csv"])
+        #expect(list.stdout.contains("acme,Acme Corp,2.5,"))
+        #expect(try server.cli(["org", "delete", "acme"]).status == 1, "asks for --yes")
+        #expect(try server.cli(["org", "delete", "acme", "--yes"]).status == 0)
+    }
+
+    @Test func oversizedBodiesAreRefusedWithGraphErrors() async throws {
+        let server = try Server(demo: true)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        let token = try server.cli(["token", "create", "--org", "contoso", "--scope", "SecurityEvents.ReadWrite.All"])
+            .stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let big = Data(("{\"measurements\": [" + String(repeating: " ", count: 5 << 20) + "]}").utf8)
+        let (status, body) = try await server.request(
+            "PUT",
+            "/api/v1/organizations/contoso/measurements",
+            token: token,
+            body: big
+        )
+        #expect(status == 413)
+        #expect(body.contains("\"code\":\"requestTooLarge\""))
+        let (demoStatus, demo) = try await server.request("GET", "/v1.0/security/secureScores/$count", token: token)
+        #expect(demoStatus == 200 && demo == "120", "the demo organization has 120 days of history")
+    }
+
+    @Test func badConfigurationFailsFastWithEveryProblem() throws {
+        let result = try CLIRunner.run(
+            ["serve", "--port", "8080"],
+            environment: [
+                "DATABASE_URL": "mysql://u:secret@h/db", "POSTURE_SYNC_TIME": "25:00", "POSTURE_TOKEN_SECRET": "short",
+            ]
+        )
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the database URL must start with postgres://"))
+        #expect(result.stderr.contains("POSTURE_SYNC_TIME"))
+        #expect(result.stderr.contains("POSTURE_TOKEN_SECRET must be at least 32 bytes"))
+        #expect(!result.stderr.contains("secret@"), "no secrets in messages")
+    }
+}

@@ -27,7 +27,7 @@ import FoundationNetworking
             env["POSTURE_DATA_DIR"] = directory.path
             process.environment = env
             let log = directory.appendingPathComponent("server.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: log)
             process.standardError = process.standardOutput
             try process.run()

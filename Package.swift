@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: Foundation only, no I/O, no clock reads.
@@ -78,6 +79,7 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings
@@ -111,11 +113,17 @@ let package = Package(
             name: "PostureStoreTests",
             dependencies: [
                 "PostureStore",
+                "PostureAPI",
                 "PostureApp",
                 "PostureCatalog",
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostureAppTests",
+            dependencies: ["PostureApp", "PostureCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -14,6 +14,8 @@ public struct APIDependencies: Sendable {
     public var publicBaseURL: String?
     /// Largest request body accepted, in bytes.
     public var maxBodySize: Int
+    /// Tells when stored data changed; nil turns the response cache off.
+    public var dataStamp: DataStamp?
 
     public init(
         service: PostureService,
@@ -21,7 +23,8 @@ public struct APIDependencies: Sendable {
         clock: PostureClock,
         graphPageSize: Int = 100,
         publicBaseURL: String? = nil,
-        maxBodySize: Int = 4 << 20
+        maxBodySize: Int = 4 << 20,
+        dataStamp: DataStamp? = nil
     ) {
         self.service = service
         self.tokens = tokens
@@ -29,6 +32,7 @@ public struct APIDependencies: Sendable {
         self.graphPageSize = graphPageSize
         self.publicBaseURL = publicBaseURL
         self.maxBodySize = maxBodySize
+        self.dataStamp = dataStamp
     }
 }
 
@@ -40,7 +44,12 @@ public enum PostureRoutes {
         app.routes.defaultMaxBodySize = ByteCount(value: dependencies.maxBodySize)
 
         HealthRoutes(dependencies: dependencies).register(on: app.routes)
-        let authenticated = app.routes.grouped(BearerAuthenticationMiddleware(tokens: dependencies.tokens))
+        var authenticated = app.routes.grouped(BearerAuthenticationMiddleware(tokens: dependencies.tokens))
+        if let stamp = dependencies.dataStamp {
+            authenticated = authenticated.grouped(
+                ResponseCacheMiddleware(cache: ResponseCache(), stamp: stamp, clock: dependencies.clock)
+            )
+        }
         for version in ["v1.0", "beta"] {
             GraphRoutes(dependencies: dependencies, version: version).register(
                 on: authenticated.grouped(.constant(version))
@@ -51,6 +60,11 @@ public enum PostureRoutes {
             JSONResponse.raw(Data(OpenAPIDocument.json.utf8), status: .ok)
         }
     }
+}
+
+extension APIDependencies {
+    /// Responses that depend on nothing time-sensitive but the day stay valid until midnight UTC.
+    var endOfToday: Date { CivilDay(clock.now()).adding(days: 1).start }
 }
 
 extension Request {

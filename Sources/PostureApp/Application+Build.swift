@@ -14,6 +14,8 @@ public struct PostureRuntime: Sendable {
     public let service: PostureService
     public let tokens: TokenService
     public let configuration: PostureConfiguration
+    /// How the response cache learns about writes (nil: no cache).
+    public let dataStamp: DataStamp?
 }
 
 /// The composition root: builds the Vapor application with its database, migrations, catalog,
@@ -48,7 +50,9 @@ public func buildApplication(
 
         let secret = try configuration.tokenSecret ?? TokenSecretFile.loadOrCreate(in: configuration.dataDirectory)
         let tokens = try await TokenService(secret: secret, clock: clock)
-        let store = PostureStore(database: app.db, locks: LocalJobLocks())
+        let changes = ChangeSignal()
+        let store = PostureStore(database: app.db, locks: LocalJobLocks(), changes: changes)
+        let stamp = try dataStamp(app, configuration, changes)
         let service = PostureService(store: store, catalog: catalog, clock: clock)
         PostureRoutes.register(
             on: app,
@@ -59,7 +63,13 @@ public func buildApplication(
                 publicBaseURL: configuration.publicBaseURL
             )
         )
-        return PostureRuntime(application: app, service: service, tokens: tokens, configuration: configuration)
+        return PostureRuntime(
+            application: app,
+            service: service,
+            tokens: tokens,
+            configuration: configuration,
+            dataStamp: stamp
+        )
     } catch {
         try? await app.asyncShutdown()
         throw error
@@ -84,6 +94,23 @@ func configureDatabase(_ app: Application, _ configuration: PostureConfiguration
             throw StartupError("the PostgreSQL URL is invalid (expected postgres://user:password@host:port/database)")
         }
         app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+}
+
+/// How the response cache learns about writes on each kind of database.
+func dataStamp(_ app: Application, _ configuration: PostureConfiguration, _ changes: ChangeSignal) throws -> DataStamp {
+    switch configuration.database {
+    case .sqliteMemory:
+        return DataStamps.local(changes)
+    case .sqliteFile(let path):
+        return DataStamps.sqliteFile(path, changes)
+    case .postgres(let url):
+        let listener = PostgresChangeListener(
+            configuration: try SQLPostgresConfiguration(url: url).coreConfiguration,
+            logger: app.logger
+        )
+        app.lifecycle.use(listener)
+        return listener.stamp(changes)
     }
 }
 

@@ -31,6 +31,8 @@ public struct PostureConfiguration: Sendable {
     public var dataDirectory = "./.posture"
     public var database: DatabaseLocation = .sqliteFile("./.posture/posture.sqlite")
     public var demo = true
+    /// Days of history the demo organization gets.
+    public var demoDays = 120
     /// UTC time of the daily sync, minutes after midnight.
     public var syncMinuteOfDay = 2 * 60
     public var tokenSecret: [UInt8]?
@@ -68,7 +70,8 @@ public struct PostureConfiguration: Sendable {
 
     /// The environment variables Posture reads, for help texts and docs.
     public static let environmentVariables = [
-        "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_SYNC_TIME",
+        "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_DEMO_DAYS",
+        "POSTURE_SYNC_TIME",
         "POSTURE_TOKEN_SECRET", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
     ]
 
@@ -121,6 +124,13 @@ public struct PostureConfiguration: Sendable {
             case "1", "true", "yes", "on": config.demo = true
             case "0", "false", "no", "off": config.demo = false
             default: problems.append("POSTURE_DEMO must be true or false, got \"\(text)\"")
+            }
+        }
+        if let text = env("POSTURE_DEMO_DAYS") {
+            if let days = Int(text), (1...3650).contains(days) {
+                config.demoDays = days
+            } else {
+                problems.append("POSTURE_DEMO_DAYS must be a whole number from 1 to 3650, got \"\(text)\"")
             }
         }
         if let text = env("POSTURE_SYNC_TIME") {

@@ -12,8 +12,9 @@ extension PostureRuntime {
         var note: String?
         let today = CivilDay(clock.now())
         if configuration.demo, try await service.store.organizations().isEmpty {
-            try await service.seedDemo(endDay: today)
-            note = "created the demo organization \"\(DemoHistory.organization.id)\" with 120 days of history"
+            try await service.seedDemo(endDay: today, days: configuration.demoDays)
+            note =
+                "created the demo organization \"\(DemoHistory.organization.id)\" with \(configuration.demoDays) days of history"
         }
         let filled = try await service.fillMissedDays(through: today.adding(days: -1))
         if filled.daysFilled > 0 {
@@ -53,5 +54,12 @@ extension PostureRuntime {
     /// Reverts every migration: an empty database again.
     public func revertMigrations() async throws {
         try await application.autoRevert()
+    }
+}
+
+extension PostureRuntime {
+    /// Starts the lifecycle handlers (the change listener, the scheduler) without serving HTTP.
+    public func boot() async throws {
+        try await application.asyncBoot()
     }
 }

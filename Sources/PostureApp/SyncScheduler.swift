@@ -4,6 +4,14 @@ import PostureCore
 import PostureStore
 import Vapor
 
+public enum SyncSchedule {
+    /// The next instant of the daily sync strictly after `now`.
+    public static func nextRun(after now: Date, minuteOfDay: Int) -> Date {
+        let today = CivilDay(now).start.addingTimeInterval(Double(minuteOfDay) * 60)
+        return today > now ? today : today.addingTimeInterval(86_400)
+    }
+}
+
 /// Runs the daily sync at the configured UTC time while the server runs. Every node runs the
 /// schedule; the database lock inside ``PostureService/sync(day:)`` lets only one do the work.
 final class SyncScheduler: LifecycleHandler, @unchecked Sendable {
@@ -20,12 +28,6 @@ final class SyncScheduler: LifecycleHandler, @unchecked Sendable {
         self.logger = logger
     }
 
-    /// The next instant of the daily sync strictly after `now`.
-    static func nextRun(after now: Date, minuteOfDay: Int) -> Date {
-        let today = CivilDay(now).start.addingTimeInterval(Double(minuteOfDay) * 60)
-        return today > now ? today : today.addingTimeInterval(86_400)
-    }
-
     func didBootAsync(_ application: Application) async throws {
         let service = service
         let minuteOfDay = minuteOfDay
@@ -33,7 +35,7 @@ final class SyncScheduler: LifecycleHandler, @unchecked Sendable {
         let logger = logger
         let runner = Task {
             while !Task.isCancelled {
-                let next = Self.nextRun(after: clock.now(), minuteOfDay: minuteOfDay)
+                let next = SyncSchedule.nextRun(after: clock.now(), minuteOfDay: minuteOfDay)
                 let wait = max(1, next.timeIntervalSince(clock.now()))
                 do { try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000)) } catch { return }
                 do {

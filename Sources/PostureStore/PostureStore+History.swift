@@ -27,6 +27,7 @@ extension PostureStore {
         record.activeUserCount = snapshot.activeUserCount
         record.createdAt = instant
         try await record.create(on: database)
+        try await announceChange()
         return true
     }
 
@@ -116,6 +117,7 @@ extension PostureStore {
             record.sequence = sequence
             try await record.create(on: database)
         }
+        try await announceChange()
     }
 
     /// Change-log entries oldest first, optionally for one action and within `[from, to)`.

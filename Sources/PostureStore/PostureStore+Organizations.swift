@@ -26,6 +26,7 @@ extension PostureStore {
         record.createdAt = instant
         record.apply(organization, enabledServices: enabledServices, at: instant)
         try await record.create(on: database)
+        try await announceChange()
     }
 
     public func updateOrganization(
@@ -38,6 +39,7 @@ extension PostureStore {
         }
         record.apply(organization, enabledServices: enabledServices, at: instant)
         try await record.update(on: database)
+        try await announceChange()
     }
 
     public func organization(_ id: String) async throws -> StoredOrganization? {
@@ -60,6 +62,7 @@ extension PostureStore {
             try await StatusRow.query(on: store.database).filter(\.$organizationID == id).delete()
             try await MeasurementRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await record.delete(on: store.database)
+            try await store.announceChange()
             return true
         }
     }

@@ -39,6 +39,7 @@ extension PostureStore {
             record.updatedBy = actor
             try await record.save(on: database)
         }
+        try await announceChange()
     }
 
     public func measurements(_ organizationID: String) async throws -> [ActionMeasurement] {
@@ -76,53 +77,22 @@ extension PostureStore {
             .sort(\.$sequence, .descending).first()
         let history = StatusHistoryRow()
         history.organizationID = organizationID
-        history.actionID = record.actionID
-        history.status = record.status.rawValue
-        history.note = record.note
-        history.owner = record.owner
-        history.expiresAt = record.expiresAt
-        history.targetDate = record.targetDate?.description
-        history.setBy = setBy
-        history.setAt = setAt
-        history.clientState = record.clientState
+        history.fill(record, setBy: setBy, setAt: setAt)
         history.sequence = (last?.sequence ?? 0) + 1
         try await history.create(on: database)
+        try await announceChange()
     }
 
     public func statuses(_ organizationID: String) async throws -> [StatusRecord] {
         try await StatusRow.query(on: database).filter(\.$organizationID == organizationID).sort(\.$actionID).all()
-            .map { row in
-                StatusRecord(
-                    actionID: row.actionID,
-                    status: ActionStatus(rawValue: row.status) ?? .toAddress,
-                    note: row.note,
-                    owner: row.owner,
-                    expiresAt: row.expiresAt,
-                    targetDate: row.targetDate.flatMap { CivilDay($0) },
-                    setBy: row.setBy,
-                    setAt: row.setAt,
-                    clientState: row.clientState
-                )
-            }
+            .map(\.record)
     }
 
     /// Every status ever set, oldest first; optionally for one action.
     public func statusHistory(_ organizationID: String, actionID: String? = nil) async throws -> [StatusRecord] {
         var query = StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID)
         if let actionID { query = query.filter(\.$actionID == actionID) }
-        return try await query.sort(\.$sequence).all().map { row in
-            StatusRecord(
-                actionID: row.actionID,
-                status: ActionStatus(rawValue: row.status) ?? .toAddress,
-                note: row.note,
-                owner: row.owner,
-                expiresAt: row.expiresAt,
-                targetDate: row.targetDate.flatMap { CivilDay($0) },
-                setBy: row.setBy,
-                setAt: row.setAt,
-                clientState: row.clientState
-            )
-        }
+        return try await query.sort(\.$sequence).all().map(\.record)
     }
 
     public func tags(_ organizationID: String) async throws -> [String: [String]] {
@@ -143,6 +113,7 @@ extension PostureStore {
         record.tag = tag
         record.createdAt = instant
         try await record.create(on: database)
+        try await announceChange()
         return true
     }
 
@@ -152,12 +123,30 @@ extension PostureStore {
             .filter(\.$actionID == actionID).filter(\.$tag == tag)
         let count = try await query.count()
         try await query.delete()
+        if count > 0 { try await announceChange() }
         return count > 0
     }
 }
 
-extension StatusRow {
+/// The columns both status tables share, so rows convert to and from ``StatusRecord`` one way.
+protocol StatusColumns: AnyObject {
+    var actionID: String { get set }
+    var status: String { get set }
+    var note: String? { get set }
+    var owner: String? { get set }
+    var expiresAt: Date? { get set }
+    var targetDate: String? { get set }
+    var setBy: String { get set }
+    var setAt: Date { get set }
+    var clientState: String? { get set }
+}
+
+extension StatusRow: StatusColumns {}
+extension StatusHistoryRow: StatusColumns {}
+
+extension StatusColumns {
     func fill(_ record: StatusRecord, setBy: String, setAt: Date) {
+        actionID = record.actionID
         status = record.status.rawValue
         note = record.note
         owner = record.owner
@@ -166,5 +155,19 @@ extension StatusRow {
         self.setBy = setBy
         self.setAt = setAt
         clientState = record.clientState
+    }
+
+    var record: StatusRecord {
+        StatusRecord(
+            actionID: actionID,
+            status: ActionStatus(rawValue: status) ?? .toAddress,
+            note: note,
+            owner: owner,
+            expiresAt: expiresAt,
+            targetDate: targetDate.flatMap { CivilDay($0) },
+            setBy: setBy,
+            setAt: setAt,
+            clientState: clientState
+        )
     }
 }

@@ -9,17 +9,22 @@ public struct PostureStore: Sendable {
     public let database: any Database
     /// Job locks of this process (used on SQLite, where there is only one node).
     public let locks: LocalJobLocks
+    /// Bumped after every write; see ``ChangeSignal``.
+    public let changes: ChangeSignal
 
-    public init(database: any Database, locks: LocalJobLocks = LocalJobLocks()) {
+    public init(database: any Database, locks: LocalJobLocks = LocalJobLocks(), changes: ChangeSignal = ChangeSignal())
+    {
         self.database = database
         self.locks = locks
+        self.changes = changes
     }
 
     /// Runs `body` in one transaction: all of it is stored or none of it.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostureStore) async throws -> T) async throws -> T
     {
-        try await database.transaction { database in
-            try await body(PostureStore(database: database, locks: locks))
+        defer { changes.bump() }
+        return try await database.transaction { database in
+            try await body(PostureStore(database: database, locks: locks, changes: changes))
         }
     }
 
@@ -27,6 +32,18 @@ public struct PostureStore: Sendable {
         // Both supported drivers are SQL databases; anything else is a wiring mistake.
         guard let sql = database as? any SQLDatabase else { preconditionFailure("PostureStore needs an SQL database") }
         return sql
+    }
+
+    /// The PostgreSQL channel other nodes listen on to learn that data changed.
+    public static let changeChannel = "posture_changes"
+
+    /// Tells this process and, on PostgreSQL, every other node that data changed. Inside a
+    /// transaction PostgreSQL delivers the notification only when it commits.
+    func announceChange() async throws {
+        changes.bump()
+        if dialectName == "postgresql" {
+            try await sql.raw("NOTIFY \(unsafeRaw: Self.changeChannel)").run()
+        }
     }
 
     /// `postgresql` or `sqlite`, for the few statements whose spelling differs.

@@ -124,6 +124,33 @@ import VaporTesting
         }
     }
 
+    @Test func cachedReadsFollowEveryWrite() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            func score() async throws -> Double? {
+                try object(try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: writer).body)[
+                    "currentScore"
+                ]
+                    as? Double
+            }
+            let before = try await score()
+            #expect(try await score() == before, "a repeated read is served the same")
+            _ = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/fabrikam/measurements",
+                token: writer,
+                json: #"{"measurements": [{"actionId": "OneAdmin", "implemented": true}]}"#
+            )
+            #expect(try await score() == (before ?? 0) + 2)
+            // A write that bypasses the API (the CLI, another node) is seen too.
+            try await harness.runtime.service.store.setStatus(
+                "fabrikam",
+                StatusRecord(actionID: "PIMEnabled", status: .resolvedThirdParty, setBy: "x", setAt: APIHarness.now)
+            )
+            #expect(try await score() == (before ?? 0) + 12)
+        }
+    }
+
     @Test func statusesTagsAndHistory() async throws {
         try await APIHarness.with { harness in
             let writer = try await harness.token("fabrikam", .readWrite)

@@ -98,6 +98,14 @@ import FoundationNetworking
         #expect(status == 200)
         let score = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
         #expect(abs((score["currentScore"] as? Double ?? 0) - 2.5) < 1e-9, "0.5 for AdminMFAV2 plus 2 for OneAdmin")
+        // Another process writes the same SQLite file: the server's cached score must follow.
+        let more = try CLIRunner.temporaryFile(
+            #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 100, "total": 100}]}"#
+        )
+        #expect(try server.cli(["measurements", "import", more, "--org", "acme"]).status == 0)
+        let (_, after) = try await server.request("GET", "/api/v1/organizations/acme/score", token: token)
+        let updated = try #require(try JSONSerialization.jsonObject(with: Data(after.utf8)) as? [String: Any])
+        #expect(abs((updated["currentScore"] as? Double ?? 0) - 12) < 1e-9)
         #expect(try server.cli(["token", "create", "--org", "nope", "--scope", "SecurityEvents.Read.All"]).status == 1)
 
         let sync = try server.cli(["sync"])
@@ -107,7 +115,7 @@ import FoundationNetworking
         #expect(scores.contains("\"id\":\"acme_"))
 
         let list = try server.cli(["org", "list", "--format", "csv"])
-        #expect(list.stdout.contains("acme,Acme Corp,2.5,"))
+        #expect(list.stdout.contains("acme,Acme Corp,12,"))
         #expect(try server.cli(["org", "delete", "acme"]).status == 1, "asks for --yes")
         #expect(try server.cli(["org", "delete", "acme", "--yes"]).status == 0)
     }

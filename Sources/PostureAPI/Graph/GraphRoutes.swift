@@ -56,11 +56,13 @@ struct GraphRoutes {
 
     @Sendable func listSecureScores(_ request: Request) async throws -> Response {
         let (page, query, organizationID) = try await secureScorePage(request)
+        request.cacheable(until: dependencies.endOfToday)
         return collection(request, "secureScores", page: page, query: query, extra: organizationID)
     }
 
     @Sendable func countSecureScores(_ request: Request) async throws -> Response {
         let (page, _, _) = try await secureScorePage(request, countOnly: true)
+        request.cacheable(until: dependencies.endOfToday)
         return JSONResponse.text(String(page.totalCount))
     }
 
@@ -124,13 +126,15 @@ struct GraphRoutes {
         else { throw APIError.notFound("no secureScore with id \"\(id)\"") }
         let organization = try await service.organization(organizationID)
         let object = select(try await entities([snapshot], organization: organization)[0], query)
+        request.cacheable(until: dependencies.endOfToday)
         return JSONResponse.make(.object(withContext(object, context(request, "secureScores/$entity"))))
     }
 
     // MARK: secureScoreControlProfiles
 
-    func profiles(_ organizationID: String) async throws -> [JSONObject] {
+    func profiles(_ organizationID: String, _ request: Request) async throws -> [JSONObject] {
         let report = try await service.currentReport(organizationID)
+        request.cacheable(until: report.validUntil)
         let history = Dictionary(grouping: try await service.store.statusHistory(organizationID), by: \.actionID)
         return service.catalog.actions.compactMap { action in
             report[action.id].map {
@@ -142,14 +146,19 @@ struct GraphRoutes {
     @Sendable func listProfiles(_ request: Request) async throws -> Response {
         let organizationID = try organizationID(request)
         let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.profileSchema)
-        let page = query.apply(to: try await profiles(organizationID), pageSize: max(dependencies.graphPageSize, 200))
+        let page = query.apply(
+            to: try await profiles(organizationID, request),
+            pageSize: max(dependencies.graphPageSize, 200)
+        )
         return collection(request, "secureScoreControlProfiles", page: page, query: query, extra: organizationID)
     }
 
     @Sendable func countProfiles(_ request: Request) async throws -> Response {
         let organizationID = try organizationID(request)
         let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.profileSchema)
-        return JSONResponse.text(String(query.apply(to: try await profiles(organizationID), pageSize: 1).totalCount))
+        return JSONResponse.text(
+            String(query.apply(to: try await profiles(organizationID, request), pageSize: 1).totalCount)
+        )
     }
 
     @Sendable func getProfile(_ request: Request) async throws -> Response {
@@ -166,6 +175,7 @@ struct GraphRoutes {
             throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"")
         }
         let report = try await service.currentReport(organizationID)
+        request.cacheable(until: report.validUntil)
         let history = try await service.store.statusHistory(organizationID, actionID: action.id)
         var object = GraphEntities.controlProfile(report[action.id]!, organizationID: organizationID, history: history)
         if let query { object = select(object, query) }

@@ -89,12 +89,14 @@ struct NativeRoutes {
         let id = try request.visibleOrganization()
         let organization = try await service.organization(id)
         let report = try await service.currentReport(id)
+        request.cacheable(until: report.validUntil)
         return try JSONResponse.encode(ScoreDocument(report: report, organization: organization.organization))
     }
 
     @Sendable func actions(_ request: Request) async throws -> Response {
         let id = try request.visibleOrganization()
         let report = try await service.currentReport(id)
+        request.cacheable(until: report.validUntil)
         let tags = try await service.store.tags(id)
         let includeHidden = request.queryValue("includeHidden").map { $0.lowercased() == "true" } ?? false
         var category: ActionCategory?
@@ -124,6 +126,7 @@ struct NativeRoutes {
         let id = try request.visibleOrganization()
         let actionID = try knownAction(request)
         let report = try await service.currentReport(id)
+        request.cacheable(until: report.validUntil)
         let document = ScoreDocument(report: report, organization: nil)
         guard let action = document.actions.first(where: { $0.id == actionID }) else {
             throw ServiceError.actionNotFound(actionID)
@@ -234,6 +237,7 @@ struct NativeRoutes {
             )
         }
         let report = try await service.currentReport(id)
+        request.cacheable(until: report.validUntil)
         let plan = WhatIfPlanner.plan(report: report, targetPercentage: target, weights: service.weights)
         let document = ScoreDocument(report: report, organization: nil, plan: plan)
         return try JSONResponse.encode(PlanResponse(document))

@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 import PostureCore
 
 /// The two Graph scopes of the secure-score API.
@@ -48,6 +49,8 @@ public struct TokenService: Sendable {
 
     private let keys: JWTKeyCollection
     private let clock: PostureClock
+    /// Tokens already verified: the signature check is the costly part; expiry is re-checked.
+    private let verified = NIOLockedValueBox<[String: (principal: Principal, expires: Date)]>([:])
 
     public init(secret: [UInt8], clock: PostureClock) async throws {
         guard secret.count >= Self.minimumSecretLength else {
@@ -83,13 +86,29 @@ public struct TokenService: Sendable {
 
     /// Checks signature, issuer, audience and validity period; returns the caller.
     public func verify(_ token: String) async throws(TokenError) -> Principal {
+        let now = clock.now()
+        if let hit = verified.withLockedValue({ $0[token] }) {
+            guard hit.expires > now else { throw TokenError.invalid("the token has expired") }
+            return hit.principal
+        }
+        let principal = try await verifyUncached(token, now: now)
+        verified.withLockedValue { cache in
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[token] = principal
+        }
+        return principal.principal
+    }
+
+    private func verifyUncached(
+        _ token: String,
+        now: Date
+    ) async throws(TokenError) -> (principal: Principal, expires: Date) {
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
         } catch {
             throw TokenError.invalid("the token's signature or format is invalid")
         }
-        let now = clock.now()
         guard claims.iss.value == Self.issuer else { throw TokenError.invalid("the token was issued by someone else") }
         guard claims.aud.value.contains(Self.audience) else {
             throw TokenError.invalid("the token is not for this API")
@@ -98,11 +117,12 @@ public struct TokenService: Sendable {
         guard claims.nbf.value <= now else { throw TokenError.invalid("the token is not valid yet") }
         let scopes = Set(claims.scp.split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
         guard !scopes.isEmpty else { throw TokenError.invalid("the token carries no SecurityEvents scope") }
-        return Principal(
+        let principal = Principal(
             subject: claims.sub.value,
             organizationID: claims.org == "*" ? nil : claims.org,
             scopes: scopes
         )
+        return (principal, claims.exp.value)
     }
 }
 

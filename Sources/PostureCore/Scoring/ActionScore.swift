@@ -81,13 +81,24 @@ public struct ActionScore: Sendable, Equatable {
     }
 }
 
-/// Points are stored unrounded and shown to two decimals.
+/// Points are stored unrounded and shown to two decimals. Hand-rolled: `String(format:)` goes
+/// through ICU and dominated the cost of rendering an action list.
 public enum ScoreFormat {
     public static func points(_ value: Double) -> String {
-        String(format: "%.2f", locale: Locale(identifier: "en_US_POSIX"), value)
+        twoDecimals(value)
     }
 
     public static func percentage(_ value: Double) -> String {
-        String(format: "%.2f%%", locale: Locale(identifier: "en_US_POSIX"), value)
+        twoDecimals(value) + "%"
+    }
+
+    static func twoDecimals(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        let hundredths = (abs(value) * 100).rounded()
+        guard hundredths < 9e15 else { return String(value) }
+        let scaled = Int64(hundredths)
+        let whole = scaled / 100
+        let fraction = scaled % 100
+        return (value < 0 && scaled != 0 ? "-" : "") + String(whole) + (fraction < 10 ? ".0" : ".") + String(fraction)
     }
 }

@@ -1,0 +1,127 @@
+import FluentPostgresDriver
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PostgresNIO
+import PostureAPI
+import PostureStore
+import Vapor
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Data stamps for the response cache, one kind per database.
+enum DataStamps {
+    /// SQLite in one process: only our own writes count.
+    static func local(_ changes: ChangeSignal) -> DataStamp {
+        DataStamp { changes.value }
+    }
+
+    /// An SQLite file may also be written by another process (`posture measurements import` while
+    /// the server runs): every commit moves the file's or its journal's modification time or size.
+    static func sqliteFile(_ path: String, _ changes: ChangeSignal) -> DataStamp {
+        DataStamp {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ changes.value
+            for file in [path, path + "-wal", path + "-journal"] {
+                for part in fileState(file) {
+                    hash = (hash ^ part) &* 0x100_0000_01b3
+                }
+            }
+            return hash
+        }
+    }
+
+    static func fileState(_ path: String) -> [UInt64] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return [0] }
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        return [UInt64(bitPattern: Int64(time.tv_sec)), UInt64(bitPattern: Int64(time.tv_nsec)), UInt64(info.st_size)]
+    }
+}
+
+/// Listens on PostgreSQL's change channel so a node learns about writes made by the others.
+/// While it is not listening (starting, or reconnecting after an error) the stamp is nil and the
+/// response cache stays out of the way.
+final class PostgresChangeListener: LifecycleHandler, Sendable {
+    private let configuration: PostgresConnection.Configuration
+    private let logger: Logger
+    private let state = NIOLockedValueBox<(generation: UInt64, listening: Bool, task: Task<Void, Never>?)>(
+        (0, false, nil)
+    )
+
+    init(configuration: PostgresConnection.Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func stamp(_ changes: ChangeSignal) -> DataStamp {
+        DataStamp { [state] in
+            let current = state.withLockedValue { $0 }
+            guard current.listening else { return nil }
+            return current.generation &* 0x9E37_79B9_7F4A_7C15 &+ changes.value
+        }
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        let eventLoop = application.eventLoopGroup.any()
+        let task = Task { [state, configuration, logger] in
+            var attempt = 0
+            while !Task.isCancelled {
+                var failure: (any Error)?
+                do {
+                    let connection = try await PostgresConnection.connect(
+                        on: eventLoop,
+                        configuration: configuration,
+                        id: 1,
+                        logger: logger
+                    ).get()
+                    attempt = 0
+                    do {
+                        try await connection.listen(on: PostureStore.changeChannel) { notifications in
+                            // Anything written before we listened is covered by moving the generation now.
+                            state.withLockedValue {
+                                $0.generation &+= 1
+                                $0.listening = true
+                            }
+                            for try await _ in notifications {
+                                state.withLockedValue { $0.generation &+= 1 }
+                            }
+                        }
+                    } catch {
+                        failure = error
+                    }
+                    // Closed on every path: PostgresNIO insists, and the future is not cancelled with us.
+                    try? await (connection.close() as EventLoopFuture<Void>).get()
+                } catch {
+                    failure = error
+                }
+                state.withLockedValue { $0.listening = false }
+                if Task.isCancelled { break }
+                if let failure {
+                    logger.warning("change listener lost its connection; retrying", metadata: ["error": "\(failure)"])
+                }
+                attempt += 1
+                try? await Task.sleep(nanoseconds: UInt64(min(30, attempt)) * 1_000_000_000)
+            }
+        }
+        state.withLockedValue { $0.task = task }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let task = state.withLockedValue {
+            $0.listening = false
+            return $0.task
+        }
+        task?.cancel()
+        // Wait, so the connection is closed before the event loops stop.
+        await task?.value
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import PostureApp
+import PostureCore
+import Testing
+
+@Suite struct PostureConfigurationTests {
+    typealias Flags = PostureConfiguration.Flags
+
+    @Test func defaultsUseEmbeddedSQLiteInTheDataDirectory() throws {
+        let configuration = try PostureConfiguration.load(flags: Flags(), environment: [:])
+        #expect(configuration.host == "127.0.0.1" && configuration.port == 8080)
+        #expect(configuration.database == .sqliteFile("./.posture/posture.sqlite"))
+        #expect(configuration.demo && configuration.demoDays == 120 && configuration.syncMinuteOfDay == 120)
+        #expect(configuration.tokenSecret == nil)
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsDefaults() throws {
+        let environment = [
+            "POSTURE_HOST": "0.0.0.0", "POSTURE_PORT": "9000", "POSTURE_DATA_DIR": "/var/lib/posture",
+            "DATABASE_URL": "postgres://u:p@db:5432/posture", "POSTURE_DEMO": "off", "POSTURE_SYNC_TIME": "23:45",
+        ]
+        let fromEnvironment = try PostureConfiguration.load(flags: Flags(), environment: environment)
+        #expect(fromEnvironment.host == "0.0.0.0" && fromEnvironment.port == 9000)
+        #expect(fromEnvironment.database == .postgres("postgres://u:p@db:5432/posture"))
+        #expect(!fromEnvironment.demo && fromEnvironment.syncMinuteOfDay == 23 * 60 + 45)
+        let fromFlags = try PostureConfiguration.load(
+            flags: Flags(host: "127.0.0.2", port: 7000, databaseURL: "sqlite:///tmp/x.sqlite", dataDirectory: "/d"),
+            environment: environment
+        )
+        #expect(fromFlags.host == "127.0.0.2" && fromFlags.port == 7000)
+        #expect(fromFlags.database == .sqliteFile("/tmp/x.sqlite") && fromFlags.dataDirectory == "/d")
+        let noURL = try PostureConfiguration.load(flags: Flags(dataDirectory: "/srv/p"), environment: [:])
+        #expect(noURL.database == .sqliteFile("/srv/p/posture.sqlite"))
+    }
+
+    @Test func everyProblemIsListedAndNoSecretIsEchoed() {
+        let environment = [
+            "POSTURE_PORT": "eighty", "DATABASE_URL": "mysql://root:hunter2@db/posture", "POSTURE_DEMO": "maybe",
+            "POSTURE_SYNC_TIME": "7pm", "POSTURE_TOKEN_SECRET": "short", "POSTURE_PUBLIC_URL": "ftp://x",
+            "POSTURE_LOG_LEVEL": "loud", "POSTURE_DEMO_DAYS": "0",
+        ]
+        #expect {
+            try PostureConfiguration.load(flags: Flags(), environment: environment)
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            let text = error.description
+            return error.problems.count == 8 && !text.contains("hunter2")
+                && [
+                    "POSTURE_PORT", "database URL", "POSTURE_DEMO ", "POSTURE_SYNC_TIME", "POSTURE_TOKEN_SECRET",
+                    "POSTURE_PUBLIC_URL", "POSTURE_LOG_LEVEL", "POSTURE_DEMO_DAYS",
+                ].allSatisfy { text.contains($0) }
+        }
+        #expect(throws: ConfigurationError.self) {
+            try PostureConfiguration.load(flags: Flags(port: 70000), environment: [:])
+        }
+    }
+
+    @Test func redactedDatabaseHidesThePassword() {
+        #expect(
+            PostureConfiguration.DatabaseLocation.postgres("postgres://posture:s3cret@db:5432/posture").redacted
+                == "postgres://posture:***@db:5432/posture"
+        )
+    }
+}

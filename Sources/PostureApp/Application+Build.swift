@@ -60,7 +60,8 @@ public func buildApplication(
                 service: service,
                 tokens: tokens,
                 clock: clock,
-                publicBaseURL: configuration.publicBaseURL
+                publicBaseURL: configuration.publicBaseURL,
+                dataStamp: stamp
             )
         )
         return PostureRuntime(

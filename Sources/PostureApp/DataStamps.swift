@@ -22,11 +22,12 @@ enum DataStamps {
     }
 
     /// An SQLite file may also be written by another process (`posture measurements import` while
-    /// the server runs): every commit moves the file's or its journal's modification time or size.
+    /// the server runs): every commit moves the modification time or size of the database file (in
+    /// rollback-journal mode) or of its write-ahead log (in WAL mode).
     static func sqliteFile(_ path: String, _ changes: ChangeSignal) -> DataStamp {
         DataStamp {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ changes.value
-            for file in [path, path + "-wal", path + "-journal"] {
+            for file in [path, path + "-wal"] {
                 for part in fileState(file) {
                     hash = (hash ^ part) &* 0x100_0000_01b3
                 }

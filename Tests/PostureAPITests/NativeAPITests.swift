@@ -134,14 +134,18 @@ import VaporTesting
                     as? Double
             }
             let before = try await score()
-            #expect(try await score() == before, "a repeated read is served the same")
+            let repeated = try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: writer)
+            #expect(repeated.headers.first(name: "X-Cache") == "hit", "a repeated read comes from the cache")
+            #expect(try object(repeated.body)["currentScore"] as? Double == before)
             _ = try await harness.send(
                 .PUT,
                 "/api/v1/organizations/fabrikam/measurements",
                 token: writer,
                 json: #"{"measurements": [{"actionId": "OneAdmin", "implemented": true}]}"#
             )
-            #expect(try await score() == (before ?? 0) + 2)
+            let afterWrite = try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: writer)
+            #expect(afterWrite.headers.first(name: "X-Cache") == nil, "a write empties the cache")
+            #expect(try object(afterWrite.body)["currentScore"] as? Double == (before ?? 0) + 2)
             // A write that bypasses the API (the CLI, another node) is seen too.
             try await harness.runtime.service.store.setStatus(
                 "fabrikam",

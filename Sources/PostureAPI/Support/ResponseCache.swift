@@ -93,6 +93,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         if let entry = cache.lookup(key, stamp: stampBefore, now: now) {
             var headers = HTTPHeaders()
             if let type = entry.contentType { headers.contentType = type }
+            headers.replaceOrAdd(name: "X-Cache", value: "hit")
             return Response(status: .ok, headers: headers, body: .init(buffer: entry.body))
         }
         let response = try await next.respond(to: request)

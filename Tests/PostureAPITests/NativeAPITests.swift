@@ -247,6 +247,31 @@ import VaporTesting
         }
     }
 
+    @Test func changesAreAuditedPerOrganization() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            _ = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/fabrikam/actions/PIMEnabled/status",
+                token: writer,
+                json: #"{"status": "planned", "targetDate": "2027-01-31"}"#
+            )
+            let audit = try object(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/audit", token: writer).body
+            )
+            let entries = try #require(audit["value"] as? [[String: Any]])
+            let last = try #require(entries.last)
+            #expect(last["action"] as? String == "status.set" && last["target"] as? String == "PIMEnabled")
+            #expect(last["actor"] as? String == "tester")
+            #expect((last["after"] as? String)?.contains("2027-01-31") == true)
+            #expect(last["requestID"] is String && (last["hash"] as? String)?.count == 64)
+            let reader = try await harness.token("contoso", .read)
+            #expect(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/audit", token: reader).status == .notFound
+            )
+        }
+    }
+
     @Test func hiddenActionsPlansAndRanges() async throws {
         try await APIHarness.with { harness in
             let reader = try await harness.token()

@@ -117,7 +117,15 @@ import FoundationNetworking
         let list = try server.cli(["org", "list", "--format", "csv"])
         #expect(list.stdout.contains("acme,Acme Corp,12,"))
         #expect(try server.cli(["org", "delete", "acme"]).status == 1, "asks for --yes")
+        let export = try server.cli(["audit", "export", "--org", "acme", "--format", "csv"])
+        #expect(export.stdout.split(separator: "\n").count >= 4, "a header, the creation and two imports")
+        #expect(export.stdout.contains(",cli,acme,organization.create,"))
         #expect(try server.cli(["org", "delete", "acme", "--yes"]).status == 0)
+        let verify = try server.cli(["audit", "verify"])
+        #expect(
+            verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 4 entries"),
+            "\(verify.stdout)\(verify.stderr)"
+        )
     }
 
     @Test func oversizedBodiesAreRefusedWithGraphErrors() async throws {

@@ -192,7 +192,7 @@ struct GraphRoutes {
         let body = try request.jsonBody()
         let current = try await service.store.statuses(organizationID).first { $0.actionID == action.id }
         let record = try GraphStatePatch.decode(body, actionID: action.id, current: current)
-        try await service.setStatus(organizationID, record, actor: request.actor)
+        try await service.setStatus(organizationID, record, actor: request.actor, requestID: request.id)
         let prefer = request.headers[.init("Prefer")].joined(separator: ",").lowercased()
         guard prefer.contains("return=representation") else { return Response(status: .noContent) }
         let object = try await profileEntity(request, organizationID: organizationID, query: nil)

@@ -29,6 +29,7 @@ struct NativeRoutes {
         organization.get("plan", use: plan)
         organization.get("changes", use: changes)
         organization.get("snapshots", use: snapshots)
+        organization.get("audit", use: audit)
     }
 
     // MARK: organizations
@@ -45,10 +46,11 @@ struct NativeRoutes {
             throw APIError.forbidden("creating organizations needs an instance-wide token")
         }
         let (organization, services) = try OrganizationDTO.decode(try request.jsonBody(), pathID: nil)
-        try await service.store.createOrganization(
+        try await service.createOrganization(
             organization,
             enabledServices: services ?? [],
-            at: dependencies.clock.now()
+            actor: request.actor,
+            requestID: request.id
         )
         let stored = try await service.organization(organization.id)
         return try JSONResponse.encode(OrganizationDTO(stored), status: .created)
@@ -68,10 +70,11 @@ struct NativeRoutes {
             pathID: id,
             existing: existing.organization
         )
-        try await service.store.updateOrganization(
+        try await service.updateOrganization(
             organization,
             enabledServices: services ?? existing.enabledServices,
-            at: dependencies.clock.now()
+            actor: request.actor,
+            requestID: request.id
         )
         return try JSONResponse.encode(OrganizationDTO(try await service.organization(id)))
     }
@@ -79,7 +82,9 @@ struct NativeRoutes {
     @Sendable func deleteOrganization(_ request: Request) async throws -> Response {
         let id = try request.visibleOrganization()
         try request.requireWrite()
-        guard try await service.store.deleteOrganization(id) else { throw ServiceError.organizationNotFound(id) }
+        guard try await service.deleteOrganization(id, actor: request.actor, requestID: request.id) else {
+            throw ServiceError.organizationNotFound(id)
+        }
         return Response(status: .noContent)
     }
 
@@ -171,14 +176,20 @@ struct NativeRoutes {
                 asOf: dependencies.clock.now()
             )
         else { throw DiagnosticList(reader.collected) }
-        let report = try await service.setStatus(id, record, actor: request.actor)
+        let report = try await service.setStatus(id, record, actor: request.actor, requestID: request.id)
         let document = ScoreDocument(report: report, organization: nil)
         return try JSONResponse.encode(ScoreSummary(document, actionID: actionID))
     }
 
     @Sendable func addTag(_ request: Request) async throws -> Response {
         let (id, actionID, tag) = try tagTarget(request)
-        let added = try await service.store.addTag(id, actionID: actionID, tag: tag, at: dependencies.clock.now())
+        let added = try await service.addTag(
+            id,
+            actionID: actionID,
+            tag: tag,
+            actor: request.actor,
+            requestID: request.id
+        )
         return try JSONResponse.encode(
             TagList(actionId: actionID, tags: try await service.store.tags(id)[actionID] ?? []),
             status: added ? .created : .ok
@@ -187,7 +198,8 @@ struct NativeRoutes {
 
     @Sendable func removeTag(_ request: Request) async throws -> Response {
         let (id, actionID, tag) = try tagTarget(request)
-        guard try await service.store.removeTag(id, actionID: actionID, tag: tag) else {
+        guard try await service.removeTag(id, actionID: actionID, tag: tag, actor: request.actor, requestID: request.id)
+        else {
             throw APIError.notFound("\(actionID) has no tag \"\(tag)\"")
         }
         return Response(status: .noContent)
@@ -220,7 +232,7 @@ struct NativeRoutes {
         try request.requireWrite()
         _ = try await service.organization(id)
         let measurements = try MeasurementDTO.decodeBatch(try request.jsonBody(), catalog: service.catalog)
-        let report = try await service.recordMeasurements(id, measurements, actor: request.actor)
+        let report = try await service.recordMeasurements(id, measurements, actor: request.actor, requestID: request.id)
         return try JSONResponse.encode(ScoreSummary(ScoreDocument(report: report, organization: nil), actionID: nil))
     }
 
@@ -264,6 +276,17 @@ struct NativeRoutes {
         return try JSONResponse.encode(SnapshotList(value: snapshots.map(SnapshotDTO.init)))
     }
 }
+
+extension NativeRoutes {
+    /// The organization's audit entries, oldest first (readers of the organization may see them).
+    @Sendable func audit(_ request: Request) async throws -> Response {
+        let id = try request.visibleOrganization()
+        _ = try await service.organization(id)
+        return try JSONResponse.encode(AuditList(value: try await service.store.auditEntries(organizationID: id)))
+    }
+}
+
+struct AuditList: Encodable { var value: [AuditEntry] }
 
 /// `from` / `to` query parameters (inclusive days); refused when malformed, inverted, in the
 /// future or longer than ten years.

@@ -5,5 +5,6 @@ public enum PostureMigrations {
     public static let all: [any Migration] = [
         M001CreateCoreTables(),  // 001: core tables
         M002AddHistoryIndexes(),  // 002: history indexes
+        M003CreateAuditEntries(),  // 003: hash-chained audit log
     ]
 }

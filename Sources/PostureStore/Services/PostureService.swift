@@ -43,15 +43,28 @@ public struct PostureService: Sendable {
     public func recordMeasurements(
         _ organizationID: String,
         _ measurements: [ActionMeasurement],
-        actor: String
-    )
-        async throws -> ScoreReport
-    {
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> ScoreReport {
         _ = try await organization(organizationID)
         let now = clock.now()
         return try await store.transaction { store in
             let before = try await report(organizationID, store: store, asOf: now)
+            let touched = Set(measurements.map(\.actionID))
+            let previous = try await store.measurements(organizationID).filter { touched.contains($0.actionID) }
             try await store.upsertMeasurements(organizationID, measurements, by: actor, at: now)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "measurements.upsert",
+                    target: measurements.count == 1 ? measurements[0].actionID : "\(measurements.count) actions",
+                    before: AuditJSON.measurements(previous),
+                    after: AuditJSON.measurements(measurements),
+                    requestID: requestID
+                )
+            )
             let after = try await report(organizationID, store: store, asOf: now)
             try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now)
             try await store.appendChanges(
@@ -65,7 +78,14 @@ public struct PostureService: Sendable {
 
     /// Sets a status a person chose, after the rules of ``StatusRecord/violations(in:asOf:)``.
     @discardableResult
-    public func setStatus(_ organizationID: String, _ record: StatusRecord, actor: String) async throws -> ScoreReport {
+    public func setStatus(
+        _ organizationID: String,
+        _ record: StatusRecord,
+        actor: String,
+        requestID: String? = nil
+    )
+        async throws -> ScoreReport
+    {
         _ = try await organization(organizationID)
         let now = clock.now()
         let violations = record.violations(in: catalog, asOf: now)
@@ -79,7 +99,20 @@ public struct PostureService: Sendable {
             if before[record.actionID]?.status == .completed {
                 throw ServiceError.statusRefused([.actionCompleted(actionID: record.actionID)])
             }
+            let previous = try await store.statuses(organizationID).first { $0.actionID == record.actionID }
             try await store.setStatus(organizationID, finalRecord)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "status.set",
+                    target: record.actionID,
+                    before: AuditJSON.status(previous),
+                    after: AuditJSON.status(finalRecord),
+                    requestID: requestID
+                )
+            )
             let after = try await report(organizationID, store: store, asOf: now)
             try await store.appendChanges(
                 organizationID,

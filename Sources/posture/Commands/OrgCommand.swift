@@ -43,7 +43,7 @@ struct OrgCommand: AsyncParsableCommand {
             )
             try await withRuntime(try server.configuration()) { runtime in
                 do {
-                    try await runtime.service.store.createOrganization(organization, at: Date())
+                    try await runtime.service.createOrganization(organization, actor: "cli")
                 } catch let error as StoreError {
                     Console.error(error.description)
                     throw ExitCode(1)
@@ -145,7 +145,7 @@ struct OrgCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let deleted = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.store.deleteOrganization(id)
+                try await runtime.service.deleteOrganization(id, actor: "cli")
             }
             guard deleted else {
                 Console.error("no organization with id \"\(id)\"")

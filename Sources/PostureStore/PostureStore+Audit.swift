@@ -1,0 +1,71 @@
+import Crypto
+import FluentKit
+import Foundation
+import PostureCore
+import SQLKit
+
+extension PostureStore {
+    /// SHA-256, hex encoded: the chain's hash.
+    public static let auditHasher: AuditChain.Hasher = { bytes in
+        SHA256.hash(data: bytes).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// Appends one entry after the current last one. Call it inside the transaction of the change
+    /// it records, so both are stored or neither. On PostgreSQL the table is locked for the rest of
+    /// the transaction, so two nodes never take the same place in the chain.
+    @discardableResult
+    public func appendAudit(_ draft: AuditDraft) async throws -> AuditEntry {
+        if dialectName == "postgresql" {
+            try await sql.raw("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE").run()
+        }
+        let last = try await AuditRecord.query(on: database).sort(\.$sequence, .descending).first()
+        let entry = AuditChain.seal(draft, after: last.map(AuditEntry.init), hasher: Self.auditHasher)
+        let record = AuditRecord()
+        record.sequence = entry.sequence
+        record.occurredAt = entry.occurredAt
+        record.actor = entry.actor
+        record.organizationID = entry.organizationID
+        record.action = entry.action
+        record.target = entry.target
+        record.before = entry.before
+        record.after = entry.after
+        record.requestID = entry.requestID
+        record.previousHash = entry.previousHash
+        record.hash = entry.hash
+        try await record.create(on: database)
+        return entry
+    }
+
+    /// Entries in sequence order: all of them, or one organization's.
+    public func auditEntries(organizationID: String? = nil) async throws -> [AuditEntry] {
+        var query = AuditRecord.query(on: database)
+        if let organizationID { query = query.filter(\.$organizationID == organizationID) }
+        return try await query.sort(\.$sequence).all().map(AuditEntry.init)
+    }
+
+    /// Walks the whole chain and names the first broken entry.
+    public func verifyAudit() async throws -> AuditChain.Verdict {
+        AuditChain.verify(try await auditEntries(), hasher: Self.auditHasher)
+    }
+}
+
+extension AuditEntry {
+    init(_ record: AuditRecord) {
+        self.init(
+            sequence: record.sequence,
+            occurredAt: record.occurredAt,
+            actor: record.actor,
+            organizationID: record.organizationID,
+            action: record.action,
+            target: record.target,
+            before: record.before,
+            after: record.after,
+            requestID: record.requestID,
+            previousHash: record.previousHash,
+            hash: record.hash
+        )
+    }
+}

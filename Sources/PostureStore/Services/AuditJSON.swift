@@ -1,0 +1,61 @@
+import Foundation
+import PostureCore
+
+/// How states are written into the audit log's `before` and `after`: compact JSON, stable order.
+enum AuditJSON {
+    static func text(_ value: JSONValue) -> String { value.jsonText }
+
+    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    static func status(_ record: StatusRecord?) -> String? {
+        guard let record else { return nil }
+        return text(
+            .object(
+                JSONObject([
+                    ("status", .string(record.status.rawValue)), ("note", optional(record.note)),
+                    ("owner", optional(record.owner)), ("expiresAt", optional(record.expiresAt?.iso8601)),
+                    ("targetDate", optional(record.targetDate?.description)),
+                ])
+            )
+        )
+    }
+
+    static func measurements(_ list: [ActionMeasurement]) -> String? {
+        guard !list.isEmpty else { return nil }
+        return text(
+            .array(
+                list.map { measurement in
+                    var object = JSONObject([("actionId", .string(measurement.actionID))])
+                    switch measurement.result {
+                    case .implemented(let done): object["implemented"] = .bool(done)
+                    case .counted(let achieved, let total):
+                        object["achieved"] = .int(achieved)
+                        object["total"] = .int(total)
+                    }
+                    if !measurement.excluded.isEmpty {
+                        object["excluded"] = .array(measurement.excluded.map { .string($0.entity) })
+                    }
+                    return .object(object)
+                }
+            )
+        )
+    }
+
+    static func organization(_ stored: StoredOrganization?) -> String? {
+        guard let stored else { return nil }
+        let organization = stored.organization
+        return text(
+            .object(
+                JSONObject([
+                    ("id", .string(organization.id)), ("displayName", .string(organization.displayName)),
+                    ("licensedUserCount", organization.licensedUserCount.map(JSONValue.int) ?? .null),
+                    ("activeUserCount", organization.activeUserCount.map(JSONValue.int) ?? .null),
+                    ("industry", optional(organization.industry)), ("region", optional(organization.region)),
+                    ("enabledServices", .array(stored.enabledServices.map(JSONValue.string))),
+                ])
+            )
+        )
+    }
+
+    static func tags(_ tags: [String]) -> String { text(.array(tags.map(JSONValue.string))) }
+}

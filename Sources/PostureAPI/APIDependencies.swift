@@ -51,6 +51,8 @@ public enum PostureRoutes {
             )
         }
         for version in ["v1.0", "beta"] {
+            // Each sub-request of a batch is checked again with the batch's token when it runs.
+            GraphBatchRoutes(version: version).register(on: authenticated.grouped(.constant(version)))
             GraphRoutes(dependencies: dependencies, version: version).register(
                 on: authenticated.grouped(.constant(version))
             )

@@ -230,3 +230,41 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct GraphBatchTests {
+    @Test func batchesRunEachRequestWithTheCallersToken() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("contoso", .readWrite)
+            let body = """
+                {"requests": [
+                  {"id": "1", "method": "PATCH", "url": "security/secureScoreControlProfiles/PIMEnabled",
+                   "headers": {"Content-Type": "application/json"},
+                   "body": {"state": "thirdParty", "comment": "via batch", "vendorInformation": {"provider": "SecureScore", "vendor": "Microsoft"}}},
+                  {"id": "2", "method": "GET", "url": "/security/secureScoreControlProfiles/PIMEnabled?$select=controlStateUpdates"},
+                  {"id": "3", "method": "PATCH", "url": "https://graph.microsoft.com/beta/security/secureScoreControlProfiles/scid_2016",
+                   "body": {"state": "Ignored", "vendorInformation": {"provider": "SecureScore", "vendor": "Microsoft"}}},
+                  {"id": "4", "method": "GET", "url": "/users"}
+                ]}
+                """
+            let response = try await harness.send(.POST, "/v1.0/$batch", token: writer, json: body)
+            #expect(response.status == .ok)
+            let responses = try #require(try object(response.body)["responses"] as? [[String: Any]])
+            #expect(responses.map { $0["id"] as? String } == ["1", "2", "3", "4"])
+            #expect(responses.map { $0["status"] as? Int } == [204, 200, 400, 400])
+            let updates = (responses[1]["body"] as? [String: Any])?["controlStateUpdates"] as? [[String: Any]]
+            #expect(updates?.last?["state"] as? String == "ThirdParty")
+            #expect(updates?.last?["comment"] as? String == "via batch")
+
+            let reader = try await harness.token("contoso", .read)
+            let denied = try await harness.send(.POST, "/v1.0/$batch", token: reader, json: body)
+            let statuses = (try object(denied.body)["responses"] as? [[String: Any]])?.map { $0["status"] as? Int }
+            #expect(statuses?.first == 403, "the read token cannot PATCH inside a batch either")
+            #expect(try await harness.send(.POST, "/v1.0/$batch", token: nil, json: body).status == .unauthorized)
+            let many =
+                "{\"requests\": ["
+                + (1...21).map { "{\"id\": \"\($0)\", \"method\": \"GET\", \"url\": \"/security/secureScores\"}" }
+                .joined(separator: ",") + "]}"
+            #expect(try await harness.send(.POST, "/v1.0/$batch", token: writer, json: many).status == .badRequest)
+        }
+    }
+}

@@ -135,6 +135,8 @@ let package = Package(
                 "PostureApp",
                 "PostureCatalog",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

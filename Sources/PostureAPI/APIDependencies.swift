@@ -44,6 +44,7 @@ public enum PostureRoutes {
         app.routes.defaultMaxBodySize = ByteCount(value: dependencies.maxBodySize)
 
         HealthRoutes(dependencies: dependencies).register(on: app.routes)
+        DiscoveryRoutes(dependencies: dependencies).register(on: app.routes)
         var authenticated = app.routes.grouped(BearerAuthenticationMiddleware(tokens: dependencies.tokens))
         if let stamp = dependencies.dataStamp {
             authenticated = authenticated.grouped(

@@ -48,8 +48,8 @@ public func buildApplication(
         app.migrations.add(PostureMigrations.all)
         if migrate { try await app.autoMigrate() }
 
-        let secret = try configuration.tokenSecret ?? TokenSecretFile.loadOrCreate(in: configuration.dataDirectory)
-        let tokens = try await TokenService(secret: secret, clock: clock)
+        let keys = try SigningKeyStore.load(from: configuration.resolvedKeysDirectory)
+        let tokens = await TokenService(signing: keys.current, all: keys.all, clock: clock)
         let changes = ChangeSignal()
         let store = PostureStore(database: app.db, locks: LocalJobLocks(), changes: changes)
         let stamp = try dataStamp(app, configuration, changes)

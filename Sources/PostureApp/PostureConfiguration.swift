@@ -35,7 +35,13 @@ public struct PostureConfiguration: Sendable {
     public var demoDays = 120
     /// UTC time of the daily sync, minutes after midnight.
     public var syncMinuteOfDay = 2 * 60
-    public var tokenSecret: [UInt8]?
+    /// Where the token signing keys live; default `DATA_DIR/keys`.
+    public var keysDirectory: String?
+
+    /// The keys directory in force.
+    public var resolvedKeysDirectory: String {
+        keysDirectory ?? (dataDirectory as NSString).appendingPathComponent("keys")
+    }
     public var publicBaseURL: String?
     public var catalogDirectory: String?
     public var logLevel = "info"
@@ -72,7 +78,7 @@ public struct PostureConfiguration: Sendable {
     public static let environmentVariables = [
         "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_DEMO_DAYS",
         "POSTURE_SYNC_TIME",
-        "POSTURE_TOKEN_SECRET", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
+        "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
     ]
 
     public static func load(
@@ -143,13 +149,7 @@ public struct PostureConfiguration: Sendable {
                 problems.append("POSTURE_SYNC_TIME must be a UTC time like 02:00, got \"\(text)\"")
             }
         }
-        if let secret = env("POSTURE_TOKEN_SECRET") {
-            if secret.utf8.count < 32 {
-                problems.append("POSTURE_TOKEN_SECRET must be at least 32 bytes long (got \(secret.utf8.count))")
-            } else {
-                config.tokenSecret = Array(secret.utf8)
-            }
-        }
+        config.keysDirectory = env("POSTURE_KEYS_DIR")
         if let url = env("POSTURE_PUBLIC_URL") {
             if url.hasPrefix("http://") || url.hasPrefix("https://") {
                 config.publicBaseURL = url

@@ -11,7 +11,7 @@ struct Posture: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, AssessCommand.self, CatalogCommand.self, OrgCommand.self, MeasurementsCommand.self,
-            SyncCommand.self, MigrateCommand.self, TokenCommand.self, AuditCommand.self,
+            SyncCommand.self, MigrateCommand.self, TokenCommand.self, KeysCommand.self, AuditCommand.self,
         ]
     )
 }

@@ -18,9 +18,9 @@ struct APIHarness {
     static func with(_ body: @Sendable (APIHarness) async throws -> Void) async throws {
         var configuration = PostureConfiguration()
         configuration.database = .sqliteMemory
-        configuration.tokenSecret = Array("api-test-secret-which-is-long-enough-12345".utf8)
+        // A directory per harness: each gets its own signing keys.
         configuration.dataDirectory =
-            FileManager.default.temporaryDirectory.appendingPathComponent("posture-api-tests").path
+            FileManager.default.temporaryDirectory.appendingPathComponent("posture-api-\(UUID().uuidString)").path
         let runtime = try await buildApplication(configuration, clock: clock)
         do {
             try await runtime.service.seedDemo(endDay: CivilDay(now))

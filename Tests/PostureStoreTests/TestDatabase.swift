@@ -28,8 +28,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             configuration.database = .postgres(ProcessInfo.processInfo.environment["POSTURE_TEST_POSTGRES_URL"]!)
         }
         configuration.dataDirectory =
-            FileManager.default.temporaryDirectory.appendingPathComponent("posture-store-tests").path
-        configuration.tokenSecret = Array("a-test-secret-that-is-long-enough-0123456789".utf8)
+            FileManager.default.temporaryDirectory.appendingPathComponent("posture-store-\(UUID().uuidString)").path
         configuration.demo = false
         return configuration
     }

@@ -152,13 +152,13 @@ import FoundationNetworking
         let result = try CLIRunner.run(
             ["serve", "--port", "8080"],
             environment: [
-                "DATABASE_URL": "mysql://u:secret@h/db", "POSTURE_SYNC_TIME": "25:00", "POSTURE_TOKEN_SECRET": "short",
+                "DATABASE_URL": "mysql://u:secret@h/db", "POSTURE_SYNC_TIME": "25:00", "POSTURE_DEMO_DAYS": "0",
             ]
         )
         #expect(result.status == 1)
         #expect(result.stderr.contains("the database URL must start with postgres://"))
         #expect(result.stderr.contains("POSTURE_SYNC_TIME"))
-        #expect(result.stderr.contains("POSTURE_TOKEN_SECRET must be at least 32 bytes"))
+        #expect(result.stderr.contains("POSTURE_DEMO_DAYS must be a whole number from 1 to 3650"))
         #expect(!result.stderr.contains("secret@"), "no secrets in messages")
     }
 }

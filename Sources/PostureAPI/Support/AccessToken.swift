@@ -41,23 +41,59 @@ struct AccessTokenClaims: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
-/// Issues and verifies bearer tokens with one HMAC-SHA256 secret (at least 32 bytes).
+/// An ES256 (P-256) signing key and its key id.
+public struct SigningKey: Sendable {
+    public var kid: String
+    public var key: ES256PrivateKey
+
+    public init(kid: String, key: ES256PrivateKey) {
+        self.kid = kid
+        self.key = key
+    }
+}
+
+/// Issues and verifies bearer tokens, signed with ES256. Tokens name their key (`kid`); every key
+/// still in the key set verifies, so tokens signed before a rotation stay valid until they expire.
 public struct TokenService: Sendable {
     public static let issuer = "posture"
     public static let audience = "posture-api"
-    public static let minimumSecretLength = 32
 
     private let keys: JWTKeyCollection
+    private let current: String
+    private let known: Set<String>
+    /// The public half of every key, as published at `/.well-known/jwks.json`.
+    public let jwks: JSONValue
     private let clock: PostureClock
     /// Tokens already verified: the signature check is the costly part; expiry is re-checked.
     private let verified = NIOLockedValueBox<[String: (principal: Principal, expires: Date)]>([:])
 
-    public init(secret: [UInt8], clock: PostureClock) async throws {
-        guard secret.count >= Self.minimumSecretLength else {
-            throw TokenError.secretTooShort(secret.count)
-        }
+    /// `signing` must be one of `all`.
+    public init(signing: SigningKey, all: [SigningKey], clock: PostureClock) async {
         keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: "posture-hs256")
+        for key in all {
+            await keys.add(ecdsa: key.key, kid: JWKIdentifier(string: key.kid))
+        }
+        current = signing.kid
+        known = Set(all.map(\.kid))
+        jwks = .object(
+            JSONObject([
+                (
+                    "keys",
+                    .array(
+                        all.compactMap { key in
+                            guard let parameters = key.key.publicKey.parameters else { return nil }
+                            return .object(
+                                JSONObject([
+                                    ("kty", .string("EC")), ("crv", .string("P-256")), ("use", .string("sig")),
+                                    ("alg", .string("ES256")), ("kid", .string(key.kid)), ("x", .string(parameters.x)),
+                                    ("y", .string(parameters.y)),
+                                ])
+                            )
+                        }
+                    )
+                )
+            ])
+        )
         self.clock = clock
     }
 
@@ -81,7 +117,7 @@ public struct TokenService: Sendable {
             org: organizationID ?? "*",
             scp: scopes.map(\.rawValue).joined(separator: " ")
         )
-        return try await keys.sign(claims, kid: "posture-hs256")
+        return try await keys.sign(claims, kid: JWKIdentifier(string: current))
     }
 
     /// Checks signature, issuer, audience and validity period; returns the caller.
@@ -103,6 +139,7 @@ public struct TokenService: Sendable {
         _ token: String,
         now: Date
     ) async throws(TokenError) -> (principal: Principal, expires: Date) {
+        try checkHeader(token)
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
@@ -126,14 +163,34 @@ public struct TokenService: Sendable {
     }
 }
 
+extension TokenService {
+    /// Refuses, before any signature work, tokens that are not ES256 or that name no key of ours:
+    /// `alg: none`, an HMAC token "signed" with our public key, a forged or unknown `kid`.
+    func checkHeader(_ token: String) throws(TokenError) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Self.base64URLDecode(String(parts[0])),
+            let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { throw TokenError.invalid("the token is not a JWT") }
+        guard header["alg"] as? String == "ES256" else {
+            throw TokenError.invalid("only ES256-signed tokens are accepted")
+        }
+        guard let kid = header["kid"] as? String, known.contains(kid) else {
+            throw TokenError.invalid("the token's key id is unknown")
+        }
+    }
+
+    static func base64URLDecode(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
+    }
+}
+
 public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
-    case secretTooShort(Int)
     case invalid(String)
 
     public var description: String {
         switch self {
-        case .secretTooShort(let count):
-            "the token signing secret must be at least \(TokenService.minimumSecretLength) bytes, got \(count)"
         case .invalid(let reason): reason
         }
     }

@@ -45,7 +45,10 @@ public enum PostureRoutes {
 
         HealthRoutes(dependencies: dependencies).register(on: app.routes)
         DiscoveryRoutes(dependencies: dependencies).register(on: app.routes)
-        var authenticated = app.routes.grouped(BearerAuthenticationMiddleware(tokens: dependencies.tokens))
+        TokenEndpoint(dependencies: dependencies, limiter: RateLimiter(limit: 30, window: 60)).register(on: app.routes)
+        var authenticated = app.routes.grouped(
+            BearerAuthenticationMiddleware(tokens: dependencies.tokens, service: dependencies.service)
+        )
         if let stamp = dependencies.dataStamp {
             authenticated = authenticated.grouped(
                 ResponseCacheMiddleware(cache: ResponseCache(), stamp: stamp, clock: dependencies.clock)

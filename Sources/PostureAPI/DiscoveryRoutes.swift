@@ -17,6 +17,9 @@ struct DiscoveryRoutes {
                     JSONObject([
                         ("issuer", .string(TokenService.issuer)),
                         ("jwks_uri", .string("\(base)/.well-known/jwks.json")),
+                        ("token_endpoint", .string("\(base)/oauth2/v2.0/token")),
+                        ("grant_types_supported", .array([.string("client_credentials")])),
+                        ("token_endpoint_auth_methods_supported", .array([.string("client_secret_post")])),
                         ("id_token_signing_alg_values_supported", .array([.string("ES256")])),
                         ("token_endpoint_auth_signing_alg_values_supported", .array([.string("ES256")])),
                         (

@@ -11,7 +11,8 @@ struct Posture: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, AssessCommand.self, CatalogCommand.self, OrgCommand.self, MeasurementsCommand.self,
-            SyncCommand.self, MigrateCommand.self, TokenCommand.self, KeysCommand.self, AuditCommand.self,
+            SyncCommand.self, MigrateCommand.self, TokenCommand.self, ClientCommand.self, KeysCommand.self,
+            AuditCommand.self,
         ]
     )
 }

@@ -141,6 +141,34 @@ def server_environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
+def create_client(binary: Path, data_dir: Path, org: str, scope: str) -> tuple[str, str]:
+    """Runs `posture client add` and returns the new client's id and secret."""
+    command = [str(binary), "client", "add", "--org", org, "--name", f"graph-suite {scope}", "--scope", scope,
+               "--format", "json"]
+    result = subprocess.run(command, cwd=REPO_ROOT, env=server_environment(data_dir), capture_output=True,
+                            text=True, timeout=60)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {result.returncode}\nstderr:\n{result.stderr}")
+    created = __import__("json").loads(result.stdout)
+    return created["clientId"], created["clientSecret"]
+
+
+def client_credentials_token(root_url: str, client: tuple[str, str], scope: str) -> str:
+    """The OAuth 2.0 client-credentials grant against the server's own token endpoint."""
+    response = httpx.post(
+        f"{root_url}/oauth2/v2.0/token",
+        data={"grant_type": "client_credentials", "client_id": client[0], "client_secret": client[1],
+              "scope": f"https://graph.microsoft.com/{scope}"},
+        timeout=30,
+    )
+    if response.status_code != 200:
+        raise RuntimeError(f"token endpoint answered {response.status_code}: {response.text}")
+    body = response.json()
+    if body.get("token_type") != "Bearer" or body.get("access_token", "").count(".") != 2:
+        raise RuntimeError(f"unexpected token response: {body}")
+    return body["access_token"]
+
+
 def create_token(binary: Path, data_dir: Path, org: str, scope: str, expires: Optional[str] = None) -> str:
     """Runs `posture token create` and returns the single line it prints."""
     command = [str(binary), "token", "create", "--org", org, "--scope", scope]
@@ -214,16 +242,28 @@ class PostureServer:
     log_path: Optional[Path] = None
     process: Optional[subprocess.Popen] = None
     external_tokens: dict[str, Optional[str]] = field(default_factory=dict)
+    clients: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def external(self) -> bool:
         return self.process is None
 
     def token(self, scope: str, expires: Optional[str] = None) -> Optional[str]:
+        """A token as a Graph client gets one: an API client (made once per scope with
+        `posture client add`) trades its id and secret at /oauth2/v2.0/token. Tokens with a chosen
+        lifetime (for expiry tests) come from `posture token create`."""
         if self.external:
             return self.external_tokens.get(scope)
         assert self.binary is not None and self.data_dir is not None
-        return create_token(self.binary, self.data_dir, self.org, scope, expires)
+        if expires is not None:
+            return create_token(self.binary, self.data_dir, self.org, scope, expires)
+        return client_credentials_token(self.root_url, self.client(scope), scope)
+
+    def client(self, scope: str) -> tuple[str, str]:
+        if scope not in self.clients:
+            assert self.binary is not None and self.data_dir is not None
+            self.clients[scope] = create_client(self.binary, self.data_dir, self.org, scope)
+        return self.clients[scope]
 
     def log_size(self) -> int:
         if self.log_path is None:

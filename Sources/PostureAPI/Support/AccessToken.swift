@@ -15,6 +15,8 @@ public struct Principal: Sendable, Equatable {
     /// One organization id, or nil for an instance-wide token that sees every organization.
     public var organizationID: String?
     public var scopes: Set<APIScope>
+    /// The API client the token was issued to, when it came from the client-credentials grant.
+    public var clientID: String?
 
     public var canWrite: Bool { scopes.contains(.readWrite) }
     public var canRead: Bool { !scopes.isEmpty }
@@ -36,6 +38,8 @@ struct AccessTokenClaims: JWTPayload {
     var org: String
     /// Space-separated scopes, as in Entra ID's `scp`.
     var scp: String
+    /// The API client, for tokens from the client-credentials grant (checked for revocation).
+    var cid: String?
 
     // Time-dependent checks run in `TokenService.verify` against the injected clock.
     func verify(using algorithm: some JWTAlgorithm) async throws {}
@@ -102,7 +106,8 @@ public struct TokenService: Sendable {
         subject: String,
         organizationID: String?,
         scopes: [APIScope],
-        lifetime: TimeInterval
+        lifetime: TimeInterval,
+        clientID: String? = nil
     ) async throws
         -> String
     {
@@ -115,7 +120,8 @@ public struct TokenService: Sendable {
             nbf: .init(value: now.addingTimeInterval(-5)),
             exp: .init(value: now.addingTimeInterval(lifetime)),
             org: organizationID ?? "*",
-            scp: scopes.map(\.rawValue).joined(separator: " ")
+            scp: scopes.map(\.rawValue).joined(separator: " "),
+            cid: clientID
         )
         return try await keys.sign(claims, kid: JWKIdentifier(string: current))
     }
@@ -157,7 +163,8 @@ public struct TokenService: Sendable {
         let principal = Principal(
             subject: claims.sub.value,
             organizationID: claims.org == "*" ? nil : claims.org,
-            scopes: scopes
+            scopes: scopes,
+            clientID: claims.cid
         )
         return (principal, claims.exp.value)
     }

@@ -1,20 +1,30 @@
 import Foundation
 import PostureCore
+import PostureStore
 import Vapor
 
 /// Requires a valid bearer token on every request it guards and stores the caller on the request.
 struct BearerAuthenticationMiddleware: AsyncMiddleware {
     let tokens: TokenService
+    let service: PostureService
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let bearer = request.headers.bearerAuthorization?.token, !bearer.isEmpty else {
             throw APIError.unauthenticated("send an access token in the Authorization header (Bearer)")
         }
+        let principal: Principal
         do {
-            request.storage[PrincipalKey.self] = try await tokens.verify(bearer)
+            principal = try await tokens.verify(bearer)
         } catch {
             throw APIError.unauthenticated("the access token was refused: \(error.description)")
         }
+        // A revoked client's tokens stop working at once, not when they expire.
+        if let clientID = principal.clientID {
+            guard let client = try await service.store.client(clientID), !client.isRevoked else {
+                throw APIError.unauthenticated("the access token was refused: its API client was revoked")
+            }
+        }
+        request.storage[PrincipalKey.self] = principal
         return try await next.respond(to: request)
     }
 }

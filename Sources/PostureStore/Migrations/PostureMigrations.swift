@@ -6,5 +6,6 @@ public enum PostureMigrations {
         M001CreateCoreTables(),  // 001: core tables
         M002AddHistoryIndexes(),  // 002: history indexes
         M003CreateAuditEntries(),  // 003: hash-chained audit log
+        M004CreateAPIClients(),  // 004: API clients for the client-credentials grant
     ]
 }

@@ -1,0 +1,75 @@
+import Crypto
+import FluentKit
+import Foundation
+import PostureCore
+
+/// A machine identity of one organization. The secret itself is never stored.
+public struct StoredClient: Sendable, Equatable {
+    public var clientID: String
+    public var organizationID: String
+    public var name: String
+    public var secretHash: String
+    public var scopes: [String]
+    public var createdAt: Date
+    public var createdBy: String
+    public var revokedAt: Date?
+
+    public var isRevoked: Bool { revokedAt != nil }
+}
+
+extension PostureStore {
+    /// SHA-256 of a secret, hex: secrets are 256 random bits, so a slow password hash adds nothing.
+    public static func secretHash(_ secret: String) -> String {
+        auditHasher(Array(secret.utf8))
+    }
+
+    public func createClient(_ client: StoredClient) async throws {
+        let record = ClientRecord()
+        record.clientID = client.clientID
+        record.organizationID = client.organizationID
+        record.name = client.name
+        record.secretHash = client.secretHash
+        record.scopes = client.scopes.joined(separator: " ")
+        record.createdAt = client.createdAt
+        record.createdBy = client.createdBy
+        record.revokedAt = client.revokedAt
+        try await record.create(on: database)
+        try await announceChange()
+    }
+
+    public func client(_ clientID: String) async throws -> StoredClient? {
+        try await ClientRecord.query(on: database).filter(\.$clientID == clientID).first().map(StoredClient.init)
+    }
+
+    public func clients(organizationID: String? = nil) async throws -> [StoredClient] {
+        var query = ClientRecord.query(on: database)
+        if let organizationID { query = query.filter(\.$organizationID == organizationID) }
+        return try await query.sort(\.$createdAt).all().map(StoredClient.init)
+    }
+
+    /// Marks the client revoked; returns false when it does not exist or already was.
+    public func revokeClient(_ clientID: String, at instant: Date) async throws -> Bool {
+        guard let record = try await ClientRecord.query(on: database).filter(\.$clientID == clientID).first(),
+            record.revokedAt == nil
+        else { return false }
+        record.revokedAt = instant
+        try await record.update(on: database)
+        try await announceChange()
+        return true
+    }
+}
+
+extension StoredClient {
+    init(_ record: ClientRecord) {
+        self.init(
+            clientID: record.clientID,
+            organizationID: record.organizationID,
+            name: record.name,
+            secretHash: record.secretHash,
+            scopes: record.scopes.split(separator: " ").map(String.init),
+            createdAt: record.createdAt,
+            createdBy: record.createdBy,
+            revokedAt: record.revokedAt
+        )
+    }
+}

@@ -1,0 +1,74 @@
+import FluentKit
+import Foundation
+import PostureCore
+
+extension PostureService {
+    /// Creates an API client and returns it with its secret, which is shown this once.
+    public func createClient(
+        organizationID: String,
+        name: String,
+        scopes: [String],
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> (client: StoredClient, secret: String) {
+        _ = try await organization(organizationID)
+        let now = clock.now()
+        var generator = SystemRandomNumberGenerator()
+        func randomHex(_ bytes: Int) -> String {
+            (0..<bytes).map { _ in
+                let byte = UInt8.random(in: .min ... .max, using: &generator)
+                return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }.joined()
+        }
+        let secret = randomHex(32)
+        let client = StoredClient(
+            clientID: "pc_" + randomHex(12),
+            organizationID: organizationID,
+            name: name,
+            secretHash: PostureStore.secretHash(secret),
+            scopes: scopes,
+            createdAt: now,
+            createdBy: actor,
+            revokedAt: nil
+        )
+        try await store.transaction { store in
+            try await store.createClient(client)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "client.create",
+                    target: client.clientID,
+                    after: JSONValue.object(
+                        JSONObject([
+                            ("name", .string(name)), ("scopes", .array(scopes.map(JSONValue.string))),
+                        ])
+                    ).jsonText,
+                    requestID: requestID
+                )
+            )
+        }
+        return (client, secret)
+    }
+
+    public func revokeClient(_ clientID: String, actor: String, requestID: String? = nil) async throws -> Bool {
+        let now = clock.now()
+        return try await store.transaction { store in
+            guard let client = try await store.client(clientID), try await store.revokeClient(clientID, at: now) else {
+                return false
+            }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: client.organizationID,
+                    action: "client.revoke",
+                    target: clientID,
+                    requestID: requestID
+                )
+            )
+            return true
+        }
+    }
+}

@@ -46,12 +46,12 @@ extension PostureStore {
         if offset > 0 { query = query.offset(offset) }
         // SQLite accepts OFFSET only after a LIMIT.
         if let limit { query = query.limit(limit) } else if offset > 0 { query = query.limit(Int(Int32.max)) }
-        return try await query.all().map(DailySnapshot.init)
+        return try await query.all().map { try DailySnapshot($0) }
     }
 
     public func snapshot(_ organizationID: String, day: CivilDay) async throws -> DailySnapshot? {
         try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$day == day.description).first().map(DailySnapshot.init)
+            .filter(\.$day == day.description).first().map { try DailySnapshot($0) }
     }
 
     public func snapshotCount(_ organizationID: String) async throws -> Int {
@@ -71,22 +71,8 @@ extension PostureStore {
             .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
             .field(\.$categories).field(\.$catalogVersion).field(\.$modelVersion).field(\.$filled)
             .field(\.$licensedUserCount).field(\.$activeUserCount).all()
-        return try rows.map { record in
-            DailySnapshot(
-                organizationID: record.organizationID,
-                day: CivilDay(record.day) ?? CivilDay(daysSinceEpoch: 0),
-                score: record.score,
-                maxScore: record.maxScore,
-                verifiedScore: record.verifiedScore,
-                categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories),
-                actions: [],
-                catalogVersion: record.catalogVersion,
-                scoringModelVersion: record.modelVersion,
-                filled: record.filled,
-                licensedUserCount: record.licensedUserCount,
-                activeUserCount: record.activeUserCount
-            )
-        }
+        // `actions` was not read: the summaries leave the per-action breakdown out.
+        return try rows.map { try DailySnapshot($0, withActions: false) }
     }
 
     /// A cheap round trip for readiness checks.
@@ -153,7 +139,7 @@ extension PostureStore {
 }
 
 extension DailySnapshot {
-    init(_ record: SnapshotRecord) throws {
+    init(_ record: SnapshotRecord, withActions: Bool = true) throws {
         guard let day = CivilDay(record.day) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad snapshot day \(record.day)"))
         }
@@ -164,7 +150,7 @@ extension DailySnapshot {
             maxScore: record.maxScore,
             verifiedScore: record.verifiedScore,
             categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories),
-            actions: try StoredJSON.decode([DailySnapshot.Action].self, record.actions),
+            actions: withActions ? try StoredJSON.decode([DailySnapshot.Action].self, record.actions) : [],
             catalogVersion: record.catalogVersion,
             scoringModelVersion: record.modelVersion,
             filled: record.filled,

@@ -69,6 +69,17 @@ let package = Package(
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // Dashboard pages: view models rendered to escaped HTML, sign-in sessions and CSRF.
+        .target(
+            name: "PostureWeb",
+            dependencies: [
+                "PostureCore",
+                "PostureStore",
+                "PostureAPI",
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: typed configuration, buildApplication, database drivers, scheduler, demo data.
         .target(
             name: "PostureApp",
@@ -77,6 +88,7 @@ let package = Package(
                 "PostureCatalog",
                 "PostureStore",
                 "PostureAPI",
+                "PostureWeb",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -111,9 +123,23 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        // Shared by the test targets: the databases tests run on, one PostgreSQL test at a time.
+        .target(
+            name: "PostureTestSupport",
+            dependencies: [
+                "PostureApp",
+                "PostureStore",
+                "PostureCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ],
+            path: "Tests/PostureTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostureStoreTests",
             dependencies: [
+                "PostureTestSupport",
                 "PostureStore",
                 "PostureAPI",
                 "PostureApp",
@@ -131,12 +157,23 @@ let package = Package(
         .testTarget(
             name: "PostureAPITests",
             dependencies: [
+                "PostureTestSupport",
                 "PostureAPI",
                 "PostureApp",
                 "PostureCatalog",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostureWebTests",
+            dependencies: [
+                "PostureTestSupport",
+                "PostureWeb",
+                "PostureApp",
+                .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: swiftSettings
         ),

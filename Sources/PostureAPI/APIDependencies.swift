@@ -7,6 +7,8 @@ import Vapor
 public struct APIDependencies: Sendable {
     public var service: PostureService
     public var tokens: TokenService
+    /// External OpenID Connect issuers whose tokens are accepted too.
+    public var externalIssuers: [ExternalIssuer]
     public var clock: PostureClock
     /// Largest page of a Graph collection; longer results continue through `@odata.nextLink`.
     public var graphPageSize: Int
@@ -20,6 +22,7 @@ public struct APIDependencies: Sendable {
     public init(
         service: PostureService,
         tokens: TokenService,
+        externalIssuers: [ExternalIssuer] = [],
         clock: PostureClock,
         graphPageSize: Int = 100,
         publicBaseURL: String? = nil,
@@ -28,6 +31,7 @@ public struct APIDependencies: Sendable {
     ) {
         self.service = service
         self.tokens = tokens
+        self.externalIssuers = externalIssuers
         self.clock = clock
         self.graphPageSize = graphPageSize
         self.publicBaseURL = publicBaseURL
@@ -47,7 +51,15 @@ public enum PostureRoutes {
         DiscoveryRoutes(dependencies: dependencies).register(on: app.routes)
         TokenEndpoint(dependencies: dependencies, limiter: RateLimiter(limit: 30, window: 60)).register(on: app.routes)
         var authenticated = app.routes.grouped(
-            BearerAuthenticationMiddleware(tokens: dependencies.tokens, service: dependencies.service)
+            BearerAuthenticationMiddleware(
+                tokens: dependencies.tokens,
+                external: ExternalTokenVerifier(
+                    issuers: dependencies.externalIssuers,
+                    client: app.client,
+                    clock: dependencies.clock
+                ),
+                service: dependencies.service
+            )
         )
         if let stamp = dependencies.dataStamp {
             authenticated = authenticated.grouped(

@@ -89,11 +89,9 @@ struct TokenEndpoint {
         }
         let client = try await dependencies.service.store.client(clientID)
         // Compare hashes in constant time, and hash even for unknown clients, so timing says nothing.
-        let presented = Array(PostureStore.secretHash(secret).utf8)
-        let expected = Array((client?.secretHash ?? String(repeating: "0", count: 64)).utf8)
-        var difference: UInt8 = presented.count == expected.count ? 0 : 1
-        for (a, b) in zip(presented, expected) { difference |= a ^ b }
-        guard let client, difference == 0, !client.isRevoked else {
+        let presented = PostureStore.secretHash(secret)
+        let expected = client?.secretHash ?? String(repeating: "0", count: 64)
+        guard let client, ConstantTime.equal(presented, expected), !client.isRevoked else {
             throw OAuthError(
                 status: .unauthorized,
                 code: "invalid_client",
@@ -103,7 +101,7 @@ struct TokenEndpoint {
         let scopes = try Self.scopes(form.scope, allowed: client.scopes)
         let token = try await dependencies.tokens.issue(
             subject: client.clientID,
-            organizationID: client.organizationID,
+            grant: .organization(client.organizationID, client.role),
             scopes: scopes,
             lifetime: Self.lifetime,
             clientID: client.clientID
@@ -148,33 +146,5 @@ struct TokenEndpoint {
             result.append(scope)
         }
         return result
-    }
-}
-
-/// A fixed-window limit per key (a source address, a client): at most `limit` requests per
-/// `window` seconds, then a `Retry-After` until the window ends. Held per node, in memory.
-final class RateLimiter: Sendable {
-    let limit: Int
-    let window: TimeInterval
-    private let state = NIOLockedValueBox<[String: (start: Date, count: Int)]>([:])
-
-    init(limit: Int, window: TimeInterval) {
-        self.limit = limit
-        self.window = window
-    }
-
-    /// Nil when the request may go ahead; otherwise the seconds to wait.
-    func acquire(_ key: String, now: Date) -> Int? {
-        state.withLockedValue { buckets in
-            if buckets.count > 50_000 { buckets = buckets.filter { now.timeIntervalSince($0.value.start) < window } }
-            var bucket = buckets[key] ?? (now, 0)
-            if now.timeIntervalSince(bucket.start) >= window { bucket = (now, 0) }
-            guard bucket.count < limit else {
-                return max(1, Int((window - now.timeIntervalSince(bucket.start)).rounded(.up)))
-            }
-            bucket.count += 1
-            buckets[key] = bucket
-            return nil
-        }
     }
 }

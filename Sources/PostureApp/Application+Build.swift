@@ -6,6 +6,7 @@ import PostureAPI
 import PostureCatalog
 import PostureCore
 import PostureStore
+import PostureWeb
 import Vapor
 
 /// The running pieces of one Posture process, wired in one place.
@@ -13,6 +14,7 @@ public struct PostureRuntime: Sendable {
     public let application: Application
     public let service: PostureService
     public let tokens: TokenService
+    public let identity: IdentityService
     public let configuration: PostureConfiguration
     /// How the response cache learns about writes (nil: no cache).
     public let dataStamp: DataStamp?
@@ -54,20 +56,36 @@ public func buildApplication(
         let store = PostureStore(database: app.db, locks: LocalJobLocks(), changes: changes)
         let stamp = try dataStamp(app, configuration, changes)
         let service = PostureService(store: store, catalog: catalog, clock: clock)
+        let identity = IdentityService(
+            store: store,
+            passwords: BcryptPasswordHasher(cost: configuration.passwordCost),
+            clock: clock
+        )
         PostureRoutes.register(
             on: app,
             dependencies: APIDependencies(
                 service: service,
                 tokens: tokens,
+                externalIssuers: configuration.externalIssuers,
                 clock: clock,
                 publicBaseURL: configuration.publicBaseURL,
                 dataStamp: stamp
+            )
+        )
+        WebRoutes.register(
+            on: app,
+            dependencies: WebDependencies(
+                service: service,
+                identity: identity,
+                clock: clock,
+                secureCookies: configuration.secureCookies
             )
         )
         return PostureRuntime(
             application: app,
             service: service,
             tokens: tokens,
+            identity: identity,
             configuration: configuration,
             dataStamp: stamp
         )

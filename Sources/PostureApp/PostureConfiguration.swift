@@ -45,6 +45,25 @@ public struct PostureConfiguration: Sendable {
     public var publicBaseURL: String?
     public var catalogDirectory: String?
     public var logLevel = "info"
+    /// The first administrator's initial password (it must still be changed at first sign-in);
+    /// nil: a one-time password is generated and printed once.
+    public var adminPassword: String?
+    /// External OpenID Connect issuers whose tokens are accepted (from `POSTURE_OIDC_ISSUERS`).
+    public var externalIssuers: [ExternalIssuer] = []
+    /// bcrypt cost; lowered only by tests.
+    public var passwordCost = 12
+
+    /// Cookies are Secure when people reach the server over HTTPS or on this machine; on plain
+    /// HTTP elsewhere browsers would drop them, so they are sent without it (with a warning).
+    public var secureCookies: Bool {
+        if let url = publicBaseURL { return url.hasPrefix("https://") || Self.isLoopback(url: url) }
+        return ["127.0.0.1", "localhost", "::1"].contains(host)
+    }
+
+    static func isLoopback(url: String) -> Bool {
+        guard let host = URL(string: url)?.host else { return false }
+        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
+    }
 
     public init() {}
 
@@ -79,6 +98,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_DEMO_DAYS",
         "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
+        "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS",
     ]
 
     public static func load(
@@ -164,6 +184,26 @@ public struct PostureConfiguration: Sendable {
                 config.logLevel = level.lowercased()
             } else {
                 problems.append("POSTURE_LOG_LEVEL must be one of \(levels.joined(separator: ", ")), got \"\(level)\"")
+            }
+        }
+        if let password = environment["POSTURE_ADMIN_PASSWORD"], !password.isEmpty {
+            let weaknesses = PasswordPolicy.problems(password, username: "admin")
+            if weaknesses.isEmpty {
+                config.adminPassword = password
+            } else {
+                // The value itself is never echoed.
+                problems.append("POSTURE_ADMIN_PASSWORD " + weaknesses.joined(separator: "; "))
+            }
+        }
+        if let path = env("POSTURE_OIDC_ISSUERS") {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                do {
+                    config.externalIssuers = try ExternalIssuer.decodeList(text, file: path)
+                } catch {
+                    problems.append("POSTURE_OIDC_ISSUERS: the issuers file is invalid:\n" + error.description)
+                }
+            } else {
+                problems.append("POSTURE_OIDC_ISSUERS names \"\(path)\", which cannot be read")
             }
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }

@@ -7,14 +7,23 @@ import Vapor
 extension PostureRuntime {
     /// Prepares a server start: seeds the demo on an empty database, fills the days missed while
     /// the server was down and schedules the daily sync.
-    public func prepareServer(clock: PostureClock) async throws -> String? {
+    public func prepareServer(clock: PostureClock) async throws -> [String] {
         let logger = application.logger
-        var note: String?
+        var notes: [String] = []
+        if let password = try await createFirstAdministrator() {
+            notes.append(
+                """
+                created the administrator "admin" with the one-time password \(password)
+                  It is shown only now. Sign in at /signin and choose your own password.
+                """
+            )
+        }
         let today = CivilDay(clock.now())
         if configuration.demo, try await service.store.organizations().isEmpty {
             try await service.seedDemo(endDay: today, days: configuration.demoDays)
-            note =
+            notes.append(
                 "created the demo organization \"\(DemoHistory.organization.id)\" with \(configuration.demoDays) days of history"
+            )
         }
         let filled = try await service.fillMissedDays(through: today.adding(days: -1))
         if filled.daysFilled > 0 {
@@ -23,7 +32,22 @@ extension PostureRuntime {
         application.lifecycle.use(
             SyncScheduler(service: service, minuteOfDay: configuration.syncMinuteOfDay, clock: clock, logger: logger)
         )
-        return note
+        return notes
+    }
+
+    /// On an instance without people, creates the instance administrator `admin`, who must
+    /// change the password at first sign-in. Returns the generated one-time password, or nil when
+    /// it came from `POSTURE_ADMIN_PASSWORD` or people already exist.
+    public func createFirstAdministrator() async throws -> String? {
+        guard try await identity.store.userCount() == 0 else { return nil }
+        let (_, password) = try await identity.addUser(
+            "admin",
+            displayName: "Administrator",
+            instanceAdministrator: true,
+            password: configuration.adminPassword,
+            actor: "system"
+        )
+        return configuration.adminPassword == nil ? password : nil
     }
 }
 

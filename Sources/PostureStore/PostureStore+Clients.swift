@@ -10,6 +10,7 @@ public struct StoredClient: Sendable, Equatable {
     public var name: String
     public var secretHash: String
     public var scopes: [String]
+    public var role: Role
     public var createdAt: Date
     public var createdBy: String
     public var revokedAt: Date?
@@ -30,6 +31,7 @@ extension PostureStore {
         record.name = client.name
         record.secretHash = client.secretHash
         record.scopes = client.scopes.joined(separator: " ")
+        record.role = client.role.rawValue
         record.createdAt = client.createdAt
         record.createdBy = client.createdBy
         record.revokedAt = client.revokedAt
@@ -67,6 +69,7 @@ extension StoredClient {
             name: record.name,
             secretHash: record.secretHash,
             scopes: record.scopes.split(separator: " ").map(String.init),
+            role: Role(rawValue: record.role) ?? .securityReader,
             createdAt: record.createdAt,
             createdBy: record.createdBy,
             revokedAt: record.revokedAt

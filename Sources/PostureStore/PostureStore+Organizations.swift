@@ -61,6 +61,10 @@ extension PostureStore {
             try await StatusHistoryRow.query(on: store.database).filter(\.$organizationID == id).delete()
             try await StatusRow.query(on: store.database).filter(\.$organizationID == id).delete()
             try await MeasurementRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            // Roles and clients go too, so an organization created later under the same id starts
+            // with nobody in it.
+            try await RoleGrantRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await ClientRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await record.delete(on: store.database)
             try await store.announceChange()
             return true

@@ -3,6 +3,7 @@ import PostureAPI
 import PostureApp
 import PostureCore
 import PostureStore
+import PostureTestSupport
 import Testing
 import VaporTesting
 
@@ -15,37 +16,36 @@ struct APIHarness {
     let runtime: PostureRuntime
     var app: Application { runtime.application }
 
-    static func with(_ body: @Sendable (APIHarness) async throws -> Void) async throws {
-        var configuration = PostureConfiguration()
-        configuration.database = .sqliteMemory
-        // A directory per harness: each gets its own signing keys.
-        configuration.dataDirectory =
-            FileManager.default.temporaryDirectory.appendingPathComponent("posture-api-\(UUID().uuidString)").path
-        let runtime = try await buildApplication(configuration, clock: clock)
-        do {
+    static func with(
+        database: TestDatabase = .sqlite,
+        configure: @Sendable (inout PostureConfiguration) -> Void = { _ in },
+        _ body: @Sendable (APIHarness) async throws -> Void
+    ) async throws {
+        try await database.withRuntime(clock: clock, configure: configure) { runtime in
             try await runtime.service.seedDemo(endDay: CivilDay(now))
             try await runtime.service.store.createOrganization(
                 Organization(id: "fabrikam", displayName: "Fabrikam", licensedUserCount: 40),
                 at: now
             )
             try await body(APIHarness(runtime: runtime))
-            try await runtime.shutdown()
-        } catch {
-            try? await runtime.shutdown()
-            throw error
         }
     }
 
+    /// A token for one role in one organization (default: a reader, or a Security administrator
+    /// with the read-write scope), or for every organization when `organization` is nil.
     func token(
         _ organization: String? = "contoso",
         _ scope: APIScope = .read,
+        role: Role? = nil,
         lifetime: TimeInterval = 3600
     ) async throws
         -> String
     {
         try await runtime.tokens.issue(
             subject: "tester",
-            organizationID: organization,
+            grant: organization.map {
+                .organization($0, role ?? (scope == .readWrite ? .securityAdministrator : .securityReader))
+            } ?? .instance,
             scopes: [scope],
             lifetime: lifetime
         )

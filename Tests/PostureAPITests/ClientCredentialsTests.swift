@@ -41,6 +41,7 @@ import VaporTesting
                 organizationID: "contoso",
                 name: "sensor",
                 scopes: [APIScope.readWrite.rawValue],
+                role: .securityAdministrator,
                 actor: "admin"
             )
             let granted = try await Self.requestToken(
@@ -95,6 +96,7 @@ import VaporTesting
                 organizationID: "contoso",
                 name: "reader",
                 scopes: [APIScope.read.rawValue],
+                role: .securityReader,
                 actor: "admin"
             )
             let cases: [([(String, String)], HTTPStatus, String)] = [

@@ -331,7 +331,13 @@ import VaporTesting
             let document = try object(try await harness.send(.GET, "/api/v1/openapi.json", token: nil).body)
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             // Every registered route is described, with the same method.
+            // Dashboard pages are not part of the API.
+            let apiPrefixes = ["api", "v1.0", "beta", "oauth2", ".well-known", "healthz", "readyz", ":tenant"]
             for route in harness.app.routes.all {
+                guard case .constant(let first) = route.path.first,
+                    apiPrefixes.contains(first)
+                        || route.path.first == .parameter("tenant")
+                else { continue }
                 let path =
                     "/"
                     + route.path.map { component -> String in

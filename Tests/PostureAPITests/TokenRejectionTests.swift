@@ -18,6 +18,7 @@ import VaporTesting
         var nbf: NotBeforeClaim
         var exp: ExpirationClaim
         var org: String
+        var rol: String?
         var scp: String
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}
@@ -27,7 +28,8 @@ import VaporTesting
         iss: String = "posture",
         aud: String = "posture-api",
         nbf: TimeInterval = -5,
-        exp: TimeInterval = 3600
+        exp: TimeInterval = 3600,
+        rol: String? = "securityAdministrator"
     )
         -> Claims
     {
@@ -40,6 +42,7 @@ import VaporTesting
             nbf: .init(value: now.addingTimeInterval(nbf)),
             exp: .init(value: now.addingTimeInterval(exp)),
             org: "contoso",
+            rol: rol,
             scp: "SecurityEvents.ReadWrite.All"
         )
     }
@@ -84,6 +87,11 @@ import VaporTesting
             let cases: [(String, String)] = [
                 ("expired", try await signer.sign(Self.claims(exp: -1), kid: JWKIdentifier(string: ours.kid))),
                 ("not yet valid", try await signer.sign(Self.claims(nbf: 600), kid: JWKIdentifier(string: ours.kid))),
+                ("no role", try await signer.sign(Self.claims(rol: nil), kid: JWKIdentifier(string: ours.kid))),
+                (
+                    "unknown role",
+                    try await signer.sign(Self.claims(rol: "owner"), kid: JWKIdentifier(string: ours.kid))
+                ),
                 (
                     "wrong issuer",
                     try await signer.sign(Self.claims(iss: "someone-else"), kid: JWKIdentifier(string: ours.kid))
@@ -137,7 +145,10 @@ import VaporTesting
             let after = try SigningKeyStore.load(from: directory)
             #expect(after.current.kid == rotated.kid && after.all.count == before.all.count + 1)
             let restarted = await TokenService(signing: after.current, all: after.all, clock: APIHarness.clock)
-            #expect(try await restarted.verify(token).organizationID == "contoso", "a token signed before the rotation")
+            #expect(
+                try await restarted.verify(token).access == Access(roles: ["contoso": .securityReader]),
+                "a token signed before the rotation"
+            )
         }
     }
 }

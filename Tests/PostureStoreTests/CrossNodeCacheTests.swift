@@ -3,6 +3,7 @@ import PostureAPI
 import PostureApp
 import PostureCore
 import PostureStore
+import PostureTestSupport
 import Testing
 
 /// Two nodes on one PostgreSQL: a write on one moves the other's data stamp (LISTEN/NOTIFY), so

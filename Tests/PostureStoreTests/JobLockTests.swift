@@ -2,6 +2,7 @@ import Foundation
 import PostureApp
 import PostureCore
 import PostureStore
+import PostureTestSupport
 import Testing
 
 /// Two nodes on one database: while one holds the sync lock, the other's sync does nothing.

@@ -3,6 +3,7 @@ import Foundation
 import PostureApp
 import PostureCore
 import PostureStore
+import PostureTestSupport
 import Testing
 
 @Suite struct ServiceTests {

@@ -123,7 +123,7 @@ import FoundationNetworking
         #expect(try server.cli(["org", "delete", "acme", "--yes"]).status == 0)
         let verify = try server.cli(["audit", "verify"])
         #expect(
-            verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 4 entries"),
+            verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 5 entries"),
             "\(verify.stdout)\(verify.stderr)"
         )
     }

@@ -35,17 +35,24 @@ struct GraphRoutes {
         for method in [HTTPMethod.POST, .PUT, .DELETE] { profiles.on(method, ":id", use: refuse) }
     }
 
-    /// Graph tokens name one tenant; an instance-wide token must pick one with `?organization=`.
-    func organizationID(_ request: Request) throws -> String {
+    /// Graph tokens name one tenant. A caller with roles in several organizations picks one with
+    /// `?organization=`; an organization it has no role in answers 404.
+    func organizationID(_ request: Request, for operation: AccessOperation = .read) throws -> String {
         let principal = try request.principal
-        if let id = principal.organizationID { return id }
-        guard let chosen = request.queryValue("organization"), !chosen.isEmpty else {
-            throw APIError.badRequest(
-                "this token covers every organization; name one with ?organization=ID",
-                target: "organization"
-            )
+        let id: String
+        if let only = principal.onlyOrganization {
+            id = only
+        } else {
+            guard let chosen = request.queryValue("organization"), !chosen.isEmpty else {
+                throw APIError.badRequest(
+                    "this token covers several organizations; name one with ?organization=ID",
+                    target: "organization"
+                )
+            }
+            id = chosen
         }
-        return chosen
+        try request.authorize(operation, organizationID: id)
+        return id
     }
 
     func context(_ request: Request, _ entitySet: String) -> String {
@@ -183,8 +190,7 @@ struct GraphRoutes {
     }
 
     @Sendable func patchProfile(_ request: Request) async throws -> Response {
-        try request.requireWrite()
-        let organizationID = try organizationID(request)
+        let organizationID = try organizationID(request, for: .changeState)
         let id = request.parameters.get("id") ?? ""
         guard let action = service.catalog[id] else {
             throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"")
@@ -219,7 +225,7 @@ struct GraphRoutes {
         if query.count { envelope["@odata.count"] = .int(page.totalCount) }
         if let parameters = query.nextLinkParameters(for: page) {
             var all = parameters
-            if (try? request.principal.organizationID) == nil { all.append(("organization", organizationID)) }
+            if (try? request.principal.onlyOrganization) == nil { all.append(("organization", organizationID)) }
             let encoded = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
             envelope["@odata.nextLink"] = .string(
                 "\(request.baseURL(dependencies.publicBaseURL))/\(version)/security/\(entitySet)?\(encoded)"

@@ -36,14 +36,16 @@ struct NativeRoutes {
 
     @Sendable func listOrganizations(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        let visible = try await service.store.organizations().filter { principal.canSee($0.organization.id) }
+        let visible = try await service.store.organizations().filter {
+            principal.decide(.read, in: $0.organization.id) == .allowed
+        }
         return try JSONResponse.encode(OrganizationList(value: visible.map(OrganizationDTO.init)))
     }
 
     @Sendable func createOrganization(_ request: Request) async throws -> Response {
-        try request.requireWrite()
-        guard try request.principal.organizationID == nil else {
-            throw APIError.forbidden("creating organizations needs an instance-wide token")
+        let principal = try request.principal
+        if case .forbidden(let reason) = AccessPolicy.decideCreate(access: principal.access, scopes: principal.scopes) {
+            throw APIError.forbidden(reason)
         }
         let (organization, services) = try OrganizationDTO.decode(try request.jsonBody(), pathID: nil)
         try await service.createOrganization(
@@ -57,13 +59,12 @@ struct NativeRoutes {
     }
 
     @Sendable func getOrganization(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         return try JSONResponse.encode(OrganizationDTO(try await service.organization(id)))
     }
 
     @Sendable func updateOrganization(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
-        try request.requireWrite()
+        let id = try request.authorize(.updateOrganization)
         let existing = try await service.organization(id)
         let (organization, services) = try OrganizationDTO.decode(
             try request.jsonBody(),
@@ -80,8 +81,7 @@ struct NativeRoutes {
     }
 
     @Sendable func deleteOrganization(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
-        try request.requireWrite()
+        let id = try request.authorize(.deleteOrganization)
         guard try await service.deleteOrganization(id, actor: request.actor, requestID: request.id) else {
             throw ServiceError.organizationNotFound(id)
         }
@@ -91,7 +91,7 @@ struct NativeRoutes {
     // MARK: scores and actions
 
     @Sendable func score(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         let organization = try await service.organization(id)
         let report = try await service.currentReport(id)
         request.cacheable(until: report.validUntil)
@@ -99,7 +99,7 @@ struct NativeRoutes {
     }
 
     @Sendable func actions(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         let report = try await service.currentReport(id)
         request.cacheable(until: report.validUntil)
         let tags = try await service.store.tags(id)
@@ -128,7 +128,7 @@ struct NativeRoutes {
     }
 
     @Sendable func action(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         let actionID = try knownAction(request)
         let report = try await service.currentReport(id)
         request.cacheable(until: report.validUntil)
@@ -156,8 +156,7 @@ struct NativeRoutes {
     }
 
     @Sendable func setStatus(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
-        try request.requireWrite()
+        let id = try request.authorize(.changeState)
         let actionID = try knownAction(request)
         let body = try request.jsonBody()
         guard case .object(var members) = body.value else {
@@ -206,8 +205,7 @@ struct NativeRoutes {
     }
 
     func tagTarget(_ request: Request) throws -> (String, String, String) {
-        let id = try request.visibleOrganization()
-        try request.requireWrite()
+        let id = try request.authorize(.changeState)
         let actionID = try knownAction(request)
         let tag = (request.parameters.get("tag") ?? "").trimmingCharacters(in: .whitespaces)
         guard !tag.isEmpty, tag.count <= 64,
@@ -219,7 +217,7 @@ struct NativeRoutes {
     // MARK: measurements
 
     @Sendable func measurements(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         _ = try await service.organization(id)
         return try JSONResponse.encode(
             MeasurementList(value: try await service.store.measurements(id).map(MeasurementDTO.init))
@@ -228,8 +226,7 @@ struct NativeRoutes {
 
     /// Batch upsert: the `measurements` array of `posture assess`. Idempotent; all or nothing.
     @Sendable func putMeasurements(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
-        try request.requireWrite()
+        let id = try request.authorize(.changeState)
         _ = try await service.organization(id)
         let measurements = try MeasurementDTO.decodeBatch(try request.jsonBody(), catalog: service.catalog)
         let report = try await service.recordMeasurements(id, measurements, actor: request.actor, requestID: request.id)
@@ -239,7 +236,7 @@ struct NativeRoutes {
     // MARK: planning and history
 
     @Sendable func plan(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         guard let text = request.queryValue("target"), let target = Double(text), target.isFinite, target >= 0,
             target <= 100
         else {
@@ -256,7 +253,7 @@ struct NativeRoutes {
     }
 
     @Sendable func changes(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         _ = try await service.organization(id)
         let range = try DayRange.parse(request, now: dependencies.clock.now())
         let entries = try await service.store.changes(
@@ -269,7 +266,7 @@ struct NativeRoutes {
     }
 
     @Sendable func snapshots(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         _ = try await service.organization(id)
         let range = try DayRange.parse(request, now: dependencies.clock.now())
         let snapshots = try await service.store.snapshots(id, from: range.from, to: range.to)
@@ -280,7 +277,7 @@ struct NativeRoutes {
 extension NativeRoutes {
     /// The organization's audit entries, oldest first (readers of the organization may see them).
     @Sendable func audit(_ request: Request) async throws -> Response {
-        let id = try request.visibleOrganization()
+        let id = try request.authorize(.read)
         _ = try await service.organization(id)
         return try JSONResponse.encode(AuditList(value: try await service.store.auditEntries(organizationID: id)))
     }

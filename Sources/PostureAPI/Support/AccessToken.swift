@@ -4,25 +4,51 @@ import NIOConcurrencyHelpers
 import PostureCore
 
 /// The two Graph scopes of the secure-score API.
-public enum APIScope: String, CaseIterable, Sendable {
-    case read = "SecurityEvents.Read.All"
-    case readWrite = "SecurityEvents.ReadWrite.All"
-}
+public typealias APIScope = Scope
 
-/// Who is calling: the subject, the organizations it may see and the scopes it holds.
+/// Who is calling: the subject, its roles and the scopes it holds.
 public struct Principal: Sendable, Equatable {
     public var subject: String
-    /// One organization id, or nil for an instance-wide token that sees every organization.
-    public var organizationID: String?
-    public var scopes: Set<APIScope>
+    public var access: Access
+    public var scopes: Set<Scope>
     /// The API client the token was issued to, when it came from the client-credentials grant.
     public var clientID: String?
 
-    public var canWrite: Bool { scopes.contains(.readWrite) }
-    public var canRead: Bool { !scopes.isEmpty }
+    public init(subject: String, access: Access, scopes: Set<Scope>, clientID: String? = nil) {
+        self.subject = subject
+        self.access = access
+        self.scopes = scopes
+        self.clientID = clientID
+    }
 
-    public func canSee(_ organizationID: String) -> Bool {
-        self.organizationID.map { $0 == organizationID } ?? true
+    public func decide(_ operation: AccessOperation, in organizationID: String) -> AccessDecision {
+        AccessPolicy.decide(operation, organizationID: organizationID, access: access, scopes: scopes)
+    }
+
+    /// The one organization the caller belongs to, when there is exactly one.
+    public var onlyOrganization: String? {
+        guard !access.instanceAdministrator, access.roles.count == 1 else { return nil }
+        return access.roles.keys.first
+    }
+
+    /// Distinguishes callers whose responses may differ, for the response cache.
+    var cacheScope: String {
+        access.instanceAdministrator
+            ? "*"
+            : access.roles.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: ",")
+    }
+}
+
+/// What one token of ours grants: every organization, or one role in one organization.
+public enum TokenGrant: Sendable, Equatable {
+    case instance
+    case organization(String, Role)
+
+    var access: Access {
+        switch self {
+        case .instance: .instance
+        case .organization(let id, let role): Access(roles: [id: role])
+        }
     }
 }
 
@@ -34,8 +60,10 @@ struct AccessTokenClaims: JWTPayload {
     var iat: IssuedAtClaim
     var nbf: NotBeforeClaim
     var exp: ExpirationClaim
-    /// Organization id, or `*` for every organization.
+    /// Organization id, or `*` for every organization (an instance administrator).
     var org: String
+    /// The role in `org`, as in ``Role``.
+    var rol: String?
     /// Space-separated scopes, as in Entra ID's `scp`.
     var scp: String
     /// The API client, for tokens from the client-credentials grant (checked for revocation).
@@ -101,10 +129,10 @@ public struct TokenService: Sendable {
         self.clock = clock
     }
 
-    /// A signed token for `organizationID` (nil: every organization) valid for `lifetime` seconds.
+    /// A signed token carrying `grant`, valid for `lifetime` seconds.
     public func issue(
         subject: String,
-        organizationID: String?,
+        grant: TokenGrant,
         scopes: [APIScope],
         lifetime: TimeInterval,
         clientID: String? = nil
@@ -112,6 +140,11 @@ public struct TokenService: Sendable {
         -> String
     {
         let now = clock.now()
+        let (organization, role): (String, String?) =
+            switch grant {
+            case .instance: ("*", nil)
+            case .organization(let id, let role): (id, role.rawValue)
+            }
         let claims = AccessTokenClaims(
             iss: .init(value: Self.issuer),
             aud: .init(value: [Self.audience]),
@@ -119,7 +152,8 @@ public struct TokenService: Sendable {
             iat: .init(value: now),
             nbf: .init(value: now.addingTimeInterval(-5)),
             exp: .init(value: now.addingTimeInterval(lifetime)),
-            org: organizationID ?? "*",
+            org: organization,
+            rol: role,
             scp: scopes.map(\.rawValue).joined(separator: " "),
             cid: clientID
         )
@@ -160,12 +194,16 @@ public struct TokenService: Sendable {
         guard claims.nbf.value <= now else { throw TokenError.invalid("the token is not valid yet") }
         let scopes = Set(claims.scp.split(separator: " ").compactMap { APIScope(rawValue: String($0)) })
         guard !scopes.isEmpty else { throw TokenError.invalid("the token carries no SecurityEvents scope") }
-        let principal = Principal(
-            subject: claims.sub.value,
-            organizationID: claims.org == "*" ? nil : claims.org,
-            scopes: scopes,
-            clientID: claims.cid
-        )
+        let access: Access
+        if claims.org == "*" {
+            access = .instance
+        } else {
+            guard let role = claims.rol.flatMap(Role.init(rawValue:)) else {
+                throw TokenError.invalid("the token names no role")
+            }
+            access = Access(roles: [claims.org: role])
+        }
+        let principal = Principal(subject: claims.sub.value, access: access, scopes: scopes, clientID: claims.cid)
         return (principal, claims.exp.value)
     }
 }

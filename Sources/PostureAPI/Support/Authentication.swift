@@ -6,6 +6,7 @@ import Vapor
 /// Requires a valid bearer token on every request it guards and stores the caller on the request.
 struct BearerAuthenticationMiddleware: AsyncMiddleware {
     let tokens: TokenService
+    let external: ExternalTokenVerifier
     let service: PostureService
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -14,7 +15,11 @@ struct BearerAuthenticationMiddleware: AsyncMiddleware {
         }
         let principal: Principal
         do {
-            principal = try await tokens.verify(bearer)
+            if let issuer = ExternalTokenVerifier.unverifiedIssuer(bearer), external.handles(issuer: issuer) {
+                principal = try await external.verify(bearer, issuer: issuer)
+            } else {
+                principal = try await tokens.verify(bearer)
+            }
         } catch {
             throw APIError.unauthenticated("the access token was refused: \(error.description)")
         }
@@ -43,18 +48,19 @@ extension Request {
         }
     }
 
-    /// The organization in the path, if the caller may see it. Any other id answers 404, never
-    /// 403, so organization ids do not leak.
-    func visibleOrganization(_ parameter: String = "org") throws -> String {
+    /// The organization in the path, when the caller may do `operation` there. An organization
+    /// where the caller holds no role answers 404, never 403, so organization ids do not leak.
+    func authorize(_ operation: AccessOperation, parameter: String = "org") throws -> String {
         guard let id = parameters.get(parameter) else { throw APIError.notFound("no such organization") }
-        guard try principal.canSee(id) else { throw APIError.notFound("no organization with id \"\(id)\"") }
+        try authorize(operation, organizationID: id)
         return id
     }
 
-    /// Refuses callers without the read-write scope.
-    func requireWrite() throws {
-        guard try principal.canWrite else {
-            throw APIError.forbidden("this change needs the SecurityEvents.ReadWrite.All scope")
+    func authorize(_ operation: AccessOperation, organizationID id: String) throws {
+        switch try principal.decide(operation, in: id) {
+        case .allowed: return
+        case .notFound: throw APIError.notFound("no organization with id \"\(id)\"")
+        case .forbidden(let reason): throw APIError.forbidden(reason)
         }
     }
 

@@ -84,7 +84,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         let scope: String
-        if let principal = try? request.principal { scope = principal.organizationID ?? "*" } else { scope = "-" }
+        if let principal = try? request.principal { scope = principal.cacheScope } else { scope = "-" }
         let key = [
             scope, request.url.string, request.headers.first(name: .host) ?? "",
             request.headers.first(name: "X-Forwarded-Proto") ?? "",

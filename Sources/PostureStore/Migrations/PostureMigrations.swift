@@ -7,5 +7,6 @@ public enum PostureMigrations {
         M002AddHistoryIndexes(),  // 002: history indexes
         M003CreateAuditEntries(),  // 003: hash-chained audit log
         M004CreateAPIClients(),  // 004: API clients for the client-credentials grant
+        M005CreateIdentity(),  // 005: users, role grants, sessions; API client roles
     ]
 }

@@ -11,6 +11,8 @@ final class ClientRecord: Model, @unchecked Sendable {
     @Field(key: "secret_hash") var secretHash: String
     /// Space-separated scopes the client may ask for.
     @Field(key: "scopes") var scopes: String
+    /// The ``Role`` the client acts with in its organization.
+    @Field(key: "role") var role: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "created_by") var createdBy: String
     @OptionalField(key: "revoked_at") var revokedAt: Date?

@@ -8,6 +8,7 @@ extension PostureService {
         organizationID: String,
         name: String,
         scopes: [String],
+        role: Role,
         actor: String,
         requestID: String? = nil
     ) async throws -> (client: StoredClient, secret: String) {
@@ -27,6 +28,7 @@ extension PostureService {
             name: name,
             secretHash: PostureStore.secretHash(secret),
             scopes: scopes,
+            role: role,
             createdAt: now,
             createdBy: actor,
             revokedAt: nil
@@ -43,6 +45,7 @@ extension PostureService {
                     after: JSONValue.object(
                         JSONObject([
                             ("name", .string(name)), ("scopes", .array(scopes.map(JSONValue.string))),
+                            ("role", .string(role.rawValue)),
                         ])
                     ).jsonText,
                     requestID: requestID

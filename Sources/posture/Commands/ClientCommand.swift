@@ -28,6 +28,13 @@ struct ClientCommand: AsyncParsableCommand {
             )
         )
         var scopes: [String] = []
+        @Option(
+            help: ArgumentHelp(
+                "Role it acts with (default securityReader, or securityAdministrator with the read-write scope).",
+                valueName: "role"
+            )
+        )
+        var role: String?
         @Option(help: "Output format (table or json).") var format: OutputFormat = .table
         @OptionGroup var server: ServerOptions
 
@@ -38,16 +45,23 @@ struct ClientCommand: AsyncParsableCommand {
                 )
             }
             if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
+            if let role, Role(name: role) == nil {
+                throw ValidationError("--role must be one of \(Role.choices), got \"\(role)\"")
+            }
         }
 
         func run() async throws {
             let chosen = scopes.isEmpty ? [APIScope.read.rawValue] : scopes
+            let role =
+                role.flatMap(Role.init(name:))
+                ?? (chosen.contains(APIScope.readWrite.rawValue) ? .securityAdministrator : .securityReader)
             let (client, secret) = try await withRuntime(try server.configuration()) { runtime in
                 do {
                     return try await runtime.service.createClient(
                         organizationID: org,
                         name: name,
                         scopes: chosen,
+                        role: role,
                         actor: "cli"
                     )
                 } catch let error as ServiceError {
@@ -59,7 +73,7 @@ struct ClientCommand: AsyncParsableCommand {
                 Console.write(
                     try JSONOutput.encode([
                         "clientId": client.clientID, "clientSecret": secret, "organizationId": client.organizationID,
-                        "scopes": client.scopes.joined(separator: " "),
+                        "scopes": client.scopes.joined(separator: " "), "role": client.role.rawValue,
                     ])
                 )
             } else {
@@ -68,6 +82,7 @@ struct ClientCommand: AsyncParsableCommand {
                     client id:     \(client.clientID)
                     client secret: \(secret)
                     scopes:        \(client.scopes.joined(separator: " "))
+                    role:          \(client.role.displayName)
                     The secret is shown only now; store it in a secret manager.
                     """
                 )
@@ -86,12 +101,14 @@ struct ClientCommand: AsyncParsableCommand {
                 try await runtime.service.store.clients(organizationID: org)
             }
             var table = TextTable([
-                ("CLIENT ID", .left), ("ORGANIZATION", .left), ("NAME", .left), ("SCOPES", .left), ("CREATED", .left),
+                ("CLIENT ID", .left), ("ORGANIZATION", .left), ("NAME", .left), ("ROLE", .left), ("SCOPES", .left),
+                ("CREATED", .left),
                 ("REVOKED", .left),
             ])
             for client in clients {
                 table.add([
-                    client.clientID, client.organizationID, client.name, client.scopes.joined(separator: " "),
+                    client.clientID, client.organizationID, client.name, client.role.rawValue,
+                    client.scopes.joined(separator: " "),
                     client.createdAt.iso8601, client.revokedAt?.iso8601 ?? "",
                 ])
             }

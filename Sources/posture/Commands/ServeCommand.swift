@@ -42,12 +42,20 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         do {
-            if let note = try await runtime.prepareServer(clock: clock) { Console.note(note) }
+            for note in try await runtime.prepareServer(clock: clock) { Console.note(note) }
             Console.note(
                 "Posture is listening on http://\(configuration.host):\(configuration.port) (\(configuration.database.redacted))"
             )
+            if !configuration.secureCookies {
+                Console.note(
+                    "warning: plain HTTP on a non-loopback address: sign-in cookies go without the Secure attribute. Serve through HTTPS and set POSTURE_PUBLIC_URL=https://…"
+                )
+            }
             Console.note("Graph API: http://\(configuration.host):\(configuration.port)/v1.0/security/secureScores")
-            Console.note("Get a token: posture token create --org ORG --scope SecurityEvents.Read.All")
+            Console.note(
+                "Dashboard: http://\(configuration.host):\(configuration.port)/ (sign in as an administrator or a user from `posture user add`)"
+            )
+            Console.note("API clients: posture client add --org ORG --name NAME, then POST /oauth2/v2.0/token")
         } catch {
             try? await runtime.shutdown()
             throw error

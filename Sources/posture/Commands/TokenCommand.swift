@@ -24,6 +24,14 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "An instance-wide token that sees every organization (for administrators).")
         var all = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Role in --org (default securityReader for read, securityAdministrator for read-write).",
+                valueName: "role"
+            )
+        )
+        var role: String?
+
         @Option(help: ArgumentHelp("SecurityEvents.Read.All or SecurityEvents.ReadWrite.All.", valueName: "scope"))
         var scope: String
 
@@ -39,6 +47,12 @@ struct TokenCommand: AsyncParsableCommand {
 
         func validate() throws {
             if (org == nil) == !all { throw ValidationError("give either --org ORG or --all") }
+            if let role, Role(name: role) == nil {
+                throw ValidationError("--role must be one of \(Role.choices), got \"\(role)\"")
+            }
+            if all, role != nil {
+                throw ValidationError("--role goes with --org; --all tokens act as an instance administrator")
+            }
             guard APIScope(rawValue: scope) != nil else {
                 throw ValidationError(
                     "--scope must be \(APIScope.allCases.map(\.rawValue).joined(separator: " or ")), got \"\(scope)\""
@@ -63,10 +77,21 @@ struct TokenCommand: AsyncParsableCommand {
                     Console.error("no organization with id \"\(org)\" (see `posture org list`)")
                     throw ExitCode(1)
                 }
+                let scope = APIScope(rawValue: scope)!
+                let grant: TokenGrant =
+                    if let org {
+                        .organization(
+                            org,
+                            role.flatMap(Role.init(name:))
+                                ?? (scope == .readWrite ? .securityAdministrator : .securityReader)
+                        )
+                    } else {
+                        .instance
+                    }
                 return try await runtime.tokens.issue(
                     subject: subject,
-                    organizationID: org,
-                    scopes: [APIScope(rawValue: scope)!],
+                    grant: grant,
+                    scopes: [scope],
                     lifetime: Self.seconds(expires)!
                 )
             }

@@ -8,19 +8,19 @@ import Testing
 
 /// The databases every storage test runs on: SQLite in memory always, PostgreSQL when the test
 /// script started a throwaway cluster and exported POSTURE_TEST_POSTGRES_URL.
-enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
     case postgres
 
-    static var available: [TestDatabase] {
+    public static var available: [TestDatabase] {
         ProcessInfo.processInfo.environment["POSTURE_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
-    static let clock = PostureClock.fixed(Date(iso8601: "2026-11-28T12:00:00Z")!)
+    public static let clock = PostureClock.fixed(Date(iso8601: "2026-11-28T12:00:00Z")!)
 
-    func configuration() -> PostureConfiguration {
+    public func configuration() -> PostureConfiguration {
         var configuration = PostureConfiguration()
         switch self {
         case .sqlite: configuration.database = .sqliteMemory
@@ -30,28 +30,34 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         configuration.dataDirectory =
             FileManager.default.temporaryDirectory.appendingPathComponent("posture-store-\(UUID().uuidString)").path
         configuration.demo = false
+        // The cheapest bcrypt: tests check behaviour, not the work factor.
+        configuration.passwordCost = 4
         return configuration
     }
 
     /// A runtime on an empty, freshly migrated database. PostgreSQL tests share one database, so
     /// they run one at a time (`PostgresGate`) and start from an empty schema.
-    func withRuntime<T: Sendable>(
+    public func withRuntime<T: Sendable>(
         clock: PostureClock = clock,
+        configure: @Sendable (inout PostureConfiguration) -> Void = { _ in },
         _ body: @Sendable (PostureRuntime) async throws -> T
     )
         async throws -> T
     {
         if self == .postgres {
-            return try await PostgresGate.shared.run { try await self.run(clock: clock, body) }
+            return try await PostgresGate.shared.run { try await self.run(clock: clock, configure: configure, body) }
         }
-        return try await run(clock: clock, body)
+        return try await run(clock: clock, configure: configure, body)
     }
 
     private func run<T: Sendable>(
         clock: PostureClock,
+        configure: @Sendable (inout PostureConfiguration) -> Void,
         _ body: @Sendable (PostureRuntime) async throws -> T
     ) async throws -> T {
-        let runtime = try await buildApplication(configuration(), clock: clock, migrate: false)
+        var configuration = configuration()
+        configure(&configuration)
+        let runtime = try await buildApplication(configuration, clock: clock, migrate: false)
         do {
             if self == .postgres, let sql = runtime.service.store.database as? any SQLDatabase {
                 try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
@@ -69,12 +75,12 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// Serializes the tests that share the one PostgreSQL database.
-actor PostgresGate {
-    static let shared = PostgresGate()
+public actor PostgresGate {
+    public static let shared = PostgresGate()
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         while busy {
             await withCheckedContinuation { waiting.append($0) }
         }

@@ -1,0 +1,157 @@
+import Foundation
+import JWTKit
+import PostureCore
+import Vapor
+
+/// Verifies access tokens from configured external OpenID Connect issuers. Each issuer's keys come
+/// from its JWKS, are cached, and are fetched again when a token names an unknown `kid` (at most
+/// once a minute, so random key ids cannot make us hammer the issuer) or after a day.
+public struct ExternalTokenVerifier: Sendable {
+    /// Clock skew tolerated on `exp` and `nbf` of tokens from other systems.
+    static let leeway: TimeInterval = 60
+    static let algorithms: Set<String> = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
+
+    private let issuers: [String: IssuerKeys]
+    private let clock: PostureClock
+
+    public init(issuers: [ExternalIssuer], client: any Client, clock: PostureClock) {
+        self.issuers = Dictionary(
+            uniqueKeysWithValues: issuers.map {
+                ($0.issuer, IssuerKeys(configuration: $0, client: client, clock: clock))
+            }
+        )
+        self.clock = clock
+    }
+
+    public func handles(issuer: String) -> Bool { issuers[issuer] != nil }
+
+    public func verify(_ token: String, issuer: String) async throws(TokenError) -> Principal {
+        guard let keys = issuers[issuer] else { throw TokenError.invalid("the token was issued by someone else") }
+        let header = try Self.header(token)
+        guard let alg = header["alg"] as? String, Self.algorithms.contains(alg) else {
+            throw TokenError.invalid("the token's algorithm is not accepted")
+        }
+        guard let kid = header["kid"] as? String else { throw TokenError.invalid("the token names no key") }
+        let collection = try await keys.collection(containing: kid)
+        let claims: ExternalClaims
+        do {
+            claims = try await collection.verify(token, as: ExternalClaims.self)
+        } catch {
+            throw TokenError.invalid("the token's signature or format is invalid")
+        }
+        let configuration = keys.configuration
+        let now = clock.now()
+        guard claims.iss.value == configuration.issuer else {
+            throw TokenError.invalid("the token was issued by someone else")
+        }
+        guard claims.aud.value.contains(configuration.audience) else {
+            throw TokenError.invalid("the token is not for this API")
+        }
+        guard claims.exp.value.addingTimeInterval(Self.leeway) > now else {
+            throw TokenError.invalid("the token has expired")
+        }
+        if let nbf = claims.nbf, nbf.value > now.addingTimeInterval(Self.leeway) {
+            throw TokenError.invalid("the token is not valid yet")
+        }
+        // The signature is valid, so the payload can be read as a whole for the claim mapping.
+        let payload = try Self.payload(token)
+        let scopes = ExternalIssuer.scopes(claims: payload)
+        guard !scopes.isEmpty else { throw TokenError.invalid("the token carries no SecurityEvents scope") }
+        let access = configuration.access(claims: payload)
+        guard !access.isEmpty else { throw TokenError.invalid("none of the token's claims maps to a role") }
+        let subject: String
+        if case .string(let name) = payload[configuration.subjectClaim] { subject = name } else { subject = "unknown" }
+        return Principal(subject: "\(configuration.issuer)#\(subject)", access: access, scopes: scopes)
+    }
+
+    static func header(_ token: String) throws(TokenError) -> [String: Any] {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = TokenService.base64URLDecode(String(parts[0])),
+            let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { throw TokenError.invalid("the token is not a JWT") }
+        return header
+    }
+
+    static func payload(_ token: String) throws(TokenError) -> JSONObject {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = TokenService.base64URLDecode(String(parts[1])),
+            let node = try? JSONSourceParser.parse([UInt8](data), file: "token"),
+            case .object(let object) = JSONValue(node)
+        else { throw TokenError.invalid("the token is not a JWT") }
+        return object
+    }
+
+    /// The issuer named by a token's payload, read before any verification to pick the verifier.
+    static func unverifiedIssuer(_ token: String) -> String? {
+        guard let payload = try? payload(token), case .string(let issuer) = payload["iss"] else { return nil }
+        return issuer
+    }
+}
+
+/// The registered claims every external token must carry.
+struct ExternalClaims: JWTPayload {
+    var iss: IssuerClaim
+    var aud: AudienceClaim
+    var exp: ExpirationClaim
+    var nbf: NotBeforeClaim?
+
+    // Time checks run in ``ExternalTokenVerifier`` against the injected clock.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// One issuer's key cache.
+actor IssuerKeys {
+    nonisolated let configuration: ExternalIssuer
+    private let client: any Client
+    private let clock: PostureClock
+    private var collection = JWTKeyCollection()
+    private var kids: Set<String> = []
+    private var fetchedAt: Date?
+
+    static let minimumRefreshInterval: TimeInterval = 60
+    static let maximumAge: TimeInterval = 86_400
+
+    init(configuration: ExternalIssuer, client: any Client, clock: PostureClock) {
+        self.configuration = configuration
+        self.client = client
+        self.clock = clock
+    }
+
+    func collection(containing kid: String) async throws(TokenError) -> JWTKeyCollection {
+        let now = clock.now()
+        let stale = fetchedAt.map { now.timeIntervalSince($0) > Self.maximumAge } ?? true
+        let mayRefresh = fetchedAt.map { now.timeIntervalSince($0) >= Self.minimumRefreshInterval } ?? true
+        if stale || (!kids.contains(kid) && mayRefresh) {
+            do {
+                try await refresh(now: now)
+            } catch {
+                // Keep serving the keys we have; without any, say why tokens fail.
+                if kids.isEmpty { throw TokenError.invalid("the issuer's keys could not be fetched") }
+            }
+        }
+        guard kids.contains(kid) else { throw TokenError.invalid("the token's key id is unknown") }
+        return collection
+    }
+
+    private func refresh(now: Date) async throws {
+        fetchedAt = now
+        var jwksURL = configuration.jwksURL
+        if jwksURL == nil {
+            let base =
+                configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
+            let response = try await client.get(URI(string: base + "/.well-known/openid-configuration"))
+            guard response.status == .ok, let body = response.body,
+                let document = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                let uri = document["jwks_uri"] as? String
+            else { throw Abort(.badGateway) }
+            jwksURL = uri
+        }
+        let response = try await client.get(URI(string: jwksURL!))
+        guard response.status == .ok, let body = response.body else { throw Abort(.badGateway) }
+        let jwks = try JSONDecoder().decode(JWKS.self, from: Data(body.readableBytesView))
+        let fresh = JWTKeyCollection()
+        try await fresh.add(jwks: jwks)
+        collection = fresh
+        kids = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
+    }
+}

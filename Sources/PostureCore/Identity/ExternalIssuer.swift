@@ -1,0 +1,160 @@
+import Foundation
+
+/// An external OpenID Connect issuer whose access tokens Posture accepts, and how their claims
+/// map to roles.
+public struct ExternalIssuer: Sendable, Equatable {
+    /// The `iss` value tokens must carry, e.g. `https://login.microsoftonline.com/{tenant}/v2.0`.
+    public var issuer: String
+    /// The `aud` value tokens must carry.
+    public var audience: String
+    /// Where the keys are; default: `jwks_uri` of `{issuer}/.well-known/openid-configuration`.
+    public var jwksURL: String?
+    /// The claim that names the person or service, recorded as the actor of changes.
+    public var subjectClaim: String
+    public var mappings: [ClaimRoleMapping]
+
+    public init(
+        issuer: String,
+        audience: String,
+        jwksURL: String? = nil,
+        subjectClaim: String = "sub",
+        mappings: [ClaimRoleMapping]
+    ) {
+        self.issuer = issuer
+        self.audience = audience
+        self.jwksURL = jwksURL
+        self.subjectClaim = subjectClaim
+        self.mappings = mappings
+    }
+
+    /// The access that a token's claims grant: every mapping whose claim holds its value (as a
+    /// string or inside an array) contributes; with several roles in one organization the
+    /// strongest wins.
+    public func access(claims: JSONObject) -> Access {
+        var access = Access()
+        for mapping in mappings where Self.values(of: claims[mapping.claim]).contains(mapping.value) {
+            switch mapping.grant {
+            case .instanceAdministrator:
+                access.instanceAdministrator = true
+            case .role(let role, let organizationID):
+                access.roles[organizationID] = min(role, access.roles[organizationID] ?? role)
+            }
+        }
+        return access
+    }
+
+    /// The Graph scopes a token carries: in `scp` (delegated, space-separated) or `roles`
+    /// (application permissions).
+    public static func scopes(claims: JSONObject) -> Set<Scope> {
+        var names = values(of: claims["roles"])
+        for text in values(of: claims["scp"]) { names.formUnion(text.split(separator: " ").map(String.init)) }
+        return Set(names.compactMap(Scope.init(rawValue:)))
+    }
+
+    static func values(of value: JSONValue?) -> Set<String> {
+        switch value {
+        case .string(let text): [text]
+        case .array(let items):
+            Set(
+                items.compactMap {
+                    if case .string(let text) = $0 { return text }
+                    return nil
+                }
+            )
+        default: []
+        }
+    }
+}
+
+/// One rule: tokens whose `claim` holds `value` get `grant`.
+public struct ClaimRoleMapping: Sendable, Equatable {
+    public enum Grant: Sendable, Equatable {
+        case role(Role, organizationID: String)
+        case instanceAdministrator
+    }
+
+    public var claim: String
+    public var value: String
+    public var grant: Grant
+
+    public init(claim: String, value: String, grant: Grant) {
+        self.claim = claim
+        self.value = value
+        self.grant = grant
+    }
+}
+
+extension ExternalIssuer {
+    /// Reads the issuers file (JSON): `{"issuers": [{"issuer", "audience", "jwksUrl"?,
+    /// "subjectClaim"?, "roles": [{"claim", "value", "organization", "role"} |
+    /// {"claim", "value", "instanceAdministrator": true}]}]}`. Reports every problem with its line.
+    public static func decodeList(_ text: String, file: String) throws(DiagnosticList) -> [ExternalIssuer] {
+        let root: SourceNode
+        do { root = try JSONSourceParser.parse(text, file: file) } catch { throw DiagnosticList([error]) }
+        var top = NodeReader(file: file, entry: nil, node: root)
+        top.rejectUnknownKeys(["issuers"])
+        var diagnostics: [Diagnostic] = []
+        var issuers: [ExternalIssuer] = []
+        for (index, node) in (top.array("issuers") ?? []).enumerated() {
+            var reader = NodeReader(file: file, entry: "issuers[\(index)]", node: node)
+            reader.rejectUnknownKeys(["issuer", "audience", "jwksUrl", "subjectClaim", "roles"])
+            let issuer = reader.string("issuer")
+            if let issuer, !(issuer.hasPrefix("https://") || issuer.hasPrefix("http://")) {
+                reader.report("issuer", "must be an http(s) URL, got \"\(issuer)\"")
+            }
+            let audience = reader.string("audience")
+            let jwks = reader.string("jwksUrl", required: false)
+            let subject = reader.string("subjectClaim", required: false) ?? "sub"
+            var mappings: [ClaimRoleMapping] = []
+            for (position, child) in (reader.array("roles", nonEmpty: true) ?? []).enumerated() {
+                var rule = NodeReader(
+                    file: file,
+                    entry: "issuers[\(index)]",
+                    node: child,
+                    fieldPrefix: "roles[\(position)]."
+                )
+                rule.rejectUnknownKeys(["claim", "value", "organization", "role", "instanceAdministrator"])
+                let claim = rule.string("claim")
+                let value = rule.string("value")
+                if rule.bool("instanceAdministrator", required: false) == true {
+                    if let claim, let value {
+                        mappings.append(.init(claim: claim, value: value, grant: .instanceAdministrator))
+                    }
+                } else {
+                    let organization = rule.string("organization")
+                    let roleName = rule.string("role")
+                    let role = roleName.flatMap(Role.init(name:))
+                    if let roleName, role == nil {
+                        rule.report("role", "must be one of \(Role.choices), got \"\(roleName)\"")
+                    }
+                    if let claim, let value, let organization, let role {
+                        mappings.append(
+                            .init(claim: claim, value: value, grant: .role(role, organizationID: organization))
+                        )
+                    }
+                }
+                reader.absorb(rule.collected)
+            }
+            if let issuer, let audience {
+                issuers.append(
+                    ExternalIssuer(
+                        issuer: issuer,
+                        audience: audience,
+                        jwksURL: jwks,
+                        subjectClaim: subject,
+                        mappings: mappings
+                    )
+                )
+            }
+            diagnostics += reader.collected
+        }
+        diagnostics = top.collected + diagnostics
+        if Set(issuers.map(\.issuer)).count != issuers.count {
+            diagnostics.append(
+                Diagnostic(file: file, line: root.line, field: "issuers", message: "an issuer is listed twice")
+            )
+        }
+        guard diagnostics.isEmpty else { throw DiagnosticList(diagnostics) }
+        return issuers
+    }
+}

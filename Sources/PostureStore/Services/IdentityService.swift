@@ -1,0 +1,353 @@
+import Foundation
+import PostureCore
+
+/// Hashes and checks passwords. The server uses bcrypt; the implementation is injected so this
+/// layer stays free of the web framework.
+public protocol PasswordHashing: Sendable {
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, against hash: String) async throws -> Bool
+}
+
+/// People, their roles and their sign-in sessions. Every change is audited.
+public struct IdentityService: Sendable {
+    public let store: PostureStore
+    public let passwords: any PasswordHashing
+    public let clock: PostureClock
+    public let lockout: LockoutPolicy
+    /// A session ends this long after sign-in at the latest…
+    public let sessionLifetime: TimeInterval
+    /// …or after this long without a request.
+    public let idleTimeout: TimeInterval
+
+    public init(
+        store: PostureStore,
+        passwords: any PasswordHashing,
+        clock: PostureClock,
+        lockout: LockoutPolicy = LockoutPolicy(),
+        sessionLifetime: TimeInterval = 12 * 3600,
+        idleTimeout: TimeInterval = 2 * 3600
+    ) {
+        self.store = store
+        self.passwords = passwords
+        self.clock = clock
+        self.lockout = lockout
+        self.sessionLifetime = sessionLifetime
+        self.idleTimeout = idleTimeout
+    }
+
+    // MARK: people
+
+    /// Creates a user who must change the password at first sign-in. Without `password`, a
+    /// one-time password is generated and returned: show it once, it is not stored.
+    public func addUser(
+        _ name: String,
+        displayName: String? = nil,
+        instanceAdministrator: Bool = false,
+        password: String? = nil,
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> (user: StoredUser, oneTimePassword: String) {
+        guard let username = UserName.normalized(name) else { throw IdentityError.invalidUserName(name) }
+        let initial = password ?? RandomToken.password()
+        let problems = PasswordPolicy.problems(initial, username: username)
+        guard problems.isEmpty else { throw IdentityError.weakPassword(problems) }
+        let now = clock.now()
+        let user = StoredUser(
+            id: UUID(),
+            username: username,
+            displayName: displayName?.trimmingCharacters(in: .whitespaces).nonEmpty ?? username,
+            passwordHash: try await passwords.hash(initial),
+            mustChangePassword: true,
+            instanceAdministrator: instanceAdministrator,
+            failedSignIns: 0,
+            lockedUntil: nil,
+            createdAt: now,
+            passwordChangedAt: nil,
+            roles: [:]
+        )
+        try await store.transaction { store in
+            try await store.createUser(user)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: nil,
+                    action: "user.create",
+                    target: username,
+                    after: JSONValue.object(
+                        JSONObject([
+                            ("displayName", .string(user.displayName)),
+                            ("instanceAdministrator", .bool(instanceAdministrator)),
+                        ])
+                    ).jsonText,
+                    requestID: requestID
+                )
+            )
+        }
+        return (user, initial)
+    }
+
+    public func user(_ name: String) async throws -> StoredUser {
+        guard let username = UserName.normalized(name), let user = try await store.user(named: username) else {
+            throw IdentityError.userNotFound(name)
+        }
+        return user
+    }
+
+    /// Removes a user with their roles and sessions. The last instance administrator stays.
+    public func removeUser(_ name: String, actor: String, requestID: String? = nil) async throws {
+        let user = try await user(name)
+        if user.instanceAdministrator {
+            let administrators = try await store.users().filter(\.instanceAdministrator)
+            guard administrators.count > 1 else { throw IdentityError.lastAdministrator }
+        }
+        let now = clock.now()
+        try await store.transaction { store in
+            _ = try await store.deleteUser(user.id)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: nil,
+                    action: "user.delete",
+                    target: user.username,
+                    before: Self.rolesJSON(user),
+                    requestID: requestID
+                )
+            )
+        }
+    }
+
+    /// Gives the user `role` in the organization, replacing the role held there before.
+    public func grant(
+        _ role: Role,
+        to name: String,
+        in organizationID: String,
+        actor: String,
+        requestID: String? = nil
+    ) async throws {
+        let user = try await user(name)
+        guard try await store.organization(organizationID) != nil else {
+            throw ServiceError.organizationNotFound(organizationID)
+        }
+        let now = clock.now()
+        try await store.transaction { store in
+            try await store.grant(role, to: user.id, in: organizationID, by: actor, at: now)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "user.grant",
+                    target: user.username,
+                    before: user.roles[organizationID].map { JSONValue.string($0.rawValue).jsonText },
+                    after: JSONValue.string(role.rawValue).jsonText,
+                    requestID: requestID
+                )
+            )
+        }
+    }
+
+    /// Removes the user's role in the organization; false when they held none.
+    @discardableResult
+    public func revoke(
+        from name: String,
+        in organizationID: String,
+        actor: String,
+        requestID: String? = nil
+    )
+        async throws -> Bool
+    {
+        let user = try await user(name)
+        guard let previous = user.roles[organizationID] else { return false }
+        let now = clock.now()
+        return try await store.transaction { store in
+            guard try await store.revokeGrant(from: user.id, in: organizationID) else { return false }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "user.revoke",
+                    target: user.username,
+                    before: JSONValue.string(previous.rawValue).jsonText,
+                    requestID: requestID
+                )
+            )
+            return true
+        }
+    }
+
+    /// Replaces the password with a one-time one (returned), unlocks the account and ends its sessions.
+    public func resetPassword(_ name: String, actor: String, requestID: String? = nil) async throws -> String {
+        var user = try await user(name)
+        let password = RandomToken.password()
+        user.passwordHash = try await passwords.hash(password)
+        user.mustChangePassword = true
+        user.failedSignIns = 0
+        user.lockedUntil = nil
+        try await save(user, action: "user.password.reset", actor: actor, requestID: requestID, endSessions: true)
+        return password
+    }
+
+    // MARK: signing in
+
+    public enum SignInResult: Sendable, Equatable {
+        case signedIn(StoredUser, sessionToken: String)
+        /// Wrong name or password, or a locked account: deliberately not told apart.
+        case refused
+    }
+
+    /// Checks the password and opens a session. Unknown names cost as much as known ones, so
+    /// timing does not reveal which accounts exist.
+    public func signIn(_ name: String, password: String, requestID: String? = nil) async throws -> SignInResult {
+        let now = clock.now()
+        guard let username = UserName.normalized(name), var user = try await store.user(named: username) else {
+            _ = try await passwords.verify(password, against: Self.decoyHash)
+            return .refused
+        }
+        if lockout.isLocked(lockedUntil: user.lockedUntil, now: now) {
+            _ = try await passwords.verify(password, against: Self.decoyHash)
+            return .refused
+        }
+        guard try await passwords.verify(password, against: user.passwordHash) else {
+            let next = lockout.afterFailure(failures: user.failedSignIns, now: now)
+            user.failedSignIns = next.failures
+            user.lockedUntil = next.lockedUntil
+            if next.lockedUntil != nil {
+                try await save(user, action: "user.lock", actor: "system", requestID: requestID, endSessions: false)
+            } else {
+                try await store.updateUser(user)
+            }
+            return .refused
+        }
+        if user.failedSignIns != 0 || user.lockedUntil != nil {
+            user.failedSignIns = 0
+            user.lockedUntil = nil
+            try await store.updateUser(user)
+        }
+        return .signedIn(user, sessionToken: try await openSession(for: user, now: now))
+    }
+
+    /// The session and its user for a cookie's token, when it is still valid.
+    public func session(_ token: String) async throws -> (session: StoredSession, user: StoredUser)? {
+        let now = clock.now()
+        let hash = PostureStore.secretHash(token)
+        guard let session = try await store.session(tokenHash: hash) else { return nil }
+        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < idleTimeout,
+            let user = try await store.user(id: session.userID)
+        else {
+            try await store.deleteSession(tokenHash: hash)
+            return nil
+        }
+        // Writing on every request would make each page view a write; a minute is precise enough.
+        if now.timeIntervalSince(session.lastSeenAt) > 60 { try await store.touchSession(tokenHash: hash, at: now) }
+        return (session, user)
+    }
+
+    public func signOut(_ token: String) async throws {
+        try await store.deleteSession(tokenHash: PostureStore.secretHash(token))
+    }
+
+    /// Changes a signed-in user's own password. Ends every session of the user and returns a fresh one.
+    public func changePassword(
+        _ user: StoredUser,
+        current: String,
+        new: String,
+        requestID: String? = nil
+    ) async throws -> String? {
+        guard try await passwords.verify(current, against: user.passwordHash) else { return nil }
+        let problems = PasswordPolicy.problems(new, username: user.username, previous: current == new)
+        guard problems.isEmpty else { throw IdentityError.weakPassword(problems) }
+        var changed = user
+        changed.passwordHash = try await passwords.hash(new)
+        changed.mustChangePassword = false
+        changed.passwordChangedAt = clock.now()
+        try await save(
+            changed,
+            action: "user.password.change",
+            actor: user.username,
+            requestID: requestID,
+            endSessions: true
+        )
+        return try await openSession(for: changed, now: clock.now())
+    }
+
+    private func openSession(for user: StoredUser, now: Date) async throws -> String {
+        let token = RandomToken.make()
+        try await store.createSession(
+            StoredSession(
+                tokenHash: PostureStore.secretHash(token),
+                userID: user.id,
+                csrfToken: RandomToken.make(),
+                createdAt: now,
+                expiresAt: now.addingTimeInterval(sessionLifetime),
+                lastSeenAt: now
+            )
+        )
+        return token
+    }
+
+    private func save(
+        _ user: StoredUser,
+        action: String,
+        actor: String,
+        requestID: String?,
+        endSessions: Bool
+    ) async throws {
+        let now = clock.now()
+        try await store.transaction { store in
+            try await store.updateUser(user)
+            if endSessions { try await store.deleteSessions(userID: user.id) }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: nil,
+                    action: action,
+                    target: user.username,
+                    after: user.lockedUntil.map { JSONValue.object(["lockedUntil": .string($0.iso8601)]).jsonText },
+                    requestID: requestID
+                )
+            )
+        }
+    }
+
+    static func rolesJSON(_ user: StoredUser) -> String {
+        JSONValue.object(
+            JSONObject(user.roles.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value.rawValue)) })
+        ).jsonText
+    }
+
+    /// A bcrypt hash of a random password nobody knows, checked against when there is no real
+    /// hash to check, so refusals take as long as real checks.
+    static let decoyHash = "$2b$12$9W92ApU4hxDb3kg/QTQ80.GdrxKMzUhA1sisYmAcSI0bayGQhWepy"
+}
+
+/// Random secrets: session tokens, CSRF tokens and one-time passwords.
+public enum RandomToken {
+    /// 256 random bits, base64url without padding.
+    public static func make(bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/",
+            with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A one-time password of four groups of five characters (about 116 bits), without look-alikes
+    /// such as 0/O and 1/l, so it can be read aloud or typed from a screen.
+    public static func password() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            String((0..<5).map { _ in alphabet.randomElement(using: &generator)! })
+        }.joined(separator: "-")
+    }
+}
+
+extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}

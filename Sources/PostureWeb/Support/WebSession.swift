@@ -1,0 +1,120 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// The signed-in person of a dashboard request.
+struct WebUser: Sendable {
+    var user: StoredUser
+    var session: StoredSession
+    var sessionToken: String
+
+    var signedIn: Layout.SignedIn {
+        Layout.SignedIn(displayName: user.displayName, csrfToken: session.csrfToken)
+    }
+}
+
+struct WebUserKey: StorageKey {
+    typealias Value = WebUser
+}
+
+/// Cookie names and attributes. Session cookies are HttpOnly and SameSite=Lax (links from e-mail
+/// still open pages; cross-site form posts carry no cookie), and Secure whenever the server is
+/// reached over HTTPS or on this machine (browsers treat loopback addresses as secure).
+struct WebCookies: Sendable {
+    static let session = "posture_session"
+    static let signInCSRF = "posture_signin"
+    var secure: Bool
+
+    func session(_ token: String) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: token, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    func expired() -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: "",
+            expires: Date(timeIntervalSince1970: 0),
+            maxAge: 0,
+            path: "/",
+            isSecure: secure,
+            isHTTPOnly: true,
+            sameSite: .lax
+        )
+    }
+
+    func signIn(_ token: String) -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: token,
+            maxAge: 3600,
+            path: "/signin",
+            isSecure: secure,
+            isHTTPOnly: true,
+            sameSite: .strict
+        )
+    }
+}
+
+/// Resolves the session cookie. Pages behind it need a signed-in person: others are sent to the
+/// sign-in page, and people who must change their password are sent there first.
+struct WebSessionMiddleware: AsyncMiddleware {
+    let identity: IdentityService
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let token = request.cookies[WebCookies.session]?.string, !token.isEmpty,
+            let (session, user) = try await identity.session(token)
+        else {
+            if request.method == .GET {
+                return request.redirect(to: "/signin?next=" + WebRoutes.percentEncoded(request.url.string))
+            }
+            return WebPages.error(.unauthorized, "Signed out", "Your session has ended. Sign in again.", signedIn: nil)
+        }
+        let web = WebUser(user: user, session: session, sessionToken: token)
+        request.storage[WebUserKey.self] = web
+        if user.mustChangePassword, !["/account/password", "/signout"].contains(request.url.path) {
+            return request.redirect(to: "/account/password")
+        }
+        if request.method == .POST {
+            // Every form carries the session's CSRF token; a cross-site post cannot know it.
+            let sent = (try? request.content.get(String.self, at: "csrf")) ?? ""
+            guard ConstantTime.equal(sent, session.csrfToken) else {
+                return WebPages.error(
+                    .forbidden,
+                    "Form expired",
+                    "The form was stale or came from another site. Go back, reload the page and try again.",
+                    signedIn: web.signedIn
+                )
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    var webUser: WebUser {
+        get throws {
+            guard let user = storage[WebUserKey.self] else { throw Abort(.unauthorized) }
+            return user
+        }
+    }
+}
+
+/// Headers for every dashboard page: no framing, no foreign scripts or styles, no caching of
+/// personal pages, no referrer leaking organization ids.
+struct WebSecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        let headers: [(String, String)] = [
+            (
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+            ),
+            ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
+        ]
+        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+        if response.headers.first(name: .cacheControl) == nil {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        return response
+    }
+}

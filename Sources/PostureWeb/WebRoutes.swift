@@ -1,0 +1,228 @@
+import Foundation
+import PostureAPI
+import PostureCore
+import PostureStore
+import Vapor
+
+/// Everything the dashboard needs, passed in by the composition root.
+public struct WebDependencies: Sendable {
+    public var service: PostureService
+    public var identity: IdentityService
+    public var clock: PostureClock
+    /// Whether cookies carry the Secure attribute; see ``WebCookies``.
+    public var secureCookies: Bool
+
+    public init(service: PostureService, identity: IdentityService, clock: PostureClock, secureCookies: Bool) {
+        self.service = service
+        self.identity = identity
+        self.clock = clock
+        self.secureCookies = secureCookies
+    }
+}
+
+/// The dashboard: sign-in, sign-out, password change and the pages behind them.
+public struct WebRoutes: Sendable {
+    let dependencies: WebDependencies
+    /// Sign-in attempts per source address and per user name.
+    let limiter: RateLimiter
+    var cookies: WebCookies { WebCookies(secure: dependencies.secureCookies) }
+    var identity: IdentityService { dependencies.identity }
+
+    public static func register(on app: Application, dependencies: WebDependencies) {
+        let routes = WebRoutes(dependencies: dependencies, limiter: RateLimiter(limit: 10, window: 300))
+        let web = app.routes.grouped(WebSecurityHeadersMiddleware())
+        web.get("assets", "posture.css") { _ in
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return Response(status: .ok, headers: headers, body: .init(string: Stylesheet.css))
+        }
+        web.get("signin", use: routes.signInPage)
+        web.post("signin", use: routes.signIn)
+        let signedIn = web.grouped(WebSessionMiddleware(identity: dependencies.identity))
+        signedIn.post("signout", use: routes.signOut)
+        signedIn.get("account", "password", use: routes.passwordPage)
+        signedIn.post("account", "password", use: routes.changePassword)
+        signedIn.get(use: routes.organizations)
+    }
+
+    // MARK: sign-in and sign-out
+
+    @Sendable func signInPage(_ request: Request) async throws -> Response {
+        if let token = request.cookies[WebCookies.session]?.string, try await identity.session(token) != nil {
+            return request.redirect(to: Self.localPath(request.query[String.self, at: "next"]))
+        }
+        return signInForm(request, username: "", error: nil, status: .ok)
+    }
+
+    /// A fresh form with its own CSRF token, bound to the browser by a cookie (double submit):
+    /// before signing in there is no session to hold the token.
+    func signInForm(_ request: Request, username: String, error: String?, status: HTTPStatus) -> Response {
+        let token = RandomToken.make()
+        let view = SignInView(
+            username: username,
+            csrfToken: token,
+            next: Self.localPath(
+                request.query[String.self, at: "next"] ?? (try? request.content.get(String.self, at: "next"))
+            ),
+            error: error
+        )
+        let response = WebPages.html(view.render(), status: status)
+        response.cookies[WebCookies.signInCSRF] = cookies.signIn(token)
+        return response
+    }
+
+    struct SignInForm: Content {
+        var username: String?
+        var password: String?
+        var csrf: String?
+        var next: String?
+    }
+
+    @Sendable func signIn(_ request: Request) async throws -> Response {
+        let form = (try? request.content.decode(SignInForm.self)) ?? SignInForm()
+        let expected = request.cookies[WebCookies.signInCSRF]?.string ?? ""
+        guard !expected.isEmpty, ConstantTime.equal(form.csrf ?? "", expected) else {
+            return signInForm(
+                request,
+                username: form.username ?? "",
+                error: "The sign-in form expired. Please try again.",
+                status: .forbidden
+            )
+        }
+        let username = (form.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let now = dependencies.clock.now()
+        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = limiter.acquire("address:\(address)", now: now)
+            ?? limiter.acquire("user:\(username)", now: now)
+        {
+            let response = signInForm(
+                request,
+                username: username,
+                error: "Too many sign-in attempts. Try again in \(wait) seconds.",
+                status: .tooManyRequests
+            )
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(wait))
+            return response
+        }
+        switch try await identity.signIn(username, password: form.password ?? "", requestID: request.id) {
+        case .refused:
+            return signInForm(
+                request,
+                username: username,
+                error: "Wrong user name or password, or the account is locked for a while after repeated failures.",
+                status: .unauthorized
+            )
+        case .signedIn(let user, let token):
+            let target = user.mustChangePassword ? "/account/password" : Self.localPath(form.next)
+            let response = request.redirect(to: target, redirectType: .normal)
+            response.cookies[WebCookies.session] = cookies.session(token)
+            response.cookies[WebCookies.signInCSRF] = cookies.expired()
+            return response
+        }
+    }
+
+    @Sendable func signOut(_ request: Request) async throws -> Response {
+        try await identity.signOut(try request.webUser.sessionToken)
+        let response = request.redirect(to: "/signin", redirectType: .normal)
+        response.cookies[WebCookies.session] = cookies.expired()
+        return response
+    }
+
+    // MARK: password
+
+    @Sendable func passwordPage(_ request: Request) async throws -> Response {
+        let web = try request.webUser
+        return WebPages.html(
+            PasswordView(signedIn: web.signedIn, mustChange: web.user.mustChangePassword, errors: []).render()
+        )
+    }
+
+    struct PasswordForm: Content {
+        var current: String?
+        var new: String?
+        var confirm: String?
+    }
+
+    @Sendable func changePassword(_ request: Request) async throws -> Response {
+        let web = try request.webUser
+        let form = (try? request.content.decode(PasswordForm.self)) ?? PasswordForm()
+        func refuse(_ errors: [String]) -> Response {
+            WebPages.html(
+                PasswordView(signedIn: web.signedIn, mustChange: web.user.mustChangePassword, errors: errors).render(),
+                status: .badRequest
+            )
+        }
+        let new = form.new ?? ""
+        guard new == form.confirm else { return refuse(["The two new passwords differ."]) }
+        let token: String?
+        do {
+            token = try await identity.changePassword(
+                web.user,
+                current: form.current ?? "",
+                new: new,
+                requestID: request.id
+            )
+        } catch IdentityError.weakPassword(let problems) {
+            return refuse(problems.map { "The new password \($0)." })
+        }
+        guard let token else { return refuse(["The current password is wrong."]) }
+        let response = request.redirect(to: "/", redirectType: .normal)
+        response.cookies[WebCookies.session] = cookies.session(token)
+        return response
+    }
+
+    // MARK: pages
+
+    @Sendable func organizations(_ request: Request) async throws -> Response {
+        let web = try request.webUser
+        let access = web.user.access
+        var rows: [OrganizationsView.Row] = []
+        for stored in try await dependencies.service.store.organizations() {
+            let id = stored.organization.id
+            guard let role = access.role(in: id) else { continue }
+            let report = try await dependencies.service.currentReport(id)
+            rows.append(
+                OrganizationsView.Row(
+                    id: id,
+                    name: stored.organization.displayName,
+                    role: web.user.instanceAdministrator && web.user.roles[id] == nil
+                        ? "Instance administrator" : role.displayName,
+                    score: ScoreFormat.points(report.currentScore),
+                    maxScore: ScoreFormat.points(report.maxScore),
+                    percentage: ScoreFormat.percentage(report.percentage)
+                )
+            )
+        }
+        return WebPages.html(OrganizationsView(signedIn: web.signedIn, rows: rows).render())
+    }
+
+    // MARK: helpers
+
+    /// Only paths on this server, so `next` cannot send people to another site.
+    static func localPath(_ candidate: String?) -> String {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\"),
+            !candidate.contains(where: { $0.isNewline })
+        else { return "/" }
+        return candidate
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~")))
+            ?? "/"
+    }
+}
+
+/// Builds HTML responses.
+enum WebPages {
+    static func html(_ page: String, status: HTTPStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: page))
+    }
+
+    static func error(_ status: HTTPStatus, _ title: String, _ message: String, signedIn: Layout.SignedIn?) -> Response
+    {
+        html(ErrorView(title: title, message: message, signedIn: signedIn).render(), status: status)
+    }
+}

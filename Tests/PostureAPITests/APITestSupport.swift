@@ -18,6 +18,7 @@ struct APIHarness {
 
     static func with(
         database: TestDatabase = .sqlite,
+        clock: PostureClock = clock,
         configure: @Sendable (inout PostureConfiguration) -> Void = { _ in },
         _ body: @Sendable (APIHarness) async throws -> Void
     ) async throws {

@@ -121,6 +121,11 @@ import FoundationNetworking
         #expect(export.stdout.split(separator: "\n").count >= 4, "a header, the creation and two imports")
         #expect(export.stdout.contains(",cli,acme,organization.create,"))
         #expect(try server.cli(["org", "delete", "acme", "--yes"]).status == 0)
+        // The first start created the administrator and printed its one-time password, once.
+        let log = try String(contentsOf: server.directory.appendingPathComponent("server.log"), encoding: .utf8)
+        #expect(log.contains("created the administrator \"admin\" with the one-time password "))
+        let users = try server.cli(["user", "list"])
+        #expect(users.stdout.contains("instance administrator") && users.stdout.contains("must change password"))
         let verify = try server.cli(["audit", "verify"])
         #expect(
             verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 5 entries"),

@@ -36,20 +36,19 @@ struct GraphRoutes {
     }
 
     /// Graph tokens name one tenant. A caller with roles in several organizations picks one with
-    /// `?organization=`; an organization it has no role in answers 404.
+    /// `?organization=` (also accepted from others); an organization it has no role in answers 404.
     func organizationID(_ request: Request, for operation: AccessOperation = .read) throws -> String {
         let principal = try request.principal
         let id: String
-        if let only = principal.onlyOrganization {
+        if let chosen = request.queryValue("organization"), !chosen.isEmpty {
+            id = chosen
+        } else if let only = principal.onlyOrganization {
             id = only
         } else {
-            guard let chosen = request.queryValue("organization"), !chosen.isEmpty else {
-                throw APIError.badRequest(
-                    "this token covers several organizations; name one with ?organization=ID",
-                    target: "organization"
-                )
-            }
-            id = chosen
+            throw APIError.badRequest(
+                "this token covers several organizations; name one with ?organization=ID",
+                target: "organization"
+            )
         }
         try request.authorize(operation, organizationID: id)
         return id

@@ -38,9 +38,13 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print one organization's audit entries.")
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Print the audit entries of one organization, or all of them (people, clients, every organization)."
+        )
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("Only this organization's entries (default: every entry).", valueName: "org"))
+        var org: String?
         @Option(help: "Output format (json or csv).") var format: OutputFormat = .json
         @OptionGroup var server: ServerOptions
 

@@ -1,0 +1,111 @@
+import Foundation
+import PostureCore
+import Testing
+
+@Suite struct AccessPolicyTests {
+    static let readWrite: Set<Role> = [
+        .globalAdministrator, .securityAdministrator, .exchangeAdministrator, .sharePointAdministrator,
+        .accountAdministrator,
+    ]
+
+    @Test func fiveRolesWriteAndSixOnlyRead() {
+        #expect(Role.allCases.count == 11)
+        #expect(Set(Role.allCases.filter(\.isReadWrite)) == Self.readWrite)
+    }
+
+    @Test(arguments: Role.allCases)
+    func rolesReadUnderEverySpelling(role: Role) {
+        let kebab = role.displayName.lowercased().replacingOccurrences(of: " ", with: "-")
+        for spelling in [role.rawValue, role.displayName, kebab, role.rawValue.uppercased()] {
+            #expect(Role(name: spelling) == role, "\(spelling)")
+        }
+        #expect(Role(name: role.rawValue + "x") == nil)
+    }
+
+    /// The whole table: every role, both scopes, every operation, in and outside the organization.
+    @Test(arguments: Role.allCases)
+    func decisionTable(role: Role) {
+        let access = Access(roles: ["contoso": role])
+        for operation in AccessOperation.allCases {
+            for scopes in [Set<Scope>([.read]), [.readWrite], [.read, .readWrite]] {
+                let decision = AccessPolicy.decide(operation, organizationID: "contoso", access: access, scopes: scopes)
+                let expected: Bool =
+                    switch operation {
+                    case .read: true
+                    case .changeState, .updateOrganization: scopes.contains(.readWrite) && role.isReadWrite
+                    case .deleteOrganization, .manageAccess:
+                        scopes.contains(.readWrite) && role == .globalAdministrator
+                    }
+                #expect((decision == .allowed) == expected, "\(role) \(operation) \(scopes)")
+                if !expected {
+                    guard case .forbidden = decision else {
+                        Issue.record("\(role) \(operation) should be forbidden, got \(decision)")
+                        continue
+                    }
+                }
+                // Elsewhere the organization does not exist for this caller.
+                #expect(
+                    AccessPolicy.decide(operation, organizationID: "fabrikam", access: access, scopes: scopes)
+                        == .notFound
+                )
+            }
+        }
+    }
+
+    @Test func instanceAdministratorsDoEverythingWithTheWriteScope() {
+        for operation in AccessOperation.allCases {
+            #expect(
+                AccessPolicy.decide(operation, organizationID: "any", access: .instance, scopes: [.readWrite])
+                    == .allowed
+            )
+        }
+        #expect(AccessPolicy.decideCreate(access: .instance, scopes: [.readWrite]) == .allowed)
+        #expect(AccessPolicy.decideCreate(access: .instance, scopes: [.read]) != .allowed)
+        #expect(
+            AccessPolicy.decideCreate(access: Access(roles: ["contoso": .globalAdministrator]), scopes: [.readWrite])
+                != .allowed
+        )
+        #expect(AccessPolicy.decide(.read, organizationID: "any", access: .none, scopes: [.read]) == .notFound)
+    }
+
+    @Test func lockoutAfterFiveFailuresForFifteenMinutes() {
+        let policy = LockoutPolicy()
+        let now = Date(iso8601: "2026-11-28T12:00:00Z")!
+        var failures = 0
+        var locked: Date?
+        for attempt in 1...5 {
+            (failures, locked) = policy.afterFailure(failures: failures, now: now)
+            #expect((locked != nil) == (attempt == 5), "attempt \(attempt)")
+        }
+        #expect(policy.isLocked(lockedUntil: locked, now: now.addingTimeInterval(899)))
+        #expect(!policy.isLocked(lockedUntil: locked, now: now.addingTimeInterval(900)))
+        #expect(failures == 0, "the count starts again after a lock")
+    }
+
+    @Test(arguments: [
+        ("correct horse battery", "ana", true),
+        ("short", "ana", false),
+        ("aaaaaaaaaaaaaaaa", "ana", false),
+        ("my-name-is-ana-ok", "ana", false),
+        (String(repeating: "ab cd ", count: 13), "ana", false),
+    ])
+    func passwordPolicy(password: String, user: String, acceptable: Bool) {
+        #expect(PasswordPolicy.problems(password, username: user).isEmpty == acceptable)
+    }
+
+    @Test(arguments: [
+        ("Ana@Contoso.example", "ana@contoso.example"), (" bob ", "bob"), ("", nil), ("a b", nil), ("é", nil),
+        (String(repeating: "x", count: 65), nil),
+    ])
+    func userNames(input: String, normalized: String?) {
+        #expect(UserName.normalized(input) == normalized)
+    }
+
+    @Test func constantTimeEquality() {
+        #expect(ConstantTime.equal("abc", "abc"))
+        #expect(!ConstantTime.equal("abc", "abd"))
+        #expect(!ConstantTime.equal("abc", "abcd"))
+        #expect(!ConstantTime.equal("", "a"))
+        #expect(ConstantTime.equal("", ""))
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import PostureApp
+import PostureCore
+import PostureStore
+import PostureTestSupport
+import Testing
+import VaporTesting
+
+@Suite struct SignInTests {
+    static let password = "correct horse battery staple"
+
+    @Test(arguments: TestDatabase.available)
+    func firstSignInForcesAPasswordChangeThenShowsOnlyGrantedOrganizations(database: TestDatabase) async throws {
+        try await WebHarness.with(database: database) { web in
+            try await web.addUser("ana", password: Self.password, roles: ["contoso": .securityReader], mustChange: true)
+
+            let form = try await web.send(.GET, "/signin")
+            #expect(form.status == .ok && form.body.contains("<form method=\"post\" action=\"/signin\">"))
+            let signInCookie = try #require(form.setCookie("posture_signin"))
+            #expect(signInCookie.contains("HttpOnly") && signInCookie.contains("SameSite=Strict"))
+            #expect(form.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+
+            #expect(try await web.signIn("ana", "wrong password here").status == .unauthorized)
+            let signedIn = try await web.signIn("ana", Self.password)
+            #expect(signedIn.status == .seeOther && signedIn.location == "/account/password")
+            let session = try #require(signedIn.setCookie("posture_session"))
+            for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+                #expect(session.contains(attribute), "\(attribute) in \(session)")
+            }
+
+            // Until the password changes, every page leads to the change form.
+            #expect(try await web.send(.GET, "/").location == "/account/password")
+            let page = try await web.send(.GET, "/account/password")
+            #expect(page.body.contains("for one use only"))
+            let csrf = try WebHarness.csrf(page.body)
+            let forged = try await web.send(
+                .POST,
+                "/account/password",
+                form: [
+                    ("current", Self.password), ("new", "a brand new passphrase"),
+                    ("confirm", "a brand new passphrase"),
+                ]
+            )
+            #expect(forged.status == .forbidden, "no CSRF token")
+            let weak = try await web.send(
+                .POST,
+                "/account/password",
+                form: [("csrf", csrf), ("current", Self.password), ("new", "short"), ("confirm", "short")]
+            )
+            #expect(weak.status == .badRequest && weak.body.contains("at least 12 characters"))
+            let oldSession = web.cookies.withLockedValue { $0["posture_session"] }
+            let changed = try await web.send(
+                .POST,
+                "/account/password",
+                form: [
+                    ("csrf", csrf), ("current", Self.password), ("new", "a brand new passphrase"),
+                    ("confirm", "a brand new passphrase"),
+                ]
+            )
+            #expect(changed.status == .seeOther && changed.location == "/")
+            #expect(web.cookies.withLockedValue { $0["posture_session"] } != oldSession, "a fresh session")
+            #expect(try await web.runtime.identity.session(try #require(oldSession)) == nil, "the old one ended")
+
+            let home = try await web.send(.GET, "/")
+            #expect(home.status == .ok)
+            #expect(home.body.contains("Contoso") && home.body.contains("Security reader"))
+            #expect(!home.body.contains("Fabrikam"), "no role there")
+            #expect(home.headers.first(name: .cacheControl) == "no-store")
+
+            let signOut = try await web.send(.POST, "/signout", form: [("csrf", try WebHarness.csrf(home.body))])
+            #expect(signOut.status == .seeOther && signOut.location == "/signin")
+            let after = try await web.send(.GET, "/")
+            #expect(after.location == "/signin?next=/")
+            // The new password works; the one-time one no longer does.
+            #expect(try await web.signIn("ana", Self.password).status == .unauthorized)
+            #expect(try await web.signIn("ana", "a brand new passphrase").location == "/")
+            let actions = try await web.runtime.service.store.auditEntries(organizationID: nil).map(\.action)
+            #expect(actions.contains("user.password.change"))
+        }
+    }
+
+    @Test func repeatedFailuresLockTheAccountForAWhile() async throws {
+        try await WebHarness.with { web in
+            try await web.addUser("bob", password: Self.password, roles: ["contoso": .globalAdministrator])
+            for _ in 1...5 { #expect(try await web.signIn("bob", "not the password!").status == .unauthorized) }
+            let locked = try await web.signIn("bob", Self.password)
+            #expect(locked.status == .unauthorized, "locked even with the right password")
+            #expect(locked.body.contains("locked for a while"))
+            #expect(try await web.runtime.identity.user("bob").lockedUntil != nil)
+            web.advance(15 * 60 + 1)
+            #expect(try await web.signIn("bob", Self.password).location == "/")
+            let audit = try await web.runtime.service.store.auditEntries(organizationID: nil)
+            #expect(audit.contains { $0.action == "user.lock" && $0.target == "bob" })
+        }
+    }
+
+    @Test func signInIsRateLimitedAndForgedFormsAreRefused() async throws {
+        try await WebHarness.with { web in
+            try await web.addUser("carol", password: Self.password, roles: ["contoso": .securityReader])
+            let noToken = try await web.send(
+                .POST,
+                "/signin",
+                form: [("username", "carol"), ("password", Self.password)]
+            )
+            #expect(noToken.status == .forbidden && noToken.setCookie("posture_session") == nil)
+            var statuses: [HTTPStatus] = []
+            for attempt in 1...11 { statuses.append(try await web.signIn("user\(attempt)", "whatever it is").status) }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .unauthorized })
+            let limited = try await web.signIn("carol", Self.password)
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+            web.advance(301)
+            #expect(try await web.signIn("carol", Self.password).status == .seeOther)
+        }
+    }
+
+    @Test func nextNeverLeavesTheSiteAndNamesAreEscaped() async throws {
+        try await WebHarness.with { web in
+            try await web.addUser("dave", password: Self.password, roles: ["fabrikam": .globalReader])
+            #expect(try await web.signIn("dave", Self.password, next: "//evil.example/x").location == "/")
+            let home = try await web.send(.GET, "/")
+            #expect(home.body.contains("Fabrikam &lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!home.body.contains("<script>alert(1)"))
+            _ = try await web.send(.POST, "/signout", form: [("csrf", try WebHarness.csrf(home.body))])
+            #expect(
+                try await web.signIn("dave", Self.password, next: "/account/password").location == "/account/password"
+            )
+        }
+    }
+
+    @Test func instanceAdministratorsSeeEveryOrganization() async throws {
+        try await WebHarness.with { web in
+            _ = try await web.runtime.identity.addUser(
+                "root",
+                instanceAdministrator: true,
+                password: Self.password,
+                actor: "test"
+            )
+            var root = try await web.runtime.identity.user("root")
+            root.mustChangePassword = false
+            try await web.runtime.identity.store.updateUser(root)
+            #expect(try await web.signIn("root", Self.password).location == "/")
+            let home = try await web.send(.GET, "/")
+            #expect(home.body.contains("Contoso") && home.body.contains("Fabrikam"))
+            #expect(home.body.contains("Instance administrator"))
+        }
+    }
+}

@@ -159,9 +159,10 @@ enum JSONResponseBody {
         let issuer = try await TestIssuer.start()
         let instant = NIOLockedValueBox(APIHarness.now)
         let clock = PostureClock { instant.withLockedValue { $0 } }
+        let issuers = [Self.configuration(issuer)]
+        let configure: @Sendable (inout PostureConfiguration) -> Void = { $0.externalIssuers = issuers }
         do {
-            try await APIHarness.with(clock: clock, configure: { $0.externalIssuers = [Self.configuration(issuer)] }) {
-                harness in
+            try await APIHarness.with(clock: clock, configure: configure) { harness in
                 let reader = try await issuer.token()
                 let score = try await harness.send(.GET, "/api/v1/organizations/contoso/score", token: reader)
                 #expect(score.status == .ok, "\(score.body)")

@@ -26,6 +26,12 @@ extension PostureStore {
         record.licensedUserCount = snapshot.licensedUserCount
         record.activeUserCount = snapshot.activeUserCount
         record.createdAt = instant
+        record.applyTrendColumns(
+            score: snapshot.score,
+            maxScore: snapshot.maxScore,
+            categories: snapshot.categories,
+            seats: SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
+        )
         try await record.create(on: database)
         try await announceChange()
         return true
@@ -100,6 +106,7 @@ extension PostureStore {
             record.maxScore = entry.maxScore
             record.actor = entry.actor
             record.detail = entry.detail
+            record.cause = entry.cause.map(StoredJSON.encode)
             record.sequence = sequence
             try await record.create(on: database)
         }
@@ -132,7 +139,8 @@ extension PostureStore {
                 pointsAfter: record.pointsAfter,
                 maxScore: record.maxScore,
                 actor: record.actor,
-                detail: record.detail
+                detail: record.detail,
+                cause: record.cause.flatMap { try? StoredJSON.decode(ChangeCause.self, $0) }
             )
         }
     }

@@ -64,6 +64,7 @@ extension PostureStore {
             // Roles and clients go too, so an organization created later under the same id starts
             // with nobody in it.
             try await RoleGrantRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await SettingsRecord.query(on: store.database).filter(\.$id == id).delete()
             try await ClientRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await record.delete(on: store.database)
             try await store.announceChange()

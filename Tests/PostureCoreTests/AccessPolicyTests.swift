@@ -33,7 +33,7 @@ import Testing
                     switch operation {
                     case .read: true
                     case .changeState, .updateOrganization: scopes.contains(.readWrite) && role.isReadWrite
-                    case .deleteOrganization, .manageAccess:
+                    case .deleteOrganization, .manageAccess, .rewriteHistory:
                         scopes.contains(.readWrite) && role == .globalAdministrator
                     }
                 #expect((decision == .allowed) == expected, "\(role) \(operation) \(scopes)")

@@ -159,6 +159,7 @@ struct ChangeDTO: Encodable {
     var maxScore: Double
     var actor: String
     var detail: String
+    var cause: ChangeCause?
 
     init(_ entry: ChangeEntry) {
         actionId = entry.actionID
@@ -172,6 +173,7 @@ struct ChangeDTO: Encodable {
         delta = entry.delta
         maxScore = entry.maxScore
         actor = entry.actor
+        cause = entry.cause
         detail = entry.detail
     }
 }

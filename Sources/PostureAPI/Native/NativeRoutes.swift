@@ -30,6 +30,7 @@ struct NativeRoutes {
         organization.get("changes", use: changes)
         organization.get("snapshots", use: snapshots)
         organization.get("audit", use: audit)
+        TrendRoutes(dependencies: dependencies).register(on: organization)
     }
 
     // MARK: organizations
@@ -311,5 +312,18 @@ struct DayRange {
             throw APIError.badRequest("to (\(to)) is in the future; the latest day is \(today)", target: "to")
         }
         return range
+    }
+
+    /// A complete range: `to` defaults to today and `from` to 89 days before `to`; checked like
+    /// ``parse(_:now:)`` once the defaults are filled in.
+    static func interval(_ request: Request, now: Date, defaultDays: Int = 90) throws -> DayInterval {
+        let range = try parse(request, now: now)
+        let to = range.to ?? CivilDay(now)
+        let from = range.from ?? to.adding(days: -(defaultDays - 1))
+        if from > to { throw APIError.badRequest("from (\(from)) is after to (\(to))", target: "from") }
+        if to.daysSinceEpoch - from.daysSinceEpoch > 3653 {
+            throw APIError.badRequest("the range may span at most ten years", target: "from")
+        }
+        return DayInterval(from: from, to: to)
     }
 }

@@ -21,6 +21,8 @@ public struct ChangeEntry: Sendable, Equatable, Codable {
     /// Who or what caused it: a person, a sensor, `system` (data, expiry) or `sync`.
     public var actor: String
     public var detail: String
+    /// Why it happened; nil for entries written before causes were recorded.
+    public var cause: ChangeCause?
 
     public var delta: Double { pointsAfter - pointsBefore }
 
@@ -36,7 +38,8 @@ public struct ChangeEntry: Sendable, Equatable, Codable {
         pointsAfter: Double,
         maxScore: Double,
         actor: String,
-        detail: String
+        detail: String,
+        cause: ChangeCause? = nil
     ) {
         self.organizationID = organizationID
         self.actionID = actionID
@@ -50,6 +53,7 @@ public struct ChangeEntry: Sendable, Equatable, Codable {
         self.maxScore = maxScore
         self.actor = actor
         self.detail = detail
+        self.cause = cause
     }
 }
 
@@ -63,13 +67,25 @@ public enum ChangeDetector {
         from previous: ScoreReport?,
         to current: ScoreReport,
         at instant: Date,
-        actor: String
+        actor: String,
+        previousMeasurements: [ActionMeasurement] = [],
+        currentMeasurements: [ActionMeasurement] = []
     ) -> [ChangeEntry] {
+        let earlier = Dictionary(previousMeasurements.map { ($0.actionID, $0) }, uniquingKeysWith: { _, last in last })
+        let later = Dictionary(currentMeasurements.map { ($0.actionID, $0) }, uniquingKeysWith: { _, last in last })
         var entries: [ChangeEntry] = []
         for action in current.actions {
             let before = previous?[action.action.id]
             let beforeStatus = before?.status ?? .toAddress
             let beforePoints = before?.points ?? 0
+            let cause = ChangeCause.explain(
+                action: action.action,
+                fromStatus: beforeStatus,
+                toStatus: action.status,
+                exceptionExpired: action.exceptionExpired && before?.exceptionExpired != true,
+                previous: earlier[action.action.id],
+                current: later[action.action.id]
+            )
             if beforeStatus != action.status {
                 var detail = "\(beforeStatus.label) → \(action.status.label)"
                 if action.exceptionExpired { detail += " (exception expired)" }
@@ -88,7 +104,8 @@ public enum ChangeDetector {
                         maxScore: action.action.maxScore,
                         actor: action.status == .completed || action.exceptionExpired || action.regressed
                             ? "system" : actor,
-                        detail: detail
+                        detail: detail,
+                        cause: cause.kind == .statusChange || cause.kind == .exceptionExpired ? cause : nil
                     )
                 )
             }
@@ -107,7 +124,69 @@ public enum ChangeDetector {
                         pointsAfter: action.points,
                         maxScore: action.action.maxScore,
                         actor: actor,
-                        detail: "\(delta > 0 ? "+" : "")\(ScoreFormat.points(delta)) points: \(action.explanation)"
+                        detail: "\(delta > 0 ? "+" : "")\(ScoreFormat.points(delta)) points: \(action.explanation)",
+                        cause: cause
+                    )
+                )
+            }
+        }
+        return entries
+    }
+}
+
+extension ChangeDetector {
+    /// Exceptions that reached their expiry between the previous snapshot and this day's score:
+    /// one status change (and the points lost with it) per reopened action, caused by `system`.
+    public static func expiries(
+        organizationID: String,
+        previous: DailySnapshot?,
+        current: ScoreReport
+    ) -> [ChangeEntry] {
+        guard let previous else { return [] }
+        let before = Dictionary(previous.actions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var entries: [ChangeEntry] = []
+        for action in current.actions where action.exceptionExpired {
+            guard let old = before[action.action.id], old.status.isException, old.status != action.status else {
+                continue
+            }
+            let at = action.statusRecord?.expiresAt ?? current.asOf
+            let cause = ChangeCause(
+                kind: .exceptionExpired,
+                summary: "the \(old.status.label.lowercased()) exception expired"
+            )
+            entries.append(
+                ChangeEntry(
+                    organizationID: organizationID,
+                    actionID: action.action.id,
+                    category: action.action.category,
+                    kind: .statusChanged,
+                    occurredAt: at,
+                    fromStatus: old.status,
+                    toStatus: action.status,
+                    pointsBefore: old.points,
+                    pointsAfter: action.points,
+                    maxScore: action.action.maxScore,
+                    actor: "system",
+                    detail: "\(old.status.label) → \(action.status.label) (exception expired)",
+                    cause: cause
+                )
+            )
+            if action.points < old.points - tolerance {
+                entries.append(
+                    ChangeEntry(
+                        organizationID: organizationID,
+                        actionID: action.action.id,
+                        category: action.action.category,
+                        kind: .pointsLost,
+                        occurredAt: at,
+                        fromStatus: old.status,
+                        toStatus: action.status,
+                        pointsBefore: old.points,
+                        pointsAfter: action.points,
+                        maxScore: action.action.maxScore,
+                        actor: "system",
+                        detail: "\(ScoreFormat.points(action.points - old.points)) points: \(action.explanation)",
+                        cause: cause
                     )
                 )
             }

@@ -35,6 +35,8 @@ public enum AccessOperation: Sendable, Equatable, CaseIterable {
     case deleteOrganization
     /// API clients and people's roles in an organization.
     case manageAccess
+    /// Replacing stored history with a re-scored one.
+    case rewriteHistory
 }
 
 /// The scopes of a caller, as the two Graph permissions.
@@ -72,7 +74,7 @@ public enum AccessPolicy {
         case .changeState, .updateOrganization:
             return role.isReadWrite
                 ? .allowed : .forbidden("the \(role.displayName) role is read-only in this organization")
-        case .deleteOrganization, .manageAccess:
+        case .deleteOrganization, .manageAccess, .rewriteHistory:
             return role == .globalAdministrator
                 ? .allowed : .forbidden("only a Global administrator of this organization may do this")
         }

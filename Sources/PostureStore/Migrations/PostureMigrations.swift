@@ -8,5 +8,6 @@ public enum PostureMigrations {
         M003CreateAuditEntries(),  // 003: hash-chained audit log
         M004CreateAPIClients(),  // 004: API clients for the client-credentials grant
         M005CreateIdentity(),  // 005: users, role grants, sessions; API client roles
+        M006AddTrendColumns(),  // 006: snapshot percentage, seats and category columns; change causes; settings
     ]
 }

@@ -19,6 +19,8 @@ final class ChangeRecord: Model, @unchecked Sendable {
     @Field(key: "actor") var actor: String
     @Field(key: "detail") var detail: String
     @Field(key: "sequence") var sequence: Int
+    /// JSON of the ``ChangeCause`` (migration 006); nil for older entries.
+    @OptionalField(key: "cause") var cause: String?
 
     init() {}
 }

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import PostureCore
 
 /// One organization's daily snapshot; `categories` and `actions` hold the JSON breakdown.
 final class SnapshotRecord: Model, @unchecked Sendable {
@@ -20,6 +21,33 @@ final class SnapshotRecord: Model, @unchecked Sendable {
     @OptionalField(key: "licensed_user_count") var licensedUserCount: Int?
     @OptionalField(key: "active_user_count") var activeUserCount: Int?
     @Field(key: "created_at") var createdAt: Date
+    // Denormalized for the cohort averages (migration 006): read by SQL aggregates, never decoded.
+    @Field(key: "percentage") var percentage: Double
+    @Field(key: "seats") var seats: Int
+    @Field(key: "cat_identity_score") var identityScore: Double
+    @Field(key: "cat_identity_max") var identityMax: Double
+    @Field(key: "cat_data_score") var dataScore: Double
+    @Field(key: "cat_data_max") var dataMax: Double
+    @Field(key: "cat_device_score") var deviceScore: Double
+    @Field(key: "cat_device_max") var deviceMax: Double
+    @Field(key: "cat_apps_score") var appsScore: Double
+    @Field(key: "cat_apps_max") var appsMax: Double
+    @Field(key: "cat_infrastructure_score") var infrastructureScore: Double
+    @Field(key: "cat_infrastructure_max") var infrastructureMax: Double
 
     init() {}
+
+    func applyTrendColumns(score: Double, maxScore: Double, categories: [DailySnapshot.Category], seats: Int) {
+        percentage = maxScore > 0 ? score / maxScore * 100 : 0
+        self.seats = seats
+        func part(_ category: ActionCategory) -> (Double, Double) {
+            let found = categories.first { $0.category == category }
+            return (found?.score ?? 0, found?.maxScore ?? 0)
+        }
+        (identityScore, identityMax) = part(.identity)
+        (dataScore, dataMax) = part(.data)
+        (deviceScore, deviceMax) = part(.device)
+        (appsScore, appsMax) = part(.apps)
+        (infrastructureScore, infrastructureMax) = part(.infrastructure)
+    }
 }

@@ -19,6 +19,7 @@ extension PostureService {
                 at: firstDay.start
             )
             var previous: ScoreReport?
+            var previousMeasurements: [ActionMeasurement] = []
             var knownStatuses: [String: StatusRecord] = [:]
             // What people set, kept apart so the system's `completed` does not make it look new.
             var personStatuses: [String: StatusRecord] = [:]
@@ -43,7 +44,9 @@ extension PostureService {
                             from: previous,
                             to: report,
                             at: at,
-                            actor: "demo sensor"
+                            actor: "demo sensor",
+                            previousMeasurements: previousMeasurements,
+                            currentMeasurements: day.measurements
                         )
                     )
                 }
@@ -68,6 +71,7 @@ extension PostureService {
                 )
                 try await store.insertSnapshot(snapshot, at: at)
                 previous = report
+                previousMeasurements = day.measurements
             }
             if let last = demo.days.last {
                 try await store.upsertMeasurements(

@@ -89,6 +89,15 @@ extension PostureService {
             measurements: measurements,
             filled: filled
         )
-        return try await store.insertSnapshot(snapshot, at: clock.now())
+        return try await store.transaction { store in
+            guard try await store.snapshot(organizationID, day: day) == nil else { return false }
+            // Exceptions that expired since the last snapshot reopen now: log them once, here.
+            let previous = try await store.snapshots(organizationID, to: day.adding(days: -1), limit: 1).first
+            try await store.appendChanges(
+                organizationID,
+                ChangeDetector.expiries(organizationID: organizationID, previous: previous, current: report)
+            )
+            return try await store.insertSnapshot(snapshot, at: clock.now())
+        }
     }
 }

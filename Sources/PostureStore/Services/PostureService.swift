@@ -69,7 +69,15 @@ public struct PostureService: Sendable {
             try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now)
             try await store.appendChanges(
                 organizationID,
-                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
+                ChangeDetector.changes(
+                    organizationID: organizationID,
+                    from: before,
+                    to: after,
+                    at: now,
+                    actor: actor,
+                    previousMeasurements: previous,
+                    currentMeasurements: measurements
+                )
             )
             // Read back, so the caller sees exactly what the stored state now scores.
             return try await report(organizationID, store: store, asOf: now)

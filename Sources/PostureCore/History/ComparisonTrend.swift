@@ -1,0 +1,118 @@
+import Foundation
+
+/// One organization's standing in a cohort on one day, as the cohort query reports it.
+public struct CohortDay: Sendable, Equatable, Codable {
+    public struct CategoryAverage: Sendable, Equatable, Codable {
+        public var category: ActionCategory
+        /// Mean points and mean max of the cohort in this category.
+        public var averageScore: Double
+        public var averageMaxScore: Double
+
+        public init(category: ActionCategory, averageScore: Double, averageMaxScore: Double) {
+            self.category = category
+            self.averageScore = averageScore
+            self.averageMaxScore = averageMaxScore
+        }
+    }
+
+    public var day: CivilDay
+    public var organizations: Int
+    /// Mean of the members' percentages.
+    public var averagePercentage: Double
+    public var categories: [CategoryAverage]
+
+    public init(day: CivilDay, organizations: Int, averagePercentage: Double, categories: [CategoryAverage]) {
+        self.day = day
+        self.organizations = organizations
+        self.averagePercentage = averagePercentage
+        self.categories = categories
+    }
+}
+
+/// What an organization looks like to a cohort query on one day.
+public struct CohortMember: Sendable, Equatable {
+    public var day: CivilDay
+    public var seats: Int
+    public var industry: String?
+    public var region: String?
+    public var percentage: Double
+    public var categories: [DailySnapshot.Category]
+
+    public init(
+        day: CivilDay,
+        seats: Int,
+        industry: String?,
+        region: String?,
+        percentage: Double,
+        categories: [DailySnapshot.Category]
+    ) {
+        self.day = day
+        self.seats = seats
+        self.industry = industry
+        self.region = region
+        self.percentage = percentage
+        self.categories = categories
+    }
+}
+
+/// One day of the comparison trend: the organization's percentage beside its cohort's average,
+/// or the reason there is none.
+public struct ComparisonPoint: Sendable, Equatable, Codable {
+    public var day: CivilDay
+    public var percentage: Double?
+    /// Nil when the cohort is too small to show.
+    public var averagePercentage: Double?
+    public var organizations: Int?
+    public var enoughOrganizations: Bool
+    public var categories: [CohortDay.CategoryAverage]?
+}
+
+extension Comparisons {
+    /// The message shown instead of a cohort average under the minimum.
+    public static let notEnough = "not enough organizations to compare"
+
+    /// Joins the organization's own series with the cohort's days, hiding every cohort day under
+    /// ``minimumCohort`` organizations so no single organization can be inferred.
+    public static func trend(own: [SeriesPoint], cohort: [CohortDay], days: [CivilDay]) -> [ComparisonPoint] {
+        let ownByDay = Dictionary(own.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
+        let cohortByDay = Dictionary(cohort.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
+        return days.map { day in
+            let group = cohortByDay[day]
+            let enough = (group?.organizations ?? 0) >= minimumCohort
+            return ComparisonPoint(
+                day: day,
+                percentage: ownByDay[day]?.percentage,
+                averagePercentage: enough ? group?.averagePercentage : nil,
+                organizations: enough ? group?.organizations : nil,
+                enoughOrganizations: enough,
+                categories: enough ? group?.categories : nil
+            )
+        }
+    }
+
+    /// The cohort aggregate computed in memory: the reference the database query must match.
+    public static func cohortDays(_ members: [CohortMember], filter: CustomComparison) -> [CohortDay] {
+        let byDay = Dictionary(
+            grouping: members.filter { filter.matches(seats: $0.seats, industry: $0.industry, region: $0.region) }
+        ) {
+            $0.day
+        }
+        return byDay.keys.sorted().map { day in
+            let group = byDay[day]!
+            let count = Double(group.count)
+            return CohortDay(
+                day: day,
+                organizations: group.count,
+                averagePercentage: group.reduce(0) { $0 + $1.percentage } / count,
+                categories: ActionCategory.allCases.map { category in
+                    let parts = group.compactMap { $0.categories.first { $0.category == category } }
+                    return CohortDay.CategoryAverage(
+                        category: category,
+                        averageScore: parts.reduce(0) { $0 + $1.score } / count,
+                        averageMaxScore: parts.reduce(0) { $0 + $1.maxScore } / count
+                    )
+                }
+            )
+        }
+    }
+}

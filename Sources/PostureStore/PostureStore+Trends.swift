@@ -1,0 +1,127 @@
+import FluentKit
+import Foundation
+import PostureCore
+import SQLKit
+
+extension PostureStore {
+    /// The cohort's average on each day of `[from, to]`: one SQL aggregate over the snapshots of
+    /// every organization matching `filter` (seats of that day; industry and region as they are now).
+    public func cohortDays(_ filter: CustomComparison, from: CivilDay, to: CivilDay) async throws -> [CohortDay] {
+        var columns = "s.day AS day, COUNT(*) AS organizations, AVG(s.percentage) AS average"
+        for category in ActionCategory.allCases {
+            let score = M006AddTrendColumns.categoryColumn(category, "score")
+            let max = M006AddTrendColumns.categoryColumn(category, "max")
+            columns += ", AVG(s.\(score)) AS \(score), AVG(s.\(max)) AS \(max)"
+        }
+        var query = SQLQueryString("SELECT \(unsafeRaw: columns) FROM snapshots s")
+        if filter.industry != nil || filter.region != nil {
+            query.appendInterpolation(unsafeRaw: " JOIN organizations o ON o.id = s.organization_id")
+        }
+        query.appendInterpolation(unsafeRaw: " WHERE s.day >= ")
+        query.appendInterpolation(bind: from.description)
+        query.appendInterpolation(unsafeRaw: " AND s.day <= ")
+        query.appendInterpolation(bind: to.description)
+        if let minSeats = filter.minSeats {
+            query.appendInterpolation(unsafeRaw: " AND s.seats >= ")
+            query.appendInterpolation(bind: minSeats)
+        }
+        if let maxSeats = filter.maxSeats {
+            query.appendInterpolation(unsafeRaw: " AND s.seats <= ")
+            query.appendInterpolation(bind: maxSeats)
+        }
+        if let industry = filter.industry {
+            query.appendInterpolation(unsafeRaw: " AND LOWER(o.industry) = ")
+            query.appendInterpolation(bind: industry.lowercased())
+        }
+        if let region = filter.region {
+            query.appendInterpolation(unsafeRaw: " AND LOWER(o.region) = ")
+            query.appendInterpolation(bind: region.lowercased())
+        }
+        query.appendInterpolation(unsafeRaw: " GROUP BY s.day ORDER BY s.day")
+        let rows: [any SQLRow] = try await sql.raw(query).all()
+        return try rows.compactMap { row -> CohortDay? in
+            guard let day = CivilDay(try row.decode(column: "day", as: String.self)) else { return nil }
+            return CohortDay(
+                day: day,
+                organizations: try row.decode(column: "organizations", as: Int.self),
+                averagePercentage: try row.decode(column: "average", as: Double.self),
+                categories: try ActionCategory.allCases.map { category in
+                    CohortDay.CategoryAverage(
+                        category: category,
+                        averageScore: try row.decode(
+                            column: M006AddTrendColumns.categoryColumn(category, "score"),
+                            as: Double.self
+                        ),
+                        averageMaxScore: try row.decode(
+                            column: M006AddTrendColumns.categoryColumn(category, "max"),
+                            as: Double.self
+                        )
+                    )
+                }
+            )
+        }
+    }
+
+    // MARK: settings
+
+    public func zones(_ organizationID: String) async throws -> ScoreZones {
+        guard let text = try await SettingsRecord.find(organizationID, on: database)?.zones,
+            let ranges = try? StoredJSON.decode([ScoreZones.Range].self, text),
+            let zones = try? ScoreZones(ranges: ranges)
+        else { return .default }
+        return zones
+    }
+
+    public func customComparison(_ organizationID: String) async throws -> CustomComparison? {
+        guard let text = try await SettingsRecord.find(organizationID, on: database)?.comparison else { return nil }
+        return try? StoredJSON.decode(CustomComparison.self, text)
+    }
+
+    /// Stores the zones (nil: back to the defaults).
+    public func setZones(
+        _ organizationID: String,
+        _ zones: ScoreZones?,
+        by actor: String,
+        at instant: Date
+    )
+        async throws
+    {
+        try await updateSettings(organizationID, by: actor, at: instant) { record in
+            record.zones = zones.map { StoredJSON.encode($0.ranges) }
+        }
+    }
+
+    /// Stores the custom comparison (nil: none).
+    public func setCustomComparison(
+        _ organizationID: String,
+        _ comparison: CustomComparison?,
+        by actor: String,
+        at instant: Date
+    ) async throws {
+        try await updateSettings(organizationID, by: actor, at: instant) { record in
+            record.comparison = comparison.map(StoredJSON.encode)
+        }
+    }
+
+    private func updateSettings(
+        _ organizationID: String,
+        by actor: String,
+        at instant: Date,
+        _ change: (SettingsRecord) -> Void
+    ) async throws {
+        let record = try await SettingsRecord.find(organizationID, on: database) ?? SettingsRecord()
+        record.id = organizationID
+        change(record)
+        record.updatedAt = instant
+        record.updatedBy = actor
+        try await record.save(on: database)
+        try await announceChange()
+    }
+
+    /// Overwrites a stored snapshot with a recomputed one (`posture history recompute --apply`).
+    public func replaceSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == snapshot.organizationID)
+            .filter(\.$day == snapshot.day.description).delete()
+        try await insertSnapshot(snapshot, at: instant)
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import PostureCore
+
+/// An inclusive range of days.
+public struct DayInterval: Sendable, Equatable {
+    public var from: CivilDay
+    public var to: CivilDay
+
+    public init(from: CivilDay, to: CivilDay) {
+        self.from = from
+        self.to = to
+    }
+
+    public var days: [CivilDay] {
+        guard from <= to else { return [] }
+        return (0...(to.daysSinceEpoch - from.daysSinceEpoch)).map { from.adding(days: $0) }
+    }
+}
+
+/// The comparison trend of one organization: against its seat band and its custom comparison.
+public struct ComparisonTrend: Sendable, Equatable {
+    public var seatBand: SeatBand
+    public var seatBandPoints: [ComparisonPoint]
+    public var custom: CustomComparison?
+    public var customPoints: [ComparisonPoint]?
+}
+
+/// One action's history: its points and status on each day, and its change-log entries.
+public struct ActionHistory: Sendable, Equatable {
+    public struct Day: Sendable, Equatable {
+        public var day: CivilDay
+        public var points: Double
+        public var maxScore: Double
+        public var status: ActionStatus
+        public var achieved: Int?
+        public var total: Int?
+    }
+
+    public var days: [Day]
+    public var changes: [ChangeEntry]
+}
+
+extension PostureService {
+    /// Snapshots of `interval`, oldest first; with `baseline`, also the last one before it, so
+    /// changes on the first day have something to compare with.
+    func snapshots(
+        _ organizationID: String,
+        _ interval: DayInterval,
+        baseline: Bool = false
+    ) async throws
+        -> [DailySnapshot]
+    {
+        _ = try await organization(organizationID)
+        var snapshots = Array(
+            try await store.snapshots(organizationID, from: interval.from, to: interval.to).reversed()
+        )
+        if baseline,
+            let before = try await store.snapshots(organizationID, to: interval.from.adding(days: -1), limit: 1).first
+        {
+            snapshots.insert(before, at: 0)
+        }
+        return snapshots
+    }
+
+    /// The daily score series and the actions taken in the interval, optionally for one category.
+    public func history(
+        _ organizationID: String,
+        _ interval: DayInterval,
+        category: ActionCategory?
+    ) async throws
+        -> (series: [SeriesPoint], actionsTaken: [ChangeEntry])
+    {
+        let series = Trends.series(try await snapshots(organizationID, interval), category: category)
+        let changes = try await store.changes(
+            organizationID,
+            from: interval.from.start,
+            to: interval.to.adding(days: 1).start
+        )
+        return (series, changes.filter { entry in category.map { entry.category == $0 } ?? true })
+    }
+
+    public func actionHistory(
+        _ organizationID: String,
+        actionID: String,
+        _ interval: DayInterval
+    ) async throws
+        -> ActionHistory
+    {
+        guard let action = catalog[actionID] else { throw ServiceError.actionNotFound(actionID) }
+        let days = try await snapshots(organizationID, interval).map { snapshot in
+            let entry = snapshot.actions.first { $0.id == actionID }
+            return ActionHistory.Day(
+                day: snapshot.day,
+                points: entry?.points ?? 0,
+                maxScore: entry?.maxScore ?? action.maxScore,
+                status: entry?.status ?? .toAddress,
+                achieved: entry?.achieved,
+                total: entry?.total
+            )
+        }
+        let changes = try await store.changes(
+            organizationID,
+            actionID: actionID,
+            from: interval.from.start,
+            to: interval.to.adding(days: 1).start
+        )
+        return ActionHistory(days: days, changes: changes)
+    }
+
+    public func regressionTrend(
+        _ organizationID: String,
+        _ interval: DayInterval,
+        category: ActionCategory?
+    )
+        async throws -> RegressionTrend
+    {
+        let snapshots = try await snapshots(organizationID, interval, baseline: true)
+        let changes = try await store.changes(
+            organizationID,
+            from: interval.from.start,
+            to: interval.to.adding(days: 1).start
+        )
+        var trend = Trends.regressions(snapshots, changes: changes, catalog: catalog, category: category)
+        // The baseline day only anchors the comparison.
+        trend.days = trend.days.filter { $0.day >= interval.from }
+        trend.regressions = trend.regressions.filter { $0.day >= interval.from }
+        trend.totalPointsLost = trend.days.reduce(0) { $0 + $1.pointsLost }
+        return trend
+    }
+
+    public func riskAcceptanceTrend(
+        _ organizationID: String,
+        _ interval: DayInterval
+    ) async throws
+        -> [RiskAcceptancePoint]
+    {
+        Trends.riskAcceptance(try await snapshots(organizationID, interval))
+    }
+
+    public func scoreChanges(_ organizationID: String, _ interval: DayInterval) async throws -> ScoreChanges {
+        var changes = Trends.scoreChanges(try await snapshots(organizationID, interval, baseline: true))
+        changes.from = max(changes.from ?? interval.from, interval.from)
+        return changes
+    }
+
+    /// The organization's percentage beside its seat band's average and its custom comparison's,
+    /// day by day. The band is the one of the organization's current seats.
+    public func comparisonTrend(_ organizationID: String, _ interval: DayInterval) async throws -> ComparisonTrend {
+        let stored = try await organization(organizationID).organization
+        let own = Trends.series(try await snapshots(organizationID, interval))
+        let band = SeatBand.band(
+            forSeats: SeatBand.seats(licensed: stored.licensedUserCount, active: stored.activeUserCount)
+        )
+        let bandDays = try await store.cohortDays(band.comparison, from: interval.from, to: interval.to)
+        var trend = ComparisonTrend(
+            seatBand: band,
+            seatBandPoints: Comparisons.trend(own: own, cohort: bandDays, days: interval.days)
+        )
+        if let custom = try await store.customComparison(organizationID) {
+            let customDays = try await store.cohortDays(custom, from: interval.from, to: interval.to)
+            trend.custom = custom
+            trend.customPoints = Comparisons.trend(own: own, cohort: customDays, days: interval.days)
+        }
+        return trend
+    }
+
+    // MARK: settings
+
+    public func zones(_ organizationID: String) async throws -> ScoreZones {
+        _ = try await organization(organizationID)
+        return try await store.zones(organizationID)
+    }
+
+    /// Replaces the score zones (nil: back to the defaults), audited.
+    public func setZones(
+        _ organizationID: String,
+        _ zones: ScoreZones?,
+        actor: String,
+        requestID: String? = nil
+    )
+        async throws
+    {
+        _ = try await organization(organizationID)
+        let now = clock.now()
+        try await store.transaction { store in
+            let before = try await store.zones(organizationID)
+            try await store.setZones(organizationID, zones, by: actor, at: now)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "zones.set",
+                    before: StoredJSON.encode(before.ranges),
+                    after: StoredJSON.encode((zones ?? .default).ranges),
+                    requestID: requestID
+                )
+            )
+        }
+    }
+
+    public func customComparison(_ organizationID: String) async throws -> CustomComparison? {
+        _ = try await organization(organizationID)
+        return try await store.customComparison(organizationID)
+    }
+
+    /// Replaces the custom comparison (nil: removes it), audited.
+    public func setCustomComparison(
+        _ organizationID: String,
+        _ comparison: CustomComparison?,
+        actor: String,
+        requestID: String? = nil
+    ) async throws {
+        _ = try await organization(organizationID)
+        let now = clock.now()
+        try await store.transaction { store in
+            let before = try await store.customComparison(organizationID)
+            try await store.setCustomComparison(organizationID, comparison, by: actor, at: now)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "comparison.set",
+                    before: before.map(StoredJSON.encode),
+                    after: comparison.map(StoredJSON.encode),
+                    requestID: requestID
+                )
+            )
+        }
+    }
+
+    // MARK: recompute
+
+    /// Re-scores the stored snapshots from `from` on under the current catalog and model and
+    /// returns every snapshot's result. With `apply`, changed snapshots are replaced (audited);
+    /// without it, nothing is written.
+    public func recompute(
+        _ organizationID: String,
+        from: CivilDay,
+        apply: Bool,
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> [Recompute.Result] {
+        let organization = try await organization(organizationID).organization
+        let stored = Array(try await store.snapshots(organizationID, from: from).reversed())
+        let results = stored.map { Recompute.rescore($0, organization: organization, engine: engine) }
+        let changed = results.filter(\.changed)
+        guard apply, !changed.isEmpty else { return results }
+        let now = clock.now()
+        try await store.transaction { store in
+            for result in changed { try await store.replaceSnapshot(result.recomputed, at: now) }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID,
+                    action: "history.recompute",
+                    target: "\(changed.count) snapshot(s) from \(from)",
+                    before: JSONValue.array(
+                        changed.map {
+                            .object(["day": .string($0.stored.day.description), "score": .double($0.stored.score)])
+                        }
+                    ).jsonText,
+                    after: JSONValue.array(
+                        changed.map {
+                            .object([
+                                "day": .string($0.recomputed.day.description), "score": .double($0.recomputed.score),
+                            ])
+                        }
+                    ).jsonText,
+                    requestID: requestID
+                )
+            )
+        }
+        return results
+    }
+}

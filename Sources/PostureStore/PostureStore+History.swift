@@ -13,25 +13,7 @@ extension PostureStore {
             .filter(\.$day == snapshot.day.description).count() > 0
         if exists { return false }
         let record = SnapshotRecord()
-        record.organizationID = snapshot.organizationID
-        record.day = snapshot.day.description
-        record.score = snapshot.score
-        record.maxScore = snapshot.maxScore
-        record.verifiedScore = snapshot.verifiedScore
-        record.categories = StoredJSON.encode(snapshot.categories)
-        record.actions = StoredJSON.encode(snapshot.actions)
-        record.catalogVersion = snapshot.catalogVersion
-        record.modelVersion = snapshot.scoringModelVersion
-        record.filled = snapshot.filled
-        record.licensedUserCount = snapshot.licensedUserCount
-        record.activeUserCount = snapshot.activeUserCount
-        record.createdAt = instant
-        record.applyTrendColumns(
-            score: snapshot.score,
-            maxScore: snapshot.maxScore,
-            categories: snapshot.categories,
-            seats: SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
-        )
+        record.fill(from: snapshot, at: instant)
         try await record.create(on: database)
         try await announceChange()
         return true
@@ -143,6 +125,30 @@ extension PostureStore {
                 cause: record.cause.flatMap { try? StoredJSON.decode(ChangeCause.self, $0) }
             )
         }
+    }
+}
+
+extension SnapshotRecord {
+    func fill(from snapshot: DailySnapshot, at instant: Date) {
+        organizationID = snapshot.organizationID
+        day = snapshot.day.description
+        score = snapshot.score
+        maxScore = snapshot.maxScore
+        verifiedScore = snapshot.verifiedScore
+        categories = StoredJSON.encode(snapshot.categories)
+        actions = StoredJSON.encode(snapshot.actions)
+        catalogVersion = snapshot.catalogVersion
+        modelVersion = snapshot.scoringModelVersion
+        filled = snapshot.filled
+        licensedUserCount = snapshot.licensedUserCount
+        activeUserCount = snapshot.activeUserCount
+        createdAt = instant
+        applyTrendColumns(
+            score: snapshot.score,
+            maxScore: snapshot.maxScore,
+            categories: snapshot.categories,
+            seats: SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
+        )
     }
 }
 

@@ -125,3 +125,23 @@ extension PostureStore {
         try await insertSnapshot(snapshot, at: instant)
     }
 }
+
+extension PostureStore {
+    /// Inserts many snapshots at once (imports, generated histories): 500 rows per statement, in
+    /// one transaction. Unlike ``insertSnapshot(_:at:)`` it does not skip existing days; the
+    /// unique index refuses duplicates and nothing is written.
+    public func insertSnapshots(_ snapshots: [DailySnapshot], at instant: Date) async throws {
+        try await transaction { store in
+            for batch in stride(from: 0, to: snapshots.count, by: 500) {
+                let rows = snapshots[batch..<min(batch + 500, snapshots.count)].map { snapshot -> SnapshotRecord in
+                    let record = SnapshotRecord()
+                    record.id = UUID()
+                    record.fill(from: snapshot, at: instant)
+                    return record
+                }
+                try await rows.create(on: store.database)
+            }
+            try await store.announceChange()
+        }
+    }
+}

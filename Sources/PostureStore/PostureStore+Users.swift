@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PostureCore
+import SQLKit
 
 /// A person, with their roles in every organization they belong to.
 public struct StoredUser: Sendable, Equatable {
@@ -51,6 +52,27 @@ extension PostureStore {
         record.apply(user)
         try await record.update(on: database)
         try await announceChange()
+    }
+
+    /// Adds one failed sign-in in the database itself and returns the new count. Sign-in
+    /// bookkeeping does not announce a change: it must not empty every node's response cache.
+    public func incrementSignInFailures(_ id: UUID) async throws -> Int {
+        try await sql.update(UserRecord.schema).set(
+            SQLColumn("failed_sign_ins"),
+            to: SQLBinaryExpression(SQLColumn("failed_sign_ins"), .add, SQLLiteral.numeric("1"))
+        ).where("id", .equal, id).run()
+        return try await UserRecord.find(id, on: database)?.failedSignIns ?? 0
+    }
+
+    /// Locks the account until `instant` and starts the failure count again.
+    public func lockUser(_ id: UUID, until instant: Date) async throws {
+        try await UserRecord.query(on: database).filter(\.$id == id).set(\.$lockedUntil, to: instant)
+            .set(\.$failedSignIns, to: 0).update()
+    }
+
+    public func clearSignInFailures(_ id: UUID) async throws {
+        try await UserRecord.query(on: database).filter(\.$id == id).set(\.$lockedUntil, to: nil)
+            .set(\.$failedSignIns, to: 0).update()
     }
 
     public func user(named username: String) async throws -> StoredUser? {

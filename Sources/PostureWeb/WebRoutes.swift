@@ -25,7 +25,14 @@ public struct WebRoutes: Sendable {
     let dependencies: WebDependencies
     /// Sign-in attempts per source address and per user name.
     let limiter: RateLimiter
-    var cookies: WebCookies { WebCookies(secure: dependencies.secureCookies) }
+    /// Cookies are Secure when configured so or when the request came through HTTPS (a proxy
+    /// that terminates TLS says so in `X-Forwarded-Proto`).
+    func cookies(_ request: Request) -> WebCookies {
+        WebCookies(
+            secure: dependencies.secureCookies
+                || request.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+        )
+    }
     var identity: IdentityService { dependencies.identity }
 
     public static func register(on app: Application, dependencies: WebDependencies) {
@@ -68,7 +75,7 @@ public struct WebRoutes: Sendable {
             error: error
         )
         let response = WebPages.html(view.render(), status: status)
-        response.cookies[WebCookies.signInCSRF] = cookies.signIn(token)
+        response.cookies[WebCookies.signInCSRF] = cookies(request).signIn(token)
         return response
     }
 
@@ -116,8 +123,8 @@ public struct WebRoutes: Sendable {
         case .signedIn(let user, let token):
             let target = user.mustChangePassword ? "/account/password" : Self.localPath(form.next)
             let response = request.redirect(to: target, redirectType: .normal)
-            response.cookies[WebCookies.session] = cookies.session(token)
-            response.cookies[WebCookies.signInCSRF] = cookies.expired()
+            response.cookies[WebCookies.session] = cookies(request).session(token)
+            response.cookies[WebCookies.signInCSRF] = cookies(request).expired()
             return response
         }
     }
@@ -125,7 +132,7 @@ public struct WebRoutes: Sendable {
     @Sendable func signOut(_ request: Request) async throws -> Response {
         try await identity.signOut(try request.webUser.sessionToken)
         let response = request.redirect(to: "/signin", redirectType: .normal)
-        response.cookies[WebCookies.session] = cookies.expired()
+        response.cookies[WebCookies.session] = cookies(request).expired()
         return response
     }
 
@@ -168,7 +175,7 @@ public struct WebRoutes: Sendable {
         }
         guard let token else { return refuse(["The current password is wrong."]) }
         let response = request.redirect(to: "/", redirectType: .normal)
-        response.cookies[WebCookies.session] = cookies.session(token)
+        response.cookies[WebCookies.session] = cookies(request).session(token)
         return response
     }
 
@@ -201,8 +208,9 @@ public struct WebRoutes: Sendable {
 
     /// Only paths on this server, so `next` cannot send people to another site.
     static func localPath(_ candidate: String?) -> String {
+        // Browsers drop tabs and newlines and read `\` as `/`, so `/\t/evil.example` would leave the site.
         guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.contains("\\"),
-            !candidate.contains(where: { $0.isNewline })
+            !candidate.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else { return "/" }
         return candidate
     }

@@ -87,6 +87,7 @@ final class TestIssuer: Sendable {
         expiresIn: TimeInterval = 3600,
         roles: [String]? = ["SecurityEvents.ReadWrite.All"],
         groups: [String]? = ["posture-contoso-readers"],
+        subject: String = "ana@contoso.example",
         now: Date = APIHarness.now,
         signingKey: JWTKit.Insecure.RSA.PrivateKey? = nil
     ) async throws -> String {
@@ -99,7 +100,7 @@ final class TestIssuer: Sendable {
         let claims = Claims(
             iss: .init(value: issuer ?? base),
             aud: .init(value: [audience]),
-            sub: .init(value: "ana@contoso.example"),
+            sub: .init(value: subject),
             exp: .init(value: now.addingTimeInterval(expiresIn)),
             nbf: .init(value: now.addingTimeInterval(-60)),
             roles: roles,
@@ -201,6 +202,7 @@ enum JSONResponseBody {
                     ("expired", try await issuer.token(expiresIn: -120)),
                     ("no mapped role", try await issuer.token(groups: ["other-group"])),
                     ("no scope", try await issuer.token(roles: ["Directory.Read.All"])),
+                    ("no subject", try await issuer.token(subject: "")),
                     ("unconfigured issuer", try await issuer.token(issuer: "https://login.example.com/other")),
                     ("signed by a key not in the JWKS", try await issuer.token(signingKey: try TestIssuer.newKey())),
                 ]

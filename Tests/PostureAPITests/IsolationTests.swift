@@ -83,6 +83,24 @@ import VaporTesting
                     #expect(patch.status == .notFound, "PATCH for \(id) answered \(patch.status)")
                 }
             }
+            // A deleted organization's log stays, but a new one under its id starts with an empty past.
+            let admin = try await harness.token(nil, .readWrite)
+            #expect(
+                try await harness.send(.DELETE, "/api/v1/organizations/fabrikam", token: admin).status == .noContent
+            )
+            let recreated = try await harness.send(
+                .POST,
+                "/api/v1/organizations",
+                token: admin,
+                json: #"{"id": "fabrikam", "displayName": "New Fabrikam"}"#
+            )
+            #expect(recreated.status == .created)
+            let audit = try object(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/audit", token: admin).body
+            )
+            #expect(
+                (audit["value"] as? [[String: Any]])?.compactMap { $0["action"] as? String } == ["organization.create"]
+            )
             // The listing of organizations names only the caller's own.
             let list = try object(try await harness.send(.GET, "/api/v1/organizations", token: token).body)
             let ids = (list["value"] as? [[String: Any]])?.compactMap { $0["id"] as? String }

@@ -25,6 +25,15 @@ import Testing
         #expect(issuer.access(claims: ["groups": 7]).isEmpty)
     }
 
+    @Test(arguments: [
+        ("https://login.example.com/t/v2.0", true), ("http://127.0.0.1:8081", true), ("http://localhost/x", true),
+        ("http://[::1]:9000", true), ("http://login.example.com", false), ("http://127.0.0.1.evil.example", false),
+        ("https://", false), ("login.example.com", false),
+    ])
+    func keysComeOverTLSOrFromThisMachine(url: String, trusted: Bool) {
+        #expect(ExternalIssuer.isTrustedURL(url) == trusted)
+    }
+
     @Test func scopesComeFromScpOrRoles() {
         #expect(ExternalIssuer.scopes(claims: ["scp": "openid SecurityEvents.Read.All"]) == [.read])
         #expect(ExternalIssuer.scopes(claims: ["roles": ["SecurityEvents.ReadWrite.All", "x"]]) == [.readWrite])
@@ -34,7 +43,7 @@ import Testing
     @Test func everyProblemIsReportedWithItsLine() {
         let broken = """
             {"issuers": [
-              {"issuer": "login.example.com", "audience": "api://posture",
+              {"issuer": "http://login.example.com/t", "audience": "api://posture", "jwksUrl": "ftp://keys",
                "roles": [{"claim": "groups", "value": "x", "organization": "contoso", "role": "owner"}]},
               {"audience": 5, "extra": true, "roles": []}
             ]}
@@ -45,7 +54,8 @@ import Testing
         } catch {
             let text = error.description
             for fragment in [
-                "issuers.json:2", "must be an http(s) URL", "issuers.json:3", "must be one of", "issuers[1]",
+                "issuers.json:2", "must be an https URL", "jwksUrl: must be an https URL", "issuers.json:3",
+                "must be one of", "issuers[1]",
                 "extra: unknown field", "issuer: missing required field",
             ] {
                 #expect(text.contains(fragment), "\(fragment) in \(text)")

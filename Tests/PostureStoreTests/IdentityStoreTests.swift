@@ -79,6 +79,18 @@ import Testing
                 clock: PostureClock.fixed(TestDatabase.clock.now().addingTimeInterval(identity.idleTimeout + 1))
             )
             #expect(try await later.session(token) == nil, "idle too long")
+            // Sessions nobody comes back for are swept by the daily sync.
+            guard case .signedIn(_, let abandoned) = try await identity.signIn("eve", password: password) else {
+                Issue.record("signs in again")
+                return
+            }
+            let tomorrow = PostureService(
+                store: identity.store,
+                catalog: runtime.service.catalog,
+                clock: PostureClock.fixed(TestDatabase.clock.now().addingTimeInterval(identity.sessionLifetime + 1))
+            )
+            _ = try await tomorrow.sync(day: CivilDay(TestDatabase.clock.now()).adding(days: 1))
+            #expect(try await identity.store.session(tokenHash: PostureStore.secretHash(abandoned)) == nil)
             #expect(try await identity.session(token) == nil, "and the row is gone")
             #expect(user.failedSignIns == 0)
         }

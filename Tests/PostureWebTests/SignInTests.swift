@@ -6,6 +6,8 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureWeb
+
 @Suite struct SignInTests {
     static let password = "correct horse battery staple"
 
@@ -94,6 +96,30 @@ import VaporTesting
         }
     }
 
+    @Test func parallelGuessesStillLockAndWrongCurrentPasswordsCount() async throws {
+        try await WebHarness.with { web in
+            try await web.addUser("erin", password: Self.password, roles: ["contoso": .securityReader])
+            let identity = web.runtime.identity
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { _ = try await identity.signIn("erin", password: "guess guess guess") }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await identity.user("erin").lockedUntil != nil, "eight parallel guesses are eight failures")
+
+            try await web.addUser("fred", password: Self.password, roles: ["contoso": .securityReader])
+            let fred = try await identity.user("fred")
+            for _ in 1...5 {
+                #expect(
+                    try await identity.changePassword(fred, current: "not it at all", new: "whatever new pass") == nil
+                )
+            }
+            #expect(try await identity.user("fred").lockedUntil != nil, "a stolen session cannot guess the password")
+            #expect(try await identity.changePassword(fred, current: Self.password, new: "a fresh passphrase") == nil)
+        }
+    }
+
     @Test func signInIsRateLimitedAndForgedFormsAreRefused() async throws {
         try await WebHarness.with { web in
             try await web.addUser("carol", password: Self.password, roles: ["contoso": .securityReader])
@@ -118,6 +144,10 @@ import VaporTesting
         try await WebHarness.with { web in
             try await web.addUser("dave", password: Self.password, roles: ["fabrikam": .globalReader])
             #expect(try await web.signIn("dave", Self.password, next: "//evil.example/x").location == "/")
+            for next in ["/\t/evil.example", "/\n/evil.example", "https://evil.example", "/\\evil.example"] {
+                #expect(WebRoutes.localPath(next) == "/", "\(next)")
+            }
+            #expect(WebRoutes.localPath("/account/password?x=1") == "/account/password?x=1")
             let home = try await web.send(.GET, "/")
             #expect(home.body.contains("Fabrikam &lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!home.body.contains("<script>alert(1)"))

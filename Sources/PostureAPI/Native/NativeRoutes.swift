@@ -280,7 +280,11 @@ extension NativeRoutes {
     @Sendable func audit(_ request: Request) async throws -> Response {
         let id = try request.authorize(.read)
         _ = try await service.organization(id)
-        return try JSONResponse.encode(AuditList(value: try await service.store.auditEntries(organizationID: id)))
+        // The log outlives deleted organizations; a new one under the same id sees only its own
+        // entries, the ones after the last deletion.
+        let all = try await service.store.auditEntries(organizationID: id)
+        let start = all.lastIndex { $0.action == "organization.delete" }.map { all.index(after: $0) } ?? all.startIndex
+        return try JSONResponse.encode(AuditList(value: Array(all[start...])))
     }
 }
 

@@ -59,8 +59,10 @@ public struct ExternalTokenVerifier: Sendable {
         guard !scopes.isEmpty else { throw TokenError.invalid("the token carries no SecurityEvents scope") }
         let access = configuration.access(claims: payload)
         guard !access.isEmpty else { throw TokenError.invalid("none of the token's claims maps to a role") }
-        let subject: String
-        if case .string(let name) = payload[configuration.subjectClaim] { subject = name } else { subject = "unknown" }
+        // The subject is the actor in the audit log: without it, callers could not be told apart.
+        guard case .string(let subject) = payload[configuration.subjectClaim], !subject.isEmpty else {
+            throw TokenError.invalid("the token has no \(configuration.subjectClaim) claim")
+        }
         return Principal(subject: "\(configuration.issuer)#\(subject)", access: access, scopes: scopes)
     }
 
@@ -139,14 +141,16 @@ actor IssuerKeys {
         if jwksURL == nil {
             let base =
                 configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
-            let response = try await client.get(URI(string: base + "/.well-known/openid-configuration"))
+            let response = try await client.get(URI(string: base + "/.well-known/openid-configuration")) {
+                $0.timeout = .seconds(10)
+            }
             guard response.status == .ok, let body = response.body,
                 let document = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-                let uri = document["jwks_uri"] as? String
+                let uri = document["jwks_uri"] as? String, ExternalIssuer.isTrustedURL(uri)
             else { throw Abort(.badGateway) }
             jwksURL = uri
         }
-        let response = try await client.get(URI(string: jwksURL!))
+        let response = try await client.get(URI(string: jwksURL!)) { $0.timeout = .seconds(10) }
         guard response.status == .ok, let body = response.body else { throw Abort(.badGateway) }
         let jwks = try JSONDecoder().decode(JWKS.self, from: Data(body.readableBytesView))
         let fresh = JWTKeyCollection()

@@ -31,6 +31,34 @@ public struct DailySnapshot: Sendable, Equatable, Codable {
         public var total: Int?
         public var implemented: Bool?
 
+        public init(
+            id: String,
+            category: ActionCategory,
+            points: Double,
+            verifiedPoints: Double,
+            maxScore: Double,
+            status: ActionStatus,
+            applicable: Bool = true,
+            hasData: Bool = true,
+            counted: Bool = true,
+            achieved: Int? = nil,
+            total: Int? = nil,
+            implemented: Bool? = nil
+        ) {
+            self.id = id
+            self.category = category
+            self.points = points
+            self.verifiedPoints = verifiedPoints
+            self.maxScore = maxScore
+            self.status = status
+            self.applicable = applicable
+            self.hasData = hasData
+            self.counted = counted
+            self.achieved = achieved
+            self.total = total
+            self.implemented = implemented
+        }
+
         public init(_ score: ActionScore, measurement: ActionMeasurement?) {
             id = score.action.id
             category = score.action.category

@@ -51,6 +51,16 @@ public struct ExternalIssuer: Sendable, Equatable {
         return Set(names.compactMap(Scope.init(rawValue:)))
     }
 
+    /// Keys decide who may do what, so they come over TLS; plain HTTP only from this machine.
+    public static func isTrustedURL(_ text: String) -> Bool {
+        if text.hasPrefix("https://") { return text.count > "https://".count }
+        guard text.hasPrefix("http://") else { return false }
+        let rest = text.dropFirst("http://".count)
+        let host = rest.prefix { $0 != "/" && $0 != "?" }
+        let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.prefix { $0 != ":" })
+        return ["127.0.0.1", "localhost", "[::1]"].contains(name)
+    }
+
     static func values(of value: JSONValue?) -> Set<String> {
         switch value {
         case .string(let text): [text]
@@ -99,11 +109,14 @@ extension ExternalIssuer {
             var reader = NodeReader(file: file, entry: "issuers[\(index)]", node: node)
             reader.rejectUnknownKeys(["issuer", "audience", "jwksUrl", "subjectClaim", "roles"])
             let issuer = reader.string("issuer")
-            if let issuer, !(issuer.hasPrefix("https://") || issuer.hasPrefix("http://")) {
-                reader.report("issuer", "must be an http(s) URL, got \"\(issuer)\"")
+            if let issuer, !Self.isTrustedURL(issuer) {
+                reader.report("issuer", "must be an https URL (http only on a loopback address), got \"\(issuer)\"")
             }
             let audience = reader.string("audience")
             let jwks = reader.string("jwksUrl", required: false)
+            if let jwks, !Self.isTrustedURL(jwks) {
+                reader.report("jwksUrl", "must be an https URL (http only on a loopback address), got \"\(jwks)\"")
+            }
             let subject = reader.string("subjectClaim", required: false) ?? "sub"
             var mappings: [ClaimRoleMapping] = []
             for (position, child) in (reader.array("roles", nonEmpty: true) ?? []).enumerated() {

@@ -2,7 +2,7 @@ import FluentKit
 import SQLKit
 
 /// 005: people, their roles per organization and their web sessions; and the role each API client
-/// acts with (existing clients keep the least privilege: Security reader).
+/// acts with (existing read-only clients become Security readers, read-write ones Security administrators).
 public struct M005CreateIdentity: AsyncMigration {
     public init() {}
 
@@ -42,6 +42,10 @@ public struct M005CreateIdentity: AsyncMigration {
         // Same statement on both engines; Fluent's schema builder cannot give a new column a default.
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.raw("ALTER TABLE api_clients ADD COLUMN role TEXT NOT NULL DEFAULT 'securityReader'").run()
+        // Clients that could already write keep writing: they act as Security administrators.
+        try await sql.raw(
+            "UPDATE api_clients SET role = 'securityAdministrator' WHERE scopes LIKE '%SecurityEvents.ReadWrite.All%'"
+        ).run()
     }
 
     public func revert(on database: any Database) async throws {

@@ -211,22 +211,37 @@ public struct IdentityService: Sendable {
             return .refused
         }
         guard try await passwords.verify(password, against: user.passwordHash) else {
-            let next = lockout.afterFailure(failures: user.failedSignIns, now: now)
-            user.failedSignIns = next.failures
-            user.lockedUntil = next.lockedUntil
-            if next.lockedUntil != nil {
-                try await save(user, action: "user.lock", actor: "system", requestID: requestID, endSessions: false)
-            } else {
-                try await store.updateUser(user)
-            }
+            try await recordFailure(user, now: now, requestID: requestID)
             return .refused
         }
         if user.failedSignIns != 0 || user.lockedUntil != nil {
+            try await store.clearSignInFailures(user.id)
             user.failedSignIns = 0
             user.lockedUntil = nil
-            try await store.updateUser(user)
         }
         return .signedIn(user, sessionToken: try await openSession(for: user, now: now))
+    }
+
+    /// Counts a wrong password atomically (parallel guesses cannot overwrite each other's count)
+    /// and locks the account when the count reaches the limit.
+    func recordFailure(_ user: StoredUser, now: Date, requestID: String?) async throws {
+        let failures = try await store.incrementSignInFailures(user.id)
+        guard failures >= lockout.maxFailures else { return }
+        let until = now.addingTimeInterval(lockout.lockDuration)
+        try await store.transaction { store in
+            try await store.lockUser(user.id, until: until)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: "system",
+                    organizationID: nil,
+                    action: "user.lock",
+                    target: user.username,
+                    after: JSONValue.object(["lockedUntil": .string(until.iso8601)]).jsonText,
+                    requestID: requestID
+                )
+            )
+        }
     }
 
     /// The session and its user for a cookie's token, when it is still valid.
@@ -256,10 +271,17 @@ public struct IdentityService: Sendable {
         new: String,
         requestID: String? = nil
     ) async throws -> String? {
-        guard try await passwords.verify(current, against: user.passwordHash) else { return nil }
+        let now = clock.now()
+        guard var changed = try await store.user(id: user.id) else { throw IdentityError.userNotFound(user.username) }
+        // A stolen session must not allow guessing the password: wrong guesses count and lock.
+        guard !lockout.isLocked(lockedUntil: changed.lockedUntil, now: now),
+            try await passwords.verify(current, against: changed.passwordHash)
+        else {
+            try await recordFailure(changed, now: now, requestID: requestID)
+            return nil
+        }
         let problems = PasswordPolicy.problems(new, username: user.username, previous: current == new)
         guard problems.isEmpty else { throw IdentityError.weakPassword(problems) }
-        var changed = user
         changed.passwordHash = try await passwords.hash(new)
         changed.mustChangePassword = false
         changed.passwordChangedAt = clock.now()

@@ -23,6 +23,8 @@ extension PostureService {
     /// a time through the job lock.
     public func sync(day: CivilDay) async throws -> SyncSummary {
         try await locked(day) { summary in
+            // Housekeeping that belongs to no organization: sessions that ended.
+            try await store.deleteExpiredSessions(before: clock.now())
             try await fillMissedDays(through: day.adding(days: -1), into: &summary)
             for organization in try await store.organizations() {
                 if try await snapshot(organization.organization.id, day: day, filled: false) {

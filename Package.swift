@@ -109,6 +109,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // bench/comparison.sh: the comparison trend against the equivalent SQL aggregate.
+        .executableTarget(
+            name: "posture-bench",
+            dependencies: [
+                "PostureApp",
+                "PostureStore",
+                "PostureCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "bench/PostureBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostureCoreTests",
             dependencies: [

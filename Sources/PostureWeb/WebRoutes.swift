@@ -37,12 +37,18 @@ public struct WebRoutes: Sendable {
 
     public static func register(on app: Application, dependencies: WebDependencies) {
         let routes = WebRoutes(dependencies: dependencies, limiter: RateLimiter(limit: 10, window: 300))
-        let web = app.routes.grouped(WebSecurityHeadersMiddleware())
+        let web = app.routes.grouped(WebSecurityHeadersMiddleware()).grouped(WebErrorMiddleware())
         web.get("assets", "posture.css") { _ in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return Response(status: .ok, headers: headers, body: .init(string: Stylesheet.css))
+        }
+        web.get("assets", "posture.js") { _ in
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return Response(status: .ok, headers: headers, body: .init(string: Script.javascript))
         }
         web.get("signin", use: routes.signInPage)
         web.post("signin", use: routes.signIn)
@@ -51,6 +57,7 @@ public struct WebRoutes: Sendable {
         signedIn.get("account", "password", use: routes.passwordPage)
         signedIn.post("account", "password", use: routes.changePassword)
         signedIn.get(use: routes.organizations)
+        DashboardRoutes(dependencies: dependencies).register(on: signedIn)
     }
 
     // MARK: sign-in and sign-out
@@ -184,24 +191,38 @@ public struct WebRoutes: Sendable {
     @Sendable func organizations(_ request: Request) async throws -> Response {
         let web = try request.webUser
         let access = web.user.access
+        let service = dependencies.service
+        let monthAgo = CivilDay(dependencies.clock.now()).adding(days: -30)
         var rows: [OrganizationsView.Row] = []
-        for stored in try await dependencies.service.store.organizations() {
+        for stored in try await service.store.organizations() {
             let id = stored.organization.id
             guard let role = access.role(in: id) else { continue }
-            let report = try await dependencies.service.currentReport(id)
+            let report = try await service.currentReport(id)
+            let zones = try await service.store.zones(id)
+            let then = try await service.store.snapshot(id, day: monthAgo)
             rows.append(
                 OrganizationsView.Row(
                     id: id,
                     name: stored.organization.displayName,
                     role: web.user.instanceAdministrator && web.user.roles[id] == nil
                         ? "Instance administrator" : role.displayName,
-                    score: ScoreFormat.points(report.currentScore),
-                    maxScore: ScoreFormat.points(report.maxScore),
-                    percentage: ScoreFormat.percentage(report.percentage)
+                    score: report.currentScore,
+                    maxScore: report.maxScore,
+                    percentage: report.percentage,
+                    zone: zones.zone(for: report.percentage).rawValue,
+                    change30: then.map { report.percentage - $0.percentage },
+                    openRegressions: report.actions.filter(\.regressed).count
                 )
             )
         }
-        return WebPages.html(OrganizationsView(signedIn: web.signedIn, rows: rows).render())
+        let sort = OrganizationsView.Sort(rawValue: request.query[String.self, at: "sort"] ?? "") ?? .name
+        let view = OrganizationsView(
+            signedIn: web.signedIn,
+            rows: rows,
+            sort: sort,
+            descending: request.query[String.self, at: "dir"] == "desc"
+        )
+        return WebPages.html(view.render())
     }
 
     // MARK: helpers

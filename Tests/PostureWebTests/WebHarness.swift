@@ -15,14 +15,18 @@ struct WebHarness {
     let instant: NIOLockedValueBox<Date>
     let cookies = NIOLockedValueBox<[String: String]>([:])
 
+    /// With `demo`, `contoso` is the demo organization with its 120 days of history.
     static func with(
         database: TestDatabase = .sqlite,
+        demo: Bool = false,
         _ body: @Sendable (WebHarness) async throws -> Void
     ) async throws {
         let instant = NIOLockedValueBox(start)
         let clock = PostureClock { instant.withLockedValue { $0 } }
         try await database.withRuntime(clock: clock) { runtime in
-            for (id, name) in [("contoso", "Contoso"), ("fabrikam", "Fabrikam <script>alert(1)</script>")] {
+            if demo { try await runtime.service.seedDemo(endDay: CivilDay(start)) }
+            for (id, name) in [("contoso", "Contoso"), ("fabrikam", "Fabrikam <script>alert(1)</script>")]
+            where !(demo && id == "contoso") {
                 try await runtime.service.store.createOrganization(
                     Organization(id: id, displayName: name, licensedUserCount: 50),
                     at: start

@@ -1,34 +1,78 @@
-/// The start page: the organizations the signed-in person holds a role in, with their scores.
+import Foundation
+
+/// The start page for people with several organizations: every organization they hold a role in,
+/// with score, zone, the change over 30 days and open regressions, sortable by each column.
 public struct OrganizationsView: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public var id: String
         public var name: String
         public var role: String
-        public var score: String
-        public var maxScore: String
-        public var percentage: String
+        public var score: Double
+        public var maxScore: Double
+        public var percentage: Double
+        public var zone: String
+        /// Percentage points since 30 days ago; nil without a snapshot then.
+        public var change30: Double?
+        public var openRegressions: Int
+    }
+
+    public enum Sort: String, Sendable, CaseIterable {
+        case name, score, percentage, zone, change, regressions
     }
 
     public var signedIn: Layout.SignedIn
     public var rows: [Row]
+    public var sort: Sort
+    public var descending: Bool
+
+    /// The rows in the chosen order; ties by name.
+    public var sorted: [Row] {
+        let zoneOrder = ["bad": 0, "okay": 1, "good": 2]
+        let ordered = rows.sorted { a, b in
+            let key: (Row) -> Double? =
+                switch sort {
+                case .name: { _ in nil }
+                case .score: { $0.score }
+                case .percentage: { $0.percentage }
+                case .zone: { Double(zoneOrder[$0.zone] ?? 0) }
+                case .change: { $0.change30 ?? -.infinity }
+                case .regressions: { Double($0.openRegressions) }
+                }
+            if let x = key(a), let y = key(b), x != y { return descending ? x > y : x < y }
+            let byName = a.name.localizedLowercase < b.name.localizedLowercase
+            return sort == .name && descending ? !byName : byName
+        }
+        return ordered
+    }
 
     public func render() -> String {
         let body: String
         if rows.isEmpty {
             body = "<p>You hold no role in any organization yet. Ask an administrator to grant you one.</p>"
         } else {
+            func header(_ column: Sort, _ label: String, numeric: Bool = false) -> String {
+                let next = column == sort ? !descending : column != .name
+                let state =
+                    column == sort ? (descending ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"") : ""
+                let arrow = column == sort ? (descending ? " ↓" : " ↑") : ""
+                return
+                    #"<th scope="col"\#(numeric ? " class=\"number\"" : "")\#(state)><a href="/?sort=\#(column.rawValue)&amp;dir=\#(next ? "desc" : "asc")">\#(label)\#(arrow)</a></th>"#
+            }
+            let lines = sorted.map { row in
+                let change = row.change30.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0) } ?? "–"
+                return """
+                    <tr><td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name.html)</a> <span class="hint">\(row.role.html)</span></td>
+                    <td class="number">\(String(format: "%.2f", row.score)) / \(String(format: "%.2f", row.maxScore))</td>
+                    <td class="number">\(String(format: "%.1f%%", row.percentage))</td><td><span class="zone-chip zone-\(row.zone.html)">\(row.zone.html)</span></td>
+                    <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
+                    """
+            }.joined(separator: "\n")
             body = """
-                <table>
+                <table class="sortable">
                 <caption class="hint">Organizations you hold a role in</caption>
-                <thead><tr><th scope="col">Organization</th><th scope="col">Id</th><th scope="col">Your role</th>
-                <th scope="col" class="number">Score</th><th scope="col" class="number">Out of</th>
-                <th scope="col" class="number">Percentage</th></tr></thead>
+                <thead><tr>\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))</tr></thead>
                 <tbody>
-                \(rows.map { row in
-                    "<tr><td>\(row.name.html)</td><td><code>\(row.id.html)</code></td><td>\(row.role.html)</td>"
-                        + "<td class=\"number\">\(row.score.html)</td><td class=\"number\">\(row.maxScore.html)</td>"
-                        + "<td class=\"number\">\(row.percentage.html)</td></tr>"
-                }.joined(separator: "\n"))
+                \(lines)
                 </tbody>
                 </table>
                 """

@@ -11,8 +11,86 @@ public struct Layout {
         }
     }
 
+    /// The organization pages' navigation: the tabs and a switcher for people with several.
+    public struct OrganizationNav: Sendable, Equatable {
+        public enum Tab: String, Sendable, CaseIterable {
+            case overview = "Overview"
+            case actions = "Improvement actions"
+            case history = "History"
+            case metrics = "Metrics & trends"
+            case settings = "Settings"
+
+            var path: String {
+                switch self {
+                case .overview: ""
+                case .actions: "/actions"
+                case .history: "/history"
+                case .metrics: "/metrics"
+                case .settings: "/settings"
+                }
+            }
+        }
+
+        public var id: String
+        public var name: String
+        public var role: String
+        public var current: Tab
+        /// Every organization the person may open: (id, name).
+        public var others: [(id: String, name: String)]
+
+        public init(id: String, name: String, role: String, current: Tab, others: [(id: String, name: String)]) {
+            self.id = id
+            self.name = name
+            self.role = role
+            self.current = current
+            self.others = others
+        }
+
+        public static func == (lhs: OrganizationNav, rhs: OrganizationNav) -> Bool {
+            lhs.id == rhs.id && lhs.name == rhs.name && lhs.role == rhs.role && lhs.current == rhs.current
+                && lhs.others.map(\.id) == rhs.others.map(\.id)
+        }
+
+        func render() -> String {
+            let base = "/orgs/" + WebPath.segment(id)
+            let tabs = Tab.allCases.map { tab in
+                let current = tab == self.current ? #" aria-current="page""# : ""
+                return #"<li><a href="\#(base)\#(tab.path)"\#(current)>\#(tab.rawValue.html)</a></li>"#
+            }.joined()
+            var switcher = ""
+            if others.count > 1 {
+                let options = others.map { other in
+                    let selected = other.id == id ? " selected" : ""
+                    return #"<option value="\#(other.id.html)"\#(selected)>\#(other.name.html)</option>"#
+                }.joined()
+                switcher = """
+                    <form class="switcher" method="get" action="/switch">
+                      <label for="switch-org">Organization</label>
+                      <select id="switch-org" name="org">\(options)</select>
+                      <input type="hidden" name="tab" value="\(current.path.html)">
+                      <button type="submit">Open</button>
+                    </form>
+                    """
+            }
+            return """
+                <div class="org-head">
+                  <div><p class="org-name">\(name.html) <span class="hint">(\(id.html)) · your role: \(role.html)</span></p></div>
+                  \(switcher)
+                </div>
+                <nav class="tabs" aria-label="Organization"><ul>\(tabs)</ul></nav>
+                """
+        }
+    }
+
     public var title: String
     public var signedIn: SignedIn?
+    public var organization: OrganizationNav?
+
+    public init(title: String, signedIn: SignedIn?, organization: OrganizationNav? = nil) {
+        self.title = title
+        self.signedIn = signedIn
+        self.organization = organization
+    }
 
     public func render(_ main: SafeHTML) -> String {
         var bar = ""
@@ -20,6 +98,7 @@ public struct Layout {
             bar = """
                 <nav class="account" aria-label="Account">
                   <span class="who">\(signedIn.displayName.html)</span>
+                  <a href="/">All organizations</a>
                   <a href="/account/password">Change password</a>
                   <form method="post" action="/signout" class="inline">
                     <input type="hidden" name="csrf" value="\(signedIn.csrfToken.html)">
@@ -37,6 +116,7 @@ public struct Layout {
             <meta name="color-scheme" content="light dark">
             <title>\(title.html) · Posture</title>
             <link rel="stylesheet" href="/assets/posture.css">
+            <script src="/assets/posture.js" defer></script>
             </head>
             <body>
             <a class="skip" href="#main">Skip to content</a>
@@ -45,6 +125,7 @@ public struct Layout {
               \(bar)
             </header>
             <main id="main" tabindex="-1">
+            \(organization?.render() ?? "")
             \(main.markup)
             </main>
             </body>

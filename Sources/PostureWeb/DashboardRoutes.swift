@@ -1,0 +1,689 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// The organization pages: overview, improvement actions with their details, history, metrics and
+/// settings. Handlers gather data from the services and build view models; views render them.
+struct DashboardRoutes: Sendable {
+    let dependencies: WebDependencies
+
+    var service: PostureService { dependencies.service }
+    var now: Date { dependencies.clock.now() }
+
+    func register(on signedIn: any RoutesBuilder) {
+        signedIn.get("switch", use: switchOrganization)
+        let organization = signedIn.grouped("orgs", ":org")
+        organization.get(use: overview)
+        organization.get("actions", use: actions)
+        organization.get("actions.csv", use: actionsCSV)
+        organization.get("actions", ":action", use: actionDetail)
+        organization.post("actions", ":action", "status", use: setStatus)
+        organization.post("actions", ":action", "tags", use: addTag)
+        organization.post("actions", ":action", "tags", "delete", use: removeTag)
+        organization.get("history", use: history)
+        organization.get("metrics", use: metrics)
+        SettingsRoutes(dependencies: dependencies).register(on: organization)
+    }
+
+    // MARK: context
+
+    /// The signed-in person, the organization of the path and their role in it. Organizations
+    /// where the person holds no role answer 404, like the API.
+    struct Context {
+        var web: WebUser
+        var organization: StoredOrganization
+        var role: Role
+        var nav: Layout.OrganizationNav
+
+        var id: String { organization.organization.id }
+        var canWrite: Bool {
+            AccessPolicy.decide(.changeState, organizationID: id, access: web.user.access, scopes: [.readWrite])
+                == .allowed
+        }
+    }
+
+    static func context(
+        _ request: Request,
+        _ tab: Layout.OrganizationNav.Tab,
+        service: PostureService,
+        operation: AccessOperation = .read
+    ) async throws -> Context {
+        let web = try request.webUser
+        let id = request.parameters.get("org") ?? ""
+        let access = web.user.access
+        switch AccessPolicy.decide(operation, organizationID: id, access: access, scopes: [.read, .readWrite]) {
+        case .allowed: break
+        case .notFound: throw WebError.notFound
+        case .forbidden(let reason): throw WebError.forbidden(reason)
+        }
+        guard let organization = try await service.store.organization(id), let role = access.role(in: id) else {
+            throw WebError.notFound
+        }
+        let visible = try await service.store.organizations().filter { access.canSee($0.organization.id) }
+        let nav = Layout.OrganizationNav(
+            id: id,
+            name: organization.organization.displayName,
+            role: web.user.instanceAdministrator && web.user.roles[id] == nil
+                ? "Instance administrator" : role.displayName,
+            current: tab,
+            others: visible.map { ($0.organization.id, $0.organization.displayName) }
+        )
+        return Context(web: web, organization: organization, role: role, nav: nav)
+    }
+
+    @Sendable func switchOrganization(_ request: Request) async throws -> Response {
+        let id = request.query[String.self, at: "org"] ?? ""
+        let tab = Layout.OrganizationNav.Tab.allCases.first { $0.path == request.query[String.self, at: "tab"] }
+        return request.redirect(to: "/orgs/\(WebPath.segment(id))\(tab?.path ?? "")")
+    }
+
+    // MARK: overview
+
+    @Sendable func overview(_ request: Request) async throws -> Response {
+        let context = try await Self.context(request, .overview, service: service)
+        let id = context.id
+        let report = try await service.currentReport(id)
+        let zones = try await service.zones(id)
+        let today = CivilDay(now)
+        let interval = DayInterval(from: today.adding(days: -89), to: today)
+        let comparison = try await service.comparisonTrend(id, interval)
+        let projection = Projection.project(report)
+        let future = projection.points.filter { $0.date > today }.prefix(12)
+        var labels = interval.days.map(\.description)
+        let own = comparison.seatBandPoints.map(\.percentage)
+        var series: [LineChart.Series] = [
+            .init(name: "Your score (%)", values: own, style: .primary),
+            .init(
+                name: "Organizations with \(comparison.seatBand.rawValue) seats (average %)",
+                values: comparison.seatBandPoints.map(\.averagePercentage),
+                style: .comparison
+            ),
+        ]
+        if let custom = comparison.customPoints, let definition = comparison.custom {
+            series.append(
+                .init(
+                    name: "Custom: \(definition.description) (average %)",
+                    values: custom.map(\.averagePercentage),
+                    style: .custom
+                )
+            )
+        }
+        if !future.isEmpty {
+            labels += future.map(\.date.description)
+            for index in series.indices { series[index].values += Array(repeating: nil, count: future.count) }
+            var line = Array(repeating: Double?.none, count: interval.days.count - 1) + [report.percentage]
+            line += future.map { Optional($0.percentage) }
+            series.append(.init(name: "Projection from planned actions (%)", values: line, style: .projection))
+        }
+        var notices: [String] = []
+        if !comparison.seatBandPoints.contains(where: \.enoughOrganizations) {
+            notices.append(
+                "Seat band \(comparison.seatBand.rawValue): \(Comparisons.notEnough) (fewer than \(Comparisons.minimumCohort))."
+            )
+        }
+        if let custom = comparison.customPoints, !custom.contains(where: \.enoughOrganizations) {
+            notices.append("Custom comparison: \(Comparisons.notEnough).")
+        }
+        let changes = try await service.store.changes(id, from: now.addingTimeInterval(-30 * 86_400))
+        let view = OverviewView(
+            signedIn: context.web.signedIn,
+            nav: context.nav,
+            score: ScoreFormat.points(report.currentScore),
+            maxScore: ScoreFormat.points(report.maxScore),
+            percentage: ScoreFormat.percentage(report.percentage),
+            zone: zones.zone(for: report.percentage).rawValue,
+            verifiedScore: ScoreFormat.points(report.verifiedScore),
+            claimedScore: ScoreFormat.points(report.claimedScore),
+            categories: report.categories.map {
+                .init(
+                    name: $0.category.rawValue,
+                    score: ScoreFormat.points($0.score),
+                    maxScore: ScoreFormat.points($0.maxScore),
+                    percentage: $0.percentage
+                )
+            },
+            chart: LineChart(
+                id: "overview-trend",
+                title: "Score over 90 days, compared",
+                labels: labels,
+                series: series,
+                maxY: 100,
+                unit: "%"
+            ),
+            comparisonNotice: notices.isEmpty ? nil : notices.joined(separator: " "),
+            topActions: report.rankedActions.prefix(5).map {
+                .init(
+                    id: $0.action.id,
+                    title: $0.action.title,
+                    category: $0.action.category.rawValue,
+                    remaining: ScoreFormat.points($0.remaining),
+                    rank: $0.rank ?? 0
+                )
+            },
+            changes: changes.suffix(10).reversed().map {
+                .init(when: $0.occurredAt.iso8601, actionID: $0.actionID, detail: $0.detail, actor: $0.actor)
+            }
+        )
+        return WebPages.html(view.render())
+    }
+
+    // MARK: improvement actions
+
+    static let filterNames = ["category", "product", "status", "tier", "cost", "impact", "threat", "tag"]
+
+    func listView(_ request: Request, context: Context) async throws -> (ActionsView, [ActionScore], [String: [String]])
+    {
+        let report = try await service.currentReport(context.id)
+        let tags = try await service.store.tags(context.id)
+        var selected: [String: String] = [:]
+        for name in Self.filterNames {
+            if let value = request.query[String.self, at: name], !value.isEmpty { selected[name] = value }
+        }
+        let query = (request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let includeHidden = request.query[String.self, at: "hidden"] == "1"
+        let requestedGroup = request.query[String.self, at: "group"] ?? ""
+        let groupBy: String = ["category", "product", "status"].contains(requestedGroup) ? requestedGroup : ""
+        func value(_ name: String, _ score: ActionScore) -> [String] {
+            switch name {
+            case "category": [score.action.category.rawValue]
+            case "product": [score.action.product]
+            case "status": [score.status.label]
+            case "tier": [score.action.tier.rawValue]
+            case "cost": [score.action.implementationCost.rawValue]
+            case "impact": [score.action.userImpact.rawValue]
+            case "threat": score.action.threats.map(\.rawValue)
+            case "tag": tags[score.action.id] ?? []
+            default: []
+            }
+        }
+        let all = report.actions.filter { !$0.action.deprecated }
+        let listed = all.filter { score in
+            if !includeHidden, score.hiddenByDefault, selected["status"] != ActionStatus.riskAccepted.label {
+                return false
+            }
+            for (name, wanted) in selected where !value(name, score).contains(wanted) { return false }
+            if !query.isEmpty {
+                let haystack = "\(score.action.id) \(score.action.title) \(score.action.description)".lowercased()
+                if !haystack.contains(query.lowercased()) { return false }
+            }
+            return true
+        }
+        func row(_ score: ActionScore) -> ActionsView.Row {
+            ActionsView.Row(
+                id: score.action.id,
+                title: score.action.title,
+                points: ScoreFormat.points(score.points),
+                maxScore: ScoreFormat.points(score.action.maxScore),
+                status: score.status.label,
+                category: score.action.category.rawValue,
+                product: score.action.product,
+                rank: score.rank,
+                lastMeasured: score.hasData
+                    ? (score.lastMeasuredAt.map { CivilDay($0).description } ?? "measured") : "no data",
+                tags: tags[score.action.id] ?? []
+            )
+        }
+        var groups: [ActionsView.Group]
+        if groupBy.isEmpty {
+            groups = [ActionsView.Group(name: "", rows: listed.map(row))]
+        } else {
+            let grouped = Dictionary(grouping: listed) { value(groupBy, $0).first ?? "" }
+            groups = grouped.keys.sorted().map { ActionsView.Group(name: $0, rows: grouped[$0]!.map(row)) }
+        }
+        let choices: [(name: String, label: String, options: [String])] = [
+            ("category", "Category", ActionCategory.allCases.map(\.rawValue)),
+            ("product", "Product", Array(Set(all.map(\.action.product))).sorted()),
+            ("status", "Status", ActionStatus.allCases.map(\.label)),
+            ("tier", "Tier", ActionTier.allCases.map(\.rawValue)),
+            ("cost", "Implementation cost", EffortLevel.allCases.map(\.rawValue)),
+            ("impact", "User impact", EffortLevel.allCases.map(\.rawValue)),
+            ("threat", "Threat", Threat.allCases.map(\.rawValue)),
+            ("tag", "Tag", Array(Set(tags.values.flatMap { $0 })).sorted()),
+        ]
+        let filters = ActionsView.Filters(
+            query: query,
+            selected: selected,
+            choices: choices,
+            group: groupBy,
+            includeHidden: includeHidden
+        )
+        var view = ActionsView(
+            signedIn: context.web.signedIn,
+            nav: context.nav,
+            filters: filters,
+            groups: groups,
+            total: listed.count,
+            csvURL: "",
+            detail: nil
+        )
+        view.csvURL = "/orgs/\(WebPath.segment(context.id))/actions.csv" + view.detailQuery
+        return (view, listed, tags)
+    }
+
+    @Sendable func actions(_ request: Request) async throws -> Response {
+        let context = try await Self.context(request, .actions, service: service)
+        return WebPages.html(try await listView(request, context: context).0.render())
+    }
+
+    @Sendable func actionsCSV(_ request: Request) async throws -> Response {
+        let context = try await Self.context(request, .actions, service: service)
+        let (_, listed, tags) = try await listView(request, context: context)
+        let csv = CSVWriter.render(
+            header: [
+                "rank", "id", "title", "category", "product", "status", "points", "maxScore", "lastMeasured", "tags",
+            ],
+            rows: listed.map { score in
+                [
+                    score.rank.map(String.init) ?? "", score.action.id, score.action.title,
+                    score.action.category.rawValue,
+                    score.action.product, score.status.rawValue, ScoreFormat.points(score.points),
+                    ScoreFormat.points(score.action.maxScore),
+                    score.hasData ? score.lastMeasuredAt.map { CivilDay($0).description } ?? "" : "no data",
+                    (tags[score.action.id] ?? []).joined(separator: ";"),
+                ]
+            }
+        )
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: "attachment; filename=\"\(context.id)-improvement-actions.csv\""
+        )
+        return Response(status: .ok, headers: headers, body: .init(string: csv + "\n"))
+    }
+
+    @Sendable func actionDetail(_ request: Request) async throws -> Response {
+        try await renderDetail(
+            request,
+            message: Self.savedMessages[request.query[String.self, at: "saved"] ?? ""],
+            errors: []
+        )
+    }
+
+    static let savedMessages = ["status": "Status saved.", "tag": "Tag added.", "untag": "Tag removed."]
+
+    func renderDetail(
+        _ request: Request,
+        message: String?,
+        errors: [String],
+        status: HTTPStatus = .ok
+    ) async throws
+        -> Response
+    {
+        let context = try await Self.context(request, .actions, service: service)
+        let actionID = request.parameters.get("action") ?? ""
+        let report = try await service.currentReport(context.id)
+        guard let score = report[actionID] else { throw WebError.notFound }
+        var (view, _, tags) = try await listView(request, context: context)
+        let action = score.action
+        let measurement = try await service.store.measurements(context.id).first { $0.actionID == actionID }
+        let today = CivilDay(now)
+        let history = try await service.actionHistory(
+            context.id,
+            actionID: actionID,
+            DayInterval(from: today.adding(days: -29), to: today)
+        )
+        var locked: String?
+        if !context.canWrite {
+            locked = "Your role (\(context.nav.role)) is read-only here: statuses and notes cannot be changed."
+        } else if action.externallyManaged {
+            locked = "This action is managed in \(action.managedIn ?? "another product"); change its status there."
+        } else if score.status == .completed {
+            locked = "Completed: the data shows every point earned, so the status is locked."
+        }
+        let record = score.statusRecord
+        let base = request.baseURL
+        view.detail = ActionDetailView(
+            id: action.id,
+            title: action.title,
+            category: action.category.rawValue,
+            product: action.product,
+            threats: action.threats.map(\.rawValue),
+            tier: action.tier.rawValue,
+            description: action.description,
+            userImpact: action.userImpactDescription,
+            usersAffected: action.usersAffected,
+            licences: action.prerequisites.licenses,
+            prerequisiteActions: action.prerequisites.actions,
+            steps: action.remediation,
+            learnMore: action.learnMore.map { ($0.title, $0.url) },
+            manageURL: action.manageURL,
+            shareURL: "\(base)/orgs/\(WebPath.segment(context.id))/actions/\(WebPath.segment(action.id))",
+            points: ScoreFormat.points(score.points),
+            maxScore: ScoreFormat.points(action.maxScore),
+            explanation: score.explanation,
+            status: score.status.rawValue,
+            statusLabel: score.status.label,
+            note: record?.note ?? "",
+            owner: record?.owner ?? "",
+            expiresAt: record?.expiresAt.map { CivilDay($0).description } ?? "",
+            targetDate: record?.targetDate?.description ?? "",
+            achievedEntities: measurement?.achievedEntities ?? [],
+            missingEntities: measurement?.missingEntities ?? [],
+            excluded: score.excluded.map { "\($0.entity): \($0.reason)" },
+            lockedReason: locked,
+            canEditTags: context.canWrite,
+            tags: tags[actionID] ?? [],
+            statusChoices: Self.statusChoices(current: score.status),
+            history: history.days.reversed().map {
+                .init(day: $0.day.description, points: ScoreFormat.points($0.points), status: $0.status.label)
+            },
+            changes: history.changes.suffix(10).reversed().map {
+                "\(CivilDay($0.occurredAt)): \($0.detail) (\($0.actor))"
+            },
+            message: message,
+            errors: errors,
+            csrfToken: context.web.session.csrfToken
+        )
+        return WebPages.html(view.render(), status: status)
+    }
+
+    /// The statuses a person may choose, plus `completed` when the data set it (shown, locked).
+    static func statusChoices(current: ActionStatus) -> [(value: String, label: String)] {
+        let people: [ActionStatus] = [
+            .toAddress, .planned, .riskAccepted, .resolvedThirdParty, .resolvedAlternateMitigation,
+        ]
+        return (current == .completed ? [.completed] : people).map { (value: $0.rawValue, label: $0.label) }
+    }
+
+    struct StatusForm: Content {
+        var status: String?
+        var note: String?
+        var owner: String?
+        var targetDate: String?
+        var expiresAt: String?
+    }
+
+    @Sendable func setStatus(_ request: Request) async throws -> Response {
+        let context = try await Self.context(request, .actions, service: service, operation: .changeState)
+        let actionID = request.parameters.get("action") ?? ""
+        let form = (try? request.content.decode(StatusForm.self)) ?? StatusForm()
+        var errors: [String] = []
+        let status = form.status.flatMap(ActionStatus.init(rawValue:))
+        if status == nil { errors.append("Choose a status.") }
+        func trimmed(_ text: String?) -> String? {
+            text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        }
+        var targetDate: CivilDay?
+        if let text = trimmed(form.targetDate) {
+            targetDate = CivilDay(text)
+            if targetDate == nil { errors.append("Target date must be a day like 2026-12-31.") }
+        }
+        var expiresAt: Date?
+        if let text = trimmed(form.expiresAt) {
+            expiresAt = CivilDay(text)?.start ?? Date(iso8601: text)
+            if expiresAt == nil { errors.append("Expiry must be a day like 2026-12-31.") }
+        }
+        if let note = form.note, note.count > 2000 { errors.append("The note may be at most 2,000 characters.") }
+        if errors.isEmpty, let status {
+            let record = StatusRecord(
+                actionID: actionID,
+                status: status,
+                note: trimmed(form.note),
+                owner: trimmed(form.owner),
+                expiresAt: expiresAt,
+                targetDate: targetDate
+            )
+            do {
+                try await service.setStatus(context.id, record, actor: context.web.user.username, requestID: request.id)
+                return request.redirect(
+                    to: "/orgs/\(WebPath.segment(context.id))/actions/\(WebPath.segment(actionID))?saved=status"
+                )
+            } catch ServiceError.statusRefused(let violations) {
+                errors += violations.map(\.description)
+            } catch ServiceError.actionNotFound {
+                throw WebError.notFound
+            }
+        }
+        return try await renderDetail(request, message: nil, errors: errors, status: .badRequest)
+    }
+
+    struct TagForm: Content { var tag: String? }
+
+    @Sendable func addTag(_ request: Request) async throws -> Response {
+        try await changeTag(request, add: true)
+    }
+
+    @Sendable func removeTag(_ request: Request) async throws -> Response {
+        try await changeTag(request, add: false)
+    }
+
+    func changeTag(_ request: Request, add: Bool) async throws -> Response {
+        let context = try await Self.context(request, .actions, service: service, operation: .changeState)
+        let actionID = request.parameters.get("action") ?? ""
+        let tag = ((try? request.content.decode(TagForm.self))?.tag ?? "").trimmingCharacters(in: .whitespaces)
+        guard !tag.isEmpty, tag.count <= 64 else {
+            return try await renderDetail(
+                request,
+                message: nil,
+                errors: ["A tag is 1 to 64 characters."],
+                status: .badRequest
+            )
+        }
+        do {
+            if add {
+                _ = try await service.addTag(
+                    context.id,
+                    actionID: actionID,
+                    tag: tag,
+                    actor: context.web.user.username,
+                    requestID: request.id
+                )
+            } else {
+                _ = try await service.removeTag(
+                    context.id,
+                    actionID: actionID,
+                    tag: tag,
+                    actor: context.web.user.username,
+                    requestID: request.id
+                )
+            }
+        } catch ServiceError.actionNotFound {
+            throw WebError.notFound
+        }
+        return request.redirect(
+            to:
+                "/orgs/\(WebPath.segment(context.id))/actions/\(WebPath.segment(actionID))?saved=\(add ? "tag" : "untag")"
+        )
+    }
+
+    // MARK: history and metrics
+
+    /// The page's range from `from`/`to` (default the last 90 days); an invalid one falls back to
+    /// the default and says why.
+    func range(_ request: Request) -> (DayInterval, String?) {
+        let today = CivilDay(now)
+        let fallback = DayInterval(from: today.adding(days: -89), to: today)
+        let fromText = request.query[String.self, at: "from"].flatMap { $0.isEmpty ? nil : $0 }
+        let toText = request.query[String.self, at: "to"].flatMap { $0.isEmpty ? nil : $0 }
+        let to = toText.map { CivilDay($0) } ?? today
+        let from = fromText.map { CivilDay($0) } ?? to.map { $0.adding(days: -89) }
+        guard let from, let to else { return (fallback, "Dates must look like 2026-11-28; showing the last 90 days.") }
+        if from > to { return (fallback, "From is after To; showing the last 90 days.") }
+        if to > today { return (fallback, "To is in the future; showing the last 90 days.") }
+        if to.daysSinceEpoch - from.daysSinceEpoch > 3653 { return (fallback, "A range may span at most ten years.") }
+        return (DayInterval(from: from, to: to), nil)
+    }
+
+    @Sendable func history(_ request: Request) async throws -> Response {
+        let context = try await Self.context(request, .history, service: service)
+        let (interval, error) = range(request)
+        let categoryName = request.query[String.self, at: "category"] ?? ""
+        let category = ActionCategory.allCases.first { $0.rawValue == categoryName }
+        let (series, taken) = try await service.history(context.id, interval, category: category)
+        let byDay = Dictionary(series.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
+        let labels = interval.days
+        let chart = LineChart(
+            id: "history",
+            title: category.map { "\($0.rawValue) points per day" } ?? "Score per day",
+            labels: labels.map(\.description),
+            series: [
+                .init(
+                    name: category == nil ? "Score" : "\(categoryName) points",
+                    values: labels.map { byDay[$0]?.score },
+                    style: .primary
+                ),
+                .init(name: "Available", values: labels.map { byDay[$0]?.maxScore }, style: .comparison),
+            ],
+            maxY: max(series.map(\.maxScore).max() ?? 0, 1),
+            unit: " points"
+        )
+        let view = HistoryView(
+            signedIn: context.web.signedIn,
+            nav: context.nav,
+            range: RangeForm(
+                action: "/orgs/\(WebPath.segment(context.id))/history",
+                from: interval.from.description,
+                to: interval.to.description,
+                category: category?.rawValue,
+                categories: ActionCategory.allCases.map(\.rawValue),
+                error: error
+            ),
+            chart: chart,
+            taken: taken.reversed().map { entry in
+                .init(
+                    when: entry.occurredAt.iso8601,
+                    actionID: entry.actionID,
+                    category: entry.category.rawValue,
+                    change: entry.detail,
+                    resultingPoints: ScoreFormat.points(entry.pointsAfter),
+                    actor: entry.actor,
+                    cause: entry.cause?.summary ?? ""
+                )
+            }
+        )
+        return WebPages.html(view.render(), status: error == nil ? .ok : .badRequest)
+    }
+
+    @Sendable func metrics(_ request: Request) async throws -> Response {
+        let context = try await Self.context(request, .metrics, service: service)
+        let id = context.id
+        let (interval, error) = range(request)
+        let report = try await service.currentReport(id)
+        let zones = try await service.zones(id)
+        let regressions = try await service.regressionTrend(id, interval, category: nil)
+        let comparison = try await service.comparisonTrend(id, interval)
+        let risk = try await service.riskAcceptanceTrend(id, interval)
+        let changes = try await service.scoreChanges(id, interval)
+        let days = interval.days
+        let lostByDay = Dictionary(regressions.days.map { ($0.day, $0.pointsLost) }, uniquingKeysWith: +)
+        let riskByDay = Dictionary(risk.map { ($0.day, Double($0.actions)) }, uniquingKeysWith: { first, _ in first })
+        var lines: [LineChart.Series] = [
+            .init(name: "Your score (%)", values: comparison.seatBandPoints.map(\.percentage), style: .primary),
+            .init(
+                name: "\(comparison.seatBand.rawValue) seats (average %)",
+                values: comparison.seatBandPoints.map(\.averagePercentage),
+                style: .comparison
+            ),
+        ]
+        var notices: [String] = []
+        if !comparison.seatBandPoints.contains(where: \.enoughOrganizations) {
+            notices.append("Seat band \(comparison.seatBand.rawValue): \(Comparisons.notEnough).")
+        }
+        if let custom = comparison.customPoints, let definition = comparison.custom {
+            lines.append(
+                .init(
+                    name: "Custom: \(definition.description) (average %)",
+                    values: custom.map(\.averagePercentage),
+                    style: .custom
+                )
+            )
+            if !custom.contains(where: \.enoughOrganizations) {
+                notices.append("Custom comparison: \(Comparisons.notEnough).")
+            }
+        } else {
+            notices.append("No custom comparison yet: define one in Settings.")
+        }
+        let view = MetricsView(
+            signedIn: context.web.signedIn,
+            nav: context.nav,
+            range: RangeForm(
+                action: "/orgs/\(WebPath.segment(id))/metrics",
+                from: interval.from.description,
+                to: interval.to.description,
+                error: error
+            ),
+            percentage: ScoreFormat.percentage(report.percentage),
+            zone: zones.zone(for: report.percentage).rawValue,
+            zones: zones.ranges.map { ($0.zone.rawValue, Self.number($0.from), Self.number($0.to)) },
+            regressionChart: BarChart(
+                id: "regressions",
+                title: "Points regressed per day",
+                labels: days.map(\.description),
+                values: days.map { lostByDay[$0] ?? 0 },
+                valueName: "Points lost"
+            ),
+            regressions: regressions.regressions.reversed().map {
+                .init(
+                    day: $0.day.description,
+                    actionID: $0.actionID,
+                    title: $0.title,
+                    pointsLost: ScoreFormat.points($0.pointsLost),
+                    cause: $0.cause.summary
+                )
+            },
+            comparisonChart: LineChart(
+                id: "comparison",
+                title: "Your score compared with similar organizations",
+                labels: days.map(\.description),
+                series: lines,
+                maxY: 100,
+                unit: "%"
+            ),
+            comparisonNotices: notices,
+            riskChart: BarChart(
+                id: "risk",
+                title: "Actions marked risk accepted",
+                labels: days.map(\.description),
+                values: days.map { riskByDay[$0] ?? 0 },
+                valueName: "Risk-accepted actions"
+            ),
+            pointsGained: "+" + ScoreFormat.points(changes.pointsGained),
+            pointsRegressed: "−" + ScoreFormat.points(changes.pointsRegressed),
+            netChange: (changes.netChange >= 0 ? "+" : "−") + ScoreFormat.points(abs(changes.netChange))
+        )
+        return WebPages.html(view.render(), status: error == nil ? .ok : .badRequest)
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+/// Refusals of dashboard pages, rendered as HTML by ``WebErrorMiddleware``.
+enum WebError: Error {
+    case notFound
+    case forbidden(String)
+}
+
+/// Turns ``WebError`` into pages: a missing organization or action is a 404 page (never a 403,
+/// so ids do not leak), a refused change a 403 page with the reason.
+struct WebErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch let error as WebError {
+            let signedIn = (try? request.webUser)?.signedIn
+            switch error {
+            case .notFound:
+                return WebPages.error(
+                    .notFound,
+                    "Not found",
+                    "There is nothing here, or you hold no role in it.",
+                    signedIn: signedIn
+                )
+            case .forbidden(let reason):
+                return WebPages.error(.forbidden, "Not allowed", reason, signedIn: signedIn)
+            }
+        }
+    }
+}
+
+extension Request {
+    /// Scheme, host and port the browser used, for links people share.
+    var baseURL: String {
+        let scheme = headers.first(name: "X-Forwarded-Proto") ?? "http"
+        return "\(scheme)://\(headers.first(name: .host) ?? "localhost")"
+    }
+}

@@ -1,0 +1,257 @@
+/// The improvement actions list, with its filters, and the details flyout of one action.
+public struct ActionsView: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var points: String
+        public var maxScore: String
+        public var status: String
+        public var category: String
+        public var product: String
+        public var rank: Int?
+        public var lastMeasured: String
+        public var tags: [String]
+    }
+
+    public struct Group: Sendable, Equatable {
+        public var name: String
+        public var rows: [Row]
+    }
+
+    /// The filter form's current values and choices.
+    public struct Filters: Sendable, Equatable {
+        public var query: String
+        public var selected: [String: String]
+        public var choices: [(name: String, label: String, options: [String])]
+        public var group: String
+        public var includeHidden: Bool
+
+        public static func == (lhs: Filters, rhs: Filters) -> Bool {
+            lhs.query == rhs.query && lhs.selected == rhs.selected && lhs.group == rhs.group
+                && lhs.includeHidden == rhs.includeHidden && lhs.choices.map(\.name) == rhs.choices.map(\.name)
+        }
+    }
+
+    public var signedIn: Layout.SignedIn
+    public var nav: Layout.OrganizationNav
+    public var filters: Filters
+    public var groups: [Group]
+    public var total: Int
+    public var csvURL: String
+    public var detail: ActionDetailView?
+
+    public func render() -> String {
+        let base = "/orgs/" + WebPath.segment(nav.id)
+        let selects = filters.choices.map { choice in
+            let options =
+                #"<option value="">Any</option>"#
+                + choice.options.map { option in
+                    let selected = filters.selected[choice.name] == option ? " selected" : ""
+                    return #"<option value="\#(option.html)"\#(selected)>\#(option.html)</option>"#
+                }.joined()
+            return
+                #"<div><label for="f-\#(choice.name)">\#(choice.label.html)</label><select id="f-\#(choice.name)" name="\#(choice.name)">\#(options)</select></div>"#
+        }.joined()
+        let groupOptions = [
+            ("", "No grouping"), ("category", "Category"), ("product", "Product"), ("status", "Status"),
+        ]
+        .map { value, label in
+            #"<option value="\#(value)"\#(filters.group == value ? " selected" : "")>\#(label)</option>"#
+        }.joined()
+        let tables = groups.map { group in
+            let caption = group.name.isEmpty ? "" : "<caption>\(group.name.html) (\(group.rows.count))</caption>"
+            let rows = group.rows.map { row in
+                let tags = row.tags.map { #"<span class="tag">\#($0.html)</span>"# }.joined(separator: " ")
+                return """
+                    <tr><td class="number">\(row.rank.map(String.init) ?? "–")</td>
+                    <td><a href="\(base)/actions/\(WebPath.segment(row.id))\(detailQuery)">\(row.title.html)</a> \(tags)</td>
+                    <td class="number">\(row.points.html) / \(row.maxScore.html)</td><td>\(row.status.html)</td>
+                    <td>\(row.category.html)</td><td>\(row.product.html)</td><td>\(row.lastMeasured.html)</td></tr>
+                    """
+            }.joined(separator: "\n")
+            return """
+                <table class="actions">\(caption)
+                <thead><tr><th scope="col" class="number">Rank</th><th scope="col">Improvement action</th><th scope="col" class="number">Points</th><th scope="col">Status</th><th scope="col">Category</th><th scope="col">Product</th><th scope="col">Last measured</th></tr></thead>
+                <tbody>\(rows)</tbody></table>
+                """
+        }.joined(separator: "\n")
+        let hidden = filters.includeHidden ? " checked" : ""
+        return Layout(title: "Improvement actions · \(nav.name)", signedIn: signedIn, organization: nav).render(
+            SafeHTML(
+                trusted: """
+                    <h1>Improvement actions</h1>
+                    <form class="filters" method="get" action="\(base)/actions" role="search">
+                      <div class="wide"><label for="f-q">Search</label><input type="text" id="f-q" name="q" value="\(filters.query.html)" placeholder="Title, id or description"></div>
+                      \(selects)
+                      <div><label for="f-group">Group by</label><select id="f-group" name="group">\(groupOptions)</select></div>
+                      <div class="check"><input type="checkbox" id="f-hidden" name="hidden" value="1"\(hidden)><label for="f-hidden">Show risk-accepted actions</label></div>
+                      <div><button type="submit">Apply</button> <a href="\(base)/actions">Reset</a></div>
+                    </form>
+                    <p class="hint" role="status"><span data-testid="action-count">\(total)</span> actions · <a href="\(csvURL.html)" download>Export this view as CSV</a></p>
+                    \(tables)
+                    \(detail?.render(base: base, back: base + "/actions" + detailQuery).markup ?? "")
+                    """
+            )
+        )
+    }
+
+    /// The list's query, kept when a flyout opens so closing it returns to the same view.
+    var detailQuery: String {
+        var items: [(String, String?)] = [("q", filters.query)]
+        for choice in filters.choices { items.append((choice.name, filters.selected[choice.name])) }
+        items += [("group", filters.group), ("hidden", filters.includeHidden ? "1" : nil)]
+        return WebPath.query(items)
+    }
+}
+
+/// One action's details, shown as a flyout over the list; its URL can be shared.
+public struct ActionDetailView: Sendable, Equatable {
+    public struct HistoryDay: Sendable, Equatable {
+        public var day: String
+        public var points: String
+        public var status: String
+    }
+
+    public var id: String
+    public var title: String
+    public var category: String
+    public var product: String
+    public var threats: [String]
+    public var tier: String
+    public var description: String
+    public var userImpact: String
+    public var usersAffected: String
+    public var licences: [String]
+    public var prerequisiteActions: [String]
+    public var steps: [String]
+    public var learnMore: [(title: String, url: String)]
+    public var manageURL: String
+    public var shareURL: String
+    public var points: String
+    public var maxScore: String
+    public var explanation: String
+    public var status: String
+    public var statusLabel: String
+    public var note: String
+    public var owner: String
+    public var expiresAt: String
+    public var targetDate: String
+    public var achievedEntities: [String]
+    public var missingEntities: [String]
+    public var excluded: [String]
+    /// Nil when the person may edit; otherwise why not (read-only role, externally managed, completed).
+    public var lockedReason: String?
+    public var canEditTags: Bool
+    public var tags: [String]
+    public var statusChoices: [(value: String, label: String)]
+    public var history: [HistoryDay]
+    public var changes: [String]
+    public var message: String?
+    public var errors: [String]
+    public var csrfToken: String
+
+    public static func == (lhs: ActionDetailView, rhs: ActionDetailView) -> Bool {
+        lhs.id == rhs.id && lhs.status == rhs.status && lhs.note == rhs.note && lhs.tags == rhs.tags
+            && lhs.lockedReason == rhs.lockedReason && lhs.points == rhs.points && lhs.errors == rhs.errors
+            && lhs.message == rhs.message
+    }
+
+    func render(base: String, back: String) -> SafeHTML {
+        let path = base + "/actions/" + WebPath.segment(id)
+        func list(_ items: [String]) -> String {
+            items.isEmpty
+                ? "<p class=\"hint\">None.</p>" : "<ul>" + items.map { "<li>\($0.html)</li>" }.joined() + "</ul>"
+        }
+        let disabled = lockedReason == nil ? "" : " disabled"
+        let reason = lockedReason.map { #"<p class="locked" id="locked-reason">\#($0.html)</p>"# } ?? ""
+        let described = lockedReason == nil ? "" : #" aria-describedby="locked-reason""#
+        let options = statusChoices.map { choice in
+            #"<option value="\#(choice.value.html)"\#(choice.value == status ? " selected" : "")>\#(choice.label.html)</option>"#
+        }.joined()
+        let tags = self.tags.map { tag in
+            var chip = #"<span class="tag">\#(tag.html)"#
+            if canEditTags {
+                chip += """
+                    <form method="post" action="\(path)/tags/delete" class="inline">
+                    <input type="hidden" name="csrf" value="\(csrfToken.html)"><input type="hidden" name="tag" value="\(tag.html)">
+                    <button type="submit" class="link" aria-label="Remove tag \(tag.html)">×</button></form>
+                    """
+            }
+            return chip + "</span>"
+        }.joined(separator: " ")
+        let tagForm =
+            canEditTags
+            ? """
+            <form method="post" action="\(path)/tags" class="row">
+              <input type="hidden" name="csrf" value="\(csrfToken.html)">
+              <label for="new-tag">Add a tag</label> <input type="text" id="new-tag" name="tag" maxlength="64" required>
+              <button type="submit">Add</button>
+            </form>
+            """ : ""
+        let messages =
+            (message.map { #"<p class="ok" role="status">\#($0.html)</p>"# } ?? "")
+            + (errors.isEmpty
+                ? ""
+                : #"<div class="error" role="alert"><ul>"# + errors.map { "<li>\($0.html)</li>" }.joined()
+                    + "</ul></div>")
+        let history = self.history.map {
+            "<tr><td>\($0.day.html)</td><td class=\"number\">\($0.points.html)</td><td>\($0.status.html)</td></tr>"
+        }
+        .joined()
+        let learn = learnMore.map {
+            #"<li><a href="\#($0.url.html)" rel="noopener noreferrer">\#($0.title.html)</a></li>"#
+        }.joined()
+        let mail =
+            "mailto:?subject=" + WebPath.segment("Improvement action: \(title)") + "&body=" + WebPath.segment(shareURL)
+        return SafeHTML(
+            trusted: """
+                <div class="scrim" aria-hidden="true"></div>
+                <aside class="flyout" role="dialog" aria-modal="false" aria-labelledby="flyout-title">
+                <p><a href="\(back.html)" class="close">Close ✕</a></p>
+                <h2 id="flyout-title">\(title.html)</h2>
+                \(messages)
+                <p class="big-points" data-testid="action-points">\(points.html) / \(maxScore.html) points</p>
+                <p class="hint">\(explanation.html)</p>
+                <p><a href="\(manageURL.html)" rel="noopener noreferrer">Manage</a> ·
+                <button type="button" class="link" data-copy="\(shareURL.html)">Copy link</button> ·
+                <a href="\(mail.html)">Share by e-mail</a></p>
+                <h3>At a glance</h3>
+                <dl class="facts"><dt>Category</dt><dd>\(category.html)</dd><dt>Protects against</dt><dd>\(threats.isEmpty ? "–" : threats.joined(separator: ", ").html)</dd>
+                <dt>Product</dt><dd>\(product.html)</dd><dt>Tier</dt><dd>\(tier.html)</dd></dl>
+                <p>\(description.html)</p>
+                <h3>User impact</h3><p>\(userImpact.html)</p>
+                <h3>Users affected</h3><p>\(usersAffected.html)</p>
+                <h3>Implementation</h3>
+                <h4>Prerequisites</h4>\(list(licences.map { "Licence: \($0)" } + prerequisiteActions))
+                <h4>Next steps</h4><ol>\(steps.map { "<li>\($0.html)</li>" }.joined())</ol>
+                <h4>Current status</h4>
+                <p>\(explanation.html)</p>
+                <details><summary>Meeting it (\(achievedEntities.count))</summary>\(list(achievedEntities))</details>
+                <details><summary>Not meeting it (\(missingEntities.count))</summary>\(list(missingEntities))</details>
+                \(excluded.isEmpty ? "" : "<details><summary>Excluded (\(excluded.count))</summary>\(list(excluded))</details>")
+                <h4>Learn more</h4><ul>\(learn)</ul>
+                <h3>Status and notes</h3>
+                \(reason)
+                <form method="post" action="\(path)/status" class="status-form">
+                  <input type="hidden" name="csrf" value="\(csrfToken.html)">
+                  <label for="status">Status</label>
+                  <select id="status" name="status"\(disabled)\(described)>\(options)</select>
+                  <label for="note">Note</label>
+                  <textarea id="note" name="note" rows="3" maxlength="2000"\(disabled)\(described)>\(note.html)</textarea>
+                  <label for="owner">Owner</label>
+                  <input type="text" id="owner" name="owner" value="\(owner.html)"\(disabled)>
+                  <label for="targetDate">Target date (planned)</label>
+                  <input type="text" id="targetDate" name="targetDate" value="\(targetDate.html)" placeholder="yyyy-MM-dd"\(disabled)>
+                  <label for="expiresAt">Exception expires (risk accepted, resolved)</label>
+                  <input type="text" id="expiresAt" name="expiresAt" value="\(expiresAt.html)" placeholder="yyyy-MM-dd"\(disabled)>
+                  <button type="submit"\(disabled)>Save</button>
+                </form>
+                <h3>Tags</h3><p>\(tags.isEmpty ? "<span class=\"hint\">No tags.</span>" : tags)</p>\(tagForm)
+                <h3>History</h3>
+                <table><thead><tr><th scope="col">Day</th><th scope="col" class="number">Points</th><th scope="col">Status</th></tr></thead><tbody>\(history)</tbody></table>
+                \(changes.isEmpty ? "" : "<h4>Changes</h4>" + list(changes))
+                </aside>
+                """
+        )
+    }
+}

@@ -1,0 +1,130 @@
+/// The Settings page: score zones and the custom comparison (read-write roles), API clients and
+/// people's roles (Global administrators).
+public struct SettingsView: Sendable, Equatable {
+    public struct Client: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var role: String
+        public var scopes: String
+        public var revoked: Bool
+    }
+
+    public struct Member: Sendable, Equatable {
+        public var username: String
+        public var displayName: String
+        public var role: String
+    }
+
+    public var signedIn: Layout.SignedIn
+    public var nav: Layout.OrganizationNav
+    /// Nil when the person may change zones and the comparison; otherwise why not.
+    public var lockedReason: String?
+    public var canManageAccess: Bool
+    public var zones: [(zone: String, from: String, to: String)]
+    public var industry: String
+    public var region: String
+    public var minSeats: String
+    public var maxSeats: String
+    public var clients: [Client]
+    public var members: [Member]
+    public var roles: [(value: String, label: String)]
+    /// A client secret just created: shown this once.
+    public var newSecret: (clientID: String, secret: String)?
+    public var message: String?
+    public var errors: [String]
+
+    public static func == (lhs: SettingsView, rhs: SettingsView) -> Bool {
+        lhs.nav == rhs.nav && lhs.lockedReason == rhs.lockedReason && lhs.clients == rhs.clients
+            && lhs.members == rhs.members && lhs.errors == rhs.errors && lhs.message == rhs.message
+    }
+
+    public func render() -> String {
+        let base = "/orgs/" + WebPath.segment(nav.id) + "/settings"
+        let csrf = #"<input type="hidden" name="csrf" value="\#(signedIn.csrfToken.html)">"#
+        let disabled = lockedReason == nil ? "" : " disabled"
+        let reason = lockedReason.map { #"<p class="locked">\#($0.html)</p>"# } ?? ""
+        let zoneInputs = zones.enumerated().map { index, zone in
+            """
+            <fieldset><legend>\(zone.zone.html)</legend>
+            <input type="hidden" name="zone\(index)" value="\(zone.zone.html)">
+            <label for="z\(index)-from">From %</label><input type="text" inputmode="decimal" id="z\(index)-from" name="from\(index)" value="\(zone.from.html)"\(disabled)>
+            <label for="z\(index)-to">To %</label><input type="text" inputmode="decimal" id="z\(index)-to" name="to\(index)" value="\(zone.to.html)"\(disabled)>
+            </fieldset>
+            """
+        }.joined()
+        let messages =
+            (message.map { #"<p class="ok" role="status">\#($0.html)</p>"# } ?? "")
+            + (errors.isEmpty
+                ? ""
+                : #"<div class="error" role="alert"><ul>"# + errors.map { "<li>\($0.html)</li>" }.joined()
+                    + "</ul></div>")
+        var access = ""
+        if canManageAccess {
+            let secret =
+                newSecret.map { created in
+                    #"<div class="ok" role="status"><p>Client <code>\#(created.clientID.html)</code> created. Its secret is shown only now:</p><p><code data-testid="client-secret">\#(created.secret.html)</code></p></div>"#
+                } ?? ""
+            let clientRows = clients.map { client in
+                let revoke =
+                    client.revoked
+                    ? "revoked"
+                    : """
+                    <form method="post" action="\(base)/clients/\(WebPath.segment(client.id))/revoke" class="inline">\(csrf)<button type="submit" class="link">Revoke</button></form>
+                    """
+                return
+                    "<tr><td><code>\(client.id.html)</code></td><td>\(client.name.html)</td><td>\(client.role.html)</td><td>\(client.scopes.html)</td><td>\(revoke)</td></tr>"
+            }.joined()
+            let roleOptions = roles.map { #"<option value="\#($0.value.html)">\#($0.label.html)</option>"# }.joined()
+            let memberRows = members.map { member in
+                """
+                <tr><td>\(member.username.html)</td><td>\(member.displayName.html)</td><td>\(member.role.html)</td>
+                <td><form method="post" action="\(base)/members/revoke" class="inline">\(csrf)<input type="hidden" name="username" value="\(member.username.html)"><button type="submit" class="link">Remove role</button></form></td></tr>
+                """
+            }.joined()
+            access = """
+                <section aria-labelledby="h-clients"><h2 id="h-clients">API clients</h2>
+                \(secret)
+                <table><thead><tr><th scope="col">Client id</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Scopes</th><th scope="col">State</th></tr></thead><tbody>\(clientRows)</tbody></table>
+                <form method="post" action="\(base)/clients" class="row">\(csrf)
+                  <label for="c-name">Name</label><input type="text" id="c-name" name="name" required maxlength="100">
+                  <label for="c-role">Role</label><select id="c-role" name="role">\(roleOptions)</select>
+                  <div class="check"><input type="checkbox" id="c-write" name="write" value="1"><label for="c-write">May change data (SecurityEvents.ReadWrite.All)</label></div>
+                  <button type="submit">Create client</button>
+                </form></section>
+                <section aria-labelledby="h-members"><h2 id="h-members">People and roles</h2>
+                <table><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col"></th></tr></thead><tbody>\(memberRows)</tbody></table>
+                <form method="post" action="\(base)/members" class="row">\(csrf)
+                  <label for="m-user">User name</label><input type="text" id="m-user" name="username" required>
+                  <label for="m-role">Role</label><select id="m-role" name="role">\(roleOptions)</select>
+                  <button type="submit">Grant role</button>
+                </form>
+                <p class="hint">People are added with <code>posture user add</code>; here they get or lose a role in this organization.</p>
+                </section>
+                """
+        }
+        return Layout(title: "Settings · \(nav.name)", signedIn: signedIn, organization: nav).render(
+            SafeHTML(
+                trusted: """
+                    <h1>Settings</h1>
+                    \(messages)
+                    <section aria-labelledby="h-zones" id="zones"><h2 id="h-zones">Score zones</h2>
+                    \(reason)
+                    <form method="post" action="\(base)/zones" class="zones">\(csrf)\(zoneInputs)
+                    <button type="submit"\(disabled)>Save zones</button></form>
+                    <form method="post" action="\(base)/zones/reset" class="inline">\(csrf)<button type="submit" class="link"\(disabled)>Back to the defaults (0–40–70–100)</button></form>
+                    </section>
+                    <section aria-labelledby="h-comparison" id="comparison"><h2 id="h-comparison">Custom comparison</h2>
+                    <p class="hint">Organizations of this industry, region and seat range; empty fields match all. Fewer than 5 organizations are never shown.</p>
+                    <form method="post" action="\(base)/comparison" class="row">\(csrf)
+                      <label for="cmp-industry">Industry</label><input type="text" id="cmp-industry" name="industry" value="\(industry.html)"\(disabled)>
+                      <label for="cmp-region">Region</label><input type="text" id="cmp-region" name="region" value="\(region.html)"\(disabled)>
+                      <label for="cmp-min">Min seats</label><input type="text" inputmode="numeric" id="cmp-min" name="minSeats" value="\(minSeats.html)"\(disabled)>
+                      <label for="cmp-max">Max seats</label><input type="text" inputmode="numeric" id="cmp-max" name="maxSeats" value="\(maxSeats.html)"\(disabled)>
+                      <button type="submit"\(disabled)>Save comparison</button>
+                    </form></section>
+                    \(access)
+                    """
+            )
+        )
+    }
+}

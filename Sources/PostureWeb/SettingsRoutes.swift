@@ -1,0 +1,263 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// The Settings page and its forms: zones and the custom comparison (read-write roles), API
+/// clients and people's roles (Global administrators).
+struct SettingsRoutes: Sendable {
+    let dependencies: WebDependencies
+
+    var service: PostureService { dependencies.service }
+
+    func register(on organization: any RoutesBuilder) {
+        organization.get("settings", use: page)
+        organization.post("settings", "zones", use: saveZones)
+        organization.post("settings", "zones", "reset", use: resetZones)
+        organization.post("settings", "comparison", use: saveComparison)
+        organization.post("settings", "clients", use: createClient)
+        organization.post("settings", "clients", ":client", "revoke", use: revokeClient)
+        organization.post("settings", "members", use: grant)
+        organization.post("settings", "members", "revoke", use: revoke)
+    }
+
+    static let messages = [
+        "zones": "Score zones saved.", "comparison": "Custom comparison saved.", "revoked": "Client revoked.",
+        "granted": "Role granted.", "removed": "Role removed.",
+    ]
+
+    @Sendable func page(_ request: Request) async throws -> Response {
+        try await render(request, message: Self.messages[request.query[String.self, at: "saved"] ?? ""])
+    }
+
+    func render(
+        _ request: Request,
+        message: String? = nil,
+        errors: [String] = [],
+        secret: (String, String)? = nil,
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service)
+        let id = context.id
+        let zones = try await service.zones(id)
+        let comparison = try await service.customComparison(id)
+        let manage =
+            AccessPolicy.decide(
+                .manageAccess,
+                organizationID: id,
+                access: context.web.user.access,
+                scopes: [.readWrite]
+            )
+            == .allowed
+        let view = SettingsView(
+            signedIn: context.web.signedIn,
+            nav: context.nav,
+            lockedReason: context.canWrite
+                ? nil : "Your role (\(context.nav.role)) is read-only here: zones and comparisons cannot be changed.",
+            canManageAccess: manage,
+            zones: zones.ranges.map {
+                ($0.zone.rawValue, DashboardRoutes.number($0.from), DashboardRoutes.number($0.to))
+            },
+            industry: comparison?.industry ?? "",
+            region: comparison?.region ?? "",
+            minSeats: comparison?.minSeats.map(String.init) ?? "",
+            maxSeats: comparison?.maxSeats.map(String.init) ?? "",
+            clients: manage
+                ? try await service.store.clients(organizationID: id).map {
+                    .init(
+                        id: $0.clientID,
+                        name: $0.name,
+                        role: $0.role.displayName,
+                        scopes: $0.scopes.joined(separator: " "),
+                        revoked: $0.isRevoked
+                    )
+                } : [],
+            members: manage
+                ? try await service.store.members(of: id).map {
+                    .init(username: $0.user.username, displayName: $0.user.displayName, role: $0.role.displayName)
+                } : [],
+            roles: Role.allCases.map { ($0.rawValue, $0.displayName) },
+            newSecret: secret.map { (clientID: $0.0, secret: $0.1) },
+            message: message,
+            errors: errors
+        )
+        return WebPages.html(view.render(), status: status)
+    }
+
+    func back(_ request: Request, _ saved: String) -> Response {
+        request.redirect(to: "/orgs/\(WebPath.segment(request.parameters.get("org") ?? ""))/settings?saved=\(saved)")
+    }
+
+    // MARK: zones and comparison
+
+    struct ZonesForm: Content {
+        var zone0: String?
+        var from0: String?
+        var to0: String?
+        var zone1: String?
+        var from1: String?
+        var to1: String?
+        var zone2: String?
+        var from2: String?
+        var to2: String?
+    }
+
+    @Sendable func saveZones(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let form = (try? request.content.decode(ZonesForm.self)) ?? ZonesForm()
+        let raw = [
+            (form.zone0, form.from0, form.to0), (form.zone1, form.from1, form.to1), (form.zone2, form.from2, form.to2),
+        ]
+        var ranges: [ScoreZones.Range] = []
+        var errors: [String] = []
+        for (name, from, to) in raw {
+            guard let zone = name.flatMap(ScoreZones.Zone.init(rawValue:)),
+                let low = from.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }),
+                let high = to.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
+            else {
+                errors.append("Every zone needs a number in From and To.")
+                break
+            }
+            ranges.append(.init(zone: zone, from: low, to: high))
+        }
+        if errors.isEmpty {
+            do {
+                let zones = try ScoreZones(ranges: ranges)
+                try await service.setZones(context.id, zones, actor: context.web.user.username, requestID: request.id)
+                return back(request, "zones")
+            } catch let error as ScoreZonesError {
+                errors = error.problems.map { "Zones: \($0)." }
+            }
+        }
+        return try await render(request, errors: errors, status: .badRequest)
+    }
+
+    @Sendable func resetZones(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        try await service.setZones(context.id, nil, actor: context.web.user.username, requestID: request.id)
+        return back(request, "zones")
+    }
+
+    struct ComparisonForm: Content {
+        var industry: String?
+        var region: String?
+        var minSeats: String?
+        var maxSeats: String?
+    }
+
+    @Sendable func saveComparison(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let form = (try? request.content.decode(ComparisonForm.self)) ?? ComparisonForm()
+        func text(_ value: String?) -> String? {
+            value.flatMap {
+                $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        var errors: [String] = []
+        func seats(_ value: String?, _ name: String) -> Int? {
+            guard let value = text(value) else { return nil }
+            guard let number = Int(value) else {
+                errors.append("\(name) must be a whole number.")
+                return nil
+            }
+            return number
+        }
+        let comparison = CustomComparison(
+            industry: text(form.industry),
+            region: text(form.region),
+            minSeats: seats(form.minSeats, "Min seats"),
+            maxSeats: seats(form.maxSeats, "Max seats")
+        )
+        errors += comparison.problems.map { "Comparison: \($0)." }
+        guard errors.isEmpty else { return try await render(request, errors: errors, status: .badRequest) }
+        try await service.setCustomComparison(
+            context.id,
+            comparison,
+            actor: context.web.user.username,
+            requestID: request.id
+        )
+        return back(request, "comparison")
+    }
+
+    // MARK: clients and people
+
+    struct ClientForm: Content {
+        var name: String?
+        var role: String?
+        var write: String?
+    }
+
+    @Sendable func createClient(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let form = (try? request.content.decode(ClientForm.self)) ?? ClientForm()
+        let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100, let role = form.role.flatMap(Role.init(rawValue:)) else {
+            return try await render(
+                request,
+                errors: ["A client needs a name (up to 100 characters) and a role."],
+                status: .badRequest
+            )
+        }
+        let scopes = form.write == "1" ? [Scope.read.rawValue, Scope.readWrite.rawValue] : [Scope.read.rawValue]
+        let (client, secret) = try await service.createClient(
+            organizationID: context.id,
+            name: name,
+            scopes: scopes,
+            role: role,
+            actor: context.web.user.username,
+            requestID: request.id
+        )
+        return try await render(request, message: "Client created.", secret: (client.clientID, secret))
+    }
+
+    @Sendable func revokeClient(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let clientID = request.parameters.get("client") ?? ""
+        guard let client = try await service.store.client(clientID), client.organizationID == context.id else {
+            throw WebError.notFound
+        }
+        _ = try await service.revokeClient(clientID, actor: context.web.user.username, requestID: request.id)
+        return back(request, "revoked")
+    }
+
+    struct MemberForm: Content {
+        var username: String?
+        var role: String?
+    }
+
+    @Sendable func grant(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
+        guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+            return try await render(request, errors: ["Choose a role."], status: .badRequest)
+        }
+        do {
+            try await dependencies.identity.grant(
+                role,
+                to: form.username ?? "",
+                in: context.id,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as IdentityError {
+            return try await render(request, errors: [error.description], status: .badRequest)
+        }
+        return back(request, "granted")
+    }
+
+    @Sendable func revoke(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
+        do {
+            try await dependencies.identity.revoke(
+                from: form.username ?? "",
+                in: context.id,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as IdentityError {
+            return try await render(request, errors: [error.description], status: .badRequest)
+        }
+        return back(request, "removed")
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import PostureApp
+import PostureCore
+import PostureStore
+import PostureTestSupport
+import Testing
+import VaporTesting
+
+/// The organization pages in process: what each role sees and may do.
+@Suite struct DashboardTests {
+    static let password = "correct horse battery staple"
+
+    @Test func everyPageRendersForAReaderWithTheStoredNumbers() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
+            #expect(try await web.signIn("reader", Self.password).location == "/")
+            let report = try await web.runtime.service.currentReport("contoso")
+            let overview = try await web.send(.GET, "/orgs/contoso")
+            #expect(overview.status == .ok)
+            #expect(overview.body.contains(#"data-testid="score">\#(ScoreFormat.points(report.currentScore)) "#))
+            #expect(overview.body.contains(ScoreFormat.percentage(report.percentage)))
+            #expect(overview.body.contains("<svg class=\"chart\"") && overview.body.contains("Data behind"))
+            #expect(overview.body.contains("Risk awareness"))
+            for path in [
+                "/orgs/contoso/actions", "/orgs/contoso/history", "/orgs/contoso/metrics", "/orgs/contoso/settings",
+                "/",
+            ] {
+                let page = try await web.send(.GET, path)
+                #expect(page.status == .ok, "\(path)")
+                #expect(page.headers.first(name: "Content-Security-Policy") != nil)
+            }
+            let detail = try await web.send(.GET, "/orgs/contoso/actions/AdminMFAV2")
+            #expect(detail.status == .ok && detail.body.contains("role=\"dialog\""))
+            #expect(
+                detail.body.contains("is read-only here")
+                    && detail.body.contains("<select id=\"status\" name=\"status\" disabled")
+            )
+            let refused = try await web.send(
+                .POST,
+                "/orgs/contoso/actions/AdminMFAV2/status",
+                form: [("csrf", try WebHarness.csrf(detail.body)), ("status", "planned")]
+            )
+            #expect(refused.status == .forbidden && refused.body.contains("read-only"))
+            #expect(try await web.send(.GET, "/orgs/fabrikam").status == .notFound, "no role there")
+            #expect(try await web.send(.GET, "/orgs/nowhere/actions").status == .notFound)
+            let settings = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(!settings.body.contains("API clients"), "readers do not manage access")
+        }
+    }
+
+    @Test func aWriterChangesStatusNoteAndTagsAndSeesThemEverywhere() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("writer", password: Self.password, roles: ["contoso": .securityAdministrator])
+            _ = try await web.signIn("writer", Self.password)
+            let before = try await web.runtime.service.currentReport("contoso")
+            let target = try #require(before.rankedActions.first { !$0.action.externallyManaged }).action.id
+            let detail = try await web.send(.GET, "/orgs/contoso/actions/\(target)")
+            let csrf = try WebHarness.csrf(detail.body)
+            let saved = try await web.send(
+                .POST,
+                "/orgs/contoso/actions/\(target)/status",
+                form: [
+                    ("csrf", csrf), ("status", "resolvedThirdParty"),
+                    ("note", "<script>alert('x')</script> handled by Okta"),
+                    ("expiresAt", "2027-03-01"),
+                ]
+            )
+            #expect(saved.status == .seeOther, "\(saved.body.prefix(300))")
+            let after = try await web.runtime.service.currentReport("contoso")
+            #expect(after.currentScore > before.currentScore, "a third-party claim earns the points")
+            let shown = try await web.send(.GET, try #require(saved.location))
+            #expect(shown.body.contains("Status saved."))
+            #expect(shown.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; handled by Okta"))
+            #expect(!shown.body.contains("<script>alert('x')"))
+            let history = try await web.send(.GET, "/orgs/contoso/history?from=2026-11-28&to=2026-11-28")
+            #expect(history.body.contains(target) && history.body.contains("writer"))
+
+            let bad = try await web.send(
+                .POST,
+                "/orgs/contoso/actions/PIMEnabled/status",
+                form: [("csrf", csrf), ("status", "planned"), ("expiresAt", "2027-01-01")]
+            )
+            #expect(bad.status == .badRequest && bad.body.contains("expiresAt"), "exceptions only")
+            let tagged = try await web.send(
+                .POST,
+                "/orgs/contoso/actions/PIMEnabled/tags",
+                form: [("csrf", csrf), ("tag", "q1 <b>")]
+            )
+            #expect(tagged.status == .seeOther)
+            let filtered = try await web.send(.GET, "/orgs/contoso/actions?tag=q1%20%3Cb%3E")
+            #expect(filtered.body.contains(#"data-testid="action-count">1<"#) && filtered.body.contains("q1 &lt;b&gt;"))
+            let csv = try await web.send(.GET, "/orgs/contoso/actions.csv?tag=q1%20%3Cb%3E")
+            #expect(csv.headers.contentType?.subType == "csv")
+            #expect(csv.body.split(separator: "\n").count == 2 && csv.body.contains("PIMEnabled"))
+            let completed = try await web.runtime.service.currentReport("contoso").actions.first {
+                $0.status == .completed
+            }
+            if let completed {
+                let locked = try await web.send(.GET, "/orgs/contoso/actions/\(completed.action.id)")
+                #expect(locked.body.contains("the status is locked"))
+            }
+            let device = try await web.send(.GET, "/orgs/contoso/actions/scid_2016")
+            #expect(device.body.contains("managed in"))
+        }
+    }
+
+    @Test func searchFilterAndGroupNarrowTheList() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .globalReader])
+            _ = try await web.signIn("reader", Self.password)
+            func count(_ path: String) async throws -> Int {
+                let body = try await web.send(.GET, path).body
+                let marker = #"data-testid="action-count">"#
+                let start = try #require(body.range(of: marker)).upperBound
+                return try #require(Int(body[start...].prefix { $0.isNumber }))
+            }
+            let all = try await count("/orgs/contoso/actions")
+            let identity = try await count("/orgs/contoso/actions?category=Identity")
+            let search = try await count("/orgs/contoso/actions?q=multifactor")
+            let hidden = try await count("/orgs/contoso/actions?hidden=1")
+            #expect(identity > 0 && identity < all && search > 0 && search < all)
+            #expect(hidden > all, "risk-accepted actions are hidden unless asked for")
+            let grouped = try await web.send(.GET, "/orgs/contoso/actions?group=category").body
+            #expect(grouped.contains("<caption>Identity (") && grouped.contains("<caption>Data ("))
+        }
+    }
+
+    @Test func settingsForWritersAndAdministrators() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("boss", password: Self.password, roles: ["contoso": .globalAdministrator])
+            try await web.addUser("newbie", password: Self.password)
+            _ = try await web.signIn("boss", Self.password)
+            let page = try await web.send(.GET, "/orgs/contoso/settings")
+            let csrf = try WebHarness.csrf(page.body)
+            let zones = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/zones",
+                form: [
+                    ("csrf", csrf), ("zone0", "bad"), ("from0", "0"), ("to0", "50"), ("zone1", "okay"), ("from1", "55"),
+                    ("to1", "80"), ("zone2", "good"), ("from2", "80"), ("to2", "100"),
+                ]
+            )
+            #expect(zones.status == .badRequest && zones.body.contains("must start where bad ends"))
+            let fixed = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/zones",
+                form: [
+                    ("csrf", csrf), ("zone0", "bad"), ("from0", "0"), ("to0", "50"), ("zone1", "okay"), ("from1", "50"),
+                    ("to1", "80"), ("zone2", "good"), ("from2", "80"), ("to2", "100"),
+                ]
+            )
+            #expect(fixed.status == .seeOther)
+            #expect(try await web.runtime.service.zones("contoso").ranges[0].to == 50)
+            let client = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/clients",
+                form: [("csrf", csrf), ("name", "sensor"), ("role", "securityAdministrator"), ("write", "1")]
+            )
+            #expect(client.status == .ok && client.body.contains(#"data-testid="client-secret""#))
+            let granted = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/members",
+                form: [("csrf", csrf), ("username", "newbie"), ("role", "securityReader")]
+            )
+            #expect(granted.status == .seeOther)
+            #expect(try await web.runtime.identity.user("newbie").roles == ["contoso": .securityReader])
+            let missing = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/members",
+                form: [("csrf", csrf), ("username", "ghost"), ("role", "securityReader")]
+            )
+            #expect(missing.status == .badRequest && missing.body.contains("no user named"))
+            let comparison = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/comparison",
+                form: [("csrf", csrf), ("industry", "Manufacturing"), ("minSeats", "x")]
+            )
+            #expect(comparison.status == .badRequest && comparison.body.contains("whole number"))
+            let metrics = try await web.send(.GET, "/orgs/contoso/metrics?from=2026-09-01&to=2026-11-28")
+            #expect(metrics.body.contains("zone-") && metrics.body.contains("Regression trend"))
+            let badRange = try await web.send(.GET, "/orgs/contoso/metrics?from=2026-11-28&to=2026-09-01")
+            #expect(badRange.status == .badRequest && badRange.body.contains("From is after To"))
+        }
+    }
+}

@@ -23,8 +23,10 @@ public struct WebDependencies: Sendable {
 /// The dashboard: sign-in, sign-out, password change and the pages behind them.
 public struct WebRoutes: Sendable {
     let dependencies: WebDependencies
-    /// Sign-in attempts per source address and per user name.
-    let limiter: RateLimiter
+    /// Sign-in attempts per source address (30 in 5 minutes: several people may share one address)…
+    let addressLimiter: RateLimiter
+    /// …and per user name (10 in 5 minutes).
+    let nameLimiter: RateLimiter
     /// Cookies are Secure when configured so or when the request came through HTTPS (a proxy
     /// that terminates TLS says so in `X-Forwarded-Proto`).
     func cookies(_ request: Request) -> WebCookies {
@@ -36,7 +38,11 @@ public struct WebRoutes: Sendable {
     var identity: IdentityService { dependencies.identity }
 
     public static func register(on app: Application, dependencies: WebDependencies) {
-        let routes = WebRoutes(dependencies: dependencies, limiter: RateLimiter(limit: 10, window: 300))
+        let routes = WebRoutes(
+            dependencies: dependencies,
+            addressLimiter: RateLimiter(limit: 30, window: 300),
+            nameLimiter: RateLimiter(limit: 10, window: 300)
+        )
         let web = app.routes.grouped(WebSecurityHeadersMiddleware()).grouped(WebErrorMiddleware())
         web.get("assets", "posture.css") { _ in
             var headers = HTTPHeaders()
@@ -107,8 +113,7 @@ public struct WebRoutes: Sendable {
         let username = (form.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let now = dependencies.clock.now()
         let address = request.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = limiter.acquire("address:\(address)", now: now)
-            ?? limiter.acquire("user:\(username)", now: now)
+        if let wait = addressLimiter.acquire(address, now: now) ?? nameLimiter.acquire(username, now: now)
         {
             let response = signInForm(
                 request,

@@ -1,0 +1,174 @@
+"""Fixtures of the browser suite: a real `posture serve` (embedded SQLite, demo organization
+`contoso`) on a free loopback port, people created with `posture user add`, and headless Chromium
+driven by Selenium (Debian's `chromium` and `chromium-driver`; nothing is downloaded).
+
+Environment:
+- `POSTURE_BIN`: the posture executable (default `.build/debug/posture`).
+- `POSTURE_SCREENSHOT_DIR`: where page screenshots go (default `.build/browser-screenshots`).
+- `POSTURE_CHROMIUM`, `POSTURE_CHROMEDRIVER`: the browser and driver (default /usr/bin/chromium and
+  /usr/bin/chromedriver).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ADMIN_PASSWORD = "first instance passphrase"
+ONE_TIME = re.compile(r"one-time password:\s+(\S+)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base: str
+    data_dir: Path
+    binary: Path
+    log: Path
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["POSTURE_DATA_DIR"] = str(self.data_dir)
+        env.pop("POSTURE_CATALOG_DIR", None)
+        return env
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run([str(self.binary), *args], cwd=REPO_ROOT, env=self.env(), capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, f"posture {' '.join(args)} failed: {result.stderr}"
+        return result.stdout
+
+    def add_user(self, name: str, org: str, role: str) -> str:
+        """Creates a person and returns the one-time password `posture user add` printed."""
+        output = self.cli("user", "add", name, "--org", org, "--role", role)
+        password = ONE_TIME.search(output).group(1)
+        self.passwords[name] = password
+        return password
+
+    def api(self, path: str, scope: str = "SecurityEvents.Read.All") -> dict:
+        token = self.cli("token", "create", "--org", "contoso", "--scope", scope).strip()
+        request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    binary = Path(os.environ.get("POSTURE_BIN", REPO_ROOT / ".build/debug/posture"))
+    data_dir = tmp_path_factory.mktemp("posture-browser")
+    port = free_port()
+    log = data_dir / "server.log"
+    env = dict(os.environ, POSTURE_DATA_DIR=str(data_dir), POSTURE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+               POSTURE_LOG_LEVEL="warning")
+    env.pop("POSTURE_CATALOG_DIR", None)
+    with open(log, "w") as output:
+        process = subprocess.Popen([str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO_ROOT,
+                                   env=env, stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline or process.poll() is not None:
+            process.terminate()
+            raise RuntimeError("the server did not start:\n" + log.read_text())
+        time.sleep(0.2)
+    yield Server(base=base, data_dir=data_dir, binary=binary, log=log)
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    directory = Path(os.environ.get("POSTURE_SCREENSHOT_DIR", REPO_ROOT / ".build/browser-screenshots"))
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def make_driver(width: int = 1280, height: int = 900, phone: bool = False) -> webdriver.Chrome:
+    options = Options()
+    if phone:
+        # Headless windows have a minimum width; emulating the device gives a true phone viewport.
+        options.add_experimental_option(
+            "mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    options.binary_location = os.environ.get("POSTURE_CHROMIUM", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                     "--lang=en-US"):
+        options.add_argument(argument)
+    service = Service(executable_path=os.environ.get("POSTURE_CHROMEDRIVER", "/usr/bin/chromedriver"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.implicitly_wait(2)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = make_driver()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def phone():
+    driver = make_driver(390, 844, phone=True)
+    yield driver
+    driver.quit()
+
+
+def submit(driver: webdriver.Chrome, button) -> None:
+    """Clicks a submit button and waits for the next page to replace this one."""
+    button.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+
+
+def sign_in(driver: webdriver.Chrome, server: Server, name: str, password: str) -> None:
+    driver.get(server.base + "/signin")
+    driver.find_element(By.ID, "username").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button[type=submit]"))
+
+
+def change_password(driver: webdriver.Chrome, current: str, new: str) -> None:
+    driver.find_element(By.ID, "current").send_keys(current)
+    driver.find_element(By.ID, "new").send_keys(new)
+    driver.find_element(By.ID, "confirm").send_keys(new)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/account/password'] button[type=submit]"))
+
+
+def signed_in(driver: webdriver.Chrome, server: Server, name: str, role: str) -> str:
+    """Creates `name` with `role` in contoso, signs in with the one-time password and chooses a
+    new one, as a newcomer would. Returns the new password."""
+    one_time = server.add_user(name, "contoso", role)
+    sign_in(driver, server, name, one_time)
+    assert driver.current_url.endswith("/account/password"), driver.current_url
+    new = "quiet harbour lantern 42"
+    change_password(driver, one_time, new)
+    assert driver.current_url == server.base + "/", "the new password was accepted"
+    server.passwords[name] = new
+    return new

@@ -1,0 +1,166 @@
+"""The dashboard in headless Chromium against a running server: sign-in, the overview's numbers
+against the API, searching and filtering, status and note changes and their effects, read-only
+refusals, date ranges, escaping of user text, and a screenshot of every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from conftest import ADMIN_PASSWORD, Server, change_password, sign_in, signed_in, submit
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+
+def text(driver, testid: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, f"[data-testid='{testid}']").text
+
+
+def shot(driver, screenshots: Path, name: str) -> None:
+    driver.save_screenshot(str(screenshots / f"{name}.png"))
+
+
+def test_the_first_administrator_must_choose_a_password_then_sees_every_organization(browser, server: Server,
+                                                                                   screenshots: Path):
+    browser.get(server.base + "/")
+    assert "/signin" in browser.current_url, "pages need a signed-in person"
+    shot(browser, screenshots, "signin")
+    sign_in(browser, server, "admin", "not the password at all")
+    assert "Wrong user name or password" in browser.page_source
+    sign_in(browser, server, "admin", ADMIN_PASSWORD)
+    assert browser.current_url.endswith("/account/password")
+    assert "for one use only" in browser.page_source
+    shot(browser, screenshots, "change-password")
+    change_password(browser, ADMIN_PASSWORD, "a very private passphrase")
+    assert browser.current_url == server.base + "/"
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")
+    assert any("Contoso" in row.text for row in rows)
+    submit(browser, browser.find_element(By.LINK_TEXT, "Percentage"))
+    assert "sort=percentage" in browser.current_url
+    shot(browser, screenshots, "organizations")
+
+
+def test_overview_numbers_equal_the_api(browser, server: Server, screenshots: Path):
+    signed_in(browser, server, "olivia", "securityReader")
+    browser.get(server.base + "/orgs/contoso")
+    score = server.api("/api/v1/organizations/contoso/score")
+    assert text(browser, "score").startswith(f"{score['currentScore']:.2f}")
+    assert text(browser, "percentage") == f"{score['percentage']:.2f}%"
+    assert text(browser, "verified") == f"{score['verifiedScore']:.2f}"
+    assert browser.find_element(By.CSS_SELECTOR, "svg.chart title").get_attribute("textContent")
+    shot(browser, screenshots, "overview")
+
+
+def test_search_filter_and_group_actions(browser, server: Server, screenshots: Path):
+    signed_in(browser, server, "sam", "globalReader")
+    browser.get(server.base + "/orgs/contoso/actions")
+    everything = int(text(browser, "action-count"))
+    browser.find_element(By.ID, "f-q").send_keys("multifactor")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
+    searched = int(text(browser, "action-count"))
+    assert 0 < searched < everything
+    browser.get(server.base + "/orgs/contoso/actions")
+    Select(browser.find_element(By.ID, "f-category")).select_by_visible_text("Identity")
+    Select(browser.find_element(By.ID, "f-group")).select_by_visible_text("Status")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
+    identity = int(text(browser, "action-count"))
+    assert 0 < identity < everything
+    captions = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "table.actions caption")]
+    assert captions, "grouped by status"
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.actions tbody tr")
+    assert len(rows) == identity
+    shot(browser, screenshots, "actions")
+
+
+def test_a_writer_changes_status_and_note_and_sees_score_history_and_change_log_move(browser, server: Server,
+                                                                                    screenshots: Path):
+    signed_in(browser, server, "wendy", "securityAdministrator")
+    before = server.api("/api/v1/organizations/contoso/score")
+    target = next(a for a in before["actions"] if a.get("rank") and not a["externallyManaged"])
+    browser.get(server.base + "/orgs/contoso/actions")
+    submit(browser, browser.find_element(By.LINK_TEXT, target["title"]))
+    assert f"/actions/{target['id']}" in browser.current_url, "the flyout has its own URL"
+    Select(browser.find_element(By.ID, "status")).select_by_value("resolvedThirdParty")
+    note = browser.find_element(By.ID, "note")
+    note.clear()
+    note.send_keys("<script>window.pwned = true</script> covered by our partner")
+    browser.find_element(By.ID, "expiresAt").send_keys("2027-06-30")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.status-form button[type=submit]"))
+    assert "Status saved." in browser.page_source
+    assert browser.execute_script("return window.pwned === undefined")
+    assert browser.find_element(By.ID, "note").get_attribute("value").startswith("<script>window.pwned")
+    shot(browser, screenshots, "action-details")
+
+    after = server.api("/api/v1/organizations/contoso/score")
+    assert after["currentScore"] > before["currentScore"]
+    browser.get(server.base + "/orgs/contoso")
+    assert text(browser, "score").startswith(f"{after['currentScore']:.2f}")
+    browser.get(server.base + "/orgs/contoso/history")
+    assert target["id"] in browser.page_source and "wendy" in browser.page_source
+    changes = server.api(f"/api/v1/organizations/contoso/changes?actionId={quote(target['id'])}")
+    assert any(c["actor"] == "wendy" and c["toStatus"] == "resolvedThirdParty" for c in changes["value"])
+
+
+def test_read_only_people_see_why_and_cannot_change_anything(browser, server: Server, screenshots: Path):
+    signed_in(browser, server, "rita", "securityReader")
+    browser.get(server.base + "/orgs/contoso/actions/PIMEnabled")
+    status = browser.find_element(By.ID, "status")
+    assert not status.is_enabled()
+    assert "read-only here" in browser.find_element(By.ID, "locked-reason").text
+    shot(browser, screenshots, "action-details-read-only")
+    # Even a form forced open is refused by the server.
+    browser.execute_script(
+        "for (const e of document.querySelectorAll('.status-form [disabled]')) e.removeAttribute('disabled');")
+    Select(browser.find_element(By.ID, "status")).select_by_value("planned")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.status-form button[type=submit]"))
+    assert "Not allowed" in browser.page_source
+    browser.get(server.base + "/orgs/contoso/settings")
+    assert not browser.find_element(By.CSS_SELECTOR, "form[action$='/settings/zones'] button").is_enabled()
+    shot(browser, screenshots, "settings-read-only")
+
+
+def test_history_and_metrics_date_ranges(browser, server: Server, screenshots: Path):
+    signed_in(browser, server, "hank", "globalReader")
+    browser.get(server.base + "/orgs/contoso/history")
+    wide = int(text(browser, "taken-count"))
+    browser.execute_script("document.getElementById('r-from').value = '2026-11-20'")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.range button[type=submit]"))
+    assert "from=2026-11-20" in browser.current_url
+    narrow = int(text(browser, "taken-count"))
+    assert narrow < wide
+    Select(browser.find_element(By.ID, "r-category")).select_by_visible_text("Identity")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.range button[type=submit]"))
+    assert "category=Identity" in browser.current_url
+    shot(browser, screenshots, "history")
+    browser.get(server.base + "/orgs/contoso/metrics?from=2026-08-01")
+    for heading in ("Your Secure Score zone", "Regression trend", "Comparison trend", "Risk acceptance trend",
+                    "Score changes"):
+        assert heading in browser.page_source
+    assert "not enough organizations to compare" in browser.page_source
+    shot(browser, screenshots, "metrics")
+    browser.get(server.base + "/orgs/contoso/metrics?from=2026-11-20&to=2026-01-01")
+    assert "From is after To" in browser.page_source
+
+
+def test_administrators_manage_settings(browser, server: Server, screenshots: Path):
+    signed_in(browser, server, "gina", "globalAdministrator")
+    browser.get(server.base + "/orgs/contoso/settings")
+    browser.find_element(By.ID, "cmp-industry").send_keys("Manufacturing")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/settings/comparison'] button"))
+    assert "Custom comparison saved." in browser.page_source
+    browser.find_element(By.ID, "c-name").send_keys("sensor")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/settings/clients'] button"))
+    assert text(browser, "client-secret")
+    shot(browser, screenshots, "settings")
+
+
+def test_pages_fit_a_phone(phone, server: Server, screenshots: Path):
+    signed_in(phone, server, "pete", "securityReader")
+    for page in ("", "/actions", "/metrics", "/actions/AdminMFAV2"):
+        phone.get(server.base + "/orgs/contoso" + page)
+        viewport = phone.execute_script("return window.innerWidth")
+        width = phone.execute_script("return document.documentElement.scrollWidth")
+        assert viewport <= 400, f"a phone-sized viewport ({viewport}px)"
+        assert width <= viewport, f"{page or 'the overview'} scrolls sideways on a phone ({width}px > {viewport}px)"
+    phone.get(server.base + "/orgs/contoso")
+    shot(phone, screenshots, "overview-phone")

@@ -188,6 +188,7 @@ let package = Package(
                 "PostureApp",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -113,8 +113,7 @@ public struct WebRoutes: Sendable {
         let username = (form.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let now = dependencies.clock.now()
         let address = request.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = addressLimiter.acquire(address, now: now) ?? nameLimiter.acquire(username, now: now)
-        {
+        if let wait = addressLimiter.acquire(address, now: now) ?? nameLimiter.acquire(username, now: now) {
             let response = signInForm(
                 request,
                 username: username,

@@ -137,7 +137,9 @@ import VaporTesting
             #expect(limited.status == .tooManyRequests)
             #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
             // …and thirty per address, whatever the names.
-            for attempt in 1...19 { #expect(try await web.signIn("user\(attempt)", "whatever it is").status == .unauthorized) }
+            for attempt in 1...19 {
+                #expect(try await web.signIn("user\(attempt)", "whatever it is").status == .unauthorized)
+            }
             #expect(try await web.signIn("someone", "whatever it is").status == .tooManyRequests)
             web.advance(15 * 60 + 1)
             #expect(try await web.signIn("carol", Self.password).status == .seeOther, "limits and lockout lapse")

@@ -63,6 +63,17 @@ extension PostureStore {
         return try rows.map { try DailySnapshot($0, withActions: false) }
     }
 
+    /// One organization's snapshots in `[from, to]`, oldest first, without the per-action breakdown:
+    /// what score series and comparisons need, read without decoding the heaviest column.
+    public func snapshotSummaries(_ organizationID: String, from: CivilDay, to: CivilDay) async throws -> [DailySnapshot] {
+        let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$day >= from.description).filter(\.$day <= to.description).sort(\.$day)
+            .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
+            .field(\.$categories).field(\.$catalogVersion).field(\.$modelVersion).field(\.$filled)
+            .field(\.$licensedUserCount).field(\.$activeUserCount).all()
+        return try rows.map { try DailySnapshot($0, withActions: false) }
+    }
+
     /// A cheap round trip for readiness checks.
     public func ping() async throws {
         try await sql.raw("SELECT 1").run()
@@ -95,6 +106,20 @@ extension PostureStore {
         try await announceChange()
     }
 
+    /// The newest `limit` change-log entries, newest first (by time, which the index serves).
+    public func recentChanges(_ organizationID: String, limit: Int) async throws -> [ChangeEntry] {
+        try await ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .sort(\.$occurredAt, .descending).sort(\.$sequence, .descending).limit(limit).all().map(ChangeEntry.init)
+    }
+
+    /// One organization's percentage on each day of `[from, to]` that has a snapshot.
+    public func percentages(_ organizationID: String, from: CivilDay, to: CivilDay) async throws -> [CivilDay: Double] {
+        let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$day >= from.description).filter(\.$day <= to.description)
+            .field(\.$day).field(\.$percentage).all()
+        return Dictionary(rows.compactMap { row in CivilDay(row.day).map { ($0, row.percentage) } }) { first, _ in first }
+    }
+
     /// Change-log entries oldest first, optionally for one action and within `[from, to)`.
     public func changes(
         _ organizationID: String,
@@ -108,23 +133,27 @@ extension PostureStore {
         if let actionID { query = query.filter(\.$actionID == actionID) }
         if let from { query = query.filter(\.$occurredAt >= from) }
         if let to { query = query.filter(\.$occurredAt < to) }
-        return try await query.sort(\.$sequence).all().map { record in
-            ChangeEntry(
-                organizationID: record.organizationID,
-                actionID: record.actionID,
-                category: ActionCategory(rawValue: record.category) ?? .identity,
-                kind: ChangeEntry.Kind(rawValue: record.kind) ?? .statusChanged,
-                occurredAt: record.occurredAt,
-                fromStatus: record.fromStatus.flatMap(ActionStatus.init),
-                toStatus: record.toStatus.flatMap(ActionStatus.init),
-                pointsBefore: record.pointsBefore,
-                pointsAfter: record.pointsAfter,
-                maxScore: record.maxScore,
-                actor: record.actor,
-                detail: record.detail,
-                cause: record.cause.flatMap { try? StoredJSON.decode(ChangeCause.self, $0) }
-            )
-        }
+        return try await query.sort(\.$sequence).all().map(ChangeEntry.init)
+    }
+}
+
+extension ChangeEntry {
+    init(_ record: ChangeRecord) {
+        self.init(
+            organizationID: record.organizationID,
+            actionID: record.actionID,
+            category: ActionCategory(rawValue: record.category) ?? .identity,
+            kind: ChangeEntry.Kind(rawValue: record.kind) ?? .statusChanged,
+            occurredAt: record.occurredAt,
+            fromStatus: record.fromStatus.flatMap(ActionStatus.init),
+            toStatus: record.toStatus.flatMap(ActionStatus.init),
+            pointsBefore: record.pointsBefore,
+            pointsAfter: record.pointsAfter,
+            maxScore: record.maxScore,
+            actor: record.actor,
+            detail: record.detail,
+            cause: record.cause.flatMap { try? StoredJSON.decode(ChangeCause.self, $0) }
+        )
     }
 }
 

@@ -64,6 +64,14 @@ extension PostureStore {
 
     // MARK: settings
 
+    /// Both settings in one read.
+    public func settings(_ organizationID: String) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
+        let record = try await SettingsRecord.find(organizationID, on: database)
+        let ranges = record?.zones.flatMap { try? StoredJSON.decode([ScoreZones.Range].self, $0) }
+        let zones = ranges.flatMap { try? ScoreZones(ranges: $0) } ?? .default
+        return (zones, record?.comparison.flatMap { try? StoredJSON.decode(CustomComparison.self, $0) })
+    }
+
     public func zones(_ organizationID: String) async throws -> ScoreZones {
         guard let text = try await SettingsRecord.find(organizationID, on: database)?.zones,
             let ranges = try? StoredJSON.decode([ScoreZones.Range].self, text),

@@ -83,11 +83,16 @@ struct DashboardRoutes: Sendable {
     @Sendable func overview(_ request: Request) async throws -> Response {
         let context = try await Self.context(request, .overview, service: service)
         let id = context.id
-        let report = try await service.currentReport(id)
-        let zones = try await service.zones(id)
+        let report = try await service.currentReport(of: context.organization)
+        let settings = try await service.store.settings(id)
+        let zones = settings.zones
         let today = CivilDay(now)
         let interval = DayInterval(from: today.adding(days: -89), to: today)
-        let comparison = try await service.comparisonTrend(id, interval)
+        let comparison = try await service.comparisonTrend(
+            context.organization.organization,
+            interval,
+            custom: .some(settings.comparison)
+        )
         let projection = Projection.project(report)
         let future = projection.points.filter { $0.date > today }.prefix(12)
         var labels = interval.days.map(\.description)
@@ -125,7 +130,8 @@ struct DashboardRoutes: Sendable {
         if let custom = comparison.customPoints, !custom.contains(where: \.enoughOrganizations) {
             notices.append("Custom comparison: \(Comparisons.notEnough).")
         }
-        let changes = try await service.store.changes(id, from: now.addingTimeInterval(-30 * 86_400))
+        let monthAgo = now.addingTimeInterval(-30 * 86_400)
+        let changes = try await service.store.recentChanges(id, limit: 10).filter { $0.occurredAt >= monthAgo }
         let view = OverviewView(
             signedIn: context.web.signedIn,
             nav: context.nav,
@@ -161,7 +167,7 @@ struct DashboardRoutes: Sendable {
                     rank: $0.rank ?? 0
                 )
             },
-            changes: changes.suffix(10).reversed().map {
+            changes: changes.map {
                 .init(when: $0.occurredAt.iso8601, actionID: $0.actionID, detail: $0.detail, actor: $0.actor)
             }
         )

@@ -292,7 +292,7 @@ import Testing
             }
         }
         let cohort = Comparisons.cohortDays(members, filter: SeatBand.upTo100.comparison)
-        let points = Comparisons.trend(own: [], cohort: cohort, days: days)
+        let points = Comparisons.trend(own: [:], cohort: cohort, days: days)
         #expect(points.map(\.organizations) == [9, 5, nil])
         #expect(points.map(\.averagePercentage) == [40, 20, nil])
         #expect(points.map(\.enoughOrganizations) == [true, true, false])

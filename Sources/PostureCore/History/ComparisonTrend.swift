@@ -73,15 +73,14 @@ extension Comparisons {
 
     /// Joins the organization's own series with the cohort's days, hiding every cohort day under
     /// ``minimumCohort`` organizations so no single organization can be inferred.
-    public static func trend(own: [SeriesPoint], cohort: [CohortDay], days: [CivilDay]) -> [ComparisonPoint] {
-        let ownByDay = Dictionary(own.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
+    public static func trend(own: [CivilDay: Double], cohort: [CohortDay], days: [CivilDay]) -> [ComparisonPoint] {
         let cohortByDay = Dictionary(cohort.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
         return days.map { day in
             let group = cohortByDay[day]
             let enough = (group?.organizations ?? 0) >= minimumCohort
             return ComparisonPoint(
                 day: day,
-                percentage: ownByDay[day]?.percentage,
+                percentage: own[day],
                 averagePercentage: enough ? group?.averagePercentage : nil,
                 organizations: enough ? group?.organizations : nil,
                 enoughOrganizations: enough,

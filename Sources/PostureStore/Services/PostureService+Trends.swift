@@ -70,7 +70,11 @@ extension PostureService {
     ) async throws
         -> (series: [SeriesPoint], actionsTaken: [ChangeEntry])
     {
-        let series = Trends.series(try await snapshots(organizationID, interval), category: category)
+        _ = try await organization(organizationID)
+        let series = Trends.series(
+            try await store.snapshotSummaries(organizationID, from: interval.from, to: interval.to),
+            category: category
+        )
         let changes = try await store.changes(
             organizationID,
             from: interval.from.start,
@@ -146,8 +150,17 @@ extension PostureService {
     /// The organization's percentage beside its seat band's average and its custom comparison's,
     /// day by day. The band is the one of the organization's current seats.
     public func comparisonTrend(_ organizationID: String, _ interval: DayInterval) async throws -> ComparisonTrend {
-        let stored = try await organization(organizationID).organization
-        let own = Trends.series(try await snapshots(organizationID, interval))
+        try await comparisonTrend(organization(organizationID).organization, interval, custom: nil)
+    }
+
+    /// The same for an organization already read, with its custom comparison when the caller has it.
+    public func comparisonTrend(
+        _ stored: Organization,
+        _ interval: DayInterval,
+        custom known: CustomComparison??
+    ) async throws -> ComparisonTrend {
+        let organizationID = stored.id
+        let own = try await store.percentages(organizationID, from: interval.from, to: interval.to)
         let band = SeatBand.band(
             forSeats: SeatBand.seats(licensed: stored.licensedUserCount, active: stored.activeUserCount)
         )
@@ -156,7 +169,9 @@ extension PostureService {
             seatBand: band,
             seatBandPoints: Comparisons.trend(own: own, cohort: bandDays, days: interval.days)
         )
-        if let custom = try await store.customComparison(organizationID) {
+        let custom: CustomComparison?
+        if let known { custom = known } else { custom = try await store.customComparison(organizationID) }
+        if let custom {
             let customDays = try await store.cohortDays(custom, from: interval.from, to: interval.to)
             trend.custom = custom
             trend.customPoints = Comparisons.trend(own: own, cohort: customDays, days: interval.days)

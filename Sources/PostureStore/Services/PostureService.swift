@@ -25,6 +25,11 @@ public struct PostureService: Sendable {
         return organization
     }
 
+    /// The score of an organization already read (no second lookup).
+    public func currentReport(of organization: StoredOrganization) async throws -> ScoreReport {
+        try await report(organization.organization.id, store: store, asOf: clock.now())
+    }
+
     /// The organization's score now, computed from its stored state.
     public func currentReport(_ organizationID: String, asOf: Date? = nil) async throws -> ScoreReport {
         _ = try await organization(organizationID)

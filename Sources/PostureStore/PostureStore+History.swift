@@ -65,7 +65,11 @@ extension PostureStore {
 
     /// One organization's snapshots in `[from, to]`, oldest first, without the per-action breakdown:
     /// what score series and comparisons need, read without decoding the heaviest column.
-    public func snapshotSummaries(_ organizationID: String, from: CivilDay, to: CivilDay) async throws -> [DailySnapshot] {
+    public func snapshotSummaries(
+        _ organizationID: String,
+        from: CivilDay,
+        to: CivilDay
+    ) async throws -> [DailySnapshot] {
         let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
             .filter(\.$day >= from.description).filter(\.$day <= to.description).sort(\.$day)
             .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
@@ -117,7 +121,8 @@ extension PostureStore {
         let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
             .filter(\.$day >= from.description).filter(\.$day <= to.description)
             .field(\.$day).field(\.$percentage).all()
-        return Dictionary(rows.compactMap { row in CivilDay(row.day).map { ($0, row.percentage) } }) { first, _ in first }
+        return Dictionary(rows.compactMap { row in CivilDay(row.day).map { ($0, row.percentage) } }) { first, _ in first
+        }
     }
 
     /// Change-log entries oldest first, optionally for one action and within `[from, to)`.

@@ -182,4 +182,25 @@ import VaporTesting
             #expect(badRange.status == .badRequest && badRange.body.contains("From is after To"))
         }
     }
+
+    @Test func peopleWithSeveralOrganizationsSwitchBetweenThem() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser(
+                "msp",
+                password: Self.password,
+                roles: ["contoso": .securityAdministrator, "fabrikam": .globalReader]
+            )
+            _ = try await web.signIn("msp", Self.password)
+            let overview = try await web.send(.GET, "/orgs/contoso")
+            #expect(overview.body.contains(#"<select id="switch-org" name="org">"#))
+            #expect(overview.body.contains(#"<option value="fabrikam">Fabrikam &lt;script&gt;"#))
+            let switched = try await web.send(.GET, "/switch?org=fabrikam&tab=/history")
+            #expect(switched.location == "/orgs/fabrikam/history")
+            let history = try await web.send(.GET, try #require(switched.location))
+            #expect(history.status == .ok && history.body.contains("your role: Global reader"))
+            #expect(try await web.send(.GET, "/switch?org=fabrikam&tab=//evil").location == "/orgs/fabrikam")
+            let home = try await web.send(.GET, "/?sort=percentage&dir=desc")
+            #expect(home.body.contains(#"aria-sort="descending""#))
+        }
+    }
 }

@@ -65,6 +65,7 @@ extension PostureStore {
             // with nobody in it.
             try await RoleGrantRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await SettingsRecord.query(on: store.database).filter(\.$id == id).delete()
+            try await ExclusionRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await ClientRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await record.delete(on: store.database)
             try await store.announceChange()

@@ -92,6 +92,18 @@ import VaporTesting
         ),
         .init(method: .DELETE, path: "/api/v1/organizations/fabrikam/comparison", body: nil, kind: .changeState),
         .init(
+            method: .PUT,
+            path: "/api/v1/organizations/fabrikam/actions/AdminMFAV2/exclusions/breakglass",
+            body: #"{"reason": "emergency access"}"#,
+            kind: .changeState
+        ),
+        .init(
+            method: .DELETE,
+            path: "/api/v1/organizations/fabrikam/actions/AdminMFAV2/exclusions/breakglass",
+            body: nil,
+            kind: .changeState
+        ),
+        .init(
             method: .POST,
             path: "/api/v1/organizations/fabrikam/history/recompute",
             body: #"{"from": "2026-01-01", "apply": true}"#,

@@ -203,4 +203,41 @@ import VaporTesting
             #expect(home.body.contains(#"aria-sort="descending""#))
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func everyOrganizationPageHidesOtherOrganizations(database: TestDatabase) async throws {
+        try await WebHarness.with(database: database) { web in
+            try await web.addUser("owner", password: Self.password, roles: ["contoso": .globalAdministrator])
+            _ = try await web.signIn("owner", Self.password)
+            let csrf = try WebHarness.csrf(try await web.send(.GET, "/").body)
+            var checked = 0
+            // The dashboard's pages and forms; the API's routes are checked in PostureAPITests.
+            for route in web.runtime.application.routes.all
+            where route.path.first == .constant("orgs") && route.path.contains(.parameter("org")) {
+                for id in ["fabrikam", "CONTOSO", "contoso2", UUID().uuidString] {
+                    let path =
+                        "/"
+                        + route.path.map { component -> String in
+                            switch component {
+                            case .constant(let text): text
+                            case .parameter("org"): id
+                            case .parameter(let name): name == "action" ? "PIMEnabled" : "x"
+                            default: "x"
+                            }
+                        }.joined(separator: "/")
+                    let response = try await web.send(
+                        route.method,
+                        path,
+                        form: route.method == .POST ? [("csrf", csrf), ("tag", "t"), ("status", "planned")] : nil
+                    )
+                    #expect(
+                        response.status == .notFound,
+                        "\(route.method.rawValue) \(path) answered \(response.status)"
+                    )
+                    checked += 1
+                }
+            }
+            #expect(checked >= 17 * 4, "every organization page and form was tried")
+        }
+    }
 }

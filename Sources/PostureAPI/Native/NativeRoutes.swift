@@ -31,6 +31,7 @@ struct NativeRoutes {
         organization.get("snapshots", use: snapshots)
         organization.get("audit", use: audit)
         TrendRoutes(dependencies: dependencies).register(on: organization)
+        ExclusionRoutes(dependencies: dependencies).register(on: organization)
     }
 
     // MARK: organizations

@@ -57,6 +57,8 @@ public struct APIError: Error, Sendable, Equatable {
             case .organizationNotFound, .actionNotFound: return .notFound(error.description)
             case .statusRefused(let violations):
                 return .badRequest(error.description, target: violations.first?.field)
+            case .invalidExclusion:
+                return .badRequest(error.description, target: "exclusion")
             }
         case let error as StoreError:
             switch error {

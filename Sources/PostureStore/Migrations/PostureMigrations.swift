@@ -9,5 +9,6 @@ public enum PostureMigrations {
         M004CreateAPIClients(),  // 004: API clients for the client-credentials grant
         M005CreateIdentity(),  // 005: users, role grants, sessions; API client roles
         M006AddTrendColumns(),  // 006: snapshot percentage, seats and category columns; change causes; settings
+        M007CreateEntityExclusions(),  // 007: entities an organization leaves out of an action's count
     ]
 }

@@ -20,6 +20,17 @@ enum AuditJSON {
         )
     }
 
+    static func exclusion(_ exclusion: Exclusion) -> String {
+        text(
+            .object(
+                JSONObject([
+                    ("entity", .string(exclusion.entity)), ("reason", .string(exclusion.reason)),
+                    ("owner", optional(exclusion.owner)), ("expiresAt", optional(exclusion.expiresAt?.iso8601)),
+                ])
+            )
+        )
+    }
+
     static func measurements(_ list: [ActionMeasurement]) -> String? {
         guard !list.isEmpty else { return nil }
         return text(

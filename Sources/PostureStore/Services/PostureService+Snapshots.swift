@@ -81,8 +81,7 @@ extension PostureService {
     public func snapshot(_ organizationID: String, day: CivilDay, filled: Bool) async throws -> Bool {
         let organization = try await organization(organizationID)
         let endOfDay = day.adding(days: 1).start.addingTimeInterval(-1)
-        let measurements = try await store.measurements(organizationID)
-        let statuses = try await store.statuses(organizationID)
+        let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
         let report = engine.score(measurements: measurements, statuses: statuses, asOf: min(endOfDay, clock.now()))
         let snapshot = DailySnapshot(
             organization: organization.organization,

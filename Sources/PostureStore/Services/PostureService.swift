@@ -37,9 +37,23 @@ public struct PostureService: Sendable {
     }
 
     func report(_ organizationID: String, store: PostureStore, asOf: Date) async throws -> ScoreReport {
-        let measurements = try await store.measurements(organizationID)
-        let statuses = try await store.statuses(organizationID)
+        let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
         return engine.score(measurements: measurements, statuses: statuses, asOf: asOf)
+    }
+
+    /// What scoring reads: the latest measurements with the organization's own exclusions applied,
+    /// and the statuses people set.
+    func scoringInputs(
+        _ organizationID: String,
+        store: PostureStore
+    ) async throws
+        -> (measurements: [ActionMeasurement], statuses: [StatusRecord])
+    {
+        let measurements = ActionMeasurement.applying(
+            try await store.exclusionsByAction(organizationID),
+            to: try await store.measurements(organizationID)
+        )
+        return (measurements, try await store.statuses(organizationID))
     }
 
     /// Stores a batch of measurements and logs every status and points change it causes.
@@ -165,12 +179,14 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case organizationNotFound(String)
     case actionNotFound(String)
     case statusRefused([StatusRuleViolation])
+    case invalidExclusion(String)
 
     public var description: String {
         switch self {
         case .organizationNotFound(let id): "no organization with id \"\(id)\""
         case .actionNotFound(let id): "no improvement action with id \"\(id)\""
         case .statusRefused(let violations): violations.map(\.description).joined(separator: "; ")
+        case .invalidExclusion(let problem): "the exclusion is invalid: \(problem)"
         }
     }
 }

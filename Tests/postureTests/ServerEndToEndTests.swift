@@ -133,6 +133,51 @@ import FoundationNetworking
         )
     }
 
+    @Test func sensorsPushMeasurementsWithAnAPIClient() async throws {
+        let server = try Server(demo: false)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        #expect(try server.cli(["org", "create", "--id", "acme", "--name", "Acme"]).status == 0)
+        let created = try server.cli([
+            "client", "add", "--org", "acme", "--name", "sensor", "--scope", "SecurityEvents.ReadWrite.All", "--format",
+            "json",
+        ])
+        let client = try #require(
+            try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String]
+        )
+        let example = CLIRunner.repositoryRoot.appendingPathComponent("examples/contoso-assessment.json").path
+        let pushed = try CLIRunner.run(
+            ["push", example, "--url", server.base, "--org", "acme", "--client-id", client["clientId"]!],
+            environment: ["POSTURE_CLIENT_SECRET": client["clientSecret"]!]
+        )
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        #expect(pushed.stdout.hasPrefix("acme: ") && pushed.stdout.contains("points ("))
+        let audit = try server.cli(["audit", "export", "--org", "acme", "--format", "csv"])
+        #expect(audit.stdout.contains(",\(client["clientId"]!),acme,measurements.upsert,"), "the client is the actor")
+
+        let broken = try CLIRunner.temporaryFile(
+            #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 9, "total": 3}]}"#
+        )
+        let refused = try CLIRunner.run(
+            ["push", broken, "--url", server.base, "--org", "acme", "--client-id", client["clientId"]!],
+            environment: ["POSTURE_CLIENT_SECRET": client["clientSecret"]!]
+        )
+        #expect(
+            refused.status == 1 && refused.stderr.contains("input.json:1")
+                && refused.stderr.contains("nothing was sent")
+        )
+        let wrongSecret = try CLIRunner.run(
+            ["push", example, "--url", server.base, "--org", "acme", "--client-id", client["clientId"]!],
+            environment: ["POSTURE_CLIENT_SECRET": "nope"]
+        )
+        #expect(wrongSecret.status == 1 && wrongSecret.stderr.contains("getting a token failed: HTTP 401"))
+        let otherOrg = try CLIRunner.run(
+            ["push", example, "--url", server.base, "--org", "contoso", "--client-id", client["clientId"]!],
+            environment: ["POSTURE_CLIENT_SECRET": client["clientSecret"]!]
+        )
+        #expect(otherOrg.status == 1 && otherOrg.stderr.contains("HTTP 404"), "a client sees only its organization")
+    }
+
     @Test func oversizedBodiesAreRefusedWithGraphErrors() async throws {
         let server = try Server(demo: true)
         defer { server.stop() }

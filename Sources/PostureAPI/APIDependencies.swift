@@ -14,6 +14,8 @@ public struct APIDependencies: Sendable {
     public var graphPageSize: Int
     /// Absolute base URL for links (`https://posture.example.com`); default: from the request's Host.
     public var publicBaseURL: String?
+    /// Reverse proxies whose `X-Forwarded-For` is believed for rate limits.
+    public var trustedProxies: Set<String>
     /// Largest request body accepted, in bytes.
     public var maxBodySize: Int
     /// Tells when stored data changed; nil turns the response cache off.
@@ -26,6 +28,7 @@ public struct APIDependencies: Sendable {
         clock: PostureClock,
         graphPageSize: Int = 100,
         publicBaseURL: String? = nil,
+        trustedProxies: Set<String> = [],
         maxBodySize: Int = 4 << 20,
         dataStamp: DataStamp? = nil
     ) {
@@ -35,6 +38,7 @@ public struct APIDependencies: Sendable {
         self.clock = clock
         self.graphPageSize = graphPageSize
         self.publicBaseURL = publicBaseURL
+        self.trustedProxies = trustedProxies
         self.maxBodySize = maxBodySize
         self.dataStamp = dataStamp
     }
@@ -86,6 +90,15 @@ extension APIDependencies {
 }
 
 extension Request {
+    /// The client's address for rate limits, through trusted proxies only.
+    public func clientAddress(trustedProxies: Set<String>) -> String {
+        ClientAddress.resolve(
+            peer: remoteAddress?.ipAddress,
+            forwardedFor: headers.first(name: "X-Forwarded-For"),
+            trustedProxies: trustedProxies
+        )
+    }
+
     /// Scheme, host and port the client used, for absolute links.
     func baseURL(_ configured: String?) -> String {
         if let configured { return configured.hasSuffix("/") ? String(configured.dropLast()) : configured }

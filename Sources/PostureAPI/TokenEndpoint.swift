@@ -49,7 +49,7 @@ struct TokenEndpoint {
 
     func issue(_ request: Request) async throws -> Response {
         let now = dependencies.clock.now()
-        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        let address = request.clientAddress(trustedProxies: dependencies.trustedProxies)
         if let wait = limiter.acquire("address:\(address)", now: now) {
             throw OAuthError(
                 status: .tooManyRequests,

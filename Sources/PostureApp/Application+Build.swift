@@ -69,6 +69,7 @@ public func buildApplication(
                 externalIssuers: configuration.externalIssuers,
                 clock: clock,
                 publicBaseURL: configuration.publicBaseURL,
+                trustedProxies: configuration.trustedProxies,
                 dataStamp: stamp
             )
         )
@@ -78,7 +79,8 @@ public func buildApplication(
                 service: service,
                 identity: identity,
                 clock: clock,
-                secureCookies: configuration.secureCookies
+                secureCookies: configuration.secureCookies,
+                trustedProxies: configuration.trustedProxies
             )
         )
         return PostureRuntime(

@@ -50,6 +50,8 @@ public struct PostureConfiguration: Sendable {
     public var adminPassword: String?
     /// External OpenID Connect issuers whose tokens are accepted (from `POSTURE_OIDC_ISSUERS`).
     public var externalIssuers: [ExternalIssuer] = []
+    /// Reverse proxies whose `X-Forwarded-For` is believed for rate limits (`POSTURE_TRUSTED_PROXIES`).
+    public var trustedProxies: Set<String> = []
     /// bcrypt cost; lowered only by tests.
     public var passwordCost = 12
 
@@ -98,7 +100,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_DEMO_DAYS",
         "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
-        "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS",
+        "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES",
     ]
 
     public static func load(
@@ -193,6 +195,19 @@ public struct PostureConfiguration: Sendable {
             } else {
                 // The value itself is never echoed.
                 problems.append("POSTURE_ADMIN_PASSWORD " + weaknesses.joined(separator: "; "))
+            }
+        }
+        if let list = env("POSTURE_TRUSTED_PROXIES") {
+            let addresses = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
+            let invalid = addresses.filter { !ClientAddress.isAddress($0) }
+            if invalid.isEmpty {
+                config.trustedProxies = Set(addresses)
+            } else {
+                problems.append(
+                    "POSTURE_TRUSTED_PROXIES must list IP addresses separated by commas; not addresses: \(invalid.joined(separator: ", "))"
+                )
             }
         }
         if let path = env("POSTURE_OIDC_ISSUERS") {

@@ -11,12 +11,21 @@ public struct WebDependencies: Sendable {
     public var clock: PostureClock
     /// Whether cookies carry the Secure attribute; see ``WebCookies``.
     public var secureCookies: Bool
+    /// Reverse proxies whose `X-Forwarded-For` is believed for sign-in rate limits.
+    public var trustedProxies: Set<String>
 
-    public init(service: PostureService, identity: IdentityService, clock: PostureClock, secureCookies: Bool) {
+    public init(
+        service: PostureService,
+        identity: IdentityService,
+        clock: PostureClock,
+        secureCookies: Bool,
+        trustedProxies: Set<String> = []
+    ) {
         self.service = service
         self.identity = identity
         self.clock = clock
         self.secureCookies = secureCookies
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -112,7 +121,7 @@ public struct WebRoutes: Sendable {
         }
         let username = (form.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let now = dependencies.clock.now()
-        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        let address = request.clientAddress(trustedProxies: dependencies.trustedProxies)
         if let wait = addressLimiter.acquire(address, now: now) ?? nameLimiter.acquire(username, now: now) {
             let response = signInForm(
                 request,

@@ -55,6 +55,30 @@ import Testing
         }
     }
 
+    @Test func identitySettingsAreCheckedWithoutEchoingSecrets() throws {
+        let good = try PostureConfiguration.load(
+            flags: Flags(),
+            environment: [
+                "POSTURE_TRUSTED_PROXIES": "10.0.0.2, ::1", "POSTURE_ADMIN_PASSWORD": "a long enough passphrase",
+            ]
+        )
+        #expect(good.trustedProxies == ["10.0.0.2", "::1"] && good.adminPassword == "a long enough passphrase")
+        #expect {
+            try PostureConfiguration.load(
+                flags: Flags(),
+                environment: [
+                    "POSTURE_TRUSTED_PROXIES": "10.0.0.2, proxy.local", "POSTURE_ADMIN_PASSWORD": "hunter2",
+                    "POSTURE_OIDC_ISSUERS": "/nonexistent/issuers.json",
+                ]
+            )
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("not addresses: proxy.local")
+                && text.contains("POSTURE_ADMIN_PASSWORD must be at least 12")
+                && text.contains("/nonexistent/issuers.json") && !text.contains("hunter2")
+        }
+    }
+
     @Test func redactedDatabaseHidesThePassword() {
         #expect(
             PostureConfiguration.DatabaseLocation.postgres("postgres://posture:s3cret@db:5432/posture").redacted

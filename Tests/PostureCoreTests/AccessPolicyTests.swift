@@ -109,3 +109,31 @@ import Testing
         #expect(ConstantTime.equal("", ""))
     }
 }
+
+@Suite struct ClientAddressTests {
+    @Test(
+        arguments: [
+            ("203.0.113.9", nil, "203.0.113.9"),
+            ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  // an untrusted peer's header is ignored
+            ("10.0.0.2", "198.51.100.1", "198.51.100.1"),
+            ("10.0.0.2", "1.2.3.4, 198.51.100.1", "198.51.100.1"),  // the left part is the client's claim
+            ("10.0.0.2", "198.51.100.1, 10.0.0.3", "198.51.100.1"),  // a chain of trusted proxies
+            ("10.0.0.2", "10.0.0.3", "10.0.0.2"),
+            ("10.0.0.2", " , ", "10.0.0.2"),
+        ] as [(String, String?, String)]
+    )
+    func resolvesThroughTrustedProxiesOnly(peer: String, forwarded: String?, client: String) {
+        #expect(
+            ClientAddress.resolve(peer: peer, forwardedFor: forwarded, trustedProxies: ["10.0.0.2", "10.0.0.3"])
+                == client
+        )
+    }
+
+    @Test func addressesAreRecognized() {
+        #expect(
+            ClientAddress.isAddress("10.0.0.2") && ClientAddress.isAddress("::1") && ClientAddress.isAddress("fe80::1")
+        )
+        #expect(!ClientAddress.isAddress("proxy.local") && !ClientAddress.isAddress("300.1.1.1"))
+        #expect(ClientAddress.resolve(peer: nil, forwardedFor: "1.2.3.4", trustedProxies: []) == "unknown")
+    }
+}

@@ -39,15 +39,21 @@ extension PostureRuntime {
     /// change the password at first sign-in. Returns the generated one-time password, or nil when
     /// it came from `POSTURE_ADMIN_PASSWORD` or people already exist.
     public func createFirstAdministrator() async throws -> String? {
-        guard try await identity.store.userCount() == 0 else { return nil }
-        let (_, password) = try await identity.addUser(
-            "admin",
-            displayName: "Administrator",
-            instanceAdministrator: true,
-            password: configuration.adminPassword,
-            actor: "system"
-        )
-        return configuration.adminPassword == nil ? password : nil
+        // Nodes starting together on one PostgreSQL take turns: only the first creates `admin`.
+        let identity = identity
+        let configuration = configuration
+        let created: String?? = try await identity.store.withJobLock("posture.first-administrator") {
+            guard try await identity.store.userCount() == 0 else { return nil }
+            let (_, password) = try await identity.addUser(
+                "admin",
+                displayName: "Administrator",
+                instanceAdministrator: true,
+                password: configuration.adminPassword,
+                actor: "system"
+            )
+            return configuration.adminPassword == nil ? password : nil
+        }
+        return created ?? nil
     }
 }
 

@@ -73,6 +73,7 @@ public struct WebRoutes: Sendable {
         signedIn.post("account", "password", use: routes.changePassword)
         signedIn.get(use: routes.organizations)
         DashboardRoutes(dependencies: dependencies).register(on: signedIn)
+        PeopleRoutes(dependencies: dependencies).register(on: signedIn)
     }
 
     // MARK: sign-in and sign-out

@@ -240,4 +240,59 @@ import VaporTesting
             #expect(checked >= 17 * 4, "every organization page and form was tried")
         }
     }
+
+    @Test func instanceAdministratorsManagePeople() async throws {
+        try await WebHarness.with(demo: true) { web in
+            _ = try await web.runtime.identity.addUser(
+                "root",
+                instanceAdministrator: true,
+                password: Self.password,
+                actor: "t"
+            )
+            var root = try await web.runtime.identity.user("root")
+            root.mustChangePassword = false
+            try await web.runtime.identity.store.updateUser(root)
+            try await web.addUser("plain", password: Self.password, roles: ["contoso": .globalAdministrator])
+
+            _ = try await web.signIn("plain", Self.password)
+            #expect(!(try await web.send(.GET, "/").body.contains(#"href="/people""#)))
+            #expect(try await web.send(.GET, "/people").status == .forbidden, "only instance administrators")
+            let csrfPlain = try WebHarness.csrf(try await web.send(.GET, "/").body)
+            _ = try await web.send(.POST, "/signout", form: [("csrf", csrfPlain)])
+
+            _ = try await web.signIn("root", Self.password)
+            let page = try await web.send(.GET, "/people")
+            #expect(
+                page.status == .ok && page.body.contains("plain") && page.body.contains("contoso: Global administrator")
+            )
+            let csrf = try WebHarness.csrf(page.body)
+            let added = try await web.send(
+                .POST,
+                "/people",
+                form: [
+                    ("csrf", csrf), ("username", "New.Person"), ("displayName", "<i>New</i>"), ("org", "contoso"),
+                    ("role", "securityReader"),
+                ]
+            )
+            #expect(added.status == .ok && added.body.contains(#"data-testid="one-time-password""#))
+            #expect(added.body.contains("&lt;i&gt;New&lt;/i&gt;"))
+            #expect(try await web.runtime.identity.user("new.person").roles == ["contoso": .securityReader])
+            let duplicate = try await web.send(.POST, "/people", form: [("csrf", csrf), ("username", "plain")])
+            #expect(duplicate.status == .badRequest && duplicate.body.contains("already exists"))
+            let reset = try await web.send(.POST, "/people/reset", form: [("csrf", csrf), ("username", "plain")])
+            #expect(reset.body.contains(#"data-testid="one-time-password""#))
+            #expect(try await web.runtime.identity.user("plain").mustChangePassword)
+            let yourself = try await web.send(.POST, "/people/remove", form: [("csrf", csrf), ("username", "root")])
+            #expect(yourself.status == .badRequest)
+            let removed = try await web.send(
+                .POST,
+                "/people/remove",
+                form: [("csrf", csrf), ("username", "new.person")]
+            )
+            #expect(removed.location == "/people?removed=new.person")
+            await #expect(throws: IdentityError.userNotFound("new.person")) {
+                try await web.runtime.identity.user("new.person")
+            }
+        }
+    }
 }

@@ -4,10 +4,13 @@ public struct Layout {
     public struct SignedIn: Sendable, Equatable {
         public var displayName: String
         public var csrfToken: String
+        /// Instance administrators also see the People page.
+        public var instanceAdministrator: Bool
 
-        public init(displayName: String, csrfToken: String) {
+        public init(displayName: String, csrfToken: String, instanceAdministrator: Bool = false) {
             self.displayName = displayName
             self.csrfToken = csrfToken
+            self.instanceAdministrator = instanceAdministrator
         }
     }
 
@@ -98,7 +101,7 @@ public struct Layout {
             bar = """
                 <nav class="account" aria-label="Account">
                   <span class="who">\(signedIn.displayName.html)</span>
-                  <a href="/">All organizations</a>
+                  <a href="/">All organizations</a>\(signedIn.instanceAdministrator ? #"<a href="/people">People</a>"# : "")
                   <a href="/account/password">Change password</a>
                   <form method="post" action="/signout" class="inline">
                     <input type="hidden" name="csrf" value="\(signedIn.csrfToken.html)">

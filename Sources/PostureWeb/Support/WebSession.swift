@@ -10,7 +10,11 @@ struct WebUser: Sendable {
     var sessionToken: String
 
     var signedIn: Layout.SignedIn {
-        Layout.SignedIn(displayName: user.displayName, csrfToken: session.csrfToken)
+        Layout.SignedIn(
+            displayName: user.displayName,
+            csrfToken: session.csrfToken,
+            instanceAdministrator: user.instanceAdministrator
+        )
     }
 }
 

@@ -1,0 +1,135 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// The People page: instance administrators add people, give them new one-time passwords and
+/// remove them; everyone else is refused.
+struct PeopleRoutes: Sendable {
+    let dependencies: WebDependencies
+
+    var identity: IdentityService { dependencies.identity }
+
+    func register(on signedIn: any RoutesBuilder) {
+        signedIn.get("people", use: page)
+        signedIn.post("people", use: add)
+        signedIn.post("people", "reset", use: reset)
+        signedIn.post("people", "remove", use: remove)
+    }
+
+    func administrator(_ request: Request) throws -> WebUser {
+        let web = try request.webUser
+        guard web.user.instanceAdministrator else {
+            throw WebError.forbidden("Only instance administrators manage people.")
+        }
+        return web
+    }
+
+    @Sendable func page(_ request: Request) async throws -> Response {
+        try await render(request, message: request.query[String.self, at: "removed"].map { "Removed \($0)." })
+    }
+
+    func render(
+        _ request: Request,
+        oneTime: (String, String)? = nil,
+        message: String? = nil,
+        errors: [String] = [],
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let web = try administrator(request)
+        let now = dependencies.clock.now()
+        let people = try await identity.store.users().map { user in
+            var roles = user.instanceAdministrator ? ["instance administrator"] : []
+            roles += user.roles.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.displayName)" }
+            let state: String
+            if let until = user.lockedUntil, until > now {
+                state = "locked until \(until.iso8601)"
+            } else {
+                state = user.mustChangePassword ? "must change password" : "active"
+            }
+            return PeopleView.Person(
+                username: user.username,
+                displayName: user.displayName,
+                roles: roles.joined(separator: ", "),
+                state: state
+            )
+        }
+        let view = PeopleView(
+            signedIn: web.signedIn,
+            people: people,
+            organizations: try await dependencies.service.store.organizations().map {
+                ($0.organization.id, $0.organization.displayName)
+            },
+            roles: Role.allCases.map { ($0.rawValue, $0.displayName) },
+            oneTimePassword: oneTime.map { (username: $0.0, password: $0.1) },
+            message: message,
+            errors: errors
+        )
+        return WebPages.html(view.render(), status: status)
+    }
+
+    struct AddForm: Content {
+        var username: String?
+        var displayName: String?
+        var org: String?
+        var role: String?
+        var admin: String?
+    }
+
+    @Sendable func add(_ request: Request) async throws -> Response {
+        let web = try administrator(request)
+        let form = (try? request.content.decode(AddForm.self)) ?? AddForm()
+        let name = form.username ?? ""
+        do {
+            if let org = form.org, !org.isEmpty, try await dependencies.service.store.organization(org) == nil {
+                return try await render(request, errors: ["No organization with id \(org)."], status: .badRequest)
+            }
+            let (user, password) = try await identity.addUser(
+                name,
+                displayName: form.displayName,
+                instanceAdministrator: form.admin == "1",
+                actor: web.user.username,
+                requestID: request.id
+            )
+            if let org = form.org, !org.isEmpty, let role = form.role.flatMap(Role.init(rawValue:)) {
+                try await identity.grant(
+                    role,
+                    to: user.username,
+                    in: org,
+                    actor: web.user.username,
+                    requestID: request.id
+                )
+            }
+            return try await render(request, oneTime: (user.username, password), message: "Added \(user.username).")
+        } catch let error as IdentityError {
+            return try await render(request, errors: [error.description], status: .badRequest)
+        }
+    }
+
+    struct PersonForm: Content { var username: String? }
+
+    @Sendable func reset(_ request: Request) async throws -> Response {
+        let web = try administrator(request)
+        let name = (try? request.content.decode(PersonForm.self))?.username ?? ""
+        do {
+            let password = try await identity.resetPassword(name, actor: web.user.username, requestID: request.id)
+            return try await render(request, oneTime: (name, password), message: "New one-time password for \(name).")
+        } catch let error as IdentityError {
+            return try await render(request, errors: [error.description], status: .badRequest)
+        }
+    }
+
+    @Sendable func remove(_ request: Request) async throws -> Response {
+        let web = try administrator(request)
+        let name = (try? request.content.decode(PersonForm.self))?.username ?? ""
+        guard name.lowercased() != web.user.username else {
+            return try await render(request, errors: ["You cannot remove yourself."], status: .badRequest)
+        }
+        do {
+            try await identity.removeUser(name, actor: web.user.username, requestID: request.id)
+        } catch let error as IdentityError {
+            return try await render(request, errors: [error.description], status: .badRequest)
+        }
+        return request.redirect(to: "/people?removed=\(WebPath.segment(name.lowercased()))")
+    }
+}

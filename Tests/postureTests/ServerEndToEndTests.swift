@@ -20,7 +20,7 @@ import FoundationNetworking
                 "posture-e2e-\(UUID().uuidString)"
             )
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            port = Int.random(in: 20_000...40_000)
+            port = Self.freePort()
             process.executableURL = CLIRunner.binary
             process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + (demo ? [] : ["--no-demo"])
             var env = ProcessInfo.processInfo.environment
@@ -33,8 +33,25 @@ import FoundationNetworking
             try process.run()
         }
 
+        /// A port nothing listens on right now, so the readiness check reaches our server and not
+        /// another process that happens to hold the port.
+        static func freePort() -> Int {
+            for _ in 0..<50 {
+                let candidate = Int.random(in: 20_000...40_000)
+                let probe = Process()
+                probe.executableURL = URL(fileURLWithPath: "/bin/bash")
+                probe.arguments = ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(candidate)"]
+                probe.standardError = FileHandle.nullDevice
+                try? probe.run()
+                probe.waitUntilExit()
+                if probe.terminationStatus != 0 { return candidate }
+            }
+            return Int.random(in: 20_000...40_000)
+        }
+
         func waitUntilReady() async throws {
             for _ in 0..<300 {
+                guard process.isRunning else { break }
                 if let (status, _) = try? await request("GET", "/readyz"), status == 200 { return }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }

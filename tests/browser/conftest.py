@@ -26,7 +26,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -142,9 +142,20 @@ def phone():
 
 
 def submit(driver: webdriver.Chrome, button) -> None:
-    """Clicks a submit button and waits for the next page to replace this one."""
+    """Clicks a submit button and waits until the next page has replaced this one and loaded."""
+    page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+
+    def replaced(_: webdriver.Chrome) -> bool:
+        try:
+            page.tag_name
+            return False
+        except WebDriverException:
+            # Stale, or Chrome's "node does not belong to the document": either way, a new page.
+            return True
+
+    WebDriverWait(driver, 20).until(replaced)
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(driver: webdriver.Chrome, server: Server, name: str, password: str) -> None:

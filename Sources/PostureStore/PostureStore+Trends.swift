@@ -73,16 +73,11 @@ extension PostureStore {
     }
 
     public func zones(_ organizationID: String) async throws -> ScoreZones {
-        guard let text = try await SettingsRecord.find(organizationID, on: database)?.zones,
-            let ranges = try? StoredJSON.decode([ScoreZones.Range].self, text),
-            let zones = try? ScoreZones(ranges: ranges)
-        else { return .default }
-        return zones
+        try await settings(organizationID).zones
     }
 
     public func customComparison(_ organizationID: String) async throws -> CustomComparison? {
-        guard let text = try await SettingsRecord.find(organizationID, on: database)?.comparison else { return nil }
-        return try? StoredJSON.decode(CustomComparison.self, text)
+        try await settings(organizationID).comparison
     }
 
     /// Stores the zones (nil: back to the defaults).

@@ -178,9 +178,13 @@ struct DashboardRoutes: Sendable {
 
     static let filterNames = ["category", "product", "status", "tier", "cost", "impact", "threat", "tag"]
 
-    func listView(_ request: Request, context: Context) async throws -> (ActionsView, [ActionScore], [String: [String]])
+    func listView(
+        _ request: Request,
+        context: Context,
+        report: ScoreReport
+    ) async throws
+        -> (ActionsView, [ActionScore], [String: [String]])
     {
-        let report = try await service.currentReport(context.id)
         let tags = try await service.store.tags(context.id)
         var selected: [String: String] = [:]
         for name in Self.filterNames {
@@ -269,12 +273,14 @@ struct DashboardRoutes: Sendable {
 
     @Sendable func actions(_ request: Request) async throws -> Response {
         let context = try await Self.context(request, .actions, service: service)
-        return WebPages.html(try await listView(request, context: context).0.render())
+        let report = try await service.currentReport(of: context.organization)
+        return WebPages.html(try await listView(request, context: context, report: report).0.render())
     }
 
     @Sendable func actionsCSV(_ request: Request) async throws -> Response {
         let context = try await Self.context(request, .actions, service: service)
-        let (_, listed, tags) = try await listView(request, context: context)
+        let report = try await service.currentReport(of: context.organization)
+        let (_, listed, tags) = try await listView(request, context: context, report: report)
         let csv = CSVWriter.render(
             header: [
                 "rank", "id", "title", "category", "product", "status", "points", "maxScore", "lastMeasured", "tags",
@@ -319,9 +325,10 @@ struct DashboardRoutes: Sendable {
     {
         let context = try await Self.context(request, .actions, service: service)
         let actionID = request.parameters.get("action") ?? ""
-        let report = try await service.currentReport(context.id)
+        // One score serves both the list behind the flyout and the flyout itself.
+        let report = try await service.currentReport(of: context.organization)
         guard let score = report[actionID] else { throw WebError.notFound }
-        var (view, _, tags) = try await listView(request, context: context)
+        var (view, _, tags) = try await listView(request, context: context, report: report)
         let action = score.action
         let measurement = try await service.store.measurements(context.id).first { $0.actionID == actionID }
         let today = CivilDay(now)

@@ -39,8 +39,7 @@ struct SettingsRoutes: Sendable {
     ) async throws -> Response {
         let context = try await DashboardRoutes.context(request, .settings, service: service)
         let id = context.id
-        let zones = try await service.zones(id)
-        let comparison = try await service.customComparison(id)
+        let (zones, comparison) = try await service.store.settings(id)
         let manage =
             AccessPolicy.decide(
                 .manageAccess,

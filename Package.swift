@@ -46,6 +46,13 @@ let package = Package(
             resources: [.embedInCode("Catalog")],
             swiftSettings: swiftSettings
         ),
+        // Microsoft 365 evidence: Graph resources as collected, and the assessors that turn them into
+        // measurements. Pure apart from reading a snapshot directory.
+        .target(
+            name: "PostureEvidence",
+            dependencies: ["PostureCore"],
+            swiftSettings: swiftSettings
+        ),
         // Repositories over Fluent/SQLKit and the append-only migrations; the only place that knows SQL.
         .target(
             name: "PostureStore",
@@ -127,6 +134,12 @@ let package = Package(
                 "PostureCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostureEvidenceTests",
+            dependencies: ["PostureEvidence", "PostureCatalog"],
+            resources: [.copy("Snapshots")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -29,8 +29,9 @@ import Testing
         )
         let manifest = release.appendingPathComponent("catalog.yaml")
         try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(
-            of: "version: \"2026.11.0\"",
-            with: "version: \"2027.1.0\""
+            of: #"version: "[^"]*""#,
+            with: #"version: "2027.1.0""#,
+            options: .regularExpression
         )
         .write(to: manifest, atomically: true, encoding: .utf8)
         let entra = release.appendingPathComponent("entra-id.yaml")

@@ -1,0 +1,136 @@
+import Foundation
+import PostureCore
+
+extension M365Assessor {
+    /// Accounts, their authentication methods and password rules.
+    static let identity: [M365Assessor] = [
+        M365Assessor(
+            "AdminMFAV2",
+            requires: [.users, .roleAssignments, .userRegistrationDetails, .identitySecurityDefaultsEnforcementPolicy],
+            reads: [.groupMembers]
+        ) { context in
+            let registered = mfaRegistered(context)
+            let admins = context.activeAdministrators.compactMap { context.usersByID[$0] }
+            let enforced = context.securityDefaultsEnabled
+            let outcome = counted(admins, name: \.entityName) { enforced || registered.contains($0.id) }
+            return (
+                outcome,
+                enforced
+                    ? "security defaults require MFA of every administrator"
+                    : ratio(outcome, "administrators") + " have an MFA method registered"
+            )
+        },
+        M365Assessor(
+            "MFARegistrationV2",
+            requires: [.users, .userRegistrationDetails, .identitySecurityDefaultsEnforcementPolicy]
+        ) { context in
+            let registered = mfaRegistered(context)
+            let enforced = context.securityDefaultsEnabled
+            let outcome = counted(context.enabledMembers, name: \.entityName) { enforced || registered.contains($0.id) }
+            return (
+                outcome,
+                enforced
+                    ? "security defaults make every user register for MFA"
+                    : ratio(outcome, "enabled members") + " have an MFA method registered"
+            )
+        },
+        M365Assessor("SelfServicePasswordReset", requires: [.users, .userRegistrationDetails]) { context in
+            var enabled: [String: Bool] = [:]
+            for detail in context.snapshot.userRegistrationDetails ?? [] { enabled[detail.id] = detail.isSsprEnabled }
+            let members = context.enabledMembers
+            guard !members.isEmpty else { return (.notApplicable, "no enabled member accounts") }
+            let without = members.filter { enabled[$0.id] != true }
+            return (
+                .implemented(without.isEmpty),
+                without.isEmpty
+                    ? "self-service password reset is enabled for all \(members.count) members"
+                    : "self-service password reset is not enabled for \(without.count) of \(members.count) members "
+                        + "(e.g. \(without[0].entityName)): it is set to Selected or None, not All"
+            )
+        },
+        M365Assessor("posture_inactive_accounts_disabled", requires: [.users]) { context in
+            let users = context.enabledUsers
+            guard users.isEmpty || users.contains(where: { $0.signInActivity != nil }) else {
+                return (.noData, "no data: users carry no signInActivity (it needs AuditLog.Read.All and Entra ID P1)")
+            }
+            let cutoff = context.asOf.addingTimeInterval(-45 * 86_400)
+            let outcome = counted(users, name: \.entityName) { user in
+                if let created = user.createdDateTime.flatMap(Date.init(iso8601:)), created >= cutoff { return true }
+                let activity = user.signInActivity
+                let last = [
+                    activity?.lastSuccessfulSignInDateTime, activity?.lastSignInDateTime,
+                    activity?.lastNonInteractiveSignInDateTime,
+                ]
+                .compactMap { $0.flatMap(Date.init(iso8601:)) }.max()
+                return last.map { $0 >= cutoff } ?? false
+            }
+            return (outcome, ratio(outcome, "enabled accounts") + " signed in or were created in the last 45 days")
+        },
+        M365Assessor("posture_sms_voice_methods_disabled", requires: [.authenticationMethodsPolicy]) { context in
+            let configurations = context.snapshot.authenticationMethodsPolicy?.authenticationMethodConfigurations ?? []
+            let enabled = configurations.filter {
+                ["sms", "voice"].contains($0.id.lowercased()) && $0.state == "enabled"
+            }
+            return (
+                .implemented(enabled.isEmpty),
+                enabled.isEmpty
+                    ? "SMS and voice call are disabled in the authentication methods policy"
+                    : enabled.map(\.id).joined(separator: " and ") + " enabled in the authentication methods policy"
+            )
+        },
+        M365Assessor("PasswordHashSync", requires: [.organization], reads: [.onPremisesSynchronization]) { context in
+            guard context.snapshot.organization?.first?.onPremisesSyncEnabled == true else {
+                return (.notApplicable, "the tenant does not synchronize from Active Directory")
+            }
+            guard let sync = context.snapshot.onPremisesSynchronization else {
+                return (
+                    .noData,
+                    "no data: onPremisesSynchronization (\(context.snapshot.missing[.onPremisesSynchronization] ?? "unreadable"))"
+                )
+            }
+            let on = sync.contains { $0.features?.passwordSyncEnabled == true }
+            return (
+                .implemented(on),
+                on
+                    ? "password hash synchronization is on"
+                    : "directory synchronization is on without password hash sync"
+            )
+        },
+        M365Assessor("PWAgePolicyNew", requires: [.domains]) { context in
+            let managed = (context.snapshot.domains ?? []).filter {
+                $0.isVerified == true && ($0.authenticationType ?? "Managed").lowercased() == "managed"
+            }
+            guard !managed.isEmpty else { return (.notApplicable, "no verified managed domains") }
+            let expiring = managed.filter { $0.passwordValidityPeriodInDays != DirectoryRoles.neverExpires }
+            return (
+                .implemented(expiring.isEmpty),
+                expiring.isEmpty
+                    ? "passwords never expire on all \(managed.count) verified domains"
+                    : "passwords expire on " + expiring.map(\.id).sorted().joined(separator: ", ")
+            )
+        },
+        M365Assessor("aad_custom_banned_passwords", requires: [.groupSettings]) { context in
+            let rules = context.snapshot.groupSettings?.first {
+                $0.templateId == DirectoryRoles.passwordRuleSettingsTemplate
+            }
+            guard let rules else {
+                return (.implemented(false), "no Password Rule Settings: the custom banned password list is not in use")
+            }
+            let enforced = rules.value("EnableBannedPasswordCheck")?.lowercased() == "true"
+            let terms = (rules.value("BannedPasswordList") ?? "").split(whereSeparator: { $0 == "\t" || $0 == "," })
+            let done = enforced && !terms.isEmpty
+            return (
+                .implemented(done),
+                done
+                    ? "custom banned passwords enforced with \(terms.count) terms"
+                    : enforced
+                        ? "the custom banned password list is empty" : "the custom banned password list is not enforced"
+            )
+        },
+    ]
+
+    /// Ids of users with a multifactor-capable method registered.
+    static func mfaRegistered(_ context: M365Context) -> Set<String> {
+        Set((context.snapshot.userRegistrationDetails ?? []).lazy.filter { $0.isMfaRegistered == true }.map(\.id))
+    }
+}

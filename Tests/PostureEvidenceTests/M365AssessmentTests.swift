@@ -1,0 +1,124 @@
+import Foundation
+import PostureCatalog
+import PostureCore
+import Testing
+
+@testable import PostureEvidence
+
+@Suite struct M365AssessmentTests {
+    /// What the Contoso snapshot gives, action by action (see the fixture files for why).
+    static let contoso: [String: String] = [
+        "AdminMFAV2": "2/3", "MFARegistrationV2": "3/5", "SelfServicePasswordReset": "pass",
+        "posture_inactive_accounts_disabled": "5/6", "posture_sms_voice_methods_disabled": "fail",
+        "PasswordHashSync": "n/a", "PWAgePolicyNew": "pass", "aad_custom_banned_passwords": "pass",
+        "BlockLegacyAuthentication": "fail", "SigninRiskPolicy": "pass", "UserRiskPolicy": "fail",
+        "aad_phishing_MFA_strength": "fail", "aad_sign_in_freq_session_timeout": "pass",
+        "posture_ca_policy_coverage": "5/6", "OneAdmin": "pass", "ManyAdmins": "pass", "RoleOverlap": "4/4",
+        "PIMEnabled": "pass", "aad_admin_accounts_separate_unassigned_cloud_only": "fail", "IntegratedApps": "fail",
+        "aad_third_party_apps": "pass", "aad_admin_consent_workflow": "pass", "posture_guest_access_restricted": "pass",
+        "posture_guest_invite_restricted": "fail", "posture_app_consent_high_privilege": "1/2",
+        "spo_block_onedrive_sync_unmanaged_devices": "fail", "spo_external_sharing_managed": "pass",
+        "spo_external_users_sharing": "fail", "spo_idle_session_timeout": "pass", "spo_legacy_auth": "pass",
+        "posture_spo_anyone_links_disabled": "pass",
+    ]
+
+    @Test func everyAssessorHasACatalogActionAndThereAreAtLeastThirty() {
+        #expect(M365Assessment.actionIDs.count >= 30)
+        #expect(Set(M365Assessment.actionIDs).count == M365Assessment.actionIDs.count)
+        for id in M365Assessment.actionIDs {
+            #expect(EvidenceFixture.catalog[id] != nil, "\(id) is not in the built-in catalog")
+        }
+        #expect(Set(Self.contoso.keys) == Set(M365Assessment.actionIDs))
+    }
+
+    @Test func contosoSnapshotGivesTheExpectedOutcomes() throws {
+        let assessment = M365Assessment(
+            snapshot: try M365Snapshot.load(directory: EvidenceFixture.directory),
+            catalog: EvidenceFixture.catalog
+        )
+        #expect(assessment.problems.isEmpty, "\(assessment.problems)")
+        for (id, expected) in Self.contoso.sorted(by: { $0.key < $1.key }) {
+            #expect(assessment.summary(id) == expected, "\(id): \(assessment.finding(id)?.detail ?? "")")
+        }
+    }
+
+    @Test func partialActionsNameTheEntitiesBehindTheCount() throws {
+        let assessment = try EvidenceFixture().assess()
+        let admin = try #require(assessment.measurements.first { $0.actionID == "AdminMFAV2" })
+        #expect(admin.totalEntities == ["admin@contoso.com", "breakglass@contoso.com", "helpdesk@contoso.com"])
+        #expect(admin.missingEntities == ["helpdesk@contoso.com"])
+        #expect(admin.observedAt == Date(iso8601: "2026-11-20T08:00:00Z"))
+        let inactive = try #require(
+            assessment.measurements.first { $0.actionID == "posture_inactive_accounts_disabled" }
+        )
+        #expect(inactive.missingEntities == ["bob@contoso.com"])
+        let coverage = try #require(assessment.measurements.first { $0.actionID == "posture_ca_policy_coverage" })
+        #expect(coverage.missingEntities == ["partner_fabrikam.com#EXT#@contoso.onmicrosoft.com"])
+        let apps = try #require(assessment.measurements.first { $0.actionID == "posture_app_consent_high_privilege" })
+        #expect(apps.missingEntities == ["Mail Merge Pro (11111111-2222-3333-4444-555555555555)"])
+    }
+
+    @Test func directoryAndRequestBodyGiveIdenticalMeasurements() throws {
+        let fromDirectory = M365Assessment(
+            snapshot: try M365Snapshot.load(directory: EvidenceFixture.directory),
+            catalog: EvidenceFixture.catalog
+        )
+        let fromBody = try EvidenceFixture().assess()
+        #expect(fromDirectory.measurements == fromBody.measurements)
+        #expect(fromDirectory.findings == fromBody.findings)
+    }
+
+    @Test func securityDefaultsGiveThePointsOfWhatTheyEnforce() throws {
+        var fixture = try EvidenceFixture()
+        fixture.object(.identitySecurityDefaultsEnforcementPolicy) { $0["isEnabled"] = true }
+        fixture.setItems(.conditionalAccessPolicies, [])
+        let assessment = try fixture.assess()
+        #expect(assessment.summary("AdminMFAV2") == "3/3")
+        #expect(assessment.summary("MFARegistrationV2") == "5/5")
+        #expect(assessment.summary("BlockLegacyAuthentication") == "pass")
+        #expect(assessment.summary("posture_ca_policy_coverage") == "6/6")
+        // Security defaults do not enforce risk policies or phishing-resistant methods.
+        #expect(assessment.summary("SigninRiskPolicy") == "fail")
+        #expect(assessment.summary("aad_phishing_MFA_strength") == "fail")
+    }
+
+    /// A missing resource makes exactly the actions that need it "no data", with no measurement.
+    @Test(arguments: M365Resource.allCases)
+    func missingResourceMeansNoDataNotZero(_ resource: M365Resource) throws {
+        var fixture = try EvidenceFixture()
+        fixture.resources[resource.rawValue] = nil
+        let assessment = try fixture.assess()
+        #expect(assessment.missing[resource] != nil)
+        for id in M365Assessment.actionIDs {
+            let needs = M365Assessment.requirements(of: id).contains(resource)
+            if needs {
+                #expect(assessment.summary(id) == "no data", "\(id) without \(resource)")
+                #expect(!assessment.measurements.contains { $0.actionID == id })
+                #expect(assessment.finding(id)?.detail.contains(resource.rawValue) == true)
+            } else if !M365Assessment.optionalReads(of: id).contains(resource) {
+                #expect(assessment.summary(id) == Self.contoso[id], "\(id) changed without \(resource)")
+            }
+        }
+    }
+
+    @Test func measurementsFollowTheActionsScoringMethod() throws {
+        let assessment = try EvidenceFixture().assess()
+        for measurement in assessment.measurements {
+            let action = try #require(EvidenceFixture.catalog[measurement.actionID])
+            switch (action.scoringMethod, measurement.result) {
+            case (.binary, .implemented), (_, .counted(0, 0)), (.partial, .counted): break
+            default: Issue.record("\(action.id) is \(action.scoringMethod) but measured \(measurement.result)")
+            }
+        }
+        #expect(assessment.measurements.count == Self.contoso.count)
+    }
+
+    @Test func aCustomCatalogWithoutAnActionSkipsItsAssessor() throws {
+        let full = EvidenceFixture.catalog
+        let reduced = Catalog(version: full.version, actions: full.actions.filter { $0.id != "OneAdmin" })
+        let snapshot = try M365Snapshot.load(directory: EvidenceFixture.directory)
+        let assessment = M365Assessment(snapshot: snapshot, catalog: reduced)
+        #expect(assessment.finding("OneAdmin") == nil)
+        #expect(assessment.findings.count == M365Assessment.actionIDs.count - 1)
+    }
+}

@@ -69,6 +69,7 @@ let package = Package(
             name: "PostureAPI",
             dependencies: [
                 "PostureCore",
+                "PostureEvidence",
                 "PostureStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -109,6 +110,7 @@ let package = Package(
             name: "posture",
             dependencies: [
                 "PostureCore",
+                "PostureEvidence",
                 "PostureCatalog",
                 "PostureStore",
                 "PostureApp",
@@ -183,6 +185,7 @@ let package = Package(
             name: "PostureAPITests",
             dependencies: [
                 "PostureTestSupport",
+                "PostureEvidence",
                 "PostureAPI",
                 "PostureApp",
                 "PostureCatalog",

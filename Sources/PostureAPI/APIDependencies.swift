@@ -18,6 +18,9 @@ public struct APIDependencies: Sendable {
     public var trustedProxies: Set<String>
     /// Largest request body accepted, in bytes.
     public var maxBodySize: Int
+    /// Largest evidence snapshot accepted by `POST …/evidence/microsoft365`, in bytes: a tenant
+    /// with 100,000 users is about 60 MB of Graph JSON.
+    public var maxEvidenceSize: Int
     /// Tells when stored data changed; nil turns the response cache off.
     public var dataStamp: DataStamp?
 
@@ -30,6 +33,7 @@ public struct APIDependencies: Sendable {
         publicBaseURL: String? = nil,
         trustedProxies: Set<String> = [],
         maxBodySize: Int = 4 << 20,
+        maxEvidenceSize: Int = 512 << 20,
         dataStamp: DataStamp? = nil
     ) {
         self.service = service
@@ -40,6 +44,7 @@ public struct APIDependencies: Sendable {
         self.publicBaseURL = publicBaseURL
         self.trustedProxies = trustedProxies
         self.maxBodySize = maxBodySize
+        self.maxEvidenceSize = maxEvidenceSize
         self.dataStamp = dataStamp
     }
 }

@@ -65,6 +65,13 @@ import VaporTesting
             kind: .changeState
         ),
         .init(
+            method: .POST,
+            path: "/api/v1/organizations/fabrikam/evidence/microsoft365",
+            body: #"{"manifest": {"tenantId": "t", "collectedAt": "2026-11-20T08:00:00Z"}, "resources": "#
+                + #"{"authorizationPolicy": {"allowInvitesFrom": "none"}}}"#,
+            kind: .changeState
+        ),
+        .init(
             method: .PATCH,
             path: "/v1.0/security/secureScoreControlProfiles/PIMEnabled?organization=fabrikam",
             body: #"{"state": "Reviewed", "vendorInformation": {"provider": "SecureScore", "vendor": "Microsoft"}}"#,

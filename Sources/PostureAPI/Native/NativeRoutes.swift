@@ -32,6 +32,7 @@ struct NativeRoutes {
         organization.get("audit", use: audit)
         TrendRoutes(dependencies: dependencies).register(on: organization)
         ExclusionRoutes(dependencies: dependencies).register(on: organization)
+        EvidenceRoutes(dependencies: dependencies).register(on: organization)
     }
 
     // MARK: organizations

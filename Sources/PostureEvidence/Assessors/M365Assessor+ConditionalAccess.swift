@@ -124,6 +124,7 @@ extension M365Assessor {
     static func partialNote(
         _ context: M365Context,
         _ purpose: String,
+        tenantWide: Bool = true,
         _ qualifies: (ConditionalAccessScope) -> Bool
     ) -> String {
         let users = context.enabledUsers
@@ -134,6 +135,7 @@ extension M365Assessor {
         if scope.policy.state == "enabledForReportingButNotEnforced" { return "; \(scope.label) is report-only" }
         if scope.policy.state != "enabled" { return "; \(scope.label) is off" }
         if let unresolved = scope.unresolved { return "; \(scope.label) cannot be resolved: \(unresolved)" }
+        guard tenantWide else { return "" }
         if !scope.includesAllUsers || !scope.targetsAllResources {
             return "; \(scope.label) does not cover all users and resources"
         }
@@ -163,7 +165,7 @@ extension M365Assessor {
             .implemented(false),
             "\(uncovered.count) of \(admins.count) administrators are not covered by an enabled policy that does \(purpose): "
                 + names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
-                + partialNote(context, purpose, qualifies)
+                + partialNote(context, purpose, tenantWide: false, qualifies)
         )
     }
 }

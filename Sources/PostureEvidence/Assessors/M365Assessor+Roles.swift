@@ -43,7 +43,7 @@ extension M365Assessor {
             let done = !eligible.isEmpty && standingGlobal.count <= 2
             return (
                 .implemented(done),
-                "\(eligible.count) users eligible for privileged roles; \(standingGlobal.count) hold Global "
+                "\(eligible.count) \(eligible.count == 1 ? "user" : "users") eligible for privileged roles; \(standingGlobal.count) hold Global "
                     + "Administrator actively" + (done ? "" : " (needs eligible assignments and at most two standing)")
             )
         },

@@ -17,7 +17,8 @@ extension M365Assessor {
             return (
                 .implemented(done),
                 "sharingDomainRestrictionMode is \(mode)"
-                    + (["allowList", "blockList"].contains(mode) ? " with \((list ?? []).count) domains" : "")
+                    + (["allowList", "blockList"].contains(mode)
+                        ? " with \((list ?? []).count) \((list ?? []).count == 1 ? "domain" : "domains")" : "")
                     + (done ? "" : "; the action needs an allow or block list of domains")
             )
         },

@@ -5,16 +5,37 @@ import PostureCore
 struct AssessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assess",
-        abstract: "Score one organization offline from a measurements file.",
+        abstract: "Score one organization offline from a measurements file or an evidence snapshot.",
         discussion: """
             FILE is JSON with an organization, its measurements and the statuses people set \
             (see README, "Assessment file"). Prints the score, the categories and the ranked \
             actions; with --target, the cheapest plan to reach that percentage.
+
+            With --evidence microsoft365, FILE is an evidence snapshot directory written by \
+            `posture collect microsoft365` (see docs/evidence.md): the assessors turn it into \
+            measurements, listed with the reason for each, then scored the same way.
             """
     )
 
-    @Argument(help: ArgumentHelp("Assessment file (JSON); - reads standard input.", valueName: "file"))
+    @Argument(
+        help: ArgumentHelp(
+            "Assessment file (JSON; - reads standard input), or a snapshot directory with --evidence.",
+            valueName: "file"
+        )
+    )
     var file: String
+
+    @Option(help: ArgumentHelp("Read FILE as an evidence snapshot of this kind.", valueName: "kind"))
+    var evidence: EvidenceKind?
+
+    @Option(
+        name: .customLong("measurements-out"),
+        help: ArgumentHelp(
+            "With --evidence: also write the measurements to this file (the format `posture push` sends).",
+            valueName: "file"
+        )
+    )
+    var measurementsOut: String?
 
     @OptionGroup var catalogOptions: CatalogOptions
 
@@ -43,6 +64,9 @@ struct AssessCommand: ParsableCommand {
         if let target, !(target.isFinite && target >= 0 && target <= 100) {
             throw ValidationError("--target must be a percentage between 0 and 100, got \(target)")
         }
+        if measurementsOut != nil, evidence == nil {
+            throw ValidationError("--measurements-out goes with --evidence")
+        }
         if let asOf, Date(iso8601: asOf) == nil {
             throw ValidationError("--as-of must be a date like 2026-11-28 or 2026-11-28T09:30:00Z, got \"\(asOf)\"")
         }
@@ -50,6 +74,10 @@ struct AssessCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try catalogOptions.load()
+        if evidence != nil {
+            try runEvidence(catalog: catalog)
+            return
+        }
         let name = file == "-" ? "<stdin>" : file
         let bytes: [UInt8]
         if file == "-" {
@@ -74,16 +102,21 @@ struct AssessCommand: ParsableCommand {
             throw ExitCode(1)
         }
 
-        let evaluatedAt = asOf.flatMap { Date(iso8601: $0) } ?? Date()
-        let engine = ScoringEngine(catalog: catalog, weights: try rankingWeights())
-        let report = engine.score(measurements: input.measurements, statuses: input.statuses, asOf: evaluatedAt)
-        let plan = target.map { WhatIfPlanner.plan(report: report, targetPercentage: $0, weights: engine.weights) }
+        let (report, plan) = try score(input, catalog: catalog, defaultAsOf: Date())
         let document = ScoreDocument(report: report, organization: input.organization, plan: plan)
         switch format {
         case .table: Console.write(AssessmentTable.render(report: report, organization: input.organization, plan: plan))
         case .json: Console.write(try JSONOutput.encode(document))
         case .csv: Console.write(AssessmentCSV.render(document))
         }
+    }
+
+    func score(_ input: AssessmentInput, catalog: Catalog, defaultAsOf: Date) throws -> (ScoreReport, WhatIfPlan?) {
+        let evaluatedAt = asOf.flatMap { Date(iso8601: $0) } ?? defaultAsOf
+        let engine = ScoringEngine(catalog: catalog, weights: try rankingWeights())
+        let report = engine.score(measurements: input.measurements, statuses: input.statuses, asOf: evaluatedAt)
+        let plan = target.map { WhatIfPlanner.plan(report: report, targetPercentage: $0, weights: engine.weights) }
+        return (report, plan)
     }
 
     /// Parses `--weights`; unnamed weights keep their defaults.

@@ -17,10 +17,17 @@ struct PushCommand: AsyncParsableCommand {
             in full first: nothing is sent when any entry is invalid. Authenticate with a token \
             (--token or POSTURE_TOKEN) or with an API client's credentials (--client-id and --client-secret \
             or POSTURE_CLIENT_SECRET), which get a token from the server's /oauth2/v2.0/token.
+
+            With --evidence microsoft365, FILE is an evidence snapshot directory: the server assesses \
+            it with the same assessors as `posture assess --evidence` and records the measurements.
             """
     )
 
-    @Argument(help: ArgumentHelp("Measurements file (JSON).", valueName: "file")) var file: String
+    @Argument(
+        help: ArgumentHelp("Measurements file (JSON), or a snapshot directory with --evidence.", valueName: "file")
+    ) var file: String
+    @Option(help: ArgumentHelp("Send FILE as an evidence snapshot of this kind.", valueName: "kind"))
+    var evidence: EvidenceKind?
     @Option(help: ArgumentHelp("The server, e.g. https://posture.example.com.", valueName: "url")) var url: String
     @Option(help: ArgumentHelp("Organization to push to.", valueName: "org")) var org: String
     @Option(help: ArgumentHelp("Bearer token (also POSTURE_TOKEN).", valueName: "token")) var token: String?
@@ -46,6 +53,10 @@ struct PushCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if evidence != nil {
+            try await pushEvidence()
+            return
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             Console.error("\(file): cannot read the file (does it exist?)")
             throw ExitCode(1)

@@ -1,0 +1,105 @@
+import Foundation
+import PostureAPI
+import PostureApp
+import PostureCatalog
+import PostureCore
+import PostureEvidence
+import PostureStore
+import PostureTestSupport
+import Testing
+import VaporTesting
+
+/// `POST …/evidence/microsoft365` on both databases: it stores exactly the measurements the
+/// offline assessment gives, and bad evidence changes nothing.
+@Suite struct EvidenceAPITests {
+    static let snapshot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("PostureEvidenceTests/Snapshots/contoso")
+
+    static func bundle() throws -> String {
+        String(decoding: try M365Snapshot.bundle(directory: snapshot, leavingOut: []), as: UTF8.self)
+    }
+
+    /// Measurement JSON without the parts the two forms spell differently (an empty `excluded`).
+    static func normalized(_ list: [Any]) -> [String: NSDictionary] {
+        var result: [String: NSDictionary] = [:]
+        for case var entry as [String: Any] in list {
+            if (entry["excluded"] as? [Any])?.isEmpty == true { entry["excluded"] = nil }
+            result[entry["actionId"] as? String ?? ""] = entry as NSDictionary
+        }
+        return result
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func serverIngestionStoresWhatTheOfflineAssessmentGives(database: TestDatabase) async throws {
+        try await APIHarness.with(database: database) { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let response = try await harness.send(
+                .POST,
+                "/api/v1/organizations/fabrikam/evidence/microsoft365",
+                token: writer,
+                json: try Self.bundle()
+            )
+            #expect(response.status == .ok, "\(response.body)")
+            let answer = try object(response.body)
+            #expect(answer["measured"] as? Int == M365Assessment.actionIDs.count)
+            #expect((answer["problems"] as? [Any])?.isEmpty == true)
+            let findings = try #require(answer["findings"] as? [[String: Any]])
+            let admin = try #require(findings.first { $0["actionId"] as? String == "AdminMFAV2" })
+            #expect(admin["achieved"] as? Int == 2 && admin["total"] as? Int == 3)
+
+            let offline = M365Assessment(
+                snapshot: try M365Snapshot.load(directory: Self.snapshot),
+                catalog: try CatalogLoader.builtIn()
+            )
+            let expected = offline.measurements.map { try! JSONSerialization.jsonObject(with: $0.jsonValue.jsonData) }
+            let stored = try object(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/measurements", token: writer).body
+            )
+            let storedByAction = Self.normalized(stored["value"] as? [Any] ?? [])
+            for (id, entry) in Self.normalized(expected) {
+                #expect(storedByAction[id] == entry, "\(id)")
+            }
+            let audit = try await harness.runtime.service.store.auditEntries(organizationID: "fabrikam")
+            #expect(audit.last?.action == "measurements.upsert")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func badEvidenceIsRefusedAndChangesNothing(database: TestDatabase) async throws {
+        try await APIHarness.with(database: database) { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let before = try await harness.runtime.service.store.measurements("fabrikam")
+            let path = "/api/v1/organizations/fabrikam/evidence/microsoft365"
+            let bodies: [(String, String)] = [
+                (#"{"manifest": {"tenantId": "t""#, "malformed JSON"),
+                (#"{"resources": {}}"#, "manifest"),
+                (#"{"manifest": {"tenantId": "t", "collectedAt": "soon"}, "resources": {}}"#, "collectedAt"),
+                (
+                    #"{"manifest": {"tenantId": "t", "collectedAt": "2026-11-20T08:00:00Z"}, "resources": {"mail": {}}}"#,
+                    "unknown resource"
+                ),
+            ]
+            for (body, words) in bodies {
+                let response = try await harness.send(.POST, path, token: writer, json: body)
+                #expect(response.status == .badRequest, "\(body)")
+                let error = try #require(try object(response.body)["error"] as? [String: Any])
+                #expect((error["message"] as? String)?.contains(words) == true, "\(response.body)")
+            }
+            #expect(try await harness.runtime.service.store.measurements("fabrikam") == before)
+
+            // A broken resource is reported; the other resources are still assessed and stored.
+            let partly =
+                #"{"manifest": {"tenantId": "t", "collectedAt": "2026-11-20T08:00:00Z"}, "resources": "#
+                + #"{"users": {"value": [{"id": 1}]}, "authorizationPolicy": {"allowInvitesFrom": "none"}}}"#
+            let response = try await harness.send(.POST, path, token: writer, json: partly)
+            #expect(response.status == .ok, "\(response.body)")
+            let answer = try object(response.body)
+            #expect(answer["problems"] as? [String] == ["request body: resources.users: value[0].id: expected text"])
+            #expect(answer["measured"] as? Int == 4)
+
+            let reader = try await harness.token("fabrikam", .read)
+            #expect(try await harness.send(.POST, path, token: reader, json: partly).status == .forbidden)
+        }
+    }
+}

@@ -53,6 +53,18 @@ let package = Package(
             dependencies: ["PostureCore"],
             swiftSettings: swiftSettings
         ),
+        // `posture collect microsoft365`: a Graph client (app-only tokens, paging, throttling) that
+        // writes evidence snapshots.
+        .target(
+            name: "PostureCollector",
+            dependencies: [
+                "PostureCore",
+                "PostureEvidence",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Repositories over Fluent/SQLKit and the append-only migrations; the only place that knows SQL.
         .target(
             name: "PostureStore",
@@ -111,6 +123,7 @@ let package = Package(
             dependencies: [
                 "PostureCore",
                 "PostureEvidence",
+                "PostureCollector",
                 "PostureCatalog",
                 "PostureStore",
                 "PostureApp",
@@ -145,6 +158,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PostureCollectorTests",
+            dependencies: ["PostureCollector", "PostureEvidence", "PostureCatalog", "PostureTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PostureCatalogTests",
             dependencies: ["PostureCatalog"],
             resources: [.copy("Fixtures")],
@@ -159,6 +178,9 @@ let package = Package(
                 "PostureCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/PostureTestSupport",
             swiftSettings: swiftSettings
@@ -209,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "postureTests",
-            dependencies: ["posture"],
+            dependencies: ["posture", "PostureTestSupport"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,166 @@
+import Foundation
+import PostureEvidence
+import Synchronization
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Talks to Microsoft Graph with an app-only token: pages, throttling, retries and token renewal.
+final class GraphClient: Sendable {
+    struct Settings: Sendable {
+        var tenantID: String
+        var clientID: String
+        var credential: GraphCredential
+        /// `https://login.microsoftonline.com`, or a national cloud's.
+        var loginURL: String
+        /// `https://graph.microsoft.com`, or a national cloud's.
+        var graphURL: String
+        /// Attempts per request when Graph throttles (429) or is unavailable (503, 504).
+        var maxAttempts = 6
+    }
+
+    let settings: Settings
+    let session: URLSession
+    /// Waits between attempts; tests pass one that records instead of sleeping.
+    let sleep: @Sendable (Double) async throws -> Void
+    /// The current token and how many were requested; shared by every request of a collection.
+    private let state = Mutex<(token: String?, requests: Int)>((nil, 0))
+
+    var tokenRequests: Int { state.withLock { $0.requests } }
+
+    init(settings: Settings, sleep: @escaping @Sendable (Double) async throws -> Void) {
+        self.settings = settings
+        self.sleep = sleep
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 120
+        session = URLSession(configuration: configuration)
+    }
+
+    var tokenEndpoint: String {
+        "\(settings.loginURL)/\(settings.tenantID)/oauth2/v2.0/token"
+    }
+
+    /// Gets a token with the client-credentials grant.
+    func acquireToken() async throws(CollectorError) -> String {
+        state.withLock { $0.requests += 1 }
+        var form = [
+            ("grant_type", "client_credentials"), ("client_id", settings.clientID),
+            ("scope", "\(settings.graphURL)/.default"),
+        ]
+        switch settings.credential {
+        case .secret(let secret):
+            form.append(("client_secret", secret))
+        case .certificate(let certificate):
+            form.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+            form.append(
+                (
+                    "client_assertion",
+                    try certificate.assertion(clientID: settings.clientID, audience: tokenEndpoint, now: Date())
+                )
+            )
+        }
+        guard let url = URL(string: tokenEndpoint) else { throw .token("\(tokenEndpoint) is not a URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(form.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&").utf8)
+        let (data, status, _) = try await exchange(request)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        guard status == 200, let token = object["access_token"] as? String else {
+            let reason = (object["error_description"] as? String)?.components(separatedBy: "\r\n").first
+            throw .token(reason ?? "HTTP \(status)")
+        }
+        state.withLock { $0.token = token }
+        return token
+    }
+
+    /// GETs one URL (absolute, or relative to the Graph v1.0 root) as JSON, retrying throttled
+    /// and unavailable answers and renewing an expired token once.
+    func get(_ target: String) async throws(CollectorError) -> [String: Any] {
+        let address = target.hasPrefix("http") ? target : "\(settings.graphURL)/v1.0\(target)"
+        guard let url = URL(string: address) else { throw .http(status: 0, message: "\(address) is not a URL") }
+        var renewed = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            let bearer: String
+            if let token = state.withLock({ $0.token }) { bearer = token } else { bearer = try await acquireToken() }
+            var request = URLRequest(url: url)
+            request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
+            request.setValue("application/json", forHTTPHeaderField: "Accept")
+            let (data, status, headers) = try await exchange(request)
+            switch status {
+            case 200..<300:
+                guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                    throw .http(status: status, message: "the answer is not a JSON object")
+                }
+                return object
+            case 401 where !renewed:
+                // Tokens live about an hour; a long collection outlives one.
+                renewed = true
+                state.withLock { $0.token = nil }
+                attempt -= 1
+            default:
+                // Throttled or unavailable: wait as told (Retry-After), else back off exponentially.
+                if [429, 503, 504].contains(status), attempt < settings.maxAttempts {
+                    let advised = headers["retry-after"].flatMap(Double.init)
+                    try? await sleep(min(advised ?? pow(2, Double(attempt - 1)), 300))
+                } else if [500, 502].contains(status), attempt < 3 {
+                    try? await sleep(pow(2, Double(attempt - 1)))
+                } else {
+                    throw .http(status: status, message: Self.graphMessage(data))
+                }
+            }
+        }
+    }
+
+    /// Every item of a collection, following `@odata.nextLink`; `onPage` sees the running count.
+    func collection(
+        _ path: String,
+        onPage: @Sendable (_ items: Int, _ pages: Int) -> Void
+    ) async throws(CollectorError) -> (context: Any?, items: [Any]) {
+        var items: [Any] = []
+        var next: String? = path
+        var context: Any?
+        var pages = 0
+        while let target = next {
+            let page = try await get(target)
+            if pages == 0 { context = page["@odata.context"] }
+            pages += 1
+            items += page["value"] as? [Any] ?? []
+            onPage(items.count, pages)
+            next = page["@odata.nextLink"] as? String
+        }
+        return (context, items)
+    }
+
+    private func exchange(_ request: URLRequest) async throws(CollectorError) -> (Data, Int, [String: String]) {
+        do {
+            let (data, response) = try await session.data(for: request)
+            let http = response as? HTTPURLResponse
+            var headers: [String: String] = [:]
+            for (key, value) in http?.allHeaderFields ?? [:] {
+                if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
+            }
+            return (data, http?.statusCode ?? 0, headers)
+        } catch {
+            throw .unreachable("\(request.url?.host ?? "?"): \(error.localizedDescription)")
+        }
+    }
+
+    static func graphMessage(_ data: Data) -> String {
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        if let error = object?["error"] as? [String: Any] {
+            let code = error["code"] as? String
+            let message = error["message"] as? String
+            return [code, message].compactMap { $0 }.joined(separator: ": ")
+        }
+        return String(decoding: data.prefix(200), as: UTF8.self)
+    }
+
+    static func formEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? text
+    }
+}

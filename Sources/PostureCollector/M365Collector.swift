@@ -1,0 +1,194 @@
+import Foundation
+import PostureCore
+import PostureEvidence
+
+/// Collects a Microsoft 365 evidence snapshot from Microsoft Graph. A resource that fails is
+/// recorded in the manifest with Graph's reason and the others are still collected.
+public struct M365Collector: Sendable {
+    public static let version = "posture-collector/1.0"
+
+    public enum Progress: Sendable {
+        /// A page of a resource arrived: items so far, pages so far.
+        case page(M365Resource, index: Int, of: Int, items: Int, pages: Int)
+        case collected(M365Resource, index: Int, of: Int, items: Int)
+        case failed(M365Resource, index: Int, of: Int, reason: String)
+    }
+
+    /// The collected snapshot: the manifest and each resource's Graph JSON, ready to write or send.
+    public struct Result: Sendable {
+        public var manifest: EvidenceManifest
+        public var resources: [(M365Resource, Data)]
+        public var itemCounts: [M365Resource: Int]
+
+        public var manifestData: Data { manifest.json(itemCounts: itemCounts).jsonData }
+
+        /// Writes `manifest.json` and one file per resource into `directory`.
+        public func write(to directory: URL) throws {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for (resource, data) in resources {
+                try data.write(to: directory.appendingPathComponent(resource.fileName), options: .atomic)
+            }
+            // The manifest last: a directory with a manifest is a complete snapshot.
+            try manifestData.write(to: directory.appendingPathComponent(M365Snapshot.manifestFile), options: .atomic)
+        }
+
+        public var bundle: Data { M365Snapshot.bundle(manifest: manifestData, resources: resources) }
+    }
+
+    let client: GraphClient
+    let tenantID: String
+    let now: @Sendable () -> Date
+
+    public init(
+        tenantID: String,
+        clientID: String,
+        credential: GraphCredential,
+        loginURL: String = "https://login.microsoftonline.com",
+        graphURL: String = "https://graph.microsoft.com",
+        now: @escaping @Sendable () -> Date = Date.init,
+        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
+    ) {
+        self.tenantID = tenantID
+        self.now = now
+        client = GraphClient(
+            settings: .init(
+                tenantID: tenantID,
+                clientID: clientID,
+                credential: credential,
+                loginURL: Self.trimmed(loginURL),
+                graphURL: Self.trimmed(graphURL)
+            ),
+            sleep: sleep
+        )
+    }
+
+    /// How many token requests were made (a renewal after expiry makes two).
+    public var tokenRequests: Int { client.tokenRequests }
+
+    /// Collects every resource. Throws only when no token can be had at all.
+    public func collect(
+        progress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) async throws(CollectorError)
+        -> Result
+    {
+        let collectedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
+        _ = try await client.acquireToken()
+        var resources: [(M365Resource, Data)] = []
+        var counts: [M365Resource: Int] = [:]
+        var failures: [M365Resource: String] = [:]
+        var collected: [M365Resource: [Any]] = [:]
+        // Group members come last: they are the groups the policies and role assignments name.
+        let order = M365Resource.allCases.filter { $0 != .groupMembers } + [.groupMembers]
+        for (offset, resource) in order.enumerated() {
+            let index = offset + 1
+            do throws(CollectorError) {
+                let (data, items) =
+                    resource == .groupMembers
+                    ? try await groupMembers(collected, index: index, of: order.count, progress: progress)
+                    : try await fetch(resource, index: index, of: order.count, progress: progress)
+                resources.append((resource, data))
+                counts[resource] = items.count
+                collected[resource] = items
+                progress(.collected(resource, index: index, of: order.count, items: items.count))
+            } catch {
+                failures[resource] = error.description
+                progress(.failed(resource, index: index, of: order.count, reason: error.description))
+            }
+        }
+        return Result(
+            manifest: EvidenceManifest(
+                tenantID: tenantID,
+                collectedAt: collectedAt,
+                collectorVersion: Self.version,
+                failures: failures
+            ),
+            resources: resources.sorted { $0.0 < $1.0 },
+            itemCounts: counts
+        )
+    }
+
+    private func fetch(
+        _ resource: M365Resource,
+        index: Int,
+        of total: Int,
+        progress: @escaping @Sendable (Progress) -> Void
+    ) async throws(CollectorError) -> (Data, [Any]) {
+        guard resource.isCollection else {
+            let object = try await client.get(resource.graphPath)
+            return (try Self.json(object), [object])
+        }
+        let onPage: @Sendable (Int, Int) -> Void = { items, pages in
+            progress(.page(resource, index: index, of: total, items: items, pages: pages))
+        }
+        var path = resource.graphPath
+        var page: (context: Any?, items: [Any])
+        do {
+            page = try await client.collection(path, onPage: onPage)
+        } catch .http(let status, _) where resource == .users && status == 403 {
+            // Sign-in activity needs Entra ID P1 and AuditLog.Read.All; collect users without it.
+            path = path.replacingOccurrences(of: ",signInActivity", with: "")
+            page = try await client.collection(path, onPage: onPage)
+        }
+        var envelope: [String: Any] = ["value": page.items]
+        if let context = page.context { envelope["@odata.context"] = context }
+        return (try Self.json(envelope), page.items)
+    }
+
+    /// Transitive members of every group a Conditional Access policy or role assignment names.
+    private func groupMembers(
+        _ collected: [M365Resource: [Any]],
+        index: Int,
+        of total: Int,
+        progress: @escaping @Sendable (Progress) -> Void
+    ) async throws(CollectorError) -> (Data, [Any]) {
+        guard collected[.conditionalAccessPolicies] != nil || collected[.roleAssignments] != nil else {
+            throw .http(
+                status: 0,
+                message: "needs conditionalAccessPolicies or roleAssignments, and neither was collected"
+            )
+        }
+        let known = Set(
+            ((collected[.users] ?? []) + (collected[.servicePrincipals] ?? [])).compactMap {
+                ($0 as? [String: Any])?["id"] as? String
+            }
+        )
+        var groups: [String] = []
+        for case let policy as [String: Any] in collected[.conditionalAccessPolicies] ?? [] {
+            let users = (policy["conditions"] as? [String: Any])?["users"] as? [String: Any]
+            groups += users?["includeGroups"] as? [String] ?? []
+            groups += users?["excludeGroups"] as? [String] ?? []
+        }
+        // A role assigned to something that is neither a user nor an app is a role-assignable group.
+        for case let assignment as [String: Any] in collected[.roleAssignments] ?? [] {
+            if let principal = assignment["principalId"] as? String, !known.contains(principal) {
+                groups.append(principal)
+            }
+        }
+        var seen = Set<String>()
+        var entries: [Any] = []
+        for group in groups where seen.insert(group).inserted {
+            do throws(CollectorError) {
+                let path = "/groups/\(group)/transitiveMembers?$select=id"
+                let members = try await client.collection(path) { items, pages in
+                    progress(.page(.groupMembers, index: index, of: total, items: items, pages: pages))
+                }
+                entries.append(["id": group, "members": members.items])
+            } catch .http(status: 404, _) {
+                continue  // not a group after all (a deleted principal, say)
+            }
+        }
+        return (try Self.json(["value": entries]), entries)
+    }
+
+    static func json(_ object: Any) throws(CollectorError) -> Data {
+        do {
+            return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        } catch {
+            throw .http(status: 200, message: "the answer cannot be stored as JSON (\(error))")
+        }
+    }
+
+    static func trimmed(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+}

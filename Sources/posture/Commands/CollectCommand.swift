@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import PostureCollector
+import PostureCore
+import PostureEvidence
+
+/// `posture collect microsoft365`: reads a tenant's configuration from Microsoft Graph into an
+/// evidence snapshot, written to a directory and/or sent to a Posture server.
+struct CollectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Collect evidence from a cloud tenant.",
+        subcommands: [CollectMicrosoft365Command.self]
+    )
+}
+
+struct CollectMicrosoft365Command: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "microsoft365",
+        abstract: "Collect a Microsoft 365 evidence snapshot from Microsoft Graph.",
+        discussion: """
+            Signs in as an app registration with the client-credentials grant (a client secret, or a \
+            certificate PEM holding the certificate and its private key) and reads the Graph resources \
+            the assessors need, following every page. Throttled requests wait as Graph asks \
+            (Retry-After) and back off; a resource that fails is recorded in the manifest with Graph's \
+            reason and the rest is still collected. docs/evidence.md lists the application \
+            permissions to grant.
+
+            Give --out DIR to write the snapshot (assess it with `posture assess --evidence \
+            microsoft365 DIR`), --push URL --org ORG to send it to a Posture server, or both.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Entra ID tenant id (a GUID) or its primary domain.", valueName: "id"))
+    var tenantID: String
+    @Option(help: ArgumentHelp("Application (client) id of the app registration.", valueName: "id"))
+    var clientID: String
+    @Option(help: ArgumentHelp("Client secret (better: POSTURE_GRAPH_CLIENT_SECRET).", valueName: "secret"))
+    var clientSecret: String?
+    @Option(help: ArgumentHelp("PEM with the certificate and its RSA private key.", valueName: "pem"))
+    var certificate: String?
+    @Option(help: ArgumentHelp("Write the snapshot into this directory.", valueName: "dir"))
+    var out: String?
+    @Option(help: ArgumentHelp("Send the snapshot to this Posture server.", valueName: "url"))
+    var push: String?
+    @Option(help: ArgumentHelp("Organization to send the snapshot to (with --push).", valueName: "org"))
+    var org: String?
+    @Option(help: ArgumentHelp("Posture API token for --push (also POSTURE_TOKEN).", valueName: "token"))
+    var token: String?
+    @Option(help: ArgumentHelp("Sign-in endpoint, for national clouds.", valueName: "url"))
+    var loginURL = "https://login.microsoftonline.com"
+    @Option(help: ArgumentHelp("Microsoft Graph endpoint, for national clouds.", valueName: "url"))
+    var graphURL = "https://graph.microsoft.com"
+    @Flag(help: "No progress on standard error.") var quiet = false
+
+    var secret: String? { clientSecret ?? ProcessInfo.processInfo.environment["POSTURE_GRAPH_CLIENT_SECRET"] }
+    var pushToken: String? { token ?? ProcessInfo.processInfo.environment["POSTURE_TOKEN"] }
+
+    func validate() throws {
+        if (secret == nil) == (certificate == nil) {
+            throw ValidationError(
+                "give either --client-secret (or POSTURE_GRAPH_CLIENT_SECRET) or --certificate, not both or neither"
+            )
+        }
+        if out == nil && push == nil { throw ValidationError("give --out DIR, --push URL --org ORG, or both") }
+        if push != nil, org == nil { throw ValidationError("--push needs --org, the organization to send to") }
+        if push != nil, pushToken == nil { throw ValidationError("--push needs --token (or POSTURE_TOKEN)") }
+        for (name, value) in [("--login-url", loginURL), ("--graph-url", graphURL)]
+            + (push.map { [("--push", $0)] } ?? [])
+        {
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("\(name) must be an http(s) URL, got \"\(value)\"")
+            }
+        }
+        if let out {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw ValidationError("--out \(out) is a file, not a directory") }
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+                if !entries.isEmpty, !entries.contains(M365Snapshot.manifestFile) {
+                    throw ValidationError("--out \(out) is not empty and holds no snapshot; choose an empty directory")
+                }
+            }
+        }
+    }
+
+    func run() async throws {
+        let credential: GraphCredential
+        if let certificate {
+            guard let pem = try? String(contentsOfFile: certificate, encoding: .utf8) else {
+                Console.error("\(certificate): cannot read the certificate file")
+                throw ExitCode(1)
+            }
+            do {
+                credential = .certificate(try CertificateKey(pem: pem))
+            } catch {
+                Console.error("\(certificate): \(error.description)")
+                throw ExitCode(1)
+            }
+        } else {
+            credential = .secret(secret ?? "")
+        }
+        let collector = M365Collector(
+            tenantID: tenantID,
+            clientID: clientID,
+            credential: credential,
+            loginURL: loginURL,
+            graphURL: graphURL
+        )
+        let bar = ProgressLine(enabled: !quiet)
+        let result: M365Collector.Result
+        do {
+            result = try await collector.collect { bar.show($0) }
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(1)
+        }
+        let failed = result.manifest.failures.count
+        Console.progress(
+            "collected \(result.resources.count) of \(M365Resource.allCases.count) resources"
+                + (failed > 0 ? "; \(failed) failed (their actions will have no data)" : "")
+        )
+        if let out {
+            do {
+                try result.write(to: URL(fileURLWithPath: out, isDirectory: true))
+            } catch {
+                Console.error("\(out): cannot write the snapshot (\(error.localizedDescription))")
+                throw ExitCode(1)
+            }
+            Console.write("wrote \(out) (assess it with: posture assess --evidence microsoft365 \(out))")
+        }
+        if let push, let org, let pushToken {
+            let base = push.hasSuffix("/") ? String(push.dropLast()) : push
+            let answer = try await PushCommand.sendEvidence(result.bundle, base: base, org: org, bearer: pushToken)
+            Console.write(PushCommand.summary(answer, org: org))
+        }
+    }
+}
+
+/// One line of progress on standard error: redrawn in place on a terminal, one line per resource
+/// otherwise (logs stay readable).
+final class ProgressLine: Sendable {
+    let enabled: Bool
+    let terminal = isatty(STDERR_FILENO) != 0
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ progress: M365Collector.Progress) {
+        guard enabled else { return }
+        switch progress {
+        case .page(let resource, let index, let total, let items, let pages):
+            guard terminal else { return }
+            write("\r\(Self.bar(index - 1, total)) \(resource.rawValue): \(items) items, \(pages) pages\u{1B}[K")
+        case .collected(let resource, let index, let total, let items):
+            write("\(terminal ? "\r" : "")\(Self.bar(index, total)) \(resource.rawValue): \(items) items\u{1B}[K\n")
+        case .failed(let resource, let index, let total, let reason):
+            write("\(terminal ? "\r" : "")\(Self.bar(index, total)) \(resource.rawValue): FAILED, \(reason)\u{1B}[K\n")
+        }
+    }
+
+    private func write(_ text: String) {
+        let output = terminal ? text : text.replacingOccurrences(of: "\u{1B}[K", with: "")
+        FileHandle.standardError.write(Data(output.utf8))
+    }
+
+    /// `[########------------] 8/18`
+    static func bar(_ done: Int, _ total: Int) -> String {
+        let width = 20
+        let filled = total == 0 ? 0 : done * width / total
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            + "] \(done)/\(total)"
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import NIOConcurrencyHelpers
+import PostureCatalog
+import PostureCollector
+import PostureCore
+import PostureEvidence
+import PostureTestSupport
+import Testing
+
+/// The collector against recorded Graph answers served over real HTTP: paging, throttling,
+/// failures that do not stop the rest, token expiry, and both kinds of credential.
+@Suite struct M365CollectorTests {
+    static let recorded = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("PostureEvidenceTests/Snapshots/contoso")
+    static let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+
+    /// Runs a collection against a recorded server; the sleeps it asked for are returned, not slept.
+    static func collect(
+        _ script: RecordedGraphServer.Script,
+        credential: GraphCredential = .secret("s3cret"),
+        body: (M365Collector.Result, RecordedGraphServer.Log, [Double], M365Collector) throws -> Void
+    ) async throws {
+        let server = try await RecordedGraphServer.start(directory: recorded, script: script)
+        do {
+            let sleeps = NIOLockedValueBox<[Double]>([])
+            let collector = M365Collector(
+                tenantID: script.tenantID,
+                clientID: script.clientID,
+                credential: credential,
+                loginURL: server.baseURL,
+                graphURL: server.baseURL,
+                now: { Date(iso8601: "2026-11-20T08:00:00.75Z")! },
+                sleep: { seconds in sleeps.withLockedValue { $0.append(seconds) } }
+            )
+            let result = try await collector.collect()
+            try body(result, server.recorded, sleeps.withLockedValue { $0 }, collector)
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
+    static func assess(_ result: M365Collector.Result) throws -> M365Assessment {
+        M365Assessment(snapshot: try M365Snapshot.decode(bundle: result.bundle), catalog: try CatalogLoader.builtIn())
+    }
+
+    @Test func collectsEveryResourceThroughPagesAndAssessesLikeTheRecording() async throws {
+        try await Self.collect(RecordedGraphServer.Script()) { result, log, sleeps, _ in
+            #expect(result.manifest.failures.isEmpty, "\(result.manifest.failures)")
+            #expect(result.itemCounts[.users] == 7)
+            // Seven users in pages of three.
+            #expect(log.graphRequests.filter { $0 == "/users" }.count == 3)
+            // The group a policy names was resolved; the role principal that is no group was skipped.
+            #expect(result.itemCounts[.groupMembers] == 1)
+            #expect(log.graphRequests.contains("/groups/9e1f0000-0000-0000-0000-0000000000aa/transitiveMembers"))
+            #expect(sleeps.isEmpty)
+            #expect(result.manifest.collectedAt == Date(iso8601: "2026-11-20T08:00:00Z"))
+
+            let collected = try Self.assess(result)
+            let original = M365Assessment(
+                snapshot: try M365Snapshot.load(directory: Self.recorded),
+                catalog: try CatalogLoader.builtIn()
+            )
+            #expect(collected.problems.isEmpty, "\(collected.problems)")
+            #expect(collected.measurements == original.measurements)
+        }
+    }
+
+    @Test func throttlingIsHonouredAndFailuresDoNotStopTheRest() async throws {
+        var script = RecordedGraphServer.Script()
+        script.firstAnswer = [
+            "userRegistrationDetails": (429, 7), "domains": (503, nil), "conditionalAccessPolicies": (504, 2),
+        ]
+        script.failing = ["sharepointSettings": 403, "roleEligibilitySchedules": 400]
+        try await Self.collect(script) { result, log, sleeps, _ in
+            #expect(sleeps == [1, 7, 2], "Retry-After when given, else backoff from 1 s")
+            #expect(log.graphRequests.filter { $0 == "/domains" }.count == 2)
+            #expect(
+                result.manifest.failures[.sharepointSettings]?.hasPrefix("HTTP 403: Authorization_RequestDenied")
+                    == true
+            )
+            #expect(result.manifest.failures[.roleEligibilitySchedules] != nil)
+            #expect(!result.resources.contains { $0.0 == .sharepointSettings })
+
+            let assessment = try Self.assess(result)
+            #expect(assessment.summary("spo_legacy_auth") == "no data")
+            #expect(assessment.finding("spo_legacy_auth")?.detail.contains("HTTP 403") == true)
+            #expect(assessment.summary("PIMEnabled") == "no data")
+            #expect(assessment.summary("AdminMFAV2") == "2/3")
+        }
+    }
+
+    @Test func anExpiredTokenIsRenewedOnce() async throws {
+        var script = RecordedGraphServer.Script()
+        script.expireTokenAfter = 5
+        try await Self.collect(script) { result, log, _, collector in
+            #expect(log.tokenRequests == 2)
+            #expect(collector.tokenRequests == 2)
+            #expect(result.manifest.failures.isEmpty, "\(result.manifest.failures)")
+        }
+    }
+
+    @Test func aRefusedSecretStopsWithEntraIDsReason() async throws {
+        let server = try await RecordedGraphServer.start(directory: Self.recorded, script: .init())
+        let collector = M365Collector(
+            tenantID: RecordedGraphServer.Script().tenantID,
+            clientID: "collector-app",
+            credential: .secret("wrong"),
+            loginURL: server.baseURL,
+            graphURL: server.baseURL
+        )
+        await #expect(throws: CollectorError.token("AADSTS7000215: Invalid client secret provided.")) {
+            try await collector.collect()
+        }
+        try await server.stop()
+    }
+
+    @Test func aCertificateSignsAClientAssertion() async throws {
+        var script = RecordedGraphServer.Script()
+        script.assertionKey = try String(
+            contentsOf: Self.fixtures.appendingPathComponent("collector-test.pub.pem"),
+            encoding: .utf8
+        )
+        let pem = try String(contentsOf: Self.fixtures.appendingPathComponent("collector-test.pem"), encoding: .utf8)
+        try await Self.collect(script, credential: .certificate(try CertificateKey(pem: pem))) { result, log, _, _ in
+            #expect(log.tokenRequests == 1)
+            #expect(result.manifest.failures.isEmpty)
+        }
+        #expect(throws: CollectorError.self) {
+            try CertificateKey(pem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")
+        }
+    }
+
+    @Test func theWrittenSnapshotIsAReadableDirectory() async throws {
+        try await Self.collect(RecordedGraphServer.Script()) { result, _, _, _ in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "collected-\(UUID().uuidString)"
+            )
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try result.write(to: directory)
+            let snapshot = try M365Snapshot.load(directory: directory)
+            #expect(snapshot.manifest.collectorVersion == M365Collector.version)
+            #expect(snapshot.problems.isEmpty && snapshot.missing.isEmpty)
+            let manifest = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: directory.appendingPathComponent("manifest.json"))
+                )
+                    as? [String: Any]
+            )
+            #expect((manifest["resources"] as? [String: Any])?["users"] as? [String: Int] == ["items": 7])
+        }
+    }
+}
+
+extension M365Assessment {
+    func finding(_ actionID: String) -> M365Finding? { findings.first { $0.actionID == actionID } }
+
+    func summary(_ actionID: String) -> String {
+        switch finding(actionID)?.outcome {
+        case .implemented(true): "pass"
+        case .implemented(false): "fail"
+        case .notApplicable: "n/a"
+        case .noData: "no data"
+        case .counted(let achieved, let total): "\(achieved.count)/\(total.count)"
+        case nil: "not assessed"
+        }
+    }
+}

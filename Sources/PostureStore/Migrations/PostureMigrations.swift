@@ -10,5 +10,6 @@ public enum PostureMigrations {
         M005CreateIdentity(),  // 005: users, role grants, sessions; API client roles
         M006AddTrendColumns(),  // 006: snapshot percentage, seats and category columns; change causes; settings
         M007CreateEntityExclusions(),  // 007: entities an organization leaves out of an action's count
+        M008CreateMicrosoftSecureScore(),  // 008: Microsoft's Secure Score history and control profiles
     ]
 }

@@ -1,0 +1,116 @@
+import FluentKit
+import Foundation
+import PostureCore
+
+/// What an import added, changed and found already stored.
+public struct MicrosoftImportSummary: Sendable, Equatable {
+    public var daysAdded = 0
+    public var daysChanged = 0
+    public var daysUnchanged = 0
+    public var profilesAdded = 0
+    public var profilesChanged = 0
+    public var profilesUnchanged = 0
+
+    public init() {}
+
+    public var changedAnything: Bool { daysAdded + daysChanged + profilesAdded + profilesChanged > 0 }
+}
+
+extension PostureStore {
+    /// Stores Microsoft's days and profiles: new ones are added, changed ones replaced, equal
+    /// ones left alone, so importing the same export twice changes nothing.
+    func importMicrosoft(
+        _ organizationID: String,
+        scores: [MicrosoftDailyScore],
+        profiles: [MicrosoftControlProfile],
+        at instant: Date
+    ) async throws -> MicrosoftImportSummary {
+        var summary = MicrosoftImportSummary()
+        let storedDays = try await MicrosoftScoreRecord.query(on: database)
+            .filter(\.$organizationID == organizationID).all()
+        var dayRecords = Dictionary(storedDays.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
+        for score in scores {
+            let existing = dayRecords[score.day.description]
+            if let existing, try Self.daily(existing) == score {
+                summary.daysUnchanged += 1
+                continue
+            }
+            let record = existing ?? MicrosoftScoreRecord()
+            if existing == nil { summary.daysAdded += 1 } else { summary.daysChanged += 1 }
+            record.organizationID = organizationID
+            record.day = score.day.description
+            record.createdAt = score.createdAt
+            record.currentScore = score.currentScore
+            record.maxScore = score.maxScore
+            record.licensedUserCount = score.licensedUserCount
+            record.activeUserCount = score.activeUserCount
+            record.controls = String(decoding: try JSONEncoder().encode(score.controls), as: UTF8.self)
+            record.importedAt = instant
+            try await record.save(on: database)
+            dayRecords[record.day] = record
+        }
+        let storedProfiles = try await MicrosoftProfileRecord.query(on: database)
+            .filter(\.$organizationID == organizationID).all()
+        let profileRecords = Dictionary(
+            storedProfiles.map { ($0.controlID, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        for profile in profiles {
+            let existing = profileRecords[profile.id]
+            if let existing, Self.profile(existing) == profile {
+                summary.profilesUnchanged += 1
+                continue
+            }
+            let record = existing ?? MicrosoftProfileRecord()
+            if existing == nil { summary.profilesAdded += 1 } else { summary.profilesChanged += 1 }
+            record.organizationID = organizationID
+            record.controlID = profile.id
+            record.title = profile.title
+            record.maxScore = profile.maxScore
+            record.category = profile.category
+            record.deprecated = profile.deprecated
+            record.state = profile.state
+            record.stateUpdatedBy = profile.stateUpdatedBy
+            record.stateUpdatedAt = profile.stateUpdatedAt
+            record.importedAt = instant
+            try await record.save(on: database)
+        }
+        return summary
+    }
+
+    /// Microsoft's stored history, oldest day first.
+    public func microsoftScores(_ organizationID: String) async throws -> [MicrosoftDailyScore] {
+        try await MicrosoftScoreRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .sort(\.$day).all().map(Self.daily)
+    }
+
+    public func microsoftProfiles(_ organizationID: String) async throws -> [MicrosoftControlProfile] {
+        try await MicrosoftProfileRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .sort(\.$controlID).all().map(Self.profile)
+    }
+
+    static func daily(_ record: MicrosoftScoreRecord) throws -> MicrosoftDailyScore {
+        MicrosoftDailyScore(
+            day: CivilDay(record.day) ?? CivilDay(record.createdAt),
+            createdAt: record.createdAt,
+            currentScore: record.currentScore,
+            maxScore: record.maxScore,
+            licensedUserCount: record.licensedUserCount,
+            activeUserCount: record.activeUserCount,
+            controls: try JSONDecoder().decode([MicrosoftControlScore].self, from: Data(record.controls.utf8))
+        )
+    }
+
+    static func profile(_ record: MicrosoftProfileRecord) -> MicrosoftControlProfile {
+        MicrosoftControlProfile(
+            id: record.controlID,
+            title: record.title,
+            maxScore: record.maxScore,
+            category: record.category,
+            deprecated: record.deprecated,
+            state: record.state,
+            stateUpdatedBy: record.stateUpdatedBy,
+            stateUpdatedAt: record.stateUpdatedAt
+        )
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import PostureCore
+
+/// Microsoft's latest Secure Score beside Posture's, action by action.
+public struct MicrosoftReconciliation: Sendable {
+    public var microsoft: MicrosoftDailyScore
+    public var posture: ScoreReport
+    public var lines: [ReconciliationLine]
+}
+
+extension PostureService {
+    /// Stores an export of Microsoft's Secure Score for an organization. Audited when it changed
+    /// anything; importing the same export again changes nothing and writes no audit entry.
+    public func importMicrosoftSecureScore(
+        _ organizationID: String,
+        scores: [MicrosoftDailyScore],
+        profiles: [MicrosoftControlProfile],
+        actor: String
+    ) async throws -> MicrosoftImportSummary {
+        _ = try await organization(organizationID)
+        let now = clock.now()
+        return try await store.transaction { store in
+            let summary = try await store.importMicrosoft(organizationID, scores: scores, profiles: profiles, at: now)
+            if summary.changedAnything {
+                try await store.appendAudit(
+                    AuditDraft(
+                        occurredAt: now,
+                        actor: actor,
+                        organizationID: organizationID,
+                        action: "microsoft.import",
+                        target: "\(scores.count) days, \(profiles.count) control profiles",
+                        before: nil,
+                        after: "{\"daysAdded\":\(summary.daysAdded),\"daysChanged\":\(summary.daysChanged),"
+                            + "\"profilesAdded\":\(summary.profilesAdded),\"profilesChanged\":\(summary.profilesChanged)}",
+                        requestID: nil
+                    )
+                )
+            }
+            return summary
+        }
+    }
+
+    /// Microsoft's stored daily history for an organization.
+    public func microsoftHistory(_ organizationID: String) async throws -> [MicrosoftDailyScore] {
+        _ = try await organization(organizationID)
+        return try await store.microsoftScores(organizationID)
+    }
+
+    /// Microsoft's latest imported day beside Posture's current score; nil before any import.
+    public func microsoftReconciliation(_ organizationID: String) async throws -> MicrosoftReconciliation? {
+        let report = try await currentReport(organizationID)
+        guard let latest = try await store.microsoftScores(organizationID).last else { return nil }
+        let profiles = try await store.microsoftProfiles(organizationID)
+        return MicrosoftReconciliation(
+            microsoft: latest,
+            posture: report,
+            lines: Reconciliation.lines(microsoft: latest, profiles: profiles, report: report)
+        )
+    }
+}

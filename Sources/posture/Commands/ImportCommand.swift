@@ -1,0 +1,208 @@
+import ArgumentParser
+import Foundation
+import PostureApp
+import PostureCollector
+import PostureCore
+import PostureEvidence
+import PostureStore
+
+/// `posture import microsoft-secure-score`: keeps Microsoft's own Secure Score history beside
+/// Posture's and explains every difference.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import scores from other tools.",
+        subcommands: [ImportMicrosoftSecureScoreCommand.self]
+    )
+}
+
+struct ImportMicrosoftSecureScoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "microsoft-secure-score",
+        abstract: "Import Microsoft Secure Score's history and control profiles, and reconcile them.",
+        discussion: """
+            Reads Graph's secureScores and secureScoreControlProfiles, either exported files \
+            (--from DIR holding secureScores.json and secureScoreControlProfiles.json, each a Graph \
+            collection) or live from Graph with an app registration granted SecurityEvents.Read.All. \
+            Every day is kept: import regularly and the history grows past Microsoft's 90 days. \
+            Importing the same data again changes nothing.
+
+            Then prints the reconciliation: Microsoft's points for each action on its latest day \
+            beside Posture's current points, with the reason for each difference.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Organization to import into.", valueName: "org")) var org: String
+    @Option(
+        help: ArgumentHelp(
+            "Directory with exported secureScores.json and secureScoreControlProfiles.json.",
+            valueName: "dir"
+        )
+    )
+    var from: String?
+    @Option(help: ArgumentHelp("Entra ID tenant, to import live from Graph.", valueName: "id")) var tenantID: String?
+    @Option(help: ArgumentHelp("Application (client) id, to import live.", valueName: "id")) var clientID: String?
+    @Option(help: ArgumentHelp("Client secret (better: POSTURE_GRAPH_CLIENT_SECRET).", valueName: "secret"))
+    var clientSecret: String?
+    @Option(help: ArgumentHelp("PEM with the certificate and its RSA private key.", valueName: "pem"))
+    var certificate: String?
+    @Option(help: ArgumentHelp("Sign-in endpoint, for national clouds.", valueName: "url"))
+    var loginURL = "https://login.microsoftonline.com"
+    @Option(help: ArgumentHelp("Microsoft Graph endpoint, for national clouds.", valueName: "url"))
+    var graphURL = "https://graph.microsoft.com"
+    @Option(help: "Output format of the reconciliation (table or json).") var format: OutputFormat = .table
+    @OptionGroup var server: ServerOptions
+
+    var secret: String? { clientSecret ?? ProcessInfo.processInfo.environment["POSTURE_GRAPH_CLIENT_SECRET"] }
+
+    func validate() throws {
+        let live = tenantID != nil || clientID != nil
+        if (from != nil) == live {
+            throw ValidationError("give either --from DIR or --tenant-id and --client-id (to import live), not both")
+        }
+        if live {
+            guard tenantID != nil, clientID != nil else {
+                throw ValidationError("a live import needs --tenant-id and --client-id")
+            }
+            if (secret == nil) == (certificate == nil) {
+                throw ValidationError("give either --client-secret (or POSTURE_GRAPH_CLIENT_SECRET) or --certificate")
+            }
+        }
+        if format == .csv { throw ValidationError("--format must be table or json") }
+    }
+
+    func run() async throws {
+        let export = try await readExport()
+        let result = try await ExclusionCommand.run(server) { runtime in
+            let summary = try await runtime.service.importMicrosoftSecureScore(
+                org,
+                scores: export.scores,
+                profiles: export.profiles,
+                actor: "cli"
+            )
+            return (summary, try await runtime.service.microsoftReconciliation(org))
+        }
+        let (summary, reconciliation) = result
+        let first = export.scores.first?.day.description ?? "-"
+        let last = export.scores.last?.day.description ?? "-"
+        Console.progress(
+            "imported \(export.scores.count) days (\(first) to \(last)) and \(export.profiles.count) control profiles: "
+                + "\(summary.daysAdded) days added, \(summary.daysChanged) changed, \(summary.daysUnchanged) unchanged; "
+                + "\(summary.profilesAdded) profiles added, \(summary.profilesChanged) changed, "
+                + "\(summary.profilesUnchanged) unchanged"
+        )
+        guard let reconciliation else {
+            Console.write("no Microsoft Secure Score days to reconcile")
+            return
+        }
+        switch format {
+        case .json: Console.write(try JSONOutput.encode(ReconciliationDocument(reconciliation)))
+        default: Console.write(ReconciliationTable.render(reconciliation))
+        }
+    }
+
+    func readExport() async throws -> MicrosoftSecureScoreExport {
+        do {
+            if let from {
+                return try MicrosoftSecureScoreExport.load(directory: URL(fileURLWithPath: from, isDirectory: true))
+            }
+            let credential: GraphCredential
+            if let certificate {
+                guard let pem = try? String(contentsOfFile: certificate, encoding: .utf8) else {
+                    Console.error("\(certificate): cannot read the certificate file")
+                    throw ExitCode(1)
+                }
+                credential = .certificate(try CertificateKey(pem: pem))
+            } else {
+                credential = .secret(secret ?? "")
+            }
+            let download = SecureScoreDownload(
+                tenantID: tenantID ?? "",
+                clientID: clientID ?? "",
+                credential: credential,
+                loginURL: loginURL,
+                graphURL: graphURL
+            )
+            let (scores, profiles) = try await download.download()
+            return try MicrosoftSecureScoreExport.decode(scores: scores, profiles: profiles)
+        } catch let error as DiagnosticList {
+            Console.error(error.description + "\nnothing was imported")
+            throw ExitCode(1)
+        } catch let error as CollectorError {
+            Console.error(error.description + "\nnothing was imported")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct ReconciliationDocument: Encodable {
+    struct Line: Encodable {
+        var actionId: String
+        var title: String
+        var microsoftPoints: Double?
+        var microsoftMaxScore: Double?
+        var posturePoints: Double?
+        var postureMaxScore: Double?
+        var difference: Double
+        var reason: String
+    }
+    var day: String
+    var microsoftScore: Double
+    var microsoftMaxScore: Double
+    var postureScore: Double
+    var postureMaxScore: Double
+    var actions: [Line]
+
+    init(_ reconciliation: MicrosoftReconciliation) {
+        day = reconciliation.microsoft.day.description
+        microsoftScore = reconciliation.microsoft.currentScore
+        microsoftMaxScore = reconciliation.microsoft.maxScore
+        postureScore = reconciliation.posture.currentScore
+        postureMaxScore = reconciliation.posture.maxScore
+        actions = reconciliation.lines.map {
+            Line(
+                actionId: $0.actionID,
+                title: $0.title,
+                microsoftPoints: $0.microsoftPoints,
+                microsoftMaxScore: $0.microsoftMax,
+                posturePoints: $0.posturePoints,
+                postureMaxScore: $0.postureMax,
+                difference: $0.difference,
+                reason: $0.reason
+            )
+        }
+    }
+}
+
+enum ReconciliationTable {
+    static func render(_ reconciliation: MicrosoftReconciliation) -> String {
+        let microsoft = reconciliation.microsoft
+        let posture = reconciliation.posture
+        var lines = [
+            "Microsoft Secure Score on \(microsoft.day): \(ScoreFormat.points(microsoft.currentScore)) / "
+                + "\(ScoreFormat.points(microsoft.maxScore)) points",
+            "Posture now: \(ScoreFormat.points(posture.currentScore)) / \(ScoreFormat.points(posture.maxScore)) points",
+            "",
+        ]
+        var table = TextTable([
+            ("ACTION", .left), ("MICROSOFT", .right), ("POSTURE", .right), ("DIFF", .right), ("REASON", .left),
+        ])
+        func points(_ value: Double?, _ max: Double?) -> String {
+            guard let value else { return "-" }
+            return ScoreFormat.points(value) + (max.map { "/" + ScoreFormat.points($0) } ?? "")
+        }
+        for line in reconciliation.lines {
+            table.add([
+                line.actionID, points(line.microsoftPoints, line.microsoftMax),
+                points(line.posturePoints, line.postureMax),
+                line.difference == 0 ? "0" : (line.difference > 0 ? "+" : "") + ScoreFormat.points(line.difference),
+                line.reason,
+            ])
+        }
+        let same = reconciliation.lines.filter { $0.reason == "same" }.count
+        lines.append(table.render())
+        lines.append("")
+        lines.append("\(same) of \(reconciliation.lines.count) actions agree")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -143,6 +143,13 @@ let package = Package(
             path: "bench/PostureBench",
             swiftSettings: swiftSettings
         ),
+        // bench/evidence.sh: assessing a 100,000-user snapshot against decoding it alone.
+        .executableTarget(
+            name: "posture-evidence-bench",
+            dependencies: ["PostureEvidence", "PostureCatalog", "PostureCore"],
+            path: "bench/EvidenceBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostureCoreTests",
             dependencies: [

@@ -6,8 +6,15 @@ struct ConditionalAccessScope {
     private let includesAll: Bool
     private let includesGuests: Bool
     private let excludesGuests: Bool
-    private let included: Set<String>
-    private let excluded: Set<String>
+    private let includedUsers: Set<String>
+    private let excludedUsers: Set<String>
+    private let includedGroups: Set<String>
+    private let excludedGroups: Set<String>
+    private let includedRoles: Set<String>
+    private let excludedRoles: Set<String>
+    /// Group id → ids of its members, and user id → roles held, from the snapshot.
+    private let members: [String: Set<String>]
+    private let roles: [String: Set<String>]
     /// A group or role the policy names could not be resolved from the snapshot, so who it covers
     /// is unknown; such a policy is given no credit.
     let unresolved: String?
@@ -21,46 +28,77 @@ struct ConditionalAccessScope {
             includeUsers.contains("GuestsOrExternalUsers") || users?.includeGuestsOrExternalUsers != nil
         excludesGuests =
             (users?.excludeUsers ?? []).contains("GuestsOrExternalUsers") || users?.excludeGuestsOrExternalUsers != nil
+        includedUsers = Set(includeUsers)
+        excludedUsers = Set(users?.excludeUsers ?? [])
+        includedGroups = Set(users?.includeGroups ?? [])
+        excludedGroups = Set(users?.excludeGroups ?? [])
+        includedRoles = Set(users?.includeRoles ?? [])
+        excludedRoles = Set(users?.excludeRoles ?? [])
+        members = context.groupMembers
+        roles = context.activeRoles
         var problem: String?
-        func resolve(users ids: [String], groups: [String], roles: [String]) -> Set<String> {
-            var result = Set(ids)
-            for group in groups {
-                if let members = context.groupMembers[group] {
-                    result.formUnion(members)
-                } else {
-                    problem = "group \(group) is not in groupMembers"
-                }
-            }
-            if !roles.isEmpty {
-                if context.snapshot.roleAssignments == nil {
-                    problem = "its roles need roleAssignments"
-                } else {
-                    let wanted = Set(roles)
-                    for (user, held) in context.activeRoles where !held.isDisjoint(with: wanted) { result.insert(user) }
-                }
-            }
-            return result
+        if let group = includedGroups.union(excludedGroups).sorted().first(where: { context.groupMembers[$0] == nil }) {
+            problem = "group \(group) is not in groupMembers"
         }
-        included = resolve(users: includeUsers, groups: users?.includeGroups ?? [], roles: users?.includeRoles ?? [])
-        excluded = resolve(
-            users: users?.excludeUsers ?? [],
-            groups: users?.excludeGroups ?? [],
-            roles: users?.excludeRoles ?? []
-        )
+        if !(includedRoles.isEmpty && excludedRoles.isEmpty), context.snapshot.roleAssignments == nil {
+            problem = "its roles need roleAssignments"
+        }
         unresolved = problem
     }
 
-    var isEnforced: Bool { policy.state == "enabled" && unresolved == nil }
+    private func matches(
+        _ user: GraphUser,
+        _ held: Set<String>?,
+        users: Set<String>,
+        groups: Set<String>,
+        roleIDs: Set<String>
+    ) -> Bool {
+        if !users.isEmpty, users.contains(user.id) { return true }
+        if !groups.isEmpty, groups.contains(where: { members[$0]?.contains(user.id) == true }) { return true }
+        if !roleIDs.isEmpty, let held, !held.isDisjoint(with: roleIDs) { return true }
+        return false
+    }
 
     func covers(_ user: GraphUser) -> Bool {
-        if excluded.contains(user.id) || (excludesGuests && user.isGuest) { return false }
-        return includesAll || included.contains(user.id) || (includesGuests && user.isGuest)
+        covers(user, holding: roles[user.id])
+    }
+
+    /// `covers` with the user's roles already looked up, for loops over many policies.
+    func covers(_ user: GraphUser, holding: Set<String>?) -> Bool {
+        if excludesGuests && user.isGuest { return false }
+        if matches(user, holding, users: excludedUsers, groups: excludedGroups, roleIDs: excludedRoles) {
+            return false
+        }
+        return includesAll || (includesGuests && user.isGuest)
+            || matches(user, holding, users: includedUsers, groups: includedGroups, roleIDs: includedRoles)
+    }
+
+    /// Whether the exclusions take more than `limit` enabled accounts out, counted from the
+    /// exclusions themselves (not by testing every user) and stopping as soon as it is known.
+    func excludesMore(than limit: Int, context: M365Context) -> Bool {
+        var excluded = Set<String>()
+        func add(_ id: String) -> Bool {
+            guard let user = context.user(id), user.isEnabled else { return false }
+            excluded.insert(id)
+            return excluded.count > limit
+        }
+        if excludesGuests, context.enabledUsers.contains(where: { $0.isGuest && add($0.id) }) { return true }
+        for id in excludedUsers where add(id) { return true }
+        for group in excludedGroups {
+            for id in context.groupMembers[group] ?? [] where add(id) { return true }
+        }
+        if !excludedRoles.isEmpty {
+            for (id, held) in roles where !held.isDisjoint(with: excludedRoles) && add(id) { return true }
+        }
+        return false
     }
 
     /// Enabled users the policy's exclusions take out of an "All users" policy.
     func excludedUsers(among users: [GraphUser]) -> [GraphUser] {
         users.filter { !covers($0) }
     }
+
+    var isEnforced: Bool { policy.state == "enabled" && unresolved == nil }
 
     var includesAllUsers: Bool { includesAll }
 

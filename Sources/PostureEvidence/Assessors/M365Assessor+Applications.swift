@@ -64,7 +64,7 @@ extension M365Assessor {
                     (grant.scope ?? "").split(separator: " ").map(String.init)
                 )
             }
-            let apps = scopesByApp.keys.compactMap { principals[$0] }
+            let apps = scopesByApp.keys.sorted().compactMap { principals[$0] }
             let outcome = counted(apps, name: { "\($0.displayName ?? "app") (\($0.appId ?? $0.id))" }) { app in
                 scopesByApp[app.id, default: []].isDisjoint(with: highPrivilegeScopes)
             }

@@ -21,7 +21,7 @@ extension M365Assessor {
         ) { context in
             var covered = Set<String>()
             var names: [String] = []
-            for scope in tenantWideScopes(context) where scope.blocks || scope.requiresMFA {
+            for scope in context.tenantWidePolicies where scope.blocks || scope.requiresMFA {
                 let levels = scope.policy.conditions?.signInRiskLevels ?? []
                 guard !levels.isEmpty else { continue }
                 covered.formUnion(levels)
@@ -80,10 +80,12 @@ extension M365Assessor {
                 let outcome = counted(users, name: \.entityName) { _ in true }
                 return (outcome, "security defaults require MFA of every account when needed")
             }
-            let policies = (context.snapshot.conditionalAccessPolicies ?? [])
-                .map { ConditionalAccessScope($0, context: context) }
+            let policies = context.policies
                 .filter { $0.isEnforced && $0.targetsAllResources && $0.requiresMFA && !$0.isRiskBased }
-            let outcome = counted(users, name: \.entityName) { user in policies.contains { $0.covers(user) } }
+            let outcome = counted(users, name: \.entityName) { user in
+                let holding = context.activeRoles[user.id]
+                return policies.contains { $0.covers(user, holding: holding) }
+            }
             return (
                 outcome,
                 ratio(outcome, "enabled accounts") + " are covered by "
@@ -92,25 +94,13 @@ extension M365Assessor {
         },
     ]
 
-    /// Enabled policies that include all users, target all resources and exclude at most two
-    /// enabled accounts (the emergency access accounts).
-    static func tenantWideScopes(_ context: M365Context) -> [ConditionalAccessScope] {
-        let users = context.enabledUsers
-        return (context.snapshot.conditionalAccessPolicies ?? [])
-            .map { ConditionalAccessScope($0, context: context) }
-            .filter {
-                $0.isEnforced && $0.includesAllUsers && $0.targetsAllResources
-                    && $0.excludedUsers(among: users).count <= 2
-            }
-    }
-
     /// Binary: one tenant-wide policy does what the action asks.
     static func tenantWide(
         _ context: M365Context,
         _ purpose: String,
         _ qualifies: (ConditionalAccessScope) -> Bool
     ) -> (M365Finding.Outcome, String) {
-        if let scope = tenantWideScopes(context).first(where: qualifies) {
+        if let scope = context.tenantWidePolicies.first(where: qualifies) {
             return (.implemented(true), "\(scope.label) is on for all users and all resources")
         }
         return (
@@ -128,8 +118,7 @@ extension M365Assessor {
         _ qualifies: (ConditionalAccessScope) -> Bool
     ) -> String {
         let users = context.enabledUsers
-        let candidates = (context.snapshot.conditionalAccessPolicies ?? [])
-            .map { ConditionalAccessScope($0, context: context) }
+        let candidates = context.policies
             .filter(qualifies)
         guard let scope = candidates.first else { return "" }
         if scope.policy.state == "enabledForReportingButNotEnforced" { return "; \(scope.label) is report-only" }
@@ -148,10 +137,9 @@ extension M365Assessor {
         _ purpose: String,
         _ qualifies: (ConditionalAccessScope) -> Bool
     ) -> (M365Finding.Outcome, String) {
-        let admins = context.activeAdministrators.compactMap { context.usersByID[$0] }.filter(\.isEnabled)
+        let admins = context.activeAdministrators.compactMap { context.user($0) }.filter(\.isEnabled)
         guard !admins.isEmpty else { return (.notApplicable, "no enabled administrators") }
-        let policies = (context.snapshot.conditionalAccessPolicies ?? [])
-            .map { ConditionalAccessScope($0, context: context) }
+        let policies = context.policies
             .filter { $0.isEnforced && qualifies($0) }
         let uncovered = admins.filter { admin in !policies.contains { $0.covers(admin) } }
         if uncovered.isEmpty {

@@ -9,8 +9,8 @@ extension M365Assessor {
             requires: [.users, .roleAssignments, .userRegistrationDetails, .identitySecurityDefaultsEnforcementPolicy],
             reads: [.groupMembers]
         ) { context in
-            let registered = mfaRegistered(context)
-            let admins = context.activeAdministrators.compactMap { context.usersByID[$0] }
+            let registered = context.mfaRegistered
+            let admins = context.activeAdministrators.compactMap { context.user($0) }
             let enforced = context.securityDefaultsEnabled
             let outcome = counted(admins, name: \.entityName) { enforced || registered.contains($0.id) }
             return (
@@ -24,7 +24,7 @@ extension M365Assessor {
             "MFARegistrationV2",
             requires: [.users, .userRegistrationDetails, .identitySecurityDefaultsEnforcementPolicy]
         ) { context in
-            let registered = mfaRegistered(context)
+            let registered = context.mfaRegistered
             let enforced = context.securityDefaultsEnabled
             let outcome = counted(context.enabledMembers, name: \.entityName) { enforced || registered.contains($0.id) }
             return (
@@ -35,11 +35,9 @@ extension M365Assessor {
             )
         },
         M365Assessor("SelfServicePasswordReset", requires: [.users, .userRegistrationDetails]) { context in
-            var enabled: [String: Bool] = [:]
-            for detail in context.snapshot.userRegistrationDetails ?? [] { enabled[detail.id] = detail.isSsprEnabled }
             let members = context.enabledMembers
             guard !members.isEmpty else { return (.notApplicable, "no enabled member accounts") }
-            let without = members.filter { enabled[$0.id] != true }
+            let without = members.filter { !context.ssprEnabled.contains($0.id) }
             return (
                 .implemented(without.isEmpty),
                 without.isEmpty
@@ -53,16 +51,12 @@ extension M365Assessor {
             guard users.isEmpty || users.contains(where: { $0.signInActivity != nil }) else {
                 return (.noData, "no data: users carry no signInActivity (it needs AuditLog.Read.All and Entra ID P1)")
             }
-            let cutoff = context.asOf.addingTimeInterval(-45 * 86_400)
+            let cutoff = RecentSince(context.asOf.addingTimeInterval(-45 * 86_400))
             let outcome = counted(users, name: \.entityName) { user in
-                if let created = user.createdDateTime.flatMap(Date.init(iso8601:)), created >= cutoff { return true }
                 let activity = user.signInActivity
-                let last = [
-                    activity?.lastSuccessfulSignInDateTime, activity?.lastSignInDateTime,
-                    activity?.lastNonInteractiveSignInDateTime,
-                ]
-                .compactMap { $0.flatMap(Date.init(iso8601:)) }.max()
-                return last.map { $0 >= cutoff } ?? false
+                return cutoff.includes(user.createdDateTime) || cutoff.includes(activity?.lastSuccessfulSignInDateTime)
+                    || cutoff.includes(activity?.lastSignInDateTime)
+                    || cutoff.includes(activity?.lastNonInteractiveSignInDateTime)
             }
             return (outcome, ratio(outcome, "enabled accounts") + " signed in or were created in the last 45 days")
         },
@@ -128,9 +122,25 @@ extension M365Assessor {
             )
         },
     ]
+}
 
-    /// Ids of users with a multifactor-capable method registered.
-    static func mfaRegistered(_ context: M365Context) -> Set<String> {
-        Set((context.snapshot.userRegistrationDetails ?? []).lazy.filter { $0.isMfaRegistered == true }.map(\.id))
+/// "On or after a cutoff" for Graph timestamps. UTC timestamps (`…Z`) compare as text, which
+/// is exact for their fixed layout and avoids parsing hundreds of thousands of dates; others are
+/// parsed.
+struct RecentSince {
+    let cutoff: Date
+    let text: String
+
+    init(_ cutoff: Date) {
+        self.cutoff = cutoff
+        text = String(cutoff.iso8601.prefix(19))
+    }
+
+    func includes(_ timestamp: String?) -> Bool {
+        guard let timestamp else { return false }
+        if timestamp.utf8.count >= 20, timestamp.utf8.last == UInt8(ascii: "Z") {
+            return timestamp.utf8.prefix(19).lexicographicallyPrecedes(text.utf8) == false
+        }
+        return Date(iso8601: timestamp).map { $0 >= cutoff } ?? false
     }
 }

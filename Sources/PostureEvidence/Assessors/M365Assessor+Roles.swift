@@ -18,7 +18,7 @@ extension M365Assessor {
             return (.implemented(count < 5), "\(count) Global Administrator\(count == 1 ? "" : "s")" + pimNote(context))
         },
         M365Assessor("RoleOverlap", requires: [.users, .roleAssignments], reads: [.groupMembers]) { context in
-            let holders = context.activeRoles.keys.compactMap { context.usersByID[$0] }
+            let holders = context.activeRoles.keys.sorted().compactMap { context.user($0) }
             let globals = holders.filter {
                 context.activeRoles[$0.id]?.contains(DirectoryRoles.globalAdministrator) == true
             }
@@ -52,7 +52,7 @@ extension M365Assessor {
             requires: [.users, .roleAssignments, .subscribedSkus],
             reads: [.groupMembers]
         ) { context in
-            let admins = context.activeAdministrators.compactMap { context.usersByID[$0] }
+            let admins = context.activeAdministrators.compactMap { context.user($0) }
             guard !admins.isEmpty else { return (.notApplicable, "no administrators") }
             var parts: [String: String] = [:]
             for sku in context.snapshot.subscribedSkus ?? [] { parts[sku.skuId.lowercased()] = sku.skuPartNumber }

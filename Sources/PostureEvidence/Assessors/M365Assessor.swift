@@ -56,7 +56,8 @@ struct M365Assessor: Sendable {
     }
 }
 
-/// Counts entities: `achieved` of `scope`, named and sorted so results are stable.
+/// Counts entities: `achieved` of `scope`, named, in the scope's order. Callers pass scopes in a
+/// stable order (the snapshot's, or sorted), so the same evidence always lists the same way.
 func counted<Entity>(
     _ scope: [Entity],
     name: (Entity) -> String,
@@ -71,7 +72,7 @@ func counted<Entity>(
         if complies(entity) { achieved.append(entityName) }
     }
     if total.isEmpty { return .notApplicable }
-    return .counted(achieved: achieved.sorted(), total: total.sorted())
+    return .counted(achieved: achieved, total: total)
 }
 
 /// "3 of 5 administrators", for details.

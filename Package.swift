@@ -161,6 +161,7 @@ let package = Package(
         .testTarget(
             name: "PostureEvidenceTests",
             dependencies: ["PostureEvidence", "PostureCatalog"],
+            exclude: ["Microsoft"],
             resources: [.copy("Snapshots")],
             swiftSettings: swiftSettings
         ),

@@ -70,6 +70,7 @@ public func buildApplication(
                 clock: clock,
                 publicBaseURL: configuration.publicBaseURL,
                 trustedProxies: configuration.trustedProxies,
+                maxEvidenceSize: configuration.maxEvidenceMegabytes << 20,
                 dataStamp: stamp
             )
         )

@@ -54,6 +54,9 @@ public struct PostureConfiguration: Sendable {
     public var trustedProxies: Set<String> = []
     /// bcrypt cost; lowered only by tests.
     public var passwordCost = 12
+    /// Largest Microsoft 365 evidence snapshot the server accepts, in megabytes
+    /// (`POSTURE_MAX_EVIDENCE_MB`); a 100,000-user tenant is about 90 MB.
+    public var maxEvidenceMegabytes = 512
 
     /// Cookies are Secure when people reach the server over HTTPS or on this machine; on plain
     /// HTTP elsewhere browsers would drop them, so they are sent without it (with a warning).
@@ -100,7 +103,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_DEMO_DAYS",
         "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
-        "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES",
+        "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
     ]
 
     public static func load(
@@ -195,6 +198,13 @@ public struct PostureConfiguration: Sendable {
             } else {
                 // The value itself is never echoed.
                 problems.append("POSTURE_ADMIN_PASSWORD " + weaknesses.joined(separator: "; "))
+            }
+        }
+        if let text = env("POSTURE_MAX_EVIDENCE_MB") {
+            if let megabytes = Int(text), (1...4096).contains(megabytes) {
+                config.maxEvidenceMegabytes = megabytes
+            } else {
+                problems.append("POSTURE_MAX_EVIDENCE_MB must be a whole number from 1 to 4096, got \"\(text)\"")
             }
         }
         if let list = env("POSTURE_TRUSTED_PROXIES") {

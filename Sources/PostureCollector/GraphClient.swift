@@ -65,7 +65,7 @@ final class GraphClient: Sendable {
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(form.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&").utf8)
-        let (data, status, _) = try await exchange(request)
+        let (data, status, _) = try await exchangeRetrying(request)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard status == 200, let token = object["access_token"] as? String else {
             let reason = (object["error_description"] as? String)?.components(separatedBy: "\r\n").first
@@ -76,20 +76,21 @@ final class GraphClient: Sendable {
     }
 
     /// GETs one URL (absolute, or relative to the Graph v1.0 root) as JSON, retrying throttled
-    /// and unavailable answers and renewing an expired token once.
+    /// and unavailable answers and renewing an expired token once. Absolute URLs (next links) must
+    /// point at the Graph host: the token is never sent anywhere else.
     func get(_ target: String) async throws(CollectorError) -> [String: Any] {
         let address = target.hasPrefix("http") ? target : "\(settings.graphURL)/v1.0\(target)"
         guard let url = URL(string: address) else { throw .http(status: 0, message: "\(address) is not a URL") }
+        guard url.host == URL(string: settings.graphURL)?.host, url.scheme == URL(string: settings.graphURL)?.scheme
+        else { throw .http(status: 0, message: "Graph pointed at \(url.host ?? address), not at the Graph host") }
         var renewed = false
-        var attempt = 0
         while true {
-            attempt += 1
             let bearer: String
             if let token = state.withLock({ $0.token }) { bearer = token } else { bearer = try await acquireToken() }
             var request = URLRequest(url: url)
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
             request.setValue("application/json", forHTTPHeaderField: "Accept")
-            let (data, status, headers) = try await exchange(request)
+            let (data, status, _) = try await exchangeRetrying(request)
             switch status {
             case 200..<300:
                 guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
@@ -100,18 +101,47 @@ final class GraphClient: Sendable {
                 // Tokens live about an hour; a long collection outlives one.
                 renewed = true
                 state.withLock { $0.token = nil }
-                attempt -= 1
             default:
-                // Throttled or unavailable: wait as told (Retry-After), else back off exponentially.
-                if [429, 503, 504].contains(status), attempt < settings.maxAttempts {
-                    let advised = headers["retry-after"].flatMap(Double.init)
-                    try? await sleep(min(advised ?? pow(2, Double(attempt - 1)), 300))
-                } else if [500, 502].contains(status), attempt < 3 {
-                    try? await sleep(pow(2, Double(attempt - 1)))
-                } else {
-                    throw .http(status: status, message: Self.graphMessage(data))
-                }
+                throw .http(status: status, message: Self.graphMessage(data))
             }
+        }
+    }
+
+    /// Sends a request, retrying what is worth retrying: throttling (429, 503, 504) up to
+    /// `maxAttempts` attempts, waiting as `Retry-After` says or 1, 2, 4, … seconds (at most 300);
+    /// server errors (500, 502) and lost connections up to three attempts. Returns the last answer.
+    private func exchangeRetrying(_ request: URLRequest) async throws(CollectorError) -> (Data, Int, [String: String]) {
+        var throttled = 0
+        var failed = 0
+        while true {
+            let answer: (Data, Int, [String: String])
+            do {
+                answer = try await exchange(request)
+            } catch {
+                failed += 1
+                guard failed < 3 else { throw error }
+                try await pause(pow(2, Double(failed - 1)))
+                continue
+            }
+            let (_, status, headers) = answer
+            if [429, 503, 504].contains(status), throttled + 1 < settings.maxAttempts {
+                throttled += 1
+                let advised = headers["retry-after"].flatMap(Double.init)
+                try await pause(min(advised ?? pow(2, Double(throttled - 1)), 300))
+            } else if [500, 502].contains(status), failed + 1 < 3 {
+                failed += 1
+                try await pause(pow(2, Double(failed - 1)))
+            } else {
+                return answer
+            }
+        }
+    }
+
+    private func pause(_ seconds: Double) async throws(CollectorError) {
+        do {
+            try await sleep(seconds)
+        } catch {
+            throw .unreachable("cancelled while waiting to retry")
         }
     }
 

@@ -22,9 +22,15 @@ public struct M365Collector: Sendable {
 
         public var manifestData: Data { manifest.json(itemCounts: itemCounts).jsonData }
 
-        /// Writes `manifest.json` and one file per resource into `directory`.
+        /// Writes `manifest.json` and one file per resource into `directory`, removing the files of
+        /// resources this collection did not get, so an earlier snapshot's file is never read as new.
         public func write(to directory: URL) throws {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let collected = Set(resources.map(\.0))
+            for resource in M365Resource.allCases where !collected.contains(resource) {
+                let stale = directory.appendingPathComponent(resource.fileName)
+                if FileManager.default.fileExists(atPath: stale.path) { try FileManager.default.removeItem(at: stale) }
+            }
             for (resource, data) in resources {
                 try data.write(to: directory.appendingPathComponent(resource.fileName), options: .atomic)
             }
@@ -126,7 +132,10 @@ public struct M365Collector: Sendable {
             page = try await client.collection(path, onPage: onPage)
         } catch .http(let status, _) where resource == .users && status == 403 {
             // Sign-in activity needs Entra ID P1 and AuditLog.Read.All; collect users without it.
-            path = path.replacingOccurrences(of: ",signInActivity", with: "")
+            path = path.replacingOccurrences(of: ",signInActivity", with: "").replacingOccurrences(
+                of: "$top=120",
+                with: "$top=999"
+            )
             page = try await client.collection(path, onPage: onPage)
         }
         var envelope: [String: Any] = ["value": page.items]
@@ -158,8 +167,11 @@ public struct M365Collector: Sendable {
             groups += users?["includeGroups"] as? [String] ?? []
             groups += users?["excludeGroups"] as? [String] ?? []
         }
-        // A role assigned to something that is neither a user nor an app is a role-assignable group.
-        for case let assignment as [String: Any] in collected[.roleAssignments] ?? [] {
+        // A role assigned (or made eligible) to something that is neither a user nor an app is a
+        // role-assignable group.
+        for case let assignment as [String: Any] in (collected[.roleAssignments] ?? [])
+            + (collected[.roleEligibilitySchedules] ?? [])
+        {
             if let principal = assignment["principalId"] as? String, !known.contains(principal) {
                 groups.append(principal)
             }

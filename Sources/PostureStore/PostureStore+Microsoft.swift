@@ -31,7 +31,8 @@ extension PostureStore {
         var dayRecords = Dictionary(storedDays.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
         for score in scores {
             let existing = dayRecords[score.day.description]
-            if let existing, try Self.daily(existing) == score {
+            // An older export never replaces what a newer one stored for the same day.
+            if let existing, try Self.daily(existing) == score || existing.createdAt > score.createdAt {
                 summary.daysUnchanged += 1
                 continue
             }
@@ -57,7 +58,9 @@ extension PostureStore {
         )
         for profile in profiles {
             let existing = profileRecords[profile.id]
-            if let existing, Self.profile(existing) == profile {
+            let older =
+                existing?.stateUpdatedAt.map { stored in profile.stateUpdatedAt.map { $0 < stored } ?? true } ?? false
+            if let existing, Self.profile(existing) == profile || older {
                 summary.profilesUnchanged += 1
                 continue
             }

@@ -79,6 +79,19 @@ import Testing
         }
     }
 
+    @Test func evidenceSizeLimitIsReadAndChecked() throws {
+        #expect(try PostureConfiguration.load(flags: Flags(), environment: [:]).maxEvidenceMegabytes == 512)
+        let set = try PostureConfiguration.load(flags: Flags(), environment: ["POSTURE_MAX_EVIDENCE_MB": "128"])
+        #expect(set.maxEvidenceMegabytes == 128)
+        for bad in ["0", "lots", "5000"] {
+            #expect {
+                try PostureConfiguration.load(flags: Flags(), environment: ["POSTURE_MAX_EVIDENCE_MB": bad])
+            } throws: { error in
+                "\(error)".contains("POSTURE_MAX_EVIDENCE_MB must be a whole number from 1 to 4096, got \"\(bad)\"")
+            }
+        }
+    }
+
     @Test func redactedDatabaseHidesThePassword() {
         #expect(
             PostureConfiguration.DatabaseLocation.postgres("postgres://posture:s3cret@db:5432/posture").redacted

@@ -133,6 +133,36 @@ import Testing
         }
     }
 
+    @Test func nextLinksToAnotherHostAreNotFollowed() async throws {
+        var script = RecordedGraphServer.Script()
+        script.nextLinkBase = "http://graph.evil.example"
+        try await Self.collect(script) { result, log, _, _ in
+            #expect(result.manifest.failures[.users]?.contains("not at the Graph host") == true)
+            #expect(
+                log.graphRequests.filter { $0 == "/users" }.count == 1,
+                "one page, then the foreign link is refused"
+            )
+            #expect(result.itemCounts[.organization] == 1, "single-page resources are unaffected")
+        }
+    }
+
+    @Test func aFailedResourceLeavesNoStaleFileBehind() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("collected-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.collect(RecordedGraphServer.Script()) { result, _, _, _ in try result.write(to: directory) }
+        #expect(
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent("sharepointSettings.json").path)
+        )
+        var script = RecordedGraphServer.Script()
+        script.failing = ["sharepointSettings": 403]
+        try await Self.collect(script) { result, _, _, _ in try result.write(to: directory) }
+        #expect(
+            !FileManager.default.fileExists(atPath: directory.appendingPathComponent("sharepointSettings.json").path)
+        )
+        let snapshot = try M365Snapshot.load(directory: directory)
+        #expect(snapshot.missing[.sharepointSettings]?.hasPrefix("HTTP 403") == true)
+    }
+
     @Test func theWrittenSnapshotIsAReadableDirectory() async throws {
         try await Self.collect(RecordedGraphServer.Script()) { result, _, _, _ in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -6,7 +6,8 @@ import Testing
 @Suite struct ReconciliationTests {
     static let report = Fixtures.score(
         [
-            Fixtures.counted("MFA", 2, 4), Fixtures.binary("Legacy", true), Fixtures.binary("SSPR", false),
+            Fixtures.counted("MFA", 2, 4), Fixtures.binary("Legacy", true, at: Date(iso8601: "2026-11-28T00:00:00Z")),
+            Fixtures.binary("SSPR", false),
             Fixtures.counted("Labels", 0, 0), Fixtures.binary("SafeLinks", false), Fixtures.binary("Old", true),
         ],
         [Fixtures.status("SafeLinks", .resolvedThirdParty)]

@@ -65,10 +65,76 @@ import Testing
             fixture.each(.organization) { $0["onPremisesSyncEnabled"] = true }
             fixture.setItems(.onPremisesSynchronization, [["id": "sync", "features": ["passwordSyncEnabled": false]]])
         },
-        Case(name: "synchronized, sync settings not collected", action: "PasswordHashSync", expected: "no data") {
-            fixture in
+        Case(
+            name: "synchronized, never a password sync, settings not collected",
+            action: "PasswordHashSync",
+            expected: "fail"
+        ) { fixture in
             fixture.each(.organization) { $0["onPremisesSyncEnabled"] = true }
             fixture.resources["onPremisesSynchronization"] = nil
+        },
+        Case(
+            name: "synchronized, passwords synced yesterday, settings not collected",
+            action: "PasswordHashSync",
+            expected: "pass"
+        ) { fixture in
+            fixture.each(.organization) { organization in
+                organization["onPremisesSyncEnabled"] = true
+                organization["onPremisesLastPasswordSyncDateTime"] = "2026-11-19T07:58:00Z"
+            }
+            fixture.resources["onPremisesSynchronization"] = nil
+        },
+        Case(name: "synchronized, password sync stopped a week ago", action: "PasswordHashSync", expected: "fail") {
+            fixture in
+            fixture.each(.organization) { organization in
+                organization["onPremisesSyncEnabled"] = true
+                organization["onPremisesLastPasswordSyncDateTime"] = "2026-11-13T07:58:00Z"
+            }
+            fixture.resources["onPremisesSynchronization"] = nil
+        },
+        Case(name: "MFA or a compliant device", action: "posture_ca_policy_coverage", expected: "2/6") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-1") { policy in
+                policy["grantControls"] = ["operator": "OR", "builtInControls": ["mfa", "compliantDevice"]]
+            }
+        },
+        Case(name: "MFA policy excludes an app", action: "posture_ca_policy_coverage", expected: "2/6") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-1") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["applications"] = [
+                    "includeApplications": ["All"], "excludeApplications": ["00000002-0000-0ff1-ce00-000000000000"],
+                ]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(name: "MFA policy for browsers only", action: "posture_ca_policy_coverage", expected: "2/6") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-1") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["clientAppTypes"] = ["browser"]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(
+            name: "a failed sign-in yesterday does not keep an account alive",
+            action: "posture_inactive_accounts_disabled",
+            expected: "5/6",
+            because: "signed in successfully"
+        ) { fixture in
+            fixture.item(.users, id: user(5)) { user in
+                var activity = user["signInActivity"] as! [String: Any]
+                activity["lastSignInDateTime"] = "2026-11-19T03:00:00Z"
+                user["signInActivity"] = activity
+            }
+        },
+        Case(
+            name: "two Global Administrators left out as emergency access",
+            action: "aad_phishing_MFA_strength",
+            expected: "pass"
+        ) { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-5") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["users"] = ["includeUsers": ["All"], "excludeUsers": [user(1), user(2)]]
+                policy["conditions"] = conditions
+            }
         },
         Case(name: "one verified domain expires passwords", action: "PWAgePolicyNew", expected: "fail") { fixture in
             fixture.item(.domains, id: "contoso.com") { $0["passwordValidityPeriodInDays"] = 90 }

@@ -99,8 +99,8 @@ import Testing
     }
 
     @Test func collectorFailuresRecordedInTheManifestExplainMissingData() throws {
+        // The file is still there (left from an earlier collection): the manifest's failure wins.
         var fixture = try EvidenceFixture()
-        fixture.resources["sharepointSettings"] = nil
         fixture.manifest["resources"] = ["sharepointSettings": ["error": "HTTP 403: Access denied"]]
         let assessment = try fixture.assess()
         #expect(assessment.missing[.sharepointSettings] == "HTTP 403: Access denied")

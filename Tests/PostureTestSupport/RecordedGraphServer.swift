@@ -21,6 +21,8 @@ public final class RecordedGraphServer: Sendable {
         public var failing: [String: Int] = [:]
         /// After this many Graph requests, the current token expires.
         public var expireTokenAfter: Int?
+        /// Next links point at this base instead of the server's own (a hostile or broken answer).
+        public var nextLinkBase: String?
 
         public init() {}
     }
@@ -120,7 +122,7 @@ public final class RecordedGraphServer: Sendable {
                 resource: resource,
                 query: request.url.query,
                 directory: directory,
-                base: base.withLockedValue { $0 },
+                base: script.nextLinkBase ?? base.withLockedValue { $0 },
                 pageSize: script.pageSize
             )
         }

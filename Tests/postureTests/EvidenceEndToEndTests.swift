@@ -110,5 +110,10 @@ import Testing
             "http://127.0.0.1:1",
         ])
         #expect(noOrg.status != 0 && noOrg.stderr.contains("--push needs --org"))
+        let plainHTTP = try CLIRunner.run([
+            "collect", "microsoft365", "--tenant-id", "t", "--client-id", "c", "--client-secret", "s", "--out", "d",
+            "--graph-url", "http://graph.example",
+        ])
+        #expect(plainHTTP.status != 0 && plainHTTP.stderr.contains("--graph-url must be an https URL"))
     }
 }

@@ -8,17 +8,14 @@ import Vapor
 /// `posture assess --evidence microsoft365`, so both give identical measurements.
 struct EvidenceRoutes {
     let dependencies: APIDependencies
+    /// Snapshots can be large; a node assesses at most two at a time.
+    let gate = IngestGate(limit: 2)
 
     var service: PostureService { dependencies.service }
 
     func register(on organization: any RoutesBuilder) {
-        organization.on(
-            .POST,
-            "evidence",
-            "microsoft365",
-            body: .collect(maxSize: ByteCount(value: dependencies.maxEvidenceSize)),
-            use: ingest
-        )
+        // Streamed, so the caller is authorized before any of a large body is held in memory.
+        organization.on(.POST, "evidence", "microsoft365", body: .stream, use: ingest)
     }
 
     struct FindingDTO: Encodable {
@@ -49,11 +46,34 @@ struct EvidenceRoutes {
     @Sendable func ingest(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
         _ = try await service.organization(id)
-        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
+        guard await gate.enter() else {
+            throw APIError(
+                .tooManyRequests,
+                code: "tooManyRequests",
+                message: "two evidence snapshots are being assessed on this node; retry in a minute"
+            )
+        }
+        defer { Task { await gate.leave() } }
+        let limit = dependencies.maxEvidenceSize
+        let buffer: ByteBuffer?
+        do {
+            buffer = try await request.body.collect(max: limit).get()
+        } catch let error as any AbortError where error.status == .payloadTooLarge {
+            throw APIError(
+                .payloadTooLarge,
+                code: "payloadTooLarge",
+                message: "the snapshot is larger than \(limit >> 20) MB (POSTURE_MAX_EVIDENCE_MB)"
+            )
+        }
+        guard let buffer, buffer.readableBytes > 0 else {
             throw APIError.badRequest("the request needs a JSON body: {\"manifest\": {...}, \"resources\": {...}}")
         }
-        let snapshot = try M365Snapshot.decode(bundle: Data(buffer.readableBytesView))
-        let assessment = M365Assessment(snapshot: snapshot, catalog: service.catalog)
+        let catalog = service.catalog
+        let bytes = Data(buffer.readableBytesView)
+        // Decoding and assessing take a second for a large tenant: off the event loops.
+        let assessment = try await request.application.threadPool.runIfActive {
+            M365Assessment(snapshot: try M365Snapshot.decode(bundle: bytes), catalog: catalog)
+        }
         let report =
             assessment.measurements.isEmpty
             ? try await service.currentReport(id)
@@ -92,4 +112,20 @@ struct EvidenceRoutes {
         }
         return dto
     }
+}
+
+/// Counts the snapshots a node is assessing, refusing more than `limit` at once.
+actor IngestGate {
+    let limit: Int
+    private var inFlight = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter() -> Bool {
+        guard inFlight < limit else { return false }
+        inFlight += 1
+        return true
+    }
+
+    func leave() { inFlight -= 1 }
 }

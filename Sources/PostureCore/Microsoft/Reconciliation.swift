@@ -44,7 +44,7 @@ public enum Reconciliation {
                 )
                 continue
             }
-            lines.append(line(control: control, profile: profile, ours: ours))
+            lines.append(line(control: control, profile: profile, ours: ours, microsoftDay: day.createdAt))
         }
         // Actions Posture measures that Microsoft did not score that day.
         for ours in report.actions where !seen.contains(ours.action.id) && ours.hasData {
@@ -69,7 +69,8 @@ public enum Reconciliation {
     static func line(
         control: MicrosoftControlScore,
         profile: MicrosoftControlProfile?,
-        ours: ActionScore
+        ours: ActionScore,
+        microsoftDay: Date
     ) -> ReconciliationLine {
         let difference = ours.points - control.score
         return ReconciliationLine(
@@ -80,7 +81,13 @@ public enum Reconciliation {
             posturePoints: ours.points,
             postureMax: ours.maxScore,
             difference: abs(difference) < tolerance ? 0 : difference,
-            reason: reason(control: control, profile: profile, ours: ours, difference: difference)
+            reason: reason(
+                control: control,
+                profile: profile,
+                ours: ours,
+                difference: difference,
+                microsoftDay: microsoftDay
+            )
         )
     }
 
@@ -89,7 +96,8 @@ public enum Reconciliation {
         control: MicrosoftControlScore,
         profile: MicrosoftControlProfile?,
         ours: ActionScore,
-        difference: Double
+        difference: Double,
+        microsoftDay: Date
     ) -> String {
         let counts = control.count.flatMap { count in control.total.map { "\(count)/\($0)" } }
         if abs(difference) < tolerance { return "same" }
@@ -112,7 +120,9 @@ public enum Reconciliation {
             let excluded = ours.excluded.isEmpty ? "" : "; Posture excludes \(ours.excluded.count) entities"
             return "different counts: Microsoft \(counts), Posture \(achieved)/\(total)" + excluded
         }
-        if ours.status == .completed, control.score < tolerance {
+        if ours.status == .completed, control.score < tolerance,
+            let measured = ours.lastMeasuredAt, measured > microsoftDay
+        {
             return "Posture's evidence shows it done; Microsoft has not seen the change yet (it refreshes daily)"
         }
         return "different result from the same kind of evidence"

@@ -102,20 +102,38 @@ struct ConditionalAccessScope {
 
     var includesAllUsers: Bool { includesAll }
 
+    /// *All cloud apps* with none excluded: an exclusion leaves a way in without the control.
     var targetsAllResources: Bool {
-        (policy.conditions?.applications?.includeApplications ?? []).contains("All")
+        let applications = policy.conditions?.applications
+        return (applications?.includeApplications ?? []).contains("All")
+            && (applications?.excludeApplications ?? []).isEmpty
+    }
+
+    /// Every client app type: `all`, none named, or both modern client kinds.
+    var appliesToAllClients: Bool {
+        let clients = Set(policy.conditions?.clientAppTypes ?? [])
+        return clients.isEmpty || clients.contains("all")
+            || clients.isSuperset(of: ["browser", "mobileAppsAndDesktopClients"])
     }
 
     private var controls: Set<String> { Set(policy.grantControls?.builtInControls ?? []) }
+    /// Whether every grant control must be satisfied: with OR and several controls, any one of
+    /// them (a compliant device, say) lets the sign-in through without the others.
+    private var allControlsRequired: Bool {
+        let count = controls.count + (policy.grantControls?.authenticationStrength == nil ? 0 : 1)
+        return count <= 1 || policy.grantControls?.operator?.uppercased() == "AND"
+    }
     var blocks: Bool { controls.contains("block") }
-    var requiresMFA: Bool { controls.contains("mfa") || policy.grantControls?.authenticationStrength?.id != nil }
-    var requiresPasswordChange: Bool { controls.contains("passwordChange") }
+    var requiresMFA: Bool {
+        (controls.contains("mfa") || policy.grantControls?.authenticationStrength?.id != nil) && allControlsRequired
+    }
+    var requiresPasswordChange: Bool { controls.contains("passwordChange") && allControlsRequired }
     var isRiskBased: Bool {
         !(policy.conditions?.signInRiskLevels ?? []).isEmpty || !(policy.conditions?.userRiskLevels ?? []).isEmpty
     }
 
     var requiresPhishingResistantMFA: Bool {
-        guard let strength = policy.grantControls?.authenticationStrength else { return false }
+        guard let strength = policy.grantControls?.authenticationStrength, allControlsRequired else { return false }
         if strength.id == DirectoryRoles.phishingResistantStrength { return true }
         guard let combinations = strength.allowedCombinations, !combinations.isEmpty else { return false }
         return Set(combinations).isSubset(of: DirectoryRoles.phishingResistantCombinations)

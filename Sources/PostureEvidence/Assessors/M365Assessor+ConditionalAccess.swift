@@ -21,7 +21,8 @@ extension M365Assessor {
         ) { context in
             var covered = Set<String>()
             var names: [String] = []
-            for scope in context.tenantWidePolicies where scope.blocks || scope.requiresMFA {
+            for scope in context.tenantWidePolicies
+            where scope.appliesToAllClients && (scope.blocks || scope.requiresMFA) {
                 let levels = scope.policy.conditions?.signInRiskLevels ?? []
                 guard !levels.isEmpty else { continue }
                 covered.formUnion(levels)
@@ -44,7 +45,7 @@ extension M365Assessor {
             reads: [.groupMembers, .roleAssignments]
         ) { context in
             tenantWide(context, "answer high user risk") { scope in
-                (scope.policy.conditions?.userRiskLevels ?? []).contains("high")
+                (scope.policy.conditions?.userRiskLevels ?? []).contains("high") && scope.appliesToAllClients
                     && (scope.blocks || (scope.requiresPasswordChange && scope.requiresMFA))
             }
         },
@@ -54,7 +55,7 @@ extension M365Assessor {
             reads: [.groupMembers]
         ) { context in
             administratorsCovered(context, "require phishing-resistant MFA") {
-                $0.targetsAllResources && $0.requiresPhishingResistantMFA
+                $0.targetsAllResources && $0.appliesToAllClients && $0.requiresPhishingResistantMFA
             }
         },
         M365Assessor(
@@ -65,7 +66,7 @@ extension M365Assessor {
             administratorsCovered(context, "limit sign-in frequency with non-persistent browser sessions") { scope in
                 let frequency = scope.policy.sessionControls?.signInFrequency
                 let browser = scope.policy.sessionControls?.persistentBrowser
-                return frequency?.isEnabled == true && frequency?.value != nil
+                return scope.appliesToAllClients && frequency?.isEnabled == true && frequency?.value != nil
                     && (frequency?.frequencyInterval ?? "timeBased") == "timeBased"
                     && browser?.isEnabled == true && browser?.mode == "never"
             }
@@ -81,7 +82,10 @@ extension M365Assessor {
                 return (outcome, "security defaults require MFA of every account when needed")
             }
             let policies = context.policies
-                .filter { $0.isEnforced && $0.targetsAllResources && $0.requiresMFA && !$0.isRiskBased }
+                .filter {
+                    $0.isEnforced && $0.targetsAllResources && $0.appliesToAllClients && $0.requiresMFA
+                        && !$0.isRiskBased
+                }
             let outcome = counted(users, name: \.entityName) { user in
                 let holding = context.activeRoles[user.id]
                 return policies.contains { $0.covers(user, holding: holding) }
@@ -131,7 +135,8 @@ extension M365Assessor {
         return "; \(scope.label) excludes \(scope.excludedUsers(among: users).count) accounts"
     }
 
-    /// Binary: every active administrator is covered by a qualifying enabled policy.
+    /// Binary: every active administrator is covered by a qualifying enabled policy, except at
+    /// most two Global Administrators left out as emergency access accounts (as Microsoft advises).
     static func administratorsCovered(
         _ context: M365Context,
         _ purpose: String,
@@ -146,6 +151,17 @@ extension M365Assessor {
             return (
                 .implemented(true),
                 policies.map(\.label).joined(separator: ", ") + " cover all \(admins.count) administrators"
+            )
+        }
+        let emergency = uncovered.allSatisfy {
+            context.activeRoles[$0.id]?.contains(DirectoryRoles.globalAdministrator) == true
+        }
+        if emergency, uncovered.count <= 2, uncovered.count < admins.count {
+            return (
+                .implemented(true),
+                policies.map(\.label).joined(separator: ", ")
+                    + " cover \(admins.count - uncovered.count) of \(admins.count) administrators; left out as emergency access: "
+                    + uncovered.map(\.entityName).sorted().joined(separator: ", ")
             )
         }
         let names = uncovered.map(\.entityName).sorted()

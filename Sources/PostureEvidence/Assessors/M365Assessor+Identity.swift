@@ -10,14 +10,14 @@ extension M365Assessor {
             reads: [.groupMembers]
         ) { context in
             let registered = context.mfaRegistered
-            let admins = context.activeAdministrators.compactMap { context.user($0) }
+            let admins = context.activeAdministrators.compactMap { context.user($0) }.filter(\.isEnabled)
             let enforced = context.securityDefaultsEnabled
             let outcome = counted(admins, name: \.entityName) { enforced || registered.contains($0.id) }
             return (
                 outcome,
-                enforced
+                (enforced
                     ? "security defaults require MFA of every administrator"
-                    : ratio(outcome, "administrators") + " have an MFA method registered"
+                    : ratio(outcome, "enabled administrators") + " have an MFA method registered") + context.roleNote
             )
         },
         M365Assessor(
@@ -53,12 +53,14 @@ extension M365Assessor {
             }
             let cutoff = RecentSince(context.asOf.addingTimeInterval(-45 * 86_400))
             let outcome = counted(users, name: \.entityName) { user in
-                let activity = user.signInActivity
-                return cutoff.includes(user.createdDateTime) || cutoff.includes(activity?.lastSuccessfulSignInDateTime)
-                    || cutoff.includes(activity?.lastSignInDateTime)
-                    || cutoff.includes(activity?.lastNonInteractiveSignInDateTime)
+                // Only successful sign-ins: failed attempts (password spraying) keep no account alive.
+                cutoff.includes(user.createdDateTime)
+                    || cutoff.includes(user.signInActivity?.lastSuccessfulSignInDateTime)
             }
-            return (outcome, ratio(outcome, "enabled accounts") + " signed in or were created in the last 45 days")
+            return (
+                outcome,
+                ratio(outcome, "enabled accounts") + " signed in successfully or were created in the last 45 days"
+            )
         },
         M365Assessor("posture_sms_voice_methods_disabled", requires: [.authenticationMethodsPolicy]) { context in
             let configurations = context.snapshot.authenticationMethodsPolicy?.authenticationMethodConfigurations ?? []
@@ -73,21 +75,31 @@ extension M365Assessor {
             )
         },
         M365Assessor("PasswordHashSync", requires: [.organization], reads: [.onPremisesSynchronization]) { context in
-            guard context.snapshot.organization?.first?.onPremisesSyncEnabled == true else {
+            let organization = context.snapshot.organization?.first
+            guard organization?.onPremisesSyncEnabled == true else {
                 return (.notApplicable, "the tenant does not synchronize from Active Directory")
             }
-            guard let sync = context.snapshot.onPremisesSynchronization else {
+            if let features = context.snapshot.onPremisesSynchronization?.first?.features,
+                let enabled = features.passwordSyncEnabled
+            {
                 return (
-                    .noData,
-                    "no data: onPremisesSynchronization (\(context.snapshot.missing[.onPremisesSynchronization] ?? "unreadable"))"
+                    .implemented(enabled),
+                    enabled
+                        ? "password hash synchronization is on"
+                        : "directory synchronization is on without password hash sync"
                 )
             }
-            let on = sync.contains { $0.features?.passwordSyncEnabled == true }
+            // App-only tokens cannot read onPremisesSynchronization; the organization's last
+            // password sync says whether hash sync is running (it runs every two minutes).
+            guard let text = organization?.onPremisesLastPasswordSyncDateTime, let last = Date(iso8601: text) else {
+                return (.implemented(false), "directory synchronization is on and no password hash sync has run")
+            }
+            let recent = context.asOf.timeIntervalSince(last) <= 3 * 86_400
             return (
-                .implemented(on),
-                on
-                    ? "password hash synchronization is on"
-                    : "directory synchronization is on without password hash sync"
+                .implemented(recent),
+                recent
+                    ? "password hashes last synchronized \(last.iso8601)"
+                    : "password hashes last synchronized \(last.iso8601), more than three days before collection"
             )
         },
         M365Assessor("PWAgePolicyNew", requires: [.domains]) { context in

@@ -7,7 +7,10 @@ extension M365Assessor {
             reads: [.roleEligibilitySchedules, .groupMembers]
         ) { context in
             let count = context.globalAdministrators.count
-            return (.implemented(count > 1), "\(count) Global Administrator\(count == 1 ? "" : "s")" + pimNote(context))
+            return (
+                .implemented(count > 1),
+                "\(count) Global Administrator\(count == 1 ? "" : "s")" + pimNote(context) + context.roleNote
+            )
         },
         M365Assessor(
             "ManyAdmins",
@@ -15,7 +18,10 @@ extension M365Assessor {
             reads: [.roleEligibilitySchedules, .groupMembers]
         ) { context in
             let count = context.globalAdministrators.count
-            return (.implemented(count < 5), "\(count) Global Administrator\(count == 1 ? "" : "s")" + pimNote(context))
+            return (
+                .implemented(count < 5),
+                "\(count) Global Administrator\(count == 1 ? "" : "s")" + pimNote(context) + context.roleNote
+            )
         },
         M365Assessor("RoleOverlap", requires: [.users, .roleAssignments], reads: [.groupMembers]) { context in
             let holders = context.activeRoles.keys.sorted().compactMap { context.user($0) }
@@ -31,6 +37,7 @@ extension M365Assessor {
             return (
                 outcome,
                 "\(globals.count) of \(holders.count) role holders are Global Administrators (two are allowed)"
+                    + context.roleNote
             )
         },
         M365Assessor(
@@ -45,6 +52,7 @@ extension M365Assessor {
                 .implemented(done),
                 "\(eligible.count) \(eligible.count == 1 ? "user" : "users") eligible for privileged roles; \(standingGlobal.count) hold Global "
                     + "Administrator actively" + (done ? "" : " (needs eligible assignments and at most two standing)")
+                    + context.roleNote
             )
         },
         M365Assessor(
@@ -52,8 +60,8 @@ extension M365Assessor {
             requires: [.users, .roleAssignments, .subscribedSkus],
             reads: [.groupMembers]
         ) { context in
-            let admins = context.activeAdministrators.compactMap { context.user($0) }
-            guard !admins.isEmpty else { return (.notApplicable, "no administrators") }
+            let admins = context.activeAdministrators.compactMap { context.user($0) }.filter(\.isEnabled)
+            guard !admins.isEmpty else { return (.notApplicable, "no enabled administrators") }
             var parts: [String: String] = [:]
             for sku in context.snapshot.subscribedSkus ?? [] { parts[sku.skuId.lowercased()] = sku.skuPartNumber }
             let identityOnly: Set<String> = ["AAD_PREMIUM", "AAD_PREMIUM_P2"]
@@ -72,6 +80,7 @@ extension M365Assessor {
                 failures.isEmpty
                     ? "all \(admins.count) administrators are cloud-only without productivity licences"
                     : failures.prefix(5).joined(separator: "; ") + (failures.count > 5 ? "; …" : "")
+                        + context.roleNote
             )
         },
     ]

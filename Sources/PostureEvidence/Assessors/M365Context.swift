@@ -14,6 +14,8 @@ struct M365Context {
     let activeRoles: [String: Set<String>]
     /// User id → template ids of roles the user is eligible for (Privileged Identity Management).
     let eligibleRoles: [String: Set<String>]
+    /// Role principals the snapshot cannot resolve to users: their members are not counted.
+    let unresolvedPrincipals: Set<String>
     /// Enabled accounts, and enabled members (not guests), in the snapshot's order.
     let enabledUsers: [GraphUser]
     let enabledMembers: [GraphUser]
@@ -37,18 +39,29 @@ struct M365Context {
         var groups: [String: Set<String>] = [:]
         for group in snapshot.groupMembers ?? [] { groups[group.id] = Set(group.members.map(\.id)) }
         groupMembers = groups
+        let applications = Set((snapshot.servicePrincipals ?? []).map(\.id))
+        var unresolved = Set<String>()
         func holders(_ assignments: [GraphRoleAssignment]?) -> [String: Set<String>] {
             var result: [String: Set<String>] = [:]
             for assignment in assignments ?? [] {
-                let principals = groups[assignment.principalId] ?? [assignment.principalId]
-                for principal in principals where users.isEmpty || users[principal] != nil {
+                let principal = assignment.principalId
+                if let members = groups[principal] {
+                    for member in members where users[member] != nil {
+                        result[member, default: []].insert(assignment.roleDefinitionId)
+                    }
+                } else if users[principal] != nil {
                     result[principal, default: []].insert(assignment.roleDefinitionId)
+                } else if !applications.contains(principal) {
+                    // Neither a user, nor a resolved group, nor a known app: a group whose members
+                    // were not collected, or a deleted principal.
+                    unresolved.insert(principal)
                 }
             }
             return result
         }
         activeRoles = holders(snapshot.roleAssignments)
         eligibleRoles = holders(snapshot.roleEligibilitySchedules)
+        unresolvedPrincipals = unresolved
         // In the snapshot's order: the same snapshot always lists its entities the same way.
         enabledUsers = (snapshot.users ?? []).filter(\.isEnabled)
         enabledMembers = enabledUsers.filter { !$0.isGuest }
@@ -87,4 +100,12 @@ struct M365Context {
     }
 
     var securityDefaultsEnabled: Bool { snapshot.securityDefaults?.isEnabled == true }
+
+    /// Appended to role findings when some role holders could not be resolved.
+    var roleNote: String {
+        guard !unresolvedPrincipals.isEmpty else { return "" }
+        let count = unresolvedPrincipals.count
+        return " (\(count) role \(count == 1 ? "principal" : "principals") not resolved to users: "
+            + "a group whose members are not in groupMembers, or a deleted object)"
+    }
 }

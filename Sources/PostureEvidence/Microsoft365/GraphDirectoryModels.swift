@@ -5,6 +5,7 @@ public struct GraphOrganization: Decodable, Sendable {
     public var id: String
     public var displayName: String?
     public var onPremisesSyncEnabled: Bool?
+    public var onPremisesLastPasswordSyncDateTime: String?
 }
 
 public struct GraphDomain: Decodable, Sendable {

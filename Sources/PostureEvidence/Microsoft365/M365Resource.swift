@@ -43,12 +43,15 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     /// assembled from one `transitiveMembers` request per group the other resources refer to.
     public var graphPath: String {
         switch self {
-        case .organization: "/organization?$select=id,displayName,onPremisesSyncEnabled,verifiedDomains"
+        case .organization:
+            "/organization?$select=id,displayName,onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
+                + "onPremisesLastPasswordSyncDateTime,verifiedDomains"
         case .domains: "/domains"
         case .subscribedSkus: "/subscribedSkus"
         case .users:
+            // Graph pages users with sign-in activity 120 at a time at most.
             "/users?$select=id,displayName,userPrincipalName,accountEnabled,userType,onPremisesSyncEnabled,"
-                + "assignedLicenses,createdDateTime,signInActivity&$top=999"
+                + "assignedLicenses,createdDateTime,signInActivity&$top=120"
         case .userRegistrationDetails: "/reports/authenticationMethods/userRegistrationDetails"
         case .roleAssignments: "/roleManagement/directory/roleAssignments"
         case .roleEligibilitySchedules: "/roleManagement/directory/roleEligibilitySchedules"
@@ -71,8 +74,10 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     public var permission: String {
         switch self {
         case .organization, .domains, .subscribedSkus, .groupMembers, .servicePrincipals,
-            .oauth2PermissionGrants, .groupSettings, .onPremisesSynchronization:
+            .oauth2PermissionGrants, .groupSettings:
             "Directory.Read.All"
+        case .onPremisesSynchronization:
+            "OnPremDirectorySynchronization.Read.All (delegated only; app-only collection records it as failed)"
         case .users: "User.Read.All, AuditLog.Read.All (sign-in activity)"
         case .userRegistrationDetails: "AuditLog.Read.All"
         case .roleAssignments, .roleEligibilitySchedules: "RoleManagement.Read.Directory"

@@ -94,6 +94,11 @@ extension M365Snapshot {
             one(GraphSingle<Item>.self, resource)?.item
         }
         func one<Value: Decodable>(_ type: Value.Type, _ resource: M365Resource) -> Value? {
+            // The manifest says this collection failed: any file by that name is older evidence.
+            if let failure = manifest.failures[resource] {
+                missing[resource] = failure
+                return nil
+            }
             do throws(Diagnostic) {
                 guard let value = try source.decode(type, resource) else {
                     missing[resource] = manifest.failures[resource] ?? "not in the snapshot"

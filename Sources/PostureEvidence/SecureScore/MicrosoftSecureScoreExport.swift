@@ -125,13 +125,14 @@ struct GraphSecureScore: Decodable {
             maxScore: maxScore,
             licensedUserCount: licensedUserCount,
             activeUserCount: activeUserCount,
-            controls: (controlScores ?? []).map { control in
+            // In name order, so the same day compares equal however Graph ordered it.
+            controls: (controlScores ?? []).sorted { $0.controlName < $1.controlName }.map { control in
                 MicrosoftControlScore(
                     controlName: control.controlName,
                     category: control.controlCategory,
-                    score: control.score?.value ?? 0,
-                    count: control.count?.value.map { Int($0) },
-                    total: control.total?.value.map { Int($0) }
+                    score: control.score?.value.flatMap { $0.isFinite ? $0 : nil } ?? 0,
+                    count: control.count?.value.flatMap { Int(exactly: $0) },
+                    total: control.total?.value.flatMap { Int(exactly: $0) }
                 )
             }
         )

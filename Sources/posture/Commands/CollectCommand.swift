@@ -65,11 +65,10 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
         if out == nil && push == nil { throw ValidationError("give --out DIR, --push URL --org ORG, or both") }
         if push != nil, org == nil { throw ValidationError("--push needs --org, the organization to send to") }
         if push != nil, pushToken == nil { throw ValidationError("--push needs --token (or POSTURE_TOKEN)") }
-        for (name, value) in [("--login-url", loginURL), ("--graph-url", graphURL)]
-            + (push.map { [("--push", $0)] } ?? [])
-        {
-            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ValidationError("\(name) must be an http(s) URL, got \"\(value)\"")
+        try Self.checkCloudURLs(loginURL: loginURL, graphURL: graphURL)
+        if let push {
+            guard let url = URL(string: push), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--push must be an http(s) URL, got \"\(push)\"")
             }
         }
         if let out {
@@ -80,6 +79,17 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
                 if !entries.isEmpty, !entries.contains(M365Snapshot.manifestFile) {
                     throw ValidationError("--out \(out) is not empty and holds no snapshot; choose an empty directory")
                 }
+            }
+        }
+    }
+
+    /// Secrets and tokens go to these URLs: https only, except on this machine.
+    static func checkCloudURLs(loginURL: String, graphURL: String) throws {
+        for (name, value) in [("--login-url", loginURL), ("--graph-url", graphURL)] {
+            guard let url = URL(string: value), let host = url.host, let scheme = url.scheme,
+                scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host))
+            else {
+                throw ValidationError("\(name) must be an https URL (http only on this machine), got \"\(value)\"")
             }
         }
     }

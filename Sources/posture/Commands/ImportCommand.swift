@@ -69,6 +69,7 @@ struct ImportMicrosoftSecureScoreCommand: AsyncParsableCommand {
             }
         }
         if format == .csv { throw ValidationError("--format must be table or json") }
+        try CollectMicrosoft365Command.checkCloudURLs(loginURL: loginURL, graphURL: graphURL)
     }
 
     func run() async throws {

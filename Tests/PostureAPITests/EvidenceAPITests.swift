@@ -103,3 +103,36 @@ import VaporTesting
         }
     }
 }
+
+/// `GET …/microsoft-secure-score` serves the imported history and its reconciliation.
+@Suite struct MicrosoftScoreAPITests {
+    @Test(arguments: TestDatabase.available)
+    func importedHistoryAndReconciliationAreServed(database: TestDatabase) async throws {
+        try await APIHarness.with(database: database) { harness in
+            let reader = try await harness.token("fabrikam", .read)
+            let path = "/api/v1/organizations/fabrikam/microsoft-secure-score"
+            let empty = try object(try await harness.send(.GET, path, token: reader).body)
+            #expect((empty["days"] as? [Any])?.isEmpty == true && empty["reconciliation"] == nil)
+
+            let export = EvidenceAPITests.snapshot.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Microsoft/contoso-export")
+            let microsoft = try MicrosoftSecureScoreExport.load(directory: export)
+            _ = try await harness.runtime.service.importMicrosoftSecureScore(
+                "fabrikam",
+                scores: microsoft.scores,
+                profiles: microsoft.profiles,
+                actor: "test"
+            )
+            let document = try object(try await harness.send(.GET, path, token: reader).body)
+            let days = try #require(document["days"] as? [[String: Any]])
+            #expect(days.map { $0["day"] as? String } == ["2026-11-18", "2026-11-19", "2026-11-20"])
+            #expect(days.last?["currentScore"] as? Double == 46.82)
+            let lines = try #require(document["reconciliation"] as? [[String: Any]])
+            let unknown = try #require(lines.first { $0["actionId"] as? String == "scid_9999" })
+            #expect(unknown["reason"] as? String == "not in the Posture catalog")
+
+            let outsider = try await harness.token("contoso", .read)
+            #expect(try await harness.send(.GET, path, token: outsider).status == .notFound)
+        }
+    }
+}

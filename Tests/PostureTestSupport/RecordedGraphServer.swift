@@ -156,7 +156,8 @@ public final class RecordedGraphServer: Sendable {
             ("/policies/adminConsentRequestPolicy", "adminConsentRequestPolicy"), ("/groupSettings", "groupSettings"),
             ("/directory/onPremisesSynchronization", "onPremisesSynchronization"),
             ("/servicePrincipals", "servicePrincipals"), ("/oauth2PermissionGrants", "oauth2PermissionGrants"),
-            ("/admin/sharepoint/settings", "sharepointSettings"),
+            ("/admin/sharepoint/settings", "sharepointSettings"), ("/security/secureScores", "secureScores"),
+            ("/security/secureScoreControlProfiles", "secureScoreControlProfiles"),
         ]
         return table.first { $0.0 == path }?.1 ?? path
     }

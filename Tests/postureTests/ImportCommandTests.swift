@@ -1,4 +1,5 @@
 import Foundation
+import PostureTestSupport
 import Testing
 
 /// `posture import microsoft-secure-score` against a data directory of its own: Microsoft's days
@@ -64,6 +65,47 @@ import Testing
         #expect(again.stdout.contains("Microsoft Secure Score on 2026-11-20: 46.82 / 321.00 points"), "\(again.stdout)")
         #expect(try cli(["audit", "export", "--org", "contoso", "--format", "csv"]).stdout == auditBefore)
         #expect(auditBefore.contains("microsoft.import"))
+    }
+
+    @Test func liveImportReadsGraphThroughEveryPage() async throws {
+        var script = RecordedGraphServer.Script()
+        script.pageSize = 2
+        script.firstAnswer = ["secureScores": (429, 3)]
+        let graph = try await RecordedGraphServer.start(directory: Self.export, script: script)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-import-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["POSTURE_DATA_DIR": directory.path, "POSTURE_GRAPH_CLIENT_SECRET": script.secret]
+        do {
+            #expect(
+                try CLIRunner.run(["org", "create", "--id", "contoso", "--name", "C"], environment: environment).status
+                    == 0
+            )
+            let imported = try CLIRunner.run(
+                [
+                    "import", "microsoft-secure-score", "--org", "contoso", "--tenant-id", script.tenantID,
+                    "--client-id",
+                    script.clientID, "--login-url", graph.baseURL, "--graph-url", graph.baseURL,
+                ],
+                environment: environment
+            )
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(
+                imported.stderr.contains(
+                    "imported 3 days (2026-11-18 to 2026-11-20) and 9 control profiles: 3 days added"
+                )
+            )
+            #expect(
+                graph.recorded.graphRequests.filter { $0 == "/security/secureScores" }.count == 3,
+                "429, then two pages"
+            )
+            #expect(!imported.stderr.contains(script.secret) && !imported.stdout.contains(script.secret))
+        } catch {
+            try await graph.stop()
+            throw error
+        }
+        try await graph.stop()
     }
 
     @Test func brokenExportsAreRefusedWithFileAndPath() throws {

@@ -33,6 +33,7 @@ struct NativeRoutes {
         TrendRoutes(dependencies: dependencies).register(on: organization)
         ExclusionRoutes(dependencies: dependencies).register(on: organization)
         EvidenceRoutes(dependencies: dependencies).register(on: organization)
+        MicrosoftScoreRoutes(dependencies: dependencies).register(on: organization)
     }
 
     // MARK: organizations

@@ -1,0 +1,74 @@
+import Foundation
+import PostureCore
+import PostureStore
+import Vapor
+
+/// Microsoft's own Secure Score as imported by `posture import microsoft-secure-score`: its
+/// daily history and the reconciliation of its latest day with Posture's score.
+struct MicrosoftScoreRoutes {
+    let dependencies: APIDependencies
+
+    var service: PostureService { dependencies.service }
+
+    func register(on organization: any RoutesBuilder) {
+        organization.get("microsoft-secure-score", use: show)
+    }
+
+    struct Day: Encodable {
+        var day: String
+        var currentScore: Double
+        var maxScore: Double
+        var percentage: Double
+    }
+
+    struct Line: Encodable {
+        var actionId: String
+        var title: String
+        var microsoftPoints: Double?
+        var microsoftMaxScore: Double?
+        var posturePoints: Double?
+        var postureMaxScore: Double?
+        var difference: Double
+        var reason: String
+    }
+
+    struct Document: Encodable {
+        var days: [Day]
+        /// Microsoft's latest day beside Posture's current score; absent before any import.
+        var reconciliation: [Line]?
+        var postureScore: Double?
+        var postureMaxScore: Double?
+    }
+
+    @Sendable func show(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.read)
+        let history = try await service.microsoftHistory(id)
+        let reconciliation = try await service.microsoftReconciliation(id)
+        return try JSONResponse.encode(
+            Document(
+                days: history.map {
+                    Day(
+                        day: $0.day.description,
+                        currentScore: $0.currentScore,
+                        maxScore: $0.maxScore,
+                        percentage: $0.maxScore > 0 ? $0.currentScore / $0.maxScore * 100 : 0
+                    )
+                },
+                reconciliation: reconciliation?.lines.map {
+                    Line(
+                        actionId: $0.actionID,
+                        title: $0.title,
+                        microsoftPoints: $0.microsoftPoints,
+                        microsoftMaxScore: $0.microsoftMax,
+                        posturePoints: $0.posturePoints,
+                        postureMaxScore: $0.postureMax,
+                        difference: $0.difference,
+                        reason: $0.reason
+                    )
+                },
+                postureScore: reconciliation?.posture.currentScore,
+                postureMaxScore: reconciliation?.posture.maxScore
+            )
+        )
+    }
+}

@@ -519,6 +519,31 @@ struct DashboardRoutes: Sendable {
         return (DayInterval(from: from, to: to), nil)
     }
 
+    static func comparison(_ reconciliation: MicrosoftReconciliation) -> HistoryView.MicrosoftComparison {
+        func points(_ value: Double?, _ max: Double?) -> String {
+            guard let value else { return "–" }
+            return ScoreFormat.points(value) + (max.map { " / " + ScoreFormat.points($0) } ?? "")
+        }
+        let differing = reconciliation.lines.filter { $0.reason != "same" }
+        return HistoryView.MicrosoftComparison(
+            day: reconciliation.microsoft.day.description,
+            microsoftScore: ScoreFormat.points(reconciliation.microsoft.currentScore),
+            postureScore: ScoreFormat.points(reconciliation.posture.currentScore),
+            agreeing: reconciliation.lines.count - differing.count,
+            rows: differing.map { line in
+                .init(
+                    actionID: line.actionID,
+                    inCatalog: reconciliation.posture[line.actionID] != nil,
+                    microsoft: points(line.microsoftPoints, line.microsoftMax),
+                    posture: points(line.posturePoints, line.postureMax),
+                    difference: line.difference == 0
+                        ? "–" : (line.difference > 0 ? "+" : "") + ScoreFormat.points(line.difference),
+                    reason: line.reason
+                )
+            }
+        )
+    }
+
     @Sendable func history(_ request: Request) async throws -> Response {
         let context = try await Self.context(request, .history, service: service)
         let (interval, error) = range(request)
@@ -527,21 +552,35 @@ struct DashboardRoutes: Sendable {
         let (series, taken) = try await service.history(context.id, interval, category: category)
         let byDay = Dictionary(series.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
         let labels = interval.days
+        var lines: [LineChart.Series] = [
+            .init(
+                name: category == nil ? "Score" : "\(categoryName) points",
+                values: labels.map { byDay[$0]?.score },
+                style: .primary
+            ),
+            .init(name: "Available", values: labels.map { byDay[$0]?.maxScore }, style: .comparison),
+        ]
+        // Microsoft's own score, when imported, on the same axis (whole-score view only).
+        let microsoftDays = category == nil ? try await service.microsoftHistory(context.id) : []
+        let microsoftByDay = Dictionary(microsoftDays.map { ($0.day, $0) }, uniquingKeysWith: { _, last in last })
+        if labels.contains(where: { microsoftByDay[$0] != nil }) {
+            lines.append(
+                .init(
+                    name: "Microsoft Secure Score",
+                    values: labels.map { microsoftByDay[$0]?.currentScore },
+                    style: .custom
+                )
+            )
+        }
         let chart = LineChart(
             id: "history",
             title: category.map { "\($0.rawValue) points per day" } ?? "Score per day",
             labels: labels.map(\.description),
-            series: [
-                .init(
-                    name: category == nil ? "Score" : "\(categoryName) points",
-                    values: labels.map { byDay[$0]?.score },
-                    style: .primary
-                ),
-                .init(name: "Available", values: labels.map { byDay[$0]?.maxScore }, style: .comparison),
-            ],
-            maxY: max(series.map(\.maxScore).max() ?? 0, 1),
+            series: lines,
+            maxY: max(series.map(\.maxScore).max() ?? 0, microsoftDays.map(\.currentScore).max() ?? 0, 1),
             unit: " points"
         )
+        let reconciliation = microsoftDays.isEmpty ? nil : try await service.microsoftReconciliation(context.id)
         let view = HistoryView(
             signedIn: context.web.signedIn,
             nav: context.nav,
@@ -554,6 +593,7 @@ struct DashboardRoutes: Sendable {
                 error: error
             ),
             chart: chart,
+            microsoft: reconciliation.map(Self.comparison),
             taken: taken.reversed().map { entry in
                 .init(
                     when: entry.occurredAt.iso8601,

@@ -104,6 +104,44 @@ import VaporTesting
         }
     }
 
+    @Test func historyShowsMicrosoftsOwnScoreOnceImported() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
+            _ = try await web.signIn("reader", Self.password)
+            let before = try await web.send(.GET, "/orgs/contoso/history").body
+            #expect(!before.contains("Microsoft Secure Score"))
+
+            let day = MicrosoftDailyScore(
+                day: CivilDay("2026-11-20")!,
+                createdAt: Date(iso8601: "2026-11-20T00:00:00Z")!,
+                currentScore: 41.5,
+                maxScore: 321,
+                controls: [
+                    MicrosoftControlScore(controlName: "<b>NotOurs</b>", score: 3),
+                    MicrosoftControlScore(controlName: "OneAdmin", score: 0),
+                ]
+            )
+            _ = try await web.runtime.service.importMicrosoftSecureScore(
+                "contoso",
+                scores: [day],
+                profiles: [],
+                actor: "test"
+            )
+            let page = try await web.send(.GET, "/orgs/contoso/history")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<h2>Microsoft Secure Score</h2>"))
+            #expect(page.body.contains("Microsoft counted 41.50 points"))
+            #expect(page.body.contains(#"data-testid="reconciliation""#))
+            #expect(page.body.contains("&lt;b&gt;NotOurs&lt;/b&gt;") && !page.body.contains("<b>NotOurs</b>"))
+            #expect(page.body.contains("not in the Posture catalog"))
+            // The chart gains Microsoft's line, in its legend and its data table.
+            #expect(page.body.components(separatedBy: "Microsoft Secure Score").count >= 3)
+            // A category view is about Posture's own points only.
+            let identity = try await web.send(.GET, "/orgs/contoso/history?category=Identity").body
+            #expect(!identity.contains("Microsoft counted") && identity.contains("Identity points per day"))
+        }
+    }
+
     @Test func searchFilterAndGroupNarrowTheList() async throws {
         try await WebHarness.with(demo: true) { web in
             try await web.addUser("reader", password: Self.password, roles: ["contoso": .globalReader])

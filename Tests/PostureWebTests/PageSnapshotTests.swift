@@ -196,6 +196,30 @@ import Testing
                         error: nil
                     ),
                     chart: chart,
+                    microsoft: .init(
+                        day: "2026-11-27",
+                        microsoftScore: "41.50",
+                        postureScore: "45.00",
+                        agreeing: 12,
+                        rows: [
+                            .init(
+                                actionID: "AdminMFAV2",
+                                inCatalog: true,
+                                microsoft: "6.67 / 10.00",
+                                posture: "0.50 / 10.00",
+                                difference: "-6.17",
+                                reason: "different counts: Microsoft 2/3, Posture 1/20"
+                            ),
+                            .init(
+                                actionID: hostile,
+                                inCatalog: false,
+                                microsoft: "3.00",
+                                posture: "–",
+                                difference: "–",
+                                reason: "not in the Posture catalog"
+                            ),
+                        ]
+                    ),
                     taken: [
                         .init(
                             when: "2026-11-27T06:00:00Z",

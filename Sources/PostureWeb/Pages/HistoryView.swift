@@ -14,7 +14,26 @@ public struct HistoryView: Sendable, Equatable {
     public var nav: Layout.OrganizationNav
     var range: RangeForm
     public var chart: LineChart
+    /// Microsoft's own Secure Score beside Posture's, once imported.
+    public var microsoft: MicrosoftComparison?
     public var taken: [Taken]
+
+    public struct MicrosoftComparison: Sendable, Equatable {
+        public struct Row: Sendable, Equatable {
+            public var actionID: String
+            public var inCatalog: Bool
+            public var microsoft: String
+            public var posture: String
+            public var difference: String
+            public var reason: String
+        }
+        public var day: String
+        public var microsoftScore: String
+        public var postureScore: String
+        public var agreeing: Int
+        /// The actions whose points differ, largest differences first.
+        public var rows: [Row]
+    }
 
     public func render() -> String {
         let base = "/orgs/" + WebPath.segment(nav.id)
@@ -30,7 +49,7 @@ public struct HistoryView: Sendable, Equatable {
                 trusted: """
                     <h1>History</h1>
                     \(range.render())
-                    \(chart.render().markup)
+                    \(chart.render().markup)\(microsoft.map { "\n" + renderMicrosoft($0, base: base) } ?? "")
                     <h2>Actions taken (<span data-testid="taken-count">\(taken.count)</span>)</h2>
                     \(taken.isEmpty ? "<p>No actions taken in this range.</p>" : """
                     <table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Category</th><th scope="col">Change</th><th scope="col" class="number">Resulting points</th><th scope="col">By</th><th scope="col">Cause</th></tr></thead>
@@ -39,5 +58,27 @@ public struct HistoryView: Sendable, Equatable {
                     """
             )
         )
+    }
+
+    private func renderMicrosoft(_ microsoft: MicrosoftComparison, base: String) -> String {
+        let rows = microsoft.rows.map { row in
+            let action =
+                row.inCatalog
+                ? "<a href=\"\(base)/actions/\(WebPath.segment(row.actionID))\">\(row.actionID.html)</a>"
+                : row.actionID.html
+            return """
+                <tr><td>\(action)</td><td class="number">\(row.microsoft.html)</td><td class="number">\(row.posture.html)</td>
+                <td class="number">\(row.difference.html)</td><td>\(row.reason.html)</td></tr>
+                """
+        }.joined(separator: "\n")
+        return """
+            <h2>Microsoft Secure Score</h2>
+            <p data-testid="microsoft-summary">On \(microsoft.day.html) Microsoft counted \(microsoft.microsoftScore.html) points; \
+            Posture counts \(microsoft.postureScore.html) now. \(microsoft.agreeing) actions agree.</p>
+            \(microsoft.rows.isEmpty ? "" : """
+            <table data-testid="reconciliation"><thead><tr><th scope="col">Action</th><th scope="col" class="number">Microsoft</th><th scope="col" class="number">Posture</th><th scope="col" class="number">Difference</th><th scope="col">Why</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """)
+            """
     }
 }

@@ -17,6 +17,8 @@ public struct M365Assessment: Sendable {
         M365Assessor.identity + M365Assessor.conditionalAccess + M365Assessor.roles + M365Assessor.applications
         + M365Assessor.sharePoint
 
+    public func finding(_ actionID: String) -> M365Finding? { findings.first { $0.actionID == actionID } }
+
     /// The resources an action cannot be assessed without.
     public static func requirements(of actionID: String) -> [M365Resource] {
         assessors.first { $0.actionID == actionID }?.requires ?? []

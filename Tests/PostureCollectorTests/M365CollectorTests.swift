@@ -85,10 +85,10 @@ import Testing
             #expect(!result.resources.contains { $0.0 == .sharepointSettings })
 
             let assessment = try Self.assess(result)
-            #expect(assessment.summary("spo_legacy_auth") == "no data")
+            #expect(assessment.finding("spo_legacy_auth")?.result == "no data")
             #expect(assessment.finding("spo_legacy_auth")?.detail.contains("HTTP 403") == true)
-            #expect(assessment.summary("PIMEnabled") == "no data")
-            #expect(assessment.summary("AdminMFAV2") == "2/3")
+            #expect(assessment.finding("PIMEnabled")?.result == "no data")
+            #expect(assessment.finding("AdminMFAV2")?.result == "2/3")
         }
     }
 
@@ -180,21 +180,6 @@ import Testing
                     as? [String: Any]
             )
             #expect((manifest["resources"] as? [String: Any])?["users"] as? [String: Int] == ["items": 7])
-        }
-    }
-}
-
-extension M365Assessment {
-    func finding(_ actionID: String) -> M365Finding? { findings.first { $0.actionID == actionID } }
-
-    func summary(_ actionID: String) -> String {
-        switch finding(actionID)?.outcome {
-        case .implemented(true): "pass"
-        case .implemented(false): "fail"
-        case .notApplicable: "n/a"
-        case .noData: "no data"
-        case .counted(let achieved, let total): "\(achieved.count)/\(total.count)"
-        case nil: "not assessed"
         }
     }
 }

@@ -67,19 +67,3 @@ struct EvidenceFixture {
 
     static func user(_ number: Int) -> String { "00000000-0000-0000-0000-00000000000\(number)" }
 }
-
-extension M365Assessment {
-    func finding(_ actionID: String) -> M365Finding? { findings.first { $0.actionID == actionID } }
-
-    /// `pass`, `fail`, `n/a`, `no data` or `2/3`: the outcome in a form tables can compare.
-    func summary(_ actionID: String) -> String {
-        switch finding(actionID)?.outcome {
-        case .implemented(true): "pass"
-        case .implemented(false): "fail"
-        case .notApplicable: "n/a"
-        case .noData: "no data"
-        case .counted(let achieved, let total): "\(achieved.count)/\(total.count)"
-        case nil: "not assessed"
-        }
-    }
-}

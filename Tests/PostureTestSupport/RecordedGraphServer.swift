@@ -6,7 +6,9 @@ import _CryptoExtras
 
 /// A local stand-in for Entra ID's token endpoint and Microsoft Graph, answering with recorded
 /// Graph responses (a snapshot directory's files), paged, with scripted throttling, failures and
-/// token expiry. It listens on a free port of 127.0.0.1 for real HTTP clients.
+/// token expiry. It listens on a free port of 127.0.0.1 for real HTTP clients. Its handlers are
+/// synchronous, so they answer on the event loops even while tests block the concurrency pool
+/// waiting for a command-line process.
 public final class RecordedGraphServer: Sendable {
     public struct Script: Sendable {
         public var tenantID = "5f3c9a2e-1b7d-4c1e-9a55-0c2d7e8f9a10"
@@ -51,7 +53,7 @@ public final class RecordedGraphServer: Sendable {
         let state = NIOLockedValueBox((token: "", issued: 0, graphCalls: 0, seen: Set<String>()))
         let base = NIOLockedValueBox("")
 
-        app.post(":tenant", "oauth2", "v2.0", "token") { request async throws -> Response in
+        app.post(":tenant", "oauth2", "v2.0", "token") { request throws -> Response in
             log.withLockedValue { $0.tokenRequests += 1 }
             let form = try request.content.decode([String: String].self)
             guard request.parameters.get("tenant") == script.tenantID, form["client_id"] == script.clientID else {
@@ -85,7 +87,7 @@ public final class RecordedGraphServer: Sendable {
             return try json(200, ["access_token": token, "token_type": "Bearer", "expires_in": 3599])
         }
 
-        app.get("v1.0", "**") { request async throws -> Response in
+        app.get("v1.0", "**") { request throws -> Response in
             let path = "/" + request.url.path.split(separator: "/").dropFirst().joined(separator: "/")
             log.withLockedValue { $0.graphRequests.append(path) }
             let bearer = request.headers.bearerAuthorization?.token

@@ -100,17 +100,13 @@ struct EvidenceRoutes {
     }
 
     static func dto(_ finding: M365Finding) -> FindingDTO {
-        var dto = FindingDTO(actionId: finding.actionID, outcome: "", detail: finding.detail)
-        switch finding.outcome {
-        case .implemented(let done): dto.outcome = done ? "implemented" : "notImplemented"
-        case .counted(let achieved, let total):
-            dto.outcome = "counted"
-            dto.achieved = achieved.count
-            dto.total = total.count
-        case .notApplicable: dto.outcome = "notApplicable"
-        case .noData: dto.outcome = "noData"
-        }
-        return dto
+        FindingDTO(
+            actionId: finding.actionID,
+            outcome: finding.outcomeName,
+            achieved: finding.counts?.achieved,
+            total: finding.counts?.total,
+            detail: finding.detail
+        )
     }
 }
 

@@ -21,21 +21,10 @@ struct MicrosoftScoreRoutes {
         var percentage: Double
     }
 
-    struct Line: Encodable {
-        var actionId: String
-        var title: String
-        var microsoftPoints: Double?
-        var microsoftMaxScore: Double?
-        var posturePoints: Double?
-        var postureMaxScore: Double?
-        var difference: Double
-        var reason: String
-    }
-
     struct Document: Encodable {
         var days: [Day]
         /// Microsoft's latest day beside Posture's current score; absent before any import.
-        var reconciliation: [Line]?
+        var reconciliation: [ReconciliationLine]?
         var postureScore: Double?
         var postureMaxScore: Double?
     }
@@ -54,18 +43,7 @@ struct MicrosoftScoreRoutes {
                         percentage: $0.maxScore > 0 ? $0.currentScore / $0.maxScore * 100 : 0
                     )
                 },
-                reconciliation: reconciliation?.lines.map {
-                    Line(
-                        actionId: $0.actionID,
-                        title: $0.title,
-                        microsoftPoints: $0.microsoftPoints,
-                        microsoftMaxScore: $0.microsoftMax,
-                        posturePoints: $0.posturePoints,
-                        postureMaxScore: $0.postureMax,
-                        difference: $0.difference,
-                        reason: $0.reason
-                    )
-                },
+                reconciliation: reconciliation?.lines,
                 postureScore: reconciliation?.posture.currentScore,
                 postureMaxScore: reconciliation?.posture.maxScore
             )

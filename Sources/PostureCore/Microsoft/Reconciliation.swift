@@ -1,7 +1,7 @@
 import Foundation
 
 /// Microsoft's points for an action beside ours, and why they differ.
-public struct ReconciliationLine: Sendable, Equatable {
+public struct ReconciliationLine: Sendable, Equatable, Encodable {
     public var actionID: String
     public var title: String
     public var microsoftPoints: Double?
@@ -11,6 +11,16 @@ public struct ReconciliationLine: Sendable, Equatable {
     /// Posture's points minus Microsoft's (0 when either side has none).
     public var difference: Double
     public var reason: String
+
+    /// The names the API and `--format json` use.
+    enum CodingKeys: String, CodingKey {
+        case actionID = "actionId"
+        case title, microsoftPoints
+        case microsoftMax = "microsoftMaxScore"
+        case posturePoints
+        case postureMax = "postureMaxScore"
+        case difference, reason
+    }
 }
 
 /// Compares Microsoft's latest Secure Score with Posture's current report, action by action.

@@ -18,6 +18,34 @@ public struct M365Finding: Sendable, Equatable {
     public var outcome: Outcome
     /// Why, in one sentence: the policy that satisfied it, the setting found, the missing resource.
     public var detail: String
+
+    /// The outcome's name in API and JSON output: `implemented`, `notImplemented`, `counted`,
+    /// `notApplicable` or `noData`.
+    public var outcomeName: String {
+        switch outcome {
+        case .implemented(let done): done ? "implemented" : "notImplemented"
+        case .counted: "counted"
+        case .notApplicable: "notApplicable"
+        case .noData: "noData"
+        }
+    }
+
+    /// The outcome as people read it: `done`, `not done`, `2/3`, `n/a` or `no data`.
+    public var result: String {
+        switch outcome {
+        case .implemented(let done): done ? "done" : "not done"
+        case .counted(let achieved, let total): "\(achieved.count)/\(total.count)"
+        case .notApplicable: "n/a"
+        case .noData: "no data"
+        }
+    }
+
+    /// For a counted outcome: how many comply, of how many, and the names of those that do not.
+    public var counts: (achieved: Int, total: Int, missing: [String])? {
+        guard case .counted(let achieved, let total) = outcome else { return nil }
+        let done = Set(achieved)
+        return (achieved.count, total.count, total.filter { !done.contains($0) })
+    }
 }
 
 /// Evaluates one catalog action from a snapshot. `requires` lists the resources without which

@@ -88,19 +88,14 @@ struct EvidenceDocument: Encodable {
         tenantId = assessment.manifest.tenantID
         collectedAt = assessment.manifest.collectedAt
         findings = assessment.findings.map { finding in
-            var entry = Finding(actionId: finding.actionID, outcome: "", detail: finding.detail)
-            switch finding.outcome {
-            case .implemented(let done): entry.outcome = done ? "implemented" : "notImplemented"
-            case .counted(let achieved, let total):
-                entry.outcome = "counted"
-                entry.achieved = achieved.count
-                entry.total = total.count
-                let done = Set(achieved)
-                entry.missingEntities = total.filter { !done.contains($0) }
-            case .notApplicable: entry.outcome = "notApplicable"
-            case .noData: entry.outcome = "noData"
-            }
-            return entry
+            Finding(
+                actionId: finding.actionID,
+                outcome: finding.outcomeName,
+                achieved: finding.counts?.achieved,
+                total: finding.counts?.total,
+                missingEntities: finding.counts?.missing,
+                detail: finding.detail
+            )
         }
         problems = assessment.problems.map(\.description)
         missing = Dictionary(uniqueKeysWithValues: assessment.missing.map { ($0.key.rawValue, $0.value) })
@@ -118,23 +113,13 @@ enum EvidenceTable {
         ]
         var table = TextTable([("Action", .left), ("Result", .right), ("Why", .left)])
         for finding in assessment.findings {
-            let result: String
             var missing = ""
-            switch finding.outcome {
-            case .implemented(let done): result = done ? "done" : "not done"
-            case .counted(let achieved, let total):
-                result = "\(achieved.count)/\(total.count)"
-                let done = Set(achieved)
-                let absent = total.filter { !done.contains($0) }
-                if !absent.isEmpty {
-                    missing =
-                        " · missing: " + absent.prefix(10).joined(separator: ", ")
-                        + (absent.count > 10 ? " and \(absent.count - 10) more" : "")
-                }
-            case .notApplicable: result = "n/a"
-            case .noData: result = "no data"
+            if let absent = finding.counts?.missing, !absent.isEmpty {
+                missing =
+                    " · missing: " + absent.prefix(10).joined(separator: ", ")
+                    + (absent.count > 10 ? " and \(absent.count - 10) more" : "")
             }
-            table.add([finding.actionID, result, finding.detail + missing])
+            table.add([finding.actionID, finding.result, finding.detail + missing])
         }
         lines.append(table.render())
         return lines.joined(separator: "\n")

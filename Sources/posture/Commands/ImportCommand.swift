@@ -137,22 +137,12 @@ struct ImportMicrosoftSecureScoreCommand: AsyncParsableCommand {
 }
 
 struct ReconciliationDocument: Encodable {
-    struct Line: Encodable {
-        var actionId: String
-        var title: String
-        var microsoftPoints: Double?
-        var microsoftMaxScore: Double?
-        var posturePoints: Double?
-        var postureMaxScore: Double?
-        var difference: Double
-        var reason: String
-    }
     var day: String
     var microsoftScore: Double
     var microsoftMaxScore: Double
     var postureScore: Double
     var postureMaxScore: Double
-    var actions: [Line]
+    var actions: [ReconciliationLine]
 
     init(_ reconciliation: MicrosoftReconciliation) {
         day = reconciliation.microsoft.day.description
@@ -160,18 +150,7 @@ struct ReconciliationDocument: Encodable {
         microsoftMaxScore = reconciliation.microsoft.maxScore
         postureScore = reconciliation.posture.currentScore
         postureMaxScore = reconciliation.posture.maxScore
-        actions = reconciliation.lines.map {
-            Line(
-                actionId: $0.actionID,
-                title: $0.title,
-                microsoftPoints: $0.microsoftPoints,
-                microsoftMaxScore: $0.microsoftMax,
-                posturePoints: $0.posturePoints,
-                postureMaxScore: $0.postureMax,
-                difference: $0.difference,
-                reason: $0.reason
-            )
-        }
+        actions = reconciliation.lines
     }
 }
 

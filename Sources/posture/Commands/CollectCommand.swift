@@ -31,14 +31,7 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Entra ID tenant id (a GUID) or its primary domain.", valueName: "id"))
-    var tenantID: String
-    @Option(help: ArgumentHelp("Application (client) id of the app registration.", valueName: "id"))
-    var clientID: String
-    @Option(help: ArgumentHelp("Client secret (better: POSTURE_GRAPH_CLIENT_SECRET).", valueName: "secret"))
-    var clientSecret: String?
-    @Option(help: ArgumentHelp("PEM with the certificate and its RSA private key.", valueName: "pem"))
-    var certificate: String?
+    @OptionGroup var signIn: GraphSignInOptions
     @Option(help: ArgumentHelp("Write the snapshot into this directory.", valueName: "dir"))
     var out: String?
     @Option(help: ArgumentHelp("Send the snapshot to this Posture server.", valueName: "url"))
@@ -47,25 +40,15 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
     var org: String?
     @Option(help: ArgumentHelp("Posture API token for --push (also POSTURE_TOKEN).", valueName: "token"))
     var token: String?
-    @Option(help: ArgumentHelp("Sign-in endpoint, for national clouds.", valueName: "url"))
-    var loginURL = "https://login.microsoftonline.com"
-    @Option(help: ArgumentHelp("Microsoft Graph endpoint, for national clouds.", valueName: "url"))
-    var graphURL = "https://graph.microsoft.com"
     @Flag(help: "No progress on standard error.") var quiet = false
 
-    var secret: String? { clientSecret ?? ProcessInfo.processInfo.environment["POSTURE_GRAPH_CLIENT_SECRET"] }
     var pushToken: String? { token ?? ProcessInfo.processInfo.environment["POSTURE_TOKEN"] }
 
     func validate() throws {
-        if (secret == nil) == (certificate == nil) {
-            throw ValidationError(
-                "give either --client-secret (or POSTURE_GRAPH_CLIENT_SECRET) or --certificate, not both or neither"
-            )
-        }
+        try signIn.check()
         if out == nil && push == nil { throw ValidationError("give --out DIR, --push URL --org ORG, or both") }
         if push != nil, org == nil { throw ValidationError("--push needs --org, the organization to send to") }
         if push != nil, pushToken == nil { throw ValidationError("--push needs --token (or POSTURE_TOKEN)") }
-        try Self.checkCloudURLs(loginURL: loginURL, graphURL: graphURL)
         if let push {
             guard let url = URL(string: push), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ValidationError("--push must be an http(s) URL, got \"\(push)\"")
@@ -83,39 +66,13 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
         }
     }
 
-    /// Secrets and tokens go to these URLs: https only, except on this machine.
-    static func checkCloudURLs(loginURL: String, graphURL: String) throws {
-        for (name, value) in [("--login-url", loginURL), ("--graph-url", graphURL)] {
-            guard let url = URL(string: value), let host = url.host, let scheme = url.scheme,
-                scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host))
-            else {
-                throw ValidationError("\(name) must be an https URL (http only on this machine), got \"\(value)\"")
-            }
-        }
-    }
-
     func run() async throws {
-        let credential: GraphCredential
-        if let certificate {
-            guard let pem = try? String(contentsOfFile: certificate, encoding: .utf8) else {
-                Console.error("\(certificate): cannot read the certificate file")
-                throw ExitCode(1)
-            }
-            do {
-                credential = .certificate(try CertificateKey(pem: pem))
-            } catch {
-                Console.error("\(certificate): \(error.description)")
-                throw ExitCode(1)
-            }
-        } else {
-            credential = .secret(secret ?? "")
-        }
         let collector = M365Collector(
-            tenantID: tenantID,
-            clientID: clientID,
-            credential: credential,
-            loginURL: loginURL,
-            graphURL: graphURL
+            tenantID: signIn.tenantID ?? "",
+            clientID: signIn.clientID ?? "",
+            credential: try signIn.credential(),
+            loginURL: signIn.loginURL,
+            graphURL: signIn.graphURL
         )
         let bar = ProgressLine(enabled: !quiet)
         let result: M365Collector.Result

@@ -40,36 +40,16 @@ struct ImportMicrosoftSecureScoreCommand: AsyncParsableCommand {
         )
     )
     var from: String?
-    @Option(help: ArgumentHelp("Entra ID tenant, to import live from Graph.", valueName: "id")) var tenantID: String?
-    @Option(help: ArgumentHelp("Application (client) id, to import live.", valueName: "id")) var clientID: String?
-    @Option(help: ArgumentHelp("Client secret (better: POSTURE_GRAPH_CLIENT_SECRET).", valueName: "secret"))
-    var clientSecret: String?
-    @Option(help: ArgumentHelp("PEM with the certificate and its RSA private key.", valueName: "pem"))
-    var certificate: String?
-    @Option(help: ArgumentHelp("Sign-in endpoint, for national clouds.", valueName: "url"))
-    var loginURL = "https://login.microsoftonline.com"
-    @Option(help: ArgumentHelp("Microsoft Graph endpoint, for national clouds.", valueName: "url"))
-    var graphURL = "https://graph.microsoft.com"
+    @OptionGroup var signIn: GraphSignInOptions
     @Option(help: "Output format of the reconciliation (table or json).") var format: OutputFormat = .table
     @OptionGroup var server: ServerOptions
 
-    var secret: String? { clientSecret ?? ProcessInfo.processInfo.environment["POSTURE_GRAPH_CLIENT_SECRET"] }
-
     func validate() throws {
-        let live = tenantID != nil || clientID != nil
-        if (from != nil) == live {
+        if (from != nil) == signIn.given {
             throw ValidationError("give either --from DIR or --tenant-id and --client-id (to import live), not both")
         }
-        if live {
-            guard tenantID != nil, clientID != nil else {
-                throw ValidationError("a live import needs --tenant-id and --client-id")
-            }
-            if (secret == nil) == (certificate == nil) {
-                throw ValidationError("give either --client-secret (or POSTURE_GRAPH_CLIENT_SECRET) or --certificate")
-            }
-        }
+        if signIn.given { try signIn.check() }
         if format == .csv { throw ValidationError("--format must be table or json") }
-        try CollectMicrosoft365Command.checkCloudURLs(loginURL: loginURL, graphURL: graphURL)
     }
 
     func run() async throws {
@@ -107,22 +87,12 @@ struct ImportMicrosoftSecureScoreCommand: AsyncParsableCommand {
             if let from {
                 return try MicrosoftSecureScoreExport.load(directory: URL(fileURLWithPath: from, isDirectory: true))
             }
-            let credential: GraphCredential
-            if let certificate {
-                guard let pem = try? String(contentsOfFile: certificate, encoding: .utf8) else {
-                    Console.error("\(certificate): cannot read the certificate file")
-                    throw ExitCode(1)
-                }
-                credential = .certificate(try CertificateKey(pem: pem))
-            } else {
-                credential = .secret(secret ?? "")
-            }
             let download = SecureScoreDownload(
-                tenantID: tenantID ?? "",
-                clientID: clientID ?? "",
-                credential: credential,
-                loginURL: loginURL,
-                graphURL: graphURL
+                tenantID: signIn.tenantID ?? "",
+                clientID: signIn.clientID ?? "",
+                credential: try signIn.credential(),
+                loginURL: signIn.loginURL,
+                graphURL: signIn.graphURL
             )
             let (scores, profiles) = try await download.download()
             return try MicrosoftSecureScoreExport.decode(scores: scores, profiles: profiles)

@@ -142,6 +142,31 @@ import VaporTesting
         }
     }
 
+    @Test func longEntityListsShowTheFirstAndCountTheRest() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
+            _ = try await web.signIn("reader", Self.password)
+            let users = (0..<450).map { "user\($0)@contoso.example" }
+            _ = try await web.runtime.service.recordMeasurements(
+                "contoso",
+                [
+                    ActionMeasurement(
+                        actionID: "MFARegistrationV2",
+                        result: .counted(achieved: 420, total: 450),
+                        achievedEntities: Array(users.prefix(420)),
+                        totalEntities: users
+                    )
+                ],
+                actor: "sensor"
+            )
+            let page = try await web.send(.GET, "/orgs/contoso/actions/MFARegistrationV2").body
+            #expect(page.contains("Meeting it (420)") && page.contains("Not meeting it (30)"))
+            #expect(page.contains("… and 220 more"))
+            #expect(page.contains("user199@contoso.example") && !page.contains("user200@contoso.example"))
+            #expect(page.contains("user449@contoso.example"), "the 30 missing are all listed")
+        }
+    }
+
     @Test func searchFilterAndGroupNarrowTheList() async throws {
         try await WebHarness.with(demo: true) { web in
             try await web.addUser("reader", password: Self.password, roles: ["contoso": .globalReader])

@@ -138,6 +138,8 @@ public struct ActionDetailView: Sendable, Equatable {
     public var targetDate: String
     public var achievedEntities: [String]
     public var missingEntities: [String]
+    /// Entities shown per list; a tenant's whole user base would make the page megabytes long.
+    static let entityLimit = 200
     public var excluded: [String]
     /// Nil when the person may edit; otherwise why not (read-only role, externally managed, completed).
     public var lockedReason: String?
@@ -161,6 +163,13 @@ public struct ActionDetailView: Sendable, Equatable {
         func list(_ items: [String]) -> String {
             items.isEmpty
                 ? "<p class=\"hint\">None.</p>" : "<ul>" + items.map { "<li>\($0.html)</li>" }.joined() + "</ul>"
+        }
+        // Evidence from a large tenant lists every user: show the first ones, count the rest.
+        func entities(_ items: [String]) -> String {
+            guard items.count > Self.entityLimit else { return list(items) }
+            return "<ul>" + items.prefix(Self.entityLimit).map { "<li>\($0.html)</li>" }.joined()
+                + "<li class=\"hint\">… and \(items.count - Self.entityLimit) more (all of them: "
+                + "<code>GET /api/v1/organizations/{org}/measurements</code>)</li></ul>"
         }
         let disabled = lockedReason == nil ? "" : " disabled"
         let reason = lockedReason.map { #"<p class="locked" id="locked-reason">\#($0.html)</p>"# } ?? ""
@@ -226,8 +235,8 @@ public struct ActionDetailView: Sendable, Equatable {
                 <h4>Next steps</h4><ol>\(steps.map { "<li>\($0.html)</li>" }.joined())</ol>
                 <h4>Current status</h4>
                 <p>\(explanation.html)</p>
-                <details><summary>Meeting it (\(achievedEntities.count))</summary>\(list(achievedEntities))</details>
-                <details><summary>Not meeting it (\(missingEntities.count))</summary>\(list(missingEntities))</details>
+                <details><summary>Meeting it (\(achievedEntities.count))</summary>\(entities(achievedEntities))</details>
+                <details><summary>Not meeting it (\(missingEntities.count))</summary>\(entities(missingEntities))</details>
                 \(excluded.isEmpty ? "" : "<details><summary>Excluded (\(excluded.count))</summary>\(list(excluded))</details>")
                 <h4>Learn more</h4><ul>\(learn)</ul>
                 <h3>Status and notes</h3>

@@ -29,6 +29,28 @@ final class GraphClient: Sendable {
 
     var tokenRequests: Int { state.withLock { $0.requests } }
 
+    /// A client for one app registration; trailing slashes of the endpoints are dropped.
+    convenience init(
+        tenantID: String,
+        clientID: String,
+        credential: GraphCredential,
+        loginURL: String,
+        graphURL: String,
+        sleep: @escaping @Sendable (Double) async throws -> Void
+    ) {
+        func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+        self.init(
+            settings: Settings(
+                tenantID: tenantID,
+                clientID: clientID,
+                credential: credential,
+                loginURL: trimmed(loginURL),
+                graphURL: trimmed(graphURL)
+            ),
+            sleep: sleep
+        )
+    }
+
     init(settings: Settings, sleep: @escaping @Sendable (Double) async throws -> Void) {
         self.settings = settings
         self.sleep = sleep

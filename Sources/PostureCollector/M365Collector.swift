@@ -57,13 +57,11 @@ public struct M365Collector: Sendable {
         self.tenantID = tenantID
         self.now = now
         client = GraphClient(
-            settings: .init(
-                tenantID: tenantID,
-                clientID: clientID,
-                credential: credential,
-                loginURL: Self.trimmed(loginURL),
-                graphURL: Self.trimmed(graphURL)
-            ),
+            tenantID: tenantID,
+            clientID: clientID,
+            credential: credential,
+            loginURL: loginURL,
+            graphURL: graphURL,
             sleep: sleep
         )
     }
@@ -198,9 +196,5 @@ public struct M365Collector: Sendable {
         } catch {
             throw .http(status: 200, message: "the answer cannot be stored as JSON (\(error))")
         }
-    }
-
-    static func trimmed(_ url: String) -> String {
-        url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 }

@@ -15,13 +15,11 @@ public struct SecureScoreDownload: Sendable {
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
         client = GraphClient(
-            settings: .init(
-                tenantID: tenantID,
-                clientID: clientID,
-                credential: credential,
-                loginURL: M365Collector.trimmed(loginURL),
-                graphURL: M365Collector.trimmed(graphURL)
-            ),
+            tenantID: tenantID,
+            clientID: clientID,
+            credential: credential,
+            loginURL: loginURL,
+            graphURL: graphURL,
             sleep: sleep
         )
     }

@@ -81,10 +81,28 @@ extension PostureStore {
         return summary
     }
 
-    /// Microsoft's stored history, oldest day first.
-    public func microsoftScores(_ organizationID: String) async throws -> [MicrosoftDailyScore] {
+    /// Microsoft's stored history, oldest day first, optionally within days `from`…`to`. Without
+    /// control scores (charts and day lists need only the totals) each day's JSON is not read.
+    public func microsoftScores(
+        _ organizationID: String,
+        from: CivilDay? = nil,
+        to: CivilDay? = nil,
+        withControls: Bool = true
+    ) async throws -> [MicrosoftDailyScore] {
+        var query = MicrosoftScoreRecord.query(on: database).filter(\.$organizationID == organizationID)
+        if let from { query = query.filter(\.$day >= from.description) }
+        if let to { query = query.filter(\.$day <= to.description) }
+        if !withControls {
+            query = query.field(\.$organizationID).field(\.$day).field(\.$createdAt).field(\.$currentScore)
+                .field(\.$maxScore).field(\.$licensedUserCount).field(\.$activeUserCount)
+        }
+        return try await query.sort(\.$day).all().map { try Self.daily($0, withControls: withControls) }
+    }
+
+    /// Microsoft's latest stored day, with its control scores.
+    public func latestMicrosoftScore(_ organizationID: String) async throws -> MicrosoftDailyScore? {
         try await MicrosoftScoreRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .sort(\.$day).all().map(Self.daily)
+            .sort(\.$day, .descending).first().map { try Self.daily($0) }
     }
 
     public func microsoftProfiles(_ organizationID: String) async throws -> [MicrosoftControlProfile] {
@@ -92,7 +110,7 @@ extension PostureStore {
             .sort(\.$controlID).all().map(Self.profile)
     }
 
-    static func daily(_ record: MicrosoftScoreRecord) throws -> MicrosoftDailyScore {
+    static func daily(_ record: MicrosoftScoreRecord, withControls: Bool = true) throws -> MicrosoftDailyScore {
         MicrosoftDailyScore(
             day: CivilDay(record.day) ?? CivilDay(record.createdAt),
             createdAt: record.createdAt,
@@ -100,7 +118,8 @@ extension PostureStore {
             maxScore: record.maxScore,
             licensedUserCount: record.licensedUserCount,
             activeUserCount: record.activeUserCount,
-            controls: try JSONDecoder().decode([MicrosoftControlScore].self, from: Data(record.controls.utf8))
+            controls: withControls
+                ? try JSONDecoder().decode([MicrosoftControlScore].self, from: Data(record.controls.utf8)) : []
         )
     }
 

@@ -561,9 +561,10 @@ struct DashboardRoutes: Sendable {
             .init(name: "Available", values: labels.map { byDay[$0]?.maxScore }, style: .comparison),
         ]
         // Microsoft's own score, when imported, on the same axis (whole-score view only).
-        let microsoftDays = category == nil ? try await service.microsoftHistory(context.id) : []
+        let microsoftDays =
+            category == nil ? try await service.microsoftHistory(context.id, in: interval, withControls: false) : []
         let microsoftByDay = Dictionary(microsoftDays.map { ($0.day, $0) }, uniquingKeysWith: { _, last in last })
-        if labels.contains(where: { microsoftByDay[$0] != nil }) {
+        if !microsoftDays.isEmpty {
             lines.append(
                 .init(
                     name: "Microsoft Secure Score",
@@ -580,7 +581,7 @@ struct DashboardRoutes: Sendable {
             maxY: max(series.map(\.maxScore).max() ?? 0, microsoftDays.map(\.currentScore).max() ?? 0, 1),
             unit: " points"
         )
-        let reconciliation = microsoftDays.isEmpty ? nil : try await service.microsoftReconciliation(context.id)
+        let reconciliation = category == nil ? try await service.microsoftReconciliation(context.id) : nil
         let view = HistoryView(
             signedIn: context.web.signedIn,
             nav: context.nav,

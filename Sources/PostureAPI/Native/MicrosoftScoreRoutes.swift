@@ -31,7 +31,7 @@ struct MicrosoftScoreRoutes {
 
     @Sendable func show(_ request: Request) async throws -> Response {
         let id = try request.authorize(.read)
-        let history = try await service.microsoftHistory(id)
+        let history = try await service.microsoftHistory(id, withControls: false)
         let reconciliation = try await service.microsoftReconciliation(id)
         return try JSONResponse.encode(
             Document(

@@ -69,22 +69,4 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
         case .sharepointSettings: "/admin/sharepoint/settings"
         }
     }
-
-    /// The application permission the collector's app registration needs for this resource.
-    public var permission: String {
-        switch self {
-        case .organization, .domains, .subscribedSkus, .groupMembers, .servicePrincipals,
-            .oauth2PermissionGrants, .groupSettings:
-            "Directory.Read.All"
-        case .onPremisesSynchronization:
-            "OnPremDirectorySynchronization.Read.All (delegated only; app-only collection records it as failed)"
-        case .users: "User.Read.All, AuditLog.Read.All (sign-in activity)"
-        case .userRegistrationDetails: "AuditLog.Read.All"
-        case .roleAssignments, .roleEligibilitySchedules: "RoleManagement.Read.Directory"
-        case .conditionalAccessPolicies, .identitySecurityDefaultsEnforcementPolicy, .authorizationPolicy,
-            .authenticationMethodsPolicy, .adminConsentRequestPolicy:
-            "Policy.Read.All"
-        case .sharepointSettings: "SharePointTenantSettings.Read.All"
-        }
-    }
 }

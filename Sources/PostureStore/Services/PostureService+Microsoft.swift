@@ -40,16 +40,26 @@ extension PostureService {
         }
     }
 
-    /// Microsoft's stored daily history for an organization.
-    public func microsoftHistory(_ organizationID: String) async throws -> [MicrosoftDailyScore] {
+    /// Microsoft's stored daily history for an organization, optionally only the days of an
+    /// interval, and without each day's control scores when only the totals are wanted.
+    public func microsoftHistory(
+        _ organizationID: String,
+        in interval: DayInterval? = nil,
+        withControls: Bool = true
+    ) async throws -> [MicrosoftDailyScore] {
         _ = try await organization(organizationID)
-        return try await store.microsoftScores(organizationID)
+        return try await store.microsoftScores(
+            organizationID,
+            from: interval?.from,
+            to: interval?.to,
+            withControls: withControls
+        )
     }
 
     /// Microsoft's latest imported day beside Posture's current score; nil before any import.
     public func microsoftReconciliation(_ organizationID: String) async throws -> MicrosoftReconciliation? {
         let report = try await currentReport(organizationID)
-        guard let latest = try await store.microsoftScores(organizationID).last else { return nil }
+        guard let latest = try await store.latestMicrosoftScore(organizationID) else { return nil }
         let profiles = try await store.microsoftProfiles(organizationID)
         return MicrosoftReconciliation(
             microsoft: latest,

@@ -103,10 +103,7 @@ func configureDatabase(_ app: Application, _ configuration: PostureConfiguration
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .sqliteFile(let path):
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        try OwnerOnlyFiles.prepareDatabase(at: path)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
     case .postgres(let url):
         let postgres: SQLPostgresConfiguration

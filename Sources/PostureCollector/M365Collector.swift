@@ -2,6 +2,10 @@ import Foundation
 import PostureCore
 import PostureEvidence
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Collects a Microsoft 365 evidence snapshot from Microsoft Graph. A resource that fails is
 /// recorded in the manifest with Graph's reason and the others are still collected.
 public struct M365Collector: Sendable {
@@ -24,18 +28,43 @@ public struct M365Collector: Sendable {
 
         /// Writes `manifest.json` and one file per resource into `directory`, removing the files of
         /// resources this collection did not get, so an earlier snapshot's file is never read as new.
+        /// Evidence names every user and administrator of the tenant: the folder is 0700 and each
+        /// file 0600, whatever the umask.
         public func write(to directory: URL) throws {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
             let collected = Set(resources.map(\.0))
             for resource in M365Resource.allCases where !collected.contains(resource) {
                 let stale = directory.appendingPathComponent(resource.fileName)
                 if FileManager.default.fileExists(atPath: stale.path) { try FileManager.default.removeItem(at: stale) }
             }
             for (resource, data) in resources {
-                try data.write(to: directory.appendingPathComponent(resource.fileName), options: .atomic)
+                try Self.writePrivately(data, to: directory.appendingPathComponent(resource.fileName))
             }
             // The manifest last: a directory with a manifest is a complete snapshot.
-            try manifestData.write(to: directory.appendingPathComponent(M365Snapshot.manifestFile), options: .atomic)
+            try Self.writePrivately(manifestData, to: directory.appendingPathComponent(M365Snapshot.manifestFile))
+        }
+
+        /// Writes a 0600 file beside the target and renames it over, so a reader never sees half a
+        /// file and the content is never readable by others, not even for an instant.
+        static func writePrivately(_ data: Data, to url: URL) throws {
+            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+            try? FileManager.default.removeItem(at: temporary)
+            guard
+                FileManager.default.createFile(
+                    atPath: temporary.path,
+                    contents: data,
+                    attributes: [.posixPermissions: 0o600]
+                )
+            else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path]) }
+            if rename(temporary.path, url.path) != 0 {
+                try? FileManager.default.removeItem(at: temporary)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
         }
 
         public var bundle: Data { M365Snapshot.bundle(manifest: manifestData, resources: resources) }

@@ -156,6 +156,13 @@ enum JSONResponseBody {
         )
     }
 
+    /// The same payload and signature under a header that names another algorithm.
+    static func relabel(_ token: String, alg: String) -> String {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let header = TestIssuer.base64URL(Data(#"{"alg":"\#(alg)","kid":"k1","typ":"JWT"}"#.utf8))
+        return ([header] + parts.dropFirst()).joined(separator: ".")
+    }
+
     @Test func issuerTokensAreAcceptedMappedAndRefusedWhenWrong() async throws {
         let issuer = try await TestIssuer.start()
         let instant = NIOLockedValueBox(APIHarness.now)
@@ -205,6 +212,9 @@ enum JSONResponseBody {
                     ("no subject", try await issuer.token(subject: "")),
                     ("unconfigured issuer", try await issuer.token(issuer: "https://login.example.com/other")),
                     ("signed by a key not in the JWKS", try await issuer.token(signingKey: try TestIssuer.newKey())),
+                    // The JWKS declares no alg, so the RSA key stands for RS256 only.
+                    ("a PS256 header over an RS256 signature", Self.relabel(try await issuer.token(), alg: "PS256")),
+                    ("an RS384 header over an RS256 signature", Self.relabel(try await issuer.token(), alg: "RS384")),
                 ]
                 for (what, token) in refused {
                     let response = try await harness.send(.GET, "/api/v1/organizations/contoso/score", token: token)

@@ -180,6 +180,16 @@ import Testing
                     as? [String: Any]
             )
             #expect((manifest["resources"] as? [String: Any])?["users"] as? [String: Int] == ["items": 7])
+            // Evidence names every user: readable by the owner only, whatever the umask.
+            let permissions = { (path: String) in
+                (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
+            }
+            #expect(try permissions(directory.path) == 0o700)
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            #expect(files.count == M365Resource.allCases.count + 1, "no partial file is left: \(files)")
+            for file in files {
+                #expect(try permissions(directory.appendingPathComponent(file).path) == 0o600, "\(file)")
+            }
         }
     }
 }

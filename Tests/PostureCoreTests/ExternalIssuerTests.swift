@@ -29,6 +29,10 @@ import Testing
         ("https://login.example.com/t/v2.0", true), ("http://127.0.0.1:8081", true), ("http://localhost/x", true),
         ("http://[::1]:9000", true), ("http://login.example.com", false), ("http://127.0.0.1.evil.example", false),
         ("https://", false), ("login.example.com", false),
+        // Userinfo must not pass for a host: the host here is example.invalid.
+        ("http://localhost:1@example.invalid/jwks", false), ("http://127.0.0.1@example.invalid/", false),
+        ("https://user:pw@login.example.com/keys", false), ("http://localhost\\@example.invalid/", false),
+        ("HTTP://LOCALHOST:8081/x", true), ("ftp://localhost/x", false),
     ])
     func keysComeOverTLSOrFromThisMachine(url: String, trusted: Bool) {
         #expect(ExternalIssuer.isTrustedURL(url) == trusted)

@@ -34,6 +34,7 @@ struct InvalidQueryCase: CustomTestStringConvertible, Sendable {
         .init(query: "$TOP=4&$Skip=1", expected: ODataQuery(top: 4, skip: 1)),
         .init(query: "$skip=0", expected: ODataQuery()),
         .init(query: "skip=12", expected: ODataQuery(skip: 12)),
+        .init(query: "$skip=100000", expected: ODataQuery(skip: 100_000)),
         .init(query: "$count=true", expected: ODataQuery(count: true)),
         .init(query: "$count=TRUE", expected: ODataQuery(count: true)),
         .init(query: "Count=False", expected: ODataQuery(count: false)),
@@ -96,7 +97,15 @@ struct InvalidQueryCase: CustomTestStringConvertible, Sendable {
         .init(query: "$top=", parameter: "$top", fragment: "got ''"),
         .init(query: "$top=99999999999999999999999", parameter: "$top", fragment: "whole number"),
         .init(query: "top=abc", parameter: "$top", fragment: "got 'abc'"),
-        .init(query: "$skip=-3", parameter: "$skip", fragment: "$skip must be a whole number of 0 or more, got '-3'"),
+        .init(
+            query: "$skip=-3",
+            parameter: "$skip",
+            fragment: "$skip must be a whole number between 0 and 100000, got '-3'"
+        ),
+        // Near Int.max: `$skip + $top` would overflow and trap the server.
+        .init(query: "$skip=9223372036854775807", parameter: "$skip", fragment: "between 0 and 100000"),
+        .init(query: "$skip=100001", parameter: "$skip", fragment: "between 0 and 100000"),
+        .init(query: "$skip=0000000000000000001", parameter: "$skip", fragment: "between 0 and 100000"),
         .init(query: "skip=x", parameter: "$skip", fragment: "got 'x'"),
         .init(query: "$count=yes", parameter: "$count", fragment: "$count must be true or false, got 'yes'"),
         .init(query: "$count=1", parameter: "$count", fragment: "got '1'"),

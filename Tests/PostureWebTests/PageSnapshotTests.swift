@@ -11,7 +11,9 @@ import Testing
         "Snapshots"
     )
     static let signedIn = Layout.SignedIn(displayName: "Ana <Admin>", csrfToken: "csrf-token")
-    static let hostile = "<script>alert(\"x\")</script> & 'quotes'"
+    /// Combining marks after `"`, `'`, `<` and `&` make graphemes that are none of those characters;
+    /// escaping must still catch them.
+    static let hostile = "<script>alert(\"x\")</script> & 'quotes' \"\u{301} '\u{301} <\u{338} &\u{301}"
 
     static func nav(_ tab: Layout.OrganizationNav.Tab) -> Layout.OrganizationNav {
         Layout.OrganizationNav(
@@ -306,6 +308,7 @@ import Testing
                 name == "password"
                 ? "Ana &lt;Admin&gt;" : "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;"
             #expect(html.contains(escaped), "\(name)")
+            #expect(!HTMLTests.hasRawSpecial(html, allowTags: true), "\(name): a raw quote before a combining mark")
             let file = Self.directory.appendingPathComponent("\(name).html")
             if record {
                 try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)

@@ -164,6 +164,27 @@ import VaporTesting
         }
     }
 
+    /// Reflected parameters carrying a quote, apostrophe, `<` or `&` followed by a combining mark come
+    /// back escaped: the sign-in page's `next` and `username`, and the action list's search.
+    @Test func reflectedParametersWithCombiningMarksAreEscaped() async throws {
+        try await WebHarness.with { web in
+            let hostile = "x\"\u{301} autofocus onfocus=alert(1) '\u{301} <\u{338}script> &\u{301}"
+            let encoded = WebHarness.encode(hostile)
+            let signIn = try await web.send(.GET, "/signin?next=/\(encoded)")
+            #expect(signIn.status == .ok)
+            #expect(!HTMLTests.hasRawSpecial(signIn.body, allowTags: true), "next is reflected raw")
+            let refused = try await web.signIn(hostile, "wrong password here")
+            #expect(!HTMLTests.hasRawSpecial(refused.body, allowTags: true), "username is reflected raw")
+            #expect(refused.body.contains("x&quot;\u{301} autofocus"))
+            try await web.addUser("erin", password: Self.password, roles: ["contoso": .securityReader])
+            _ = try await web.signIn("erin", Self.password)
+            let list = try await web.send(.GET, "/orgs/contoso/actions?q=\(encoded)")
+            #expect(list.status == .ok)
+            #expect(!HTMLTests.hasRawSpecial(list.body, allowTags: true), "the search is reflected raw")
+            #expect(list.body.contains("&lt;\u{338}script&gt;"))
+        }
+    }
+
     @Test func instanceAdministratorsSeeEveryOrganization() async throws {
         try await WebHarness.with { web in
             _ = try await web.runtime.identity.addUser(

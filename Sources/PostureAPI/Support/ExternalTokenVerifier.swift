@@ -32,7 +32,10 @@ public struct ExternalTokenVerifier: Sendable {
             throw TokenError.invalid("the token's algorithm is not accepted")
         }
         guard let kid = header["kid"] as? String else { throw TokenError.invalid("the token names no key") }
-        let collection = try await keys.collection(containing: kid)
+        let (collection, key) = try await keys.collection(containing: kid)
+        // The key decides the algorithm, not the token: a header naming another algorithm than the
+        // key's (declared, or pinned by its type) is refused before verifying.
+        guard key.accepts(alg) else { throw TokenError.invalid("the token's algorithm does not match its key") }
         let claims: ExternalClaims
         do {
             claims = try await collection.verify(token, as: ExternalClaims.self)
@@ -101,13 +104,55 @@ struct ExternalClaims: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
+/// What an issuer's JWKS says about one key: its type and the one algorithm it verifies.
+struct PublishedKey: Sendable, Equatable {
+    var keyType: String
+    var algorithm: String
+
+    /// A token's header must name exactly the key's algorithm.
+    func accepts(_ alg: String) -> Bool { algorithm == alg }
+
+    /// The algorithm a key without `alg` stands for: RS256 for RSA (what every major issuer signs
+    /// with), ES256 or ES384 by curve. Pinning it stops a header from choosing another padding
+    /// or hash for the same key (a PS256 header over an RS256 signature).
+    static func defaultAlgorithm(keyType: String, curve: String?) -> String? {
+        switch (keyType, curve) {
+        case ("RSA", _): "RS256"
+        case ("EC", "P-256"): "ES256"
+        case ("EC", "P-384"): "ES384"
+        default: nil
+        }
+    }
+
+    /// The JWKS with every key's algorithm made explicit, and `kid` → key. Keys without a `kid`,
+    /// or whose algorithm cannot be known, are dropped: a token could not name them anyway.
+    static func pin(_ data: Data) -> (jwks: Data, keys: [String: PublishedKey])? {
+        guard let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let keys = document["keys"] as? [[String: Any]]
+        else { return nil }
+        var pinned: [[String: Any]] = []
+        var published: [String: PublishedKey] = [:]
+        for var key in keys {
+            guard let kid = key["kid"] as? String, let type = key["kty"] as? String,
+                let alg = (key["alg"] as? String) ?? defaultAlgorithm(keyType: type, curve: key["crv"] as? String),
+                ExternalTokenVerifier.algorithms.contains(alg)
+            else { continue }
+            key["alg"] = alg
+            pinned.append(key)
+            published[kid] = PublishedKey(keyType: type, algorithm: alg)
+        }
+        guard let rewritten = try? JSONSerialization.data(withJSONObject: ["keys": pinned]) else { return nil }
+        return (rewritten, published)
+    }
+}
+
 /// One issuer's key cache.
 actor IssuerKeys {
     nonisolated let configuration: ExternalIssuer
     private let client: any Client
     private let clock: PostureClock
     private var collection = JWTKeyCollection()
-    private var kids: Set<String> = []
+    private var kids: [String: PublishedKey] = [:]
     private var fetchedAt: Date?
 
     static let minimumRefreshInterval: TimeInterval = 60
@@ -119,11 +164,11 @@ actor IssuerKeys {
         self.clock = clock
     }
 
-    func collection(containing kid: String) async throws(TokenError) -> JWTKeyCollection {
+    func collection(containing kid: String) async throws(TokenError) -> (JWTKeyCollection, PublishedKey) {
         let now = clock.now()
         let stale = fetchedAt.map { now.timeIntervalSince($0) > Self.maximumAge } ?? true
         let mayRefresh = fetchedAt.map { now.timeIntervalSince($0) >= Self.minimumRefreshInterval } ?? true
-        if stale || (!kids.contains(kid) && mayRefresh) {
+        if stale || (kids[kid] == nil && mayRefresh) {
             do {
                 try await refresh(now: now)
             } catch {
@@ -131,8 +176,8 @@ actor IssuerKeys {
                 if kids.isEmpty { throw TokenError.invalid("the issuer's keys could not be fetched") }
             }
         }
-        guard kids.contains(kid) else { throw TokenError.invalid("the token's key id is unknown") }
-        return collection
+        guard let key = kids[kid] else { throw TokenError.invalid("the token's key id is unknown") }
+        return (collection, key)
     }
 
     private func refresh(now: Date) async throws {
@@ -152,10 +197,13 @@ actor IssuerKeys {
         }
         let response = try await client.get(URI(string: jwksURL!)) { $0.timeout = .seconds(10) }
         guard response.status == .ok, let body = response.body else { throw Abort(.badGateway) }
-        let jwks = try JSONDecoder().decode(JWKS.self, from: Data(body.readableBytesView))
+        guard let (pinned, published) = PublishedKey.pin(Data(body.readableBytesView)) else {
+            throw Abort(.badGateway)
+        }
+        let jwks = try JSONDecoder().decode(JWKS.self, from: pinned)
         let fresh = JWTKeyCollection()
         try await fresh.add(jwks: jwks)
         collection = fresh
-        kids = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
+        kids = published
     }
 }

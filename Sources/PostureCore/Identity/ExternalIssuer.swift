@@ -52,14 +52,22 @@ public struct ExternalIssuer: Sendable, Equatable {
     }
 
     /// Keys decide who may do what, so they come over TLS; plain HTTP only from this machine.
+    /// The URL is parsed, not matched by prefix: a user or password (`http://localhost:1@host/`)
+    /// is refused outright, and the loopback rule compares the parsed host exactly.
     public static func isTrustedURL(_ text: String) -> Bool {
-        if text.hasPrefix("https://") { return text.count > "https://".count }
-        guard text.hasPrefix("http://") else { return false }
-        let rest = text.dropFirst("http://".count)
-        let host = rest.prefix { $0 != "/" && $0 != "?" }
-        let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.prefix { $0 != ":" })
-        return ["127.0.0.1", "localhost", "[::1]"].contains(name)
+        guard let components = URLComponents(string: text), components.user == nil, components.password == nil,
+            let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty,
+            !text.contains("@"), !text.contains("\\")
+        else { return false }
+        switch scheme {
+        case "https": return true
+        case "http": return loopbackHosts.contains(host.lowercased())
+        default: return false
+        }
     }
+
+    /// Host names that never leave this machine.
+    static let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
     static func values(of value: JSONValue?) -> Set<String> {
         switch value {

@@ -29,6 +29,9 @@ public struct ODataQuery: Sendable, Equatable {
 
     /// Graph caps `$top` at 1000.
     public static let maximumTop = 1_000
+    /// Far beyond any collection here (ten years of days, a catalog of actions), and small enough
+    /// that `$skip + $top` and every page computation stay far from overflowing.
+    public static let maximumSkip = 100_000
 }
 
 /// One `$orderby` key.
@@ -112,7 +115,7 @@ extension ODataQuery {
 
     private static func parseTop(_ value: String) throws(ODataQueryError) -> Int {
         let text = value.trimmingCharacters(in: .whitespaces)
-        guard isWholeNumber(text), let top = Int(text), top <= maximumTop else {
+        guard isWholeNumber(text), text.utf8.count <= 9, let top = Int(text), top <= maximumTop else {
             throw ODataQueryError(
                 parameter: "$top",
                 message: "$top must be a whole number between 0 and \(maximumTop), got '\(value)'"
@@ -123,10 +126,10 @@ extension ODataQuery {
 
     private static func parseSkip(_ value: String) throws(ODataQueryError) -> Int {
         let text = value.trimmingCharacters(in: .whitespaces)
-        guard isWholeNumber(text), let skip = Int(text) else {
+        guard isWholeNumber(text), text.utf8.count <= 9, let skip = Int(text), skip <= maximumSkip else {
             throw ODataQueryError(
                 parameter: "$skip",
-                message: "$skip must be a whole number of 0 or more, got '\(value)'"
+                message: "$skip must be a whole number between 0 and \(maximumSkip), got '\(value)'"
             )
         }
         return skip

@@ -20,6 +20,9 @@ public struct LineChart: Sendable, Equatable {
     public enum Style: String, Sendable, Equatable, CaseIterable {
         case primary, comparison, custom, projection
 
+        /// The `stroke-dasharray` attribute, or nothing for a solid line.
+        var dashAttribute: SafeHTML { dash.isEmpty ? "" : #" stroke-dasharray="\#(dash)""# }
+
         var dash: String {
             switch self {
             case .primary: ""
@@ -60,32 +63,19 @@ public struct LineChart: Sendable, Equatable {
         let top = maxY > 0 ? maxY : 1
         func x(_ index: Int) -> Double { Self.left + plotWidth * Double(index) / Double(count) }
         func y(_ value: Double) -> Double { Self.top + plotHeight * (1 - min(max(value / top, 0), 1)) }
-        var svg = """
+        let f = Self.coordinate
+        var svg: SafeHTML = """
             <svg class="chart" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="img" aria-labelledby="\(id)-title \(id)-desc" preserveAspectRatio="xMidYMid meet">
-            <title id="\(id)-title">\(title.html)</title>
-            <desc id="\(id)-desc">\(description.html)</desc>
+            <title id="\(id)-title">\(title)</title>
+            <desc id="\(id)-desc">\(description)</desc>
             """
         for step in 0...4 {
             let value = top * Double(step) / 4
-            svg += String(
-                format:
-                    #"<line class="grid" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/><text class="axis" x="%.1f" y="%.1f" text-anchor="end">%@</text>"#,
-                Self.left,
-                Self.width - 10,
-                y(value),
-                y(value),
-                Self.left - 6,
-                y(value) + 4,
-                Self.axisText(value)
-            )
+            svg += Self.gridLine(y: y(value), label: Self.axisText(value), right: Self.width - 10)
         }
         for index in Self.tickIndexes(labels.count) {
-            svg += String(
-                format: #"<text class="axis" x="%.1f" y="%.1f" text-anchor="middle">%@</text>"#,
-                x(index),
-                Self.height - 8,
-                labels[index].html
-            )
+            svg +=
+                #"<text class="axis" x="\#(f(x(index)))" y="\#(f(Self.height - 8))" text-anchor="middle">\#(labels[index])</text>"#
         }
         for (number, line) in series.enumerated() {
             var segments: [[(Double, Double)]] = [[]]
@@ -97,36 +87,39 @@ public struct LineChart: Sendable, Equatable {
                 }
             }
             for segment in segments where !segment.isEmpty {
-                let points = segment.map { String(format: "%.1f,%.1f", $0.0, $0.1) }.joined(separator: " ")
-                let dash = line.style.dash.isEmpty ? "" : #" stroke-dasharray="\#(line.style.dash)""#
-                svg += #"<polyline class="line s\#(number) \#(line.style.rawValue)" points="\#(points)"\#(dash)/>"#
+                let points = segment.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
+                svg +=
+                    #"<polyline class="line s\#(number) \#(line.style.rawValue)" points="\#(points)"\#(line.style.dashAttribute)/>"#
                 if segment.count == 1 {
-                    svg += String(
-                        format: #"<circle class="dot s%d" cx="%.1f" cy="%.1f" r="3"/>"#,
-                        number,
-                        segment[0].0,
-                        segment[0].1
-                    )
+                    svg += #"<circle class="dot s\#(number)" cx="\#(f(segment[0].0))" cy="\#(f(segment[0].1))" r="3"/>"#
                 }
             }
             if let last = segment(lastOf: line.values).map({ (x($0.0), y($0.1)) }) {
-                svg += String(format: #"<circle class="dot s%d" cx="%.1f" cy="%.1f" r="3.5"/>"#, number, last.0, last.1)
+                svg += #"<circle class="dot s\#(number)" cx="\#(f(last.0))" cy="\#(f(last.1))" r="3.5"/>"#
             }
         }
         svg += "</svg>"
-        let legend = series.enumerated().map { number, line in
-            #"<li><svg width="28" height="10" aria-hidden="true"><line class="line s\#(number) \#(line.style.rawValue)" x1="0" x2="28" y1="5" y2="5"\#(line.style.dash.isEmpty ? "" : #" stroke-dasharray="\#(line.style.dash)""#)/></svg> \#(line.name.html)</li>"#
-        }.joined()
-        return SafeHTML(
-            trusted: """
-                <figure class="chart-figure">
-                <figcaption>\(title.html)</figcaption>
-                \(svg)
-                <ul class="legend">\(legend)</ul>
-                \(dataTable().markup)
-                </figure>
-                """
-        )
+        let legend = series.enumerated().map { number, line -> SafeHTML in
+            #"<li><svg width="28" height="10" aria-hidden="true"><line class="line s\#(number) \#(line.style.rawValue)" x1="0" x2="28" y1="5" y2="5"\#(line.style.dashAttribute)/></svg> \#(line.name)</li>"#
+        }
+        return """
+            <figure class="chart-figure">
+            <figcaption>\(title)</figcaption>
+            \(svg)
+            <ul class="legend">\(legend)</ul>
+            \(dataTable())
+            </figure>
+            """
+    }
+
+    /// SVG coordinates to one decimal.
+    static func coordinate(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// A horizontal grid line with its axis label at `y`.
+    static func gridLine(y: Double, label: String, right: Double) -> SafeHTML {
+        let f = coordinate
+        return
+            #"<line class="grid" x1="\#(f(left))" x2="\#(f(right))" y1="\#(f(y))" y2="\#(f(y))"/><text class="axis" x="\#(f(left - 6))" y="\#(f(y + 4))" text-anchor="end">\#(label)</text>"#
     }
 
     func segment(lastOf values: [Double?]) -> (Int, Double)? {
@@ -145,24 +138,21 @@ public struct LineChart: Sendable, Equatable {
 
     /// The numbers, in a collapsed table under the chart.
     func dataTable() -> SafeHTML {
-        let head =
-            "<tr><th scope=\"col\">Day</th>"
-            + series.map { "<th scope=\"col\" class=\"number\">\($0.name.html)</th>" }.joined() + "</tr>"
-        let rows = labels.enumerated().map { index, label in
-            "<tr><th scope=\"row\">\(label.html)</th>"
-                + series.map { line in
-                    let value = index < line.values.count ? line.values[index] : nil
-                    return "<td class=\"number\">\(value.map { Self.valueText($0) } ?? "–")</td>"
-                }.joined() + "</tr>"
-        }.joined(separator: "\n")
-        return SafeHTML(
-            trusted: """
-                <details class="data"><summary>Data behind “\(title.html)”</summary>
-                <table><thead>\(head)</thead><tbody>
-                \(rows)
-                </tbody></table></details>
-                """
-        )
+        let columns = series.map { line -> SafeHTML in "<th scope=\"col\" class=\"number\">\(line.name)</th>" }
+        let head: SafeHTML = "<tr><th scope=\"col\">Day</th>\(columns)</tr>"
+        let rows = labels.enumerated().map { index, label -> SafeHTML in
+            let cells = series.map { line -> SafeHTML in
+                let value = index < line.values.count ? line.values[index] : nil
+                return "<td class=\"number\">\(value.map { Self.valueText($0) } ?? "–")</td>"
+            }
+            return "<tr><th scope=\"row\">\(label)</th>\(cells)</tr>"
+        }
+        return """
+            <details class="data"><summary>Data behind “\(title)”</summary>
+            <table><thead>\(head)</thead><tbody>
+            \(SafeHTML.join(rows, separator: "\n"))
+            </tbody></table></details>
+            """
     }
 
     static func valueText(_ value: Double) -> String { String(format: "%.2f", value) }
@@ -202,62 +192,42 @@ public struct BarChart: Sendable, Equatable {
         let plotHeight = height - LineChart.bottom - LineChart.top
         let top = max(values.max() ?? 0, 1)
         let slot = plotWidth / Double(max(values.count, 1))
-        var svg = """
+        let f = LineChart.coordinate
+        var svg: SafeHTML = """
             <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="\(id)-title \(id)-desc">
-            <title id="\(id)-title">\(title.html)</title>
-            <desc id="\(id)-desc">\(valueName.html): total \(LineChart.valueText(values.reduce(0, +))), highest \(LineChart.valueText(values.max() ?? 0))</desc>
+            <title id="\(id)-title">\(title)</title>
+            <desc id="\(id)-desc">\(valueName): total \(LineChart.valueText(values.reduce(0, +))), highest \(LineChart.valueText(values.max() ?? 0))</desc>
             """
         for step in 0...4 {
             let value = top * Double(step) / 4
             let y = LineChart.top + plotHeight * (1 - value / top)
-            svg += String(
-                format:
-                    #"<line class="grid" x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f"/><text class="axis" x="%.1f" y="%.1f" text-anchor="end">%@</text>"#,
-                LineChart.left,
-                width - 10,
-                y,
-                y,
-                LineChart.left - 6,
-                y + 4,
-                LineChart.axisText(value)
-            )
+            svg += LineChart.gridLine(y: y, label: LineChart.axisText(value), right: width - 10)
         }
         for (index, value) in values.enumerated() where value > 0 {
             let barHeight = plotHeight * value / top
-            svg += String(
-                format: #"<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%@: %@</title></rect>"#,
-                LineChart.left + slot * Double(index) + slot * 0.1,
-                LineChart.top + plotHeight - barHeight,
-                max(slot * 0.8, 1),
-                barHeight,
-                labels[index].html,
-                LineChart.valueText(value)
-            )
+            let x = LineChart.left + slot * Double(index) + slot * 0.1
+            let y = LineChart.top + plotHeight - barHeight
+            svg +=
+                #"<rect class="bar" x="\#(f(x))" y="\#(f(y))" width="\#(f(max(slot * 0.8, 1)))" height="\#(f(barHeight))"><title>\#(labels[index]): \#(LineChart.valueText(value))</title></rect>"#
         }
         for index in LineChart.tickIndexes(labels.count) {
-            svg += String(
-                format: #"<text class="axis" x="%.1f" y="%.1f" text-anchor="middle">%@</text>"#,
-                LineChart.left + slot * (Double(index) + 0.5),
-                height - 8,
-                labels[index].html
-            )
+            let x = LineChart.left + slot * (Double(index) + 0.5)
+            svg +=
+                #"<text class="axis" x="\#(f(x))" y="\#(f(height - 8))" text-anchor="middle">\#(labels[index])</text>"#
         }
         svg += "</svg>"
-        let rows = zip(labels, values).map {
-            "<tr><th scope=\"row\">\($0.html)</th><td class=\"number\">\(LineChart.valueText($1))</td></tr>"
+        let rows = zip(labels, values).map { label, value -> SafeHTML in
+            "<tr><th scope=\"row\">\(label)</th><td class=\"number\">\(LineChart.valueText(value))</td></tr>"
         }
-        .joined(separator: "\n")
-        return SafeHTML(
-            trusted: """
-                <figure class="chart-figure">
-                <figcaption>\(title.html)</figcaption>
-                \(svg)
-                <details class="data"><summary>Data behind “\(title.html)”</summary>
-                <table><thead><tr><th scope="col">Day</th><th scope="col" class="number">\(valueName.html)</th></tr></thead><tbody>
-                \(rows)
-                </tbody></table></details>
-                </figure>
-                """
-        )
+        return """
+            <figure class="chart-figure">
+            <figcaption>\(title)</figcaption>
+            \(svg)
+            <details class="data"><summary>Data behind “\(title)”</summary>
+            <table><thead><tr><th scope="col">Day</th><th scope="col" class="number">\(valueName)</th></tr></thead><tbody>
+            \(SafeHTML.join(rows, separator: "\n"))
+            </tbody></table></details>
+            </figure>
+            """
     }
 }

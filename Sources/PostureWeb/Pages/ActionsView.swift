@@ -42,56 +42,56 @@ public struct ActionsView: Sendable, Equatable {
 
     public func render() -> String {
         let base = "/orgs/" + WebPath.segment(nav.id)
-        let selects = filters.choices.map { choice in
-            let options =
-                #"<option value="">Any</option>"#
-                + choice.options.map { option in
-                    let selected = filters.selected[choice.name] == option ? " selected" : ""
-                    return #"<option value="\#(option.html)"\#(selected)>\#(option.html)</option>"#
-                }.joined()
+        let selects = filters.choices.map { choice -> SafeHTML in
+            let options = choice.options.map { option -> SafeHTML in
+                let selected: SafeHTML = filters.selected[choice.name] == option ? " selected" : ""
+                return #"<option value="\#(option)"\#(selected)>\#(option)</option>"#
+            }
             return
-                #"<div><label for="f-\#(choice.name)">\#(choice.label.html)</label><select id="f-\#(choice.name)" name="\#(choice.name)">\#(options)</select></div>"#
-        }.joined()
+                #"<div><label for="f-\#(choice.name)">\#(choice.label)</label><select id="f-\#(choice.name)" name="\#(choice.name)"><option value="">Any</option>\#(options)</select></div>"#
+        }
         let groupOptions = [
             ("", "No grouping"), ("category", "Category"), ("product", "Product"), ("status", "Status"),
         ]
-        .map { value, label in
-            #"<option value="\#(value)"\#(filters.group == value ? " selected" : "")>\#(label)</option>"#
-        }.joined()
-        let tables = groups.map { group in
-            let caption = group.name.isEmpty ? "" : "<caption>\(group.name.html) (\(group.rows.count))</caption>"
-            let rows = group.rows.map { row in
-                let tags = row.tags.map { #"<span class="tag">\#($0.html)</span>"# }.joined(separator: " ")
+        .map { value, label -> SafeHTML in
+            let selected: SafeHTML = filters.group == value ? " selected" : ""
+            return #"<option value="\#(value)"\#(selected)>\#(label)</option>"#
+        }
+        let tables = groups.map { group -> SafeHTML in
+            let caption: SafeHTML = group.name.isEmpty ? "" : "<caption>\(group.name) (\(group.rows.count))</caption>"
+            let rows = group.rows.map { row -> SafeHTML in
+                let tags = SafeHTML.join(
+                    row.tags.map { tag -> SafeHTML in #"<span class="tag">\#(tag)</span>"# },
+                    separator: " "
+                )
                 return """
                     <tr><td class="number">\(row.rank.map(String.init) ?? "–")</td>
-                    <td><a href="\(base)/actions/\(WebPath.segment(row.id))\(detailQuery)">\(row.title.html)</a> \(tags)</td>
-                    <td class="number">\(row.points.html) / \(row.maxScore.html)</td><td>\(row.status.html)</td>
-                    <td>\(row.category.html)</td><td>\(row.product.html)</td><td>\(row.lastMeasured.html)</td></tr>
+                    <td><a href="\(base)/actions/\(WebPath.segment(row.id))\(detailQuery)">\(row.title)</a> \(tags)</td>
+                    <td class="number">\(row.points) / \(row.maxScore)</td><td>\(row.status)</td>
+                    <td>\(row.category)</td><td>\(row.product)</td><td>\(row.lastMeasured)</td></tr>
                     """
-            }.joined(separator: "\n")
+            }
             return """
                 <table class="actions">\(caption)
                 <thead><tr><th scope="col" class="number">Rank</th><th scope="col">Improvement action</th><th scope="col" class="number">Points</th><th scope="col">Status</th><th scope="col">Category</th><th scope="col">Product</th><th scope="col">Last measured</th></tr></thead>
-                <tbody>\(rows)</tbody></table>
+                <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>
                 """
-        }.joined(separator: "\n")
-        let hidden = filters.includeHidden ? " checked" : ""
+        }
+        let hidden: SafeHTML = filters.includeHidden ? " checked" : ""
         return Layout(title: "Improvement actions · \(nav.name)", signedIn: signedIn, organization: nav).render(
-            SafeHTML(
-                trusted: """
-                    <h1>Improvement actions</h1>
-                    <form class="filters" method="get" action="\(base)/actions" role="search">
-                      <div class="wide"><label for="f-q">Search</label><input type="text" id="f-q" name="q" value="\(filters.query.html)" placeholder="Title, id or description"></div>
-                      \(selects)
-                      <div><label for="f-group">Group by</label><select id="f-group" name="group">\(groupOptions)</select></div>
-                      <div class="check"><input type="checkbox" id="f-hidden" name="hidden" value="1"\(hidden)><label for="f-hidden">Show risk-accepted actions</label></div>
-                      <div><button type="submit">Apply</button> <a href="\(base)/actions">Reset</a></div>
-                    </form>
-                    <p class="hint" role="status"><span data-testid="action-count">\(total)</span> actions · <a href="\(csvURL.html)" download>Export this view as CSV</a></p>
-                    \(tables)
-                    \(detail?.render(base: base, back: base + "/actions" + detailQuery).markup ?? "")
-                    """
-            )
+            """
+            <h1>Improvement actions</h1>
+            <form class="filters" method="get" action="\(base)/actions" role="search">
+              <div class="wide"><label for="f-q">Search</label><input type="text" id="f-q" name="q" value="\(filters.query)" placeholder="Title, id or description"></div>
+              \(selects)
+              <div><label for="f-group">Group by</label><select id="f-group" name="group">\(groupOptions)</select></div>
+              <div class="check"><input type="checkbox" id="f-hidden" name="hidden" value="1"\(hidden)><label for="f-hidden">Show risk-accepted actions</label></div>
+              <div><button type="submit">Apply</button> <a href="\(base)/actions">Reset</a></div>
+            </form>
+            <p class="hint" role="status"><span data-testid="action-count">\(total)</span> actions · <a href="\(href: csvURL)" download>Export this view as CSV</a></p>
+            \(SafeHTML.join(tables, separator: "\n"))
+            \(detail?.render(base: base, back: base + "/actions" + detailQuery))
+            """
         )
     }
 
@@ -160,107 +160,107 @@ public struct ActionDetailView: Sendable, Equatable {
 
     func render(base: String, back: String) -> SafeHTML {
         let path = base + "/actions/" + WebPath.segment(id)
-        func list(_ items: [String]) -> String {
-            items.isEmpty
-                ? "<p class=\"hint\">None.</p>" : "<ul>" + items.map { "<li>\($0.html)</li>" }.joined() + "</ul>"
+        func items(_ items: some Sequence<String>) -> SafeHTML {
+            SafeHTML.join(items.map { item -> SafeHTML in "<li>\(item)</li>" })
+        }
+        func list(_ entries: [String]) -> SafeHTML {
+            entries.isEmpty ? "<p class=\"hint\">None.</p>" : "<ul>\(items(entries))</ul>"
         }
         // Evidence from a large tenant lists every user: show the first ones, count the rest.
-        func entities(_ items: [String]) -> String {
-            guard items.count > Self.entityLimit else { return list(items) }
-            return "<ul>" + items.prefix(Self.entityLimit).map { "<li>\($0.html)</li>" }.joined()
-                + "<li class=\"hint\">… and \(items.count - Self.entityLimit) more (all of them: "
-                + "<code>GET /api/v1/organizations/{org}/measurements</code>)</li></ul>"
+        func entities(_ entries: [String]) -> SafeHTML {
+            guard entries.count > Self.entityLimit else { return list(entries) }
+            return
+                "<ul>\(items(entries.prefix(Self.entityLimit)))<li class=\"hint\">… and \(entries.count - Self.entityLimit) more (all of them: <code>GET /api/v1/organizations/{org}/measurements</code>)</li></ul>"
         }
-        let disabled = lockedReason == nil ? "" : " disabled"
-        let reason = lockedReason.map { #"<p class="locked" id="locked-reason">\#($0.html)</p>"# } ?? ""
-        let described = lockedReason == nil ? "" : #" aria-describedby="locked-reason""#
-        let options = statusChoices.map { choice in
-            #"<option value="\#(choice.value.html)"\#(choice.value == status ? " selected" : "")>\#(choice.label.html)</option>"#
-        }.joined()
-        let tags = self.tags.map { tag in
-            var chip = #"<span class="tag">\#(tag.html)"#
+        let disabled: SafeHTML = lockedReason == nil ? "" : " disabled"
+        let reason = lockedReason.map { reason -> SafeHTML in #"<p class="locked" id="locked-reason">\#(reason)</p>"# }
+        let described: SafeHTML = lockedReason == nil ? "" : #" aria-describedby="locked-reason""#
+        let options = statusChoices.map { choice -> SafeHTML in
+            let selected: SafeHTML = choice.value == status ? " selected" : ""
+            return #"<option value="\#(choice.value)"\#(selected)>\#(choice.label)</option>"#
+        }
+        let tags = self.tags.map { tag -> SafeHTML in
+            var chip: SafeHTML = #"<span class="tag">\#(tag)"#
             if canEditTags {
                 chip += """
                     <form method="post" action="\(path)/tags/delete" class="inline">
-                    <input type="hidden" name="csrf" value="\(csrfToken.html)"><input type="hidden" name="tag" value="\(tag.html)">
-                    <button type="submit" class="link" aria-label="Remove tag \(tag.html)">×</button></form>
+                    <input type="hidden" name="csrf" value="\(csrfToken)"><input type="hidden" name="tag" value="\(tag)">
+                    <button type="submit" class="link" aria-label="Remove tag \(tag)">×</button></form>
                     """
             }
             return chip + "</span>"
-        }.joined(separator: " ")
-        let tagForm =
+        }
+        let tagForm: SafeHTML =
             canEditTags
             ? """
             <form method="post" action="\(path)/tags" class="row">
-              <input type="hidden" name="csrf" value="\(csrfToken.html)">
+              <input type="hidden" name="csrf" value="\(csrfToken)">
               <label for="new-tag">Add a tag</label> <input type="text" id="new-tag" name="tag" maxlength="64" required>
               <button type="submit">Add</button>
             </form>
             """ : ""
-        let messages =
-            (message.map { #"<p class="ok" role="status">\#($0.html)</p>"# } ?? "")
-            + (errors.isEmpty
-                ? ""
-                : #"<div class="error" role="alert"><ul>"# + errors.map { "<li>\($0.html)</li>" }.joined()
-                    + "</ul></div>")
-        let history = self.history.map {
-            "<tr><td>\($0.day.html)</td><td class=\"number\">\($0.points.html)</td><td>\($0.status.html)</td></tr>"
+        let messages = Notices.render(message: message, errors: errors)
+        let history = self.history.map { day -> SafeHTML in
+            "<tr><td>\(day.day)</td><td class=\"number\">\(day.points)</td><td>\(day.status)</td></tr>"
         }
-        .joined()
-        let learn = learnMore.map {
-            #"<li><a href="\#($0.url.html)" rel="noopener noreferrer">\#($0.title.html)</a></li>"#
-        }.joined()
+        let learn = learnMore.map { link -> SafeHTML in
+            #"<li><a href="\#(href: link.url)" rel="noopener noreferrer">\#(link.title)</a></li>"#
+        }
         let mail =
             "mailto:?subject=" + WebPath.segment("Improvement action: \(title)") + "&body=" + WebPath.segment(shareURL)
-        return SafeHTML(
-            trusted: """
-                <div class="scrim" aria-hidden="true"></div>
-                <aside class="flyout" role="dialog" aria-modal="false" aria-labelledby="flyout-title">
-                <p><a href="\(back.html)" class="close">Close ✕</a></p>
-                <h2 id="flyout-title">\(title.html)</h2>
-                \(messages)
-                <p class="big-points" data-testid="action-points">\(points.html) / \(maxScore.html) points</p>
-                <p class="hint">\(explanation.html)</p>
-                <p><a href="\(manageURL.html)" rel="noopener noreferrer">Manage</a> ·
-                <button type="button" class="link" data-copy="\(shareURL.html)">Copy link</button> ·
-                <a href="\(mail.html)">Share by e-mail</a></p>
-                <h3>At a glance</h3>
-                <dl class="facts"><dt>Category</dt><dd>\(category.html)</dd><dt>Protects against</dt><dd>\(threats.isEmpty ? "–" : threats.joined(separator: ", ").html)</dd>
-                <dt>Product</dt><dd>\(product.html)</dd><dt>Tier</dt><dd>\(tier.html)</dd></dl>
-                <p>\(description.html)</p>
-                <h3>User impact</h3><p>\(userImpact.html)</p>
-                <h3>Users affected</h3><p>\(usersAffected.html)</p>
-                <h3>Implementation</h3>
-                <h4>Prerequisites</h4>\(list(licences.map { "Licence: \($0)" } + prerequisiteActions))
-                <h4>Next steps</h4><ol>\(steps.map { "<li>\($0.html)</li>" }.joined())</ol>
-                <h4>Current status</h4>
-                <p>\(explanation.html)</p>
-                <details><summary>Meeting it (\(achievedEntities.count))</summary>\(entities(achievedEntities))</details>
-                <details><summary>Not meeting it (\(missingEntities.count))</summary>\(entities(missingEntities))</details>
-                \(excluded.isEmpty ? "" : "<details><summary>Excluded (\(excluded.count))</summary>\(list(excluded))</details>")
-                <h4>Learn more</h4><ul>\(learn)</ul>
-                <h3>Status and notes</h3>
-                \(reason)
-                <form method="post" action="\(path)/status" class="status-form">
-                  <input type="hidden" name="csrf" value="\(csrfToken.html)">
-                  <label for="status">Status</label>
-                  <select id="status" name="status"\(disabled)\(described)>\(options)</select>
-                  <label for="note">Note</label>
-                  <textarea id="note" name="note" rows="3" maxlength="2000"\(disabled)\(described)>\(note.html)</textarea>
-                  <label for="owner">Owner</label>
-                  <input type="text" id="owner" name="owner" value="\(owner.html)"\(disabled)>
-                  <label for="targetDate">Target date (planned)</label>
-                  <input type="text" id="targetDate" name="targetDate" value="\(targetDate.html)" placeholder="yyyy-MM-dd"\(disabled)>
-                  <label for="expiresAt">Exception expires (risk accepted, resolved)</label>
-                  <input type="text" id="expiresAt" name="expiresAt" value="\(expiresAt.html)" placeholder="yyyy-MM-dd"\(disabled)>
-                  <button type="submit"\(disabled)>Save</button>
-                </form>
-                <h3>Tags</h3><p>\(tags.isEmpty ? "<span class=\"hint\">No tags.</span>" : tags)</p>\(tagForm)
-                <h3>History</h3>
-                <table><thead><tr><th scope="col">Day</th><th scope="col" class="number">Points</th><th scope="col">Status</th></tr></thead><tbody>\(history)</tbody></table>
-                \(changes.isEmpty ? "" : "<h4>Changes</h4>" + list(changes))
-                </aside>
-                """
-        )
+        let excludedList: SafeHTML =
+            excluded.isEmpty
+            ? "" : "<details><summary>Excluded (\(excluded.count))</summary>\(list(excluded))</details>"
+        let tagList: SafeHTML =
+            tags.isEmpty ? "<span class=\"hint\">No tags.</span>" : SafeHTML.join(tags, separator: " ")
+        let changeList: SafeHTML = changes.isEmpty ? "" : "<h4>Changes</h4>\(list(changes))"
+        return """
+            <div class="scrim" aria-hidden="true"></div>
+            <aside class="flyout" role="dialog" aria-modal="false" aria-labelledby="flyout-title">
+            <p><a href="\(href: back)" class="close">Close ✕</a></p>
+            <h2 id="flyout-title">\(title)</h2>
+            \(messages)
+            <p class="big-points" data-testid="action-points">\(points) / \(maxScore) points</p>
+            <p class="hint">\(explanation)</p>
+            <p><a href="\(href: manageURL)" rel="noopener noreferrer">Manage</a> ·
+            <button type="button" class="link" data-copy="\(shareURL)">Copy link</button> ·
+            <a href="\(href: mail)">Share by e-mail</a></p>
+            <h3>At a glance</h3>
+            <dl class="facts"><dt>Category</dt><dd>\(category)</dd><dt>Protects against</dt><dd>\(threats.isEmpty ? "–" : threats.joined(separator: ", "))</dd>
+            <dt>Product</dt><dd>\(product)</dd><dt>Tier</dt><dd>\(tier)</dd></dl>
+            <p>\(description)</p>
+            <h3>User impact</h3><p>\(userImpact)</p>
+            <h3>Users affected</h3><p>\(usersAffected)</p>
+            <h3>Implementation</h3>
+            <h4>Prerequisites</h4>\(list(licences.map { "Licence: \($0)" } + prerequisiteActions))
+            <h4>Next steps</h4><ol>\(items(steps))</ol>
+            <h4>Current status</h4>
+            <p>\(explanation)</p>
+            <details><summary>Meeting it (\(achievedEntities.count))</summary>\(entities(achievedEntities))</details>
+            <details><summary>Not meeting it (\(missingEntities.count))</summary>\(entities(missingEntities))</details>
+            \(excludedList)
+            <h4>Learn more</h4><ul>\(learn)</ul>
+            <h3>Status and notes</h3>
+            \(reason)
+            <form method="post" action="\(path)/status" class="status-form">
+              <input type="hidden" name="csrf" value="\(csrfToken)">
+              <label for="status">Status</label>
+              <select id="status" name="status"\(disabled)\(described)>\(options)</select>
+              <label for="note">Note</label>
+              <textarea id="note" name="note" rows="3" maxlength="2000"\(disabled)\(described)>\(note)</textarea>
+              <label for="owner">Owner</label>
+              <input type="text" id="owner" name="owner" value="\(owner)"\(disabled)>
+              <label for="targetDate">Target date (planned)</label>
+              <input type="text" id="targetDate" name="targetDate" value="\(targetDate)" placeholder="yyyy-MM-dd"\(disabled)>
+              <label for="expiresAt">Exception expires (risk accepted, resolved)</label>
+              <input type="text" id="expiresAt" name="expiresAt" value="\(expiresAt)" placeholder="yyyy-MM-dd"\(disabled)>
+              <button type="submit"\(disabled)>Save</button>
+            </form>
+            <h3>Tags</h3><p>\(tagList)</p>\(tagForm)
+            <h3>History</h3>
+            <table><thead><tr><th scope="col">Day</th><th scope="col" class="number">Points</th><th scope="col">Status</th></tr></thead><tbody>\(history)</tbody></table>
+            \(changeList)
+            </aside>
+            """
     }
 }

@@ -6,15 +6,13 @@ public struct ErrorView: Sendable, Equatable {
 
     public func render() -> String {
         Layout(title: title, signedIn: signedIn).render(
-            SafeHTML(
-                trusted: """
-                    <section class="card">
-                    <h1>\(title.html)</h1>
-                    <p>\(message.html)</p>
-                    <p><a href="/">Back to the start page</a></p>
-                    </section>
-                    """
-            )
+            """
+            <section class="card">
+            <h1>\(title)</h1>
+            <p>\(message)</p>
+            <p><a href="/">Back to the start page</a></p>
+            </section>
+            """
         )
     }
 }

@@ -37,48 +37,55 @@ public struct HistoryView: Sendable, Equatable {
 
     public func render() -> String {
         let base = "/orgs/" + WebPath.segment(nav.id)
-        let rows = taken.map { row in
+        let rows = taken.map { row -> SafeHTML in
             """
-            <tr><td>\(row.when.html)</td><td><a href="\(base)/actions/\(WebPath.segment(row.actionID))">\(row.actionID.html)</a></td>
-            <td>\(row.category.html)</td><td>\(row.change.html)</td><td class="number">\(row.resultingPoints.html)</td>
-            <td>\(row.actor.html)</td><td>\(row.cause.html)</td></tr>
+            <tr><td>\(row.when)</td><td><a href="\(base)/actions/\(WebPath.segment(row.actionID))">\(row.actionID)</a></td>
+            <td>\(row.category)</td><td>\(row.change)</td><td class="number">\(row.resultingPoints)</td>
+            <td>\(row.actor)</td><td>\(row.cause)</td></tr>
             """
-        }.joined(separator: "\n")
+        }
+        let microsoftSection = microsoft.map { renderMicrosoft($0, base: base) }
+        let table: SafeHTML =
+            taken.isEmpty
+            ? "<p>No actions taken in this range.</p>"
+            : """
+            <table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Category</th><th scope="col">Change</th><th scope="col" class="number">Resulting points</th><th scope="col">By</th><th scope="col">Cause</th></tr></thead>
+            <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>
+            """
         return Layout(title: "History · \(nav.name)", signedIn: signedIn, organization: nav).render(
-            SafeHTML(
-                trusted: """
-                    <h1>History</h1>
-                    \(range.render())
-                    \(chart.render().markup)\(microsoft.map { "\n" + renderMicrosoft($0, base: base) } ?? "")
-                    <h2>Actions taken (<span data-testid="taken-count">\(taken.count)</span>)</h2>
-                    \(taken.isEmpty ? "<p>No actions taken in this range.</p>" : """
-                    <table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Category</th><th scope="col">Change</th><th scope="col" class="number">Resulting points</th><th scope="col">By</th><th scope="col">Cause</th></tr></thead>
-                    <tbody>\(rows)</tbody></table>
-                    """)
-                    """
-            )
+            """
+            <h1>History</h1>
+            \(range.render())
+            \(chart.render())\(microsoftSection.map { section -> SafeHTML in "\n\(section)" })
+            <h2>Actions taken (<span data-testid="taken-count">\(taken.count)</span>)</h2>
+            \(table)
+            """
         )
     }
 
-    private func renderMicrosoft(_ microsoft: MicrosoftComparison, base: String) -> String {
-        let rows = microsoft.rows.map { row in
-            let action =
+    private func renderMicrosoft(_ microsoft: MicrosoftComparison, base: String) -> SafeHTML {
+        let rows = microsoft.rows.map { row -> SafeHTML in
+            let action: SafeHTML =
                 row.inCatalog
-                ? "<a href=\"\(base)/actions/\(WebPath.segment(row.actionID))\">\(row.actionID.html)</a>"
-                : row.actionID.html
+                ? "<a href=\"\(base)/actions/\(WebPath.segment(row.actionID))\">\(row.actionID)</a>"
+                : SafeHTML(text: row.actionID)
             return """
-                <tr><td>\(action)</td><td class="number">\(row.microsoft.html)</td><td class="number">\(row.posture.html)</td>
-                <td class="number">\(row.difference.html)</td><td>\(row.reason.html)</td></tr>
+                <tr><td>\(action)</td><td class="number">\(row.microsoft)</td><td class="number">\(row.posture)</td>
+                <td class="number">\(row.difference)</td><td>\(row.reason)</td></tr>
                 """
-        }.joined(separator: "\n")
+        }
+        let table: SafeHTML =
+            microsoft.rows.isEmpty
+            ? ""
+            : """
+            <table data-testid="reconciliation"><thead><tr><th scope="col">Action</th><th scope="col" class="number">Microsoft</th><th scope="col" class="number">Posture</th><th scope="col" class="number">Difference</th><th scope="col">Why</th></tr></thead>
+            <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>
+            """
         return """
             <h2>Microsoft Secure Score</h2>
-            <p data-testid="microsoft-summary">On \(microsoft.day.html) Microsoft counted \(microsoft.microsoftScore.html) points; \
-            Posture counts \(microsoft.postureScore.html) now. \(microsoft.agreeing) actions agree.</p>
-            \(microsoft.rows.isEmpty ? "" : """
-            <table data-testid="reconciliation"><thead><tr><th scope="col">Action</th><th scope="col" class="number">Microsoft</th><th scope="col" class="number">Posture</th><th scope="col" class="number">Difference</th><th scope="col">Why</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
-            """)
+            <p data-testid="microsoft-summary">On \(microsoft.day) Microsoft counted \(microsoft.microsoftScore) points; \
+            Posture counts \(microsoft.postureScore) now. \(microsoft.agreeing) actions agree.</p>
+            \(table)
             """
     }
 }

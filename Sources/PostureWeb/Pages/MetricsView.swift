@@ -31,40 +31,44 @@ public struct MetricsView: Sendable, Equatable {
 
     public func render() -> String {
         let base = "/orgs/" + WebPath.segment(nav.id)
-        let zoneRows = zones.map { zone in
-            "<tr\(zone.zone == self.zone ? " class=\"current\"" : "")><th scope=\"row\">\(zone.zone.html)</th><td class=\"number\">\(zone.from.html)%</td><td class=\"number\">\(zone.to.html)%</td></tr>"
-        }.joined()
-        let regressionRows = regressions.map { row in
+        let zoneRows = zones.map { zone -> SafeHTML in
+            let current: SafeHTML = zone.zone == self.zone ? " class=\"current\"" : ""
+            return
+                "<tr\(current)><th scope=\"row\">\(zone.zone)</th><td class=\"number\">\(zone.from)%</td><td class=\"number\">\(zone.to)%</td></tr>"
+        }
+        let regressionRows = regressions.map { row -> SafeHTML in
             """
-            <tr><td>\(row.day.html)</td><td><a href="\(base)/actions/\(WebPath.segment(row.actionID))">\(row.title.html)</a></td>
-            <td class="number">\(row.pointsLost.html)</td><td>\(row.cause.html)</td></tr>
+            <tr><td>\(row.day)</td><td><a href="\(base)/actions/\(WebPath.segment(row.actionID))">\(row.title)</a></td>
+            <td class="number">\(row.pointsLost)</td><td>\(row.cause)</td></tr>
             """
-        }.joined(separator: "\n")
-        let notices = comparisonNotices.map { #"<p class="hint">\#($0.html)</p>"# }.joined()
+        }
+        let regressionTable: SafeHTML =
+            regressions.isEmpty
+            ? "<p>No points regressed in this range.</p>"
+            : """
+            <table><thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col" class="number">Points lost</th><th scope="col">Cause</th></tr></thead><tbody>\(SafeHTML.join(regressionRows, separator: "\n"))</tbody></table>
+            """
+        let notices = comparisonNotices.map { notice -> SafeHTML in #"<p class="hint">\#(notice)</p>"# }
         return Layout(title: "Metrics & trends · \(nav.name)", signedIn: signedIn, organization: nav).render(
-            SafeHTML(
-                trusted: """
-                    <h1>Metrics &amp; trends</h1>
-                    \(range.render())
-                    <section aria-labelledby="h-zone"><h2 id="h-zone">Your Secure Score zone</h2>
-                    <p class="tile zone-\(zone.html)">\(percentage.html) — <strong>\(zone.html)</strong></p>
-                    <table class="compact"><thead><tr><th scope="col">Zone</th><th scope="col" class="number">From</th><th scope="col" class="number">To</th></tr></thead><tbody>\(zoneRows)</tbody></table>
-                    <p><a href="\(base)/settings#zones">Change the zones</a></p></section>
-                    <section aria-labelledby="h-regressions"><h2 id="h-regressions">Regression trend</h2>
-                    \(regressionChart.render().markup)
-                    \(regressions.isEmpty ? "<p>No points regressed in this range.</p>" : """
-                    <table><thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col" class="number">Points lost</th><th scope="col">Cause</th></tr></thead><tbody>\(regressionRows)</tbody></table>
-                    """)
-                    </section>
-                    <section aria-labelledby="h-comparison"><h2 id="h-comparison">Comparison trend</h2>
-                    \(comparisonChart.render().markup)\(notices)</section>
-                    <section aria-labelledby="h-risk"><h2 id="h-risk">Risk acceptance trend</h2>\(riskChart.render().markup)</section>
-                    <section aria-labelledby="h-changes"><h2 id="h-changes">Score changes</h2>
-                    <dl class="facts"><dt>Points achieved</dt><dd data-testid="gained">\(pointsGained.html)</dd>
-                    <dt>Points regressed</dt><dd data-testid="regressed">\(pointsRegressed.html)</dd>
-                    <dt>Score change</dt><dd data-testid="net">\(netChange.html)</dd></dl></section>
-                    """
-            )
+            """
+            <h1>Metrics &amp; trends</h1>
+            \(range.render())
+            <section aria-labelledby="h-zone"><h2 id="h-zone">Your Secure Score zone</h2>
+            <p class="tile zone-\(zone)">\(percentage) — <strong>\(zone)</strong></p>
+            <table class="compact"><thead><tr><th scope="col">Zone</th><th scope="col" class="number">From</th><th scope="col" class="number">To</th></tr></thead><tbody>\(zoneRows)</tbody></table>
+            <p><a href="\(base)/settings#zones">Change the zones</a></p></section>
+            <section aria-labelledby="h-regressions"><h2 id="h-regressions">Regression trend</h2>
+            \(regressionChart.render())
+            \(regressionTable)
+            </section>
+            <section aria-labelledby="h-comparison"><h2 id="h-comparison">Comparison trend</h2>
+            \(comparisonChart.render())\(notices)</section>
+            <section aria-labelledby="h-risk"><h2 id="h-risk">Risk acceptance trend</h2>\(riskChart.render())</section>
+            <section aria-labelledby="h-changes"><h2 id="h-changes">Score changes</h2>
+            <dl class="facts"><dt>Points achieved</dt><dd data-testid="gained">\(pointsGained)</dd>
+            <dt>Points regressed</dt><dd data-testid="regressed">\(pointsRegressed)</dd>
+            <dt>Score change</dt><dd data-testid="net">\(netChange)</dd></dl></section>
+            """
         )
     }
 }

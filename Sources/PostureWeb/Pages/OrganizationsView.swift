@@ -46,39 +46,40 @@ public struct OrganizationsView: Sendable, Equatable {
     }
 
     public func render() -> String {
-        let body: String
+        let body: SafeHTML
         if rows.isEmpty {
             body = "<p>You hold no role in any organization yet. Ask an administrator to grant you one.</p>"
         } else {
-            func header(_ column: Sort, _ label: String, numeric: Bool = false) -> String {
+            func header(_ column: Sort, _ label: String, numeric: Bool = false) -> SafeHTML {
                 let next = column == sort ? !descending : column != .name
-                let state =
+                let state: SafeHTML =
                     column == sort ? (descending ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"") : ""
                 let arrow = column == sort ? (descending ? " ↓" : " ↑") : ""
+                let number: SafeHTML = numeric ? " class=\"number\"" : ""
                 return
-                    #"<th scope="col"\#(numeric ? " class=\"number\"" : "")\#(state)><a href="/?sort=\#(column.rawValue)&amp;dir=\#(next ? "desc" : "asc")">\#(label)\#(arrow)</a></th>"#
+                    #"<th scope="col"\#(number)\#(state)><a href="/?sort=\#(column.rawValue)&amp;dir=\#(next ? "desc" : "asc")">\#(label)\#(arrow)</a></th>"#
             }
-            let lines = sorted.map { row in
+            let lines = sorted.map { row -> SafeHTML in
                 let change = row.change30.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0) } ?? "–"
                 return """
-                    <tr><td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name.html)</a> <span class="hint">\(row.role.html)</span></td>
+                    <tr><td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name)</a> <span class="hint">\(row.role)</span></td>
                     <td class="number">\(String(format: "%.2f", row.score)) / \(String(format: "%.2f", row.maxScore))</td>
-                    <td class="number">\(String(format: "%.1f%%", row.percentage))</td><td><span class="zone-chip zone-\(row.zone.html)">\(row.zone.html)</span></td>
+                    <td class="number">\(String(format: "%.1f%%", row.percentage))</td><td><span class="zone-chip zone-\(row.zone)">\(row.zone)</span></td>
                     <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
                     """
-            }.joined(separator: "\n")
+            }
             body = """
                 <table class="sortable">
                 <caption class="hint">Organizations you hold a role in</caption>
                 <thead><tr>\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))</tr></thead>
                 <tbody>
-                \(lines)
+                \(SafeHTML.join(lines, separator: "\n"))
                 </tbody>
                 </table>
                 """
         }
         return Layout(title: "Organizations", signedIn: signedIn).render(
-            SafeHTML(trusted: "<h1>Organizations</h1>\n" + body)
+            "<h1>Organizations</h1>\n\(body)"
         )
     }
 }

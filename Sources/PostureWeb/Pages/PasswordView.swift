@@ -7,35 +7,33 @@ public struct PasswordView: Sendable, Equatable {
     public var errors: [String]
 
     public func render() -> String {
-        let intro =
+        let intro: SafeHTML =
             mustChange
             ? "<p>Choose your own password before you go on: the one you signed in with was for one use only.</p>"
             : ""
-        let errors =
+        let errors: SafeHTML =
             errors.isEmpty
             ? ""
-            : #"<div class="error" role="alert"><ul>"# + errors.map { "<li>\($0.html)</li>" }.joined() + "</ul></div>"
+            : #"<div class="error" role="alert"><ul>\#(errors.map { error -> SafeHTML in "<li>\(error)</li>" })</ul></div>"#
         return Layout(title: "Change password", signedIn: signedIn).render(
-            SafeHTML(
-                trusted: """
-                    <section class="card">
-                    <h1>Change password</h1>
-                    \(intro)
-                    \(errors)
-                    <form method="post" action="/account/password">
-                      <input type="hidden" name="csrf" value="\(signedIn.csrfToken.html)">
-                      <label for="current">Current password</label>
-                      <input type="password" id="current" name="current" autocomplete="current-password" required>
-                      <label for="new">New password</label>
-                      <input type="password" id="new" name="new" autocomplete="new-password" minlength="\(PasswordPolicy.minimumLength)" aria-describedby="new-hint" required>
-                      <p class="hint" id="new-hint">At least \(PasswordPolicy.minimumLength) characters; a passphrase of several words works well.</p>
-                      <label for="confirm">New password again</label>
-                      <input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
-                      <button type="submit">Change password</button>
-                    </form>
-                    </section>
-                    """
-            )
+            """
+            <section class="card">
+            <h1>Change password</h1>
+            \(intro)
+            \(errors)
+            <form method="post" action="/account/password">
+              <input type="hidden" name="csrf" value="\(signedIn.csrfToken)">
+              <label for="current">Current password</label>
+              <input type="password" id="current" name="current" autocomplete="current-password" required>
+              <label for="new">New password</label>
+              <input type="password" id="new" name="new" autocomplete="new-password" minlength="\(PasswordPolicy.minimumLength)" aria-describedby="new-hint" required>
+              <p class="hint" id="new-hint">At least \(PasswordPolicy.minimumLength) characters; a passphrase of several words works well.</p>
+              <label for="confirm">New password again</label>
+              <input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
+              <button type="submit">Change password</button>
+            </form>
+            </section>
+            """
         )
     }
 }

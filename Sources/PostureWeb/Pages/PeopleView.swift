@@ -23,46 +23,38 @@ public struct PeopleView: Sendable, Equatable {
     }
 
     public func render() -> String {
-        let csrf = #"<input type="hidden" name="csrf" value="\#(signedIn.csrfToken.html)">"#
-        let rows = people.map { person in
+        let csrf = Notices.csrf(signedIn.csrfToken)
+        let rows = people.map { person -> SafeHTML in
             """
-            <tr><td>\(person.username.html)</td><td>\(person.displayName.html)</td><td>\(person.roles.html)</td><td>\(person.state.html)</td>
-            <td><form method="post" action="/people/reset" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username.html)"><button type="submit" class="link">New one-time password</button></form>
-            · <form method="post" action="/people/remove" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username.html)"><button type="submit" class="link">Remove</button></form></td></tr>
+            <tr><td>\(person.username)</td><td>\(person.displayName)</td><td>\(person.roles)</td><td>\(person.state)</td>
+            <td><form method="post" action="/people/reset" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username)"><button type="submit" class="link">New one-time password</button></form>
+            · <form method="post" action="/people/remove" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username)"><button type="submit" class="link">Remove</button></form></td></tr>
             """
-        }.joined(separator: "\n")
-        let organizationOptions =
-            #"<option value="">None yet</option>"#
-            + organizations.map { #"<option value="\#($0.id.html)">\#($0.name.html)</option>"# }.joined()
-        let roleOptions = roles.map { #"<option value="\#($0.value.html)">\#($0.label.html)</option>"# }.joined()
+        }
+        let organizationOptions: SafeHTML =
+            #"<option value="">None yet</option>\#(Notices.options(organizations.map { ($0.id, $0.name) }))"#
+        let roleOptions = Notices.options(roles.map { ($0.value, $0.label) })
         let secret =
-            oneTimePassword.map { created in
-                #"<div class="ok" role="status"><p>One-time password for <strong>\#(created.username.html)</strong>, shown only now; it must be changed at first sign-in:</p><p><code data-testid="one-time-password">\#(created.password.html)</code></p></div>"#
-            } ?? ""
-        let messages =
-            (message.map { #"<p class="ok" role="status">\#($0.html)</p>"# } ?? "")
-            + (errors.isEmpty
-                ? ""
-                : #"<div class="error" role="alert"><ul>"# + errors.map { "<li>\($0.html)</li>" }.joined()
-                    + "</ul></div>")
+            oneTimePassword.map { created -> SafeHTML in
+                #"<div class="ok" role="status"><p>One-time password for <strong>\#(created.username)</strong>, shown only now; it must be changed at first sign-in:</p><p><code data-testid="one-time-password">\#(created.password)</code></p></div>"#
+            }
+        let messages = Notices.render(message: message, errors: errors)
         return Layout(title: "People", signedIn: signedIn).render(
-            SafeHTML(
-                trusted: """
-                    <h1>People</h1>
-                    \(messages)\(secret)
-                    <table><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col"></th></tr></thead>
-                    <tbody>\(rows)</tbody></table>
-                    <h2>Add a person</h2>
-                    <form method="post" action="/people" class="row">\(csrf)
-                      <label for="p-user">User name</label><input type="text" id="p-user" name="username" required maxlength="64">
-                      <label for="p-name">Display name</label><input type="text" id="p-name" name="displayName" maxlength="100">
-                      <label for="p-org">Organization</label><select id="p-org" name="org">\(organizationOptions)</select>
-                      <label for="p-role">Role</label><select id="p-role" name="role">\(roleOptions)</select>
-                      <div class="check"><input type="checkbox" id="p-admin" name="admin" value="1"><label for="p-admin">Instance administrator</label></div>
-                      <button type="submit">Add</button>
-                    </form>
-                    """
-            )
+            """
+            <h1>People</h1>
+            \(messages)\(secret)
+            <table><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col"></th></tr></thead>
+            <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>
+            <h2>Add a person</h2>
+            <form method="post" action="/people" class="row">\(csrf)
+              <label for="p-user">User name</label><input type="text" id="p-user" name="username" required maxlength="64">
+              <label for="p-name">Display name</label><input type="text" id="p-name" name="displayName" maxlength="100">
+              <label for="p-org">Organization</label><select id="p-org" name="org">\(organizationOptions)</select>
+              <label for="p-role">Role</label><select id="p-role" name="role">\(roleOptions)</select>
+              <div class="check"><input type="checkbox" id="p-admin" name="admin" value="1"><label for="p-admin">Instance administrator</label></div>
+              <button type="submit">Add</button>
+            </form>
+            """
         )
     }
 }

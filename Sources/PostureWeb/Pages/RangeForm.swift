@@ -7,24 +7,23 @@ struct RangeForm: Sendable, Equatable {
     var categories: [String]?
     var error: String?
 
-    func render() -> String {
-        var categorySelect = ""
+    func render() -> SafeHTML {
+        var categorySelect: SafeHTML = ""
         if let categories {
-            let options =
-                #"<option value="">All categories</option>"#
-                + categories.map {
-                    #"<option value="\#($0.html)"\#(category == $0 ? " selected" : "")>\#($0.html)</option>"#
-                }
-                .joined()
+            let choices = categories.map { name -> SafeHTML in
+                let selected: SafeHTML = category == name ? " selected" : ""
+                return #"<option value="\#(name)"\#(selected)>\#(name)</option>"#
+            }
+            let options: SafeHTML = #"<option value="">All categories</option>\#(choices)"#
             categorySelect =
                 #"<div><label for="r-category">Category</label><select id="r-category" name="category">\#(options)</select></div>"#
         }
-        let error = error.map { #"<p class="error" role="alert">\#($0.html)</p>"# } ?? ""
+        let error = error.map { message -> SafeHTML in #"<p class="error" role="alert">\#(message)</p>"# }
         return """
             \(error)
-            <form class="filters range" method="get" action="\(action.html)">
-              <div><label for="r-from">From</label><input type="date" id="r-from" name="from" value="\(from.html)"></div>
-              <div><label for="r-to">To</label><input type="date" id="r-to" name="to" value="\(to.html)"></div>
+            <form class="filters range" method="get" action="\(action)">
+              <div><label for="r-from">From</label><input type="date" id="r-from" name="from" value="\(from)"></div>
+              <div><label for="r-to">To</label><input type="date" id="r-to" name="to" value="\(to)"></div>
               \(categorySelect)
               <div><button type="submit">Show</button></div>
             </form>

@@ -40,47 +40,42 @@ public struct SettingsView: Sendable, Equatable {
 
     public func render() -> String {
         let base = "/orgs/" + WebPath.segment(nav.id) + "/settings"
-        let csrf = #"<input type="hidden" name="csrf" value="\#(signedIn.csrfToken.html)">"#
-        let disabled = lockedReason == nil ? "" : " disabled"
-        let reason = lockedReason.map { #"<p class="locked">\#($0.html)</p>"# } ?? ""
-        let zoneInputs = zones.enumerated().map { index, zone in
+        let csrf = Notices.csrf(signedIn.csrfToken)
+        let disabled: SafeHTML = lockedReason == nil ? "" : " disabled"
+        let reason = lockedReason.map { reason -> SafeHTML in #"<p class="locked">\#(reason)</p>"# }
+        let zoneInputs = zones.enumerated().map { index, zone -> SafeHTML in
             """
-            <fieldset><legend>\(zone.zone.html)</legend>
-            <input type="hidden" name="zone\(index)" value="\(zone.zone.html)">
-            <label for="z\(index)-from">From %</label><input type="text" inputmode="decimal" id="z\(index)-from" name="from\(index)" value="\(zone.from.html)"\(disabled)>
-            <label for="z\(index)-to">To %</label><input type="text" inputmode="decimal" id="z\(index)-to" name="to\(index)" value="\(zone.to.html)"\(disabled)>
+            <fieldset><legend>\(zone.zone)</legend>
+            <input type="hidden" name="zone\(index)" value="\(zone.zone)">
+            <label for="z\(index)-from">From %</label><input type="text" inputmode="decimal" id="z\(index)-from" name="from\(index)" value="\(zone.from)"\(disabled)>
+            <label for="z\(index)-to">To %</label><input type="text" inputmode="decimal" id="z\(index)-to" name="to\(index)" value="\(zone.to)"\(disabled)>
             </fieldset>
             """
-        }.joined()
-        let messages =
-            (message.map { #"<p class="ok" role="status">\#($0.html)</p>"# } ?? "")
-            + (errors.isEmpty
-                ? ""
-                : #"<div class="error" role="alert"><ul>"# + errors.map { "<li>\($0.html)</li>" }.joined()
-                    + "</ul></div>")
-        var access = ""
+        }
+        let messages = Notices.render(message: message, errors: errors)
+        var access: SafeHTML = ""
         if canManageAccess {
             let secret =
-                newSecret.map { created in
-                    #"<div class="ok" role="status"><p>Client <code>\#(created.clientID.html)</code> created. Its secret is shown only now:</p><p><code data-testid="client-secret">\#(created.secret.html)</code></p></div>"#
-                } ?? ""
-            let clientRows = clients.map { client in
-                let revoke =
+                newSecret.map { created -> SafeHTML in
+                    #"<div class="ok" role="status"><p>Client <code>\#(created.clientID)</code> created. Its secret is shown only now:</p><p><code data-testid="client-secret">\#(created.secret)</code></p></div>"#
+                }
+            let clientRows = clients.map { client -> SafeHTML in
+                let revoke: SafeHTML =
                     client.revoked
                     ? "revoked"
                     : """
                     <form method="post" action="\(base)/clients/\(WebPath.segment(client.id))/revoke" class="inline">\(csrf)<button type="submit" class="link">Revoke</button></form>
                     """
                 return
-                    "<tr><td><code>\(client.id.html)</code></td><td>\(client.name.html)</td><td>\(client.role.html)</td><td>\(client.scopes.html)</td><td>\(revoke)</td></tr>"
-            }.joined()
-            let roleOptions = roles.map { #"<option value="\#($0.value.html)">\#($0.label.html)</option>"# }.joined()
-            let memberRows = members.map { member in
+                    "<tr><td><code>\(client.id)</code></td><td>\(client.name)</td><td>\(client.role)</td><td>\(client.scopes)</td><td>\(revoke)</td></tr>"
+            }
+            let roleOptions = Notices.options(roles.map { ($0.value, $0.label) })
+            let memberRows = members.map { member -> SafeHTML in
                 """
-                <tr><td>\(member.username.html)</td><td>\(member.displayName.html)</td><td>\(member.role.html)</td>
-                <td><form method="post" action="\(base)/members/revoke" class="inline">\(csrf)<input type="hidden" name="username" value="\(member.username.html)"><button type="submit" class="link">Remove role</button></form></td></tr>
+                <tr><td>\(member.username)</td><td>\(member.displayName)</td><td>\(member.role)</td>
+                <td><form method="post" action="\(base)/members/revoke" class="inline">\(csrf)<input type="hidden" name="username" value="\(member.username)"><button type="submit" class="link">Remove role</button></form></td></tr>
                 """
-            }.joined()
+            }
             access = """
                 <section aria-labelledby="h-clients"><h2 id="h-clients">API clients</h2>
                 \(secret)
@@ -103,28 +98,26 @@ public struct SettingsView: Sendable, Equatable {
                 """
         }
         return Layout(title: "Settings · \(nav.name)", signedIn: signedIn, organization: nav).render(
-            SafeHTML(
-                trusted: """
-                    <h1>Settings</h1>
-                    \(messages)
-                    <section aria-labelledby="h-zones" id="zones"><h2 id="h-zones">Score zones</h2>
-                    \(reason)
-                    <form method="post" action="\(base)/zones" class="zones">\(csrf)\(zoneInputs)
-                    <button type="submit"\(disabled)>Save zones</button></form>
-                    <form method="post" action="\(base)/zones/reset" class="inline">\(csrf)<button type="submit" class="link"\(disabled)>Back to the defaults (0–40–70–100)</button></form>
-                    </section>
-                    <section aria-labelledby="h-comparison" id="comparison"><h2 id="h-comparison">Custom comparison</h2>
-                    <p class="hint">Organizations of this industry, region and seat range; empty fields match all. Fewer than 5 organizations are never shown.</p>
-                    <form method="post" action="\(base)/comparison" class="row">\(csrf)
-                      <label for="cmp-industry">Industry</label><input type="text" id="cmp-industry" name="industry" value="\(industry.html)"\(disabled)>
-                      <label for="cmp-region">Region</label><input type="text" id="cmp-region" name="region" value="\(region.html)"\(disabled)>
-                      <label for="cmp-min">Min seats</label><input type="text" inputmode="numeric" id="cmp-min" name="minSeats" value="\(minSeats.html)"\(disabled)>
-                      <label for="cmp-max">Max seats</label><input type="text" inputmode="numeric" id="cmp-max" name="maxSeats" value="\(maxSeats.html)"\(disabled)>
-                      <button type="submit"\(disabled)>Save comparison</button>
-                    </form></section>
-                    \(access)
-                    """
-            )
+            """
+            <h1>Settings</h1>
+            \(messages)
+            <section aria-labelledby="h-zones" id="zones"><h2 id="h-zones">Score zones</h2>
+            \(reason)
+            <form method="post" action="\(base)/zones" class="zones">\(csrf)\(zoneInputs)
+            <button type="submit"\(disabled)>Save zones</button></form>
+            <form method="post" action="\(base)/zones/reset" class="inline">\(csrf)<button type="submit" class="link"\(disabled)>Back to the defaults (0–40–70–100)</button></form>
+            </section>
+            <section aria-labelledby="h-comparison" id="comparison"><h2 id="h-comparison">Custom comparison</h2>
+            <p class="hint">Organizations of this industry, region and seat range; empty fields match all. Fewer than 5 organizations are never shown.</p>
+            <form method="post" action="\(base)/comparison" class="row">\(csrf)
+              <label for="cmp-industry">Industry</label><input type="text" id="cmp-industry" name="industry" value="\(industry)"\(disabled)>
+              <label for="cmp-region">Region</label><input type="text" id="cmp-region" name="region" value="\(region)"\(disabled)>
+              <label for="cmp-min">Min seats</label><input type="text" inputmode="numeric" id="cmp-min" name="minSeats" value="\(minSeats)"\(disabled)>
+              <label for="cmp-max">Max seats</label><input type="text" inputmode="numeric" id="cmp-max" name="maxSeats" value="\(maxSeats)"\(disabled)>
+              <button type="submit"\(disabled)>Save comparison</button>
+            </form></section>
+            \(access)
+            """
         )
     }
 }

@@ -54,30 +54,30 @@ public struct Layout {
                 && lhs.others.map(\.id) == rhs.others.map(\.id)
         }
 
-        func render() -> String {
+        func render() -> SafeHTML {
             let base = "/orgs/" + WebPath.segment(id)
-            let tabs = Tab.allCases.map { tab in
-                let current = tab == self.current ? #" aria-current="page""# : ""
-                return #"<li><a href="\#(base)\#(tab.path)"\#(current)>\#(tab.rawValue.html)</a></li>"#
-            }.joined()
-            var switcher = ""
+            let tabs = Tab.allCases.map { tab -> SafeHTML in
+                let current: SafeHTML = tab == self.current ? #" aria-current="page""# : ""
+                return #"<li><a href="\#(base)\#(tab.path)"\#(current)>\#(tab.rawValue)</a></li>"#
+            }
+            var switcher: SafeHTML = ""
             if others.count > 1 {
-                let options = others.map { other in
-                    let selected = other.id == id ? " selected" : ""
-                    return #"<option value="\#(other.id.html)"\#(selected)>\#(other.name.html)</option>"#
-                }.joined()
+                let options = others.map { other -> SafeHTML in
+                    let selected: SafeHTML = other.id == id ? " selected" : ""
+                    return #"<option value="\#(other.id)"\#(selected)>\#(other.name)</option>"#
+                }
                 switcher = """
                     <form class="switcher" method="get" action="/switch">
                       <label for="switch-org">Organization</label>
                       <select id="switch-org" name="org">\(options)</select>
-                      <input type="hidden" name="tab" value="\(current.path.html)">
+                      <input type="hidden" name="tab" value="\(current.path)">
                       <button type="submit">Open</button>
                     </form>
                     """
             }
             return """
                 <div class="org-head">
-                  <div><p class="org-name">\(name.html) <span class="hint">(\(id.html)) · your role: \(role.html)</span></p></div>
+                  <div><p class="org-name">\(name) <span class="hint">(\(id)) · your role: \(role)</span></p></div>
                   \(switcher)
                 </div>
                 <nav class="tabs" aria-label="Organization"><ul>\(tabs)</ul></nav>
@@ -96,28 +96,29 @@ public struct Layout {
     }
 
     public func render(_ main: SafeHTML) -> String {
-        var bar = ""
+        var bar: SafeHTML = ""
         if let signedIn {
+            let people: SafeHTML = signedIn.instanceAdministrator ? #"<a href="/people">People</a>"# : ""
             bar = """
                 <nav class="account" aria-label="Account">
-                  <span class="who">\(signedIn.displayName.html)</span>
-                  <a href="/">All organizations</a>\(signedIn.instanceAdministrator ? #"<a href="/people">People</a>"# : "")
+                  <span class="who">\(signedIn.displayName)</span>
+                  <a href="/">All organizations</a>\(people)
                   <a href="/account/password">Change password</a>
                   <form method="post" action="/signout" class="inline">
-                    <input type="hidden" name="csrf" value="\(signedIn.csrfToken.html)">
+                    <input type="hidden" name="csrf" value="\(signedIn.csrfToken)">
                     <button type="submit" class="link">Sign out</button>
                   </form>
                 </nav>
                 """
         }
-        return """
+        let page: SafeHTML = """
             <!doctype html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="color-scheme" content="light dark">
-            <title>\(title.html) · Posture</title>
+            <title>\(title) · Posture</title>
             <link rel="stylesheet" href="/assets/posture.css">
             <script src="/assets/posture.js" defer></script>
             </head>
@@ -128,11 +129,12 @@ public struct Layout {
               \(bar)
             </header>
             <main id="main" tabindex="-1">
-            \(organization?.render() ?? "")
-            \(main.markup)
+            \(organization?.render())
+            \(main)
             </main>
             </body>
             </html>
             """
+        return page.markup
     }
 }

@@ -12,8 +12,8 @@ public struct APIDependencies: Sendable {
     public var clock: PostureClock
     /// Largest page of a Graph collection; longer results continue through `@odata.nextLink`.
     public var graphPageSize: Int
-    /// Absolute base URL for links (`https://posture.example.com`); default: from the request's Host.
-    public var publicBaseURL: String?
+    /// Absolute base URL for links: the configured public URL, else an allowed `Host`.
+    public var publicBaseURL: PublicBaseURL
     /// Reverse proxies whose `X-Forwarded-For` is believed for rate limits.
     public var trustedProxies: Set<String>
     /// Largest request body accepted, in bytes.
@@ -30,7 +30,7 @@ public struct APIDependencies: Sendable {
         externalIssuers: [ExternalIssuer] = [],
         clock: PostureClock,
         graphPageSize: Int = 100,
-        publicBaseURL: String? = nil,
+        publicBaseURL: PublicBaseURL = PublicBaseURL(),
         trustedProxies: Set<String> = [],
         maxBodySize: Int = 4 << 20,
         maxEvidenceSize: Int = 512 << 20,
@@ -105,10 +105,8 @@ extension Request {
     }
 
     /// Scheme, host and port the client used, for absolute links.
-    func baseURL(_ configured: String?) -> String {
-        if let configured { return configured.hasSuffix("/") ? String(configured.dropLast()) : configured }
-        let scheme = headers.first(name: "X-Forwarded-Proto") ?? "http"
-        let host = headers.first(name: .host) ?? "localhost"
-        return "\(scheme)://\(host)"
+    /// The base of absolute links for this request; see ``PublicBaseURL``.
+    public func baseURL(_ base: PublicBaseURL) -> String {
+        base.resolve(host: headers.first(name: .host), forwardedProto: headers.first(name: "X-Forwarded-Proto"))
     }
 }

@@ -68,7 +68,7 @@ public func buildApplication(
                 tokens: tokens,
                 externalIssuers: configuration.externalIssuers,
                 clock: clock,
-                publicBaseURL: configuration.publicBaseURL,
+                publicBaseURL: configuration.linkBase,
                 trustedProxies: configuration.trustedProxies,
                 maxEvidenceSize: configuration.maxEvidenceMegabytes << 20,
                 dataStamp: stamp
@@ -81,7 +81,8 @@ public func buildApplication(
                 identity: identity,
                 clock: clock,
                 secureCookies: configuration.secureCookies,
-                trustedProxies: configuration.trustedProxies
+                trustedProxies: configuration.trustedProxies,
+                publicBaseURL: configuration.linkBase
             )
         )
         return PostureRuntime(
@@ -139,5 +140,17 @@ public struct StartupError: Error, CustomStringConvertible, Sendable {
 
     public init(_ description: String) {
         self.description = description
+    }
+}
+
+extension PostureConfiguration {
+    /// Where absolute links point: the public URL, else an allowed `Host`, else the listening address.
+    var linkBase: PublicBaseURL {
+        let listening = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        return PublicBaseURL(
+            configured: publicBaseURL,
+            allowedHosts: allowedHosts.union([listening]),
+            fallback: "http://\(listening)"
+        )
     }
 }

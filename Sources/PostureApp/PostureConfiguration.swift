@@ -52,6 +52,9 @@ public struct PostureConfiguration: Sendable {
     public var externalIssuers: [ExternalIssuer] = []
     /// Reverse proxies whose `X-Forwarded-For` is believed for rate limits (`POSTURE_TRUSTED_PROXIES`).
     public var trustedProxies: Set<String> = []
+    /// `Host` values (`name[:port]`) that may appear in absolute links when no public URL is set
+    /// (`POSTURE_ALLOWED_HOSTS`); loopback names and the listening address are always allowed.
+    public var allowedHosts: Set<String> = []
     /// bcrypt cost; lowered only by tests.
     public var passwordCost = 12
     /// Largest Microsoft 365 evidence snapshot the server accepts, in megabytes
@@ -104,6 +107,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
+        "POSTURE_ALLOWED_HOSTS",
     ]
 
     public static func load(
@@ -205,6 +209,20 @@ public struct PostureConfiguration: Sendable {
                 config.maxEvidenceMegabytes = megabytes
             } else {
                 problems.append("POSTURE_MAX_EVIDENCE_MB must be a whole number from 1 to 4096, got \"\(text)\"")
+            }
+        }
+        if let list = env("POSTURE_ALLOWED_HOSTS") {
+            let hosts = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty }
+            let invalid = hosts.filter { host in
+                host.contains { !($0.isLetter || $0.isNumber || ".-:[]".contains($0)) } || host.hasPrefix(":")
+            }
+            if invalid.isEmpty {
+                config.allowedHosts = Set(hosts)
+            } else {
+                problems.append(
+                    "POSTURE_ALLOWED_HOSTS must list host names (name or name:port) separated by commas; not host names: \(invalid.joined(separator: ", "))"
+                )
             }
         }
         if let list = env("POSTURE_TRUSTED_PROXIES") {

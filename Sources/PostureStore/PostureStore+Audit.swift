@@ -46,6 +46,25 @@ extension PostureStore {
         return try await query.sort(\.$sequence).all().map(AuditEntry.init)
     }
 
+    /// One page of an organization's entries after `sequence`, oldest first, skipping those from
+    /// before the organization's last deletion (a new organization under the same id sees only its
+    /// own). Reads at most `limit` entries.
+    public func auditPage(organizationID: String, after sequence: Int, limit: Int) async throws -> [AuditEntry] {
+        let lastDeletion =
+            try await AuditRecord.query(on: database)
+            .filter(\.$organizationID == organizationID)
+            .filter(\.$action == "organization.delete")
+            .sort(\.$sequence, .descending)
+            .first()?.sequence ?? 0
+        return try await AuditRecord.query(on: database)
+            .filter(\.$organizationID == organizationID)
+            .filter(\.$sequence > max(sequence, lastDeletion))
+            .sort(\.$sequence)
+            .limit(limit)
+            .all()
+            .map(AuditEntry.init)
+    }
+
     /// Walks the whole chain and names the first broken entry.
     public func verifyAudit() async throws -> AuditChain.Verdict {
         AuditChain.verify(try await auditEntries(), hasher: Self.auditHasher)

@@ -202,6 +202,9 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidUserName(String)
     case weakPassword([String])
     case lastAdministrator
+    case invalidText(String)
+    /// Refused alike whether the person exists elsewhere or not at all.
+    case notAMember(String)
 
     public var description: String {
         switch self {
@@ -211,6 +214,9 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
             "\"\(name)\" is not a valid user name (1 to 64 letters, digits and . - _ @)"
         case .weakPassword(let problems): "the password " + problems.joined(separator: "; ")
         case .lastAdministrator: "this would leave the instance without an administrator"
+        case .invalidText(let problem): problem
+        case .notAMember(let name):
+            "\"\(name)\" holds no role in this organization: add a new person below, or ask an instance administrator to give an existing account a role here"
         }
     }
 }

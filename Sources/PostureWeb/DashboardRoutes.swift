@@ -1,4 +1,5 @@
 import Foundation
+import PostureAPI
 import PostureCore
 import PostureStore
 import Vapor
@@ -346,7 +347,7 @@ struct DashboardRoutes: Sendable {
             locked = "Completed: the data shows every point earned, so the status is locked."
         }
         let record = score.statusRecord
-        let base = request.baseURL
+        let base = request.baseURL(dependencies.publicBaseURL)
         view.detail = ActionDetailView(
             id: action.id,
             title: action.title,
@@ -428,7 +429,6 @@ struct DashboardRoutes: Sendable {
             expiresAt = CivilDay(text)?.start ?? Date(iso8601: text)
             if expiresAt == nil { errors.append("Expiry must be a day like 2026-12-31.") }
         }
-        if let note = form.note, note.count > 2000 { errors.append("The note may be at most 2,000 characters.") }
         if errors.isEmpty, let status {
             let record = StatusRecord(
                 actionID: actionID,
@@ -466,13 +466,8 @@ struct DashboardRoutes: Sendable {
         let context = try await Self.context(request, .actions, service: service, operation: .changeState)
         let actionID = request.parameters.get("action") ?? ""
         let tag = ((try? request.content.decode(TagForm.self))?.tag ?? "").trimmingCharacters(in: .whitespaces)
-        guard !tag.isEmpty, tag.count <= 64 else {
-            return try await renderDetail(
-                request,
-                message: nil,
-                errors: ["A tag is 1 to 64 characters."],
-                status: .badRequest
-            )
+        if let problem = TextLimits.problem(.tag, tag, required: true) {
+            return try await renderDetail(request, message: nil, errors: [problem], status: .badRequest)
         }
         do {
             if add {
@@ -731,13 +726,5 @@ struct WebErrorMiddleware: AsyncMiddleware {
                 return WebPages.error(.forbidden, "Not allowed", reason, signedIn: signedIn)
             }
         }
-    }
-}
-
-extension Request {
-    /// Scheme, host and port the browser used, for links people share.
-    var baseURL: String {
-        let scheme = headers.first(name: "X-Forwarded-Proto") ?? "http"
-        return "\(scheme)://\(headers.first(name: .host) ?? "localhost")"
     }
 }

@@ -18,6 +18,7 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "clients", use: createClient)
         organization.post("settings", "clients", ":client", "revoke", use: revokeClient)
         organization.post("settings", "members", use: grant)
+        organization.post("settings", "people", use: addMember)
         organization.post("settings", "members", "revoke", use: revoke)
     }
 
@@ -35,6 +36,7 @@ struct SettingsRoutes: Sendable {
         message: String? = nil,
         errors: [String] = [],
         secret: (String, String)? = nil,
+        oneTime: (String, String)? = nil,
         status: HTTPStatus = .ok
     ) async throws -> Response {
         let context = try await DashboardRoutes.context(request, .settings, service: service)
@@ -77,6 +79,7 @@ struct SettingsRoutes: Sendable {
                 } : [],
             roles: Role.allCases.map { ($0.rawValue, $0.displayName) },
             newSecret: secret.map { (clientID: $0.0, secret: $0.1) },
+            newMember: oneTime.map { (username: $0.0, password: $0.1) },
             message: message,
             errors: errors
         )
@@ -190,12 +193,11 @@ struct SettingsRoutes: Sendable {
         let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
         let form = (try? request.content.decode(ClientForm.self)) ?? ClientForm()
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 100, let role = form.role.flatMap(Role.init(rawValue:)) else {
-            return try await render(
-                request,
-                errors: ["A client needs a name (up to 100 characters) and a role."],
-                status: .badRequest
-            )
+        if let problem = TextLimits.problem(.name, name, required: true) {
+            return try await render(request, errors: [problem], status: .badRequest)
+        }
+        guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+            return try await render(request, errors: ["Choose a role for the client."], status: .badRequest)
         }
         let scopes = form.write == "1" ? [Scope.read.rawValue, Scope.readWrite.rawValue] : [Scope.read.rawValue]
         let (client, secret) = try await service.createClient(
@@ -235,6 +237,7 @@ struct SettingsRoutes: Sendable {
                 role,
                 to: form.username ?? "",
                 in: context.id,
+                linkingExisting: context.web.user.instanceAdministrator,
                 actor: context.web.user.username,
                 requestID: request.id
             )
@@ -242,6 +245,34 @@ struct SettingsRoutes: Sendable {
             return try await render(request, errors: [error.description], status: .badRequest)
         }
         return back(request, "granted")
+    }
+
+    struct NewMemberForm: Content {
+        var username: String?
+        var displayName: String?
+        var role: String?
+    }
+
+    /// Creates a person with a role here; the one-time password is shown once.
+    @Sendable func addMember(_ request: Request) async throws -> Response {
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let form = (try? request.content.decode(NewMemberForm.self)) ?? NewMemberForm()
+        guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+            return try await render(request, errors: ["Choose a role."], status: .badRequest)
+        }
+        do {
+            let (user, password) = try await dependencies.identity.addMember(
+                form.username ?? "",
+                displayName: form.displayName,
+                role: role,
+                in: context.id,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+            return try await render(request, message: "Added \(user.username).", oneTime: (user.username, password))
+        } catch let error as IdentityError {
+            return try await render(request, errors: [error.description], status: .badRequest)
+        }
     }
 
     @Sendable func revoke(_ request: Request) async throws -> Response {

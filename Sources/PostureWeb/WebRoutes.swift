@@ -13,14 +13,18 @@ public struct WebDependencies: Sendable {
     public var secureCookies: Bool
     /// Reverse proxies whose `X-Forwarded-For` is believed for sign-in rate limits.
     public var trustedProxies: Set<String>
+    /// The base of links people share (an action's URL).
+    public var publicBaseURL: PublicBaseURL
 
     public init(
         service: PostureService,
         identity: IdentityService,
         clock: PostureClock,
         secureCookies: Bool,
-        trustedProxies: Set<String> = []
+        trustedProxies: Set<String> = [],
+        publicBaseURL: PublicBaseURL = PublicBaseURL()
     ) {
+        self.publicBaseURL = publicBaseURL
         self.service = service
         self.identity = identity
         self.clock = clock

@@ -41,4 +41,119 @@ import VaporTesting
             #expect((try object(last.body)["value"] as? [Any])?.isEmpty == true)
         }
     }
+
+    /// Every path refuses the same over-long text with the same message, and nothing is stored.
+    @Test func freeTextLimitsHoldOnEveryPath() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("contoso", .readWrite)
+            let long = String(repeating: "n", count: 2_001)
+            // One grapheme, thousands of scalars: counting Characters would let it through.
+            let marks = "a" + String(repeating: "\u{301}", count: 2_500)
+            let expected = "note must be at most 2000 characters"
+            for note in [long, marks] {
+                let native = try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/contoso/actions/PIMEnabled/status",
+                    token: writer,
+                    json: try Self.json(["status": "planned", "note": note])
+                )
+                #expect(native.status == .badRequest && native.body.contains(expected), "\(native.body.prefix(300))")
+                let graph = try await harness.send(
+                    .PATCH,
+                    "/v1.0/security/secureScoreControlProfiles/PIMEnabled",
+                    token: writer,
+                    json: try Self.json([
+                        "state": "Ignored", "comment": note,
+                        "vendorInformation": ["provider": "SecureScore", "vendor": "Microsoft"],
+                    ])
+                )
+                #expect(graph.status == .badRequest && graph.body.contains(expected), "\(graph.body.prefix(300))")
+                let batch = try await harness.send(
+                    .POST,
+                    "/v1.0/$batch",
+                    token: writer,
+                    json: try Self.json([
+                        "requests": [
+                            [
+                                "id": "1", "method": "PATCH", "url": "/security/secureScoreControlProfiles/PIMEnabled",
+                                "headers": ["Content-Type": "application/json"],
+                                "body": [
+                                    "state": "Ignored", "comment": note,
+                                    "vendorInformation": ["provider": "SecureScore", "vendor": "Microsoft"],
+                                ],
+                            ]
+                        ]
+                    ])
+                )
+                let responses = try #require(try object(batch.body)["responses"] as? [[String: Any]])
+                #expect(responses.first?["status"] as? Int == 400)
+            }
+            let owner = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/contoso/actions/PIMEnabled/status",
+                token: writer,
+                json: try Self.json(["status": "riskAccepted", "owner": String(repeating: "o", count: 201)])
+            )
+            #expect(owner.body.contains("owner must be at most 200 characters"))
+            let tag = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/contoso/actions/PIMEnabled/tags/" + String(repeating: "t", count: 65),
+                token: writer
+            )
+            #expect(tag.status == .badRequest && tag.body.contains("tag must be at most 64 characters"))
+            // Nothing was stored by any refused request.
+            let statuses = try await harness.runtime.service.store.statuses("contoso")
+            #expect(!statuses.contains { $0.actionID == "PIMEnabled" && ($0.note?.count ?? 0) > 2_000 })
+            #expect(!statuses.contains { $0.actionID == "PIMEnabled" && $0.status == .riskAccepted })
+            // controlStateUpdates carries at most the 100 newest changes however many there are.
+            for index in 0..<105 {
+                let response = try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/contoso/actions/PIMEnabled/status",
+                    token: writer,
+                    json: try Self.json(["status": index % 2 == 0 ? "planned" : "toAddress", "note": "step \(index)"])
+                )
+                #expect(response.status == .ok)
+            }
+            let profile = try object(
+                try await harness.send(.GET, "/v1.0/security/secureScoreControlProfiles/PIMEnabled", token: writer).body
+            )
+            let updates = try #require(profile["controlStateUpdates"] as? [[String: Any]])
+            #expect(updates.count == 100)
+            #expect(updates.last?["comment"] as? String == "step 104", "the newest are kept")
+        }
+    }
+
+    @Test func theAuditLogIsReadAPageAtATime() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("contoso", .readWrite)
+            for index in 0..<7 {
+                _ = try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/contoso/actions/PIMEnabled/status",
+                    token: writer,
+                    json: try Self.json(["status": index % 2 == 0 ? "planned" : "toAddress"])
+                )
+            }
+            let all = try await harness.runtime.service.store.auditEntries(organizationID: "contoso")
+            var seen: [Int] = []
+            var path: String? = "/api/v1/organizations/contoso/audit?limit=3"
+            while let next = path {
+                let page = try object(try await harness.send(.GET, next, token: writer).body)
+                let value = try #require(page["value"] as? [[String: Any]])
+                #expect(value.count <= 3)
+                seen += value.compactMap { $0["sequence"] as? Int }
+                path = page["nextLink"] as? String
+            }
+            #expect(seen == all.map(\.sequence))
+            for bad in ["limit=0", "limit=1001", "after=-1", "limit=9223372036854775807", "after=x"] {
+                let response = try await harness.send(.GET, "/api/v1/organizations/contoso/audit?\(bad)", token: writer)
+                #expect(response.status == .badRequest, "\(bad)")
+            }
+        }
+    }
+
+    static func json(_ object: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
 }

@@ -220,19 +220,50 @@ import VaporTesting
                 form: [("csrf", csrf), ("name", "sensor"), ("role", "securityAdministrator"), ("write", "1")]
             )
             #expect(client.status == .ok && client.body.contains(#"data-testid="client-secret""#))
-            let granted = try await web.send(
+            // An organization's administrator cannot find out who exists elsewhere: a person of
+            // another organization and a name nobody has get the same answer, and neither is added.
+            try await web.addUser("outsider", password: Self.password, roles: ["fabrikam": .securityReader])
+            var answers: [String] = []
+            for name in ["newbie", "outsider", "ghost"] {
+                let refused = try await web.send(
+                    .POST,
+                    "/orgs/contoso/settings/members",
+                    form: [("csrf", csrf), ("username", name), ("role", "securityReader")]
+                )
+                #expect(refused.status == .badRequest)
+                let error = try #require(refused.body.range(of: #"<div class="error" role="alert">"#))
+                let end = try #require(refused.body[error.lowerBound...].range(of: "</div>"))
+                answers.append(
+                    String(refused.body[error.lowerBound..<end.upperBound]).replacingOccurrences(of: name, with: "NAME")
+                )
+            }
+            #expect(Set(answers).count == 1, "\(answers)")
+            #expect(try await web.runtime.identity.user("outsider").roles == ["fabrikam": .securityReader])
+            #expect(try await web.runtime.identity.user("newbie").roles.isEmpty)
+            // New people are created here, with a one-time password shown once.
+            let added = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/people",
+                form: [
+                    ("csrf", csrf), ("username", "newcomer"), ("displayName", "New Comer"), ("role", "securityReader"),
+                ]
+            )
+            #expect(added.status == .ok && added.body.contains(#"data-testid="member-password""#))
+            #expect(try await web.runtime.identity.user("newcomer").roles == ["contoso": .securityReader])
+            let changed = try await web.send(
                 .POST,
                 "/orgs/contoso/settings/members",
-                form: [("csrf", csrf), ("username", "newbie"), ("role", "securityReader")]
+                form: [("csrf", csrf), ("username", "newcomer"), ("role", "securityAdministrator")]
             )
-            #expect(granted.status == .seeOther)
-            #expect(try await web.runtime.identity.user("newbie").roles == ["contoso": .securityReader])
-            let missing = try await web.send(
+            #expect(changed.status == .seeOther)
+            #expect(try await web.runtime.identity.user("newcomer").roles == ["contoso": .securityAdministrator])
+            let taken = try await web.send(
                 .POST,
-                "/orgs/contoso/settings/members",
-                form: [("csrf", csrf), ("username", "ghost"), ("role", "securityReader")]
+                "/orgs/contoso/settings/people",
+                form: [("csrf", csrf), ("username", "outsider"), ("role", "securityReader")]
             )
-            #expect(missing.status == .badRequest && missing.body.contains("no user named"))
+            #expect(taken.status == .badRequest)
+            #expect(try await web.runtime.identity.user("outsider").roles == ["fabrikam": .securityReader])
             let comparison = try await web.send(
                 .POST,
                 "/orgs/contoso/settings/comparison",

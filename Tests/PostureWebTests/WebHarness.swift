@@ -19,11 +19,12 @@ struct WebHarness {
     static func with(
         database: TestDatabase = .sqlite,
         demo: Bool = false,
+        configure: @Sendable (inout PostureConfiguration) -> Void = { _ in },
         _ body: @Sendable (WebHarness) async throws -> Void
     ) async throws {
         let instant = NIOLockedValueBox(start)
         let clock = PostureClock { instant.withLockedValue { $0 } }
-        try await database.withRuntime(clock: clock) { runtime in
+        try await database.withRuntime(clock: clock, configure: configure) { runtime in
             if demo { try await runtime.service.seedDemo(endDay: CivilDay(start)) }
             for (id, name) in [("contoso", "Contoso"), ("fabrikam", "Fabrikam <script>alert(1)</script>")]
             where !(demo && id == "contoso") {

@@ -139,7 +139,9 @@ enum GraphEntities {
         history: [StatusRecord]
     ) -> JSONObject {
         let action = score.action
-        let updates = history.map { record -> JSONValue in
+        // The newest entries only: every change is kept in the store and the audit log, but one
+        // profile must not grow without bound.
+        let updates = history.suffix(maximumStateUpdates).map { record -> JSONValue in
             .object(
                 JSONObject([
                     ("assignedTo", record.owner.map(JSONValue.string) ?? .null),
@@ -196,6 +198,9 @@ enum GraphEntities {
             ("externallyManaged", .bool(action.externallyManaged)),
         ])
     }
+
+    /// `controlStateUpdates` carries at most this many of an action's newest status changes.
+    static let maximumStateUpdates = 100
 
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }

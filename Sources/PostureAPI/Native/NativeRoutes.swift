@@ -212,9 +212,9 @@ struct NativeRoutes {
         let id = try request.authorize(.changeState)
         let actionID = try knownAction(request)
         let tag = (request.parameters.get("tag") ?? "").trimmingCharacters(in: .whitespaces)
-        guard !tag.isEmpty, tag.count <= 64,
-            !tag.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
-        else { throw APIError.badRequest("a tag is 1–64 characters of text on one line", target: "tag") }
+        if let problem = TextLimits.problem(.tag, tag, required: true) {
+            throw APIError.badRequest(problem, target: "tag")
+        }
         return (id, actionID, tag)
     }
 
@@ -279,19 +279,47 @@ struct NativeRoutes {
 }
 
 extension NativeRoutes {
-    /// The organization's audit entries, oldest first (readers of the organization may see them).
+    /// The organization's audit entries, oldest first, a page at a time (readers of the
+    /// organization may see them): `?after=SEQUENCE&limit=N`, with `nextLink` while more remain.
     @Sendable func audit(_ request: Request) async throws -> Response {
         let id = try request.authorize(.read)
         _ = try await service.organization(id)
-        // The log outlives deleted organizations; a new one under the same id sees only its own
-        // entries, the ones after the last deletion.
-        let all = try await service.store.auditEntries(organizationID: id)
-        let start = all.lastIndex { $0.action == "organization.delete" }.map { all.index(after: $0) } ?? all.startIndex
-        return try JSONResponse.encode(AuditList(value: Array(all[start...])))
+        let after = try PageParameter.parse(request, "after", default: 0, maximum: Int(Int32.max))
+        let limit = try PageParameter.parse(
+            request,
+            "limit",
+            default: AuditList.defaultLimit,
+            maximum: AuditList.maximumLimit
+        )
+        guard limit > 0 else { throw APIError.badRequest("limit must be at least 1", target: "limit") }
+        let page = try await service.store.auditPage(organizationID: id, after: after, limit: limit)
+        let next =
+            page.count == limit ? page.last.map { "\(request.url.path)?after=\($0.sequence)&limit=\(limit)" } : nil
+        return try JSONResponse.encode(AuditList(value: page, nextLink: next))
     }
 }
 
-struct AuditList: Encodable { var value: [AuditEntry] }
+struct AuditList: Encodable {
+    static let defaultLimit = 500
+    static let maximumLimit = 1_000
+
+    var value: [AuditEntry]
+    /// A relative link to the next page, absent on the last one.
+    var nextLink: String?
+}
+
+/// A whole-number query parameter with a default and a maximum, refused with a message naming it.
+enum PageParameter {
+    static func parse(_ request: Request, _ name: String, default value: Int, maximum: Int) throws -> Int {
+        guard let text = request.queryValue(name) else { return value }
+        guard text.utf8.count <= 10, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), !text.isEmpty,
+            let number = Int(text), number <= maximum
+        else {
+            throw APIError.badRequest("\(name) must be a whole number between 0 and \(maximum)", target: name)
+        }
+        return number
+    }
+}
 
 /// `from` / `to` query parameters (inclusive days); refused when malformed, inverted, in the
 /// future or longer than ten years.

@@ -59,6 +59,8 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: violations.first?.field)
             case .invalidExclusion:
                 return .badRequest(error.description, target: "exclusion")
+            case .invalidText(let field, _):
+                return .badRequest(error.description, target: field)
             }
         case let error as StoreError:
             switch error {

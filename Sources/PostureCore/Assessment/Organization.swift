@@ -23,6 +23,14 @@ public struct Organization: Sendable, Equatable, Codable {
         self.region = region
     }
 
+    /// Every problem with the organization's text, empty when it is acceptable.
+    public var textProblems: [String] {
+        [
+            TextLimits.problem(.displayName, displayName, required: true), TextLimits.problem(.industry, industry),
+            TextLimits.problem(.region, region),
+        ].compactMap { $0 }
+    }
+
     /// Ids appear in URLs and in Graph secure-score ids (`{id}_{yyyy-MM-dd}`): 1–64 characters,
     /// letters, digits, `.`, `_` and `-`, starting with a letter or digit.
     public static func isValidID(_ id: String) -> Bool {

@@ -24,10 +24,8 @@ public struct CustomComparison: Sendable, Equatable, Codable {
         if let minSeats, minSeats < 0 { problems.append("minSeats must not be negative") }
         if let maxSeats, maxSeats < 1 { problems.append("maxSeats must be at least 1") }
         if let minSeats, let maxSeats, minSeats > maxSeats { problems.append("minSeats is above maxSeats") }
-        for (name, value) in [("industry", industry), ("region", region)] {
-            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty || value.count > 100 {
-                problems.append("\(name) must be 1 to 100 characters")
-            }
+        for (field, value) in [(TextLimits.Field.industry, industry), (.region, region)] {
+            if let problem = TextLimits.problem(field, value, required: value != nil) { problems.append(problem) }
         }
         return problems
     }

@@ -88,6 +88,8 @@ public enum StatusRuleViolation: Error, Sendable, Equatable, CustomStringConvert
     case expiryInThePast(actionID: String, expiresAt: Date)
     /// The data shows every point earned: the system's `completed` is locked.
     case actionCompleted(actionID: String)
+    /// Free text over its limit in ``TextLimits`` (or with control characters).
+    case text(field: TextLimits.Field, problem: String)
 
     /// The input field the violation is about.
     public var field: String {
@@ -96,6 +98,7 @@ public enum StatusRuleViolation: Error, Sendable, Equatable, CustomStringConvert
         case .completedIsSystemOnly, .externallyManaged, .actionCompleted: "status"
         case .expiryOnlyForExceptions, .expiryInThePast: "expiresAt"
         case .targetDateOnlyForPlanned: "targetDate"
+        case .text(let field, _): field.rawValue
         }
     }
 
@@ -115,6 +118,8 @@ public enum StatusRuleViolation: Error, Sendable, Equatable, CustomStringConvert
             "the expiry \(date.iso8601) has already passed"
         case .actionCompleted(let id):
             "\(id) is completed: the data shows every point earned, so its status is locked"
+        case .text(_, let problem):
+            problem
         }
     }
 }
@@ -124,6 +129,9 @@ extension StatusRecord {
     /// (imports of historic files pass nil so old exceptions can be replayed and reopen).
     public func violations(in catalog: Catalog, asOf: Date? = nil) -> [StatusRuleViolation] {
         guard let action = catalog[actionID] else { return [.unknownAction(actionID)] }
+        let text: [StatusRuleViolation] = [(TextLimits.Field.note, note), (.owner, owner), (.state, clientState)]
+            .compactMap { field, value in TextLimits.problem(field, value).map { .text(field: field, problem: $0) } }
+        guard text.isEmpty else { return text }
         if action.externallyManaged {
             return [.externallyManaged(actionID: actionID, managedIn: action.managedIn ?? "its evidence source")]
         }

@@ -24,14 +24,9 @@ extension ActionMeasurement {
 extension Exclusion {
     /// Every problem with an exclusion a person enters, empty when it is acceptable.
     public var problems: [String] {
-        var problems: [String] = []
-        if entity.trimmingCharacters(in: .whitespaces).isEmpty || entity.count > 256 {
-            problems.append("entity must be 1 to 256 characters")
-        }
-        if reason.trimmingCharacters(in: .whitespaces).isEmpty || reason.count > 500 {
-            problems.append("reason must be 1 to 500 characters")
-        }
-        if let owner, owner.count > 200 { problems.append("owner must be at most 200 characters") }
-        return problems
+        [
+            TextLimits.problem(.entity, entity, required: true), TextLimits.problem(.reason, reason, required: true),
+            TextLimits.problem(.owner, owner),
+        ].compactMap { $0 }
     }
 }

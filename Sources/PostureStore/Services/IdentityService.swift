@@ -48,6 +48,7 @@ public struct IdentityService: Sendable {
         requestID: String? = nil
     ) async throws -> (user: StoredUser, oneTimePassword: String) {
         guard let username = UserName.normalized(name) else { throw IdentityError.invalidUserName(name) }
+        if let problem = TextLimits.problem(.displayName, displayName) { throw IdentityError.invalidText(problem) }
         let initial = password ?? RandomToken.password()
         let problems = PasswordPolicy.problems(initial, username: username)
         guard problems.isEmpty else { throw IdentityError.weakPassword(problems) }
@@ -87,6 +88,24 @@ public struct IdentityService: Sendable {
         return (user, initial)
     }
 
+    /// Creates a person with a role in one organization and a one-time password (shown once): how an
+    /// organization's administrators add people. A name already in use anywhere is refused.
+    public func addMember(
+        _ name: String,
+        displayName: String?,
+        role: Role,
+        in organizationID: String,
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> (user: StoredUser, oneTimePassword: String) {
+        guard try await store.organization(organizationID) != nil else {
+            throw ServiceError.organizationNotFound(organizationID)
+        }
+        let created = try await addUser(name, displayName: displayName, actor: actor, requestID: requestID)
+        try await grant(role, to: created.user.username, in: organizationID, actor: actor, requestID: requestID)
+        return created
+    }
+
     public func user(_ name: String) async throws -> StoredUser {
         guard let username = UserName.normalized(name), let user = try await store.user(named: username) else {
             throw IdentityError.userNotFound(name)
@@ -119,14 +138,29 @@ public struct IdentityService: Sendable {
     }
 
     /// Gives the user `role` in the organization, replacing the role held there before.
+    ///
+    /// `linkingExisting` is for instance administrators and the CLI: they may give a role to anyone
+    /// on the instance. An organization's own administrators may only change the roles of people who
+    /// already hold one there (new people they create with ``addMember(_:displayName:role:in:actor:requestID:)``);
+    /// for them a person of another organization and a name nobody has get the same answer, so the
+    /// form cannot be used to find out who exists.
     public func grant(
         _ role: Role,
         to name: String,
         in organizationID: String,
+        linkingExisting: Bool = true,
         actor: String,
         requestID: String? = nil
     ) async throws {
-        let user = try await user(name)
+        let user: StoredUser
+        if linkingExisting {
+            user = try await self.user(name)
+        } else {
+            guard let found = try? await self.user(name), found.roles[organizationID] != nil else {
+                throw IdentityError.notAMember(name)
+            }
+            user = found
+        }
         guard try await store.organization(organizationID) != nil else {
             throw ServiceError.organizationNotFound(organizationID)
         }

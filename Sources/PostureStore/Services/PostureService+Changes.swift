@@ -10,6 +10,7 @@ extension PostureService {
         actor: String,
         requestID: String? = nil
     ) async throws {
+        try Self.checkText(organization)
         let now = clock.now()
         try await store.transaction { store in
             try await store.createOrganization(organization, enabledServices: enabledServices, at: now)
@@ -33,6 +34,7 @@ extension PostureService {
         actor: String,
         requestID: String? = nil
     ) async throws {
+        try Self.checkText(organization)
         let now = clock.now()
         try await store.transaction { store in
             let before = try await store.organization(organization.id)
@@ -73,6 +75,12 @@ extension PostureService {
         }
     }
 
+    static func checkText(_ organization: Organization) throws(ServiceError) {
+        try ServiceError.check(.displayName, organization.displayName, required: true)
+        try ServiceError.check(.industry, organization.industry)
+        try ServiceError.check(.region, organization.region)
+    }
+
     /// Adds a tag; returns false (and records nothing) when the action already had it.
     public func addTag(
         _ organizationID: String,
@@ -83,8 +91,14 @@ extension PostureService {
     )
         async throws -> Bool
     {
-        try await changeTags(organizationID, actionID: actionID, actor: actor, requestID: requestID, action: "tag.add")
-        {
+        try ServiceError.check(.tag, tag, required: true)
+        return try await changeTags(
+            organizationID,
+            actionID: actionID,
+            actor: actor,
+            requestID: requestID,
+            action: "tag.add"
+        ) {
             store,
             now in try await store.addTag(organizationID, actionID: actionID, tag: tag, at: now)
         }

@@ -12,6 +12,7 @@ extension PostureService {
         actor: String,
         requestID: String? = nil
     ) async throws -> (client: StoredClient, secret: String) {
+        try ServiceError.check(.name, name, required: true)
         _ = try await organization(organizationID)
         let now = clock.now()
         var generator = SystemRandomNumberGenerator()

@@ -174,12 +174,23 @@ public struct PostureService: Sendable {
     }
 }
 
+extension ServiceError {
+    /// Refuses `text` when ``TextLimits`` does.
+    static func check(_ field: TextLimits.Field, _ text: String?, required: Bool = false) throws(ServiceError) {
+        if let problem = TextLimits.problem(field, text, required: required) {
+            throw .invalidText(field: field.rawValue, problem: problem)
+        }
+    }
+}
+
 /// Why a use case was refused; the API maps each case to one HTTP status.
 public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case organizationNotFound(String)
     case actionNotFound(String)
     case statusRefused([StatusRuleViolation])
     case invalidExclusion(String)
+    /// Free text over a limit of ``TextLimits``: the field and the message.
+    case invalidText(field: String, problem: String)
 
     public var description: String {
         switch self {
@@ -187,6 +198,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .actionNotFound(let id): "no improvement action with id \"\(id)\""
         case .statusRefused(let violations): violations.map(\.description).joined(separator: "; ")
         case .invalidExclusion(let problem): "the exclusion is invalid: \(problem)"
+        case .invalidText(_, let problem): problem
         }
     }
 }

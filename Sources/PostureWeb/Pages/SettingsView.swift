@@ -30,6 +30,8 @@ public struct SettingsView: Sendable, Equatable {
     public var roles: [(value: String, label: String)]
     /// A client secret just created: shown this once.
     public var newSecret: (clientID: String, secret: String)?
+    /// A person just added here: their one-time password, shown this once.
+    public var newMember: (username: String, password: String)? = nil
     public var message: String?
     public var errors: [String]
 
@@ -58,6 +60,10 @@ public struct SettingsView: Sendable, Equatable {
             let secret =
                 newSecret.map { created -> SafeHTML in
                     #"<div class="ok" role="status"><p>Client <code>\#(created.clientID)</code> created. Its secret is shown only now:</p><p><code data-testid="client-secret">\#(created.secret)</code></p></div>"#
+                }
+            let memberSecret =
+                newMember.map { created -> SafeHTML in
+                    #"<div class="ok" role="status"><p>One-time password for <strong>\#(created.username)</strong>, shown only now; it must be changed at first sign-in:</p><p><code data-testid="member-password">\#(created.password)</code></p></div>"#
                 }
             let clientRows = clients.map { client -> SafeHTML in
                 let revoke: SafeHTML =
@@ -91,9 +97,17 @@ public struct SettingsView: Sendable, Equatable {
                 <form method="post" action="\(base)/members" class="row">\(csrf)
                   <label for="m-user">User name</label><input type="text" id="m-user" name="username" required>
                   <label for="m-role">Role</label><select id="m-role" name="role">\(roleOptions)</select>
-                  <button type="submit">Grant role</button>
+                  <button type="submit">Change role</button>
                 </form>
-                <p class="hint">People are added with <code>posture user add</code>; here they get or lose a role in this organization.</p>
+                <h3>Add a person</h3>
+                \(memberSecret)
+                <form method="post" action="\(base)/people" class="row">\(csrf)
+                  <label for="n-user">User name</label><input type="text" id="n-user" name="username" required maxlength="64">
+                  <label for="n-name">Display name</label><input type="text" id="n-name" name="displayName" maxlength="200">
+                  <label for="n-role">Role</label><select id="n-role" name="role">\(roleOptions)</select>
+                  <button type="submit">Add</button>
+                </form>
+                <p class="hint">A new person gets a one-time password to change at first sign-in. People who already have an account elsewhere on this instance are given a role here by an instance administrator.</p>
                 </section>
                 """
         }

@@ -104,7 +104,6 @@ extension Request {
         )
     }
 
-    /// Scheme, host and port the client used, for absolute links.
     /// The base of absolute links for this request; see ``PublicBaseURL``.
     public func baseURL(_ base: PublicBaseURL) -> String {
         base.resolve(host: headers.first(name: .host), forwardedProto: headers.first(name: "X-Forwarded-Proto"))

@@ -64,12 +64,6 @@ extension PostureStore {
         return try await UserRecord.find(id, on: database)?.failedSignIns ?? 0
     }
 
-    /// Locks the account until `instant` and starts the failure count again.
-    public func lockUser(_ id: UUID, until instant: Date) async throws {
-        try await UserRecord.query(on: database).filter(\.$id == id).set(\.$lockedUntil, to: instant)
-            .set(\.$failedSignIns, to: 0).update()
-    }
-
     public func clearSignInFailures(_ id: UUID) async throws {
         try await UserRecord.query(on: database).filter(\.$id == id).set(\.$lockedUntil, to: nil)
             .set(\.$failedSignIns, to: 0).update()
@@ -266,5 +260,16 @@ extension StoredSession {
             expiresAt: record.expiresAt,
             lastSeenAt: record.lastSeenAt
         )
+    }
+}
+
+extension StoredUser {
+    /// How the account stands, for the People page and `posture user list`.
+    public var state: String {
+        var parts = [mustChangePassword ? "must change password" : "active"]
+        if failedSignIns > 0 {
+            parts.append("\(failedSignIns) wrong password\(failedSignIns == 1 ? "" : "s") since the last sign-in")
+        }
+        return parts.joined(separator: ", ")
     }
 }

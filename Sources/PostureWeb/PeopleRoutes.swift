@@ -37,16 +37,10 @@ struct PeopleRoutes: Sendable {
         status: HTTPStatus = .ok
     ) async throws -> Response {
         let web = try administrator(request)
-        let now = dependencies.clock.now()
         let people = try await identity.store.users().map { user in
             var roles = user.instanceAdministrator ? ["instance administrator"] : []
             roles += user.roles.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.displayName)" }
-            let state: String
-            if let until = user.lockedUntil, until > now {
-                state = "locked until \(until.iso8601)"
-            } else {
-                state = user.mustChangePassword ? "must change password" : "active"
-            }
+            let state = user.state
             return PeopleView.Person(
                 username: user.username,
                 displayName: user.displayName,

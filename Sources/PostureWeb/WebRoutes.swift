@@ -38,8 +38,9 @@ public struct WebRoutes: Sendable {
     let dependencies: WebDependencies
     /// Sign-in attempts per source address (30 in 5 minutes: several people may share one address)…
     let addressLimiter: RateLimiter
-    /// …and per user name (10 in 5 minutes).
-    let nameLimiter: RateLimiter
+    /// …and, per account and address, a wait that doubles after each wrong password beyond the
+    /// first few. No limit per user name alone: that would let anyone keep an account's owner out.
+    let throttle: SignInThrottle
     /// Cookies are Secure when configured so or when the request came through HTTPS (a proxy
     /// that terminates TLS says so in `X-Forwarded-Proto`).
     func cookies(_ request: Request) -> WebCookies {
@@ -54,7 +55,7 @@ public struct WebRoutes: Sendable {
         let routes = WebRoutes(
             dependencies: dependencies,
             addressLimiter: RateLimiter(limit: 30, window: 300),
-            nameLimiter: RateLimiter(limit: 10, window: 300)
+            throttle: SignInThrottle()
         )
         let web = app.routes.grouped(WebSecurityHeadersMiddleware()).grouped(WebErrorMiddleware())
         web.get("assets", "posture.css") { _ in
@@ -127,7 +128,8 @@ public struct WebRoutes: Sendable {
         let username = (form.username ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let now = dependencies.clock.now()
         let address = request.clientAddress(trustedProxies: dependencies.trustedProxies)
-        if let wait = addressLimiter.acquire(address, now: now) ?? nameLimiter.acquire(username, now: now) {
+        let key = "\(username)\n\(address)"
+        if let wait = addressLimiter.acquire(address, now: now) ?? throttle.wait(key, now: now) {
             let response = signInForm(
                 request,
                 username: username,
@@ -139,13 +141,10 @@ public struct WebRoutes: Sendable {
         }
         switch try await identity.signIn(username, password: form.password ?? "", requestID: request.id) {
         case .refused:
-            return signInForm(
-                request,
-                username: username,
-                error: "Wrong user name or password, or the account is locked for a while after repeated failures.",
-                status: .unauthorized
-            )
+            throttle.recordFailure(key, now: now)
+            return signInForm(request, username: username, error: "Wrong user name or password.", status: .unauthorized)
         case .signedIn(let user, let token):
+            throttle.recordSuccess(key)
             let target = user.mustChangePassword ? "/account/password" : Self.localPath(form.next)
             let response = request.redirect(to: target, redirectType: .normal)
             response.cookies[WebCookies.session] = cookies(request).session(token)

@@ -68,18 +68,13 @@ import Testing
         #expect(AccessPolicy.decide(.read, organizationID: "any", access: .none, scopes: [.read]) == .notFound)
     }
 
-    @Test func lockoutAfterFiveFailuresForFifteenMinutes() {
-        let policy = LockoutPolicy()
-        let now = Date(iso8601: "2026-11-28T12:00:00Z")!
-        var failures = 0
-        var locked: Date?
-        for attempt in 1...5 {
-            (failures, locked) = policy.afterFailure(failures: failures, now: now)
-            #expect((locked != nil) == (attempt == 5), "attempt \(attempt)")
-        }
-        #expect(policy.isLocked(lockedUntil: locked, now: now.addingTimeInterval(899)))
-        #expect(!policy.isLocked(lockedUntil: locked, now: now.addingTimeInterval(900)))
-        #expect(failures == 0, "the count starts again after a lock")
+    @Test(
+        arguments: [
+            (0, 0.0), (2, 0), (3, 1), (4, 2), (5, 4), (10, 128), (12, 512), (13, 900), (1_000, 900), (Int.max - 1, 900),
+        ] as [(Int, Double)]
+    )
+    func waitsDoubleAfterTheFreeFailuresUpToTheCeiling(failures: Int, wait: Double) {
+        #expect(SignInBackoff().delay(afterFailures: failures) == wait)
     }
 
     @Test(arguments: [

@@ -14,14 +14,22 @@ struct WebHarness {
     let runtime: PostureRuntime
     let instant: NIOLockedValueBox<Date>
     let cookies = NIOLockedValueBox<[String: String]>([:])
+    /// Over a real socket on 127.0.0.1 (a trusted proxy then), so `X-Forwarded-For` picks the
+    /// client address: for tests of per-address limits.
+    var live = false
 
     /// With `demo`, `contoso` is the demo organization with its 120 days of history.
     static func with(
         database: TestDatabase = .sqlite,
         demo: Bool = false,
+        live: Bool = false,
         configure: @Sendable (inout PostureConfiguration) -> Void = { _ in },
         _ body: @Sendable (WebHarness) async throws -> Void
     ) async throws {
+        let configure: @Sendable (inout PostureConfiguration) -> Void = { configuration in
+            if live { configuration.trustedProxies = ["127.0.0.1"] }
+            configure(&configuration)
+        }
         let instant = NIOLockedValueBox(start)
         let clock = PostureClock { instant.withLockedValue { $0 } }
         try await database.withRuntime(clock: clock, configure: configure) { runtime in
@@ -33,7 +41,7 @@ struct WebHarness {
                     at: start
                 )
             }
-            try await body(WebHarness(runtime: runtime, instant: instant))
+            try await body(WebHarness(runtime: runtime, instant: instant, live: live))
         }
     }
 
@@ -77,12 +85,18 @@ struct WebHarness {
 
     /// Sends a request with the stored cookies and stores the ones that come back.
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> Result {
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        form: [(String, String)]? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> Result {
         var result = Result(status: .ok, headers: [:], body: "")
-        try await runtime.application.testing().test(
+        try await runtime.application.testing(method: live ? .running(hostname: "127.0.0.1", port: 0) : .inMemory).test(
             method,
             path,
             beforeRequest: { request in
+                for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
                 let jar = cookies.withLockedValue { $0 }
                 if !jar.isEmpty {
                     request.headers.replaceOrAdd(
@@ -124,12 +138,18 @@ struct WebHarness {
     }
 
     /// Opens the sign-in page and posts the form.
-    func signIn(_ name: String, _ password: String, next: String = "/") async throws -> Result {
+    func signIn(
+        _ name: String,
+        _ password: String,
+        next: String = "/",
+        headers: [(String, String)] = []
+    ) async throws -> Result {
         let page = try await send(.GET, "/signin?next=\(Self.encode(next))")
         return try await send(
             .POST,
             "/signin",
-            form: [("username", name), ("password", password), ("csrf", try Self.csrf(page.body)), ("next", next)]
+            form: [("username", name), ("password", password), ("csrf", try Self.csrf(page.body)), ("next", next)],
+            headers: headers
         )
     }
 }

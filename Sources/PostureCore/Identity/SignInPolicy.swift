@@ -1,25 +1,35 @@
 import Foundation
 
-/// Lockout after repeated failed sign-ins: `maxFailures` failures in a row lock the account for
-/// `lockDuration`; a success clears the count.
-public struct LockoutPolicy: Sendable, Equatable {
-    public var maxFailures: Int
-    public var lockDuration: TimeInterval
+/// How repeated wrong passwords slow down further guesses. There is no lock: a lock lets anyone
+/// who knows a user name keep its owner out. Instead each source of failures for an account (an
+/// account and a client address) waits longer after every failure beyond the first few, doubling up
+/// to a ceiling, while the owner signing in from elsewhere is not held up. A success clears it.
+public struct SignInBackoff: Sendable, Equatable {
+    /// Failures allowed before any wait.
+    public var freeFailures: Int
+    /// The first wait; each further failure doubles it.
+    public var base: TimeInterval
+    public var maximum: TimeInterval
 
-    public init(maxFailures: Int = 5, lockDuration: TimeInterval = 15 * 60) {
-        self.maxFailures = maxFailures
-        self.lockDuration = lockDuration
+    public init(freeFailures: Int = 3, base: TimeInterval = 1, maximum: TimeInterval = 15 * 60) {
+        self.freeFailures = freeFailures
+        self.base = base
+        self.maximum = maximum
     }
 
-    /// The account's state after one more failure at `now`.
-    public func afterFailure(failures: Int, now: Date) -> (failures: Int, lockedUntil: Date?) {
-        let count = failures + 1
-        return count >= maxFailures ? (0, now.addingTimeInterval(lockDuration)) : (count, nil)
+    /// Seconds to wait after `failures` failures in a row before the next attempt.
+    public func delay(afterFailures failures: Int) -> TimeInterval {
+        guard failures >= freeFailures else { return 0 }
+        // 2^30 s is beyond any ceiling; the exponent is clamped so the arithmetic never overflows.
+        let exponent = min(failures - freeFailures, 30)
+        return min(base * Double(1 << exponent), maximum)
     }
+}
 
-    public func isLocked(lockedUntil: Date?, now: Date) -> Bool {
-        lockedUntil.map { $0 > now } ?? false
-    }
+/// A signed-in session guessing the current password on the change form: this many wrong guesses
+/// in a row end every session of the account, so a stolen session cannot keep guessing.
+public enum PasswordChangeGuard {
+    public static let maximumWrongGuesses = 5
 }
 
 /// What a new password must satisfy. Length matters most; the rest refuses the obvious.

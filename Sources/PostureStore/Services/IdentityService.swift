@@ -13,7 +13,6 @@ public struct IdentityService: Sendable {
     public let store: PostureStore
     public let passwords: any PasswordHashing
     public let clock: PostureClock
-    public let lockout: LockoutPolicy
     /// A session ends this long after sign-in at the latest…
     public let sessionLifetime: TimeInterval
     /// …or after this long without a request.
@@ -23,14 +22,12 @@ public struct IdentityService: Sendable {
         store: PostureStore,
         passwords: any PasswordHashing,
         clock: PostureClock,
-        lockout: LockoutPolicy = LockoutPolicy(),
         sessionLifetime: TimeInterval = 12 * 3600,
         idleTimeout: TimeInterval = 2 * 3600
     ) {
         self.store = store
         self.passwords = passwords
         self.clock = clock
-        self.lockout = lockout
         self.sessionLifetime = sessionLifetime
         self.idleTimeout = idleTimeout
     }
@@ -240,12 +237,8 @@ public struct IdentityService: Sendable {
             _ = try await passwords.verify(password, against: Self.decoyHash)
             return .refused
         }
-        if lockout.isLocked(lockedUntil: user.lockedUntil, now: now) {
-            _ = try await passwords.verify(password, against: Self.decoyHash)
-            return .refused
-        }
         guard try await passwords.verify(password, against: user.passwordHash) else {
-            try await recordFailure(user, now: now, requestID: requestID)
+            _ = try await store.incrementSignInFailures(user.id)
             return .refused
         }
         if user.failedSignIns != 0 || user.lockedUntil != nil {
@@ -256,22 +249,23 @@ public struct IdentityService: Sendable {
         return .signedIn(user, sessionToken: try await openSession(for: user, now: now))
     }
 
-    /// Counts a wrong password atomically (parallel guesses cannot overwrite each other's count)
-    /// and locks the account when the count reaches the limit.
-    func recordFailure(_ user: StoredUser, now: Date, requestID: String?) async throws {
+    /// A wrong current password on the change form, counted atomically (parallel guesses cannot
+    /// overwrite each other's count). Every ``PasswordChangeGuard/maximumWrongGuesses`` in a row end
+    /// all of the account's sessions, so a stolen session cannot go on guessing; the owner signs in
+    /// again.
+    func recordWrongCurrentPassword(_ user: StoredUser, now: Date, requestID: String?) async throws {
         let failures = try await store.incrementSignInFailures(user.id)
-        guard failures >= lockout.maxFailures else { return }
-        let until = now.addingTimeInterval(lockout.lockDuration)
+        guard failures % PasswordChangeGuard.maximumWrongGuesses == 0 else { return }
         try await store.transaction { store in
-            try await store.lockUser(user.id, until: until)
+            try await store.deleteSessions(userID: user.id)
             try await store.appendAudit(
                 AuditDraft(
                     occurredAt: now,
                     actor: "system",
                     organizationID: nil,
-                    action: "user.lock",
+                    action: "user.sessions.end",
                     target: user.username,
-                    after: JSONValue.object(["lockedUntil": .string(until.iso8601)]).jsonText,
+                    after: JSONValue.object(["reason": .string("wrong current passwords")]).jsonText,
                     requestID: requestID
                 )
             )
@@ -307,11 +301,9 @@ public struct IdentityService: Sendable {
     ) async throws -> String? {
         let now = clock.now()
         guard var changed = try await store.user(id: user.id) else { throw IdentityError.userNotFound(user.username) }
-        // A stolen session must not allow guessing the password: wrong guesses count and lock.
-        guard !lockout.isLocked(lockedUntil: changed.lockedUntil, now: now),
-            try await passwords.verify(current, against: changed.passwordHash)
-        else {
-            try await recordFailure(changed, now: now, requestID: requestID)
+        // A stolen session must not allow guessing the password: wrong guesses count and end it.
+        guard try await passwords.verify(current, against: changed.passwordHash) else {
+            try await recordWrongCurrentPassword(changed, now: now, requestID: requestID)
             return nil
         }
         let problems = PasswordPolicy.problems(new, username: user.username, previous: current == new)
@@ -362,7 +354,7 @@ public struct IdentityService: Sendable {
                     organizationID: nil,
                     action: action,
                     target: user.username,
-                    after: user.lockedUntil.map { JSONValue.object(["lockedUntil": .string($0.iso8601)]).jsonText },
+                    after: nil,
                     requestID: requestID
                 )
             )

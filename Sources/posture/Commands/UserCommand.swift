@@ -94,7 +94,6 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let now = Date()
             let users = try await UserCommand.run(server) { runtime in
                 try await runtime.identity.store.users().filter { user in
                     org.map { user.roles[$0] != nil } ?? true
@@ -105,10 +104,7 @@ struct UserCommand: AsyncParsableCommand {
                 parts += user.roles.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.rawValue)" }
                 return parts.joined(separator: ", ")
             }
-            func state(_ user: StoredUser) -> String {
-                if let until = user.lockedUntil, until > now { return "locked until \(until.iso8601)" }
-                return user.mustChangePassword ? "must change password" : "active"
-            }
+            func state(_ user: StoredUser) -> String { user.state }
             if format == .json {
                 let rows: [[String: String]] = users.map {
                     ["username": $0.username, "displayName": $0.displayName, "roles": roles($0), "state": state($0)]

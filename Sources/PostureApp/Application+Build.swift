@@ -51,9 +51,18 @@ public func buildApplication(
         if migrate { try await app.autoMigrate() }
 
         let keys = try SigningKeyStore.load(from: configuration.resolvedKeysDirectory)
-        let tokens = await TokenService(signing: keys.current, all: keys.all, clock: clock)
         let changes = ChangeSignal()
-        let store = PostureStore(database: app.db, locks: LocalJobLocks(), changes: changes)
+        let auditKey = try await AuditKeyStore.loadOrCreate(in: configuration.resolvedKeysDirectory) {
+            // Not migrated yet (a new database): nothing to leave unkeyed.
+            (try? await PostureStore(database: app.db).lastAuditSequence()) ?? 0
+        }
+        let store = PostureStore(database: app.db, locks: LocalJobLocks(), changes: changes, auditKey: auditKey)
+        let tokens = await TokenService(
+            signing: keys.current,
+            all: keys.all,
+            clock: clock,
+            registry: StoreTokenRegistry(store: store, clock: clock)
+        )
         let stamp = try dataStamp(app, configuration, changes)
         let service = PostureService(store: store, catalog: catalog, clock: clock)
         let identity = IdentityService(

@@ -73,4 +73,21 @@ public enum SigningKeyStore {
         else { throw StartupError("cannot write \(current)") }
         return key
     }
+
+    /// Deletes an old key so the tokens it signed stop verifying; the current key stays.
+    public static func retire(_ kid: String, in directory: String) throws {
+        let keys = try load(from: directory, createIfEmpty: false)
+        guard keys.all.contains(where: { $0.kid == kid }) else {
+            throw StartupError("no signing key \"\(kid)\" in \(directory) (see `posture keys list`)")
+        }
+        guard kid != keys.current.kid else {
+            throw StartupError("\(kid) is the current signing key; run `posture keys rotate` first")
+        }
+        let path = (directory as NSString).appendingPathComponent("\(kid).pem")
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            throw StartupError("cannot remove \(path)")
+        }
+    }
 }

@@ -22,7 +22,11 @@ extension PostureStore {
             try await sql.raw("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE").run()
         }
         let last = try await AuditRecord.query(on: database).sort(\.$sequence, .descending).first()
-        let entry = AuditChain.seal(draft, after: last.map(AuditEntry.init), hasher: Self.auditHasher)
+        let entry = AuditChain.seal(
+            draft,
+            after: last.map(AuditEntry.init),
+            hasher: auditHashing.hasher(for: (last?.sequence ?? 0) + 1)
+        )
         let record = AuditRecord()
         record.sequence = entry.sequence
         record.occurredAt = entry.occurredAt
@@ -40,10 +44,16 @@ extension PostureStore {
     }
 
     /// Entries in sequence order: all of them, or one organization's.
-    public func auditEntries(organizationID: String? = nil) async throws -> [AuditEntry] {
-        var query = AuditRecord.query(on: database)
+    public func auditEntries(
+        organizationID: String? = nil,
+        after sequence: Int = 0,
+        limit: Int? = nil
+    ) async throws -> [AuditEntry] {
+        var query = AuditRecord.query(on: database).filter(\.$sequence > sequence)
         if let organizationID { query = query.filter(\.$organizationID == organizationID) }
-        return try await query.sort(\.$sequence).all().map(AuditEntry.init)
+        query = query.sort(\.$sequence)
+        if let limit { query = query.limit(limit) }
+        return try await query.all().map(AuditEntry.init)
     }
 
     /// One page of an organization's entries after `sequence`, oldest first, skipping those from
@@ -67,7 +77,17 @@ extension PostureStore {
 
     /// Walks the whole chain and names the first broken entry.
     public func verifyAudit() async throws -> AuditChain.Verdict {
-        AuditChain.verify(try await auditEntries(), hasher: Self.auditHasher)
+        AuditChain.verify(try await auditEntries(), hashing: auditHashing)
+    }
+
+    /// The last sequence number in the log (0 when empty).
+    public func lastAuditSequence() async throws -> Int {
+        try await AuditRecord.query(on: database).sort(\.$sequence, .descending).first()?.sequence ?? 0
+    }
+
+    var auditHashing: AuditChain.Hashing {
+        guard let auditKey else { return AuditChain.Hashing(unkeyed: Self.auditHasher) }
+        return AuditChain.Hashing(unkeyed: Self.auditHasher, keyed: auditKey.hasher, keyedFrom: auditKey.from)
     }
 }
 

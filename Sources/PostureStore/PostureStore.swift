@@ -11,12 +11,20 @@ public struct PostureStore: Sendable {
     public let locks: LocalJobLocks
     /// Bumped after every write; see ``ChangeSignal``.
     public let changes: ChangeSignal
+    /// The audit log's key (kept beside the signing keys, never in the database); nil keeps the
+    /// unkeyed SHA-256 chain.
+    public let auditKey: AuditKey?
 
-    public init(database: any Database, locks: LocalJobLocks = LocalJobLocks(), changes: ChangeSignal = ChangeSignal())
-    {
+    public init(
+        database: any Database,
+        locks: LocalJobLocks = LocalJobLocks(),
+        changes: ChangeSignal = ChangeSignal(),
+        auditKey: AuditKey? = nil
+    ) {
         self.database = database
         self.locks = locks
         self.changes = changes
+        self.auditKey = auditKey
     }
 
     /// Runs `body` in one transaction: all of it is stored or none of it.
@@ -24,7 +32,7 @@ public struct PostureStore: Sendable {
     {
         defer { changes.bump() }
         return try await database.transaction { database in
-            try await body(PostureStore(database: database, locks: locks, changes: changes))
+            try await body(PostureStore(database: database, locks: locks, changes: changes, auditKey: auditKey))
         }
     }
 

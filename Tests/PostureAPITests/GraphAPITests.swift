@@ -8,7 +8,9 @@ import VaporTesting
 
 @Suite struct GraphAPITests {
     @Test func secureScoresAreNewestFirstWithAbsolutePaging() async throws {
-        try await APIHarness.with { harness in
+        // The Host the links use must be one the operator allowed.
+        let allowHost: @Sendable (inout PostureConfiguration) -> Void = { $0.allowedHosts = ["posture.test:8080"] }
+        try await APIHarness.with(configure: allowHost) { harness in
             let token = try await harness.token()
             let first = try await harness.send(
                 .GET,

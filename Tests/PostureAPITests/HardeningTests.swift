@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import PostureAPI
 import PostureApp
 import PostureCore
@@ -155,5 +156,93 @@ import VaporTesting
 
     static func json(_ object: Any) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    /// Issued tokens are recorded: they can be revoked, they never outlive 90 days, they do not open
+    /// an organization created after them, and tokens nobody recorded are refused.
+    @Test func issuedTokensCanBeRevokedAndDoNotOutliveTheirOrganization() async throws {
+        let instant = NIOLockedValueBox(APIHarness.now)
+        let clock = PostureClock { instant.withLockedValue { $0 } }
+        try await APIHarness.with(clock: clock) { harness in
+            let store = harness.runtime.service.store
+            let token = try await harness.token()
+            let score = "/api/v1/organizations/contoso/score"
+            #expect(try await harness.send(.GET, score, token: token).status == .ok)
+            let recorded = try #require(try await store.issuedTokens(organizationID: "contoso").last)
+            #expect(recorded.subject == "tester" && recorded.role == .securityReader && recorded.revokedAt == nil)
+            #expect(try await harness.runtime.service.revokeIssuedToken(recorded.tokenID, actor: "test"))
+            instant.withLockedValue { $0 = $0.addingTimeInterval(StoreTokenRegistry.cacheLifetime + 1) }
+            let refused = try await harness.send(.GET, score, token: token)
+            #expect(refused.status == .unauthorized && refused.body.contains("revoked"), "\(refused.body)")
+            let audit = try await store.auditEntries(organizationID: "contoso")
+            #expect(audit.contains { $0.action == "token.revoke" && $0.target == recorded.tokenID })
+
+            // At most 90 days, whatever was asked.
+            let long = try await harness.token(lifetime: 365 * 86_400)
+            let longRecord = try #require(try await store.issuedTokens(organizationID: "contoso").last)
+            #expect(longRecord.expiresAt.timeIntervalSince(longRecord.issuedAt) == TokenService.maximumLifetime)
+            #expect(try await harness.send(.GET, score, token: long).status == .ok)
+
+            // A token for an id nobody has yet does not open the organization created later.
+            let early = try await harness.token("newco", .read)
+            instant.withLockedValue { $0 = $0.addingTimeInterval(60) }
+            try await harness.runtime.service.createOrganization(
+                Organization(id: "newco", displayName: "New Co"),
+                actor: "test"
+            )
+            #expect(
+                try await harness.send(.GET, "/api/v1/organizations/newco/score", token: early).status == .unauthorized
+            )
+            // Deleting an organization revokes its tokens, so re-creating the id opens nothing.
+            let fabrikam = try await harness.token("fabrikam", .read)
+            #expect(try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: fabrikam).status == .ok)
+            _ = try await harness.runtime.service.deleteOrganization("fabrikam", actor: "test")
+            instant.withLockedValue { $0 = $0.addingTimeInterval(StoreTokenRegistry.cacheLifetime + 1) }
+            try await harness.runtime.service.createOrganization(
+                Organization(id: "fabrikam", displayName: "Fabrikam again"),
+                actor: "test"
+            )
+            #expect(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: fabrikam).status
+                    == .unauthorized
+            )
+
+            // Signed with our key but never recorded (as by an earlier release): refused.
+            let keys = try SigningKeyStore.load(from: harness.runtime.configuration.resolvedKeysDirectory)
+            let unrecorded = try await TokenService(signing: keys.current, all: keys.all, clock: clock).issue(
+                subject: "old",
+                grant: .organization("contoso", .securityReader),
+                scopes: [.read],
+                lifetime: 3600
+            )
+            let old = try await harness.send(.GET, score, token: unrecorded)
+            #expect(old.status == .unauthorized && old.body.contains("not recorded"))
+        }
+    }
+
+    /// A retired signing key stops verifying the tokens it signed; the current key cannot be retired.
+    @Test func retiredSigningKeysStopVerifying() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try SigningKeyStore.load(from: directory)
+        let old = await TokenService(signing: first.current, all: first.all, clock: APIHarness.clock)
+        let token = try await old.issue(
+            subject: "t",
+            grant: .organization("contoso", .securityReader),
+            scopes: [.read],
+            lifetime: 3600
+        )
+        #expect(throws: StartupError.self) { try SigningKeyStore.retire(first.current.kid, in: directory) }
+        let rotated = try SigningKeyStore.create(in: directory, now: APIHarness.now.addingTimeInterval(1))
+        let both = try SigningKeyStore.load(from: directory)
+        #expect(
+            try await TokenService(signing: both.current, all: both.all, clock: APIHarness.clock).verify(token)
+                .subject == "t"
+        )
+        try SigningKeyStore.retire(first.current.kid, in: directory)
+        let after = try SigningKeyStore.load(from: directory)
+        #expect(after.all.map(\.kid) == [rotated.kid])
+        let restarted = await TokenService(signing: after.current, all: after.all, clock: APIHarness.clock)
+        await #expect(throws: TokenError.invalid("the token's key id is unknown")) { try await restarted.verify(token) }
     }
 }

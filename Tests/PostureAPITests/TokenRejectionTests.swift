@@ -4,6 +4,7 @@ import JWTKit
 import PostureAPI
 import PostureApp
 import PostureCore
+import PostureStore
 import Testing
 import VaporTesting
 
@@ -20,6 +21,7 @@ import VaporTesting
         var org: String
         var rol: String?
         var scp: String
+        var jti: String?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
@@ -29,7 +31,8 @@ import VaporTesting
         aud: String = "posture-api",
         nbf: TimeInterval = -5,
         exp: TimeInterval = 3600,
-        rol: String? = "securityAdministrator"
+        rol: String? = "securityAdministrator",
+        jti: String? = "recorded-1"
     )
         -> Claims
     {
@@ -43,7 +46,8 @@ import VaporTesting
             exp: .init(value: now.addingTimeInterval(exp)),
             org: "contoso",
             rol: rol,
-            scp: "SecurityEvents.ReadWrite.All"
+            scp: "SecurityEvents.ReadWrite.All",
+            jti: jti
         )
     }
 
@@ -63,6 +67,19 @@ import VaporTesting
 
     @Test func everyKindOfBadTokenIsRefused() async throws {
         try await APIHarness.with { harness in
+            // The well-formed token below is the one recorded in the registry.
+            try await harness.runtime.service.store.recordIssuedToken(
+                IssuedToken(
+                    tokenID: "recorded-1",
+                    subject: "forger",
+                    organizationID: "contoso",
+                    role: .securityAdministrator,
+                    scopes: ["SecurityEvents.ReadWrite.All"],
+                    issuedAt: APIHarness.now,
+                    expiresAt: APIHarness.now.addingTimeInterval(3600),
+                    issuedBy: "test"
+                )
+            )
             let directory = harness.runtime.configuration.resolvedKeysDirectory
             let ours = try SigningKeyStore.load(from: directory).current
             let signer = JWTKeyCollection()
@@ -112,6 +129,11 @@ import VaporTesting
                 ("HS256 signed with the public key", hmacBody + "." + Self.base64URL(Data(hmac))),
                 ("bad signature", String(good.dropLast(4)) + (good.hasSuffix("AAAA") ? "BBBB" : "AAAA")),
                 ("not a JWT", "hello"),
+                (
+                    "never recorded",
+                    try await signer.sign(Self.claims(jti: "nobody-1"), kid: JWKIdentifier(string: ours.kid))
+                ),
+                ("no token id", try await signer.sign(Self.claims(jti: nil), kid: JWKIdentifier(string: ours.kid))),
                 ("header only", Self.base64URL(Data(kidHeader.utf8))),
             ]
             #expect(try await harness.send(.GET, "/v1.0/security/secureScores?$top=1", token: good).status == .ok)

@@ -106,4 +106,38 @@ import Testing
         #expect(brokenAt == sequence, "\(what)")
         #expect(message.contains(reason), "\(what): \(message)")
     }
+
+    /// From `keyedFrom` on, entries carry the keyed hash: an entry re-sealed with the plain hash is
+    /// found, and a log cut back to before the key existed is too.
+    @Test func keyedEntriesMustCarryTheKeyedHash() {
+        let keyed: AuditChain.Hasher = { bytes in "k" + Self.hasher(bytes) }
+        let hashing = AuditChain.Hashing(unkeyed: Self.hasher, keyed: keyed, keyedFrom: 3)
+        var entries: [AuditEntry] = []
+        for entry in Self.chain(5) {
+            var copy = entry
+            copy.previousHash = entries.last?.hash ?? AuditChain.genesis
+            copy.hash = hashing.hasher(for: copy.sequence)(copy.canonicalBytes)
+            entries.append(copy)
+        }
+        #expect(AuditChain.verify(entries, hashing: hashing) == .intact(count: 5, head: entries[4].hash))
+        // Re-sealed with the plain hash by someone without the key.
+        var forged = entries
+        forged[3].actor = "mallory"
+        forged[3].hash = Self.hasher(forged[3].canonicalBytes)
+        forged[4].previousHash = forged[3].hash
+        forged[4].hash = Self.hasher(forged[4].canonicalBytes)
+        #expect(
+            AuditChain.verify(forged, hashing: hashing)
+                == .broken(sequence: 4, reason: "its content does not match its hash (edited)")
+        )
+        // Cut back to before the key: entries 2…2 were the last unkeyed, 3 was expected.
+        guard case .broken(let at, _) = AuditChain.verify(Array(entries.prefix(1)), hashing: hashing) else {
+            Issue.record("a log cut back before the key verified")
+            return
+        }
+        #expect(at == 2)
+        #expect(
+            AuditChain.verify(Array(entries.prefix(2)), hashing: hashing) == .intact(count: 2, head: entries[1].hash)
+        )
+    }
 }

@@ -83,4 +83,74 @@ import Testing
             #expect(brokenAt == sequence, "\(what) on \(database)")
         }
     }
+
+    /// Someone who can write the database but has no key file deletes an entry, edits another and
+    /// recomputes every hash after them with SHA-256, as the chain was built before it was keyed:
+    /// the keyed log still finds it. Without the key (the old chain), the same rebuild passes,
+    /// which is why the key lives outside the database.
+    @Test(arguments: TestDatabase.available)
+    func aChainRebuiltWithoutTheKeyIsFound(_ database: TestDatabase) async throws {
+        try await database.withRuntime { runtime in
+            let store = runtime.service.store
+            let key = try #require(store.auditKey, "the runtime keys its audit log")
+            try await Self.seed(runtime.service)
+            let before = try await store.auditEntries()
+            #expect(before.allSatisfy { $0.sequence < key.from || key.hasher($0.canonicalBytes) == $0.hash })
+            let sql = try #require(store.database as? any SQLDatabase)
+            try await sql.raw("DELETE FROM audit_entries WHERE sequence = \(unsafeRaw: String(before[2].sequence))")
+                .run()
+            var rebuilt: [AuditEntry] = []
+            for (index, var entry) in before.enumerated() where index != 2 {
+                entry.sequence = rebuilt.count + 1
+                if index == 3 { entry.actor = "mallory" }
+                entry.previousHash = rebuilt.last?.hash ?? AuditChain.genesis
+                entry.hash = PostureStore.auditHasher(entry.canonicalBytes)
+                rebuilt.append(entry)
+            }
+            try await sql.raw("DELETE FROM audit_entries").run()
+            for entry in rebuilt {
+                try await sql.insert(into: "audit_entries")
+                    .columns(
+                        "id",
+                        "sequence",
+                        "occurred_at",
+                        "actor",
+                        "organization_id",
+                        "action",
+                        "target",
+                        "before",
+                        "after",
+                        "request_id",
+                        "previous_hash",
+                        "hash"
+                    )
+                    .values(
+                        SQLBind(UUID()),
+                        SQLBind(entry.sequence),
+                        SQLBind(entry.occurredAt),
+                        SQLBind(entry.actor),
+                        SQLBind(entry.organizationID),
+                        SQLBind(entry.action),
+                        SQLBind(entry.target),
+                        SQLBind(entry.before),
+                        SQLBind(entry.after),
+                        SQLBind(entry.requestID),
+                        SQLBind(entry.previousHash),
+                        SQLBind(entry.hash)
+                    )
+                    .run()
+            }
+            guard case .broken(let at, let reason) = try await store.verifyAudit() else {
+                Issue.record("a chain rebuilt without the key passed on \(database)")
+                return
+            }
+            #expect(at >= key.from, "\(reason)")
+            // The same rebuild fools a log that has no key.
+            let unkeyed = PostureStore(database: store.database)
+            guard case .intact = try await unkeyed.verifyAudit() else {
+                Issue.record("the rebuild itself is wrong")
+                return
+            }
+        }
+    }
 }

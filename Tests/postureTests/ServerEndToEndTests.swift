@@ -133,10 +133,29 @@ import FoundationNetworking
 
         let list = try server.cli(["org", "list", "--format", "csv"])
         #expect(list.stdout.contains("acme,Acme Corp,12,"))
+
+        // Issued tokens are listed (never shown) and revoked from the CLI; the server follows.
+        let listed = try server.cli(["token", "list", "--org", "acme", "--format", "json"])
+        let tokens = try #require(
+            try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: String]]
+        )
+        #expect(tokens.count == 1 && tokens[0]["state"] == "active" && !listed.stdout.contains(token))
+        let tokenID = try #require(tokens.first?["id"])
+        #expect(try server.cli(["token", "revoke", tokenID]).status == 0)
+        #expect(try server.cli(["token", "revoke", tokenID]).status == 1, "already revoked")
+        var refused = false
+        for _ in 0..<40 where !refused {
+            refused = try await server.request("GET", "/api/v1/organizations/acme/score", token: token).0 == 401
+            if !refused { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(refused, "a revoked token is refused within seconds")
         #expect(try server.cli(["org", "delete", "acme"]).status == 1, "asks for --yes")
         let export = try server.cli(["audit", "export", "--org", "acme", "--format", "csv"])
         #expect(export.stdout.split(separator: "\n").count >= 4, "a header, the creation and two imports")
         #expect(export.stdout.contains(",cli,acme,organization.create,"))
+        let json = try server.cli(["audit", "export", "--org", "acme"])
+        let exported = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(exported.count == export.stdout.split(separator: "\n").count - 1, "the same entries in both formats")
         #expect(try server.cli(["org", "delete", "acme", "--yes"]).status == 0)
         // The first start created the administrator and printed its one-time password, once.
         let log = try String(contentsOf: server.directory.appendingPathComponent("server.log"), encoding: .utf8)
@@ -145,7 +164,7 @@ import FoundationNetworking
         #expect(users.stdout.contains("instance administrator") && users.stdout.contains("must change password"))
         let verify = try server.cli(["audit", "verify"])
         #expect(
-            verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 5 entries"),
+            verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 6 entries"),
             "\(verify.stdout)\(verify.stderr)"
         )
     }

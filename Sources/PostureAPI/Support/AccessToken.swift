@@ -2,6 +2,7 @@ import Foundation
 import JWTKit
 import NIOConcurrencyHelpers
 import PostureCore
+import PostureStore
 
 /// The two Graph scopes of the secure-score API.
 public typealias APIScope = Scope
@@ -13,12 +14,21 @@ public struct Principal: Sendable, Equatable {
     public var scopes: Set<Scope>
     /// The API client the token was issued to, when it came from the client-credentials grant.
     public var clientID: String?
+    /// The token's recorded id, for tokens issued by `posture token create`.
+    public var tokenID: String?
 
-    public init(subject: String, access: Access, scopes: Set<Scope>, clientID: String? = nil) {
+    public init(
+        subject: String,
+        access: Access,
+        scopes: Set<Scope>,
+        clientID: String? = nil,
+        tokenID: String? = nil
+    ) {
         self.subject = subject
         self.access = access
         self.scopes = scopes
         self.clientID = clientID
+        self.tokenID = tokenID
     }
 
     public func decide(_ operation: AccessOperation, in organizationID: String) -> AccessDecision {
@@ -68,6 +78,8 @@ struct AccessTokenClaims: JWTPayload {
     var scp: String
     /// The API client, for tokens from the client-credentials grant (checked for revocation).
     var cid: String?
+    /// The token's id in the registry, for tokens from `posture token create` (checked for revocation).
+    var jti: IDClaim?
 
     // Time-dependent checks run in `TokenService.verify` against the injected clock.
     func verify(using algorithm: some JWTAlgorithm) async throws {}
@@ -85,10 +97,14 @@ public struct SigningKey: Sendable {
 }
 
 /// Issues and verifies bearer tokens, signed with ES256. Tokens name their key (`kid`); every key
-/// still in the key set verifies, so tokens signed before a rotation stay valid until they expire.
+/// still in the key set verifies, so tokens signed before a rotation stay valid until they expire
+/// or their key is retired. Tokens not bound to an API client are recorded in the registry and
+/// checked against it, so they can be listed and revoked.
 public struct TokenService: Sendable {
     public static let issuer = "posture"
     public static let audience = "posture-api"
+    /// No token lives longer: a leaked token is useless after this at the latest.
+    public static let maximumLifetime: TimeInterval = 90 * 86_400
 
     private let keys: JWTKeyCollection
     private let current: String
@@ -96,11 +112,18 @@ public struct TokenService: Sendable {
     /// The public half of every key, as published at `/.well-known/jwks.json`.
     public let jwks: JSONValue
     private let clock: PostureClock
+    private let registry: (any TokenRegistry)?
     /// Tokens already verified: the signature check is the costly part; expiry is re-checked.
-    private let verified = NIOLockedValueBox<[String: (principal: Principal, expires: Date)]>([:])
+    private let verified = NIOLockedValueBox<[String: (principal: Principal, expires: Date, issued: Date)]>([:])
 
     /// `signing` must be one of `all`.
-    public init(signing: SigningKey, all: [SigningKey], clock: PostureClock) async {
+    public init(
+        signing: SigningKey,
+        all: [SigningKey],
+        clock: PostureClock,
+        registry: (any TokenRegistry)? = nil
+    ) async {
+        self.registry = registry
         keys = JWTKeyCollection()
         for key in all {
             await keys.add(ecdsa: key.key, kid: JWKIdentifier(string: key.kid))
@@ -129,17 +152,42 @@ public struct TokenService: Sendable {
         self.clock = clock
     }
 
-    /// A signed token carrying `grant`, valid for `lifetime` seconds.
+    /// A signed token carrying `grant`, valid for `lifetime` seconds (at most ``maximumLifetime``).
+    /// Without a `clientID` the token is recorded in the registry under a new id.
     public func issue(
         subject: String,
         grant: TokenGrant,
         scopes: [APIScope],
         lifetime: TimeInterval,
-        clientID: String? = nil
+        clientID: String? = nil,
+        issuedBy: String = "posture"
     ) async throws
         -> String
     {
         let now = clock.now()
+        let lifetime = min(lifetime, Self.maximumLifetime)
+        var tokenID: String?
+        if clientID == nil, let registry {
+            let id = UUID().uuidString.lowercased()
+            let (organization, role): (String, Role?) =
+                switch grant {
+                case .instance: ("*", nil)
+                case .organization(let id, let role): (id, role)
+                }
+            try await registry.record(
+                IssuedToken(
+                    tokenID: id,
+                    subject: subject,
+                    organizationID: organization,
+                    role: role,
+                    scopes: scopes.map(\.rawValue),
+                    issuedAt: now,
+                    expiresAt: now.addingTimeInterval(lifetime),
+                    issuedBy: issuedBy
+                )
+            )
+            tokenID = id
+        }
         let (organization, role): (String, String?) =
             switch grant {
             case .instance: ("*", nil)
@@ -155,30 +203,52 @@ public struct TokenService: Sendable {
             org: organization,
             rol: role,
             scp: scopes.map(\.rawValue).joined(separator: " "),
-            cid: clientID
+            cid: clientID,
+            jti: tokenID.map { IDClaim(value: $0) }
         )
         return try await keys.sign(claims, kid: JWKIdentifier(string: current))
     }
 
-    /// Checks signature, issuer, audience and validity period; returns the caller.
+    /// Checks signature, issuer, audience, validity period and (for recorded tokens) the registry;
+    /// returns the caller.
     public func verify(_ token: String) async throws(TokenError) -> Principal {
         let now = clock.now()
+        let checked: (principal: Principal, expires: Date, issued: Date)
         if let hit = verified.withLockedValue({ $0[token] }) {
             guard hit.expires > now else { throw TokenError.invalid("the token has expired") }
-            return hit.principal
+            checked = hit
+        } else {
+            checked = try await verifyUncached(token, now: now)
+            verified.withLockedValue { cache in
+                if cache.count >= 10_000 { cache.removeAll() }
+                cache[token] = checked
+            }
         }
-        let principal = try await verifyUncached(token, now: now)
-        verified.withLockedValue { cache in
-            if cache.count >= 10_000 { cache.removeAll() }
-            cache[token] = principal
+        try await checkRegistry(checked.principal, issuedAt: checked.issued)
+        return checked.principal
+    }
+
+    /// Tokens neither recorded nor bound to a client (minted by a release before the registry)
+    /// cannot be revoked, so they are refused.
+    private func checkRegistry(_ principal: Principal, issuedAt: Date) async throws(TokenError) {
+        guard let registry, principal.clientID == nil else { return }
+        guard let tokenID = principal.tokenID else {
+            throw TokenError.invalid("the token is not recorded; create a new one with posture token create")
         }
-        return principal.principal
+        let organization = principal.access.instanceAdministrator ? "*" : (principal.onlyOrganization ?? "")
+        let usable: Bool
+        do {
+            usable = try await registry.isUsable(tokenID: tokenID, organizationID: organization, issuedAt: issuedAt)
+        } catch {
+            throw TokenError.invalid("the token could not be checked")
+        }
+        guard usable else { throw TokenError.invalid("the token was revoked") }
     }
 
     private func verifyUncached(
         _ token: String,
         now: Date
-    ) async throws(TokenError) -> (principal: Principal, expires: Date) {
+    ) async throws(TokenError) -> (principal: Principal, expires: Date, issued: Date) {
         try checkHeader(token)
         let claims: AccessTokenClaims
         do {
@@ -203,8 +273,14 @@ public struct TokenService: Sendable {
             }
             access = Access(roles: [claims.org: role])
         }
-        let principal = Principal(subject: claims.sub.value, access: access, scopes: scopes, clientID: claims.cid)
-        return (principal, claims.exp.value)
+        let principal = Principal(
+            subject: claims.sub.value,
+            access: access,
+            scopes: scopes,
+            clientID: claims.cid,
+            tokenID: claims.jti?.value
+        )
+        return (principal, claims.exp.value, claims.iat.value)
     }
 }
 

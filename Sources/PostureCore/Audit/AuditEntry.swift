@@ -138,8 +138,45 @@ public enum AuditChain {
         case broken(sequence: Int, reason: String)
     }
 
-    /// Checks entries read in sequence order.
-    public static func verify(_ entries: [AuditEntry], hasher: Hasher) -> Verdict {
+    /// Which hash seals which entry: plain SHA-256 for entries written before the log was keyed, and
+    /// from `keyedFrom` on an HMAC whose key is kept outside the database, so someone who can write
+    /// the database cannot rebuild the chain after editing it.
+    public struct Hashing: Sendable {
+        public var unkeyed: Hasher
+        public var keyed: Hasher?
+        public var keyedFrom: Int
+
+        public init(unkeyed: @escaping Hasher, keyed: Hasher? = nil, keyedFrom: Int = 1) {
+            self.unkeyed = unkeyed
+            self.keyed = keyed
+            self.keyedFrom = keyedFrom
+        }
+
+        public func hasher(for sequence: Int) -> Hasher {
+            if let keyed, sequence >= keyedFrom { return keyed }
+            return unkeyed
+        }
+    }
+
+    /// Checks entries read in sequence order with one hash for all.
+    public static func verify(_ entries: [AuditEntry], hasher: @escaping Hasher) -> Verdict {
+        verify(entries, hashing: Hashing(unkeyed: hasher))
+    }
+
+    /// Checks entries read in sequence order. With a keyed hash, entries from `keyedFrom` on must
+    /// carry the keyed hash, and a log that ends before `keyedFrom` was cut short.
+    public static func verify(_ entries: [AuditEntry], hashing: Hashing) -> Verdict {
+        let last = entries.last?.sequence ?? 0
+        if hashing.keyed != nil, last < hashing.keyedFrom - 1 {
+            return .broken(
+                sequence: last + 1,
+                reason: "entries \(last + 1)…\(hashing.keyedFrom - 1) are missing (the log was keyed after them)"
+            )
+        }
+        return verifyChain(entries, hashing: hashing)
+    }
+
+    static func verifyChain(_ entries: [AuditEntry], hashing: Hashing) -> Verdict {
         var previous: AuditEntry?
         for entry in entries {
             let expected = (previous?.sequence ?? 0) + 1
@@ -156,7 +193,7 @@ public enum AuditChain {
                     reason: "it does not follow the entry before it (inserted or reordered)"
                 )
             }
-            if hasher(entry.canonicalBytes) != entry.hash {
+            if hashing.hasher(for: entry.sequence)(entry.canonicalBytes) != entry.hash {
                 return .broken(sequence: entry.sequence, reason: "its content does not match its hash (edited)")
             }
             previous = entry

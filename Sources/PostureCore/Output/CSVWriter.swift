@@ -7,10 +7,24 @@ public enum CSVWriter {
         ([header] + rows).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")
     }
 
+    /// Rows without a header, each ending in `\n`: for output written a page at a time after
+    /// ``render(header:rows:)`` of the header alone.
+    public static func rows(_ rows: [[String]]) -> String {
+        rows.map { "\n" + $0.map(escape).joined(separator: ",") }.joined()
+    }
+
+    /// Characters that make a spreadsheet read a cell as a formula when they open it. Tabs and line
+    /// breaks count too: spreadsheets skip them and then see what follows.
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\n"]
+
     public static func escape(_ field: String) -> String {
-        // A leading =, +, - or @ would be run as a formula by spreadsheets: prefix a quote.
+        // Prefix a quote to anything a spreadsheet would run. Checked on Unicode scalars, after
+        // leading spaces: `=` followed by a combining mark is one Character that is not `=`.
         var value = field
-        if let first = value.first, "=+-@".contains(first), Double(value) == nil {
+        let first = value.unicodeScalars.first { $0 != " " }
+        if let first, formulaStarts.contains(first) || formulaStarts.contains(value.unicodeScalars.first!),
+            Double(value.trimmingCharacters(in: .whitespaces)) == nil
+        {
             value = "'" + value
         }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }

@@ -11,5 +11,6 @@ public enum PostureMigrations {
         M006AddTrendColumns(),  // 006: snapshot percentage, seats and category columns; change causes; settings
         M007CreateEntityExclusions(),  // 007: entities an organization leaves out of an action's count
         M008CreateMicrosoftSecureScore(),  // 008: Microsoft's Secure Score history and control profiles
+        M009CreateIssuedTokens(),  // 009: bearer tokens from `posture token create`, for listing and revoking
     ]
 }

@@ -60,6 +60,8 @@ extension PostureService {
         return try await store.transaction { store in
             let before = try await store.organization(id)
             guard try await store.deleteOrganization(id) else { return false }
+            // Tokens named after this id must not open an organization created later under it.
+            try await store.revokeIssuedTokens(organizationID: id, at: now)
             try await store.appendAudit(
                 AuditDraft(
                     occurredAt: now,

@@ -75,4 +75,24 @@ extension PostureService {
             return true
         }
     }
+
+    /// Revokes a token issued by `posture token create`; false when no active token has that id.
+    public func revokeIssuedToken(_ tokenID: String, actor: String, requestID: String? = nil) async throws -> Bool {
+        let now = clock.now()
+        return try await store.transaction { store in
+            guard let token = try await store.issuedToken(tokenID), try await store.revokeIssuedToken(tokenID, at: now)
+            else { return false }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: token.organizationID == "*" ? nil : token.organizationID,
+                    action: "token.revoke",
+                    target: tokenID,
+                    requestID: requestID
+                )
+            )
+            return true
+        }
+    }
 }

@@ -24,12 +24,18 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let verdict = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.store.verifyAudit()
+            let configuration = try server.configuration()
+            let (verdict, keyedFrom) = try await withRuntime(configuration) { runtime in
+                (try await runtime.service.store.verifyAudit(), runtime.service.store.auditKey?.from)
             }
             switch verdict {
             case .intact(let count, let head):
-                Console.write("audit log intact: \(count) entr\(count == 1 ? "y" : "ies"), head \(head)")
+                let keyed = keyedFrom.map { from in
+                    from <= 1
+                        ? "; every entry is sealed with the audit key"
+                        : "; entries from \(from) on are sealed with the audit key, earlier ones with SHA-256 only"
+                }
+                Console.write("audit log intact: \(count) entr\(count == 1 ? "y" : "ies"), head \(head)\(keyed ?? "")")
             case .broken(let sequence, let reason):
                 Console.error("audit log broken at entry \(sequence): \(reason)")
                 throw ExitCode(1)
@@ -52,18 +58,29 @@ struct AuditCommand: AsyncParsableCommand {
             if format == .table { throw ValidationError("audit export prints json or csv") }
         }
 
+        /// Entries are read and written a page at a time, so a log of millions of entries does not
+        /// have to fit in memory.
+        static let pageSize = 1_000
+
         func run() async throws {
-            let entries = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.store.auditEntries(organizationID: org)
-            }
-            if format == .csv {
-                Console.write(
-                    CSVWriter.render(
-                        header: [
-                            "sequence", "occurredAt", "actor", "organizationId", "action", "target", "before", "after",
-                            "requestId", "previousHash", "hash",
-                        ],
-                        rows: entries.map { entry in
+            let header = [
+                "sequence", "occurredAt", "actor", "organizationId", "action", "target", "before", "after",
+                "requestId", "previousHash", "hash",
+            ]
+            let format = format
+            let org = org
+            try await withRuntime(try server.configuration()) { runtime in
+                var after = 0
+                var first = true
+                if format == .csv { Console.write(CSVWriter.render(header: header, rows: []), terminator: "") }
+                while true {
+                    let page = try await runtime.service.store.auditEntries(
+                        organizationID: org,
+                        after: after,
+                        limit: Self.pageSize
+                    )
+                    if format == .csv {
+                        let rows = page.map { entry in
                             [
                                 String(entry.sequence), entry.occurredAt.iso8601, entry.actor,
                                 entry.organizationID ?? "",
@@ -71,10 +88,19 @@ struct AuditCommand: AsyncParsableCommand {
                                 entry.requestID ?? "", entry.previousHash, entry.hash,
                             ]
                         }
-                    )
-                )
-            } else {
-                Console.write(try JSONOutput.encode(entries))
+                        if !rows.isEmpty { Console.write(CSVWriter.rows(rows), terminator: "") }
+                    } else {
+                        for entry in page {
+                            let text = try JSONOutput.encode(entry).split(separator: "\n").map { "  " + $0 }
+                                .joined(separator: "\n")
+                            Console.write((first ? "[\n" : ",\n") + text, terminator: "")
+                            first = false
+                        }
+                    }
+                    guard page.count == Self.pageSize, let last = page.last else { break }
+                    after = last.sequence
+                }
+                if format != .csv { Console.write(first ? "[]" : "\n]") }
             }
         }
     }

@@ -52,4 +52,9 @@ enum Console {
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
+
+    /// Writes a piece of longer output as it is.
+    static func write(_ text: String, terminator: String) {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+    }
 }

@@ -56,7 +56,7 @@ final class GraphClient: Sendable {
         self.sleep = sleep
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 120
-        session = URLSession(configuration: configuration)
+        session = URLSession(configuration: configuration, delegate: SameHostRedirects(), delegateQueue: nil)
     }
 
     var tokenEndpoint: String {
@@ -214,5 +214,24 @@ final class GraphClient: Sendable {
     static func formEncode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
             ?? text
+    }
+}
+
+/// Follows a redirect only to the host it came from: the request carries the Graph bearer token,
+/// which must never reach another host. A redirect elsewhere is not followed, and the 3xx answer is
+/// reported as the resource's failure.
+final class SameHostRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        let from = task.originalRequest?.url
+        let to = request.url
+        let sameHost = from?.host?.lowercased() == to?.host?.lowercased() && from?.scheme == to?.scheme
+            && from?.port == to?.port
+        completionHandler(sameHost ? request : nil)
     }
 }

@@ -146,6 +146,17 @@ import Testing
         }
     }
 
+    /// A redirect to another host is not followed, so the bearer token never reaches it.
+    @Test func theTokenIsNotSentAlongACrossHostRedirect() async throws {
+        var script = RecordedGraphServer.Script()
+        script.redirectElsewhere = ["domains"]
+        try await Self.collect(script) { result, log, _, _ in
+            #expect(!log.bearerHosts.contains { $0.hasPrefix("localhost") }, "\(log.bearerHosts)")
+            #expect(result.manifest.failures[.domains]?.hasPrefix("HTTP 302") == true, "\(result.manifest.failures)")
+            #expect(result.itemCounts[.organization] == 1, "other resources are collected")
+        }
+    }
+
     @Test func aFailedResourceLeavesNoStaleFileBehind() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("collected-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -25,6 +25,9 @@ public final class RecordedGraphServer: Sendable {
         public var expireTokenAfter: Int?
         /// Next links point at this base instead of the server's own (a hostile or broken answer).
         public var nextLinkBase: String?
+        /// Resources answered with a redirect to the same path on another host name of this
+        /// machine (`localhost` instead of `127.0.0.1`).
+        public var redirectElsewhere: Set<String> = []
 
         public init() {}
     }
@@ -32,6 +35,8 @@ public final class RecordedGraphServer: Sendable {
     public struct Log: Sendable {
         public var tokenRequests = 0
         public var graphRequests: [String] = []
+        /// The `Host` of every Graph request that carried a bearer token.
+        public var bearerHosts: [String] = []
     }
 
     let app: Application
@@ -91,6 +96,14 @@ public final class RecordedGraphServer: Sendable {
             let path = "/" + request.url.path.split(separator: "/").dropFirst().joined(separator: "/")
             log.withLockedValue { $0.graphRequests.append(path) }
             let bearer = request.headers.bearerAuthorization?.token
+            let host = request.headers.first(name: .host) ?? ""
+            if bearer != nil { log.withLockedValue { $0.bearerHosts.append(host) } }
+            if script.redirectElsewhere.contains(resourceName(path)), host.hasPrefix("127.0.0.1") {
+                let port = host.split(separator: ":").last.map(String.init) ?? ""
+                var headers = HTTPHeaders()
+                headers.add(name: .location, value: "http://localhost:\(port)\(request.url.string)")
+                return Response(status: .found, headers: headers)
+            }
             let (valid, calls) = state.withLockedValue { value -> (Bool, Int) in
                 value.graphCalls += 1
                 if let limit = script.expireTokenAfter, value.graphCalls == limit + 1 { value.token = "expired" }

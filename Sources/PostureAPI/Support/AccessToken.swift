@@ -41,11 +41,14 @@ public struct Principal: Sendable, Equatable {
         return access.roles.keys.first
     }
 
-    /// Distinguishes callers whose responses may differ, for the response cache.
+    /// Distinguishes callers whose responses may differ, for the response cache: roles and scopes,
+    /// so a response one caller may see is never served to a caller the route would refuse.
     var cacheScope: String {
-        access.instanceAdministrator
+        let roles =
+            access.instanceAdministrator
             ? "*"
             : access.roles.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: ",")
+        return roles + ";" + scopes.map(\.rawValue).sorted().joined(separator: " ")
     }
 }
 

@@ -230,7 +230,8 @@ final class SameHostRedirects: NSObject, URLSessionTaskDelegate, Sendable {
     ) {
         let from = task.originalRequest?.url
         let to = request.url
-        let sameHost = from?.host?.lowercased() == to?.host?.lowercased() && from?.scheme == to?.scheme
+        let sameHost =
+            from?.host?.lowercased() == to?.host?.lowercased() && from?.scheme == to?.scheme
             && from?.port == to?.port
         completionHandler(sameHost ? request : nil)
     }

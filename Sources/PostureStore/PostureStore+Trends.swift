@@ -5,39 +5,49 @@ import SQLKit
 
 extension PostureStore {
     /// The cohort's average on each day of `[from, to]`: one SQL aggregate over the snapshots of
-    /// every organization matching `filter` (seats of that day; industry and region as they are now).
+    /// every organization matching `filter` (seats of that day; industry and region as they are now),
+    /// counting only cells of at least ``Comparisons/minimumCell`` organizations.
     public func cohortDays(_ filter: CustomComparison, from: CivilDay, to: CivilDay) async throws -> [CohortDay] {
-        var columns = "s.day AS day, COUNT(*) AS organizations, AVG(s.percentage) AS average"
+        // Two levels: cells (band, industry, region) per day, those under the minimum dropped,
+        // then the cohort as a union of the remaining cells. See ``Comparisons``.
+        var band = "CASE"
+        for (index, seatBand) in SeatBand.allCases.enumerated() {
+            if let upper = seatBand.upper { band += " WHEN s.seats <= \(upper) THEN \(index)" }
+        }
+        band += " ELSE \(SeatBand.allCases.count - 1) END"
+        var cellColumns = "s.day AS day, \(band) AS band, LOWER(COALESCE(o.industry, '')) AS industry, "
+        cellColumns += "LOWER(COALESCE(o.region, '')) AS region, COUNT(*) AS members, SUM(s.percentage) AS percentage"
+        // PostgreSQL sums counts as numeric: cast so both databases hand back the same types.
+        let members = "CAST(SUM(members) AS DOUBLE PRECISION)"
+        var columns = "day, CAST(SUM(members) AS INTEGER) AS organizations, SUM(percentage) / \(members) AS average"
         for category in ActionCategory.allCases {
             let score = M006AddTrendColumns.categoryColumn(category, "score")
             let max = M006AddTrendColumns.categoryColumn(category, "max")
-            columns += ", AVG(s.\(score)) AS \(score), AVG(s.\(max)) AS \(max)"
+            cellColumns += ", SUM(s.\(score)) AS \(score), SUM(s.\(max)) AS \(max)"
+            columns += ", SUM(\(score)) / \(members) AS \(score), SUM(\(max)) / \(members) AS \(max)"
         }
-        var query = SQLQueryString("SELECT \(unsafeRaw: columns) FROM snapshots s")
-        if filter.industry != nil || filter.region != nil {
-            query.appendInterpolation(unsafeRaw: " JOIN organizations o ON o.id = s.organization_id")
-        }
+        var query = SQLQueryString("SELECT \(unsafeRaw: columns) FROM (SELECT \(unsafeRaw: cellColumns)")
+        query.appendInterpolation(unsafeRaw: " FROM snapshots s JOIN organizations o ON o.id = s.organization_id")
         query.appendInterpolation(unsafeRaw: " WHERE s.day >= ")
         query.appendInterpolation(bind: from.description)
         query.appendInterpolation(unsafeRaw: " AND s.day <= ")
         query.appendInterpolation(bind: to.description)
-        if let minSeats = filter.minSeats {
-            query.appendInterpolation(unsafeRaw: " AND s.seats >= ")
-            query.appendInterpolation(bind: minSeats)
-        }
-        if let maxSeats = filter.maxSeats {
-            query.appendInterpolation(unsafeRaw: " AND s.seats <= ")
-            query.appendInterpolation(bind: maxSeats)
-        }
+        query.appendInterpolation(
+            unsafeRaw: " GROUP BY s.day, band, industry, region HAVING COUNT(*) >= \(Comparisons.minimumCell)) cells"
+        )
+        let bands = SeatBand.allCases.enumerated().filter { filter.includes($0.element) }.map(\.offset)
+        query.appendInterpolation(
+            unsafeRaw: " WHERE band IN (\(bands.isEmpty ? "-1" : bands.map(String.init).joined(separator: ", ")))"
+        )
         if let industry = filter.industry {
-            query.appendInterpolation(unsafeRaw: " AND LOWER(o.industry) = ")
+            query.appendInterpolation(unsafeRaw: " AND industry = ")
             query.appendInterpolation(bind: industry.lowercased())
         }
         if let region = filter.region {
-            query.appendInterpolation(unsafeRaw: " AND LOWER(o.region) = ")
+            query.appendInterpolation(unsafeRaw: " AND region = ")
             query.appendInterpolation(bind: region.lowercased())
         }
-        query.appendInterpolation(unsafeRaw: " GROUP BY s.day ORDER BY s.day")
+        query.appendInterpolation(unsafeRaw: " GROUP BY day ORDER BY day")
         let rows: [any SQLRow] = try await sql.raw(query).all()
         return try rows.compactMap { row -> CohortDay? in
             guard let day = CivilDay(try row.decode(column: "day", as: String.self)) else { return nil }

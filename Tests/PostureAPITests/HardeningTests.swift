@@ -245,4 +245,110 @@ import VaporTesting
         let restarted = await TokenService(signing: after.current, all: after.all, clock: APIHarness.clock)
         await #expect(throws: TokenError.invalid("the token's key id is unknown")) { try await restarted.verify(token) }
     }
+
+    /// The subtraction attack: seven organizations, one (3,000 seats) outside contoso's band. A
+    /// contoso reader who somehow knew every member count multiplies and subtracts the cohort
+    /// averages; it must not get any single organization's percentage. And a read-write role
+    /// cannot sweep custom seat ranges a few seats apart.
+    @Test func comparisonsCannotBeSubtractedToRevealAnOrganization() async throws {
+        try await APIHarness.with { harness in
+            let service = harness.runtime.service
+            for index in 0..<5 {
+                try await service.createOrganization(
+                    Organization(
+                        id: "peer\(index)",
+                        displayName: "Peer \(index)",
+                        licensedUserCount: 150 + index * 10,
+                        industry: "Manufacturing",
+                        region: "EU"
+                    ),
+                    actor: "test"
+                )
+                try await service.recordMeasurements(
+                    "peer\(index)",
+                    [ActionMeasurement(actionID: "AdminMFAV2", result: .counted(achieved: index + 1, total: 10))],
+                    actor: "test"
+                )
+            }
+            try await service.createOrganization(
+                Organization(
+                    id: "outsider",
+                    displayName: "Outsider",
+                    licensedUserCount: 3000,
+                    industry: "Manufacturing",
+                    region: "EU"
+                ),
+                actor: "test"
+            )
+            try await service.recordMeasurements(
+                "outsider",
+                [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))],
+                actor: "test"
+            )
+            let today = CivilDay(APIHarness.now)
+            _ = try await service.sync(day: today)
+            var truth: [String: Double] = [:]
+            for id in ["contoso", "fabrikam", "outsider"] + (0..<5).map({ "peer\($0)" }) {
+                truth[id] = try #require(try await service.store.snapshot(id, day: today)).percentage
+            }
+
+            let reader = try await harness.token()
+            let page = try object(
+                try await harness.send(.GET, "/v1.0/security/secureScores?$top=1", token: reader).body
+            )
+            let newest = try #require((page["value"] as? [[String: Any]])?.first)
+            let cohorts = try #require(newest["averageComparativeScores"] as? [[String: Any]])
+            #expect(cohorts.allSatisfy { $0["organizationCount"] == nil }, "member counts are never published")
+            let all = try #require(cohorts.first { $0["basis"] as? String == "AllTenants" }?["averageScore"] as? Double)
+            let band = try #require(
+                cohorts.first { $0["basis"] as? String == "TotalSeats" }?["averageScore"] as? Double
+            )
+            // The strongest attacker knows the true counts (8 on the instance, 6 in the band) and
+            // every plausible guess near them.
+            for (everyone, inBand) in [(8, 6), (7, 6), (8, 7), (7, 5), (6, 5)] {
+                let recovered = Double(everyone) * all - Double(inBand) * band
+                for (id, value) in truth where id != "contoso" {
+                    #expect(
+                        abs(recovered - value) > 0.5,
+                        "\(everyone)×\(all) − \(inBand)×\(band) gives \(id)'s \(value)"
+                    )
+                }
+            }
+            // Both cohorts are the one cell of six that counts: contoso and its five peers.
+            let cell = (["contoso"] + (0..<5).map { "peer\($0)" }).map { truth[$0]! }
+            let cellAverage = cell.reduce(0, +) / Double(cell.count)
+            #expect(abs(all - cellAverage) < 0.01 && abs(band - cellAverage) < 0.01)
+
+            // Custom seat ranges are whole bands: no sweep a few seats apart.
+            let writer = try await harness.token("contoso", .readWrite)
+            for range in [#"{"minSeats": 0, "maxSeats": 2999}"#, #"{"minSeats": 0, "maxSeats": 3000}"#] {
+                let refused = try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/contoso/comparison",
+                    token: writer,
+                    json: range
+                )
+                #expect(refused.status == .badRequest && refused.body.contains("seat band"), "\(refused.body)")
+            }
+            let wide = try await harness.send(
+                .PUT,
+                "/api/v1/organizations/contoso/comparison",
+                token: writer,
+                json: #"{"minSeats": 1, "maxSeats": 5000}"#
+            )
+            #expect(wide.status == .ok, "\(wide.body)")
+            let trend = try await harness.send(
+                .GET,
+                "/api/v1/organizations/contoso/metrics/comparison?from=\(today)&to=\(today)",
+                token: reader
+            )
+            #expect(!trend.body.contains("\"organizations\""), "no member counts in the native trend either")
+            let body = try object(trend.body)
+            let customCohort = try #require(body["custom"] as? [String: Any])
+            let custom = try #require(
+                (customCohort["points"] as? [[String: Any]])?.last?["averagePercentage"] as? Double
+            )
+            #expect(abs(custom - cellAverage) < 1e-6, "the outsider, alone in its cell, counts in no cohort")
+        }
+    }
 }

@@ -153,20 +153,20 @@ import VaporTesting
             }
             #expect(try await harness.send(.DELETE, "/api/v1/organizations/contoso/zones", token: writer).status == .ok)
 
-            let comparison = #"{"industry": "Manufacturing", "minSeats": 100, "maxSeats": 1000}"#
+            let comparison = #"{"industry": "Manufacturing", "minSeats": 101, "maxSeats": 1000}"#
             let set = try await harness.send(
                 .PUT,
                 "/api/v1/organizations/contoso/comparison",
                 token: writer,
                 json: comparison
             )
-            #expect(set.status == .ok && set.body.contains("industry Manufacturing, 100–1000 seats"))
+            #expect(set.status == .ok && set.body.contains("industry Manufacturing, 101–1000 seats"))
             let trend = try object(
                 try await harness.send(.GET, "/api/v1/organizations/contoso/metrics/comparison", token: writer).body
             )
             #expect(
                 (trend["custom"] as? [String: Any])?["description"] as? String
-                    == "industry Manufacturing, 100–1000 seats"
+                    == "industry Manufacturing, 101–1000 seats"
             )
             for body in [#"{"minSeats": 10, "maxSeats": 5}"#, "{}", #"{"industry": 7}"#, #"{"seats": 5}"#] {
                 let response = try await harness.send(

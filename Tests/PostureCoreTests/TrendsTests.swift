@@ -40,10 +40,15 @@ import Testing
     @Test func customComparisonRules() {
         #expect(!CustomComparison().problems.isEmpty, "an empty comparison compares with everyone")
         #expect(CustomComparison(minSeats: 500, maxSeats: 100).problems.contains("minSeats is above maxSeats"))
-        let finance = CustomComparison(industry: "Finance", region: "eu", minSeats: 100, maxSeats: 1000)
+        let finance = CustomComparison(industry: "Finance", region: "eu", minSeats: 101, maxSeats: 1000)
         #expect(finance.problems.isEmpty)
         #expect(finance.matches(seats: 500, industry: "finance", region: "EU"))
         #expect(!finance.matches(seats: 50, industry: "Finance", region: "EU"))
+        #expect(
+            finance.matches(seats: 101, industry: "Finance", region: "EU")
+                && finance.matches(seats: 1000, industry: "Finance", region: "EU")
+        )
+        #expect(!finance.matches(seats: 1001, industry: "Finance", region: "EU"))
         #expect(!finance.matches(seats: 500, industry: "Retail", region: "EU"))
         #expect(!finance.matches(seats: 500, industry: "Finance", region: nil))
         #expect(SeatBand.upTo100.comparison.matches(seats: 0, industry: nil, region: nil), "no seats: first band")
@@ -279,8 +284,8 @@ import Testing
         let days = [CivilDay("2026-05-01")!, CivilDay("2026-05-02")!, CivilDay("2026-05-03")!]
         let members = (0..<9).flatMap { index in
             days.enumerated().compactMap { offset, day -> CohortMember? in
-                // Day 1: 9 members; day 2: 5; day 3: 4.
-                if offset == 1 && index >= 5 || offset == 2 && index >= 4 { return nil }
+                // Day 1: 9 members; day 2: 6 (the smallest cell that counts); day 3: 5.
+                if offset == 1 && index >= 6 || offset == 2 && index >= 5 { return nil }
                 return CohortMember(
                     day: day,
                     seats: 50,
@@ -293,8 +298,8 @@ import Testing
         }
         let cohort = Comparisons.cohortDays(members, filter: SeatBand.upTo100.comparison)
         let points = Comparisons.trend(own: [:], cohort: cohort, days: days)
-        #expect(points.map(\.organizations) == [9, 5, nil])
-        #expect(points.map(\.averagePercentage) == [40, 20, nil])
+        #expect(cohort.map(\.organizations) == [9, 6])
+        #expect(points.map(\.averagePercentage) == [40, 25, nil])
         #expect(points.map(\.enoughOrganizations) == [true, true, false])
         #expect(points[2].categories == nil)
     }

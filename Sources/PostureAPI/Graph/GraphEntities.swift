@@ -92,7 +92,7 @@ enum GraphEntities {
     }
 
     /// Graph spells the cohort averages per category as `identityScore`, `identityScoreMax`, …
-    static func cohort(basis: String, _ average: CohortAverage, band: SeatBand?) -> JSONValue {
+    static func cohort(basis: String, _ average: CohortDay, band: SeatBand?) -> JSONValue {
         var object = JSONObject([
             ("basis", .string(basis)), ("averageScore", .double(rounded(average.averagePercentage))),
         ])
@@ -102,22 +102,27 @@ enum GraphEntities {
         }
         for category in ActionCategory.allCases {
             let prefix = category.rawValue.lowercased()
-            let scores = average.categoryScores[category]
-            object["\(prefix)Score"] = .double(rounded(scores?.score ?? 0))
-            object["\(prefix)ScoreMax"] = .double(rounded(scores?.maxScore ?? 0))
+            let scores = average.categories.first { $0.category == category }
+            object["\(prefix)Score"] = .double(rounded(scores?.averageScore ?? 0))
+            object["\(prefix)ScoreMax"] = .double(rounded(scores?.averageMaxScore ?? 0))
         }
-        object["organizationCount"] = .int(average.organizationCount)
+        // No member count: next to averages, counts turn differences of cohorts into sums.
         return .object(object)
     }
 
-    /// The AllTenants and TotalSeats cohorts of `day`; cohorts under five organizations are left out.
-    static func cohorts(for snapshot: DailySnapshot, among peers: [DailySnapshot]) -> [JSONValue] {
+    /// The AllTenants and TotalSeats cohorts of one day, from the cell-based cohort days (see
+    /// ``Comparisons``); a cohort with no cell of enough organizations is left out.
+    static func cohorts(
+        for snapshot: DailySnapshot,
+        all: [CivilDay: CohortDay],
+        bands: [SeatBand: [CivilDay: CohortDay]]
+    ) -> [JSONValue] {
         var result: [JSONValue] = []
-        if let all = Comparisons.average(of: peers) { result.append(cohort(basis: "AllTenants", all, band: nil)) }
-        let seats = SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
-        if let band = Comparisons.average(of: Comparisons.sameBand(peers, seats: seats)) {
-            result.append(cohort(basis: "TotalSeats", band, band: SeatBand.band(forSeats: seats)))
-        }
+        if let day = all[snapshot.day] { result.append(cohort(basis: "AllTenants", day, band: nil)) }
+        let band = SeatBand.band(
+            forSeats: SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
+        )
+        if let day = bands[band]?[snapshot.day] { result.append(cohort(basis: "TotalSeats", day, band: band)) }
         return result
     }
 

@@ -109,16 +109,25 @@ struct GraphRoutes {
     }
 
     func entities(_ snapshots: [DailySnapshot], organization: StoredOrganization) async throws -> [JSONObject] {
-        let peersByDay = Dictionary(
-            grouping: try await service.store.scoreSummaries(days: Array(Set(snapshots.map(\.day)))),
-            by: \.day
-        )
+        guard let first = snapshots.map(\.day).min(), let last = snapshots.map(\.day).max() else { return [] }
+        func byDay(_ filter: CustomComparison) async throws -> [CivilDay: CohortDay] {
+            let days = try await service.store.cohortDays(filter, from: first, to: last)
+            return Dictionary(days.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let all = try await byDay(CustomComparison())
+        var bands: [SeatBand: [CivilDay: CohortDay]] = [:]
+        for snapshot in snapshots {
+            let band = SeatBand.band(
+                forSeats: SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
+            )
+            if bands[band] == nil { bands[band] = try await byDay(band.comparison) }
+        }
         return snapshots.map { snapshot in
             GraphEntities.secureScore(
                 snapshot,
                 organization: organization,
                 catalog: service.catalog,
-                cohorts: GraphEntities.cohorts(for: snapshot, among: peersByDay[snapshot.day] ?? [])
+                cohorts: GraphEntities.cohorts(for: snapshot, all: all, bands: bands)
             )
         }
     }

@@ -289,9 +289,9 @@ extension NativeRoutes {
             request,
             "limit",
             default: AuditList.defaultLimit,
+            minimum: 1,
             maximum: AuditList.maximumLimit
         )
-        guard limit > 0 else { throw APIError.badRequest("limit must be at least 1", target: "limit") }
         let page = try await service.store.auditPage(organizationID: id, after: after, limit: limit)
         let next =
             page.count == limit ? page.last.map { "\(request.url.path)?after=\($0.sequence)&limit=\(limit)" } : nil
@@ -310,12 +310,21 @@ struct AuditList: Encodable {
 
 /// A whole-number query parameter with a default and a maximum, refused with a message naming it.
 enum PageParameter {
-    static func parse(_ request: Request, _ name: String, default value: Int, maximum: Int) throws -> Int {
+    static func parse(
+        _ request: Request,
+        _ name: String,
+        default value: Int,
+        minimum: Int = 0,
+        maximum: Int
+    ) throws -> Int {
         guard let text = request.queryValue(name) else { return value }
         guard text.utf8.count <= 10, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), !text.isEmpty,
-            let number = Int(text), number <= maximum
+            let number = Int(text), number >= minimum, number <= maximum
         else {
-            throw APIError.badRequest("\(name) must be a whole number between 0 and \(maximum)", target: name)
+            throw APIError.badRequest(
+                "\(name) must be a whole number between \(minimum) and \(maximum)",
+                target: name
+            )
         }
         return number
     }

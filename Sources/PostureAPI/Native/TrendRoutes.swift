@@ -156,7 +156,8 @@ struct TrendRoutes {
         let interval = try interval(request)
         let trend = try await service.comparisonTrend(id, interval)
         let notice =
-            "days with fewer than \(Comparisons.minimumCohort) organizations show no average: \(Comparisons.notEnough)"
+            "only seat-band, industry and region groups of at least \(Comparisons.minimumCell) organizations count; "
+            + "days without one show no average: \(Comparisons.notEnough)"
         return try JSONResponse.encode(
             ComparisonResponse(
                 from: interval.from,

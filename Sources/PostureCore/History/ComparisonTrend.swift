@@ -60,9 +60,9 @@ public struct CohortMember: Sendable, Equatable {
 public struct ComparisonPoint: Sendable, Equatable, Codable {
     public var day: CivilDay
     public var percentage: Double?
-    /// Nil when the cohort is too small to show.
+    /// Nil when the cohort is too small to show. Member counts are never published: next to
+    /// averages they let differences be turned into sums.
     public var averagePercentage: Double?
-    public var organizations: Int?
     public var enoughOrganizations: Bool
     public var categories: [CohortDay.CategoryAverage]?
 }
@@ -82,17 +82,19 @@ extension Comparisons {
                 day: day,
                 percentage: own[day],
                 averagePercentage: enough ? group?.averagePercentage : nil,
-                organizations: enough ? group?.organizations : nil,
                 enoughOrganizations: enough,
                 categories: enough ? group?.categories : nil
             )
         }
     }
 
-    /// The cohort aggregate computed in memory: the reference the database query must match.
+    /// The cohort aggregate computed in memory: the reference the database query must match. Only
+    /// members of cells of at least ``minimumCell`` count.
     public static func cohortDays(_ members: [CohortMember], filter: CustomComparison) -> [CohortDay] {
         let byDay = Dictionary(
-            grouping: members.filter { filter.matches(seats: $0.seats, industry: $0.industry, region: $0.region) }
+            grouping: publishable(members).filter {
+                filter.matches(seats: $0.seats, industry: $0.industry, region: $0.region)
+            }
         ) {
             $0.day
         }

@@ -40,50 +40,42 @@ public enum SeatBand: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// The average of a cohort of organizations on one day. Cohorts smaller than
-/// ``Comparisons/minimumCohort`` are never reported, so no single organization can be inferred.
-public struct CohortAverage: Sendable, Equatable {
-    public var organizationCount: Int
-    /// Mean of the organizations' percentages (0–100).
-    public var averagePercentage: Double
-    /// Mean points and mean max per category.
-    public var categoryScores: [ActionCategory: (score: Double, maxScore: Double)]
-
-    public static func == (lhs: CohortAverage, rhs: CohortAverage) -> Bool {
-        lhs.organizationCount == rhs.organizationCount && lhs.averagePercentage == rhs.averagePercentage
-            && ActionCategory.allCases.allSatisfy {
-                lhs.categoryScores[$0]?.score == rhs.categoryScores[$0]?.score
-                    && lhs.categoryScores[$0]?.maxScore == rhs.categoryScores[$0]?.maxScore
-            }
-    }
-}
-
+/// Comparison privacy (see docs/security.md). Every cohort anyone can ask for is a union of
+/// *cells*: organizations of one seat band, one industry and one region on one day. A cell with
+/// fewer than ``minimumCell`` organizations counts in no cohort at all, so any sum or difference of
+/// published averages (even with member counts known, which are never published) covers whole
+/// cells of at least six organizations: never fewer than five besides the asker's own.
 public enum Comparisons {
-    public static let minimumCohort = 5
+    /// Shown cohorts have at least this many organizations (a cohort is never smaller than a cell).
+    public static let minimumCohort = minimumCell
+    /// A cell counts only with this many organizations: five others besides the viewer's own.
+    public static let minimumCell = 6
 
-    /// The cohort's average, or nil when it has fewer than ``minimumCohort`` organizations.
-    public static func average(of snapshots: [DailySnapshot]) -> CohortAverage? {
-        guard snapshots.count >= minimumCohort else { return nil }
-        let count = Double(snapshots.count)
-        var categories: [ActionCategory: (score: Double, maxScore: Double)] = [:]
-        for category in ActionCategory.allCases {
-            let entries = snapshots.compactMap { $0.categories.first { $0.category == category } }
-            categories[category] = (
-                entries.reduce(0) { $0 + $1.score } / count, entries.reduce(0) { $0 + $1.maxScore } / count
-            )
+    /// The cell an organization falls in on a day. Industry and region compare case-insensitively;
+    /// unset is a value of its own.
+    public struct Cell: Hashable, Sendable {
+        public var band: SeatBand
+        public var industry: String
+        public var region: String
+
+        public init(seats: Int, industry: String?, region: String?) {
+            band = SeatBand.band(forSeats: seats)
+            self.industry = industry?.lowercased() ?? ""
+            self.region = region?.lowercased() ?? ""
         }
-        return CohortAverage(
-            organizationCount: snapshots.count,
-            averagePercentage: snapshots.reduce(0) { $0 + $1.percentage } / count,
-            categoryScores: categories
-        )
     }
 
-    /// The organizations sharing `band` with `seats`.
-    public static func sameBand(_ snapshots: [DailySnapshot], seats: Int) -> [DailySnapshot] {
-        let band = SeatBand.band(forSeats: seats)
-        return snapshots.filter {
-            SeatBand.band(forSeats: SeatBand.seats(licensed: $0.licensedUserCount, active: $0.activeUserCount)) == band
+    /// The members of cells with at least ``minimumCell`` organizations on their day.
+    public static func publishable(_ members: [CohortMember]) -> [CohortMember] {
+        var sizes: [CivilDay: [Cell: Int]] = [:]
+        for member in members {
+            sizes[member.day, default: [:]][
+                Cell(seats: member.seats, industry: member.industry, region: member.region),
+                default: 0
+            ] += 1
+        }
+        return members.filter {
+            (sizes[$0.day]?[Cell(seats: $0.seats, industry: $0.industry, region: $0.region)] ?? 0) >= minimumCell
         }
     }
 }

@@ -24,6 +24,20 @@ public struct CustomComparison: Sendable, Equatable, Codable {
         if let minSeats, minSeats < 0 { problems.append("minSeats must not be negative") }
         if let maxSeats, maxSeats < 1 { problems.append("maxSeats must be at least 1") }
         if let minSeats, let maxSeats, minSeats > maxSeats { problems.append("minSeats is above maxSeats") }
+        // Whole seat bands only: ranges that differ by a few seats would single out the
+        // organizations in between.
+        let starts = SeatBand.allCases.map(\.lower)
+        let ends = SeatBand.allCases.compactMap(\.upper)
+        if let minSeats, minSeats > 1, !starts.contains(minSeats) {
+            problems.append(
+                "minSeats must be where a seat band starts (\(starts.map(String.init).joined(separator: ", "))), got \(minSeats)"
+            )
+        }
+        if let maxSeats, !ends.contains(maxSeats) {
+            problems.append(
+                "maxSeats must be where a seat band ends (\(ends.map(String.init).joined(separator: ", "))), got \(maxSeats)"
+            )
+        }
         for (field, value) in [(TextLimits.Field.industry, industry), (.region, region)] {
             if let problem = TextLimits.problem(field, value, required: value != nil) { problems.append(problem) }
         }
@@ -31,12 +45,22 @@ public struct CustomComparison: Sendable, Equatable, Codable {
     }
 
     /// Whether an organization with these attributes on a day belongs to the cohort. Industry and
-    /// region compare case-insensitively.
+    /// region compare case-insensitively; seats count by whole band (see ``includes(_:)``).
     public func matches(seats: Int, industry: String?, region: String?) -> Bool {
-        if let wanted = self.industry, wanted.lowercased() != industry?.lowercased() { return false }
-        if let wanted = self.region, wanted.lowercased() != region?.lowercased() { return false }
-        if let minSeats, seats < minSeats { return false }
-        if let maxSeats, seats > maxSeats { return false }
+        matches(Comparisons.Cell(seats: seats, industry: industry, region: region))
+    }
+
+    /// Whether a whole cell belongs to the cohort: cohorts are unions of cells.
+    public func matches(_ cell: Comparisons.Cell) -> Bool {
+        if let wanted = industry, wanted.lowercased() != cell.industry { return false }
+        if let wanted = region, wanted.lowercased() != cell.region { return false }
+        return includes(cell.band)
+    }
+
+    /// A band belongs to the seat range when it lies inside it entirely.
+    public func includes(_ band: SeatBand) -> Bool {
+        if let minSeats, band.lower < minSeats { return false }
+        if let maxSeats { return band.upper.map { $0 <= maxSeats } ?? false }
         return true
     }
 

@@ -122,7 +122,7 @@ public struct SettingsView: Sendable, Equatable {
             <form method="post" action="\(base)/zones/reset" class="inline">\(csrf)<button type="submit" class="link"\(disabled)>Back to the defaults (0–40–70–100)</button></form>
             </section>
             <section aria-labelledby="h-comparison" id="comparison"><h2 id="h-comparison">Custom comparison</h2>
-            <p class="hint">Organizations of this industry, region and seat range; empty fields match all. Fewer than 5 organizations are never shown.</p>
+            <p class="hint">Organizations of this industry, region and seat range; empty fields match all. Seat ranges are whole bands (from 1, 101, 501, 1001, 5001 or 10001 to 100, 500, 1000, 5000 or 10000). To keep every organization's score private, an organization counts only where at least 6 share its seat band, industry and region.</p>
             <form method="post" action="\(base)/comparison" class="row">\(csrf)
               <label for="cmp-industry">Industry</label><input type="text" id="cmp-industry" name="industry" value="\(industry)"\(disabled)>
               <label for="cmp-region">Region</label><input type="text" id="cmp-region" name="region" value="\(region)"\(disabled)>

@@ -23,6 +23,8 @@ public struct APIDependencies: Sendable {
     public var maxEvidenceSize: Int
     /// Tells when stored data changed; nil turns the response cache off.
     public var dataStamp: DataStamp?
+    /// Work each caller may spend on expensive reads; see ``WorkBudget``.
+    public var workBudget: WorkBudget
 
     public init(
         service: PostureService,
@@ -34,8 +36,10 @@ public struct APIDependencies: Sendable {
         trustedProxies: Set<String> = [],
         maxBodySize: Int = 4 << 20,
         maxEvidenceSize: Int = 512 << 20,
-        dataStamp: DataStamp? = nil
+        dataStamp: DataStamp? = nil,
+        workBudget: WorkBudget = WorkBudget()
     ) {
+        self.workBudget = workBudget
         self.service = service
         self.tokens = tokens
         self.externalIssuers = externalIssuers

@@ -80,7 +80,11 @@ public func buildApplication(
                 publicBaseURL: configuration.linkBase,
                 trustedProxies: configuration.trustedProxies,
                 maxEvidenceSize: configuration.maxEvidenceMegabytes << 20,
-                dataStamp: stamp
+                dataStamp: stamp,
+                workBudget: WorkBudget(
+                    capacity: Double(configuration.readBudgetPerSecond) * 3,
+                    refillPerSecond: Double(configuration.readBudgetPerSecond)
+                )
             )
         )
         WebRoutes.register(

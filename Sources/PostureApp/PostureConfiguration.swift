@@ -55,6 +55,9 @@ public struct PostureConfiguration: Sendable {
     /// `Host` values (`name[:port]`) that may appear in absolute links when no public URL is set
     /// (`POSTURE_ALLOWED_HOSTS`); loopback names and the listening address are always allowed.
     public var allowedHosts: Set<String> = []
+    /// Rows per second each caller may have expensive reads materialise (`POSTURE_READ_BUDGET`); a
+    /// caller may spend three seconds' worth at once. See `WorkBudget`.
+    public var readBudgetPerSecond = 15_000
     /// bcrypt cost; lowered only by tests.
     public var passwordCost = 12
     /// Largest Microsoft 365 evidence snapshot the server accepts, in megabytes
@@ -107,7 +110,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
-        "POSTURE_ALLOWED_HOSTS",
+        "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET",
     ]
 
     public static func load(
@@ -209,6 +212,13 @@ public struct PostureConfiguration: Sendable {
                 config.maxEvidenceMegabytes = megabytes
             } else {
                 problems.append("POSTURE_MAX_EVIDENCE_MB must be a whole number from 1 to 4096, got \"\(text)\"")
+            }
+        }
+        if let text = env("POSTURE_READ_BUDGET") {
+            if let units = Int(text), (100...10_000_000).contains(units) {
+                config.readBudgetPerSecond = units
+            } else {
+                problems.append("POSTURE_READ_BUDGET must be a whole number from 100 to 10000000, got \"\(text)\"")
             }
         }
         if let list = env("POSTURE_ALLOWED_HOSTS") {

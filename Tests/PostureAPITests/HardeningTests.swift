@@ -351,4 +351,41 @@ import VaporTesting
             #expect(abs(custom - cellAverage) < 1e-6, "the outsider, alone in its cell, counts in no cohort")
         }
     }
+
+    /// A caller who keeps asking for expensive reads runs out of budget and waits; other callers
+    /// are served as before, and the budget comes back with time.
+    @Test func expensiveReadsSpendAPerCallerBudget() async throws {
+        let instant = NIOLockedValueBox(APIHarness.now)
+        let clock = PostureClock { instant.withLockedValue { $0 } }
+        // 120 days of demo history: a $filter read costs 120; the budget holds 3 × 100.
+        let configure: @Sendable (inout PostureConfiguration) -> Void = { $0.readBudgetPerSecond = 100 }
+        try await APIHarness.with(clock: clock, configure: configure) { harness in
+            let greedy = try await harness.token()
+            let other = try await harness.token()
+            let filtered = "/v1.0/security/secureScores?$filter=currentScore%20gt%200"
+            var statuses: [HTTPStatus] = []
+            for index in 0..<4 {
+                // Distinct URLs: the response cache must not hide the work.
+                statuses.append(try await harness.send(.GET, filtered + "&$top=\(index + 1)", token: greedy).status)
+            }
+            #expect(statuses == [.ok, .ok, .tooManyRequests, .tooManyRequests], "\(statuses)")
+            let refused = try await harness.send(.GET, filtered + "&$top=9", token: greedy)
+            #expect(try graphErrorCode(refused.body) == "activityLimitReached")
+            #expect(Int(refused.headers.first(name: .retryAfter) ?? "") ?? 0 >= 1)
+            // Inside $batch each sub-request spends too.
+            let batch = try await harness.send(
+                .POST,
+                "/v1.0/$batch",
+                token: greedy,
+                json:
+                    #"{"requests": [{"id": "1", "method": "GET", "url": "/security/secureScores?$filter=currentScore gt 1"}]}"#
+            )
+            #expect((try object(batch.body)["responses"] as? [[String: Any]])?.first?["status"] as? Int == 429)
+            // Someone else is not held up…
+            #expect(try await harness.send(.GET, filtered + "&$top=1", token: other).status == .ok)
+            // …and the greedy caller is served again once the budget has come back.
+            instant.withLockedValue { $0 = $0.addingTimeInterval(3) }
+            #expect(try await harness.send(.GET, filtered + "&$top=11", token: greedy).status == .ok)
+        }
+    }
 }

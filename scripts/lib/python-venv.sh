@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # The Python environments of the test suites under tests/ (graph: the Graph SDK suite; browser: the
-# dashboard in headless Chromium).
+# dashboard in headless Chromium; fuzz: schemathesis over the OpenAPI documents).
 #
 #   source scripts/lib/python-venv.sh
-#   py=$(graph_venv)            # e.g. /path/to/repo/.venv/graph/bin/python; browser_venv likewise
+#   py=$(graph_venv)            # e.g. /path/to/repo/.venv/graph/bin/python; browser_venv, fuzz_venv likewise
 #   "$py" -m pytest tests/graph -q
 #
 # suite_venv NAME creates .venv/NAME once (python3 -m venv; POSTURE_PYTHON picks another interpreter),
@@ -101,4 +101,9 @@ graph_venv() {
 # The browser suite's environment (tests/browser: Selenium driving Debian's chromium).
 browser_venv() {
     suite_venv browser
+}
+
+# The fuzz stage's environment (tests/fuzz: schemathesis and pytest).
+fuzz_venv() {
+    suite_venv fuzz
 }

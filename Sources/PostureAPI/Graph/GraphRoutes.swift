@@ -98,6 +98,12 @@ struct GraphRoutes {
             )
             return (page, query, organizationID)
         }
+        // Every day is built to filter or sort: the caller pays for each.
+        try request.spendWork(
+            try await store.snapshotCount(organizationID),
+            budget: dependencies.workBudget,
+            now: dependencies.clock.now()
+        )
         let snapshots = try await store.snapshots(organizationID)
         let all = try await entities(snapshots, organization: organization)
         return (query.apply(to: all, pageSize: dependencies.graphPageSize), query, organizationID)

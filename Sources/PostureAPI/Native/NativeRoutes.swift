@@ -273,6 +273,13 @@ struct NativeRoutes {
         let id = try request.authorize(.read)
         _ = try await service.organization(id)
         let range = try DayRange.parse(request, now: dependencies.clock.now())
+        let days =
+            if let from = range.from, let to = range.to {
+                to.daysSinceEpoch - from.daysSinceEpoch + 1
+            } else {
+                try await service.store.snapshotCount(id)
+            }
+        try request.spendWork(days, budget: dependencies.workBudget, now: dependencies.clock.now())
         let snapshots = try await service.store.snapshots(id, from: range.from, to: range.to)
         return try JSONResponse.encode(SnapshotList(value: snapshots.map(SnapshotDTO.init)))
     }

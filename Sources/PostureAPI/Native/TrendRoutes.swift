@@ -28,8 +28,11 @@ struct TrendRoutes {
         organization.delete("comparison", use: removeCustomComparison)
     }
 
+    /// The request's day range; each day read is paid from the caller's work budget.
     func interval(_ request: Request) throws -> DayInterval {
-        try DayRange.interval(request, now: dependencies.clock.now())
+        let interval = try DayRange.interval(request, now: dependencies.clock.now())
+        try request.spendWork(interval.days.count, budget: dependencies.workBudget, now: dependencies.clock.now())
+        return interval
     }
 
     func category(_ request: Request) throws -> ActionCategory? {

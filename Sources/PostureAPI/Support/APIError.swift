@@ -43,6 +43,12 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(.forbidden, code: "accessDenied", message: message)
     }
 
+    public static func tooManyRequests(_ message: String, retryAfter seconds: Int) -> APIError {
+        var error = APIError(.tooManyRequests, code: "activityLimitReached", message: message)
+        error.headers = [("Retry-After", String(seconds))]
+        return error
+    }
+
     public static func methodNotAllowed(_ message: String) -> APIError {
         APIError(.methodNotAllowed, code: "notSupported", message: message)
     }

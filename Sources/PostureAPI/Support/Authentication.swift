@@ -64,6 +64,21 @@ extension Request {
         }
     }
 
+    /// Spends `cost` units of the caller's work budget before an expensive read, or refuses with
+    /// 429 and `Retry-After` (also inside `$batch`, where each sub-request spends on its own).
+    func spendWork(_ cost: Int, budget: WorkBudget, now: Date) throws {
+        let principal = try principal
+        let caller =
+            principal.clientID.map { "client:" + $0 } ?? principal.tokenID.map { "token:" + $0 }
+            ?? "subject:" + principal.subject
+        if let wait = budget.spend(caller, cost: cost, now: now) {
+            throw APIError.tooManyRequests(
+                "this client has used its budget for expensive reads; retry in \(wait) s",
+                retryAfter: wait
+            )
+        }
+    }
+
     /// The acting person or client for audit trails.
     var actor: String {
         (try? principal.subject) ?? "anonymous"

@@ -94,7 +94,8 @@ var cellAverages = "day, SUM(members) AS organizations, SUM(percentage) / SUM(me
 for category in ActionCategory.allCases {
     let name = category.rawValue.lowercased()
     cellColumns += ", SUM(s.cat_\(name)_score) AS score_\(name), SUM(s.cat_\(name)_max) AS max_\(name)"
-    cellAverages += ", SUM(score_\(name)) / SUM(members) AS score_\(name), SUM(max_\(name)) / SUM(members) AS max_\(name)"
+    cellAverages +=
+        ", SUM(score_\(name)) / SUM(members) AS score_\(name), SUM(max_\(name)) / SUM(members) AS max_\(name)"
 }
 let cellAggregate =
     "SELECT \(cellAverages) FROM (SELECT \(cellColumns) FROM snapshots s JOIN organizations o ON o.id = s.organization_id"

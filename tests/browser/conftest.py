@@ -3,7 +3,7 @@
 driven by Selenium (Debian's `chromium` and `chromium-driver`; nothing is downloaded).
 
 Environment:
-- `POSTURE_BIN`: the posture executable (default `.build/debug/posture`).
+- `POSTURE_BIN`: the posture executable (default `.build/debug/posture` under the repository root).
 - `POSTURE_SCREENSHOT_DIR`: where page screenshots go (default `.build/browser-screenshots`).
 - `POSTURE_CHROMIUM`, `POSTURE_CHROMEDRIVER`: the browser and driver (default /usr/bin/chromium and
   /usr/bin/chromedriver).
@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
-import time
+import sys
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,15 +28,12 @@ from selenium.webdriver.common.by import By
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# tests/support holds what the Python suites share (starting and watching `posture serve`).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from posture_process import REPO_ROOT, free_port, posture_binary, wait_ready  # noqa: E402
+
 ADMIN_PASSWORD = "first instance passphrase"
 ONE_TIME = re.compile(r"one-time password:\s+(\S+)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -76,7 +72,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    binary = Path(os.environ.get("POSTURE_BIN", REPO_ROOT / ".build/debug/posture"))
+    binary = posture_binary()
     data_dir = tmp_path_factory.mktemp("posture-browser")
     port = free_port()
     log = data_dir / "server.log"
@@ -87,18 +83,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         process = subprocess.Popen([str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO_ROOT,
                                    env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.time() > deadline or process.poll() is not None:
-            process.terminate()
-            raise RuntimeError("the server did not start:\n" + log.read_text())
-        time.sleep(0.2)
+    try:
+        wait_ready(base, timeout=90, alive=lambda: process.poll() is None)
+    except (TimeoutError, RuntimeError):
+        process.terminate()
+        raise RuntimeError("the server did not start:\n" + log.read_text()) from None
     yield Server(base=base, data_dir=data_dir, binary=binary, log=log)
     process.terminate()
     process.wait(timeout=30)

@@ -17,88 +17,41 @@ Environment:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
-import time
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# tests/support holds what the Python suites share (starting and watching `posture serve`).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from posture_process import REPO_ROOT, FailureLog, ServerProcess  # noqa: E402
+
 ORG = "contoso"
 READ_SCOPE = "SecurityEvents.Read.All"
 WRITE_SCOPE = "SecurityEvents.ReadWrite.All"
-LOG_TAIL_LINES = 200
-PORT_IN_USE = re.compile(r"address already in use|EADDRINUSE|errno 98", re.IGNORECASE)
+DATABASE_VARIABLE = "POSTURE_FUZZ_DATABASE_URL"
+# A failing test's report gets the last 60 lines of the server log written during it.
+SERVER_LOG = FailureLog("posture server log during this test (tail)", lines=60)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(SERVER_LOG, "posture-server-log")
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def tail(path: Path, lines: int = LOG_TAIL_LINES, start: int = 0) -> str:
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(start)
-            text = handle.read().decode("utf-8", errors="replace")
-    except OSError as error:
-        return f"<cannot read {path}: {error}>"
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def wait_ready(root_url: str, timeout: float, alive: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + timeout
-    last_problem = "no answer yet"
-    while True:
-        if not alive():
-            raise RuntimeError("the server exited before it became ready")
-        try:
-            with urllib.request.urlopen(f"{root_url}/readyz", timeout=2) as response:
-                if response.status == 200:
-                    return
-                last_problem = f"HTTP {response.status}"
-        except urllib.error.HTTPError as error:
-            last_problem = f"HTTP {error.code}"
-        except (urllib.error.URLError, OSError) as error:
-            last_problem = str(error)
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"{root_url}/readyz not ready after {timeout:.0f} s ({last_problem})")
-        time.sleep(0.2)
-
-
-def posture_binary() -> Path:
-    path = Path(os.environ.get("POSTURE_BIN", ".build/debug/posture"))
-    return path if path.is_absolute() else REPO_ROOT / path
-
-
 def database_label() -> str:
-    return "postgresql" if os.environ.get("POSTURE_FUZZ_DATABASE_URL") else "sqlite"
-
-
-def server_environment(data_dir: Path) -> dict[str, str]:
-    """Environment for `posture serve` and `posture client add`: embedded SQLite in `data_dir`
-    unless POSTURE_FUZZ_DATABASE_URL names a database (an inherited DATABASE_URL is dropped)."""
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env["POSTURE_DATA_DIR"] = str(data_dir)
-    if os.environ.get("POSTURE_FUZZ_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["POSTURE_FUZZ_DATABASE_URL"]
-    return env
+    return "postgresql" if os.environ.get(DATABASE_VARIABLE) else "sqlite"
 
 
 def http_json(method: str, url: str, token: Optional[str] = None, data: Optional[bytes] = None,
@@ -123,22 +76,10 @@ def http_json(method: str, url: str, token: Optional[str] = None, data: Optional
 
 
 @dataclass
-class PostureServer:
-    root_url: str
-    binary: Path
-    data_dir: Path
-    log_path: Path
-    process: subprocess.Popen
+class PostureServer(ServerProcess):
+    """The started server, and the API clients made on it (one per scope and role)."""
+
     clients: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def log_size(self) -> int:
-        try:
-            return self.log_path.stat().st_size
-        except OSError:
-            return 0
 
     def client(self, scope: str, role: Optional[str] = None) -> tuple[str, str]:
         key = f"{scope} {role or 'default'}"
@@ -147,7 +88,7 @@ class PostureServer:
                        "--scope", scope, "--format", "json"]
             if role:
                 command += ["--role", role]
-            result = subprocess.run(command, cwd=REPO_ROOT, env=server_environment(self.data_dir),
+            result = subprocess.run(command, cwd=REPO_ROOT, env=self.env,
                                     capture_output=True, text=True, timeout=60)
             if result.returncode != 0:
                 raise RuntimeError(f"{' '.join(command)} exited with {result.returncode}\n{result.stderr}")
@@ -168,75 +109,17 @@ class PostureServer:
             raise RuntimeError(f"token endpoint answered {status}: {body}")
         return body["access_token"]
 
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=15)
-
-
-def start_server(binary: Path, work_dir: Path, timeout: float) -> PostureServer:
-    data_dir = work_dir / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = work_dir / "server.log"
-    env = server_environment(data_dir)
-    problems = []
-    # The port is free when picked but could be taken before the server binds it: retry.
-    for attempt in range(3):
-        log_start = log_path.stat().st_size if log_path.exists() else 0
-        port = free_port()
-        root_url = f"http://127.0.0.1:{port}"
-        with open(log_path, "ab") as log:
-            log.write(f"== attempt {attempt + 1}: posture serve on port {port}\n".encode())
-            log.flush()
-            process = subprocess.Popen(
-                [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            )
-        server = PostureServer(root_url, binary, data_dir, log_path, process)
-        try:
-            wait_ready(root_url, timeout, alive=server.alive)
-            return server
-        except RuntimeError as error:
-            problems.append(f"attempt {attempt + 1}: {error} (exit code {process.returncode})")
-            if not PORT_IN_USE.search(tail(log_path, start=log_start)):
-                break
-        except TimeoutError as error:
-            server.stop()
-            problems.append(str(error))
-            break
-    raise RuntimeError("posture serve did not become ready:\n  " + "\n  ".join(problems)
-                       + f"\n---- {log_path} (tail) ----\n{tail(log_path)}")
-
-
-_SERVER: Optional[PostureServer] = None
-
 
 @pytest.fixture(scope="session")
 def posture_server(tmp_path_factory: pytest.TempPathFactory):
-    global _SERVER
-    binary = posture_binary()
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
-        pytest.fail(f"posture executable not found at {binary}; run `swift build` first or set POSTURE_BIN",
-                    pytrace=False)
-    timeout = float(os.environ.get("POSTURE_FUZZ_READY_TIMEOUT", "60"))
-    try:
-        server, problem = start_server(binary, tmp_path_factory.mktemp("posture-fuzz-server"), timeout), None
-    except RuntimeError as error:
-        server, problem = None, str(error)
-    if problem is not None:
-        pytest.fail(problem, pytrace=False)
-    _SERVER = server
+    server = PostureServer.start_for_session(tmp_path_factory, "posture-fuzz-server", DATABASE_VARIABLE,
+                                             "POSTURE_FUZZ_READY_TIMEOUT")
+    SERVER_LOG.server = server
     try:
         yield server
     finally:
-        _SERVER = None
-        server.stop()
-        shutil.rmtree(server.data_dir, ignore_errors=True)
+        SERVER_LOG.server = None
+        server.close()
 
 
 @pytest.fixture(scope="session")
@@ -296,26 +179,3 @@ def report_dir() -> Path:
         shutil.rmtree(path)
     path.mkdir(parents=True)
     return path
-
-
-# --------------------------------------------------------------------------- failure reports
-
-
-_LOG_OFFSET = pytest.StashKey[int]()
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    item.stash[_LOG_OFFSET] = _SERVER.log_size() if _SERVER is not None else 0
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    outcome = yield
-    report = outcome.get_result()
-    server = _SERVER
-    if not report.failed or server is None:
-        return
-    with contextlib.suppress(Exception):
-        text = tail(server.log_path, lines=60, start=item.stash.get(_LOG_OFFSET, 0))
-        state = "" if server.alive() else f" (server exited with {server.process.returncode})"
-        report.sections.append((f"posture server log during this test (tail){state}", text or "<empty>"))

@@ -201,8 +201,14 @@ import VaporTesting
             )
             #expect(unknown.status == .notFound)
             let method = try await harness.send(.DELETE, "/v1.0/security/secureScores", token: writer)
-            #expect(method.status == .methodNotAllowed)
+            #expect(method.status == .methodNotAllowed && method.headers.first(name: .allow) == "GET")
             #expect(try graphErrorCode(method.body) == "notSupported")
+            let put = try await harness.send(
+                .PUT,
+                "/v1.0/security/secureScoreControlProfiles/PIMEnabled",
+                token: writer
+            )
+            #expect(put.status == .methodNotAllowed && put.headers.first(name: .allow) == "GET, PATCH")
         }
     }
 

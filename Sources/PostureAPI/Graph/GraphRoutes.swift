@@ -24,15 +24,22 @@ struct GraphRoutes {
         profiles.patch(":id", use: patchProfile)
 
         // Graph documents no other methods on these resources.
-        let refuse: @Sendable (Request) async throws -> Response = { request in
-            throw APIError.methodNotAllowed("\(request.method.rawValue) is not supported on this resource")
+        func refuse(allowing allowed: [HTTPMethod]) -> @Sendable (Request) async throws -> Response {
+            { request in
+                throw APIError.methodNotAllowed(
+                    "\(request.method.rawValue) is not supported on this resource",
+                    allow: allowed
+                )
+            }
         }
         for method in [HTTPMethod.POST, .PUT, .DELETE, .PATCH] {
-            scores.on(method, use: refuse)
-            scores.on(method, ":id", use: refuse)
-            profiles.on(method, use: refuse)
+            scores.on(method, use: refuse(allowing: [.GET]))
+            scores.on(method, ":id", use: refuse(allowing: [.GET]))
+            profiles.on(method, use: refuse(allowing: [.GET]))
         }
-        for method in [HTTPMethod.POST, .PUT, .DELETE] { profiles.on(method, ":id", use: refuse) }
+        for method in [HTTPMethod.POST, .PUT, .DELETE] {
+            profiles.on(method, ":id", use: refuse(allowing: [.GET, .PATCH]))
+        }
     }
 
     /// Graph tokens name one tenant. A caller with roles in several organizations picks one with

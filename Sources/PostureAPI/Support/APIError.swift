@@ -49,8 +49,11 @@ public struct APIError: Error, Sendable, Equatable {
         return error
     }
 
-    public static func methodNotAllowed(_ message: String) -> APIError {
-        APIError(.methodNotAllowed, code: "notSupported", message: message)
+    /// 405 with the `Allow` header HTTP requires.
+    public static func methodNotAllowed(_ message: String, allow: [HTTPMethod]) -> APIError {
+        var error = APIError(.methodNotAllowed, code: "notSupported", message: message)
+        error.headers = [("Allow", allow.map(\.rawValue).joined(separator: ", "))]
+        return error
     }
 
     /// Maps every error a handler may throw to one Graph-shaped error, in one place.

@@ -57,12 +57,26 @@ public enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sen
     ) async throws -> T {
         var configuration = configuration()
         configure(&configuration)
+        if self == .postgres {
+            // Empty the shared database before the runtime starts: the runtime seals the audit log
+            // from the entry after the last one it finds, so it must find none.
+            let cleaner = try await buildApplication(configuration, clock: clock, migrate: false)
+            do {
+                if let sql = cleaner.service.store.database as? any SQLDatabase {
+                    try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
+                    try await sql.raw("CREATE SCHEMA public").run()
+                }
+                try await cleaner.shutdown()
+            } catch {
+                try? await cleaner.shutdown()
+                throw error
+            }
+            try? FileManager.default.removeItem(
+                atPath: (configuration.resolvedKeysDirectory as NSString).appendingPathComponent(AuditKeyStore.fileName)
+            )
+        }
         let runtime = try await buildApplication(configuration, clock: clock, migrate: false)
         do {
-            if self == .postgres, let sql = runtime.service.store.database as? any SQLDatabase {
-                try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
-                try await sql.raw("CREATE SCHEMA public").run()
-            }
             try await runtime.migrate()
             let result = try await body(runtime)
             try await runtime.shutdown()

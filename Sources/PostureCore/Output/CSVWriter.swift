@@ -22,7 +22,7 @@ public enum CSVWriter {
         // leading spaces: `=` followed by a combining mark is one Character that is not `=`.
         var value = field
         let first = value.unicodeScalars.first { $0 != " " }
-        if let first, formulaStarts.contains(first) || formulaStarts.contains(value.unicodeScalars.first!),
+        if let first, formulaStarts.contains(first),
             Double(value.trimmingCharacters(in: .whitespaces)) == nil
         {
             value = "'" + value

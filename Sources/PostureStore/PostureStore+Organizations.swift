@@ -67,6 +67,7 @@ extension PostureStore {
             try await SettingsRecord.query(on: store.database).filter(\.$id == id).delete()
             try await ExclusionRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await ClientRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await store.anonymizeCohortMember(id)
             try await record.delete(on: store.database)
             try await store.announceChange()
             return true

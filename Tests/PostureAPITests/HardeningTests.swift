@@ -286,10 +286,29 @@ import VaporTesting
                 actor: "test"
             )
             let today = CivilDay(APIHarness.now)
+            let (twoDaysAgo, yesterday) = (today.adding(days: -2), today.adding(days: -1))
+            _ = try await service.sync(day: twoDaysAgo)
+            // The next day one newcomer joins the peers' cell, alone.
+            try await service.createOrganization(
+                Organization(
+                    id: "newcomer",
+                    displayName: "Newcomer",
+                    licensedUserCount: 170,
+                    industry: "manufacturing",
+                    region: "eu"
+                ),
+                actor: "test"
+            )
+            try await service.recordMeasurements(
+                "newcomer",
+                [ActionMeasurement(actionID: "AdminMFAV2", result: .counted(achieved: 9, total: 10))],
+                actor: "test"
+            )
+            _ = try await service.sync(day: yesterday)
             _ = try await service.sync(day: today)
             var truth: [String: Double] = [:]
-            for id in ["contoso", "fabrikam", "outsider"] + (0..<5).map({ "peer\($0)" }) {
-                truth[id] = try #require(try await service.store.snapshot(id, day: today)).percentage
+            for id in ["contoso", "fabrikam", "outsider", "newcomer"] + (0..<5).map({ "peer\($0)" }) {
+                truth[id] = try #require(try await service.store.snapshot(id, day: yesterday)).percentage
             }
 
             let reader = try await harness.token()
@@ -303,9 +322,9 @@ import VaporTesting
             let band = try #require(
                 cohorts.first { $0["basis"] as? String == "TotalSeats" }?["averageScore"] as? Double
             )
-            // The strongest attacker knows the true counts (8 on the instance, 6 in the band) and
+            // The strongest attacker knows the true counts (9 on the instance, 7 in the band) and
             // every plausible guess near them.
-            for (everyone, inBand) in [(8, 6), (7, 6), (8, 7), (7, 5), (6, 5)] {
+            for (everyone, inBand) in [(9, 7), (8, 6), (7, 6), (8, 7), (9, 6), (7, 5), (6, 5)] {
                 let recovered = Double(everyone) * all - Double(inBand) * band
                 for (id, value) in truth where id != "contoso" {
                     #expect(
@@ -314,10 +333,36 @@ import VaporTesting
                     )
                 }
             }
-            // Both cohorts are the one cell of six that counts: contoso and its five peers.
+            // Both cohorts are the one cell of six that counts: contoso and its five peers. The
+            // newcomer, one organization arriving, waits for a batch of six.
             let cell = (["contoso"] + (0..<5).map { "peer\($0)" }).map { truth[$0]! }
             let cellAverage = cell.reduce(0, +) / Double(cell.count)
             #expect(abs(all - cellAverage) < 0.01 && abs(band - cellAverage) < 0.01)
+
+            // Across days: the averages before and after the newcomer arrived give nothing away,
+            // and neither does deleting a member afterwards (sealed days never change).
+            func averages() async throws -> [String: Double] {
+                let list = try object(
+                    try await harness.send(.GET, "/v1.0/security/secureScores?$top=3", token: reader).body
+                )
+                var found: [String: Double] = [:]
+                for entry in list["value"] as? [[String: Any]] ?? [] {
+                    let day = String((entry["createdDateTime"] as? String ?? "").prefix(10))
+                    let cohorts = entry["averageComparativeScores"] as? [[String: Any]] ?? []
+                    found[day] = cohorts.first { $0["basis"] as? String == "AllTenants" }?["averageScore"] as? Double
+                }
+                return found
+            }
+            let before = try await averages()
+            let (dayBefore, dayAfter) = try (
+                #require(before[twoDaysAgo.description]), #require(before[yesterday.description])
+            )
+            for (after, earlier) in [(7, 6), (8, 7), (9, 8)] {
+                let recovered = Double(after) * dayAfter - Double(earlier) * dayBefore
+                #expect(abs(recovered - truth["newcomer"]!) > 0.5, "\(after)×\(dayAfter) − \(earlier)×\(dayBefore)")
+            }
+            #expect(try await service.deleteOrganization("peer0", actor: "test"))
+            #expect(try await averages() == before, "deleting a member changes no published day")
 
             // Custom seat ranges are whole bands: no sweep a few seats apart.
             let writer = try await harness.token("contoso", .readWrite)

@@ -280,13 +280,15 @@ import Testing
         }
     }
 
-    @Test func smallCohortsAreNeverShown() {
+    @Test func smallCohortsAreNeverShownAndCellsGrowInBatches() {
         let days = [CivilDay("2026-05-01")!, CivilDay("2026-05-02")!, CivilDay("2026-05-03")!]
         let members = (0..<9).flatMap { index in
             days.enumerated().compactMap { offset, day -> CohortMember? in
-                // Day 1: 9 members; day 2: 6 (the smallest cell that counts); day 3: 5.
-                if offset == 1 && index >= 6 || offset == 2 && index >= 5 { return nil }
+                // Day 1: 5 organizations; day 2: 6 (the smallest cell that counts); day 3: 9, but
+                // three newcomers are too few a batch to join.
+                if offset == 0 && index >= 5 || offset == 1 && index >= 6 { return nil }
                 return CohortMember(
+                    organizationID: "org\(index)",
                     day: day,
                     seats: 50,
                     industry: nil,
@@ -298,10 +300,10 @@ import Testing
         }
         let cohort = Comparisons.cohortDays(members, filter: SeatBand.upTo100.comparison)
         let points = Comparisons.trend(own: [:], cohort: cohort, days: days)
-        #expect(cohort.map(\.organizations) == [9, 6])
-        #expect(points.map(\.averagePercentage) == [40, 25, nil])
-        #expect(points.map(\.enoughOrganizations) == [true, true, false])
-        #expect(points[2].categories == nil)
+        #expect(cohort.map(\.organizations) == [6, 6])
+        #expect(points.map(\.averagePercentage) == [nil, 25, 25])
+        #expect(points.map(\.enoughOrganizations) == [false, true, true])
+        #expect(points[0].categories == nil)
     }
 
     @Test func recomputeUnderTheSameRulesChangesNothingAndUnderNewPointsSaysWhat() {

@@ -33,7 +33,7 @@ import Testing
                 CustomComparison(industry: "Healthcare", region: "us"), CustomComparison(industry: "Retail"),
             ]
             for filter in filters {
-                let stored = try await service.store.cohortDays(filter, from: year.from, to: year.to)
+                let stored = try await service.cohortDays(filter, from: year.from, to: year.to)
                 let expected = Comparisons.cohortDays(members, filter: filter)
                 #expect(stored.count == expected.count, "\(filter)")
                 for (got, want) in zip(stored, expected) {

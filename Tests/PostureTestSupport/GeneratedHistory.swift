@@ -115,6 +115,7 @@ public struct GeneratedHistory: Sendable {
         members.flatMap { member in
             member.snapshots.map { snapshot in
                 CohortMember(
+                    organizationID: member.organization.id,
                     day: snapshot.day,
                     seats: SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount),
                     industry: member.organization.industry,

@@ -124,7 +124,7 @@ struct GraphRoutes {
     func entities(_ snapshots: [DailySnapshot], organization: StoredOrganization) async throws -> [JSONObject] {
         guard let first = snapshots.map(\.day).min(), let last = snapshots.map(\.day).max() else { return [] }
         func byDay(_ filter: CustomComparison) async throws -> [CivilDay: CohortDay] {
-            let days = try await service.store.cohortDays(filter, from: first, to: last)
+            let days = try await service.cohortDays(filter, from: first, to: last)
             return Dictionary(days.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
         }
         let all = try await byDay(CustomComparison())

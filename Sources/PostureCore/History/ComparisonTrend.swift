@@ -31,6 +31,7 @@ public struct CohortDay: Sendable, Equatable, Codable {
 
 /// What an organization looks like to a cohort query on one day.
 public struct CohortMember: Sendable, Equatable {
+    public var organizationID: String
     public var day: CivilDay
     public var seats: Int
     public var industry: String?
@@ -39,6 +40,7 @@ public struct CohortMember: Sendable, Equatable {
     public var categories: [DailySnapshot.Category]
 
     public init(
+        organizationID: String,
         day: CivilDay,
         seats: Int,
         industry: String?,
@@ -46,6 +48,7 @@ public struct CohortMember: Sendable, Equatable {
         percentage: Double,
         categories: [DailySnapshot.Category]
     ) {
+        self.organizationID = organizationID
         self.day = day
         self.seats = seats
         self.industry = industry
@@ -88,32 +91,27 @@ extension Comparisons {
         }
     }
 
-    /// The cohort aggregate computed in memory: the reference the database query must match. Only
-    /// members of cells of at least ``minimumCell`` count.
+    /// The cohort aggregate computed in memory from every organization's days, sealing each day in
+    /// order from the first: the reference the database must match.
     public static func cohortDays(_ members: [CohortMember], filter: CustomComparison) -> [CohortDay] {
-        let byDay = Dictionary(
-            grouping: publishable(members).filter {
-                filter.matches(seats: $0.seats, industry: $0.industry, region: $0.region)
-            }
-        ) {
-            $0.day
-        }
+        sealAll(members).compactMap { cohortDay($0, filter: filter) }
+    }
+
+    /// Every day's sealed cells, day by day from an empty membership.
+    public static func sealAll(_ members: [CohortMember]) -> [[SealedCell]] {
+        let byDay = Dictionary(grouping: members, by: \.day)
+        var counted: [CohortCellMember] = []
         return byDay.keys.sorted().map { day in
-            let group = byDay[day]!
-            let count = Double(group.count)
-            return CohortDay(
-                day: day,
-                organizations: group.count,
-                averagePercentage: group.reduce(0) { $0 + $1.percentage } / count,
-                categories: ActionCategory.allCases.map { category in
-                    let parts = group.compactMap { $0.categories.first { $0.category == category } }
-                    return CohortDay.CategoryAverage(
-                        category: category,
-                        averageScore: parts.reduce(0) { $0 + $1.score } / count,
-                        averageMaxScore: parts.reduce(0) { $0 + $1.maxScore } / count
-                    )
-                }
-            )
+            let observed = byDay[day]!.map { member in
+                CohortCellMember(
+                    organizationID: member.organizationID,
+                    cell: Cell(seats: member.seats, industry: member.industry, region: member.region),
+                    contribution: CohortContribution(percentage: member.percentage, categories: member.categories)
+                )
+            }
+            let sealed = seal(day: day, members: counted, observed: observed)
+            counted = sealed.members
+            return sealed.cells
         }
     }
 }

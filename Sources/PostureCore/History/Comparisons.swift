@@ -43,8 +43,10 @@ public enum SeatBand: String, CaseIterable, Sendable, Codable {
 /// Comparison privacy (see docs/security.md). Every cohort anyone can ask for is a union of
 /// *cells*: organizations of one seat band, one industry and one region on one day. A cell with
 /// fewer than ``minimumCell`` organizations counts in no cohort at all, so any sum or difference of
-/// published averages (even with member counts known, which are never published) covers whole
-/// cells of at least six organizations: never fewer than five besides the asker's own.
+/// published averages of one day (even with member counts known, which are never published)
+/// covers whole cells of at least six organizations: never fewer than five besides the asker's
+/// own. Across days, a cell's membership changes only in batches of at least six
+/// (``seal(day:members:observed:)``), and a sealed day never changes again.
 public enum Comparisons {
     /// Shown cohorts have at least this many organizations (a cohort is never smaller than a cell).
     public static let minimumCohort = minimumCell
@@ -59,23 +61,13 @@ public enum Comparisons {
         public var region: String
 
         public init(seats: Int, industry: String?, region: String?) {
-            band = SeatBand.band(forSeats: seats)
+            self.init(band: SeatBand.band(forSeats: seats), industry: industry, region: region)
+        }
+
+        public init(band: SeatBand, industry: String?, region: String?) {
+            self.band = band
             self.industry = industry?.lowercased() ?? ""
             self.region = region?.lowercased() ?? ""
-        }
-    }
-
-    /// The members of cells with at least ``minimumCell`` organizations on their day.
-    public static func publishable(_ members: [CohortMember]) -> [CohortMember] {
-        var sizes: [CivilDay: [Cell: Int]] = [:]
-        for member in members {
-            sizes[member.day, default: [:]][
-                Cell(seats: member.seats, industry: member.industry, region: member.region),
-                default: 0
-            ] += 1
-        }
-        return members.filter {
-            (sizes[$0.day]?[Cell(seats: $0.seats, industry: $0.industry, region: $0.region)] ?? 0) >= minimumCell
         }
     }
 }

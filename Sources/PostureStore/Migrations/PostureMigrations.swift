@@ -12,5 +12,6 @@ public enum PostureMigrations {
         M007CreateEntityExclusions(),  // 007: entities an organization leaves out of an action's count
         M008CreateMicrosoftSecureScore(),  // 008: Microsoft's Secure Score history and control profiles
         M009CreateIssuedTokens(),  // 009: bearer tokens from `posture token create`, for listing and revoking
+        M010CreateCohortCells(),  // 010: sealed comparison cells, their members and how far days are sealed
     ]
 }

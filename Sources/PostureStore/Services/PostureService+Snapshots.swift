@@ -33,6 +33,8 @@ extension PostureService {
                     summary.alreadyTaken += 1
                 }
             }
+            // Yesterday is closed: seal its comparison cells now rather than at the first read.
+            try await store.sealCohorts(through: day.adding(days: -1))
         }
     }
 

@@ -147,6 +147,31 @@ extension PostureService {
         return changes
     }
 
+    /// The cohort's average on each day of `[from, to]`. Closed days come from their sealed cells
+    /// (sealed here first when the scheduler has not yet done it); today, still open, shows the
+    /// last sealed day's figures, so nothing can be learned by watching a cohort within a day.
+    public func cohortDays(_ filter: CustomComparison, from: CivilDay, to: CivilDay) async throws -> [CohortDay] {
+        let today = CivilDay(clock.now())
+        let yesterday = today.adding(days: -1)
+        var sealed = try await store.cohortSealedThrough()
+        if sealed.map({ $0 < yesterday }) ?? true {
+            try await store.sealCohorts(through: yesterday)
+            sealed = try await store.cohortSealedThrough()
+        }
+        guard let sealed, from <= to else { return [] }
+        var days = try await store.sealedCohortDays(filter, from: min(from, sealed), to: min(to, sealed))
+        if let last = days.last, last.day == sealed {
+            var day = max(from, sealed.adding(days: 1))
+            while day <= min(to, today) {
+                var open = last
+                open.day = day
+                days.append(open)
+                day = day.adding(days: 1)
+            }
+        }
+        return days.filter { $0.day >= from }
+    }
+
     /// The organization's percentage beside its seat band's average and its custom comparison's,
     /// day by day. The band is the one of the organization's current seats.
     public func comparisonTrend(_ organizationID: String, _ interval: DayInterval) async throws -> ComparisonTrend {
@@ -164,7 +189,7 @@ extension PostureService {
         let band = SeatBand.band(
             forSeats: SeatBand.seats(licensed: stored.licensedUserCount, active: stored.activeUserCount)
         )
-        let bandDays = try await store.cohortDays(band.comparison, from: interval.from, to: interval.to)
+        let bandDays = try await cohortDays(band.comparison, from: interval.from, to: interval.to)
         var trend = ComparisonTrend(
             seatBand: band,
             seatBandPoints: Comparisons.trend(own: own, cohort: bandDays, days: interval.days)
@@ -172,7 +197,7 @@ extension PostureService {
         let custom: CustomComparison?
         if let known { custom = known } else { custom = try await store.customComparison(organizationID) }
         if let custom {
-            let customDays = try await store.cohortDays(custom, from: interval.from, to: interval.to)
+            let customDays = try await cohortDays(custom, from: interval.from, to: interval.to)
             trend.custom = custom
             trend.customPoints = Comparisons.trend(own: own, cohort: customDays, days: interval.days)
         }

@@ -19,8 +19,10 @@ public struct APIDependencies: Sendable {
     /// Largest request body accepted, in bytes.
     public var maxBodySize: Int
     /// Largest evidence snapshot accepted by `POST …/evidence/microsoft365`, in bytes: a tenant
-    /// with 100,000 users is about 60 MB of Graph JSON.
+    /// with 100,000 users is about 90 MB of Graph JSON.
     public var maxEvidenceSize: Int
+    /// Where large uploads are written while they arrive (``BodySpool``).
+    public var spoolDirectory: URL
     /// Tells when stored data changed; nil turns the response cache off.
     public var dataStamp: DataStamp?
     /// Work each caller may spend on expensive reads; see ``WorkBudget``.
@@ -36,6 +38,7 @@ public struct APIDependencies: Sendable {
         trustedProxies: Set<String> = [],
         maxBodySize: Int = 4 << 20,
         maxEvidenceSize: Int = 512 << 20,
+        spoolDirectory: URL = FileManager.default.temporaryDirectory,
         dataStamp: DataStamp? = nil,
         workBudget: WorkBudget = WorkBudget()
     ) {
@@ -49,6 +52,7 @@ public struct APIDependencies: Sendable {
         self.trustedProxies = trustedProxies
         self.maxBodySize = maxBodySize
         self.maxEvidenceSize = maxEvidenceSize
+        self.spoolDirectory = spoolDirectory
         self.dataStamp = dataStamp
     }
 }

@@ -80,6 +80,8 @@ public func buildApplication(
                 publicBaseURL: configuration.linkBase,
                 trustedProxies: configuration.trustedProxies,
                 maxEvidenceSize: configuration.maxEvidenceMegabytes << 20,
+                spoolDirectory: configuration.spoolDirectory.map { URL(fileURLWithPath: $0) }
+                    ?? FileManager.default.temporaryDirectory,
                 dataStamp: stamp,
                 workBudget: WorkBudget(
                     capacity: Double(configuration.readBudgetPerSecond) * 3,

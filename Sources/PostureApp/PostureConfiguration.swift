@@ -63,6 +63,9 @@ public struct PostureConfiguration: Sendable {
     /// Largest Microsoft 365 evidence snapshot the server accepts, in megabytes
     /// (`POSTURE_MAX_EVIDENCE_MB`); a 100,000-user tenant is about 90 MB.
     public var maxEvidenceMegabytes = 512
+    /// Where large uploads are written while they arrive (`POSTURE_SPOOL_DIR`); nil: the system's
+    /// temporary folder.
+    public var spoolDirectory: String?
 
     /// Cookies are Secure when people reach the server over HTTPS or on this machine; on plain
     /// HTTP elsewhere browsers would drop them, so they are sent without it (with a warning).
@@ -110,7 +113,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
-        "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET",
+        "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR",
     ]
 
     public static func load(
@@ -212,6 +215,14 @@ public struct PostureConfiguration: Sendable {
                 config.maxEvidenceMegabytes = megabytes
             } else {
                 problems.append("POSTURE_MAX_EVIDENCE_MB must be a whole number from 1 to 4096, got \"\(text)\"")
+            }
+        }
+        if let text = env("POSTURE_SPOOL_DIR") {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), isDirectory.boolValue {
+                config.spoolDirectory = text
+            } else {
+                problems.append("POSTURE_SPOOL_DIR must be an existing folder, got \"\(text)\"")
             }
         }
         if let text = env("POSTURE_READ_BUDGET") {

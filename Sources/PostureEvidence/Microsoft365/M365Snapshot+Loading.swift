@@ -32,11 +32,20 @@ extension M365Snapshot {
     /// Decodes an evidence bundle, the request body of `POST …/evidence/microsoft365`:
     /// `{"manifest": {...}, "resources": {"users": <users.json>, ...}}`. Problems name the body
     /// member, e.g. `resources.users: value[3].accountEnabled`.
+    /// Request bodies up to this size get line numbers in their errors.
+    public static let lineNumberLimit = 16 << 20
+
     public static func decode(bundle bytes: Data) throws(DiagnosticList) -> M365Snapshot {
         do {
             return try JSONDecoder().decode(EvidenceBundle.self, from: bytes).snapshot
         } catch {
-            throw DiagnosticList([EvidenceDecodingError.diagnostic(error, file: "request body", bytes: Array(bytes))])
+            // Line numbers need a parse tree of the whole body: only for bodies small enough that
+            // building one costs little, so a large malformed upload cannot make the node allocate
+            // a tree of it.
+            let small = bytes.count <= Self.lineNumberLimit
+            throw DiagnosticList([
+                EvidenceDecodingError.diagnostic(error, file: "request body", bytes: small ? Array(bytes) : nil)
+            ])
         }
     }
 

@@ -42,6 +42,16 @@ extension PostureStore {
         try await announceChange()
     }
 
+    /// When each stored measurement of `actionIDs` was observed (its arrival when it named no time).
+    public func observationTimes(_ organizationID: String, _ actionIDs: [String]) async throws -> [String: Date] {
+        let records = try await MeasurementRecord.query(on: database)
+            .filter(\.$organizationID == organizationID).filter(\.$actionID ~~ actionIDs).all()
+        return Dictionary(
+            records.map { ($0.actionID, $0.observedAt ?? $0.updatedAt) },
+            uniquingKeysWith: { first, _ in first }
+        )
+    }
+
     public func measurements(_ organizationID: String) async throws -> [ActionMeasurement] {
         try await MeasurementRecord.query(on: database).filter(\.$organizationID == organizationID).sort(\.$actionID)
             .all()

@@ -104,6 +104,49 @@ import VaporTesting
     }
 }
 
+extension EvidenceAPITests {
+    /// Uploads go to an owner-only spool file that is gone once read; the limit counts the bytes
+    /// that arrive; and a snapshot older than the stored measurements changes nothing.
+    @Test func uploadsAreSpooledBoundedAndOlderSnapshotsIgnored() async throws {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("posture-spool-\(UUID())")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: spool) }
+        let configure: @Sendable (inout PostureConfiguration) -> Void = {
+            $0.maxEvidenceMegabytes = 1
+            $0.spoolDirectory = spool.path
+        }
+        try await APIHarness.with(configure: configure) { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let path = "/api/v1/organizations/fabrikam/evidence/microsoft365"
+            let leftovers = { try FileManager.default.contentsOfDirectory(atPath: spool.path) }
+
+            let huge =
+                #"{"manifest": {}, "resources": {"users": ""# + String(repeating: "x", count: 1_100_000) + #""}}"#
+            let refused = try await harness.send(.POST, path, token: writer, json: huge)
+            #expect(refused.status == .payloadTooLarge && refused.body.contains("POSTURE_MAX_EVIDENCE_MB"))
+            #expect(try leftovers().isEmpty)
+
+            let bundle = try Self.bundle()
+            let first = try object(try await harness.send(.POST, path, token: writer, json: bundle).body)
+            #expect((first["ignored"] as? [Any])?.isEmpty == true)
+            #expect(try leftovers().isEmpty, "the spool file is deleted once read")
+            let stored = try await harness.runtime.service.store.measurements("fabrikam")
+
+            // The same evidence, collected a year earlier, arrives late: every measurement is older.
+            var document = try #require(try JSONSerialization.jsonObject(with: Data(bundle.utf8)) as? [String: Any])
+            var manifest = try #require(document["manifest"] as? [String: Any])
+            manifest["collectedAt"] = "2025-11-01T00:00:00Z"
+            document["manifest"] = manifest
+            let late = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+            let answer = try object(try await harness.send(.POST, path, token: writer, json: late).body)
+            let ignored = try #require(answer["ignored"] as? [[String: Any]])
+            #expect(ignored.count == answer["measured"] as? Int && !ignored.isEmpty)
+            #expect(ignored.allSatisfy { ($0["observedAt"] as? String)?.hasPrefix("2025-11-01") == true })
+            #expect(try await harness.runtime.service.store.measurements("fabrikam") == stored)
+        }
+    }
+}
+
 /// `GET …/microsoft-secure-score` serves the imported history and its reconciliation.
 @Suite struct MicrosoftScoreAPITests {
     @Test(arguments: TestDatabase.available)

@@ -68,6 +68,36 @@ import VaporTesting
         }
     }
 
+    /// The scenario of an older measurement arriving after a newer one: it is listed as ignored,
+    /// and the score, `lastMeasuredAt` and the change log stay as they were.
+    @Test func anOlderMeasurementNeverReplacesANewerOne() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let path = "/api/v1/organizations/fabrikam/measurements"
+            let today =
+                #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 11, "total": 12, "observedAt": "2026-11-28T06:00:00Z"}]}"#
+            let october =
+                #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 1, "total": 12, "observedAt": "2026-10-01T00:00:00Z"}]}"#
+            let first = try object(try await harness.send(.PUT, path, token: writer, json: today).body)
+            #expect((first["ignored"] as? [Any])?.isEmpty == true)
+            let changes = try await harness.runtime.service.store.changes("fabrikam")
+            let late = try object(try await harness.send(.PUT, path, token: writer, json: october).body)
+            #expect(late["currentScore"] as? Double == first["currentScore"] as? Double)
+            let ignored = try #require((late["ignored"] as? [[String: Any]])?.first)
+            #expect(ignored["actionId"] as? String == "AdminMFAV2")
+            #expect(ignored["observedAt"] as? String == "2026-10-01T00:00:00Z")
+            #expect(ignored["storedObservedAt"] as? String == "2026-11-28T06:00:00Z")
+            let score = try object(
+                try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: writer).body
+            )
+            let action = try #require(
+                (score["actions"] as? [[String: Any]])?.first { $0["id"] as? String == "AdminMFAV2" }
+            )
+            #expect(action["lastMeasuredAt"] as? String == "2026-11-28T06:00:00Z")
+            #expect(try await harness.runtime.service.store.changes("fabrikam") == changes, "no regression logged")
+        }
+    }
+
     @Test func measurementsChangeTheScoreInTheSameRequest() async throws {
         try await APIHarness.with { harness in
             let writer = try await harness.token("fabrikam", .readWrite)

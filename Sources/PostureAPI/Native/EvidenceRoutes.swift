@@ -14,7 +14,8 @@ struct EvidenceRoutes {
     var service: PostureService { dependencies.service }
 
     func register(on organization: any RoutesBuilder) {
-        // Streamed, so the caller is authorized before any of a large body is held in memory.
+        // Streamed: the caller is authorized before any of the body is read, and the body goes to
+        // a spool file, not memory (``BodySpool``).
         organization.on(.POST, "evidence", "microsoft365", body: .stream, use: ingest)
     }
 
@@ -39,6 +40,8 @@ struct EvidenceRoutes {
         var problems: [String]
         /// Resources absent from the snapshot, with the collector's reason.
         var missing: [String: String]
+        /// Measurements older than the stored ones of their actions, left out.
+        var ignored: [IgnoredMeasurement]
     }
 
     /// Assesses the snapshot and records its measurements. "No data" actions keep what was
@@ -55,29 +58,28 @@ struct EvidenceRoutes {
         }
         defer { Task { await gate.leave() } }
         let limit = dependencies.maxEvidenceSize
-        let buffer: ByteBuffer?
+        let bytes: Data?
         do {
-            buffer = try await request.body.collect(max: limit).get()
-        } catch let error as any AbortError where error.status == .payloadTooLarge {
+            bytes = try await BodySpool.receive(request, limit: limit, in: dependencies.spoolDirectory)
+        } catch is BodySpool.TooLarge {
             throw APIError(
                 .payloadTooLarge,
                 code: "payloadTooLarge",
                 message: "the snapshot is larger than \(limit >> 20) MB (POSTURE_MAX_EVIDENCE_MB)"
             )
         }
-        guard let buffer, buffer.readableBytes > 0 else {
+        guard let bytes else {
             throw APIError.badRequest("the request needs a JSON body: {\"manifest\": {...}, \"resources\": {...}}")
         }
         let catalog = service.catalog
-        let bytes = Data(buffer.readableBytesView)
         // Decoding and assessing take a second for a large tenant: off the event loops.
         let assessment = try await request.application.threadPool.runIfActive {
             M365Assessment(snapshot: try M365Snapshot.decode(bundle: bytes), catalog: catalog)
         }
-        let report =
+        let (report, older) =
             assessment.measurements.isEmpty
-            ? try await service.currentReport(id)
-            : try await service.recordMeasurements(
+            ? (try await service.currentReport(id), [])
+            : try await service.recordObservations(
                 id,
                 assessment.measurements,
                 actor: request.actor,
@@ -94,7 +96,8 @@ struct EvidenceRoutes {
                 percentage: document.percentage,
                 findings: assessment.findings.map(Self.dto),
                 problems: assessment.problems.map(\.description),
-                missing: Dictionary(uniqueKeysWithValues: assessment.missing.map { ($0.key.rawValue, $0.value) })
+                missing: Dictionary(uniqueKeysWithValues: assessment.missing.map { ($0.key.rawValue, $0.value) }),
+                ignored: older.map(IgnoredMeasurement.init)
             )
         )
     }

@@ -223,6 +223,38 @@ struct ScoreSummary: Encodable {
     }
 }
 
+/// A measurement left out because the stored one for its action was observed later.
+struct IgnoredMeasurement: Encodable {
+    var actionId: String
+    var observedAt: Date
+    var storedObservedAt: Date
+    var reason: String
+
+    init(_ older: OlderObservation) {
+        actionId = older.actionID
+        observedAt = older.observedAt
+        storedObservedAt = older.storedObservedAt
+        reason = "older than the stored measurement; kept out of the current state"
+    }
+}
+
+/// The score after a batch of measurements, and the measurements left out as older.
+struct MeasurementsResult: Encodable {
+    var currentScore: Double
+    var maxScore: Double
+    var percentage: Double
+    var verifiedScore: Double
+    var ignored: [IgnoredMeasurement]
+
+    init(_ document: ScoreDocument, ignored: [OlderObservation]) {
+        currentScore = document.currentScore
+        maxScore = document.maxScore
+        percentage = document.percentage
+        verifiedScore = document.verifiedScore
+        self.ignored = ignored.map(IgnoredMeasurement.init)
+    }
+}
+
 struct ActionWithTags: Encodable {
     var action: ScoreDocument.Action
     var tags: [String]

@@ -228,13 +228,21 @@ struct NativeRoutes {
         )
     }
 
-    /// Batch upsert: the `measurements` array of `posture assess`. Idempotent; all or nothing.
+    /// Batch upsert: the `measurements` array of `posture assess`. Idempotent; all or nothing;
+    /// a measurement older than the stored one of its action is listed as ignored.
     @Sendable func putMeasurements(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
         _ = try await service.organization(id)
         let measurements = try MeasurementDTO.decodeBatch(try request.jsonBody(), catalog: service.catalog)
-        let report = try await service.recordMeasurements(id, measurements, actor: request.actor, requestID: request.id)
-        return try JSONResponse.encode(ScoreSummary(ScoreDocument(report: report, organization: nil), actionID: nil))
+        let (report, older) = try await service.recordObservations(
+            id,
+            measurements,
+            actor: request.actor,
+            requestID: request.id
+        )
+        return try JSONResponse.encode(
+            MeasurementsResult(ScoreDocument(report: report, organization: nil), ignored: older)
+        )
     }
 
     // MARK: planning and history

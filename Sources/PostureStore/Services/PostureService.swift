@@ -65,11 +65,30 @@ public struct PostureService: Sendable {
         actor: String,
         requestID: String? = nil
     ) async throws -> ScoreReport {
+        try await recordObservations(organizationID, measurements, actor: actor, requestID: requestID).report
+    }
+
+    /// Stores the measurements that are newer than what is stored for their action
+    /// (``ObservationOrder``) and logs every status and points change they cause. Returns the new
+    /// score and the measurements left out as older.
+    public func recordObservations(
+        _ organizationID: String,
+        _ measurements: [ActionMeasurement],
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> (report: ScoreReport, older: [OlderObservation]) {
         _ = try await organization(organizationID)
         let now = clock.now()
         return try await store.transaction { store in
-            let before = try await report(organizationID, store: store, asOf: now)
             let touched = Set(measurements.map(\.actionID))
+            let (newer, older) = ObservationOrder.newest(
+                measurements,
+                stored: try await store.observationTimes(organizationID, Array(touched)),
+                now: now
+            )
+            guard !newer.isEmpty else { return (try await report(organizationID, store: store, asOf: now), older) }
+            let measurements = newer
+            let before = try await report(organizationID, store: store, asOf: now)
             let previous = try await store.measurements(organizationID).filter { touched.contains($0.actionID) }
             try await store.upsertMeasurements(organizationID, measurements, by: actor, at: now)
             try await store.appendAudit(
@@ -99,7 +118,7 @@ public struct PostureService: Sendable {
                 )
             )
             // Read back, so the caller sees exactly what the stored state now scores.
-            return try await report(organizationID, store: store, asOf: now)
+            return (try await report(organizationID, store: store, asOf: now), older)
         }
     }
 

@@ -96,7 +96,7 @@ struct DashboardRoutes: Sendable {
         )
         let projection = Projection.project(report)
         let future = projection.points.filter { $0.date > today }.prefix(12)
-        var labels = interval.days.map(\.description)
+        var days = interval.days
         let own = comparison.seatBandPoints.map(\.percentage)
         var series: [LineChart.Series] = [
             .init(name: "Your score (%)", values: own, style: .primary),
@@ -116,7 +116,7 @@ struct DashboardRoutes: Sendable {
             )
         }
         if !future.isEmpty {
-            labels += future.map(\.date.description)
+            days += future.map(\.date)
             for index in series.indices { series[index].values += Array(repeating: nil, count: future.count) }
             var line = Array(repeating: Double?.none, count: interval.days.count - 1) + [report.percentage]
             line += future.map { Optional($0.percentage) }
@@ -153,7 +153,7 @@ struct DashboardRoutes: Sendable {
             chart: LineChart(
                 id: "overview-trend",
                 title: "Score over 90 days, compared",
-                labels: labels,
+                days: days,
                 series: series,
                 maxY: 100,
                 unit: "%"
@@ -571,7 +571,7 @@ struct DashboardRoutes: Sendable {
         let chart = LineChart(
             id: "history",
             title: category.map { "\($0.rawValue) points per day" } ?? "Score per day",
-            labels: labels.map(\.description),
+            days: labels,
             series: lines,
             maxY: max(series.map(\.maxScore).max() ?? 0, microsoftDays.map(\.currentScore).max() ?? 0, 1),
             unit: " points"
@@ -675,7 +675,7 @@ struct DashboardRoutes: Sendable {
             comparisonChart: LineChart(
                 id: "comparison",
                 title: "Your score compared with similar organizations",
-                labels: days.map(\.description),
+                days: days,
                 series: lines,
                 maxY: 100,
                 unit: "%"

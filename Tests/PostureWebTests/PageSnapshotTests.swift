@@ -1,4 +1,5 @@
 import Foundation
+import PostureCore
 import Testing
 
 @testable import PostureWeb
@@ -28,7 +29,7 @@ import Testing
     static let chart = LineChart(
         id: "trend",
         title: "Score over 3 days",
-        labels: ["2026-11-26", "2026-11-27", "2026-11-28"],
+        days: [CivilDay("2026-11-26")!, CivilDay("2026-11-27")!, CivilDay("2026-11-28")!],
         series: [
             .init(name: "Your score (%)", values: [40, 42.5, 45], style: .primary),
             .init(name: "101-500 seats (average %)", values: [nil, 50, 51], style: .comparison),

@@ -1,12 +1,14 @@
 import Foundation
+import PostureCore
 
 /// A line chart drawn on the server as SVG, with a title and description for screen readers and
 /// the numbers behind it in a table. Lines differ by dash pattern and marker as well as colour,
-/// so the chart reads without colour.
+/// so the chart reads without colour. The x axis is time: each point sits at its day, so gaps and
+/// projections keep their true length.
 public struct LineChart: Sendable, Equatable {
     public struct Series: Sendable, Equatable {
         public var name: String
-        /// One value per label; nil leaves a gap.
+        /// One value per day; nil leaves a gap.
         public var values: [Double?]
         public var style: Style
 
@@ -35,16 +37,17 @@ public struct LineChart: Sendable, Equatable {
 
     public var id: String
     public var title: String
-    public var labels: [String]
+    /// The days of the points, ascending.
+    public var days: [CivilDay]
     public var series: [Series]
     /// The top of the y axis (e.g. 100 for percentages).
     public var maxY: Double
     public var unit: String
 
-    public init(id: String, title: String, labels: [String], series: [Series], maxY: Double, unit: String) {
+    public init(id: String, title: String, days: [CivilDay], series: [Series], maxY: Double, unit: String) {
         self.id = id
         self.title = title
-        self.labels = labels
+        self.days = days
         self.series = series
         self.maxY = maxY
         self.unit = unit
@@ -59,9 +62,11 @@ public struct LineChart: Sendable, Equatable {
     public func render() -> SafeHTML {
         let plotWidth = Self.width - Self.left - 10
         let plotHeight = Self.height - Self.bottom - Self.top
-        let count = max(labels.count - 1, 1)
+        let first = days.first?.daysSinceEpoch ?? 0
+        let span = Double(max((days.last?.daysSinceEpoch ?? 0) - first, 1))
         let top = maxY > 0 ? maxY : 1
-        func x(_ index: Int) -> Double { Self.left + plotWidth * Double(index) / Double(count) }
+        func x(_ day: CivilDay) -> Double { Self.left + plotWidth * Double(day.daysSinceEpoch - first) / span }
+        func x(_ index: Int) -> Double { x(days[index]) }
         func y(_ value: Double) -> Double { Self.top + plotHeight * (1 - min(max(value / top, 0), 1)) }
         let f = Self.coordinate
         var svg: SafeHTML = """
@@ -73,9 +78,9 @@ public struct LineChart: Sendable, Equatable {
             let value = top * Double(step) / 4
             svg += Self.gridLine(y: y(value), label: Self.axisText(value), right: Self.width - 10)
         }
-        for index in Self.tickIndexes(labels.count) {
+        for day in Self.ticks(days) {
             svg +=
-                #"<text class="axis" x="\#(f(x(index)))" y="\#(f(Self.height - 8))" text-anchor="middle">\#(labels[index])</text>"#
+                #"<text class="axis" x="\#(f(x(day)))" y="\#(f(Self.height - 8))" text-anchor="middle">\#(day.description)</text>"#
         }
         for (number, line) in series.enumerated() {
             var segments: [[(Double, Double)]] = [[]]
@@ -140,12 +145,12 @@ public struct LineChart: Sendable, Equatable {
     func dataTable() -> SafeHTML {
         let columns = series.map { line -> SafeHTML in "<th scope=\"col\" class=\"number\">\(line.name)</th>" }
         let head: SafeHTML = "<tr><th scope=\"col\">Day</th>\(columns)</tr>"
-        let rows = labels.enumerated().map { index, label -> SafeHTML in
+        let rows = days.enumerated().map { index, label -> SafeHTML in
             let cells = series.map { line -> SafeHTML in
                 let value = index < line.values.count ? line.values[index] : nil
                 return "<td class=\"number\">\(value.map { Self.valueText($0) } ?? "–")</td>"
             }
-            return "<tr><th scope=\"row\">\(label)</th>\(cells)</tr>"
+            return "<tr><th scope=\"row\">\(label.description)</th>\(cells)</tr>"
         }
         return """
             <details class="data"><summary>Data behind “\(title)”</summary>
@@ -159,6 +164,14 @@ public struct LineChart: Sendable, Equatable {
 
     static func axisText(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// At most six x labels, evenly spread in time from the first day to the last.
+    static func ticks(_ days: [CivilDay]) -> [CivilDay] {
+        guard let first = days.first, let last = days.last else { return [] }
+        let span = last.daysSinceEpoch - first.daysSinceEpoch
+        if span < 6 { return (0...span).map { first.adding(days: $0) } }
+        return (0..<6).map { first.adding(days: Int((Double($0) * Double(span) / 5).rounded())) }
     }
 
     /// At most six evenly spread x labels.

@@ -28,6 +28,14 @@ extension PostureStore {
         return try await locks.run(name, body)
     }
 
+    /// Serializes changes to one organization's state across nodes until the transaction ends,
+    /// so two writers never score from the same "before" or write the same day twice. Call it
+    /// first in the transaction. SQLite has one writer at a time already.
+    public func lockOrganization(_ organizationID: String) async throws {
+        guard dialectName == "postgresql" else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey("organization:" + organizationID)))").run()
+    }
+
     /// A stable 63-bit key from the lock name (FNV-1a), so every node derives the same one.
     static func lockKey(_ name: String) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -82,12 +82,17 @@ extension PostureStore {
         current.actionID = record.actionID
         current.fill(record, setBy: setBy, setAt: setAt)
         try await current.save(on: database)
+        try await appendStatusHistory(organizationID, record)
+    }
 
+    /// Adds a status to the history only, leaving the current record as it is: the system's
+    /// transitions (a regression, an expired exception), which the scoring already applies.
+    public func appendStatusHistory(_ organizationID: String, _ record: StatusRecord) async throws {
         let last = try await StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID)
             .sort(\.$sequence, .descending).first()
         let history = StatusHistoryRow()
         history.organizationID = organizationID
-        history.fill(record, setBy: setBy, setAt: setAt)
+        history.fill(record, setBy: record.setBy ?? "unknown", setAt: record.setAt ?? Date(timeIntervalSince1970: 0))
         history.sequence = (last?.sequence ?? 0) + 1
         try await history.create(on: database)
         try await announceChange()

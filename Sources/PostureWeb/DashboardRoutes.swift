@@ -346,7 +346,8 @@ struct DashboardRoutes: Sendable {
         } else if score.status == .completed {
             locked = "Completed: the data shows every point earned, so the status is locked."
         }
-        let record = score.statusRecord
+        // The form starts from what a person set, never from the system's own record and note.
+        let record = score.statusRecord.flatMap { $0.isSystem ? nil : $0 }
         let base = request.baseURL(dependencies.publicBaseURL)
         view.detail = ActionDetailView(
             id: action.id,

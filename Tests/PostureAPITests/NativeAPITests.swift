@@ -98,6 +98,40 @@ import VaporTesting
         }
     }
 
+    /// Right after a write, the native score, Graph's newest entry and the overview's data agree.
+    @Test func everyViewShowsTodaysNumberRightAfterAWrite() async throws {
+        try await APIHarness.with { harness in
+            let writer = try await harness.token("contoso", .readWrite)
+            let reader = try await harness.token()
+            for achieved in [1, 11] {
+                let body = #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": \#(achieved), "total": 12}]}"#
+                let written = try object(
+                    try await harness.send(
+                        .PUT,
+                        "/api/v1/organizations/contoso/measurements",
+                        token: writer,
+                        json: body
+                    )
+                    .body
+                )
+                let score = try object(
+                    try await harness.send(.GET, "/api/v1/organizations/contoso/score", token: reader).body
+                )
+                let graph = try object(
+                    try await harness.send(.GET, "/v1.0/security/secureScores?$top=1", token: reader).body
+                )
+                let newest = try #require((graph["value"] as? [[String: Any]])?.first)
+                let current = try #require(written["currentScore"] as? Double)
+                #expect(score["currentScore"] as? Double == current)
+                #expect(
+                    abs((newest["currentScore"] as? Double ?? -1) - current) < 1e-9,
+                    "\(newest["currentScore"] ?? "none")"
+                )
+                #expect((newest["createdDateTime"] as? String)?.hasPrefix(CivilDay(APIHarness.now).description) == true)
+            }
+        }
+    }
+
     @Test func measurementsChangeTheScoreInTheSameRequest() async throws {
         try await APIHarness.with { harness in
             let writer = try await harness.token("fabrikam", .readWrite)

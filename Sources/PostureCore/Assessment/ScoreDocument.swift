@@ -144,7 +144,8 @@ public struct ScoreDocument: Codable, Sendable, Equatable {
 
 extension ScoreDocument.Action {
     init(_ score: ActionScore) {
-        let record = score.statusRecord
+        // Only what a person set is shown as set: the system's `completed` and its note are not.
+        let record = score.statusRecord.flatMap { $0.isSystem ? nil : $0 }
         id = score.action.id
         title = score.action.title
         category = score.action.category.rawValue

@@ -39,6 +39,16 @@ public enum ActionStatus: String, CaseIterable, Codable, Sendable {
     }
 }
 
+extension StatusRecord {
+    /// Who sets the statuses the data or time decides: `completed` when every point is earned,
+    /// `toAddress` when an action regresses or an exception expires.
+    public static let system = "system"
+
+    /// Set by the system rather than a person: its note is the system's, never pre-filled or
+    /// shown as someone's.
+    public var isSystem: Bool { setBy == Self.system }
+}
+
 /// A status as it was set: by whom, when, why, and until when.
 public struct StatusRecord: Sendable, Equatable {
     public var actionID: String

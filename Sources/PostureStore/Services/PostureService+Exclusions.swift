@@ -69,6 +69,7 @@ extension PostureService {
         _ = try await organization(organizationID)
         let now = clock.now()
         return try await store.transaction { store in
+            try await store.lockOrganization(organizationID)
             let before = try await report(organizationID, store: store, asOf: now)
             let (action, old, new) = try await change(store, now)
             try await store.appendAudit(
@@ -89,6 +90,7 @@ extension PostureService {
                 organizationID,
                 ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
             )
+            try await refreshToday(organizationID, store: store)
             return after
         }
     }

@@ -81,10 +81,38 @@ extension PostureService {
     /// that day (so exceptions expiring that day have reopened). Returns false when the day exists.
     @discardableResult
     public func snapshot(_ organizationID: String, day: CivilDay, filled: Bool) async throws -> Bool {
-        let organization = try await organization(organizationID)
+        _ = try await organization(organizationID)
+        return try await store.transaction { store in
+            try await writeSnapshot(organizationID, day: day, filled: filled, store: store)
+        }
+    }
+
+    /// ``snapshot(_:day:filled:)`` inside a caller's transaction.
+    func writeSnapshot(_ organizationID: String, day: CivilDay, filled: Bool, store: PostureStore) async throws -> Bool
+    {
+        guard let organization = try await store.organization(organizationID) else {
+            throw ServiceError.organizationNotFound(organizationID)
+        }
+        guard try await store.snapshot(organizationID, day: day) == nil else { return false }
         let endOfDay = day.adding(days: 1).start.addingTimeInterval(-1)
         let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
         let report = engine.score(measurements: measurements, statuses: statuses, asOf: min(endOfDay, clock.now()))
+        // Exceptions that expired since the last snapshot reopen now: log them once, here.
+        let previous = try await store.snapshots(organizationID, to: day.adding(days: -1), limit: 1).first
+        let expiries = ChangeDetector.expiries(organizationID: organizationID, previous: previous, current: report)
+        try await store.appendChanges(organizationID, expiries)
+        // The status history ends with the state in force: the system reopened the action.
+        for expiry in expiries {
+            try await store.appendStatusHistory(
+                organizationID,
+                StatusRecord(
+                    actionID: expiry.actionID,
+                    status: .toAddress,
+                    setBy: StatusRecord.system,
+                    setAt: expiry.occurredAt
+                )
+            )
+        }
         let snapshot = DailySnapshot(
             organization: organization.organization,
             day: day,
@@ -92,15 +120,41 @@ extension PostureService {
             measurements: measurements,
             filled: filled
         )
-        return try await store.transaction { store in
-            guard try await store.snapshot(organizationID, day: day) == nil else { return false }
-            // Exceptions that expired since the last snapshot reopen now: log them once, here.
-            let previous = try await store.snapshots(organizationID, to: day.adding(days: -1), limit: 1).first
-            try await store.appendChanges(
-                organizationID,
-                ChangeDetector.expiries(organizationID: organizationID, previous: previous, current: report)
+        return try await store.insertSnapshot(snapshot, at: clock.now())
+    }
+
+    /// Today follows the current state: called in the transaction of every change to the score,
+    /// it rewrites today's snapshot from the stored state, so every view that reads snapshots
+    /// (Graph's newest entry, charts, metrics, score changes) shows the same number as the score
+    /// itself at once. When today has no snapshot yet, it first fills the days missed since the
+    /// last one, as the daily sync would. Closed days are never touched.
+    func refreshToday(_ organizationID: String, store: PostureStore) async throws {
+        let now = clock.now()
+        let today = CivilDay(now)
+        guard let organization = try await store.organization(organizationID) else { return }
+        let latest = try await store.latestSnapshotDay(organizationID)
+        if let latest, latest >= today {
+            // A snapshot dated after today (a clock set back) is left alone.
+            guard latest == today else { return }
+            let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
+            let report = engine.score(measurements: measurements, statuses: statuses, asOf: now)
+            let snapshot = DailySnapshot(
+                organization: organization.organization,
+                day: today,
+                report: report,
+                measurements: measurements,
+                filled: false
             )
-            return try await store.insertSnapshot(snapshot, at: clock.now())
+            try await store.replaceSnapshot(snapshot, at: now)
+            return
         }
+        if let latest {
+            var next = max(latest.adding(days: 1), CivilDay(organization.createdAt))
+            while next < today {
+                _ = try await writeSnapshot(organizationID, day: next, filled: true, store: store)
+                next = next.adding(days: 1)
+            }
+        }
+        _ = try await writeSnapshot(organizationID, day: today, filled: false, store: store)
     }
 }

@@ -80,6 +80,7 @@ public struct PostureService: Sendable {
         _ = try await organization(organizationID)
         let now = clock.now()
         return try await store.transaction { store in
+            try await store.lockOrganization(organizationID)
             let touched = Set(measurements.map(\.actionID))
             let (newer, older) = ObservationOrder.newest(
                 measurements,
@@ -117,6 +118,7 @@ public struct PostureService: Sendable {
                     currentMeasurements: measurements
                 )
             )
+            try await refreshToday(organizationID, store: store)
             // Read back, so the caller sees exactly what the stored state now scores.
             return (try await report(organizationID, store: store, asOf: now), older)
         }
@@ -141,6 +143,7 @@ public struct PostureService: Sendable {
         stored.setAt = now
         let finalRecord = stored
         return try await store.transaction { store in
+            try await store.lockOrganization(organizationID)
             let before = try await report(organizationID, store: store, asOf: now)
             if before[record.actionID]?.status == .completed {
                 throw ServiceError.statusRefused([.actionCompleted(actionID: record.actionID)])
@@ -164,12 +167,15 @@ public struct PostureService: Sendable {
                 organizationID,
                 ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
             )
+            try await refreshToday(organizationID, store: store)
             return after
         }
     }
 
     /// `completed` is the system's status: record it when the data earns every point, so a later
-    /// shortfall reads as a regression rather than as an open action that never moved.
+    /// shortfall reads as a regression rather than as an open action that never moved. A
+    /// regression is recorded in the status history as the system's `toAddress`, without a note,
+    /// so Graph's `controlStateUpdates` end with the state in force.
     func persistSystemStatuses(
         _ organizationID: String,
         before: ScoreReport,
@@ -185,9 +191,15 @@ public struct PostureService: Sendable {
                     actionID: action.action.id,
                     status: .completed,
                     note: "Data shows every point earned",
-                    setBy: "system",
+                    setBy: StatusRecord.system,
                     setAt: now
                 )
+            )
+        }
+        for action in after.actions where action.regressed && before[action.action.id]?.regressed != true {
+            try await store.appendStatusHistory(
+                organizationID,
+                StatusRecord(actionID: action.action.id, status: .toAddress, setBy: StatusRecord.system, setAt: now)
             )
         }
     }

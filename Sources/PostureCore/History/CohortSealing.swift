@@ -66,7 +66,8 @@ extension Comparisons {
     /// Seals one day. A cell's membership changes only in batches: organizations that newly
     /// appear in it wait until at least ``minimumCell`` of them have gathered, and organizations
     /// that left it (another band, industry or region, deleted, or no snapshot) keep counting with
-    /// their last figures until at least ``minimumCell`` have left. So from one day to the next a
+    /// their last figures until at least ``minimumCell`` have left; an organization counts in one
+    /// cell at a time, so one held in its old cell joins a new one only once released. So from one day to the next a
     /// cell's sum moves by the joined batch, the left batch and its members' own changes, never by
     /// fewer than six organizations coming or going. A day without any observation seals nothing.
     public static func seal(
@@ -78,24 +79,31 @@ extension Comparisons {
         let seen = Dictionary(observed.map { ($0.organizationID, $0) }, uniquingKeysWith: { first, _ in first })
         let current = Dictionary(grouping: members, by: \.cell)
         let arriving = Dictionary(grouping: observed, by: \.cell)
-        var next: [CohortCellMember] = []
-        var cells: [SealedCell] = []
-        for cell in Set(current.keys).union(arriving.keys).sorted(by: Self.cellOrder) {
-            let counted = current[cell] ?? []
-            let countedIDs = Set(counted.map(\.organizationID))
-            let joining = (arriving[cell] ?? []).filter { !countedIDs.contains($0.organizationID) }
+        let cellsInOrder = Set(current.keys).union(arriving.keys).sorted(by: Self.cellOrder)
+        // First who stays counted where: members seen in their cell, and leavers held back until
+        // six have left. An organization counts in one cell only, so one still held in its old
+        // cell cannot join a new one yet.
+        var staying: [Cell: [CohortCellMember]] = [:]
+        var stillCounted = Set<String>()
+        for cell in cellsInOrder {
             var kept: [CohortCellMember] = []
             var leaving: [CohortCellMember] = []
-            for member in counted {
+            for member in current[cell] ?? [] {
                 if let now = seen[member.organizationID], now.cell == cell {
                     kept.append(now)
                 } else {
                     leaving.append(member)
                 }
             }
-            var cellMembers = kept
+            staying[cell] = leaving.count < minimumCell ? kept + leaving : kept
+            stillCounted.formUnion(staying[cell, default: []].map(\.organizationID))
+        }
+        var next: [CohortCellMember] = []
+        var cells: [SealedCell] = []
+        for cell in cellsInOrder {
+            var cellMembers = staying[cell] ?? []
+            let joining = (arriving[cell] ?? []).filter { !stillCounted.contains($0.organizationID) }
             if joining.count >= minimumCell { cellMembers += joining }
-            if leaving.count < minimumCell { cellMembers += leaving }
             guard !cellMembers.isEmpty else { continue }
             next += cellMembers
             cells.append(

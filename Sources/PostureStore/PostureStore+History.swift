@@ -5,7 +5,9 @@ import SQLKit
 
 extension PostureStore {
     /// Writes the day's snapshot unless one exists. Returns false when the day was already taken:
-    /// snapshots are immutable, so a second sync on the same day changes nothing.
+    /// snapshots are immutable, so a second sync on the same day changes nothing. Its actions are
+    /// stored as a delta from the organization's previous snapshot when that one is close enough
+    /// (``ActionsDelta``), else in full.
     @discardableResult
     public func insertSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws -> Bool {
         let exists =
@@ -14,9 +16,65 @@ extension PostureStore {
         if exists { return false }
         let record = SnapshotRecord()
         record.fill(from: snapshot, at: instant)
+        if let previous = try await SnapshotRecord.query(on: database)
+            .filter(\.$organizationID == snapshot.organizationID).filter(\.$day < snapshot.day.description)
+            .sort(\.$day, .descending).first(),
+            let previousDay = CivilDay(previous.day)
+        {
+            let key = try StoredActions(previous.actions).key ?? previousDay
+            if ActionsDelta.extends(key: key, to: snapshot.day) {
+                let base = try await resolvedActions([previous], organizationID: snapshot.organizationID)
+                if let old = base[previousDay] {
+                    record.actions = StoredJSON.encode(
+                        ActionsDelta(base: previousDay, key: key, from: old, to: snapshot.actions)
+                    )
+                }
+            }
+        }
         try await record.create(on: database)
         try await announceChange()
         return true
+    }
+
+    /// Every given record's actions, whole: deltas are applied to their bases, read as needed
+    /// back to their chains' keys. The records must be of one organization and contiguous in
+    /// day order (a range or a page), which every caller's query gives.
+    func resolvedActions(
+        _ records: [SnapshotRecord],
+        organizationID: String
+    ) async throws -> [CivilDay: [DailySnapshot.Action]] {
+        var stored: [(CivilDay, StoredActions)] = try records.compactMap { record in
+            guard let day = CivilDay(record.day) else { return nil }
+            return (day, try StoredActions(record.actions))
+        }
+        let keys = stored.compactMap { $0.1.key }
+        if let oldest = stored.map(\.0).min(), let firstKey = keys.min(), firstKey < oldest {
+            let earlier = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+                .filter(\.$day >= firstKey.description).filter(\.$day < oldest.description)
+                .field(\.$day).field(\.$actions).all()
+            stored += try earlier.compactMap { record in
+                guard let day = CivilDay(record.day) else { return nil }
+                return (day, try StoredActions(record.actions))
+            }
+        }
+        var resolved: [CivilDay: [DailySnapshot.Action]] = [:]
+        for (day, actions) in stored.sorted(by: { $0.0 < $1.0 }) {
+            switch actions {
+            case .full(let list):
+                resolved[day] = list
+            case .delta(let delta):
+                guard let base = resolved[delta.base] else {
+                    throw DecodingError.dataCorrupted(
+                        .init(
+                            codingPath: [],
+                            debugDescription: "snapshot \(day) of \(organizationID) lacks its base \(delta.base)"
+                        )
+                    )
+                }
+                resolved[day] = delta.apply(to: base)
+            }
+        }
+        return resolved
     }
 
     /// Snapshots newest first, optionally within `[from, to]`, with offset and limit for paging.
@@ -34,12 +92,17 @@ extension PostureStore {
         if offset > 0 { query = query.offset(offset) }
         // SQLite accepts OFFSET only after a LIMIT.
         if let limit { query = query.limit(limit) } else if offset > 0 { query = query.limit(Int(Int32.max)) }
-        return try await query.all().map { try DailySnapshot($0) }
+        let records = try await query.all()
+        let actions = try await resolvedActions(records, organizationID: organizationID)
+        return try records.map { try DailySnapshot($0, actions: actions) }
     }
 
     public func snapshot(_ organizationID: String, day: CivilDay) async throws -> DailySnapshot? {
-        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$day == day.description).first().map { try DailySnapshot($0) }
+        guard
+            let record = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+                .filter(\.$day == day.description).first()
+        else { return nil }
+        return try DailySnapshot(record, actions: try await resolvedActions([record], organizationID: organizationID))
     }
 
     public func snapshotCount(_ organizationID: String) async throws -> Int {
@@ -60,7 +123,7 @@ extension PostureStore {
             .field(\.$categories).field(\.$catalogVersion).field(\.$modelVersion).field(\.$filled)
             .field(\.$licensedUserCount).field(\.$activeUserCount).all()
         // `actions` was not read: the summaries leave the per-action breakdown out.
-        return try rows.map { try DailySnapshot($0, withActions: false) }
+        return try rows.map { try DailySnapshot(summaryOf: $0) }
     }
 
     /// One organization's snapshots in `[from, to]`, oldest first, without the per-action breakdown:
@@ -75,7 +138,7 @@ extension PostureStore {
             .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
             .field(\.$categories).field(\.$catalogVersion).field(\.$modelVersion).field(\.$filled)
             .field(\.$licensedUserCount).field(\.$activeUserCount).all()
-        return try rows.map { try DailySnapshot($0, withActions: false) }
+        return try rows.map { try DailySnapshot(summaryOf: $0) }
     }
 
     /// A cheap round trip for readiness checks.
@@ -186,8 +249,36 @@ extension SnapshotRecord {
     }
 }
 
+/// A snapshot's `actions` column: a JSON array in full, or a JSON object holding an
+/// ``ActionsDelta``.
+enum StoredActions {
+    case full([DailySnapshot.Action])
+    case delta(ActionsDelta)
+
+    init(_ text: String) throws {
+        if text.first == "{" {
+            self = .delta(try StoredJSON.decode(ActionsDelta.self, text))
+        } else {
+            self = .full(try StoredJSON.decode([DailySnapshot.Action].self, text))
+        }
+    }
+
+    /// The chain's key for a delta; nil for a day stored in full (its own key).
+    var key: CivilDay? {
+        if case .delta(let delta) = self { return delta.key }
+        return nil
+    }
+}
+
 extension DailySnapshot {
-    init(_ record: SnapshotRecord, withActions: Bool = true) throws {
+    /// A record with its actions resolved by ``PostureStore/resolvedActions(_:organizationID:)``.
+    init(_ record: SnapshotRecord, actions: [CivilDay: [DailySnapshot.Action]]) throws {
+        try self.init(summaryOf: record)
+        self.actions = actions[day] ?? []
+    }
+
+    /// A record without its per-action breakdown.
+    init(summaryOf record: SnapshotRecord) throws {
         guard let day = CivilDay(record.day) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad snapshot day \(record.day)"))
         }
@@ -198,7 +289,7 @@ extension DailySnapshot {
             maxScore: record.maxScore,
             verifiedScore: record.verifiedScore,
             categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories),
-            actions: withActions ? try StoredJSON.decode([DailySnapshot.Action].self, record.actions) : [],
+            actions: [],
             catalogVersion: record.catalogVersion,
             scoringModelVersion: record.modelVersion,
             filled: record.filled,

@@ -64,8 +64,26 @@ extension PostureStore {
     }
 
     /// Overwrites a stored snapshot with a recomputed one (`posture history recompute --apply`).
+    /// Later days stored as deltas on this one are first rewritten in full, so they keep their
+    /// own actions.
     public func replaceSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws {
-        try await SnapshotRecord.query(on: database).filter(\.$organizationID == snapshot.organizationID)
+        let organizationID = snapshot.organizationID
+        let later = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$day > snapshot.day.description)
+            .filter(\.$day < snapshot.day.adding(days: ActionsDelta.chainDays).description).sort(\.$day).all()
+        let dependents = try later.filter { record in
+            if case .delta(let delta) = try StoredActions(record.actions) { return delta.base == snapshot.day }
+            return false
+        }
+        if !dependents.isEmpty {
+            let whole = try await resolvedActions(later, organizationID: organizationID)
+            for record in dependents {
+                guard let day = CivilDay(record.day), let actions = whole[day] else { continue }
+                record.actions = StoredJSON.encode(actions)
+                try await record.update(on: database)
+            }
+        }
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
             .filter(\.$day == snapshot.day.description).delete()
         try await insertSnapshot(snapshot, at: instant)
     }
@@ -76,15 +94,27 @@ extension PostureStore {
     /// one transaction. Unlike ``insertSnapshot(_:at:)`` it does not skip existing days; the
     /// unique index refuses duplicates and nothing is written.
     public func insertSnapshots(_ snapshots: [DailySnapshot], at instant: Date) async throws {
+        // Each organization's days in order, as deltas on the day before within the batch (new
+        // chains every ``ActionsDelta/chainDays``), so the encoding never depends on stored rows.
+        let ordered = snapshots.sorted { ($0.organizationID, $0.day) < ($1.organizationID, $1.day) }
+        var last: [String: (day: CivilDay, key: CivilDay, actions: [DailySnapshot.Action])] = [:]
+        let records = ordered.map { snapshot -> SnapshotRecord in
+            let record = SnapshotRecord()
+            record.id = UUID()
+            record.fill(from: snapshot, at: instant)
+            var key = snapshot.day
+            if let previous = last[snapshot.organizationID], ActionsDelta.extends(key: previous.key, to: snapshot.day) {
+                key = previous.key
+                record.actions = StoredJSON.encode(
+                    ActionsDelta(base: previous.day, key: key, from: previous.actions, to: snapshot.actions)
+                )
+            }
+            last[snapshot.organizationID] = (snapshot.day, key, snapshot.actions)
+            return record
+        }
         try await transaction { store in
-            for batch in stride(from: 0, to: snapshots.count, by: 500) {
-                let rows = snapshots[batch..<min(batch + 500, snapshots.count)].map { snapshot -> SnapshotRecord in
-                    let record = SnapshotRecord()
-                    record.id = UUID()
-                    record.fill(from: snapshot, at: instant)
-                    return record
-                }
-                try await rows.create(on: store.database)
+            for batch in stride(from: 0, to: records.count, by: 500) {
+                try await Array(records[batch..<min(batch + 500, records.count)]).create(on: store.database)
             }
             try await store.announceChange()
         }

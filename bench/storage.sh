@@ -68,7 +68,7 @@ postgres_size() {
     local history=$1
     psql "$POSTURE_TEST_POSTGRES_URL" -q -c 'DROP SCHEMA IF EXISTS public CASCADE' -c 'CREATE SCHEMA public'
     seed "$history" "$work/postgres-$history" "$POSTURE_TEST_POSTGRES_URL"
-    psql "$POSTURE_TEST_POSTGRES_URL" -q -c 'VACUUM FULL' >/dev/null
+    psql "$POSTURE_TEST_POSTGRES_URL" -q -c 'VACUUM FULL' >/dev/null 2>&1
     psql "$POSTURE_TEST_POSTGRES_URL" -tA -c \
         "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'"
 }

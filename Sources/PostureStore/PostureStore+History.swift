@@ -166,7 +166,7 @@ extension PostureStore {
             record.maxScore = entry.maxScore
             record.actor = entry.actor
             record.detail = entry.detail
-            record.cause = entry.cause.map(StoredJSON.encode)
+            record.cause = entry.cause.map { StoredJSON.encode(StoredCause($0)) }
             record.sequence = sequence
             try await record.create(on: database)
         }
@@ -220,7 +220,7 @@ extension ChangeEntry {
             maxScore: record.maxScore,
             actor: record.actor,
             detail: record.detail,
-            cause: record.cause.flatMap { try? StoredJSON.decode(ChangeCause.self, $0) }
+            cause: record.cause.flatMap { try? StoredJSON.decode(StoredCause.self, $0).cause }
         )
     }
 }

@@ -37,4 +37,43 @@ import Testing
             try await second.shutdown()
         }
     }
+
+    /// Two nodes agree on today at once: after writes to one organization from both nodes at the
+    /// same time, each node reads back every write, in the score and in today's snapshot.
+    @Test func nodesAgreeOnTodayRightAfterWritesOnEither() async throws {
+        guard TestDatabase.available.contains(.postgres) else { return }
+        try await TestDatabase.postgres.withRuntime { first in
+            let second = try await buildApplication(
+                TestDatabase.postgres.configuration(),
+                clock: TestDatabase.clock,
+                migrate: false
+            )
+            let today = CivilDay(TestDatabase.clock.now())
+            try await first.service.store.createOrganization(
+                Organization(id: "shared", displayName: "Shared"),
+                at: Date(iso8601: "2026-11-01")!
+            )
+            let actions = ["AdminMFAV2", "BlockLegacyAuthentication", "MFARegistrationV2", "PWAgePolicyNew"]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, action) in actions.enumerated() {
+                    let node = index % 2 == 0 ? first : second
+                    group.addTask {
+                        try await node.service.recordMeasurements(
+                            "shared",
+                            [ActionMeasurement(actionID: action, result: .counted(achieved: index + 1, total: 10))],
+                            actor: "node\(index % 2)"
+                        )
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for node in [first, second] {
+                let report = try await node.service.currentReport("shared")
+                #expect(Set(report.actions.filter(\.hasData).map(\.action.id)) == Set(actions))
+                let snapshot = try #require(try await node.service.store.snapshot("shared", day: today))
+                #expect(abs(snapshot.score - report.currentScore) < 1e-9, "today's snapshot holds every write")
+            }
+            try await second.shutdown()
+        }
+    }
 }

@@ -123,6 +123,13 @@ import FoundationNetworking
         let (_, after) = try await server.request("GET", "/api/v1/organizations/acme/score", token: token)
         let updated = try #require(try JSONSerialization.jsonObject(with: Data(after.utf8)) as? [String: Any])
         #expect(abs((updated["currentScore"] as? Double ?? 0) - 12) < 1e-9)
+        // An older observation is named as ignored and changes nothing.
+        let stale = try CLIRunner.temporaryFile(
+            #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 1, "total": 100, "observedAt": "2020-01-01T00:00:00Z"}]}"#
+        )
+        let late = try server.cli(["measurements", "import", stale, "--org", "acme"])
+        #expect(late.status == 0 && late.stderr.contains("AdminMFAV2: observed 2020-01-01T00:00:00Z"), "\(late.stderr)")
+        #expect(late.stderr.contains("ignored") && late.stdout.contains("12.00 / "), "\(late.stdout)")
         #expect(try server.cli(["token", "create", "--org", "nope", "--scope", "SecurityEvents.Read.All"]).status == 1)
 
         // The imports wrote today's snapshot already (today is live): the sync finds it taken.

@@ -100,6 +100,7 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
             let base = push.hasSuffix("/") ? String(push.dropLast()) : push
             let answer = try await PushCommand.sendEvidence(result.bundle, base: base, org: org, bearer: pushToken)
             Console.write(PushCommand.summary(answer, org: org))
+            PushCommand.reportIgnored(answer["ignored"] as? [[String: Any]] ?? [])
         }
     }
 }

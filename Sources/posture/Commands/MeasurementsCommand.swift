@@ -45,11 +45,20 @@ struct MeasurementsCommand: AsyncParsableCommand {
                 }
                 var done = 0
                 var report: ScoreReport?
+                var older: [OlderObservation] = []
                 for start in stride(from: 0, to: measurements.count, by: Self.batchSize) {
                     let batch = Array(measurements[start..<min(measurements.count, start + Self.batchSize)])
-                    report = try await runtime.service.recordMeasurements(org, batch, actor: "cli import")
+                    let result = try await runtime.service.recordObservations(org, batch, actor: "cli import")
+                    report = result.report
+                    older += result.older
                     done += batch.count
                     Console.progress("imported \(done)/\(measurements.count) measurements")
+                }
+                // Newest observation wins: say which were older than what is stored, and kept out.
+                for item in older {
+                    Console.error(
+                        "\(file): \(item.actionID): observed \(item.observedAt.iso8601), older than the stored measurement of \(item.storedObservedAt.iso8601); ignored"
+                    )
                 }
                 if let report {
                     Console.write(

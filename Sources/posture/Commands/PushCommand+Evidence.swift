@@ -25,6 +25,7 @@ extension PushCommand {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         let answer = try await Self.sendEvidence(body, base: base, org: org, bearer: try await accessToken(base: base))
         Console.write(Self.summary(answer, org: org))
+        Self.reportIgnored(answer["ignored"] as? [[String: Any]] ?? [])
     }
 
     static func sendEvidence(_ body: Data, base: String, org: String, bearer: String) async throws -> [String: Any] {

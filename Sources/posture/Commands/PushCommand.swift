@@ -74,6 +74,7 @@ struct PushCommand: AsyncParsableCommand {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         let bearer = try await accessToken(base: base)
         var last: [String: Any] = [:]
+        var ignored: [[String: Any]] = []
         for start in stride(from: 0, to: measurements.count, by: Self.batchSize) {
             let batch = Array(measurements[start..<min(measurements.count, start + Self.batchSize)])
             let body = JSONValue.object(JSONObject([("measurements", .array(batch))])).jsonData
@@ -85,6 +86,7 @@ struct PushCommand: AsyncParsableCommand {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
             last = try await Self.send(request, what: "pushing measurements")
+            ignored += last["ignored"] as? [[String: Any]] ?? []
             Console.progress(
                 "pushed \(min(start + batch.count, measurements.count))/\(measurements.count) measurements"
             )
@@ -93,6 +95,16 @@ struct PushCommand: AsyncParsableCommand {
         let max = (last["maxScore"] as? Double).map(ScoreFormat.points) ?? "?"
         let percentage = (last["percentage"] as? Double).map(ScoreFormat.percentage) ?? "?"
         Console.write("\(org): \(score) / \(max) points (\(percentage)) after \(measurements.count) measurement(s)")
+        Self.reportIgnored(ignored)
+    }
+
+    /// Measurements the server left out as older than what it holds (newest observation wins).
+    static func reportIgnored(_ ignored: [[String: Any]]) {
+        for item in ignored {
+            Console.error(
+                "\(item["actionId"] as? String ?? "?"): observed \(item["observedAt"] as? String ?? "?"), older than the stored measurement of \(item["storedObservedAt"] as? String ?? "?"); ignored"
+            )
+        }
     }
 
     /// The file's measurements, checked against the catalog with file, line and field for every

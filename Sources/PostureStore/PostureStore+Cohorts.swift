@@ -144,7 +144,7 @@ extension PostureStore {
         return try rows.map { row in
             CohortCellMember(
                 organizationID: try row.decode(column: "organization_id", as: String.self),
-                cell: try Self.cell(row, band: "band"),
+                cell: try Self.cell(row),
                 contribution: try Self.contribution(row)
             )
         }
@@ -216,8 +216,8 @@ extension PostureStore {
         return binds
     }
 
-    private static func cell(_ row: any SQLRow, band column: String) throws -> Comparisons.Cell {
-        let index = try row.decode(column: column, as: Int.self)
+    private static func cell(_ row: any SQLRow) throws -> Comparisons.Cell {
+        let index = try row.decode(column: "band", as: Int.self)
         return Comparisons.Cell(
             band: SeatBand.allCases.indices.contains(index) ? SeatBand.allCases[index] : .upTo100,
             industry: try row.decode(column: "industry", as: String.self),

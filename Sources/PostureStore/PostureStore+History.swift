@@ -10,20 +10,18 @@ extension PostureStore {
     /// (``ActionsDelta``), else in full.
     @discardableResult
     public func insertSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws -> Bool {
-        let exists =
-            try await SnapshotRecord.query(on: database).filter(\.$organizationID == snapshot.organizationID)
-            .filter(\.$day == snapshot.day.description).count() > 0
-        if exists { return false }
+        if try await hasSnapshot(snapshot.organizationID, day: snapshot.day) { return false }
         let record = SnapshotRecord()
         record.fill(from: snapshot, at: instant)
         if let previous = try await SnapshotRecord.query(on: database)
             .filter(\.$organizationID == snapshot.organizationID).filter(\.$day < snapshot.day.description)
-            .sort(\.$day, .descending).first(),
+            .sort(\.$day, .descending).field(\.$day).field(\.$actions).first(),
             let previousDay = CivilDay(previous.day)
         {
-            let key = try StoredActions(previous.actions).key ?? previousDay
+            let stored = try StoredActions(previous.actions)
+            let key = stored.key ?? previousDay
             if ActionsDelta.extends(key: key, to: snapshot.day) {
-                let base = try await resolvedActions([previous], organizationID: snapshot.organizationID)
+                let base = try await resolvedActions([(previousDay, stored)], organizationID: snapshot.organizationID)
                 if let old = base[previousDay] {
                     record.actions = StoredJSON.encode(
                         ActionsDelta(base: previousDay, key: key, from: old, to: snapshot.actions)
@@ -43,10 +41,21 @@ extension PostureStore {
         _ records: [SnapshotRecord],
         organizationID: String
     ) async throws -> [CivilDay: [DailySnapshot.Action]] {
-        var stored: [(CivilDay, StoredActions)] = try records.compactMap { record in
-            guard let day = CivilDay(record.day) else { return nil }
-            return (day, try StoredActions(record.actions))
-        }
+        try await resolvedActions(
+            try records.compactMap { record in
+                guard let day = CivilDay(record.day) else { return nil }
+                return (day, try StoredActions(record.actions))
+            },
+            organizationID: organizationID
+        )
+    }
+
+    /// The same for rows whose actions column is already read.
+    func resolvedActions(
+        _ rows: [(CivilDay, StoredActions)],
+        organizationID: String
+    ) async throws -> [CivilDay: [DailySnapshot.Action]] {
+        var stored = rows
         let keys = stored.compactMap { $0.1.key }
         if let oldest = stored.map(\.0).min(), let firstKey = keys.min(), firstKey < oldest {
             let earlier = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
@@ -111,7 +120,13 @@ extension PostureStore {
 
     public func latestSnapshotDay(_ organizationID: String) async throws -> CivilDay? {
         try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .sort(\.$day, .descending).first().flatMap { CivilDay($0.day) }
+            .sort(\.$day, .descending).field(\.$day).first().flatMap { CivilDay($0.day) }
+    }
+
+    /// Whether the day has a snapshot, without reading it.
+    public func hasSnapshot(_ organizationID: String, day: CivilDay) async throws -> Bool {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$day == day.description).count() > 0
     }
 
     /// Every organization's score on the given days without the per-action breakdown: what

@@ -9,14 +9,15 @@ import Testing
 /// Two nodes on one PostgreSQL: a write on one moves the other's data stamp (LISTEN/NOTIFY), so
 /// neither serves a cached response older than the data.
 @Suite struct CrossNodeCacheTests {
+    /// Another node on the same PostgreSQL database as the test's runtime.
+    static func secondNode() async throws -> PostureRuntime {
+        try await buildApplication(TestDatabase.postgres.configuration(), clock: TestDatabase.clock, migrate: false)
+    }
+
     @Test func aWriteOnOneNodeReachesTheOther() async throws {
         guard TestDatabase.available.contains(.postgres) else { return }
         try await TestDatabase.postgres.withRuntime { first in
-            let second = try await buildApplication(
-                TestDatabase.postgres.configuration(),
-                clock: TestDatabase.clock,
-                migrate: false
-            )
+            let second = try await Self.secondNode()
             try await first.boot()
             try await second.boot()
             func stampOf(_ runtime: PostureRuntime) async throws -> UInt64 {
@@ -43,11 +44,7 @@ import Testing
     @Test func nodesAgreeOnTodayRightAfterWritesOnEither() async throws {
         guard TestDatabase.available.contains(.postgres) else { return }
         try await TestDatabase.postgres.withRuntime { first in
-            let second = try await buildApplication(
-                TestDatabase.postgres.configuration(),
-                clock: TestDatabase.clock,
-                migrate: false
-            )
+            let second = try await Self.secondNode()
             let today = CivilDay(TestDatabase.clock.now())
             try await first.service.store.createOrganization(
                 Organization(id: "shared", displayName: "Shared"),

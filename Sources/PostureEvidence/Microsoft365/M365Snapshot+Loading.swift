@@ -29,12 +29,12 @@ extension M365Snapshot {
         return M365Snapshot(manifest: manifest, source: DirectorySource(directory: directory))
     }
 
-    /// Decodes an evidence bundle, the request body of `POST …/evidence/microsoft365`:
-    /// `{"manifest": {...}, "resources": {"users": <users.json>, ...}}`. Problems name the body
-    /// member, e.g. `resources.users: value[3].accountEnabled`.
     /// Request bodies up to this size get line numbers in their errors.
     public static let lineNumberLimit = 16 << 20
 
+    /// Decodes an evidence bundle, the request body of `POST …/evidence/microsoft365`:
+    /// `{"manifest": {...}, "resources": {"users": <users.json>, ...}}`. Problems name the body
+    /// member, e.g. `resources.users: value[3].accountEnabled`.
     public static func decode(bundle bytes: Data) throws(DiagnosticList) -> M365Snapshot {
         do {
             return try JSONDecoder().decode(EvidenceBundle.self, from: bytes).snapshot

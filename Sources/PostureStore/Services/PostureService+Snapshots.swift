@@ -93,7 +93,7 @@ extension PostureService {
         guard let organization = try await store.organization(organizationID) else {
             throw ServiceError.organizationNotFound(organizationID)
         }
-        guard try await store.snapshot(organizationID, day: day) == nil else { return false }
+        guard try await !store.hasSnapshot(organizationID, day: day) else { return false }
         let endOfDay = day.adding(days: 1).start.addingTimeInterval(-1)
         let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
         let report = engine.score(measurements: measurements, statuses: statuses, asOf: min(endOfDay, clock.now()))
@@ -127,26 +127,28 @@ extension PostureService {
     /// it rewrites today's snapshot from the stored state, so every view that reads snapshots
     /// (Graph's newest entry, charts, metrics, score changes) shows the same number as the score
     /// itself at once. When today has no snapshot yet, it first fills the days missed since the
-    /// last one, as the daily sync would. Closed days are never touched.
-    func refreshToday(_ organizationID: String, store: PostureStore) async throws {
+    /// last one, as the daily sync would. Closed days are never touched. Returns the score now.
+    @discardableResult
+    func refreshToday(_ organizationID: String, store: PostureStore) async throws -> ScoreReport {
         let now = clock.now()
         let today = CivilDay(now)
-        guard let organization = try await store.organization(organizationID) else { return }
+        let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
+        let report = engine.score(measurements: measurements, statuses: statuses, asOf: now)
+        guard let organization = try await store.organization(organizationID) else { return report }
         let latest = try await store.latestSnapshotDay(organizationID)
         if let latest, latest >= today {
             // A snapshot dated after today (a clock set back) is left alone.
-            guard latest == today else { return }
-            let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
-            let report = engine.score(measurements: measurements, statuses: statuses, asOf: now)
-            let snapshot = DailySnapshot(
-                organization: organization.organization,
-                day: today,
-                report: report,
-                measurements: measurements,
-                filled: false
-            )
-            try await store.replaceSnapshot(snapshot, at: now)
-            return
+            if latest == today {
+                let snapshot = DailySnapshot(
+                    organization: organization.organization,
+                    day: today,
+                    report: report,
+                    measurements: measurements,
+                    filled: false
+                )
+                try await store.replaceSnapshot(snapshot, at: now)
+            }
+            return report
         }
         if let latest {
             var next = max(latest.adding(days: 1), CivilDay(organization.createdAt))
@@ -156,5 +158,6 @@ extension PostureService {
             }
         }
         _ = try await writeSnapshot(organizationID, day: today, filled: false, store: store)
+        return report
     }
 }

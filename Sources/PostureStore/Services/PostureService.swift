@@ -118,9 +118,8 @@ public struct PostureService: Sendable {
                     currentMeasurements: measurements
                 )
             )
-            try await refreshToday(organizationID, store: store)
-            // Read back, so the caller sees exactly what the stored state now scores.
-            return (try await report(organizationID, store: store, asOf: now), older)
+            // Scored from the stored state, so the caller sees exactly what it now scores.
+            return (try await refreshToday(organizationID, store: store), older)
         }
     }
 

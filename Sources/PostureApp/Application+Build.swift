@@ -7,6 +7,7 @@ import PostureCatalog
 import PostureCore
 import PostureStore
 import PostureWeb
+import SQLKit
 import Vapor
 
 /// The running pieces of one Posture process, wired in one place.
@@ -47,6 +48,11 @@ public func buildApplication(
         app.http.server.configuration.hostname = configuration.host
         app.http.server.configuration.port = configuration.port
         try configureDatabase(app, configuration)
+        if case .sqliteFile = configuration.database {
+            // Write-ahead logging: one synced append per commit instead of a journal file created,
+            // synced and deleted, and readers never wait for the writer. Kept in the file itself.
+            try await (app.db as? any SQLDatabase)?.raw("PRAGMA journal_mode=WAL").run()
+        }
         app.migrations.add(PostureMigrations.all)
         if migrate { try await app.autoMigrate() }
 
@@ -142,10 +148,11 @@ func dataStamp(_ app: Application, _ configuration: PostureConfiguration, _ chan
     case .postgres(let url):
         let listener = PostgresChangeListener(
             configuration: try SQLPostgresConfiguration(url: url).coreConfiguration,
+            changes: changes,
             logger: app.logger
         )
         app.lifecycle.use(listener)
-        return listener.stamp(changes)
+        return listener.stamp
     }
 }
 

@@ -18,15 +18,16 @@ import Darwin
 enum DataStamps {
     /// SQLite in one process: only our own writes count.
     static func local(_ changes: ChangeSignal) -> DataStamp {
-        DataStamp { changes.value }
+        DataStamp { organizationID in organizationID.map(changes.value(for:)) ?? changes.value }
     }
 
     /// An SQLite file may also be written by another process (`posture measurements import` while
     /// the server runs): every commit moves the modification time or size of the database file (in
     /// rollback-journal mode) or of its write-ahead log (in WAL mode).
     static func sqliteFile(_ path: String, _ changes: ChangeSignal) -> DataStamp {
-        DataStamp {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ changes.value
+        DataStamp { organizationID in
+            // Another process's commit names no organization here: it moves every stamp.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (organizationID.map(changes.value(for:)) ?? changes.value)
             for file in [path, path + "-wal"] {
                 for part in fileState(file) {
                     hash = (hash ^ part) &* 0x100_0000_01b3
@@ -58,22 +59,28 @@ final class PostgresChangeListener: LifecycleHandler, Sendable {
         (0, false, nil)
     )
 
-    init(configuration: PostgresConnection.Configuration, logger: Logger) {
+    private let changes: ChangeSignal
+
+    init(configuration: PostgresConnection.Configuration, changes: ChangeSignal, logger: Logger) {
         self.configuration = configuration
+        self.changes = changes
         self.logger = logger
     }
 
-    func stamp(_ changes: ChangeSignal) -> DataStamp {
-        DataStamp { [state] in
+    /// Notifications name the organization written to (empty for none), so the other nodes move
+    /// only that organization's stamp, as the writing node does.
+    var stamp: DataStamp {
+        DataStamp { [state, changes] organizationID in
             let current = state.withLockedValue { $0 }
             guard current.listening else { return nil }
-            return current.generation &* 0x9E37_79B9_7F4A_7C15 &+ changes.value
+            let value = organizationID.map(changes.value(for:)) ?? changes.value
+            return current.generation &* 0x9E37_79B9_7F4A_7C15 &+ value
         }
     }
 
     func didBootAsync(_ application: Application) async throws {
         let eventLoop = application.eventLoopGroup.any()
-        let task = Task { [state, configuration, logger] in
+        let task = Task { [state, configuration, changes, logger] in
             var attempt = 0
             while !Task.isCancelled {
                 var failure: (any Error)?
@@ -92,8 +99,8 @@ final class PostgresChangeListener: LifecycleHandler, Sendable {
                                 $0.generation &+= 1
                                 $0.listening = true
                             }
-                            for try await _ in notifications {
-                                state.withLockedValue { $0.generation &+= 1 }
+                            for try await notification in notifications {
+                                changes.bump(notification.payload.isEmpty ? nil : notification.payload)
                             }
                         }
                     } catch {

@@ -12,14 +12,20 @@ public enum SyncSchedule {
     }
 }
 
-/// Runs the daily sync at the configured UTC time while the server runs. Every node runs the
-/// schedule; the database lock inside ``PostureService/sync(day:)`` lets only one do the work.
+/// Runs the daily sync at the configured UTC time while the server runs, and every
+/// `refreshInterval` applies what time changed to the stored current scores (an exception that
+/// lapsed mid-day). Every node runs both; the database lock inside ``PostureService/sync(day:)``
+/// lets only one sync, and each organization's lock lets only one node refresh it.
 final class SyncScheduler: LifecycleHandler, @unchecked Sendable {
+    /// How often due current scores are looked for. A read never waits for it: one that finds its
+    /// organization's score due refreshes it itself.
+    static let refreshInterval: Double = 30
+
     private let service: PostureService
     private let minuteOfDay: Int
     private let clock: PostureClock
     private let logger: Logger
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let tasks = NIOLockedValueBox<[Task<Void, Never>]>([])
 
     init(service: PostureService, minuteOfDay: Int, clock: PostureClock, logger: Logger) {
         self.service = service
@@ -53,10 +59,23 @@ final class SyncScheduler: LifecycleHandler, @unchecked Sendable {
                 }
             }
         }
-        task.withLockedValue { $0 = runner }
+        let refresher = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(nanoseconds: UInt64(Self.refreshInterval * 1_000_000_000)) } catch { return }
+                do {
+                    let refreshed = try await service.refreshDueCurrentScores()
+                    if refreshed > 0 {
+                        logger.info("current scores refreshed", metadata: ["organizations": "\(refreshed)"])
+                    }
+                } catch {
+                    logger.error("refreshing current scores failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        tasks.withLockedValue { $0 = [runner, refresher] }
     }
 
     func shutdownAsync(_ application: Application) async {
-        task.withLockedValue { $0?.cancel() }
+        tasks.withLockedValue { $0.forEach { $0.cancel() } }
     }
 }

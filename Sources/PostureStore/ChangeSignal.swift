@@ -1,23 +1,61 @@
 import Foundation
 
-/// Counts the writes this process makes, so caches of derived data know when to drop entries.
-/// Bumped after every write and again after every committed transaction (a reader that slipped in
-/// between sees a number that changes once more).
+/// Counts the writes this process makes or hears of, so caches of derived data know when to drop
+/// entries. A write names the organization it belongs to, so a cache of one organization's reads
+/// moves only with writes to that organization and with writes that belong to none (people,
+/// clients, organizations created or deleted). Bumped after every write and again after every
+/// committed transaction (a reader that slipped in between sees a number that changes once more).
 public final class ChangeSignal: @unchecked Sendable {
     private let lock = NSLock()
-    private var counter: UInt64 = 0
+    private var total: UInt64 = 0
+    private var shared: UInt64 = 0
+    private var organizations: [String: UInt64] = [:]
 
     public init() {}
 
+    /// Moves with every write.
     public var value: UInt64 {
         lock.lock()
         defer { lock.unlock() }
-        return counter
+        return total
     }
 
-    public func bump() {
+    /// Moves with every write to `organizationID` and every write that belongs to no organization.
+    public func value(for organizationID: String) -> UInt64 {
         lock.lock()
-        counter &+= 1
+        defer { lock.unlock() }
+        // Both parts only grow, so the pair never repeats.
+        return shared << 32 &+ organizations[organizationID, default: 0]
+    }
+
+    /// Records a write to `organizationID`, or to no organization in particular when nil.
+    public func bump(_ organizationID: String? = nil) {
+        lock.lock()
+        total &+= 1
+        if let organizationID {
+            organizations[organizationID, default: 0] &+= 1
+        } else {
+            shared &+= 1
+        }
         lock.unlock()
+    }
+}
+
+/// The organizations a transaction wrote to (nil for a write that belongs to none), bumped again
+/// once it commits.
+final class PendingChanges: @unchecked Sendable {
+    private let lock = NSLock()
+    private var written: Set<String?> = []
+
+    func add(_ organizationID: String?) {
+        lock.lock()
+        written.insert(organizationID)
+        lock.unlock()
+    }
+
+    var all: Set<String?> {
+        lock.lock()
+        defer { lock.unlock() }
+        return written
     }
 }

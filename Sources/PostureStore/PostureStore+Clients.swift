@@ -36,7 +36,7 @@ extension PostureStore {
         record.createdBy = client.createdBy
         record.revokedAt = client.revokedAt
         try await record.create(on: database)
-        try await announceChange()
+        try await announceChange(nil)
     }
 
     public func client(_ clientID: String) async throws -> StoredClient? {
@@ -56,7 +56,7 @@ extension PostureStore {
         else { return false }
         record.revokedAt = instant
         try await record.update(on: database)
-        try await announceChange()
+        try await announceChange(nil)
         return true
     }
 }

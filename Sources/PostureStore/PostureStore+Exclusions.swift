@@ -55,7 +55,7 @@ extension PostureStore {
         record.createdAt = instant
         record.createdBy = actor
         try await record.save(on: database)
-        try await announceChange()
+        try await announceChange(organizationID)
     }
 
     /// Removes one exclusion; false when there was none.
@@ -65,7 +65,7 @@ extension PostureStore {
                 .filter(\.$actionID == actionID).filter(\.$entity == entity).first()
         else { return false }
         try await record.delete(on: database)
-        try await announceChange()
+        try await announceChange(organizationID)
         return true
     }
 }

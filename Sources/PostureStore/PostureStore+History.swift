@@ -30,7 +30,7 @@ extension PostureStore {
             }
         }
         try await record.create(on: database)
-        try await announceChange()
+        try await announceChange(snapshot.organizationID)
         return true
     }
 
@@ -185,7 +185,7 @@ extension PostureStore {
             record.sequence = sequence
             try await record.create(on: database)
         }
-        try await announceChange()
+        try await announceChange(organizationID)
     }
 
     /// The newest `limit` change-log entries, newest first (by time, which the index serves).

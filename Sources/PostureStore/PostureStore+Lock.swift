@@ -28,10 +28,25 @@ extension PostureStore {
         return try await locks.run(name, body)
     }
 
-    /// Serializes changes to one organization's state across nodes until the transaction ends,
-    /// so two writers never score from the same "before" or write the same day twice. Call it
-    /// first in the transaction. SQLite has one writer at a time already.
-    public func lockOrganization(_ organizationID: String) async throws {
+    /// Runs `body` in one transaction that holds the organization's lock, so two writers (on any
+    /// node) never score from the same "before", log the same expiry twice or write the same day
+    /// twice. PostgreSQL takes a transaction advisory lock; SQLite, which has one node, waits on an
+    /// in-process lock (its own write lock comes only at the first write, after the reads).
+    public func organizationTransaction<T: Sendable>(
+        _ organizationID: String,
+        _ body: @escaping @Sendable (PostureStore) async throws -> T
+    ) async throws -> T {
+        if dialectName == "postgresql" {
+            return try await transaction { store in
+                try await store.lockOrganization(organizationID)
+                return try await body(store)
+            }
+        }
+        return try await locks.serialize("organization:" + organizationID) { try await transaction(body) }
+    }
+
+    /// The PostgreSQL half of ``organizationTransaction(_:_:)``: held until the transaction ends.
+    func lockOrganization(_ organizationID: String) async throws {
         guard dialectName == "postgresql" else { return }
         try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey("organization:" + organizationID)))").run()
     }
@@ -57,5 +72,29 @@ public actor LocalJobLocks {
         guard held.insert(name).inserted else { return nil }
         defer { held.remove(name) }
         return try await body()
+    }
+
+    private var serialized: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    /// Runs `body` once no other `serialize` of the same name is running; callers wait their turn
+    /// in arrival order.
+    func serialize<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        if !serialized.insert(name).inserted {
+            await withCheckedContinuation { waiting[name, default: []].append($0) }
+        }
+        defer { handOver(name) }
+        return try await body()
+    }
+
+    /// Passes the name to the next waiter, or frees it.
+    private func handOver(_ name: String) {
+        guard var queue = waiting[name], !queue.isEmpty else {
+            serialized.remove(name)
+            return
+        }
+        let next = queue.removeFirst()
+        waiting[name] = queue.isEmpty ? nil : queue
+        next.resume()
     }
 }

@@ -26,7 +26,9 @@ extension PostureStore {
         record.createdAt = instant
         record.apply(organization, enabledServices: enabledServices, at: instant)
         try await record.create(on: database)
-        try await announceChange()
+        // Lists of organizations change too.
+        try await announceChange(organization.id)
+        try await announceChange(nil)
     }
 
     public func updateOrganization(
@@ -39,7 +41,7 @@ extension PostureStore {
         }
         record.apply(organization, enabledServices: enabledServices, at: instant)
         try await record.update(on: database)
-        try await announceChange()
+        try await announceChange(organization.id)
     }
 
     public func organization(_ id: String) async throws -> StoredOrganization? {
@@ -67,9 +69,11 @@ extension PostureStore {
             try await SettingsRecord.query(on: store.database).filter(\.$id == id).delete()
             try await ExclusionRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await ClientRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await store.deleteCurrentScore(id)
             try await store.anonymizeCohortMember(id)
             try await record.delete(on: store.database)
-            try await store.announceChange()
+            try await store.announceChange(id)
+            try await store.announceChange(nil)
             return true
         }
     }

@@ -1,10 +1,12 @@
 import FluentKit
 import Foundation
 import PostureCore
+import SQLKit
 
 extension PostureStore {
-    /// Inserts or replaces the latest measurement of each action. Idempotent: the same batch twice
-    /// leaves the same rows.
+    /// Inserts or replaces the latest measurement of each action, in one statement per 200
+    /// measurements (a whole tenant's batch in one). Idempotent: the same batch twice leaves the
+    /// same rows.
     public func upsertMeasurements(
         _ organizationID: String,
         _ measurements: [ActionMeasurement],
@@ -13,60 +15,105 @@ extension PostureStore {
     )
         async throws
     {
-        let ids = measurements.map(\.actionID)
-        let existing = try await MeasurementRecord.query(on: database)
-            .filter(\.$organizationID == organizationID).filter(\.$actionID ~~ ids).all()
-        let byID = Dictionary(existing.map { ($0.actionID, $0) }, uniquingKeysWith: { first, _ in first })
+        // The last of each action wins, as one row per action must.
+        var latest: [String: ActionMeasurement] = [:]
+        var order: [String] = []
         for measurement in measurements {
-            let record = byID[measurement.actionID] ?? MeasurementRecord()
-            record.organizationID = organizationID
-            record.actionID = measurement.actionID
-            switch measurement.result {
-            case .implemented(let done):
-                record.implemented = done
-                record.achieved = nil
-                record.total = nil
-            case .counted(let achieved, let total):
-                record.implemented = nil
-                record.achieved = achieved
-                record.total = total
+            if latest.updateValue(measurement, forKey: measurement.actionID) == nil {
+                order.append(measurement.actionID)
             }
-            record.observedAt = measurement.observedAt
-            record.achievedEntities = measurement.achievedEntities.map(StoredJSON.encode)
-            record.totalEntities = measurement.totalEntities.map(StoredJSON.encode)
-            record.excluded = StoredJSON.encode(measurement.excluded)
-            record.updatedAt = instant
-            record.updatedBy = actor
-            try await record.save(on: database)
         }
-        try await announceChange()
+        let columns = [
+            "id", "organization_id", "action_id", "implemented", "achieved", "total", "observed_at",
+            "achieved_entities", "total_entities", "excluded", "updated_at", "updated_by",
+        ]
+        for start in stride(from: 0, to: order.count, by: 200) {
+            let insert = sql.insert(into: "measurements").columns(columns)
+            for actionID in order[start..<min(start + 200, order.count)] {
+                let measurement = latest[actionID]!
+                var implemented: Bool?
+                var achieved: Int?
+                var total: Int?
+                switch measurement.result {
+                case .implemented(let done): implemented = done
+                case .counted(let a, let t): (achieved, total) = (a, t)
+                }
+                insert.values([
+                    SQLBind(UUID()), SQLBind(organizationID), SQLBind(actionID), SQLBind(implemented),
+                    SQLBind(achieved), SQLBind(total), SQLBind(measurement.observedAt),
+                    SQLBind(measurement.achievedEntities.map(StoredJSON.encode)),
+                    SQLBind(measurement.totalEntities.map(StoredJSON.encode)),
+                    SQLBind(StoredJSON.encode(measurement.excluded)), SQLBind(instant), SQLBind(actor),
+                ])
+            }
+            // The row keeps its id; every other column takes the new measurement's value.
+            try await insert.onConflict(with: ["organization_id", "action_id"]) { update in
+                var update = update
+                for column in columns.dropFirst(3) { update = update.set(excludedValueOf: column) }
+                return update
+            }.run()
+        }
+        try await announceChange(organizationID)
     }
 
     /// When each stored measurement of `actionIDs` was observed (its arrival when it named no time).
     public func observationTimes(_ organizationID: String, _ actionIDs: [String]) async throws -> [String: Date] {
-        let records = try await MeasurementRecord.query(on: database)
-            .filter(\.$organizationID == organizationID).filter(\.$actionID ~~ actionIDs).all()
-        return Dictionary(
-            records.map { ($0.actionID, $0.observedAt ?? $0.updatedAt) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        guard !actionIDs.isEmpty else { return [:] }
+        let rows = try await sql.select().columns("action_id", "observed_at", "updated_at").from("measurements")
+            .where("organization_id", .equal, organizationID)
+            .where("action_id", .in, actionIDs)
+            .all()
+        var times: [String: Date] = [:]
+        for row in rows {
+            let observed = try row.decode(column: "observed_at", as: Date?.self)
+            times[try row.decode(column: "action_id", as: String.self)] =
+                try observed ?? row.decode(column: "updated_at", as: Date.self)
+        }
+        return times
     }
 
+    /// Read with SQL rather than through the model: scoring reads every measurement on each
+    /// write, and the model's reflection cost most of it.
     public func measurements(_ organizationID: String) async throws -> [ActionMeasurement] {
-        try await MeasurementRecord.query(on: database).filter(\.$organizationID == organizationID).sort(\.$actionID)
+        try await sql.select()
+            .columns(
+                "action_id",
+                "implemented",
+                "achieved",
+                "total",
+                "observed_at",
+                "achieved_entities",
+                "total_entities",
+                "excluded"
+            )
+            .from("measurements")
+            .where("organization_id", .equal, organizationID)
+            .orderBy("action_id")
             .all()
-            .map { record in
+            .map { row in
                 let result: ActionMeasurement.Result =
-                    if let implemented = record.implemented { .implemented(implemented) } else {
-                        .counted(achieved: record.achieved ?? 0, total: record.total ?? 0)
+                    if let implemented = try row.decode(column: "implemented", as: Bool?.self) {
+                        .implemented(implemented)
+                    } else {
+                        .counted(
+                            achieved: try row.decode(column: "achieved", as: Int?.self) ?? 0,
+                            total: try row.decode(column: "total", as: Int?.self) ?? 0
+                        )
                     }
                 return ActionMeasurement(
-                    actionID: record.actionID,
+                    actionID: try row.decode(column: "action_id", as: String.self),
                     result: result,
-                    observedAt: record.observedAt,
-                    achievedEntities: try record.achievedEntities.map { try StoredJSON.decode([String].self, $0) },
-                    totalEntities: try record.totalEntities.map { try StoredJSON.decode([String].self, $0) },
-                    excluded: try StoredJSON.decode([Exclusion].self, record.excluded)
+                    observedAt: try row.decode(column: "observed_at", as: Date?.self),
+                    achievedEntities: try row.decode(column: "achieved_entities", as: String?.self).map {
+                        try StoredJSON.decode([String].self, $0)
+                    },
+                    totalEntities: try row.decode(column: "total_entities", as: String?.self).map {
+                        try StoredJSON.decode([String].self, $0)
+                    },
+                    excluded: try StoredJSON.decode(
+                        [Exclusion].self,
+                        try row.decode(column: "excluded", as: String.self)
+                    )
                 )
             }
     }
@@ -95,12 +142,40 @@ extension PostureStore {
         history.fill(record, setBy: record.setBy ?? "unknown", setAt: record.setAt ?? Date(timeIntervalSince1970: 0))
         history.sequence = (last?.sequence ?? 0) + 1
         try await history.create(on: database)
-        try await announceChange()
+        try await announceChange(organizationID)
     }
 
+    /// Read with SQL, as ``measurements(_:)`` is.
     public func statuses(_ organizationID: String) async throws -> [StatusRecord] {
-        try await StatusRow.query(on: database).filter(\.$organizationID == organizationID).sort(\.$actionID).all()
-            .map(\.record)
+        try await sql.select()
+            .columns(
+                "action_id",
+                "status",
+                "note",
+                "owner",
+                "expires_at",
+                "target_date",
+                "set_by",
+                "set_at",
+                "client_state"
+            )
+            .from("action_statuses")
+            .where("organization_id", .equal, organizationID)
+            .orderBy("action_id")
+            .all()
+            .map { row in
+                StatusRecord(
+                    actionID: try row.decode(column: "action_id", as: String.self),
+                    status: ActionStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .toAddress,
+                    note: try row.decode(column: "note", as: String?.self),
+                    owner: try row.decode(column: "owner", as: String?.self),
+                    expiresAt: try row.decode(column: "expires_at", as: Date?.self),
+                    targetDate: try row.decode(column: "target_date", as: String?.self).flatMap { CivilDay($0) },
+                    setBy: try row.decode(column: "set_by", as: String.self),
+                    setAt: try row.decode(column: "set_at", as: Date.self),
+                    clientState: try row.decode(column: "client_state", as: String?.self)
+                )
+            }
     }
 
     /// Every status ever set, oldest first; optionally for one action.
@@ -128,7 +203,7 @@ extension PostureStore {
         record.tag = tag
         record.createdAt = instant
         try await record.create(on: database)
-        try await announceChange()
+        try await announceChange(organizationID)
         return true
     }
 
@@ -138,7 +213,7 @@ extension PostureStore {
             .filter(\.$actionID == actionID).filter(\.$tag == tag)
         let count = try await query.count()
         try await query.delete()
-        if count > 0 { try await announceChange() }
+        if count > 0 { try await announceChange(organizationID) }
         return count > 0
     }
 }

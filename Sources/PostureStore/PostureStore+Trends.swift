@@ -60,7 +60,7 @@ extension PostureStore {
         record.updatedAt = instant
         record.updatedBy = actor
         try await record.save(on: database)
-        try await announceChange()
+        try await announceChange(organizationID)
     }
 
     /// Overwrites a stored snapshot with a recomputed one (`posture history recompute --apply`).
@@ -116,7 +116,9 @@ extension PostureStore {
             for batch in stride(from: 0, to: records.count, by: 500) {
                 try await Array(records[batch..<min(batch + 500, records.count)]).create(on: store.database)
             }
-            try await store.announceChange()
+            for organizationID in Set(snapshots.map(\.organizationID)) {
+                try await store.announceChange(organizationID)
+            }
         }
     }
 }

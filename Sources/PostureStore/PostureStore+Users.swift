@@ -41,7 +41,7 @@ extension PostureStore {
         record.createdAt = user.createdAt
         record.apply(user)
         try await record.create(on: database)
-        try await announceChange()
+        try await announceChange(nil)
     }
 
     /// Writes the user's changeable fields (password, flags, sign-in failures, lock).
@@ -51,7 +51,7 @@ extension PostureStore {
         }
         record.apply(user)
         try await record.update(on: database)
-        try await announceChange()
+        try await announceChange(nil)
     }
 
     /// Adds one failed sign-in in the database itself and returns the new count. Sign-in
@@ -98,7 +98,7 @@ extension PostureStore {
         try await SessionRecord.query(on: database).filter(\.$userID == id).delete()
         try await RoleGrantRecord.query(on: database).filter(\.$userID == id).delete()
         try await record.delete(on: database)
-        try await announceChange()
+        try await announceChange(nil)
         return true
     }
 
@@ -121,7 +121,7 @@ extension PostureStore {
         record.grantedAt = instant
         record.grantedBy = actor
         try await record.save(on: database)
-        try await announceChange()
+        try await announceChange(nil)
     }
 
     /// Removes the user's role in the organization; false when they held none.
@@ -131,7 +131,7 @@ extension PostureStore {
                 .filter(\.$organizationID == organizationID).first()
         else { return false }
         try await record.delete(on: database)
-        try await announceChange()
+        try await announceChange(nil)
         return true
     }
 

@@ -14,6 +14,8 @@ public struct PostureStore: Sendable {
     /// The audit log's key (kept beside the signing keys, never in the database); nil keeps the
     /// unkeyed SHA-256 chain.
     public let auditKey: AuditKey?
+    /// Inside a transaction: what it wrote, announced again once it ends.
+    let pending: PendingChanges?
 
     public init(
         database: any Database,
@@ -21,18 +23,35 @@ public struct PostureStore: Sendable {
         changes: ChangeSignal = ChangeSignal(),
         auditKey: AuditKey? = nil
     ) {
+        self.init(database: database, locks: locks, changes: changes, auditKey: auditKey, pending: nil)
+    }
+
+    private init(
+        database: any Database,
+        locks: LocalJobLocks,
+        changes: ChangeSignal,
+        auditKey: AuditKey?,
+        pending: PendingChanges?
+    ) {
         self.database = database
         self.locks = locks
         self.changes = changes
         self.auditKey = auditKey
+        self.pending = pending
     }
 
     /// Runs `body` in one transaction: all of it is stored or none of it.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostureStore) async throws -> T) async throws -> T
     {
-        defer { changes.bump() }
+        let written = PendingChanges()
+        defer {
+            for organizationID in written.all { changes.bump(organizationID) }
+            pending.map { outer in written.all.forEach(outer.add) }
+        }
         return try await database.transaction { database in
-            try await body(PostureStore(database: database, locks: locks, changes: changes, auditKey: auditKey))
+            try await body(
+                PostureStore(database: database, locks: locks, changes: changes, auditKey: auditKey, pending: written)
+            )
         }
     }
 
@@ -45,12 +64,14 @@ public struct PostureStore: Sendable {
     /// The PostgreSQL channel other nodes listen on to learn that data changed.
     public static let changeChannel = "posture_changes"
 
-    /// Tells this process and, on PostgreSQL, every other node that data changed. Inside a
-    /// transaction PostgreSQL delivers the notification only when it commits.
-    func announceChange() async throws {
-        changes.bump()
+    /// Tells this process and, on PostgreSQL, every other node that data of `organizationID` (nil:
+    /// of no organization in particular) changed. Inside a transaction PostgreSQL delivers the
+    /// notification only when it commits; the payload is the organization's id.
+    func announceChange(_ organizationID: String?) async throws {
+        changes.bump(organizationID)
+        pending?.add(organizationID)
         if dialectName == "postgresql" {
-            try await sql.raw("NOTIFY \(unsafeRaw: Self.changeChannel)").run()
+            try await sql.raw("SELECT pg_notify(\(bind: Self.changeChannel), \(bind: organizationID ?? ""))").run()
         }
     }
 

@@ -211,24 +211,24 @@ public struct WebRoutes: Sendable {
         let service = dependencies.service
         let monthAgo = CivilDay(dependencies.clock.now()).adding(days: -30)
         var rows: [OrganizationsView.Row] = []
-        for stored in try await service.store.organizations() {
-            let id = stored.organization.id
+        // Stored scores and last month's percentages, each in one read for every organization.
+        let then = try await service.store.percentages(on: monthAgo)
+        for score in try await service.organizationScores() {
+            let id = score.organization.organization.id
             guard let role = access.role(in: id) else { continue }
-            let report = try await service.currentReport(id)
             let zones = try await service.store.zones(id)
-            let then = try await service.store.snapshot(id, day: monthAgo)
             rows.append(
                 OrganizationsView.Row(
                     id: id,
-                    name: stored.organization.displayName,
+                    name: score.organization.organization.displayName,
                     role: web.user.instanceAdministrator && web.user.roles[id] == nil
                         ? "Instance administrator" : role.displayName,
-                    score: report.currentScore,
-                    maxScore: report.maxScore,
-                    percentage: report.percentage,
-                    zone: zones.zone(for: report.percentage).rawValue,
-                    change30: then.map { report.percentage - $0.percentage },
-                    openRegressions: report.actions.filter(\.regressed).count
+                    score: score.currentScore,
+                    maxScore: score.maxScore,
+                    percentage: score.percentage,
+                    zone: zones.zone(for: score.percentage).rawValue,
+                    change30: then[id].map { score.percentage - $0 },
+                    openRegressions: score.regressions
                 )
             )
         }

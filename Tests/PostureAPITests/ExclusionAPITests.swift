@@ -116,7 +116,7 @@ import VaporTesting
                 actor: "t"
             )
             #expect(try await service.currentReport("acme")["AdminMFAV2"]?.total == 1)
-            let later = try await service.currentReport("acme", asOf: APIHarness.now.addingTimeInterval(7200))
+            let later = try await service.evaluatedReport("acme", asOf: APIHarness.now.addingTimeInterval(7200))
             #expect(later["AdminMFAV2"]?.total == 2)
             await #expect(throws: ServiceError.invalidExclusion("reason must not be empty")) {
                 try await service.setExclusion(

@@ -197,10 +197,26 @@ import VaporTesting
                 ]
                     as? Double
             }
+            // Creating an organization changes the lists of every organization: done first.
+            try await harness.runtime.service.createOrganization(
+                Organization(id: "northwind", displayName: "Northwind"),
+                actor: "test"
+            )
+            // The fixture wrote its data straight into the store: the first read stores the
+            // current score (a write), so the cache starts from the second.
+            _ = try await score()
             let before = try await score()
             let repeated = try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: writer)
             #expect(repeated.headers.first(name: "X-Cache") == "hit", "a repeated read comes from the cache")
             #expect(try object(repeated.body)["currentScore"] as? Double == before)
+            // A write to another organization leaves this one's cached reads alone.
+            try await harness.runtime.service.recordMeasurements(
+                "northwind",
+                [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))],
+                actor: "sensor"
+            )
+            let untouched = try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: writer)
+            #expect(untouched.headers.first(name: "X-Cache") == "hit", "another organization's write")
             _ = try await harness.send(
                 .PUT,
                 "/api/v1/organizations/fabrikam/measurements",
@@ -211,9 +227,10 @@ import VaporTesting
             #expect(afterWrite.headers.first(name: "X-Cache") == nil, "a write empties the cache")
             #expect(try object(afterWrite.body)["currentScore"] as? Double == (before ?? 0) + 2)
             // A write that bypasses the API (the CLI, another node) is seen too.
-            try await harness.runtime.service.store.setStatus(
+            try await harness.runtime.service.setStatus(
                 "fabrikam",
-                StatusRecord(actionID: "PIMEnabled", status: .resolvedThirdParty, setBy: "x", setAt: APIHarness.now)
+                StatusRecord(actionID: "PIMEnabled", status: .resolvedThirdParty),
+                actor: "cli"
             )
             #expect(try await score() == (before ?? 0) + 12)
         }

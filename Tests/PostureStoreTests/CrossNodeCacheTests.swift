@@ -22,7 +22,7 @@ import Testing
             try await second.boot()
             func stampOf(_ runtime: PostureRuntime) async throws -> UInt64 {
                 for _ in 0..<100 {
-                    if let stamp = runtime.dataStamp?.read() { return stamp }
+                    if let stamp = runtime.dataStamp?.read(nil) { return stamp }
                     try await Task.sleep(nanoseconds: 50_000_000)
                 }
                 throw CancellationError()

@@ -4,11 +4,13 @@ import PostureCore
 import Vapor
 
 /// Where a cache learns whether stored data may have changed: a number that moves with every
-/// write, or nil when that cannot be known right now (then nothing is cached or served).
+/// write to the named organization and every write to none in particular (or with every write at
+/// all when no organization is named), or nil when that cannot be known right now (then nothing
+/// is cached or served).
 public struct DataStamp: Sendable {
-    public var read: @Sendable () -> UInt64?
+    public var read: @Sendable (_ organizationID: String?) -> UInt64?
 
-    public init(read: @escaping @Sendable () -> UInt64?) {
+    public init(read: @escaping @Sendable (_ organizationID: String?) -> UInt64?) {
         self.read = read
     }
 }
@@ -80,11 +82,15 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
     let clock: PostureClock
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.method == .GET, let stampBefore = stamp.read() else {
-            return try await next.respond(to: request)
-        }
-        let scope: String
-        if let principal = try? request.principal { scope = principal.cacheScope } else { scope = "-" }
+        guard request.method == .GET else { return try await next.respond(to: request) }
+        let principal = try? request.principal
+        // The organization the response is about: the native API names it in the path, Graph in
+        // `?organization=` or the token; a write to another organization leaves it cached.
+        let organizationID =
+            request.parameters.get("org") ?? request.query[String.self, at: "organization"]
+            ?? principal?.onlyOrganization
+        guard let stampBefore = stamp.read(organizationID) else { return try await next.respond(to: request) }
+        let scope = principal?.cacheScope ?? "-"
         let key = [
             scope, request.url.string, request.headers.first(name: .host) ?? "",
             request.headers.first(name: "X-Forwarded-Proto") ?? "",
@@ -98,7 +104,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         }
         let response = try await next.respond(to: request)
         if response.status == .ok, let validUntil = request.storage[CacheValidityKey.self],
-            let buffer = response.body.buffer, stamp.read() == stampBefore
+            let buffer = response.body.buffer, stamp.read(organizationID) == stampBefore
         {
             cache.store(
                 key,

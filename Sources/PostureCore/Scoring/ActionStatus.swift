@@ -50,7 +50,7 @@ extension StatusRecord {
 }
 
 /// A status as it was set: by whom, when, why, and until when.
-public struct StatusRecord: Sendable, Equatable {
+public struct StatusRecord: Sendable, Equatable, Codable {
     public var actionID: String
     public var status: ActionStatus
     public var note: String?

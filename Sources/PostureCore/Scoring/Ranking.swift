@@ -24,6 +24,9 @@ public struct RankingWeights: Sendable, Equatable, Codable {
         self.complexity = complexity
     }
 
+    /// The weights as text, for telling stored rankings made under other weights apart.
+    public var key: String { "\(points),\(cost),\(userImpact),\(complexity)" }
+
     /// Names of weights that are negative or not finite (empty when all are usable).
     public var invalidWeights: [String] {
         [("points", points), ("cost", cost), ("userImpact", userImpact), ("complexity", complexity)]

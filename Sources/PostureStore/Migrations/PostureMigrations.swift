@@ -13,5 +13,6 @@ public enum PostureMigrations {
         M008CreateMicrosoftSecureScore(),  // 008: Microsoft's Secure Score history and control profiles
         M009CreateIssuedTokens(),  // 009: bearer tokens from `posture token create`, for listing and revoking
         M010CreateCohortCells(),  // 010: sealed comparison cells, their members and how far days are sealed
+        M011CreateCurrentScores(),  // 011: each organization's current score, stored on write
     ]
 }

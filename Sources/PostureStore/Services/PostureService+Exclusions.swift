@@ -68,9 +68,8 @@ extension PostureService {
     ) async throws -> ScoreReport {
         _ = try await organization(organizationID)
         let now = clock.now()
-        return try await store.transaction { store in
-            try await store.lockOrganization(organizationID)
-            let before = try await report(organizationID, store: store, asOf: now)
+        return try await store.organizationTransaction(organizationID) { store in
+            let before = try await reportBefore(organizationID, store: store, at: now)
             let (action, old, new) = try await change(store, now)
             try await store.appendAudit(
                 AuditDraft(
@@ -84,14 +83,20 @@ extension PostureService {
                     requestID: requestID
                 )
             )
-            let after = try await report(organizationID, store: store, asOf: now)
-            try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now)
+            let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
+            var after = engine.score(measurements: measurements, statuses: statuses, asOf: now)
+            if try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now) {
+                after = engine.score(
+                    measurements: measurements,
+                    statuses: try await store.statuses(organizationID),
+                    asOf: now
+                )
+            }
             try await store.appendChanges(
                 organizationID,
                 ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
             )
-            try await refreshToday(organizationID, store: store)
-            return after
+            return try await refreshToday(organizationID, store: store, scored: (after, measurements))
         }
     }
 }

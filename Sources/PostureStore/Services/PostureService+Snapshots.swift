@@ -99,9 +99,97 @@ extension PostureService {
         let report = engine.score(measurements: measurements, statuses: statuses, asOf: min(endOfDay, clock.now()))
         // Exceptions that expired since the last snapshot reopen now: log them once, here.
         let previous = try await store.snapshots(organizationID, to: day.adding(days: -1), limit: 1).first
-        let expiries = ChangeDetector.expiries(organizationID: organizationID, previous: previous, current: report)
+        try await logExpiries(organizationID, previous: previous, current: report, store: store)
+        let snapshot = DailySnapshot(
+            organization: organization.organization,
+            day: day,
+            report: report,
+            measurements: measurements,
+            filled: filled
+        )
+        guard try await store.insertSnapshot(snapshot, at: clock.now()) else { return false }
+        // Today's snapshot and the current score are one state: whoever writes one writes both.
+        if day == CivilDay(clock.now()) {
+            try await saveCurrentScore(
+                organizationID,
+                CurrentScore(report: report, measurements: measurements, rulesKey: rulesKey),
+                store: store
+            )
+        }
+        return true
+    }
+
+    /// Today follows the current state: called in the transaction of every change to the score,
+    /// it stores the organization's current score (``CurrentScore``) and rewrites today's snapshot
+    /// from it, so every view (the score, Graph's newest entry, charts, metrics, score changes,
+    /// lists) shows the same number at once. An exception that lapsed since the state was last
+    /// stored is logged here, once. When today has no snapshot yet, it first fills the days missed
+    /// since the last one, as the daily sync would. Closed days are never touched. `scored` passes
+    /// what the caller already scored from the stored data. Returns the score now.
+    @discardableResult
+    func refreshToday(
+        _ organizationID: String,
+        store: PostureStore,
+        scored: (report: ScoreReport, measurements: [ActionMeasurement])? = nil
+    ) async throws -> ScoreReport {
+        let now = clock.now()
+        let today = CivilDay(now)
+        let report: ScoreReport
+        let measurements: [ActionMeasurement]
+        if let scored {
+            (report, measurements) = scored
+        } else {
+            let inputs = try await scoringInputs(organizationID, store: store)
+            measurements = inputs.measurements
+            report = engine.score(measurements: measurements, statuses: inputs.statuses, asOf: now)
+        }
+        guard let organization = try await store.organization(organizationID) else { return report }
+        let document = CurrentScore(report: report, measurements: measurements, rulesKey: rulesKey)
+        let latest = try await store.latestSnapshotDay(organizationID)
+        if let latest, latest >= today {
+            // A snapshot dated after today (a clock set back) is left alone.
+            if latest == today {
+                let stored = try await storedDocument(organizationID, store: store)
+                let previous: DailySnapshot? =
+                    if let stored {
+                        stored.snapshot(of: organization.organization, day: today, catalog: catalog, filled: false)
+                    } else {
+                        try await store.snapshot(organizationID, day: today)
+                    }
+                try await logExpiries(organizationID, previous: previous, current: report, store: store)
+                let snapshot = document.snapshot(
+                    of: organization.organization,
+                    day: today,
+                    catalog: catalog,
+                    filled: false
+                )
+                try await store.replaceSnapshot(snapshot, at: now)
+            }
+        } else {
+            if let latest {
+                var next = max(latest.adding(days: 1), CivilDay(organization.createdAt))
+                while next < today {
+                    _ = try await writeSnapshot(organizationID, day: next, filled: true, store: store)
+                    next = next.adding(days: 1)
+                }
+            }
+            // Stores the current score with the snapshot.
+            if try await writeSnapshot(organizationID, day: today, filled: false, store: store) { return report }
+        }
+        try await saveCurrentScore(organizationID, document, store: store)
+        return report
+    }
+
+    /// Logs the exceptions that lapsed between `previous` and `current`, and ends each one's status
+    /// history with the system reopening the action.
+    func logExpiries(
+        _ organizationID: String,
+        previous: DailySnapshot?,
+        current: ScoreReport,
+        store: PostureStore
+    ) async throws {
+        let expiries = ChangeDetector.expiries(organizationID: organizationID, previous: previous, current: current)
         try await store.appendChanges(organizationID, expiries)
-        // The status history ends with the state in force: the system reopened the action.
         for expiry in expiries {
             try await store.appendStatusHistory(
                 organizationID,
@@ -113,51 +201,5 @@ extension PostureService {
                 )
             )
         }
-        let snapshot = DailySnapshot(
-            organization: organization.organization,
-            day: day,
-            report: report,
-            measurements: measurements,
-            filled: filled
-        )
-        return try await store.insertSnapshot(snapshot, at: clock.now())
-    }
-
-    /// Today follows the current state: called in the transaction of every change to the score,
-    /// it rewrites today's snapshot from the stored state, so every view that reads snapshots
-    /// (Graph's newest entry, charts, metrics, score changes) shows the same number as the score
-    /// itself at once. When today has no snapshot yet, it first fills the days missed since the
-    /// last one, as the daily sync would. Closed days are never touched. Returns the score now.
-    @discardableResult
-    func refreshToday(_ organizationID: String, store: PostureStore) async throws -> ScoreReport {
-        let now = clock.now()
-        let today = CivilDay(now)
-        let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
-        let report = engine.score(measurements: measurements, statuses: statuses, asOf: now)
-        guard let organization = try await store.organization(organizationID) else { return report }
-        let latest = try await store.latestSnapshotDay(organizationID)
-        if let latest, latest >= today {
-            // A snapshot dated after today (a clock set back) is left alone.
-            if latest == today {
-                let snapshot = DailySnapshot(
-                    organization: organization.organization,
-                    day: today,
-                    report: report,
-                    measurements: measurements,
-                    filled: false
-                )
-                try await store.replaceSnapshot(snapshot, at: now)
-            }
-            return report
-        }
-        if let latest {
-            var next = max(latest.adding(days: 1), CivilDay(organization.createdAt))
-            while next < today {
-                _ = try await writeSnapshot(organizationID, day: next, filled: true, store: store)
-                next = next.adding(days: 1)
-            }
-        }
-        _ = try await writeSnapshot(organizationID, day: today, filled: false, store: store)
-        return report
     }
 }

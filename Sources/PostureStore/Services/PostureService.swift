@@ -10,12 +10,24 @@ public struct PostureService: Sendable {
     public let catalog: Catalog
     public let weights: RankingWeights
     public let clock: PostureClock
+    /// Decoded current scores of this process, by organization and revision.
+    let currentScores: CurrentScoreCache
+    /// What a stored current score must have been computed under to be read as it is.
+    let rulesKey: String
 
-    public init(store: PostureStore, catalog: Catalog, weights: RankingWeights = .default, clock: PostureClock) {
+    public init(
+        store: PostureStore,
+        catalog: Catalog,
+        weights: RankingWeights = .default,
+        clock: PostureClock,
+        currentScores: CurrentScoreCache = CurrentScoreCache()
+    ) {
         self.store = store
         self.catalog = catalog
         self.weights = weights
         self.clock = clock
+        self.currentScores = currentScores
+        rulesKey = CurrentScore.rulesKey(catalog: catalog, weights: weights)
     }
 
     var engine: ScoringEngine { ScoringEngine(catalog: catalog, weights: weights) }
@@ -27,13 +39,13 @@ public struct PostureService: Sendable {
 
     /// The score of an organization already read (no second lookup).
     public func currentReport(of organization: StoredOrganization) async throws -> ScoreReport {
-        try await report(organization.organization.id, store: store, asOf: clock.now())
+        try await storedReport(organization.organization.id)
     }
 
-    /// The organization's score now, computed from its stored state.
-    public func currentReport(_ organizationID: String, asOf: Date? = nil) async throws -> ScoreReport {
+    /// The organization's score now: its stored current score (see ``storedReport(_:)``).
+    public func currentReport(_ organizationID: String) async throws -> ScoreReport {
         _ = try await organization(organizationID)
-        return try await report(organizationID, store: store, asOf: asOf ?? clock.now())
+        return try await storedReport(organizationID)
     }
 
     func report(_ organizationID: String, store: PostureStore, asOf: Date) async throws -> ScoreReport {
@@ -70,7 +82,8 @@ public struct PostureService: Sendable {
 
     /// Stores the measurements that are newer than what is stored for their action
     /// (``ObservationOrder``) and logs every status and points change they cause. Returns the new
-    /// score and the measurements left out as older.
+    /// score and the measurements left out as older. Reads the stored data once and scores it once
+    /// (twice when the change completes an action, whose system status then joins the inputs).
     public func recordObservations(
         _ organizationID: String,
         _ measurements: [ActionMeasurement],
@@ -79,33 +92,50 @@ public struct PostureService: Sendable {
     ) async throws -> (report: ScoreReport, older: [OlderObservation]) {
         _ = try await organization(organizationID)
         let now = clock.now()
-        return try await store.transaction { store in
-            try await store.lockOrganization(organizationID)
+        return try await store.organizationTransaction(organizationID) { store in
             let touched = Set(measurements.map(\.actionID))
             let (newer, older) = ObservationOrder.newest(
                 measurements,
                 stored: try await store.observationTimes(organizationID, Array(touched)),
                 now: now
             )
-            guard !newer.isEmpty else { return (try await report(organizationID, store: store, asOf: now), older) }
-            let measurements = newer
-            let before = try await report(organizationID, store: store, asOf: now)
-            let previous = try await store.measurements(organizationID).filter { touched.contains($0.actionID) }
-            try await store.upsertMeasurements(organizationID, measurements, by: actor, at: now)
+            guard !newer.isEmpty else {
+                return (try await storedReportIn(organizationID, store: store, at: now), older)
+            }
+            let stored = try await store.measurements(organizationID)
+            let exclusions = try await store.exclusionsByAction(organizationID)
+            var statuses = try await store.statuses(organizationID)
+            let before =
+                try await documentBefore(organizationID, store: store, at: now)
+                ?? engine.score(
+                    measurements: ActionMeasurement.applying(exclusions, to: stored),
+                    statuses: statuses,
+                    asOf: now
+                )
+            let previous = stored.filter { touched.contains($0.actionID) }
+            try await store.upsertMeasurements(organizationID, newer, by: actor, at: now)
             try await store.appendAudit(
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
                     organizationID: organizationID,
                     action: "measurements.upsert",
-                    target: measurements.count == 1 ? measurements[0].actionID : "\(measurements.count) actions",
+                    target: newer.count == 1 ? newer[0].actionID : "\(newer.count) actions",
                     before: AuditJSON.measurements(previous),
-                    after: AuditJSON.measurements(measurements),
+                    after: AuditJSON.measurements(newer),
                     requestID: requestID
                 )
             )
-            let after = try await report(organizationID, store: store, asOf: now)
-            try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now)
+            let replaced = Dictionary(newer.map { ($0.actionID, $0) }, uniquingKeysWith: { _, last in last })
+            var current = stored.map { replaced[$0.actionID] ?? $0 }
+            let storedIDs = Set(stored.map(\.actionID))
+            current += newer.filter { !storedIDs.contains($0.actionID) }
+            let applied = ActionMeasurement.applying(exclusions, to: current)
+            var after = engine.score(measurements: applied, statuses: statuses, asOf: now)
+            if try await persistSystemStatuses(organizationID, before: before, after: after, store: store, at: now) {
+                statuses = try await store.statuses(organizationID)
+                after = engine.score(measurements: applied, statuses: statuses, asOf: now)
+            }
             try await store.appendChanges(
                 organizationID,
                 ChangeDetector.changes(
@@ -115,12 +145,17 @@ public struct PostureService: Sendable {
                     at: now,
                     actor: actor,
                     previousMeasurements: previous,
-                    currentMeasurements: measurements
+                    currentMeasurements: newer
                 )
             )
-            // Scored from the stored state, so the caller sees exactly what it now scores.
-            return (try await refreshToday(organizationID, store: store), older)
+            return (try await refreshToday(organizationID, store: store, scored: (after, applied)), older)
         }
+    }
+
+    /// The current score inside a transaction that changed nothing.
+    func storedReportIn(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport {
+        if let report = try await documentBefore(organizationID, store: store, at: now) { return report }
+        return try await refreshToday(organizationID, store: store)
     }
 
     /// Sets a status a person chose, after the rules of ``StatusRecord/violations(in:asOf:)``.
@@ -141,13 +176,15 @@ public struct PostureService: Sendable {
         stored.setBy = actor
         stored.setAt = now
         let finalRecord = stored
-        return try await store.transaction { store in
-            try await store.lockOrganization(organizationID)
-            let before = try await report(organizationID, store: store, asOf: now)
+        return try await store.organizationTransaction(organizationID) { store in
+            let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
+            let before =
+                try await documentBefore(organizationID, store: store, at: now)
+                ?? engine.score(measurements: measurements, statuses: statuses, asOf: now)
             if before[record.actionID]?.status == .completed {
                 throw ServiceError.statusRefused([.actionCompleted(actionID: record.actionID)])
             }
-            let previous = try await store.statuses(organizationID).first { $0.actionID == record.actionID }
+            let previous = statuses.first { $0.actionID == record.actionID }
             try await store.setStatus(organizationID, finalRecord)
             try await store.appendAudit(
                 AuditDraft(
@@ -161,29 +198,36 @@ public struct PostureService: Sendable {
                     requestID: requestID
                 )
             )
-            let after = try await report(organizationID, store: store, asOf: now)
+            let after = engine.score(
+                measurements: measurements,
+                statuses: statuses.filter { $0.actionID != record.actionID } + [finalRecord],
+                asOf: now
+            )
             try await store.appendChanges(
                 organizationID,
                 ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
             )
-            try await refreshToday(organizationID, store: store)
-            return after
+            return try await refreshToday(organizationID, store: store, scored: (after, measurements))
         }
     }
 
     /// `completed` is the system's status: record it when the data earns every point, so a later
     /// shortfall reads as a regression rather than as an open action that never moved. A
     /// regression is recorded in the status history as the system's `toAddress`, without a note,
-    /// so Graph's `controlStateUpdates` end with the state in force.
+    /// so Graph's `controlStateUpdates` end with the state in force. Returns whether it set a
+    /// current status (the score then reads it).
+    @discardableResult
     func persistSystemStatuses(
         _ organizationID: String,
         before: ScoreReport,
         after: ScoreReport,
         store: PostureStore,
         at now: Date
-    ) async throws {
+    ) async throws -> Bool {
+        var setAny = false
         for action in after.actions where action.status == .completed && before[action.action.id]?.status != .completed
         {
+            setAny = true
             try await store.setStatus(
                 organizationID,
                 StatusRecord(
@@ -201,6 +245,7 @@ public struct PostureService: Sendable {
                 StatusRecord(actionID: action.action.id, status: .toAddress, setBy: StatusRecord.system, setAt: now)
             )
         }
+        return setAny
     }
 }
 

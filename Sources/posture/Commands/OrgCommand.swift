@@ -61,11 +61,7 @@ struct OrgCommand: AsyncParsableCommand {
 
         func run() async throws {
             let rows = try await withRuntime(try server.configuration()) { runtime in
-                var rows: [(StoredOrganization, ScoreReport)] = []
-                for organization in try await runtime.service.store.organizations() {
-                    rows.append((organization, try await runtime.service.currentReport(organization.organization.id)))
-                }
-                return rows
+                try await runtime.service.organizationScores().map { ($0.organization, $0) }
             }
             switch format {
             case .json:
@@ -165,7 +161,7 @@ struct OrganizationSummary: Encodable {
     var licensedUserCount: Int?
     var activeUserCount: Int?
 
-    init(_ organization: StoredOrganization, _ report: ScoreReport) {
+    init(_ organization: StoredOrganization, _ report: OrganizationScore) {
         id = organization.organization.id
         displayName = organization.organization.displayName
         currentScore = report.currentScore

@@ -1,0 +1,157 @@
+import FluentKit
+import Foundation
+import PostureCore
+import SQLKit
+
+/// A stored current score as read back: its revision, and the document unless the caller already
+/// holds that revision.
+public struct StoredCurrentScore: Sendable {
+    public var revision: Int64
+    public var document: CurrentScore?
+}
+
+/// The score columns of one organization's current score, for lists.
+public struct CurrentScoreSummary: Sendable, Equatable {
+    public var organizationID: String
+    public var score: Double
+    public var maxScore: Double
+    public var verifiedScore: Double
+    /// Actions the data took back from completed.
+    public var regressions: Int
+    public var percentage: Double { maxScore > 0 ? score / maxScore * 100 : 0 }
+    /// False when the document is due to be computed again (rules changed or an expiry passed).
+    public var current: Bool
+}
+
+extension PostureStore {
+    /// The organization's stored current score. When `known` is the stored revision the document
+    /// is not read or decoded: the caller already has it.
+    public func currentScore(_ organizationID: String, known: Int64? = nil) async throws -> StoredCurrentScore? {
+        let row = try await sql.raw(
+            """
+            SELECT revision, CASE WHEN revision = \(bind: known ?? 0) THEN NULL ELSE document END AS document
+            FROM current_scores WHERE organization_id = \(bind: organizationID)
+            """
+        ).first()
+        guard let row else { return nil }
+        let revision = try row.decode(column: "revision", as: Int64.self)
+        guard let text = try row.decode(column: "document", as: String?.self) else {
+            return StoredCurrentScore(revision: revision, document: nil)
+        }
+        return StoredCurrentScore(revision: revision, document: try CurrentScoreCoding.decode(text))
+    }
+
+    /// Stores `document` as the organization's current score under a new revision, which it
+    /// returns.
+    @discardableResult
+    public func saveCurrentScore(_ organizationID: String, _ document: CurrentScore) async throws -> Int64 {
+        var revision: Int64 = 0
+        while revision == 0 { revision = Int64.random(in: Int64.min...Int64.max) }
+        try await sql.insert(into: "current_scores")
+            .columns(
+                "organization_id",
+                "revision",
+                "valid_until",
+                "rules_key",
+                "score",
+                "max_score",
+                "verified_score",
+                "regressions",
+                "document"
+            )
+            .values(
+                SQLBind(organizationID),
+                SQLBind(revision),
+                SQLBind(document.validUntil?.timeIntervalSince1970),
+                SQLBind(document.rulesKey),
+                SQLBind(document.score),
+                SQLBind(document.maxScore),
+                SQLBind(document.verifiedScore),
+                SQLBind(document.actions.filter { $0.regressed == true }.count),
+                SQLBind(CurrentScoreCoding.encode(document))
+            )
+            .onConflict(with: ["organization_id"]) { update in
+                update.set(excludedValueOf: "revision")
+                    .set(excludedValueOf: "valid_until")
+                    .set(excludedValueOf: "rules_key")
+                    .set(excludedValueOf: "score")
+                    .set(excludedValueOf: "max_score")
+                    .set(excludedValueOf: "verified_score")
+                    .set(excludedValueOf: "regressions")
+                    .set(excludedValueOf: "document")
+            }
+            .run()
+        return revision
+    }
+
+    func deleteCurrentScore(_ organizationID: String) async throws {
+        try await sql.raw("DELETE FROM current_scores WHERE organization_id = \(bind: organizationID)").run()
+    }
+
+    /// Organizations whose current score is due at `now`: a time-driven change has come, or it was
+    /// computed under other rules. Oldest first, at most `limit`.
+    public func dueCurrentScores(at now: Date, rulesKey: String, limit: Int) async throws -> [String] {
+        try await sql.raw(
+            """
+            SELECT organization_id FROM current_scores
+            WHERE valid_until <= \(bind: now.timeIntervalSince1970) OR rules_key <> \(bind: rulesKey)
+            ORDER BY valid_until LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decode(column: "organization_id", as: String.self) }
+    }
+
+    /// The score columns of every stored current score, by organization id.
+    public func currentScoreSummaries(at now: Date, rulesKey: String) async throws -> [String: CurrentScoreSummary] {
+        let rows = try await sql.raw(
+            """
+            SELECT organization_id, valid_until, rules_key, score, max_score, verified_score, regressions
+            FROM current_scores
+            """
+        ).all()
+        var summaries: [String: CurrentScoreSummary] = [:]
+        for row in rows {
+            let id = try row.decode(column: "organization_id", as: String.self)
+            let validUntil = try row.decode(column: "valid_until", as: Double?.self)
+            summaries[id] = CurrentScoreSummary(
+                organizationID: id,
+                score: try row.decode(column: "score", as: Double.self),
+                maxScore: try row.decode(column: "max_score", as: Double.self),
+                verifiedScore: try row.decode(column: "verified_score", as: Double.self),
+                regressions: try row.decode(column: "regressions", as: Int.self),
+                current: try row.decode(column: "rules_key", as: String.self) == rulesKey
+                    && validUntil.map { now.timeIntervalSince1970 < $0 } ?? true
+            )
+        }
+        return summaries
+    }
+}
+
+/// The stored form of ``CurrentScore``: JSON with dates as seconds, which decodes fastest.
+enum CurrentScoreCoding {
+    static func encode(_ document: CurrentScore) -> String {
+        // Encoding our own plain value type cannot fail.
+        String(decoding: try! JSONEncoder().encode(document), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> CurrentScore {
+        try JSONDecoder().decode(CurrentScore.self, from: Data(text.utf8))
+    }
+}
+
+extension PostureStore {
+    /// Every organization's score percentage on `day`, from the snapshots' own column (no action
+    /// breakdown is read).
+    public func percentages(on day: CivilDay) async throws -> [String: Double] {
+        let rows = try await sql.raw(
+            "SELECT organization_id, percentage FROM snapshots WHERE day = \(bind: day.description)"
+        ).all()
+        var result: [String: Double] = [:]
+        for row in rows {
+            result[try row.decode(column: "organization_id", as: String.self)] = try row.decode(
+                column: "percentage",
+                as: Double.self
+            )
+        }
+        return result
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import NIOConcurrencyHelpers
+import PostureCore
+
+/// Current scores this process has decoded, by organization, each under the revision it was
+/// read at. A read still asks the database for the revision, so a write on any node is seen at
+/// once; only the decoding is saved. Bounded: past `capacity` organizations the older half goes.
+public final class CurrentScoreCache: Sendable {
+    private struct Entry {
+        var revision: Int64
+        var document: CurrentScore
+        var order: UInt64
+    }
+
+    private let state = NIOLockedValueBox<(entries: [String: Entry], next: UInt64)>(([:], 0))
+    let capacity: Int
+
+    public init(capacity: Int = 5_000) {
+        self.capacity = capacity
+    }
+
+    func get(_ organizationID: String) -> (revision: Int64, document: CurrentScore)? {
+        state.withLockedValue { state in state.entries[organizationID].map { ($0.revision, $0.document) } }
+    }
+
+    func put(_ organizationID: String, revision: Int64, document: CurrentScore) {
+        state.withLockedValue { state in
+            state.next &+= 1
+            state.entries[organizationID] = Entry(revision: revision, document: document, order: state.next)
+            if state.entries.count > capacity {
+                let cutoff = state.entries.values.map(\.order).sorted()[state.entries.count / 2]
+                state.entries = state.entries.filter { $0.value.order >= cutoff }
+            }
+        }
+    }
+}
+
+extension PostureService {
+    /// The organization's score now, as its last write stored it: one row read, no scoring. A
+    /// document that is missing (data written before migration 011), due (an exception or an
+    /// exclusion lapsed and the scheduler has not got there yet) or computed under other rules is
+    /// brought up to date first, once, under the organization's lock.
+    func storedReport(_ organizationID: String) async throws -> ScoreReport {
+        let now = clock.now()
+        if let document = try await storedDocument(organizationID, store: store),
+            document.isCurrent(at: now, rulesKey: rulesKey),
+            let report = document.report(catalog: catalog, asOf: now)
+        {
+            return report
+        }
+        return try await refreshCurrentScore(organizationID)
+    }
+
+    /// Stores the document and keeps it decoded under its new revision: the next read or write in
+    /// this process does not decode what it just wrote. (Were the transaction to roll back, the
+    /// revision would never be read, so the entry is never served.)
+    func saveCurrentScore(_ organizationID: String, _ document: CurrentScore, store: PostureStore) async throws {
+        let revision = try await store.saveCurrentScore(organizationID, document)
+        currentScores.put(organizationID, revision: revision, document: document)
+    }
+
+    /// The stored document, decoded only when this process has not seen its revision yet.
+    func storedDocument(_ organizationID: String, store: PostureStore) async throws -> CurrentScore? {
+        let cached = currentScores.get(organizationID)
+        guard let stored = try await store.currentScore(organizationID, known: cached?.revision) else { return nil }
+        guard let document = stored.document else { return cached?.document }
+        currentScores.put(organizationID, revision: stored.revision, document: document)
+        return document
+    }
+
+    /// Brings one organization's stored current score up to date: applies what time changed (an
+    /// exception or exclusion that lapsed is logged once, and today's snapshot follows) and what
+    /// new rules change. Returns the score now. Safe on every node at once: the organization's
+    /// lock serializes them and the second finds nothing left to do.
+    @discardableResult
+    public func refreshCurrentScore(_ organizationID: String) async throws -> ScoreReport {
+        try await store.organizationTransaction(organizationID) { store in
+            let now = clock.now()
+            if let document = try await storedDocument(organizationID, store: store),
+                document.isCurrent(at: now, rulesKey: rulesKey),
+                let report = document.report(catalog: catalog, asOf: now)
+            {
+                return report
+            }
+            return try await refreshToday(organizationID, store: store)
+        }
+    }
+
+    /// Brings up to date every current score that is due (the scheduler's periodic pass). Returns
+    /// how many it refreshed.
+    public func refreshDueCurrentScores(limit: Int = 500) async throws -> Int {
+        var refreshed = 0
+        for organizationID in try await store.dueCurrentScores(at: clock.now(), rulesKey: rulesKey, limit: limit) {
+            // An organization deleted meanwhile has nothing left to refresh.
+            guard try await store.organization(organizationID) != nil else { continue }
+            try await refreshCurrentScore(organizationID)
+            refreshed += 1
+        }
+        return refreshed
+    }
+
+    /// The stored current score read before a change, when it can stand for the state at `now`
+    /// (otherwise the change scores the stored data itself).
+    func documentBefore(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport? {
+        guard let document = try await storedDocument(organizationID, store: store),
+            document.isCurrent(at: now, rulesKey: rulesKey)
+        else { return nil }
+        return document.report(catalog: catalog, asOf: now)
+    }
+
+    /// ``documentBefore(_:store:at:)``, or the stored data scored when it cannot stand.
+    func reportBefore(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport {
+        if let report = try await documentBefore(organizationID, store: store, at: now) { return report }
+        return try await report(organizationID, store: store, asOf: now)
+    }
+
+    /// The organization's score at `asOf`, computed from its stored data (for instants other than
+    /// now; the current score is ``currentReport(_:)``).
+    public func evaluatedReport(_ organizationID: String, asOf: Date) async throws -> ScoreReport {
+        _ = try await organization(organizationID)
+        return try await report(organizationID, store: store, asOf: asOf)
+    }
+}
+
+/// One organization with its current score, for lists.
+public struct OrganizationScore: Sendable {
+    public var organization: StoredOrganization
+    public var currentScore: Double
+    public var maxScore: Double
+    public var verifiedScore: Double
+    public var regressions: Int
+
+    public var percentage: Double { maxScore > 0 ? currentScore / maxScore * 100 : 0 }
+}
+
+extension PostureService {
+    /// Every organization with its current score: the stored scores in one read, without
+    /// decoding any document. Organizations whose score is missing or due are brought up to date
+    /// first (rare: the scheduler keeps them current).
+    public func organizationScores() async throws -> [OrganizationScore] {
+        let organizations = try await store.organizations()
+        var summaries = try await store.currentScoreSummaries(at: clock.now(), rulesKey: rulesKey)
+        for organization in organizations where summaries[organization.organization.id]?.current != true {
+            let id = organization.organization.id
+            let report = try await refreshCurrentScore(id)
+            summaries[id] = CurrentScoreSummary(
+                organizationID: id,
+                score: report.currentScore,
+                maxScore: report.maxScore,
+                verifiedScore: report.verifiedScore,
+                regressions: report.actions.filter(\.regressed).count,
+                current: true
+            )
+        }
+        return organizations.compactMap { organization in
+            summaries[organization.organization.id].map {
+                OrganizationScore(
+                    organization: organization,
+                    currentScore: $0.score,
+                    maxScore: $0.maxScore,
+                    verifiedScore: $0.verifiedScore,
+                    regressions: $0.regressions
+                )
+            }
+        }
+    }
+}

@@ -76,6 +76,6 @@ final class SyncScheduler: LifecycleHandler, @unchecked Sendable {
     }
 
     func shutdownAsync(_ application: Application) async {
-        tasks.withLockedValue { $0.forEach { $0.cancel() } }
+        for task in tasks.withLockedValue({ $0 }) { task.cancel() }
     }
 }

@@ -45,8 +45,11 @@ public struct PostureStore: Sendable {
     {
         let written = PendingChanges()
         defer {
-            for organizationID in written.all { changes.bump(organizationID) }
-            pending.map { outer in written.all.forEach(outer.add) }
+            for organizationID in written.all {
+                changes.bump(organizationID)
+                // A nested transaction's writes count for the outer one too.
+                pending?.add(organizationID)
+            }
         }
         return try await database.transaction { database in
             try await body(

@@ -87,12 +87,15 @@ extension PostureStore {
     }
 
     /// Snapshots newest first, optionally within `[from, to]`, with offset and limit for paging.
+    /// A day in `known` whose stored score matches takes those actions instead of resolving its
+    /// stored chain (today's, from the current score).
     public func snapshots(
         _ organizationID: String,
         from: CivilDay? = nil,
         to: CivilDay? = nil,
         offset: Int = 0,
-        limit: Int? = nil
+        limit: Int? = nil,
+        known: [CivilDay: (score: Double, actions: [DailySnapshot.Action])] = [:]
     ) async throws -> [DailySnapshot] {
         var query = SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
         if let from { query = query.filter(\.$day >= from.description) }
@@ -102,7 +105,16 @@ extension PostureStore {
         // SQLite accepts OFFSET only after a LIMIT.
         if let limit { query = query.limit(limit) } else if offset > 0 { query = query.limit(Int(Int32.max)) }
         let records = try await query.all()
-        let actions = try await resolvedActions(records, organizationID: organizationID)
+        var given: [CivilDay: [DailySnapshot.Action]] = [:]
+        for record in records {
+            if let day = CivilDay(record.day), let match = known[day], abs(match.score - record.score) < 1e-9 {
+                given[day] = match.actions
+            }
+        }
+        let unresolved = records.filter { CivilDay($0.day).map { given[$0] == nil } ?? true }
+        let actions = try await resolvedActions(unresolved, organizationID: organizationID).merging(given) { _, new in
+            new
+        }
         return try records.map { try DailySnapshot($0, actions: actions) }
     }
 
@@ -166,6 +178,7 @@ extension PostureStore {
         let last = try await ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
             .sort(\.$sequence, .descending).first()
         var sequence = last?.sequence ?? 0
+        var records: [ChangeRecord] = []
         for entry in entries {
             sequence += 1
             let record = ChangeRecord()
@@ -183,7 +196,11 @@ extension PostureStore {
             record.detail = entry.detail
             record.cause = entry.cause.map { StoredJSON.encode(StoredCause($0)) }
             record.sequence = sequence
-            try await record.create(on: database)
+            records.append(record)
+        }
+        // A whole batch's entries in a few statements rather than one each.
+        for start in stride(from: 0, to: records.count, by: 200) {
+            try await Array(records[start..<min(start + 200, records.count)]).create(on: database)
         }
         try await announceChange(organizationID)
     }

@@ -52,6 +52,10 @@ extension PostureStore {
         try await OrganizationRecord.query(on: database).sort(\.$id).all().map(StoredOrganization.init)
     }
 
+    public func organizationCount() async throws -> Int {
+        try await OrganizationRecord.query(on: database).count()
+    }
+
     /// Deletes the organization and everything stored for it. Returns false when it did not exist.
     public func deleteOrganization(_ id: String) async throws -> Bool {
         try await transaction { store in

@@ -132,16 +132,50 @@ extension PostureStore {
         try await appendStatusHistory(organizationID, record)
     }
 
+    /// Sets several statuses at once (the system's, after a batch of measurements): the current
+    /// records replaced and the history appended, in a few statements.
+    public func setStatuses(_ organizationID: String, _ records: [StatusRecord]) async throws {
+        guard !records.isEmpty else { return }
+        let ids = records.map(\.actionID)
+        let existing = try await StatusRow.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$actionID ~~ ids).all()
+        let byID = Dictionary(existing.map { ($0.actionID, $0) }, uniquingKeysWith: { first, _ in first })
+        var created: [StatusRow] = []
+        for record in records {
+            let row = byID[record.actionID] ?? StatusRow()
+            row.organizationID = organizationID
+            row.fill(record, setBy: record.setBy ?? "unknown", setAt: record.setAt ?? Date(timeIntervalSince1970: 0))
+            if row.id == nil { created.append(row) } else { try await row.update(on: database) }
+        }
+        if !created.isEmpty { try await created.create(on: database) }
+        try await appendStatusHistory(organizationID, records)
+    }
+
     /// Adds a status to the history only, leaving the current record as it is: the system's
     /// transitions (a regression, an expired exception), which the scoring already applies.
     public func appendStatusHistory(_ organizationID: String, _ record: StatusRecord) async throws {
+        try await appendStatusHistory(organizationID, [record])
+    }
+
+    /// Several history entries, in order, in one statement.
+    public func appendStatusHistory(_ organizationID: String, _ records: [StatusRecord]) async throws {
+        guard !records.isEmpty else { return }
         let last = try await StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID)
             .sort(\.$sequence, .descending).first()
-        let history = StatusHistoryRow()
-        history.organizationID = organizationID
-        history.fill(record, setBy: record.setBy ?? "unknown", setAt: record.setAt ?? Date(timeIntervalSince1970: 0))
-        history.sequence = (last?.sequence ?? 0) + 1
-        try await history.create(on: database)
+        var sequence = last?.sequence ?? 0
+        let rows = records.map { record -> StatusHistoryRow in
+            let history = StatusHistoryRow()
+            history.organizationID = organizationID
+            history.fill(
+                record,
+                setBy: record.setBy ?? "unknown",
+                setAt: record.setAt ?? Date(timeIntervalSince1970: 0)
+            )
+            sequence += 1
+            history.sequence = sequence
+            return history
+        }
+        try await rows.create(on: database)
         try await announceChange(organizationID)
     }
 

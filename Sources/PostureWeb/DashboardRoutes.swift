@@ -61,14 +61,21 @@ struct DashboardRoutes: Sendable {
         guard let organization = try await service.store.organization(id), let role = access.role(in: id) else {
             throw WebError.notFound
         }
-        let visible = try await service.store.organizations().filter { access.canSee($0.organization.id) }
+        // The switcher lists organizations only while there are few: a page must not read every
+        // organization of a large instance.
+        let visibleCount =
+            access.instanceAdministrator ? try await service.store.organizationCount() : access.roles.count
+        let many = visibleCount > Layout.OrganizationNav.switcherLimit
+        let visible =
+            many ? [] : try await service.store.organizations().filter { access.canSee($0.organization.id) }
         let nav = Layout.OrganizationNav(
             id: id,
             name: organization.organization.displayName,
             role: web.user.instanceAdministrator && web.user.roles[id] == nil
                 ? "Instance administrator" : role.displayName,
             current: tab,
-            others: visible.map { ($0.organization.id, $0.organization.displayName) }
+            others: visible.map { ($0.organization.id, $0.organization.displayName) },
+            many: many
         )
         return Context(web: web, organization: organization, role: role, nav: nav)
     }

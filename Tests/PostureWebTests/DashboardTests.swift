@@ -3,6 +3,7 @@ import PostureApp
 import PostureCore
 import PostureStore
 import PostureTestSupport
+import PostureWeb
 import Testing
 import VaporTesting
 
@@ -387,6 +388,44 @@ import VaporTesting
             await #expect(throws: IdentityError.userNotFound("new.person")) {
                 try await web.runtime.identity.user("new.person")
             }
+        }
+    }
+}
+
+extension DashboardTests {
+    /// Past the switcher's limit a page lists no organization by name: it takes an id instead,
+    /// so no page grows with the instance. The all-organizations page shows each one's stored score.
+    @Test func aLargeInstanceSwitchesByIdAndListsStoredScores() async throws {
+        try await WebHarness.with(demo: true) { web in
+            let service = web.runtime.service
+            for number in 0..<Layout.OrganizationNav.switcherLimit {
+                try await service.createOrganization(
+                    Organization(id: String(format: "bulk-%03d", number), displayName: "Bulk \(number)"),
+                    actor: "test"
+                )
+            }
+            try await service.recordMeasurements(
+                "bulk-007",
+                [ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .implemented(true))],
+                actor: "sensor"
+            )
+            _ = try await web.runtime.identity.addUser(
+                "root",
+                instanceAdministrator: true,
+                password: Self.password,
+                actor: "test"
+            )
+            var root = try await web.runtime.identity.user("root")
+            root.mustChangePassword = false
+            try await web.runtime.identity.store.updateUser(root)
+            _ = try await web.signIn("root", Self.password)
+            let overview = try await web.send(.GET, "/orgs/contoso")
+            #expect(overview.status == .ok)
+            #expect(overview.body.contains(#"<input id="switch-org" name="org""#))
+            #expect(!overview.body.contains("Bulk 12"), "no organization is listed by name")
+            let all = try await web.send(.GET, "/")
+            let bulk = try await service.currentReport("bulk-007")
+            #expect(all.body.contains("Bulk 7") && all.body.contains(ScoreFormat.points(bulk.currentScore)))
         }
     }
 }

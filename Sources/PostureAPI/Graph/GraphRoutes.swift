@@ -92,7 +92,7 @@ struct GraphRoutes {
                 return (ODataPage(items: [], totalCount: total, nextSkip: nil, nextTop: nil), query, organizationID)
             }
             let wanted = min(query.top ?? Int.max, dependencies.graphPageSize)
-            let snapshots = try await store.snapshots(organizationID, offset: query.skip, limit: wanted)
+            let snapshots = try await service.snapshotPage(organization, offset: query.skip, limit: wanted)
             let items = try await entities(snapshots, organization: organization).map { select($0, query) }
             let end = query.skip + items.count
             let limit = query.top.map { min(total, query.skip + $0) } ?? total

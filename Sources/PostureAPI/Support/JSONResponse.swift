@@ -9,14 +9,13 @@ enum JSONResponse {
         raw(value.jsonData, status: status)
     }
 
+    /// Compact JSON with keys in the order the type declares them (``CompactJSONEncoder``).
     static func encode(_ value: some Encodable, status: HTTPResponseStatus = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.iso8601)
-        }
-        return raw(try encoder.encode(value), status: status)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        var buffer = ByteBufferAllocator().buffer(capacity: 0)
+        buffer.writeBytes(try CompactJSONEncoder.encode(value))
+        return Response(status: status, headers: headers, body: .init(buffer: buffer))
     }
 
     static func raw(_ data: Data, status: HTTPResponseStatus) -> Response {

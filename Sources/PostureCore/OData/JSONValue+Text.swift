@@ -52,6 +52,12 @@ extension JSONValue {
 
     static func writeString(_ value: String, to output: inout String) {
         output += "\""
+        // Nearly all text needs no escaping: appended whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += value
+            output += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -165,3 +165,28 @@ extension PostureService {
         }
     }
 }
+
+extension PostureService {
+    /// Snapshots newest first, for paging: today's (the live day) takes its actions from the
+    /// stored current score, which is the same state, instead of resolving the stored chain of
+    /// deltas behind it.
+    public func snapshotPage(
+        _ organization: StoredOrganization,
+        offset: Int,
+        limit: Int?
+    ) async throws
+        -> [DailySnapshot]
+    {
+        let id = organization.organization.id
+        let now = clock.now()
+        var known: [CivilDay: (score: Double, actions: [DailySnapshot.Action])] = [:]
+        if offset == 0, let document = try await storedDocument(id, store: store),
+            document.isCurrent(at: now, rulesKey: rulesKey)
+        {
+            let today = CivilDay(now)
+            let snapshot = document.snapshot(of: organization.organization, day: today, catalog: catalog, filled: false)
+            known[today] = (snapshot.score, snapshot.actions)
+        }
+        return try await store.snapshots(id, offset: offset, limit: limit, known: known)
+    }
+}

@@ -224,28 +224,28 @@ public struct PostureService: Sendable {
         store: PostureStore,
         at now: Date
     ) async throws -> Bool {
-        var setAny = false
-        for action in after.actions where action.status == .completed && before[action.action.id]?.status != .completed
-        {
-            setAny = true
-            try await store.setStatus(
-                organizationID,
+        let completed = after.actions.filter {
+            $0.status == .completed && before[$0.action.id]?.status != .completed
+        }
+        try await store.setStatuses(
+            organizationID,
+            completed.map {
                 StatusRecord(
-                    actionID: action.action.id,
+                    actionID: $0.action.id,
                     status: .completed,
                     note: "Data shows every point earned",
                     setBy: StatusRecord.system,
                     setAt: now
                 )
-            )
-        }
-        for action in after.actions where action.regressed && before[action.action.id]?.regressed != true {
-            try await store.appendStatusHistory(
-                organizationID,
-                StatusRecord(actionID: action.action.id, status: .toAddress, setBy: StatusRecord.system, setAt: now)
-            )
-        }
-        return setAny
+            }
+        )
+        try await store.appendStatusHistory(
+            organizationID,
+            after.actions.filter { $0.regressed && before[$0.action.id]?.regressed != true }.map {
+                StatusRecord(actionID: $0.action.id, status: .toAddress, setBy: StatusRecord.system, setAt: now)
+            }
+        )
+        return !completed.isEmpty
     }
 }
 

@@ -38,20 +38,35 @@ public struct Layout {
         public var name: String
         public var role: String
         public var current: Tab
-        /// Every organization the person may open: (id, name).
+        /// Every organization the person may open: (id, name); empty when there are more than
+        /// ``switcherLimit``, where the switcher takes an id instead of listing them.
         public var others: [(id: String, name: String)]
+        /// More organizations than a list can hold: every page would otherwise grow with the
+        /// instance.
+        public var many: Bool
 
-        public init(id: String, name: String, role: String, current: Tab, others: [(id: String, name: String)]) {
+        /// The most organizations the switcher lists by name.
+        public static let switcherLimit = 50
+
+        public init(
+            id: String,
+            name: String,
+            role: String,
+            current: Tab,
+            others: [(id: String, name: String)],
+            many: Bool = false
+        ) {
             self.id = id
             self.name = name
             self.role = role
             self.current = current
             self.others = others
+            self.many = many
         }
 
         public static func == (lhs: OrganizationNav, rhs: OrganizationNav) -> Bool {
             lhs.id == rhs.id && lhs.name == rhs.name && lhs.role == rhs.role && lhs.current == rhs.current
-                && lhs.others.map(\.id) == rhs.others.map(\.id)
+                && lhs.others.map(\.id) == rhs.others.map(\.id) && lhs.many == rhs.many
         }
 
         func render() -> SafeHTML {
@@ -61,7 +76,17 @@ public struct Layout {
                 return #"<li><a href="\#(base)\#(tab.path)"\#(current)>\#(tab.rawValue)</a></li>"#
             }
             var switcher: SafeHTML = ""
-            if others.count > 1 {
+            if many {
+                switcher = """
+                    <form class="switcher" method="get" action="/switch">
+                      <label for="switch-org">Organization id</label>
+                      <input id="switch-org" name="org" required autocomplete="off" spellcheck="false">
+                      <input type="hidden" name="tab" value="\(current.path)">
+                      <button type="submit">Open</button>
+                      <a href="/">All organizations</a>
+                    </form>
+                    """
+            } else if others.count > 1 {
                 let options = others.map { other -> SafeHTML in
                     let selected: SafeHTML = other.id == id ? " selected" : ""
                     return #"<option value="\#(other.id)"\#(selected)>\#(other.name)</option>"#

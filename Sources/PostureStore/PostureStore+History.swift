@@ -212,12 +212,19 @@ extension PostureStore {
     }
 
     /// One organization's percentage on each day of `[from, to]` that has a snapshot.
+    /// Read with SQL: the model's reflection cost more than the rest of the overview page.
     public func percentages(_ organizationID: String, from: CivilDay, to: CivilDay) async throws -> [CivilDay: Double] {
-        let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$day >= from.description).filter(\.$day <= to.description)
-            .field(\.$day).field(\.$percentage).all()
-        return Dictionary(rows.compactMap { row in CivilDay(row.day).map { ($0, row.percentage) } }) { first, _ in first
+        let rows = try await sql.select().columns("day", "percentage").from("snapshots")
+            .where("organization_id", .equal, organizationID)
+            .where("day", .greaterThanOrEqual, from.description)
+            .where("day", .lessThanOrEqual, to.description)
+            .all()
+        var result: [CivilDay: Double] = [:]
+        for row in rows {
+            guard let day = CivilDay(try row.decode(column: "day", as: String.self)) else { continue }
+            if result[day] == nil { result[day] = try row.decode(column: "percentage", as: Double.self) }
         }
+        return result
     }
 
     /// Change-log entries oldest first, optionally for one action and within `[from, to)`.

@@ -17,7 +17,6 @@
 # python3; everything stays on the loopback interface and every wrk run is bounded by --duration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 duration=8
 rounds=200
 binary=""
@@ -32,10 +31,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 command -v wrk >/dev/null || { echo "install wrk first (apt-get install wrk)" >&2; exit 1; }
-if [ -z "$binary" ]; then
-    swift build -c release --product posture --scratch-path .build-release >/dev/null
-    binary="$root/.build-release/release/posture"
-fi
+# shellcheck source=lib.sh
+source bench/lib.sh
+binary=$(bench_binary "$binary")
 
 work=$(mktemp -d)
 server_pid=""
@@ -54,24 +52,6 @@ password="benchmark instance passphrase"
 # Requests per second of one wrk run; extra arguments go to wrk.
 rps() {
     wrk -t1 -c16 "-d${duration}s" "$@" | awk '/Requests\/sec/ {print $2}'
-}
-
-# Signs in as the first administrator (choosing a new password, as a person would); prints the
-# session cookie's value.
-sign_in() {
-    cookie() { grep -i "^set-cookie: $1=" | head -1 | sed -E "s/^[^:]+: $1=([^;]*).*/\1/I" | tr -d '\r'; }
-    field() { grep -o "name=\"csrf\" value=\"[^\"]*\"" | head -1 | sed -E 's/.*value="([^"]*)"/\1/'; }
-    local page signin csrf session new="a different bench passphrase"
-    page=$(curl -si "$base/signin")
-    signin=$(printf '%s' "$page" | cookie posture_signin)
-    csrf=$(printf '%s' "$page" | field)
-    session=$(curl -si -H "Cookie: posture_signin=$signin" --data-urlencode "csrf=$csrf" \
-        --data-urlencode username=admin --data-urlencode "password=$password" "$base/signin" | cookie posture_session)
-    page=$(curl -s -H "Cookie: posture_session=$session" "$base/account/password")
-    csrf=$(printf '%s' "$page" | field)
-    curl -si -H "Cookie: posture_session=$session" --data-urlencode "csrf=$csrf" \
-        --data-urlencode "current=$password" --data-urlencode "new=$new" --data-urlencode "confirm=$new" \
-        "$base/account/password" | cookie posture_session
 }
 
 # Uncached reads of the demo organization beside the bare route; one line per call.
@@ -96,13 +76,10 @@ run_leg() {
     [ -n "$database_url" ] && env+=(DATABASE_URL="$database_url")
     env "${env[@]}" "$binary" serve --host 127.0.0.1 --port "$port" >"$data/server.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 600); do
-        curl -fs "$base/readyz" >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    bench_wait_ready "$base"
     local token session
     token=$(env "${env[@]}" "$binary" token create --all --scope SecurityEvents.ReadWrite.All --expires 2h)
-    session=$(sign_in)
+    session=$(bench_sign_in "$base" "$password")
     [ -n "$session" ] || { echo "could not sign in" >&2; exit 1; }
     local driver=(python3 bench/current_state.py "$base" "$token" "$work/catalog.json")
     "${driver[@]}" lua "$work" 200

@@ -11,7 +11,6 @@
 # embedded SQLite on the loopback interface.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 duration=10
 connections=4
 binary=""
@@ -24,10 +23,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 command -v wrk >/dev/null || { echo "install wrk first (apt-get install wrk)" >&2; exit 1; }
-if [ -z "$binary" ]; then
-    swift build -c release --product posture --scratch-path .build-release >/dev/null
-    binary="$root/.build-release/release/posture"
-fi
+# shellcheck source=lib.sh
+source bench/lib.sh
+binary=$(bench_binary "$binary")
 
 work=$(mktemp -d)
 server_pid=""
@@ -43,25 +41,8 @@ password="benchmark instance passphrase"
 env=(POSTURE_DATA_DIR="$work" POSTURE_DEMO_DAYS=400 POSTURE_LOG_LEVEL=warning POSTURE_ADMIN_PASSWORD="$password")
 env "${env[@]}" "$binary" serve --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 600); do
-    curl -fs "$base/readyz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
-
-# Sign in as the first administrator and choose a new password, as a person would.
-cookie() { grep -i "^set-cookie: $1=" | head -1 | sed -E "s/^[^:]+: $1=([^;]*).*/\1/I" | tr -d '\r'; }
-field() { grep -o "name=\"csrf\" value=\"[^\"]*\"" | head -1 | sed -E 's/.*value="([^"]*)"/\1/'; }
-page=$(curl -si "$base/signin")
-signin_cookie=$(printf '%s' "$page" | cookie posture_signin)
-csrf=$(printf '%s' "$page" | field)
-session=$(curl -si -H "Cookie: posture_signin=$signin_cookie" --data-urlencode "csrf=$csrf" \
-    --data-urlencode username=admin --data-urlencode "password=$password" "$base/signin" | cookie posture_session)
-page=$(curl -s -H "Cookie: posture_session=$session" "$base/account/password")
-csrf=$(printf '%s' "$page" | field)
-new="a different bench passphrase"
-session=$(curl -si -H "Cookie: posture_session=$session" --data-urlencode "csrf=$csrf" \
-    --data-urlencode "current=$password" --data-urlencode "new=$new" --data-urlencode "confirm=$new" \
-    "$base/account/password" | cookie posture_session)
+bench_wait_ready "$base"
+session=$(bench_sign_in "$base" "$password")
 [ -n "$session" ] || { echo "could not sign in" >&2; exit 1; }
 token=$(env "${env[@]}" "$binary" token create --org contoso --scope SecurityEvents.Read.All --expires 1h)
 

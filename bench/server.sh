@@ -13,7 +13,6 @@
 # All traffic stays on the loopback interface; every wrk run is bounded by --duration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 duration=10
 connections=16
 binary=""
@@ -29,10 +28,9 @@ done
 if ! command -v wrk >/dev/null; then
     if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else echo "install wrk first" >&2; exit 1; fi
 fi
-if [ -z "$binary" ]; then
-    swift build -c release --product posture --scratch-path .build-release >/dev/null
-    binary="$root/.build-release/release/posture"
-fi
+# shellcheck source=lib.sh
+source bench/lib.sh
+binary=$(bench_binary "$binary")
 
 work=$(mktemp -d)
 server_pid=""
@@ -61,10 +59,7 @@ run_leg() {
     [ -n "$database_url" ] && env+=(DATABASE_URL="$database_url")
     env "${env[@]}" "$binary" serve --host 127.0.0.1 --port "$port" >"$data/server.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 600); do
-        curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    bench_wait_ready "http://127.0.0.1:$port"
     local token
     token=$(env "${env[@]}" "$binary" token create --org contoso --scope SecurityEvents.Read.All --expires 1h)
     local base="http://127.0.0.1:$port"

@@ -88,14 +88,18 @@ extension PostureStore {
         try await sql.raw("DELETE FROM current_scores WHERE organization_id = \(bind: organizationID)").run()
     }
 
-    /// Organizations whose current score is due at `now`: a time-driven change has come, or it was
-    /// computed under other rules. Oldest first, at most `limit`.
+    /// Organizations whose current score is due at `now`: a time-driven change has come, it was
+    /// computed under other rules, or there is none yet (data from before migration 011). At most
+    /// `limit`.
     public func dueCurrentScores(at now: Date, rulesKey: String, limit: Int) async throws -> [String] {
         try await sql.raw(
             """
             SELECT organization_id FROM current_scores
             WHERE valid_until <= \(bind: now.timeIntervalSince1970) OR rules_key <> \(bind: rulesKey)
-            ORDER BY valid_until LIMIT \(bind: limit)
+            UNION
+            SELECT id AS organization_id FROM organizations
+            WHERE id NOT IN (SELECT organization_id FROM current_scores)
+            LIMIT \(bind: limit)
             """
         ).all().map { try $0.decode(column: "organization_id", as: String.self) }
     }

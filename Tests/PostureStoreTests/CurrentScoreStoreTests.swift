@@ -197,6 +197,29 @@ import Testing
         }
     }
 
+    /// Data written before stored scores existed (or straight into the store) gets its document
+    /// from the scheduler's pass, before anyone reads it.
+    @Test(arguments: TestDatabase.available)
+    func theSchedulerStoresMissingScores(_ database: TestDatabase) async throws {
+        try await database.withRuntime { runtime in
+            let service = runtime.service
+            try await service.store.createOrganization(Organization(id: "legacy", displayName: "Legacy"), at: Date())
+            try await service.store.upsertMeasurements(
+                "legacy",
+                [ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .implemented(true))],
+                by: "sensor",
+                at: service.clock.now()
+            )
+            #expect(try await Self.storedRows(runtime, "legacy") == 0)
+            #expect(try await service.refreshDueCurrentScores() == 1)
+            #expect(try await Self.storedRows(runtime, "legacy") == 1)
+            #expect(try await service.refreshDueCurrentScores() == 0)
+            let listed = try await service.organizationScores().first { $0.organization.organization.id == "legacy" }
+            let fresh = try await service.evaluatedReport("legacy", asOf: service.clock.now())
+            #expect(listed?.currentScore == fresh.currentScore && fresh.currentScore > 0)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aRecreatedOrganizationNeverReadsItsPredecessorsScore(_ database: TestDatabase) async throws {
         try await database.withRuntime { runtime in

@@ -12,13 +12,11 @@ public struct StoredCurrentScore: Sendable {
 
 /// The score columns of one organization's current score, for lists.
 public struct CurrentScoreSummary: Sendable, Equatable {
-    public var organizationID: String
     public var score: Double
     public var maxScore: Double
     public var verifiedScore: Double
     /// Actions the data took back from completed.
     public var regressions: Int
-    public var percentage: Double { maxScore > 0 ? score / maxScore * 100 : 0 }
     /// False when the document is due to be computed again (rules changed or an expiry passed).
     public var current: Bool
 }
@@ -47,18 +45,11 @@ extension PostureStore {
     public func saveCurrentScore(_ organizationID: String, _ document: CurrentScore) async throws -> Int64 {
         var revision: Int64 = 0
         while revision == 0 { revision = Int64.random(in: Int64.min...Int64.max) }
-        try await sql.insert(into: "current_scores")
-            .columns(
-                "organization_id",
-                "revision",
-                "valid_until",
-                "rules_key",
-                "score",
-                "max_score",
-                "verified_score",
-                "regressions",
-                "document"
-            )
+        let columns = [
+            "organization_id", "revision", "valid_until", "rules_key", "score", "max_score", "verified_score",
+            "regressions", "document",
+        ]
+        try await sql.insert(into: "current_scores").columns(columns)
             .values(
                 SQLBind(organizationID),
                 SQLBind(revision),
@@ -71,14 +62,9 @@ extension PostureStore {
                 SQLBind(CurrentScoreCoding.encode(document))
             )
             .onConflict(with: ["organization_id"]) { update in
-                update.set(excludedValueOf: "revision")
-                    .set(excludedValueOf: "valid_until")
-                    .set(excludedValueOf: "rules_key")
-                    .set(excludedValueOf: "score")
-                    .set(excludedValueOf: "max_score")
-                    .set(excludedValueOf: "verified_score")
-                    .set(excludedValueOf: "regressions")
-                    .set(excludedValueOf: "document")
+                var update = update
+                for column in columns.dropFirst() { update = update.set(excludedValueOf: column) }
+                return update
             }
             .run()
         return revision
@@ -117,7 +103,6 @@ extension PostureStore {
             let id = try row.decode(column: "organization_id", as: String.self)
             let validUntil = try row.decode(column: "valid_until", as: Double?.self)
             summaries[id] = CurrentScoreSummary(
-                organizationID: id,
                 score: try row.decode(column: "score", as: Double.self),
                 maxScore: try row.decode(column: "max_score", as: Double.self),
                 verifiedScore: try row.decode(column: "verified_score", as: Double.self),
@@ -139,23 +124,5 @@ enum CurrentScoreCoding {
 
     static func decode(_ text: String) throws -> CurrentScore {
         try JSONDecoder().decode(CurrentScore.self, from: Data(text.utf8))
-    }
-}
-
-extension PostureStore {
-    /// Every organization's score percentage on `day`, from the snapshots' own column (no action
-    /// breakdown is read).
-    public func percentages(on day: CivilDay) async throws -> [String: Double] {
-        let rows = try await sql.raw(
-            "SELECT organization_id, percentage FROM snapshots WHERE day = \(bind: day.description)"
-        ).all()
-        var result: [String: Double] = [:]
-        for row in rows {
-            result[try row.decode(column: "organization_id", as: String.self)] = try row.decode(
-                column: "percentage",
-                as: Double.self
-            )
-        }
-        return result
     }
 }

@@ -120,16 +120,7 @@ extension PostureStore {
 
     /// Records a status: the current one is replaced and the change appended to the history.
     public func setStatus(_ organizationID: String, _ record: StatusRecord) async throws {
-        let setBy = record.setBy ?? "unknown"
-        let setAt = record.setAt ?? Date(timeIntervalSince1970: 0)
-        let current =
-            try await StatusRow.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$actionID == record.actionID).first() ?? StatusRow()
-        current.organizationID = organizationID
-        current.actionID = record.actionID
-        current.fill(record, setBy: setBy, setAt: setAt)
-        try await current.save(on: database)
-        try await appendStatusHistory(organizationID, record)
+        try await setStatuses(organizationID, [record])
     }
 
     /// Sets several statuses at once (the system's, after a batch of measurements): the current

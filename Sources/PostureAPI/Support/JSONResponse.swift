@@ -11,17 +11,19 @@ enum JSONResponse {
 
     /// Compact JSON with keys in the order the type declares them (``CompactJSONEncoder``).
     static func encode(_ value: some Encodable, status: HTTPResponseStatus = .ok) throws -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = .json
         var buffer = ByteBufferAllocator().buffer(capacity: 0)
         buffer.writeBytes(try CompactJSONEncoder.encode(value))
-        return Response(status: status, headers: headers, body: .init(buffer: buffer))
+        return json(.init(buffer: buffer), status: status)
     }
 
     static func raw(_ data: Data, status: HTTPResponseStatus) -> Response {
+        json(.init(data: data), status: status)
+    }
+
+    private static func json(_ body: Response.Body, status: HTTPResponseStatus) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
-        return Response(status: status, headers: headers, body: .init(data: data))
+        return Response(status: status, headers: headers, body: body)
     }
 
     static func text(_ text: String, status: HTTPResponseStatus = .ok) -> Response {

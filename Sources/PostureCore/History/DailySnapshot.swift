@@ -91,6 +91,11 @@ public struct DailySnapshot: Sendable, Equatable, Codable {
 
     public var percentage: Double { maxScore > 0 ? score / maxScore * 100 : 0 }
 
+    /// Which actions a day's snapshot keeps: those measured, given a status, or counted.
+    public static func keeps(hasData: Bool, statusSet: Bool, counted: Bool) -> Bool {
+        hasData || statusSet || counted
+    }
+
     public init(
         organizationID: String,
         day: CivilDay,
@@ -135,9 +140,11 @@ public struct DailySnapshot: Sendable, Equatable, Codable {
         categories = report.categories.map {
             Category(category: $0.category, score: $0.score, maxScore: $0.maxScore, verifiedScore: $0.verifiedScore)
         }
-        actions = report.actions.filter { $0.hasData || $0.statusRecord != nil || $0.counted }
-            .map { Action($0, measurement: byID[$0.action.id]) }
-            .sorted { $0.id < $1.id }
+        actions = report.actions.filter {
+            Self.keeps(hasData: $0.hasData, statusSet: $0.statusRecord != nil, counted: $0.counted)
+        }
+        .map { Action($0, measurement: byID[$0.action.id]) }
+        .sorted { $0.id < $1.id }
         catalogVersion = report.catalogVersion
         scoringModelVersion = report.scoringModelVersion
         self.filled = filled

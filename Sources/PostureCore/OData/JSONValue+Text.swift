@@ -53,30 +53,40 @@ extension JSONValue {
     static func writeString(_ value: String, to output: inout String) {
         output += "\""
         // Nearly all text needs no escaping: appended whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !value.utf8.contains(where: needsEscape) {
             output += value
             output += "\""
             return
         }
         for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+            if scalar.isASCII, needsEscape(UInt8(scalar.value)) {
+                output += escapeSequence(UInt8(scalar.value))
+            } else {
+                output.unicodeScalars.append(scalar)
             }
         }
         output += "\""
+    }
+
+    /// Whether an ASCII character must be escaped in a JSON string: the quote, the backslash and
+    /// control characters. Every other character, UTF-8 included, stands as itself.
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// The escape sequence of a character ``needsEscape(_:)`` accepts, as `JSONEncoder` writes it.
+    static func escapeSequence(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): "\\\""
+        case UInt8(ascii: "\\"): "\\\\"
+        case 0x0A: "\\n"
+        case 0x0D: "\\r"
+        case 0x09: "\\t"
+        case 0x08: "\\b"
+        case 0x0C: "\\f"
+        default:
+            "\\u00" + String(byte >> 4, radix: 16) + String(byte & 15, radix: 16)
+        }
     }
 }
 

@@ -70,31 +70,14 @@ final class JSONByteWriter {
         text.withUTF8 { utf8 in
             // Runs that need no escaping (nearly all text) are copied at once.
             var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            for index in 0..<utf8.count where JSONValue.needsEscape(utf8[index]) {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                escape(byte)
+                bytes.append(contentsOf: JSONValue.escapeSequence(utf8[index]).utf8)
                 start = index + 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    private func escape(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-        case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
-        case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
-        case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-        case 0x08: bytes.append(contentsOf: [92, UInt8(ascii: "b")])
-        case 0x0C: bytes.append(contentsOf: [92, UInt8(ascii: "f")])
-        default:
-            let hex = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-        }
     }
 
     func raw(_ text: String) {
@@ -108,9 +91,7 @@ final class JSONByteWriter {
                 .init(codingPath: path, debugDescription: "\(value) is not valid JSON")
             )
         }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        raw(text)
+        raw(JSONValue.numberText(value))
     }
 
     /// Writes any value at `level` (the number of containers around it). Leaf types are told

@@ -169,7 +169,9 @@ public struct CurrentScore: Sendable, Equatable, Codable {
     /// The day's snapshot of this state, as the daily sync would write it.
     public func snapshot(of organization: Organization, day: CivilDay, catalog: Catalog, filled: Bool) -> DailySnapshot
     {
-        let kept = actions.filter { $0.hasData || $0.statusRecord != nil || $0.counted }
+        let kept = actions.filter {
+            DailySnapshot.keeps(hasData: $0.hasData, statusSet: $0.statusRecord != nil, counted: $0.counted)
+        }
         return DailySnapshot(
             organizationID: organization.id,
             day: day,

@@ -41,13 +41,7 @@ extension PostureService {
     /// exclusion lapsed and the scheduler has not got there yet) or computed under other rules is
     /// brought up to date first, once, under the organization's lock.
     func storedReport(_ organizationID: String) async throws -> ScoreReport {
-        let now = clock.now()
-        if let document = try await storedDocument(organizationID, store: store),
-            document.isCurrent(at: now, rulesKey: rulesKey),
-            let report = document.report(catalog: catalog, asOf: now)
-        {
-            return report
-        }
+        if let report = try await documentReport(organizationID, store: store, at: clock.now()) { return report }
         return try await refreshCurrentScore(organizationID)
     }
 
@@ -75,14 +69,7 @@ extension PostureService {
     @discardableResult
     public func refreshCurrentScore(_ organizationID: String) async throws -> ScoreReport {
         try await store.organizationTransaction(organizationID) { store in
-            let now = clock.now()
-            if let document = try await storedDocument(organizationID, store: store),
-                document.isCurrent(at: now, rulesKey: rulesKey),
-                let report = document.report(catalog: catalog, asOf: now)
-            {
-                return report
-            }
-            return try await refreshToday(organizationID, store: store)
+            try await storedReportIn(organizationID, store: store, at: clock.now())
         }
     }
 
@@ -99,18 +86,31 @@ extension PostureService {
         return refreshed
     }
 
-    /// The stored current score read before a change, when it can stand for the state at `now`
-    /// (otherwise the change scores the stored data itself).
-    func documentBefore(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport? {
+    /// The stored document when it stands for the state at `now`: nothing has lapsed since and it
+    /// was computed under the rules in force.
+    func currentDocument(_ organizationID: String, store: PostureStore, at now: Date) async throws -> CurrentScore? {
         guard let document = try await storedDocument(organizationID, store: store),
             document.isCurrent(at: now, rulesKey: rulesKey)
         else { return nil }
-        return document.report(catalog: catalog, asOf: now)
+        return document
     }
 
-    /// ``documentBefore(_:store:at:)``, or the stored data scored when it cannot stand.
+    /// The report ``currentDocument(_:store:at:)`` holds, or nil when it cannot stand for `now`.
+    func documentReport(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport? {
+        try await currentDocument(organizationID, store: store, at: now)?.report(catalog: catalog, asOf: now)
+    }
+
+    /// The current score inside a transaction: the stored document, or, when it cannot stand,
+    /// the stored data scored and stored again.
+    func storedReportIn(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport {
+        if let report = try await documentReport(organizationID, store: store, at: now) { return report }
+        return try await refreshToday(organizationID, store: store)
+    }
+
+    /// The state before a change: the stored document, or the stored data scored when it cannot
+    /// stand.
     func reportBefore(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport {
-        if let report = try await documentBefore(organizationID, store: store, at: now) { return report }
+        if let report = try await documentReport(organizationID, store: store, at: now) { return report }
         return try await report(organizationID, store: store, asOf: now)
     }
 
@@ -144,7 +144,6 @@ extension PostureService {
             let id = organization.organization.id
             let report = try await refreshCurrentScore(id)
             summaries[id] = CurrentScoreSummary(
-                organizationID: id,
                 score: report.currentScore,
                 maxScore: report.maxScore,
                 verifiedScore: report.verifiedScore,
@@ -180,9 +179,7 @@ extension PostureService {
         let id = organization.organization.id
         let now = clock.now()
         var known: [CivilDay: (score: Double, actions: [DailySnapshot.Action])] = [:]
-        if offset == 0, let document = try await storedDocument(id, store: store),
-            document.isCurrent(at: now, rulesKey: rulesKey)
-        {
+        if offset == 0, let document = try await currentDocument(id, store: store, at: now) {
             let today = CivilDay(now)
             let snapshot = document.snapshot(of: organization.organization, day: today, catalog: catalog, filled: false)
             known[today] = (snapshot.score, snapshot.actions)

@@ -190,16 +190,16 @@ extension PostureService {
     ) async throws {
         let expiries = ChangeDetector.expiries(organizationID: organizationID, previous: previous, current: current)
         try await store.appendChanges(organizationID, expiries)
-        for expiry in expiries {
-            try await store.appendStatusHistory(
-                organizationID,
+        try await store.appendStatusHistory(
+            organizationID,
+            expiries.map {
                 StatusRecord(
-                    actionID: expiry.actionID,
+                    actionID: $0.actionID,
                     status: .toAddress,
                     setBy: StatusRecord.system,
-                    setAt: expiry.occurredAt
+                    setAt: $0.occurredAt
                 )
-            )
-        }
+            }
+        )
     }
 }

@@ -106,7 +106,7 @@ public struct PostureService: Sendable {
             let exclusions = try await store.exclusionsByAction(organizationID)
             var statuses = try await store.statuses(organizationID)
             let before =
-                try await documentBefore(organizationID, store: store, at: now)
+                try await documentReport(organizationID, store: store, at: now)
                 ?? engine.score(
                     measurements: ActionMeasurement.applying(exclusions, to: stored),
                     statuses: statuses,
@@ -152,12 +152,6 @@ public struct PostureService: Sendable {
         }
     }
 
-    /// The current score inside a transaction that changed nothing.
-    func storedReportIn(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport {
-        if let report = try await documentBefore(organizationID, store: store, at: now) { return report }
-        return try await refreshToday(organizationID, store: store)
-    }
-
     /// Sets a status a person chose, after the rules of ``StatusRecord/violations(in:asOf:)``.
     @discardableResult
     public func setStatus(
@@ -179,7 +173,7 @@ public struct PostureService: Sendable {
         return try await store.organizationTransaction(organizationID) { store in
             let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
             let before =
-                try await documentBefore(organizationID, store: store, at: now)
+                try await documentReport(organizationID, store: store, at: now)
                 ?? engine.score(measurements: measurements, statuses: statuses, asOf: now)
             if before[record.actionID]?.status == .completed {
                 throw ServiceError.statusRefused([.actionCompleted(actionID: record.actionID)])

@@ -65,11 +65,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib for the stored history's compact columns (the library SwiftNIO's HTTP compression
+        // already links).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Repositories over Fluent/SQLKit and the append-only migrations; the only place that knows SQL.
         .target(
             name: "PostureStore",
             dependencies: [
                 "PostureCore",
+                "CZlib",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),

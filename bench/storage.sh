@@ -55,10 +55,17 @@ seed() {
 sqlite_size() {
     local history=$1 data="$work/sqlite-$1"
     seed "$history" "$data"
-    python3 - "$data/posture.sqlite" <<'PY'
+    python3 - "$data/posture.sqlite" "$history" <<'PY'
 import os, sqlite3, sys
 connection = sqlite3.connect(sys.argv[1])
 connection.execute("VACUUM")
+if sys.argv[2] != "1":
+    # Where the bytes are (when this SQLite has the dbstat table), largest first.
+    try:
+        rows = connection.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")
+        print("  SQLite, largest: " + ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in rows), file=sys.stderr)
+    except sqlite3.Error:
+        pass
 connection.close()
 print(os.path.getsize(sys.argv[1]))
 PY
@@ -66,9 +73,14 @@ PY
 
 postgres_size() {
     local history=$1
-    psql "$POSTURE_TEST_POSTGRES_URL" -q -c 'DROP SCHEMA IF EXISTS public CASCADE' -c 'CREATE SCHEMA public'
+    psql "$POSTURE_TEST_POSTGRES_URL" -q -c 'DROP SCHEMA IF EXISTS public CASCADE' -c 'CREATE SCHEMA public' 2>/dev/null
     seed "$history" "$work/postgres-$history" "$POSTURE_TEST_POSTGRES_URL"
     psql "$POSTURE_TEST_POSTGRES_URL" -q -c 'VACUUM FULL' >/dev/null 2>&1
+    if [ "$history" != 1 ]; then
+        psql "$POSTURE_TEST_POSTGRES_URL" -tA -F ' ' -c \
+            "SELECT c.relname, pg_total_relation_size(c.oid) / 1024 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC LIMIT 6" |
+            awk 'BEGIN { printf "  PostgreSQL, largest (tables with their indexes and TOAST):" } { printf " %s %s KB,", $1, $2 } END { print "" }' >&2
+    fi
     psql "$POSTURE_TEST_POSTGRES_URL" -tA -c \
         "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'"
 }

@@ -13,22 +13,24 @@ extension PostureStore {
         if try await hasSnapshot(snapshot.organizationID, day: snapshot.day) { return false }
         let record = SnapshotRecord()
         record.fill(from: snapshot, at: instant)
+        var actions: String?
         if let previous = try await SnapshotRecord.query(on: database)
             .filter(\.$organizationID == snapshot.organizationID).filter(\.$day < snapshot.day.description)
-            .sort(\.$day, .descending).field(\.$day).field(\.$actions).first(),
+            .sort(\.$day, .descending).field(\.$day).field(\.$actions).field(\.$actionsPacked).first(),
             let previousDay = CivilDay(previous.day)
         {
-            let stored = try StoredActions(previous.actions)
+            let stored = try StoredActions(previous.actionsText())
             let key = stored.key ?? previousDay
             if ActionsDelta.extends(key: key, to: snapshot.day) {
                 let base = try await resolvedActions([(previousDay, stored)], organizationID: snapshot.organizationID)
                 if let old = base[previousDay] {
-                    record.actions = StoredJSON.encode(
+                    actions = StoredJSON.encode(
                         ActionsDelta(base: previousDay, key: key, from: old, to: snapshot.actions)
                     )
                 }
             }
         }
+        record.setActions(actions ?? StoredJSON.encode(snapshot.actions))
         try await record.create(on: database)
         try await announceChange(snapshot.organizationID)
         return true
@@ -44,7 +46,7 @@ extension PostureStore {
         try await resolvedActions(
             try records.compactMap { record in
                 guard let day = CivilDay(record.day) else { return nil }
-                return (day, try StoredActions(record.actions))
+                return (day, try StoredActions(record.actionsText()))
             },
             organizationID: organizationID
         )
@@ -60,10 +62,10 @@ extension PostureStore {
         if let oldest = stored.map(\.0).min(), let firstKey = keys.min(), firstKey < oldest {
             let earlier = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
                 .filter(\.$day >= firstKey.description).filter(\.$day < oldest.description)
-                .field(\.$day).field(\.$actions).all()
+                .field(\.$day).field(\.$actions).field(\.$actionsPacked).all()
             stored += try earlier.compactMap { record in
                 guard let day = CivilDay(record.day) else { return nil }
-                return (day, try StoredActions(record.actions))
+                return (day, try StoredActions(record.actionsText()))
             }
         }
         var resolved: [CivilDay: [DailySnapshot.Action]] = [:]
@@ -147,7 +149,9 @@ extension PostureStore {
         guard !days.isEmpty else { return [] }
         let rows = try await SnapshotRecord.query(on: database).filter(\.$day ~~ days.map(\.description))
             .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
-            .field(\.$categories).field(\.$catalogVersion).field(\.$modelVersion).field(\.$filled)
+            .field(\.$categories).field(\.$categoriesPacked).field(\.$catalogVersion).field(\.$modelVersion).field(
+                \.$filled
+            )
             .field(\.$licensedUserCount).field(\.$activeUserCount).all()
         // `actions` was not read: the summaries leave the per-action breakdown out.
         return try rows.map { try DailySnapshot(summaryOf: $0) }
@@ -163,7 +167,9 @@ extension PostureStore {
         let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
             .filter(\.$day >= from.description).filter(\.$day <= to.description).sort(\.$day)
             .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
-            .field(\.$categories).field(\.$catalogVersion).field(\.$modelVersion).field(\.$filled)
+            .field(\.$categories).field(\.$categoriesPacked).field(\.$catalogVersion).field(\.$modelVersion).field(
+                \.$filled
+            )
             .field(\.$licensedUserCount).field(\.$activeUserCount).all()
         return try rows.map { try DailySnapshot(summaryOf: $0) }
     }
@@ -171,44 +177,6 @@ extension PostureStore {
     /// A cheap round trip for readiness checks.
     public func ping() async throws {
         try await sql.raw("SELECT 1").run()
-    }
-
-    public func appendChanges(_ organizationID: String, _ entries: [ChangeEntry]) async throws {
-        guard !entries.isEmpty else { return }
-        let last = try await ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .sort(\.$sequence, .descending).first()
-        var sequence = last?.sequence ?? 0
-        var records: [ChangeRecord] = []
-        for entry in entries {
-            sequence += 1
-            let record = ChangeRecord()
-            record.organizationID = organizationID
-            record.actionID = entry.actionID
-            record.category = entry.category.rawValue
-            record.kind = entry.kind.rawValue
-            record.occurredAt = entry.occurredAt
-            record.fromStatus = entry.fromStatus?.rawValue
-            record.toStatus = entry.toStatus?.rawValue
-            record.pointsBefore = entry.pointsBefore
-            record.pointsAfter = entry.pointsAfter
-            record.maxScore = entry.maxScore
-            record.actor = entry.actor
-            record.detail = entry.detail
-            record.cause = entry.cause.map { StoredJSON.encode(StoredCause($0)) }
-            record.sequence = sequence
-            records.append(record)
-        }
-        // A whole batch's entries in a few statements rather than one each.
-        for start in stride(from: 0, to: records.count, by: 200) {
-            try await Array(records[start..<min(start + 200, records.count)]).create(on: database)
-        }
-        try await announceChange(organizationID)
-    }
-
-    /// The newest `limit` change-log entries, newest first (by time, which the index serves).
-    public func recentChanges(_ organizationID: String, limit: Int) async throws -> [ChangeEntry] {
-        try await ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .sort(\.$occurredAt, .descending).sort(\.$sequence, .descending).limit(limit).all().map(ChangeEntry.init)
     }
 
     /// One organization's percentage on each day of `[from, to]` that has a snapshot.
@@ -242,42 +210,6 @@ extension PostureStore {
         }
         return result
     }
-
-    /// Change-log entries oldest first, optionally for one action and within `[from, to)`.
-    public func changes(
-        _ organizationID: String,
-        actionID: String? = nil,
-        from: Date? = nil,
-        to: Date? = nil
-    )
-        async throws -> [ChangeEntry]
-    {
-        var query = ChangeRecord.query(on: database).filter(\.$organizationID == organizationID)
-        if let actionID { query = query.filter(\.$actionID == actionID) }
-        if let from { query = query.filter(\.$occurredAt >= from) }
-        if let to { query = query.filter(\.$occurredAt < to) }
-        return try await query.sort(\.$sequence).all().map(ChangeEntry.init)
-    }
-}
-
-extension ChangeEntry {
-    init(_ record: ChangeRecord) {
-        self.init(
-            organizationID: record.organizationID,
-            actionID: record.actionID,
-            category: ActionCategory(rawValue: record.category) ?? .identity,
-            kind: ChangeEntry.Kind(rawValue: record.kind) ?? .statusChanged,
-            occurredAt: record.occurredAt,
-            fromStatus: record.fromStatus.flatMap(ActionStatus.init),
-            toStatus: record.toStatus.flatMap(ActionStatus.init),
-            pointsBefore: record.pointsBefore,
-            pointsAfter: record.pointsAfter,
-            maxScore: record.maxScore,
-            actor: record.actor,
-            detail: record.detail,
-            cause: record.cause.flatMap { try? StoredJSON.decode(StoredCause.self, $0).cause }
-        )
-    }
 }
 
 extension SnapshotRecord {
@@ -287,8 +219,9 @@ extension SnapshotRecord {
         score = snapshot.score
         maxScore = snapshot.maxScore
         verifiedScore = snapshot.verifiedScore
-        categories = StoredJSON.encode(snapshot.categories)
-        actions = StoredJSON.encode(snapshot.actions)
+        // The actions are left to the caller, which knows whether they go as a delta: packing
+        // the full list only to replace it would cost a write more than the rest of it.
+        setCategories(StoredJSON.encode(snapshot.categories))
         catalogVersion = snapshot.catalogVersion
         modelVersion = snapshot.scoringModelVersion
         filled = snapshot.filled
@@ -343,7 +276,7 @@ extension DailySnapshot {
             score: record.score,
             maxScore: record.maxScore,
             verifiedScore: record.verifiedScore,
-            categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categories),
+            categories: try StoredJSON.decode([DailySnapshot.Category].self, record.categoriesText()),
             actions: [],
             catalogVersion: record.catalogVersion,
             scoringModelVersion: record.modelVersion,

@@ -61,7 +61,7 @@ extension PostureStore {
         try await transaction { store in
             guard let record = try await OrganizationRecord.find(id, on: store.database) else { return false }
             // Explicit deletes: SQLite only enforces ON DELETE CASCADE with foreign keys switched on.
-            try await ChangeRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await store.deleteChanges(id)
             try await SnapshotRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await TagRecord.query(on: store.database).filter(\.$organizationID == id).delete()
             try await StatusHistoryRow.query(on: store.database).filter(\.$organizationID == id).delete()

@@ -72,14 +72,14 @@ extension PostureStore {
             .filter(\.$day > snapshot.day.description)
             .filter(\.$day < snapshot.day.adding(days: ActionsDelta.chainDays).description).sort(\.$day).all()
         let dependents = try later.filter { record in
-            if case .delta(let delta) = try StoredActions(record.actions) { return delta.base == snapshot.day }
+            if case .delta(let delta) = try StoredActions(record.actionsText()) { return delta.base == snapshot.day }
             return false
         }
         if !dependents.isEmpty {
             let whole = try await resolvedActions(later, organizationID: organizationID)
             for record in dependents {
                 guard let day = CivilDay(record.day), let actions = whole[day] else { continue }
-                record.actions = StoredJSON.encode(actions)
+                record.setActions(StoredJSON.encode(actions))
                 try await record.update(on: database)
             }
         }
@@ -105,9 +105,13 @@ extension PostureStore {
             var key = snapshot.day
             if let previous = last[snapshot.organizationID], ActionsDelta.extends(key: previous.key, to: snapshot.day) {
                 key = previous.key
-                record.actions = StoredJSON.encode(
-                    ActionsDelta(base: previous.day, key: key, from: previous.actions, to: snapshot.actions)
+                record.setActions(
+                    StoredJSON.encode(
+                        ActionsDelta(base: previous.day, key: key, from: previous.actions, to: snapshot.actions)
+                    )
                 )
+            } else {
+                record.setActions(StoredJSON.encode(snapshot.actions))
             }
             last[snapshot.organizationID] = (snapshot.day, key, snapshot.actions)
             return record

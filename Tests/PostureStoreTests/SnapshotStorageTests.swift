@@ -2,10 +2,11 @@ import FluentKit
 import Foundation
 import PostureApp
 import PostureCore
-import PostureStore
 import PostureTestSupport
 import SQLKit
 import Testing
+
+@testable import PostureStore
 
 /// Closed days are stored as what changed since the day before, on both databases: every day
 /// reads back exactly as it was written, by range, by page or alone, and replacing a day leaves
@@ -48,14 +49,26 @@ import Testing
             let expected = member.snapshots.map { $0.day == middle.day ? replaced : $0 }
             #expect(try await store.snapshots(member.organization.id) == expected.reversed())
 
-            // Quiet days cost little: most rows hold a delta, far smaller than a full list.
+            // Quiet days cost little: most rows hold a delta, far smaller than a full list, and
+            // every row is packed (compressed where that helps), the plain text columns empty.
             let sql = try #require(store.database as? any SQLDatabase)
             let rows = try await sql.raw(
-                "SELECT actions FROM snapshots WHERE organization_id = \(bind: member.organization.id)"
+                """
+                SELECT actions, categories, actions_packed FROM snapshots
+                WHERE organization_id = \(bind: member.organization.id)
+                """
             ).all()
-            let texts = try rows.map { try $0.decode(column: "actions", as: String.self) }
+            #expect(try rows.allSatisfy { try $0.decode(column: "actions", as: String.self).isEmpty })
+            #expect(try rows.allSatisfy { try $0.decode(column: "categories", as: String.self).isEmpty })
+            let packed = try rows.map { try $0.decode(column: "actions_packed", as: Data.self) }
+            let texts = try packed.map(PackedText.unpack)
             let deltas = texts.filter { $0.hasPrefix("{") }
             #expect(deltas.count >= texts.count - 4, "\(texts.count - deltas.count) full rows of \(texts.count)")
+            let packedBytes = packed.map(\.count).reduce(0, +)
+            let textBytes = texts.map(\.utf8.count).reduce(0, +)
+            #expect(packedBytes <= textBytes + texts.count, "packed \(packedBytes) bytes of \(textBytes)")
+            let full = zip(packed, texts).filter { $0.1.hasPrefix("[") }
+            #expect(full.allSatisfy { $0.0.count * 3 < $0.1.utf8.count }, "a full list shrinks severalfold")
         }
     }
 }

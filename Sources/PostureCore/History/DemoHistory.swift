@@ -83,7 +83,7 @@ public struct DemoHistory: Sendable {
                     measurements[index].result = .counted(achieved: achieved + enrolled, total: total + newUsers)
                 }
             case "AdminMFAV2":
-                let protected = min(admins.count, 3 + dayIndex * admins.count / (count / 2))
+                let protected = min(admins.count, 3 + dayIndex * admins.count / max(1, count / 2))
                 let lapsed = dayIndex >= count - 12 ? 2 : 0
                 let achievedIDs = Array(admins.prefix(protected).dropFirst(lapsed))
                 measurements[index].result = .counted(achieved: achievedIDs.count, total: admins.count)

@@ -43,7 +43,10 @@ public struct M006AddTrendColumns: AsyncMigration {
     private func backfillSnapshots(_ database: any Database) async throws {
         var offset = 0
         while true {
-            let records = try await SnapshotRecord.query(on: database).sort(\.$id).range(offset..<(offset + 1000)).all()
+            // Only the columns that existed then: later migrations add to the model.
+            let records = try await SnapshotRecord.query(on: database).sort(\.$id).range(offset..<(offset + 1000))
+                .field(\.$id).field(\.$score).field(\.$maxScore).field(\.$categories)
+                .field(\.$licensedUserCount).field(\.$activeUserCount).all()
             if records.isEmpty { break }
             for record in records {
                 let categories = (try? StoredJSON.decode([DailySnapshot.Category].self, record.categories)) ?? []

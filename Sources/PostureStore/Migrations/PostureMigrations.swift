@@ -14,5 +14,6 @@ public enum PostureMigrations {
         M009CreateIssuedTokens(),  // 009: bearer tokens from `posture token create`, for listing and revoking
         M010CreateCohortCells(),  // 010: sealed comparison cells, their members and how far days are sealed
         M011CreateCurrentScores(),  // 011: each organization's current score, stored on write
+        M012PackHistory(),  // 012: packed snapshot breakdowns; the change log as one packed row per write
     ]
 }

@@ -2,7 +2,9 @@ import FluentKit
 import Foundation
 import PostureCore
 
-/// One organization's daily snapshot; `categories` and `actions` hold the JSON breakdown.
+/// One organization's daily snapshot. The breakdown by category and by action is JSON, packed
+/// (``PackedText``) in `categories_packed` and `actions_packed` since migration 012; rows written
+/// before hold it as plain text in `categories` and `actions`, and read back the same.
 final class SnapshotRecord: Model, @unchecked Sendable {
     static let schema = "snapshots"
 
@@ -15,6 +17,8 @@ final class SnapshotRecord: Model, @unchecked Sendable {
     @Field(key: "verified_score") var verifiedScore: Double
     @Field(key: "categories") var categories: String
     @Field(key: "actions") var actions: String
+    @OptionalField(key: "categories_packed") var categoriesPacked: Data?
+    @OptionalField(key: "actions_packed") var actionsPacked: Data?
     @Field(key: "catalog_version") var catalogVersion: String
     @Field(key: "model_version") var modelVersion: String
     @Field(key: "filled") var filled: Bool
@@ -36,6 +40,26 @@ final class SnapshotRecord: Model, @unchecked Sendable {
     @Field(key: "cat_infrastructure_max") var infrastructureMax: Double
 
     init() {}
+
+    /// The categories' JSON, from whichever column holds it.
+    func categoriesText() throws -> String {
+        try categoriesPacked.map(PackedText.unpack) ?? categories
+    }
+
+    /// The actions' JSON (a full list or a delta), from whichever column holds it.
+    func actionsText() throws -> String {
+        try actionsPacked.map(PackedText.unpack) ?? actions
+    }
+
+    func setCategories(_ json: String) {
+        categoriesPacked = PackedText.pack(json)
+        categories = ""
+    }
+
+    func setActions(_ json: String) {
+        actionsPacked = PackedText.pack(json)
+        actions = ""
+    }
 
     func applyTrendColumns(score: Double, maxScore: Double, categories: [DailySnapshot.Category], seats: Int) {
         percentage = maxScore > 0 ? score / maxScore * 100 : 0

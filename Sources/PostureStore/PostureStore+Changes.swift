@@ -1,0 +1,121 @@
+import Foundation
+import PostureCore
+import SQLKit
+
+/// The change log: append-only, one `change_batches` row per write (``StoredChangeBatch``). Each
+/// entry's sequence is its row's first sequence plus its place in the row, so the log keeps one
+/// order per organization however it is read.
+extension PostureStore {
+    /// Entries per row at most: a read of a few entries never inflates a whole import.
+    static let changeBatchLimit = 500
+
+    public func appendChanges(_ organizationID: String, _ entries: [ChangeEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        var sequence = try await lastChangeSequence(organizationID)
+        for start in stride(from: 0, to: entries.count, by: Self.changeBatchLimit) {
+            let part = entries[start..<min(start + Self.changeBatchLimit, entries.count)]
+            try await Self.insertChangeBatch(sql, organizationID, firstSequence: sequence + 1, part)
+            sequence += Int64(part.count)
+        }
+        try await announceChange(organizationID)
+    }
+
+    /// The newest `limit` entries, newest first (by time, then by sequence). Only the rows that
+    /// can hold them are unpacked: rows are walked newest first until the next one ends before
+    /// every row taken so far begins.
+    public func recentChanges(_ organizationID: String, limit: Int) async throws -> [ChangeEntry] {
+        guard limit > 0 else { return [] }
+        let spans = try await sql.raw(
+            """
+            SELECT first_sequence, last_sequence, occurred_from, occurred_to FROM change_batches
+            WHERE organization_id = \(bind: organizationID) ORDER BY occurred_to DESC, first_sequence DESC
+            """
+        ).all()
+        var chosen: [Int64] = []
+        var count: Int64 = 0
+        var earliest = Double.infinity
+        for span in spans {
+            let to = try span.decode(column: "occurred_to", as: Double.self)
+            if count >= Int64(limit), to < earliest { break }
+            let first = try span.decode(column: "first_sequence", as: Int64.self)
+            chosen.append(first)
+            count += try span.decode(column: "last_sequence", as: Int64.self) - first + 1
+            earliest = min(earliest, try span.decode(column: "occurred_from", as: Double.self))
+        }
+        guard !chosen.isEmpty else { return [] }
+        let rows = try await sql.select().columns("first_sequence", "entries").from("change_batches")
+            .where("organization_id", .equal, organizationID)
+            .where("first_sequence", .in, chosen)
+            .all()
+        let entries = try sequenced(rows, organizationID: organizationID)
+        return entries.sorted { ($0.entry.occurredAt, $0.sequence) > ($1.entry.occurredAt, $1.sequence) }
+            .prefix(limit).map(\.entry)
+    }
+
+    /// Entries oldest first (by sequence), optionally for one action and within `[from, to)`.
+    public func changes(
+        _ organizationID: String,
+        actionID: String? = nil,
+        from: Date? = nil,
+        to: Date? = nil
+    ) async throws -> [ChangeEntry] {
+        var query = sql.select().columns("first_sequence", "entries").from("change_batches")
+            .where("organization_id", .equal, organizationID)
+        if let from { query = query.where("occurred_to", .greaterThanOrEqual, from.timeIntervalSince1970) }
+        if let to { query = query.where("occurred_from", .lessThan, to.timeIntervalSince1970) }
+        let rows = try await query.orderBy("first_sequence").all()
+        return try sequenced(rows, organizationID: organizationID).lazy.map(\.entry).filter { entry in
+            (actionID.map { entry.actionID == $0 } ?? true) && (from.map { entry.occurredAt >= $0 } ?? true)
+                && (to.map { entry.occurredAt < $0 } ?? true)
+        }
+    }
+
+    /// One row of entries numbered from `firstSequence` (also used by migration 012).
+    static func insertChangeBatch(
+        _ sql: any SQLDatabase,
+        _ organizationID: String,
+        firstSequence: Int64,
+        _ entries: some Collection<ChangeEntry>
+    ) async throws {
+        let times = entries.map(\.occurredAt.timeIntervalSince1970)
+        try await sql.insert(into: "change_batches")
+            .columns("organization_id", "first_sequence", "last_sequence", "occurred_from", "occurred_to", "entries")
+            .values(
+                SQLBind(organizationID),
+                SQLBind(firstSequence),
+                SQLBind(firstSequence + Int64(entries.count) - 1),
+                SQLBind(times.min() ?? 0),
+                SQLBind(times.max() ?? 0),
+                SQLBind(PackedText.pack(StoredJSON.encode(StoredChangeBatch(entries))))
+            )
+            .run()
+    }
+
+    func deleteChanges(_ organizationID: String) async throws {
+        try await sql.delete(from: "change_batches").where("organization_id", .equal, organizationID).run()
+    }
+
+    private func lastChangeSequence(_ organizationID: String) async throws -> Int64 {
+        let row = try await sql.raw(
+            "SELECT MAX(last_sequence) AS last FROM change_batches WHERE organization_id = \(bind: organizationID)"
+        ).first()
+        guard let row, try !row.decodeNil(column: "last") else { return 0 }
+        return try row.decode(column: "last", as: Int64.self)
+    }
+
+    private func sequenced(
+        _ rows: [any SQLRow],
+        organizationID: String
+    ) throws -> [(sequence: Int64, entry: ChangeEntry)] {
+        let packed = try rows.map { row in
+            (
+                first: try row.decode(column: "first_sequence", as: Int64.self),
+                data: try row.decode(column: "entries", as: Data.self)
+            )
+        }
+        return try packed.sorted { $0.first < $1.first }.flatMap { row -> [(sequence: Int64, entry: ChangeEntry)] in
+            let batch = try StoredJSON.decode(StoredChangeBatch.self, PackedText.unpack(row.data))
+            return batch.changes(of: organizationID).enumerated().map { (row.first + Int64($0.offset), $0.element) }
+        }
+    }
+}

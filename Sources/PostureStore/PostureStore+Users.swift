@@ -199,6 +199,8 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidText(String)
     /// Refused alike whether the person exists elsewhere or not at all.
     case notAMember(String)
+    /// The grantor's role may not make this change (``AccessPolicy/decideGrant(_:replacing:organizationID:access:)``).
+    case grantRefused(String)
 
     public var description: String {
         switch self {
@@ -211,6 +213,7 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidText(let problem): problem
         case .notAMember(let name):
             "\"\(name)\" holds no role in this organization: add a new person below, or ask an instance administrator to give an existing account a role here"
+        case .grantRefused(let reason): reason
         }
     }
 }

@@ -383,6 +383,10 @@ struct DashboardRoutes: Sendable {
             targetDate: record?.targetDate?.description ?? "",
             achievedEntities: measurement?.achievedEntities ?? [],
             missingEntities: measurement?.missingEntities ?? [],
+            entityReport: measurement.map {
+                $0.achievedEntities == nil && $0.totalEntities == nil ? .notListed : .listed
+            }
+                ?? .noData,
             excluded: score.excluded.map { "\($0.entity): \($0.reason)" },
             lockedReason: locked,
             canEditTags: context.canWrite,
@@ -452,7 +456,7 @@ struct DashboardRoutes: Sendable {
                     to: "/orgs/\(WebPath.segment(context.id))/actions/\(WebPath.segment(actionID))?saved=status"
                 )
             } catch ServiceError.statusRefused(let violations) {
-                errors += violations.map(\.description)
+                errors += violations.map(\.sentence)
             } catch ServiceError.actionNotFound {
                 throw WebError.notFound
             }

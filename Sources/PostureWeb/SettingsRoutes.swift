@@ -50,12 +50,14 @@ struct SettingsRoutes: Sendable {
                 scopes: [.readWrite]
             )
             == .allowed
+        let grantable = AccessPolicy.grantableRoles(in: id, access: context.web.user.access)
         let view = SettingsView(
             signedIn: context.web.signedIn,
             nav: context.nav,
             lockedReason: context.canWrite
                 ? nil : "Your role (\(context.nav.role)) is read-only here: zones and comparisons cannot be changed.",
             canManageAccess: manage,
+            canManageMembers: !grantable.isEmpty,
             zones: zones.ranges.map {
                 ($0.zone.rawValue, DashboardRoutes.number($0.from), DashboardRoutes.number($0.to))
             },
@@ -73,11 +75,23 @@ struct SettingsRoutes: Sendable {
                         revoked: $0.isRevoked
                     )
                 } : [],
-            members: manage
-                ? try await service.store.members(of: id).map {
-                    .init(username: $0.user.username, displayName: $0.user.displayName, role: $0.role.displayName)
-                } : [],
+            members: grantable.isEmpty
+                ? []
+                : try await service.store.members(of: id).map {
+                    .init(
+                        username: $0.user.username,
+                        displayName: $0.user.displayName,
+                        role: $0.role.displayName,
+                        removable: AccessPolicy.decideGrant(
+                            nil,
+                            replacing: $0.role,
+                            organizationID: id,
+                            access: context.web.user.access
+                        ) == .allowed
+                    )
+                },
             roles: Role.allCases.map { ($0.rawValue, $0.displayName) },
+            grantableRoles: grantable.map { ($0.rawValue, $0.displayName) },
             newSecret: secret.map { (clientID: $0.0, secret: $0.1) },
             newMember: oneTime.map { (username: $0.0, password: $0.1) },
             message: message,
@@ -227,7 +241,7 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func grant(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
         let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
         guard let role = form.role.flatMap(Role.init(rawValue:)) else {
             return try await render(request, errors: ["Choose a role."], status: .badRequest)
@@ -238,6 +252,7 @@ struct SettingsRoutes: Sendable {
                 to: form.username ?? "",
                 in: context.id,
                 linkingExisting: context.web.user.instanceAdministrator,
+                grantor: context.web.user.access,
                 actor: context.web.user.username,
                 requestID: request.id
             )
@@ -255,7 +270,7 @@ struct SettingsRoutes: Sendable {
 
     /// Creates a person with a role here; the one-time password is shown once.
     @Sendable func addMember(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
         let form = (try? request.content.decode(NewMemberForm.self)) ?? NewMemberForm()
         guard let role = form.role.flatMap(Role.init(rawValue:)) else {
             return try await render(request, errors: ["Choose a role."], status: .badRequest)
@@ -266,6 +281,7 @@ struct SettingsRoutes: Sendable {
                 displayName: form.displayName,
                 role: role,
                 in: context.id,
+                grantor: context.web.user.access,
                 actor: context.web.user.username,
                 requestID: request.id
             )
@@ -276,12 +292,13 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func revoke(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
         let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
         do {
             try await dependencies.identity.revoke(
                 from: form.username ?? "",
                 in: context.id,
+                grantor: context.web.user.access,
                 actor: context.web.user.username,
                 requestID: request.id
             )

@@ -117,6 +117,41 @@ import VaporTesting
         }
     }
 
+    /// The extras every profile returns (its points, percentage and status) can be selected and
+    /// filtered like the declared properties.
+    @Test func profileExtrasCanBeSelectedAndFiltered() async throws {
+        try await APIHarness.with { harness in
+            let token = try await harness.token()
+            let selected = try object(
+                try await harness.send(
+                    .GET,
+                    "/v1.0/security/secureScoreControlProfiles?$select=id,currentScore,scoreInPercentage,status",
+                    token: token
+                ).body
+            )
+            let rows = try #require(selected["value"] as? [[String: Any]])
+            #expect(!rows.isEmpty)
+            #expect(rows.allSatisfy { Set($0.keys) == ["id", "currentScore", "scoreInPercentage", "status"] })
+            for (filter, holds) in [
+                ("status%20eq%20'toAddress'", { (row: [String: Any]) in row["status"] as? String == "toAddress" }),
+                (
+                    "scoreInPercentage%20ge%2050",
+                    { (row: [String: Any]) in (row["scoreInPercentage"] as? Double ?? -1) >= 50 }
+                ),
+                ("currentScore%20gt%200", { (row: [String: Any]) in (row["currentScore"] as? Double ?? 0) > 0 }),
+            ] {
+                let response = try await harness.send(
+                    .GET,
+                    "/v1.0/security/secureScoreControlProfiles?$filter=\(filter)",
+                    token: token
+                )
+                #expect(response.status == .ok, "\(filter): \(response.body)")
+                let values = try #require(try object(response.body)["value"] as? [[String: Any]])
+                #expect(!values.isEmpty && values.count < 117 && values.allSatisfy(holds), "\(filter)")
+            }
+        }
+    }
+
     @Test func patchRecordsTheStateAndReadsItBack() async throws {
         try await APIHarness.with { harness in
             let writer = try await harness.token("contoso", .readWrite)

@@ -52,6 +52,41 @@ import Testing
         }
     }
 
+    /// Who may grant what, as the seed has it: a Global administrator any role; every other
+    /// read-write role the read-only roles, and never over someone holding a read-write role;
+    /// read-only roles nothing. The whole table, grants and removals.
+    @Test(arguments: Role.allCases)
+    func grantTable(own: Role) {
+        let access = Access(roles: ["contoso": own])
+        for role in [Role?.none] + Role.allCases.map(Optional.some) {
+            for current in [Role?.none] + Role.allCases.map(Optional.some) where role != nil || current != nil {
+                let decision = AccessPolicy.decideGrant(
+                    role,
+                    replacing: current,
+                    organizationID: "contoso",
+                    access: access
+                )
+                let expected =
+                    own == .globalAdministrator
+                    || (own.isReadWrite && !(role?.isReadWrite ?? false) && !(current?.isReadWrite ?? false))
+                #expect(
+                    (decision == .allowed) == expected,
+                    "\(own) grants \(String(describing: role)) over \(String(describing: current))"
+                )
+            }
+        }
+        #expect(
+            AccessPolicy.decideGrant(.globalReader, replacing: nil, organizationID: "other", access: access)
+                == .notFound
+        )
+        let grantable = AccessPolicy.grantableRoles(in: "contoso", access: access)
+        #expect(
+            grantable
+                == (own == .globalAdministrator
+                    ? Role.allCases : own.isReadWrite ? Role.allCases.filter { !$0.isReadWrite } : [])
+        )
+    }
+
     @Test func instanceAdministratorsDoEverythingWithTheWriteScope() {
         for operation in AccessOperation.allCases {
             #expect(

@@ -67,6 +67,16 @@ import VaporTesting
                 ]
             )
             #expect(saved.status == .seeOther, "\(saved.body.prefix(300))")
+
+            // A refused change is worded for people: statuses by their labels, no wire values.
+            let refused = try await web.send(
+                .POST,
+                "/orgs/contoso/actions/\(target)/status",
+                form: [("csrf", csrf), ("status", "planned"), ("expiresAt", "2027-03-01")]
+            )
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("Only the statuses Risk accepted, Resolved through third party"))
+            #expect(refused.body.contains("not Planned") && !refused.body.contains("riskAccepted, resolvedThirdParty"))
             let after = try await web.runtime.service.currentReport("contoso")
             #expect(after.currentScore > before.currentScore, "a third-party claim earns the points")
             let shown = try await web.send(.GET, try #require(saved.location))
@@ -165,6 +175,16 @@ import VaporTesting
             #expect(page.contains("… and 220 more"))
             #expect(page.contains("user199@contoso.example") && !page.contains("user200@contoso.example"))
             #expect(page.contains("user449@contoso.example"), "the 30 missing are all listed")
+
+            // Counts without the entities behind them say so, rather than listing none.
+            _ = try await web.runtime.service.recordMeasurements(
+                "contoso",
+                [ActionMeasurement(actionID: "scid_2004", result: .counted(achieved: 76, total: 106))],
+                actor: "sensor"
+            )
+            let counted = try await web.send(.GET, "/orgs/contoso/actions/scid_2004").body
+            #expect(counted.contains("76/106") && counted.contains("without listing which"))
+            #expect(!counted.contains("Meeting it (0)") && !counted.contains("Not meeting it"))
         }
     }
 
@@ -186,6 +206,58 @@ import VaporTesting
             #expect(hidden > all, "risk-accepted actions are hidden unless asked for")
             let grouped = try await web.send(.GET, "/orgs/contoso/actions?group=category").body
             #expect(grouped.contains("<caption>Identity (") && grouped.contains("<caption>Data ("))
+        }
+    }
+
+    /// A read-write role other than Global administrator grants and removes the read-only roles
+    /// (the seed), and nothing more; a read-only role manages nobody.
+    @Test func readWriteRolesGrantReadOnlyRoles() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("sec", password: Self.password, roles: ["contoso": .securityAdministrator])
+            try await web.addUser("boss", password: Self.password, roles: ["contoso": .globalAdministrator])
+            try await web.addUser("viewer", password: Self.password, roles: ["contoso": .securityReader])
+            let signedIn = try await web.signIn("sec", Self.password)
+            let page = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(page.status == .ok, "\(signedIn.status) \(page.status) \(page.body.prefix(200))")
+            #expect(page.body.contains("People and roles") && !page.body.contains("API clients"))
+            #expect(page.body.contains(#"<option value="globalReader""#))
+            #expect(!page.body.contains(#"<option value="securityAdministrator""#))
+            let csrf = try WebHarness.csrf(page.body)
+            let added = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/people",
+                form: [("csrf", csrf), ("username", "auditor"), ("role", "globalReader")]
+            )
+            #expect(added.status == .ok && added.body.contains(#"data-testid="member-password""#))
+            #expect(try await web.runtime.identity.user("auditor").roles == ["contoso": .globalReader])
+            for (path, form) in [
+                ("members", [("username", "auditor"), ("role", "securityAdministrator")]),
+                ("members", [("username", "boss"), ("role", "globalReader")]),
+                ("members/revoke", [("username", "boss")]),
+                ("people", [("username", "someone"), ("role", "exchangeAdministrator")]),
+            ] {
+                let refused = try await web.send(.POST, "/orgs/contoso/settings/\(path)", form: [("csrf", csrf)] + form)
+                #expect(
+                    refused.status == .badRequest && refused.body.contains("Global administrator"),
+                    "\(path) \(form)"
+                )
+            }
+            #expect(try await web.runtime.identity.user("boss").roles == ["contoso": .globalAdministrator])
+            #expect(try await web.runtime.identity.user("auditor").roles == ["contoso": .globalReader])
+            #expect((try? await web.runtime.identity.user("someone")) == nil)
+            let removed = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/members/revoke",
+                form: [("csrf", csrf), ("username", "viewer")]
+            )
+            #expect(removed.status == .seeOther)
+            #expect(try await web.runtime.identity.user("viewer").roles.isEmpty)
+
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .globalReader])
+            web.cookies.withLockedValue { $0 = [:] }
+            _ = try await web.signIn("reader", Self.password)
+            let readOnly = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(readOnly.body.contains("Score zones") && !readOnly.body.contains("People and roles"))
         }
     }
 

@@ -74,6 +74,7 @@ import Testing
             targetDate: "2026-12-15",
             achievedEntities: ["a@contoso.example"],
             missingEntities: ["b@contoso.example", hostile],
+            entityReport: .listed,
             excluded: ["breakglass@contoso.example: emergency access"],
             lockedReason: "Your role (Security reader) is read-only here: statuses and notes cannot be changed.",
             canEditTags: true,
@@ -275,6 +276,7 @@ import Testing
                     nav: nav(.settings),
                     lockedReason: nil,
                     canManageAccess: true,
+                    canManageMembers: true,
                     zones: [("bad", "0", "40"), ("okay", "40", "70"), ("good", "70", "100")],
                     industry: hostile,
                     region: "EU",
@@ -289,8 +291,11 @@ import Testing
                             revoked: false
                         )
                     ],
-                    members: [.init(username: "ana", displayName: hostile, role: "Global administrator")],
+                    members: [
+                        .init(username: "ana", displayName: hostile, role: "Global administrator", removable: true)
+                    ],
                     roles: [("securityReader", "Security reader")],
+                    grantableRoles: [("securityReader", "Security reader")],
                     newSecret: ("pc_1", "s3cret"),
                     message: "Client created.",
                     errors: []

@@ -3,6 +3,17 @@ import Testing
 
 /// `posture history recompute` against a data directory, with a catalog release that changes points.
 @Suite struct HistoryCommandTests {
+    /// The help offers only the formats the command prints, and another is refused by name.
+    @Test func recomputeOffersOnlyItsFormats() throws {
+        let help = try CLIRunner.run(["history", "recompute", "--help"], environment: [:])
+        #expect(help.stdout.contains("table") && help.stdout.contains("json") && !help.stdout.contains("csv"))
+        let csv = try CLIRunner.run(
+            ["history", "recompute", "--org", "acme", "--from", "2026-01-01", "--format", "csv"],
+            environment: [:]
+        )
+        #expect(csv.status != 0 && csv.stderr.contains("csv") && csv.stderr.contains("table"))
+    }
+
     @Test func recomputeReportsThenAppliesThenFindsNothingMore() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "posture-history-\(UUID().uuidString)"

@@ -48,6 +48,14 @@ def test_overview_numbers_equal_the_api(browser, server: Server, screenshots: Pa
     assert text(browser, "percentage") == f"{score['percentage']:.2f}%"
     assert text(browser, "verified") == f"{score['verifiedScore']:.2f}"
     assert browser.find_element(By.CSS_SELECTOR, "svg.chart title").get_attribute("textContent")
+    # The top five read as a numbered list, one action per line, not laid out like the header.
+    top = browser.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=h-top] ol li")
+    assert len(top) == 5
+    assert browser.execute_script(
+        "return getComputedStyle(document.querySelector('section[aria-labelledby=h-top] ol')).display") == "block"
+    lefts = {item.rect["x"] for item in top}
+    tops = [item.rect["y"] for item in top]
+    assert len(lefts) == 1 and tops == sorted(tops) and len(set(tops)) == 5
     shot(browser, screenshots, "overview")
 
 

@@ -25,6 +25,9 @@ enum GraphEntities {
         "remediationImpact": .string, "service": .string, "threats": .collection, "tier": .string,
         "userImpact": .string, "complianceInformation": .collection, "controlStateUpdates": .collection,
         "vendorInformation": .object,
+        // The OpenType extras each profile carries: what it returns can be selected and filtered.
+        "description": .string, "currentScore": .number, "scoreInPercentage": .number, "status": .string,
+        "externallyManaged": .boolean,
     ]
 
     static func secureScoreID(_ organizationID: String, _ day: CivilDay) -> String { "\(organizationID)_\(day)" }

@@ -211,7 +211,11 @@ public enum AssessmentDecoder {
     private static func checkEntityList(_ reader: inout NodeReader, _ key: String, _ list: [String], expected: Int?) {
         let line = reader.raw(key)?.line
         if let expected, list.count != expected {
-            reader.report(key, at: line, "lists \(list.count) entities but the count is \(expected)")
+            reader.report(
+                key,
+                at: line,
+                "lists \(counted(list.count, "entity", "entities")) but the count is \(expected)"
+            )
         }
         var seen = Set<String>()
         if let duplicate = list.first(where: { !seen.insert($0).inserted }) {

@@ -58,6 +58,10 @@ public enum EntityType: String, CaseIterable, Codable, Sendable {
     /// Plural noun for messages such as "2 users lost MFA".
     public func noun(count: Int) -> String {
         if count == 1 { return rawValue }
-        return self == .policy ? "policies" : rawValue + "s"
+        switch self {
+        case .policy: return "policies"
+        case .mailbox: return "mailboxes"
+        default: return rawValue + "s"
+        }
     }
 }

@@ -80,6 +80,39 @@ public enum AccessPolicy {
         }
     }
 
+    /// Giving someone `role` in an organization, or taking away the role they hold there
+    /// (`replacing`), as the seed has it: a Global administrator grants and removes any role; every
+    /// other read-write role grants and removes the read-only roles, and cannot change the role of
+    /// someone who holds a read-write one. A role of nil is a removal.
+    public static func decideGrant(
+        _ role: Role?,
+        replacing current: Role?,
+        organizationID: String,
+        access: Access
+    ) -> AccessDecision {
+        guard let own = access.role(in: organizationID) else { return .notFound }
+        if own == .globalAdministrator { return .allowed }
+        guard own.isReadWrite else {
+            return .forbidden("the \(own.displayName) role is read-only in this organization")
+        }
+        if let role, role.isReadWrite {
+            return .forbidden(
+                "a \(own.displayName) may grant only read-only roles; only a Global administrator grants \(role.displayName)"
+            )
+        }
+        if let current, current.isReadWrite {
+            return .forbidden("only a Global administrator may change the role of a \(current.displayName)")
+        }
+        return .allowed
+    }
+
+    /// The roles the caller may grant in the organization, in the order of ``Role``.
+    public static func grantableRoles(in organizationID: String, access: Access) -> [Role] {
+        Role.allCases.filter {
+            decideGrant($0, replacing: nil, organizationID: organizationID, access: access) == .allowed
+        }
+    }
+
     /// Creating an organization: only instance administrators, since nobody holds a role in it yet.
     public static func decideCreate(access: Access, scopes: Set<Scope>) -> AccessDecision {
         guard scopes.contains(.readWrite) else {

@@ -127,7 +127,8 @@ public enum Reconciliation {
                 "the maximum differs: Microsoft \(ScoreFormat.points(maximum)), Posture \(ScoreFormat.points(ours.maxScore))"
         }
         if let counts, let achieved = ours.achieved, let total = ours.total, counts != "\(achieved)/\(total)" {
-            let excluded = ours.excluded.isEmpty ? "" : "; Posture excludes \(ours.excluded.count) entities"
+            let excluded =
+                ours.excluded.isEmpty ? "" : "; Posture excludes \(counted(ours.excluded.count, "entity", "entities"))"
             return "different counts: Microsoft \(counts), Posture \(achieved)/\(total)" + excluded
         }
         if ours.status == .completed, control.score < tolerance,

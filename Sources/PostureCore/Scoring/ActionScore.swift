@@ -57,8 +57,12 @@ public struct ActionScore: Sendable, Equatable {
         } else if action.scoringMethod == .partial || (achieved ?? 0) > 1 || (total ?? 0) > 1,
             let achieved, let total
         {
-            let noun = action.entityType?.noun(count: total) ?? "items"
-            measured = "\(achieved)/\(total) \(noun) × \(maxText) = \(ScoreFormat.points(measuredPoints))"
+            let noun = action.entityType?.noun(count: total) ?? (total == 1 ? "item" : "items")
+            measured =
+                action.scoringMethod == .partial
+                ? "\(achieved)/\(total) \(noun) × \(maxText) = \(ScoreFormat.points(measuredPoints))"
+                // A binary action sent as counts earns all its points or none.
+                : "\(achieved)/\(total) \(noun), all needed: \(ScoreFormat.points(measuredPoints)) of \(maxText)"
             if !excluded.isEmpty { measured += " (\(excluded.count) excluded)" }
         } else {
             measured = (achieved ?? 0) > 0 ? "implemented: \(maxText)" : "not implemented: 0 of \(maxText)"

@@ -132,6 +132,29 @@ public enum StatusRuleViolation: Error, Sendable, Equatable, CustomStringConvert
             problem
         }
     }
+
+    /// The same for a person at the dashboard: statuses by their labels, no field names or wire
+    /// values.
+    public var sentence: String {
+        switch self {
+        case .unknownAction(let id):
+            "There is no improvement action \"\(id)\"."
+        case .completedIsSystemOnly:
+            "Completed is set by Posture when the data shows every point earned; choose another status."
+        case .externallyManaged(_, let managedIn):
+            "This action is managed in \(managedIn); set its status and exceptions there."
+        case .expiryOnlyForExceptions(_, let status):
+            "Only the statuses \(ActionStatus.allCases.filter(\.isException).map(\.label).joined(separator: ", ")) can have an expiry date, not \(status.label)."
+        case .targetDateOnlyForPlanned(_, let status):
+            "Only Planned actions take a target date, not \(status.label)."
+        case .expiryInThePast(_, let date):
+            "The expiry date \(CivilDay(date)) has already passed."
+        case .actionCompleted:
+            "The data shows every point earned, so this action is completed and its status is locked."
+        case .text(_, let problem):
+            problem.prefix(1).uppercased() + problem.dropFirst() + (problem.hasSuffix(".") ? "" : ".")
+        }
+    }
 }
 
 extension StatusRecord {

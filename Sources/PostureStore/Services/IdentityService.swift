@@ -92,12 +92,14 @@ public struct IdentityService: Sendable {
         displayName: String?,
         role: Role,
         in organizationID: String,
+        grantor: Access? = nil,
         actor: String,
         requestID: String? = nil
     ) async throws -> (user: StoredUser, oneTimePassword: String) {
         guard try await store.organization(organizationID) != nil else {
             throw ServiceError.organizationNotFound(organizationID)
         }
+        try Self.checkGrant(role, replacing: nil, in: organizationID, grantor: grantor)
         let created = try await addUser(name, displayName: displayName, actor: actor, requestID: requestID)
         try await grant(role, to: created.user.username, in: organizationID, actor: actor, requestID: requestID)
         return created
@@ -146,6 +148,7 @@ public struct IdentityService: Sendable {
         to name: String,
         in organizationID: String,
         linkingExisting: Bool = true,
+        grantor: Access? = nil,
         actor: String,
         requestID: String? = nil
     ) async throws {
@@ -158,6 +161,7 @@ public struct IdentityService: Sendable {
             }
             user = found
         }
+        try Self.checkGrant(role, replacing: user.roles[organizationID], in: organizationID, grantor: grantor)
         guard try await store.organization(organizationID) != nil else {
             throw ServiceError.organizationNotFound(organizationID)
         }
@@ -184,6 +188,7 @@ public struct IdentityService: Sendable {
     public func revoke(
         from name: String,
         in organizationID: String,
+        grantor: Access? = nil,
         actor: String,
         requestID: String? = nil
     )
@@ -191,6 +196,7 @@ public struct IdentityService: Sendable {
     {
         let user = try await user(name)
         guard let previous = user.roles[organizationID] else { return false }
+        try Self.checkGrant(nil, replacing: previous, in: organizationID, grantor: grantor)
         let now = clock.now()
         return try await store.transaction { store in
             guard try await store.revokeGrant(from: user.id, in: organizationID) else { return false }
@@ -206,6 +212,18 @@ public struct IdentityService: Sendable {
                 )
             )
             return true
+        }
+    }
+
+    /// Applies the grant rule for a person acting in the dashboard; the command line (nil) acts
+    /// with the instance's full rights.
+    static func checkGrant(_ role: Role?, replacing current: Role?, in organizationID: String, grantor: Access?) throws
+    {
+        guard let grantor else { return }
+        switch AccessPolicy.decideGrant(role, replacing: current, organizationID: organizationID, access: grantor) {
+        case .allowed: return
+        case .forbidden(let reason): throw IdentityError.grantRefused(reason)
+        case .notFound: throw ServiceError.organizationNotFound(organizationID)
         }
     }
 

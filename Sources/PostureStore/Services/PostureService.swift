@@ -120,7 +120,7 @@ public struct PostureService: Sendable {
                     actor: actor,
                     organizationID: organizationID,
                     action: "measurements.upsert",
-                    target: newer.count == 1 ? newer[0].actionID : "\(newer.count) actions",
+                    target: newer.count == 1 ? newer[0].actionID : counted(newer.count, "action"),
                     before: AuditJSON.measurements(previous),
                     after: AuditJSON.measurements(newer),
                     requestID: requestID

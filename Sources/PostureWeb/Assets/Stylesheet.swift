@@ -109,7 +109,7 @@ enum Stylesheet {
         fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .5rem 0; }
         tr.current th, tr.current td { font-weight: 700; }
         table.compact { width: auto; }
-        ol.top li { margin: .25rem 0; }
+        ol.top-actions li { margin: .25rem 0; }
         @media (max-width: 40rem) { main { padding: .75rem; } .card { margin: 1rem auto; }
           table { display: block; overflow-x: auto; } .flyout { width: 100%; } }
         @media print { .top nav, .skip, button, .filters, .switcher, .tabs, form, .scrim { display: none; }

@@ -138,6 +138,14 @@ public struct ActionDetailView: Sendable, Equatable {
     public var targetDate: String
     public var achievedEntities: [String]
     public var missingEntities: [String]
+    /// What the data says about entities: nothing yet, counts or a result without the lists
+    /// behind them, or the lists themselves.
+    public var entityReport: EntityReport
+    public enum EntityReport: Sendable, Equatable {
+        case noData
+        case notListed
+        case listed
+    }
     /// Entities shown per list; a tenant's whole user base would make the page megabytes long.
     static let entityLimit = 200
     public var excluded: [String]
@@ -172,6 +180,17 @@ public struct ActionDetailView: Sendable, Equatable {
             return
                 "<ul>\(items(entries.prefix(Self.entityLimit)))<li class=\"hint\">… and \(entries.count - Self.entityLimit) more (all of them: <code>GET /api/v1/organizations/{org}/measurements</code>)</li></ul>"
         }
+        let entityLists: SafeHTML =
+            switch entityReport {
+            case .noData: #"<p class="hint">No data has been reported for this action yet.</p>"#
+            case .notListed:
+                #"<p class="hint">The source reported the result without listing which users, devices or items meet it.</p>"#
+            case .listed:
+                """
+                <details><summary>Meeting it (\(achievedEntities.count))</summary>\(entities(achievedEntities))</details>
+                <details><summary>Not meeting it (\(missingEntities.count))</summary>\(entities(missingEntities))</details>
+                """
+            }
         let disabled: SafeHTML = lockedReason == nil ? "" : " disabled"
         let reason = lockedReason.map { reason -> SafeHTML in #"<p class="locked" id="locked-reason">\#(reason)</p>"# }
         let described: SafeHTML = lockedReason == nil ? "" : #" aria-describedby="locked-reason""#
@@ -236,8 +255,7 @@ public struct ActionDetailView: Sendable, Equatable {
             <h4>Next steps</h4><ol>\(items(steps))</ol>
             <h4>Current status</h4>
             <p>\(explanation)</p>
-            <details><summary>Meeting it (\(achievedEntities.count))</summary>\(entities(achievedEntities))</details>
-            <details><summary>Not meeting it (\(missingEntities.count))</summary>\(entities(missingEntities))</details>
+            \(entityLists)
             \(excludedList)
             <h4>Learn more</h4><ul>\(learn)</ul>
             <h3>Status and notes</h3>

@@ -52,7 +52,7 @@ public struct OverviewView: Sendable, Equatable {
         let top: SafeHTML =
             topActions.isEmpty
             ? "<p>Nothing left to rank: every open action has earned its points.</p>"
-            : "<ol class=\"top\">\(topItems)</ol>"
+            : "<ol class=\"top-actions\">\(topItems)</ol>"
         let changeRows = changes.map { change -> SafeHTML in
             #"<tr><td>\#(change.when)</td><td><a href="\#(base)/actions/\#(WebPath.segment(change.actionID))">\#(change.actionID)</a></td><td>\#(change.detail)</td><td>\#(change.actor)</td></tr>"#
         }

@@ -13,13 +13,18 @@ public struct SettingsView: Sendable, Equatable {
         public var username: String
         public var displayName: String
         public var role: String
+        /// Whether the viewer may remove this person's role.
+        public var removable: Bool
     }
 
     public var signedIn: Layout.SignedIn
     public var nav: Layout.OrganizationNav
     /// Nil when the person may change zones and the comparison; otherwise why not.
     public var lockedReason: String?
+    /// API clients: Global administrators.
     public var canManageAccess: Bool
+    /// People's roles: every read-write role, for the roles in ``grantableRoles``.
+    public var canManageMembers: Bool
     public var zones: [(zone: String, from: String, to: String)]
     public var industry: String
     public var region: String
@@ -28,6 +33,8 @@ public struct SettingsView: Sendable, Equatable {
     public var clients: [Client]
     public var members: [Member]
     public var roles: [(value: String, label: String)]
+    /// The roles the viewer may grant here (all for a Global administrator, else the read-only ones).
+    public var grantableRoles: [(value: String, label: String)]
     /// A client secret just created: shown this once.
     public var newSecret: (clientID: String, secret: String)?
     /// A person just added here: their one-time password, shown this once.
@@ -56,14 +63,11 @@ public struct SettingsView: Sendable, Equatable {
         }
         let messages = Notices.render(message: message, errors: errors)
         var access: SafeHTML = ""
+        var clientsSection: SafeHTML = ""
         if canManageAccess {
             let secret =
                 newSecret.map { created -> SafeHTML in
                     #"<div class="ok" role="status"><p>Client <code>\#(created.clientID)</code> created. Its secret is shown only now:</p><p><code data-testid="client-secret">\#(created.secret)</code></p></div>"#
-                }
-            let memberSecret =
-                newMember.map { created -> SafeHTML in
-                    #"<div class="ok" role="status"><p>One-time password for <strong>\#(created.username)</strong>, shown only now; it must be changed at first sign-in:</p><p><code data-testid="member-password">\#(created.password)</code></p></div>"#
                 }
             let clientRows = clients.map { client -> SafeHTML in
                 let revoke: SafeHTML =
@@ -76,13 +80,7 @@ public struct SettingsView: Sendable, Equatable {
                     "<tr><td><code>\(client.id)</code></td><td>\(client.name)</td><td>\(client.role)</td><td>\(client.scopes)</td><td>\(revoke)</td></tr>"
             }
             let roleOptions = Notices.options(roles.map { ($0.value, $0.label) })
-            let memberRows = members.map { member -> SafeHTML in
-                """
-                <tr><td>\(member.username)</td><td>\(member.displayName)</td><td>\(member.role)</td>
-                <td><form method="post" action="\(base)/members/revoke" class="inline">\(csrf)<input type="hidden" name="username" value="\(member.username)"><button type="submit" class="link">Remove role</button></form></td></tr>
-                """
-            }
-            access = """
+            clientsSection = """
                 <section aria-labelledby="h-clients"><h2 id="h-clients">API clients</h2>
                 \(secret)
                 <table><thead><tr><th scope="col">Client id</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Scopes</th><th scope="col">State</th></tr></thead><tbody>\(clientRows)</tbody></table>
@@ -92,24 +90,51 @@ public struct SettingsView: Sendable, Equatable {
                   <div class="check"><input type="checkbox" id="c-write" name="write" value="1"><label for="c-write">May change data (SecurityEvents.ReadWrite.All)</label></div>
                   <button type="submit">Create client</button>
                 </form></section>
-                <section aria-labelledby="h-members"><h2 id="h-members">People and roles</h2>
-                <table><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col"></th></tr></thead><tbody>\(memberRows)</tbody></table>
-                <form method="post" action="\(base)/members" class="row">\(csrf)
-                  <label for="m-user">User name</label><input type="text" id="m-user" name="username" required>
-                  <label for="m-role">Role</label><select id="m-role" name="role">\(roleOptions)</select>
-                  <button type="submit">Change role</button>
-                </form>
-                <h3>Add a person</h3>
-                \(memberSecret)
-                <form method="post" action="\(base)/people" class="row">\(csrf)
-                  <label for="n-user">User name</label><input type="text" id="n-user" name="username" required maxlength="64">
-                  <label for="n-name">Display name</label><input type="text" id="n-name" name="displayName" maxlength="200">
-                  <label for="n-role">Role</label><select id="n-role" name="role">\(roleOptions)</select>
-                  <button type="submit">Add</button>
-                </form>
-                <p class="hint">A new person gets a one-time password to change at first sign-in. People who already have an account elsewhere on this instance are given a role here by an instance administrator.</p>
-                </section>
                 """
+        }
+        if canManageMembers {
+            let memberSecret =
+                newMember.map { created -> SafeHTML in
+                    #"<div class="ok" role="status"><p>One-time password for <strong>\#(created.username)</strong>, shown only now; it must be changed at first sign-in:</p><p><code data-testid="member-password">\#(created.password)</code></p></div>"#
+                }
+            let roleOptions = Notices.options(grantableRoles.map { ($0.value, $0.label) })
+            let memberRows = members.map { member -> SafeHTML in
+                let remove: SafeHTML =
+                    member.removable
+                    ? """
+                    <form method="post" action="\(base)/members/revoke" class="inline">\(csrf)<input type="hidden" name="username" value="\(member.username)"><button type="submit" class="link">Remove role</button></form>
+                    """ : ""
+                return """
+                    <tr><td>\(member.username)</td><td>\(member.displayName)</td><td>\(member.role)</td><td>\(remove)</td></tr>
+                    """
+            }
+            let scope: SafeHTML =
+                canManageAccess
+                ? ""
+                : #"<p class="hint">Your role grants and removes the read-only roles; a Global administrator manages the others.</p>"#
+            access =
+                clientsSection + """
+                    <section aria-labelledby="h-members"><h2 id="h-members">People and roles</h2>
+                    \(scope)
+                    <table><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col"></th></tr></thead><tbody>\(memberRows)</tbody></table>
+                    <form method="post" action="\(base)/members" class="row">\(csrf)
+                      <label for="m-user">User name</label><input type="text" id="m-user" name="username" required>
+                      <label for="m-role">Role</label><select id="m-role" name="role">\(roleOptions)</select>
+                      <button type="submit">Change role</button>
+                    </form>
+                    <h3>Add a person</h3>
+                    \(memberSecret)
+                    <form method="post" action="\(base)/people" class="row">\(csrf)
+                      <label for="n-user">User name</label><input type="text" id="n-user" name="username" required maxlength="64">
+                      <label for="n-name">Display name</label><input type="text" id="n-name" name="displayName" maxlength="200">
+                      <label for="n-role">Role</label><select id="n-role" name="role">\(roleOptions)</select>
+                      <button type="submit">Add</button>
+                    </form>
+                    <p class="hint">A new person gets a one-time password to change at first sign-in. People who already have an account elsewhere on this instance are given a role here by an instance administrator.</p>
+                    </section>
+                    """
+        } else {
+            access = clientsSection
         }
         return Layout(title: "Settings · \(nav.name)", signedIn: signedIn, organization: nav).render(
             """

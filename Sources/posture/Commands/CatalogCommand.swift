@@ -100,7 +100,7 @@ struct CatalogCommand: ParsableCommand {
                     "\(category.rawValue) \(catalog.actions.filter { $0.category == category }.count)"
                 }
                 Console.write(
-                    "valid: catalog \(catalog.version), \(catalog.actions.count) actions (\(categories.joined(separator: ", ")))"
+                    "valid: catalog \(catalog.version), \(counted(catalog.actions.count, "action")) (\(categories.joined(separator: ", ")))"
                 )
             } catch {
                 let count = error.diagnostics.count

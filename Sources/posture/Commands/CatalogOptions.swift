@@ -33,6 +33,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
+/// For reports that have no tabular form beyond the table: `--help` offers only what works.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
 enum Console {
     static func error(_ message: String) {
         FileHandle.standardError.write(Data(("posture: " + message + "\n").utf8))

@@ -25,14 +25,13 @@ struct HistoryCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
         @Option(help: ArgumentHelp("First day to re-score (yyyy-MM-dd).", valueName: "day")) var from: String
         @Flag(help: "Replace the changed snapshots (default: report only).") var apply = false
-        @Option(help: "Output format (table or json).") var format: OutputFormat = .table
+        @Option(help: "Output format.") var format: ReportFormat = .table
         @OptionGroup var server: ServerOptions
 
         func validate() throws {
             guard CivilDay(from) != nil else {
                 throw ValidationError("--from must be a day like 2026-01-01, got \"\(from)\"")
             }
-            if format == .csv { throw ValidationError("history recompute prints table or json") }
         }
 
         func run() async throws {

@@ -152,7 +152,7 @@ enum ReconciliationTable {
         let same = reconciliation.lines.filter { $0.reason == "same" }.count
         lines.append(table.render())
         lines.append("")
-        lines.append("\(same) of \(reconciliation.lines.count) actions agree")
+        lines.append("\(same) of \(counted(reconciliation.lines.count, "action")) agree")
         return lines.joined(separator: "\n")
     }
 }

@@ -75,7 +75,7 @@ enum CatalogOutput {
                 action.complexity.rawValue, action.tier.rawValue, TextTable.clip(action.title, 70),
             ])
         }
-        return table.render() + "\n\n\(actions.count) actions · catalog \(version)"
+        return table.render() + "\n\n\(counted(actions.count, "action")) · catalog \(version)"
     }
 
     static func csv(_ actions: [ImprovementAction]) -> String {

@@ -38,7 +38,8 @@ trap cleanup EXIT
 seed() {
     local history=$1 data=$2 database_url=${3:-}
     mkdir -p "$data"
-    local env=(POSTURE_DATA_DIR="$data" POSTURE_DEMO_DAYS="$history" POSTURE_LOG_LEVEL=warning)
+    # One organization: the anonymous demo peers would count in its size.
+    local env=(POSTURE_DATA_DIR="$data" POSTURE_DEMO_DAYS="$history" POSTURE_DEMO_PEERS=0 POSTURE_LOG_LEVEL=warning)
     [ -n "$database_url" ] && env+=(DATABASE_URL="$database_url")
     local port=18$((RANDOM % 900 + 100))
     env "${env[@]}" "$binary" serve --host 127.0.0.1 --port "$port" >"$data/server.log" 2>&1 &

@@ -54,7 +54,9 @@ public func buildApplication(
             try await (app.db as? any SQLDatabase)?.raw("PRAGMA journal_mode=WAL").run()
         }
         app.migrations.add(PostureMigrations.all)
-        if migrate { try await app.autoMigrate() }
+        // Each migration's start and end at debug; a person starting Posture sees one line.
+        app.fluent.migrationLogLevel = .debug
+        if migrate { try await app.migrateAndSummarize() }
 
         let keys = try SigningKeyStore.load(from: configuration.resolvedKeysDirectory)
         let changes = ChangeSignal()
@@ -173,6 +175,19 @@ extension PostureConfiguration {
             configured: publicBaseURL,
             allowedHosts: allowedHosts.union([listening]),
             fallback: "http://\(listening)"
+        )
+    }
+}
+
+extension Application {
+    /// Applies pending migrations and says in one line how many it applied (nothing when none).
+    func migrateAndSummarize() async throws {
+        try await migrator.setupIfNeeded().get()
+        let pending = try await migrator.previewPrepareBatch().get()
+        try await autoMigrate()
+        guard let last = pending.last else { return }
+        logger.notice(
+            "applied \(counted(pending.count, "database migration")), through \(String(describing: type(of: last.0)))"
         )
     }
 }

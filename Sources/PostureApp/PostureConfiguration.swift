@@ -33,6 +33,8 @@ public struct PostureConfiguration: Sendable {
     public var demo = true
     /// Days of history the demo organization gets.
     public var demoDays = 120
+    /// Anonymous peer organizations seeded beside the demo, so comparisons show.
+    public var demoPeers = DemoPeers.defaultCount
     /// UTC time of the daily sync, minutes after midnight.
     public var syncMinuteOfDay = 2 * 60
     /// Where the token signing keys live; default `DATA_DIR/keys`.
@@ -110,7 +112,7 @@ public struct PostureConfiguration: Sendable {
     /// The environment variables Posture reads, for help texts and docs.
     public static let environmentVariables = [
         "POSTURE_HOST", "POSTURE_PORT", "POSTURE_DATA_DIR", "DATABASE_URL", "POSTURE_DEMO", "POSTURE_DEMO_DAYS",
-        "POSTURE_SYNC_TIME",
+        "POSTURE_DEMO_PEERS", "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
         "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR",
@@ -172,6 +174,15 @@ public struct PostureConfiguration: Sendable {
                 config.demoDays = days
             } else {
                 problems.append("POSTURE_DEMO_DAYS must be a whole number from 1 to 3650, got \"\(text)\"")
+            }
+        }
+        if let text = env("POSTURE_DEMO_PEERS") {
+            if let peers = Int(text), (0...DemoPeers.maximumCount).contains(peers) {
+                config.demoPeers = peers
+            } else {
+                problems.append(
+                    "POSTURE_DEMO_PEERS must be a whole number from 0 to \(DemoPeers.maximumCount), got \"\(text)\""
+                )
             }
         }
         if let text = env("POSTURE_SYNC_TIME") {

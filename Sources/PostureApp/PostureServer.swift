@@ -20,9 +20,11 @@ extension PostureRuntime {
         }
         let today = CivilDay(clock.now())
         if configuration.demo, try await service.store.organizations().isEmpty {
-            try await service.seedDemo(endDay: today, days: configuration.demoDays)
+            try await service.seedDemo(endDay: today, days: configuration.demoDays, peers: configuration.demoPeers)
             notes.append(
                 "created the demo organization \"\(DemoHistory.organization.id)\" with \(configuration.demoDays) days of history"
+                    + (configuration.demoPeers > 0
+                        ? " and \(counted(configuration.demoPeers, "anonymous peer")) for comparisons" : "")
             )
         }
         let filled = try await service.fillMissedDays(through: today.adding(days: -1))
@@ -78,7 +80,7 @@ extension PostureRuntime {
 extension PostureRuntime {
     /// Applies pending migrations (the runtime was built with `migrate: false`).
     public func migrate() async throws {
-        try await application.autoMigrate()
+        try await application.migrateAndSummarize()
     }
 
     /// Reverts every migration: an empty database again.

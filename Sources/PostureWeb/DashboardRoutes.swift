@@ -589,7 +589,15 @@ struct DashboardRoutes: Sendable {
             unit: " points"
         )
         let reconciliation = category == nil ? try await service.microsoftReconciliation(context.id) : nil
-        let view = HistoryView(
+        let filter = request.query[String.self, at: "cause"].flatMap(ChangeFilter.init(rawValue:)) ?? .all
+        let kept = taken.reversed().filter(filter.matches)
+        let page = ListPage(offset: request.query[Int.self, at: "start"] ?? 0, total: kept.count)
+        var query = [
+            HistoryView.QueryItem(name: "from", value: interval.from.description),
+            HistoryView.QueryItem(name: "to", value: interval.to.description),
+        ]
+        if let category { query.append(.init(name: "category", value: category.rawValue)) }
+        var view = HistoryView(
             signedIn: context.web.signedIn,
             nav: context.nav,
             range: RangeForm(
@@ -602,9 +610,9 @@ struct DashboardRoutes: Sendable {
             ),
             chart: chart,
             microsoft: reconciliation.map(Self.comparison),
-            taken: taken.reversed().map { entry in
+            taken: page.slice(kept).map { entry in
                 .init(
-                    when: entry.occurredAt.iso8601,
+                    when: ScoreFormat.minute(entry.occurredAt),
                     actionID: entry.actionID,
                     category: entry.category.rawValue,
                     change: entry.detail,
@@ -614,6 +622,9 @@ struct DashboardRoutes: Sendable {
                 )
             }
         )
+        view.filter = filter
+        view.page = page
+        view.query = query
         return WebPages.html(view.render(), status: error == nil ? .ok : .badRequest)
     }
 

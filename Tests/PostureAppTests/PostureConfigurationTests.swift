@@ -37,17 +37,17 @@ import Testing
         let environment = [
             "POSTURE_PORT": "eighty", "DATABASE_URL": "mysql://root:hunter2@db/posture", "POSTURE_DEMO": "maybe",
             "POSTURE_SYNC_TIME": "7pm", "POSTURE_PUBLIC_URL": "ftp://x",
-            "POSTURE_LOG_LEVEL": "loud", "POSTURE_DEMO_DAYS": "0",
+            "POSTURE_LOG_LEVEL": "loud", "POSTURE_DEMO_DAYS": "0", "POSTURE_DEMO_PEERS": "51",
         ]
         #expect {
             try PostureConfiguration.load(flags: Flags(), environment: environment)
         } throws: { error in
             guard let error = error as? ConfigurationError else { return false }
             let text = error.description
-            return error.problems.count == 7 && !text.contains("hunter2")
+            return error.problems.count == 8 && !text.contains("hunter2")
                 && [
                     "POSTURE_PORT", "database URL", "POSTURE_DEMO ", "POSTURE_SYNC_TIME",
-                    "POSTURE_PUBLIC_URL", "POSTURE_LOG_LEVEL", "POSTURE_DEMO_DAYS",
+                    "POSTURE_PUBLIC_URL", "POSTURE_LOG_LEVEL", "POSTURE_DEMO_DAYS", "POSTURE_DEMO_PEERS must be",
                 ].allSatisfy { text.contains($0) }
         }
         #expect(throws: ConfigurationError.self) {

@@ -11,6 +11,23 @@ import VaporTesting
 @Suite struct DashboardTests {
     static let password = "correct horse battery staple"
 
+    /// A fresh demo shows its comparisons: the anonymous peers fill the demo organization's
+    /// privacy cell, so the seat band's average is drawn; without them it is not enough.
+    @Test(arguments: [0, DemoPeers.defaultCount])
+    func theDemoShowsItsComparisonsWithItsPeers(peers: Int) async throws {
+        try await WebHarness.with(demo: true, peers: peers) { web in
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
+            _ = try await web.signIn("reader", Self.password)
+            let overview = try await web.send(.GET, "/orgs/contoso").body
+            let drawn = overview.contains(#" comparison" points=""#)
+            #expect(drawn == (peers > 0), "the seat band's line")
+            #expect(overview.contains(Comparisons.notEnough) == (peers == 0))
+            let organizations = try await web.runtime.service.store.organizations().map(\.organization)
+            #expect(organizations.filter { $0.id.hasPrefix("demo-peer-") }.count == peers)
+            #expect(organizations.filter { $0.displayName.hasSuffix("(anonymous)") }.count == peers)
+        }
+    }
+
     @Test func everyPageRendersForAReaderWithTheStoredNumbers() async throws {
         try await WebHarness.with(demo: true) { web in
             try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
@@ -112,6 +129,41 @@ import VaporTesting
             }
             let device = try await web.send(.GET, "/orgs/contoso/actions/scid_2016")
             #expect(device.body.contains("managed in"))
+        }
+    }
+
+    /// The History page pages its changes and filters them by cause; the links keep the range.
+    @Test func historyIsPagedAndFilteredByCause() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
+            _ = try await web.signIn("reader", Self.password)
+            func rows(_ body: String) -> Int { body.components(separatedBy: "<tr><td>").count - 1 }
+            func total(_ body: String) throws -> Int {
+                let marker = #"data-testid="taken-count">"#
+                let start = try #require(body.range(of: marker)).upperBound
+                return try #require(Int(body[start...].prefix { $0.isNumber }))
+            }
+            let range = "from=2026-08-01&to=2026-11-28"
+            let first = try await web.send(.GET, "/orgs/contoso/history?\(range)").body
+            let all = try total(first)
+            #expect(all > ListPage.defaultSize && rows(first) == ListPage.defaultSize)
+            #expect(first.contains("Showing 1–50 of \(all).") && first.contains(#"rel="next""#))
+            #expect(first.contains("history?from=2026-08-01&amp;to=2026-11-28&amp;start=50"))
+            let second = try await web.send(.GET, "/orgs/contoso/history?\(range)&start=50").body
+            #expect(second.contains("Showing 51–") && second.contains(#"rel="prev""#) && rows(second) > 0)
+            let last = try await web.send(.GET, "/orgs/contoso/history?\(range)&start=999999").body
+            #expect(!last.contains(#"rel="next""#) && last.contains("of \(all)."))
+            var byCause = 0
+            for cause in ["status", "regressions", "gains"] {
+                let page = try await web.send(.GET, "/orgs/contoso/history?\(range)&cause=\(cause)").body
+                let count = try total(page)
+                #expect(count > 0 && count < all, "\(cause)")
+                #expect(page.contains(#"<strong aria-current="true">"#))
+                byCause += count
+            }
+            #expect(byCause >= all, "every change is a status change, a loss or a gain")
+            let regressions = try await web.send(.GET, "/orgs/contoso/history?\(range)&cause=regressions").body
+            #expect(!regressions.contains("<td>+"), "no gains among the regressions")
         }
     }
 

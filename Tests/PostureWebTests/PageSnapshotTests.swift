@@ -234,7 +234,11 @@ import Testing
                             actor: "sensor",
                             cause: "2 admins lost it: a, b"
                         )
-                    ]
+                    ],
+                    filter: .regressions,
+                    // The second page of 120, so both paging links show.
+                    page: ListPage(offset: 50, total: 120),
+                    query: [.init(name: "from", value: "2026-11-26"), .init(name: "category", value: hostile)]
                 ).render()
             ),
             (

@@ -22,6 +22,7 @@ struct WebHarness {
     static func with(
         database: TestDatabase = .sqlite,
         demo: Bool = false,
+        peers: Int = 0,
         live: Bool = false,
         configure: @Sendable (inout PostureConfiguration) -> Void = { _ in },
         _ body: @Sendable (WebHarness) async throws -> Void
@@ -33,7 +34,7 @@ struct WebHarness {
         let instant = NIOLockedValueBox(start)
         let clock = PostureClock { instant.withLockedValue { $0 } }
         try await database.withRuntime(clock: clock, configure: configure) { runtime in
-            if demo { try await runtime.service.seedDemo(endDay: CivilDay(start)) }
+            if demo { try await runtime.service.seedDemo(endDay: CivilDay(start), peers: peers) }
             for (id, name) in [("contoso", "Contoso"), ("fabrikam", "Fabrikam <script>alert(1)</script>")]
             where !(demo && id == "contoso") {
                 try await runtime.service.store.createOrganization(

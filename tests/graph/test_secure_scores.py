@@ -28,9 +28,9 @@ MIN_HISTORY_DAYS = 90  # the demo organization has ~120 daily snapshots
 # server's page size is smaller). False: $top=N is a page size and nextLinks run to the end.
 TOP_LIMITS_RESULTS = True
 CURRENT_SCORE_IS_SUM_OF_CONTROL_SCORES = True
-# Cohort averages are left out below a minimum number of organizations, so a server holding only
-# the demo organization may send an empty list.
-REQUIRE_AVERAGE_COMPARATIVE_SCORES = False
+# Cohort averages are left out below a minimum number of organizations; the demo seeds anonymous
+# peers in the demo organization's seat band, so its newest entry carries the band's average.
+REQUIRE_AVERAGE_COMPARATIVE_SCORES = True
 UNAUTHENTICATED = (401, "InvalidAuthenticationToken")
 NOT_FOUND = (404, "itemNotFound")
 BAD_REQUEST = (400, "badRequest")

@@ -92,6 +92,15 @@ public enum ScoreFormat {
         twoDecimals(value)
     }
 
+    /// A UTC instant to the minute, `2026-12-04 06:00`: short enough for a table column.
+    public static func minute(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let minuteOfDay = ((seconds % 86_400) + 86_400) % 86_400 / 60
+        let hour = minuteOfDay / 60
+        let minute = minuteOfDay % 60
+        return "\(CivilDay(date)) \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
+    }
+
     public static func percentage(_ value: Double) -> String {
         twoDecimals(value) + "%"
     }

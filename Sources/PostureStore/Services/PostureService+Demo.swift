@@ -5,9 +5,10 @@ import PostureCore
 extension PostureService {
     /// Creates the demo organization with its whole history: one snapshot per day, the change log
     /// between days, the status history as people set it, and the last day's state as current.
-    /// Does nothing when the organization already exists.
+    /// Does nothing when the organization already exists. `peers` anonymous peer organizations
+    /// (``DemoPeers``) come with it, so its comparisons show.
     @discardableResult
-    public func seedDemo(endDay: CivilDay, days: Int = 120) async throws -> Bool {
+    public func seedDemo(endDay: CivilDay, days: Int = 120, peers: Int = 0) async throws -> Bool {
         let demo = DemoHistory(catalog: catalog, endDay: endDay, count: days)
         let organization = DemoHistory.organization
         if try await store.organization(organization.id) != nil { return false }
@@ -81,7 +82,45 @@ extension PostureService {
                     at: last.day.start.addingTimeInterval(6 * 3600)
                 )
             }
+            for peer in DemoPeers.peers(count: peers) {
+                try await seedPeer(peer, endDay: endDay, days: days, store: store)
+            }
         }
         return true
+    }
+
+    /// An anonymous peer: its daily snapshots (scored from its own generated measurements, no
+    /// statuses, no change log) and its last day's measurements, from which its current score is
+    /// computed like any organization's.
+    private func seedPeer(_ peer: DemoPeers.Peer, endDay: CivilDay, days: Int, store: PostureStore) async throws {
+        let history = DemoHistory(catalog: catalog, endDay: endDay, count: days, seed: peer.seed)
+        let firstDay = history.days.first?.day ?? endDay
+        try await store.createOrganization(
+            peer.organization,
+            enabledServices: DemoHistory.enabledServices,
+            at: firstDay.start
+        )
+        let snapshots = history.days.map { day in
+            DailySnapshot(
+                organization: peer.organization,
+                day: day.day,
+                report: engine.score(
+                    measurements: day.measurements,
+                    statuses: [],
+                    asOf: day.day.adding(days: 1).start.addingTimeInterval(-1)
+                ),
+                measurements: day.measurements,
+                filled: false
+            )
+        }
+        try await store.insertSnapshots(snapshots, at: firstDay.start)
+        if let last = history.days.last {
+            try await store.upsertMeasurements(
+                peer.organization.id,
+                last.measurements,
+                by: "demo peer sensor",
+                at: last.day.start.addingTimeInterval(6 * 3600)
+            )
+        }
     }
 }

@@ -109,6 +109,8 @@ enum Stylesheet {
         fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .5rem 0; }
         tr.current th, tr.current td { font-weight: 700; }
         table.compact { width: auto; }
+        table.history td { overflow-wrap: anywhere; } table.history td:first-child { white-space: nowrap; }
+        .pager { margin: .5rem 0 1rem; }
         ol.top-actions li { margin: .25rem 0; }
         @media (max-width: 40rem) { main { padding: .75rem; } .card { margin: 1rem auto; }
           table { display: block; overflow-x: auto; } .flyout { width: 100%; } }

@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The History page: the score over a range and every action taken in it.
 public struct HistoryView: Sendable, Equatable {
     public struct Taken: Sendable, Equatable {
@@ -16,7 +18,16 @@ public struct HistoryView: Sendable, Equatable {
     public var chart: LineChart
     /// Microsoft's own Secure Score beside Posture's, once imported.
     public var microsoft: MicrosoftComparison?
+    /// The page of ``taken`` shown, of all the entries the filter keeps.
     public var taken: [Taken]
+    public var filter: ChangeFilter = .all
+    public var page = ListPage(offset: 0, total: 0)
+    /// The query that gave this page (range and category), for the filter and paging links.
+    public var query: [QueryItem] = []
+    public struct QueryItem: Sendable, Equatable {
+        public var name: String
+        public var value: String
+    }
 
     public struct MicrosoftComparison: Sendable, Equatable {
         public struct Row: Sendable, Equatable {
@@ -45,11 +56,33 @@ public struct HistoryView: Sendable, Equatable {
             """
         }
         let microsoftSection = microsoft.map { renderMicrosoft($0, base: base) }
+        func href(filter: ChangeFilter, start: Int) -> String {
+            var parameters = query.map { ($0.name, Optional($0.value)) }
+            if filter != .all { parameters.append(("cause", filter.rawValue)) }
+            if start > 0 { parameters.append(("start", String(start))) }
+            return base + "/history" + WebPath.query(parameters)
+        }
+        let filters = ChangeFilter.allCases.map { choice -> SafeHTML in
+            choice == filter
+                ? #"<strong aria-current="true">\#(choice.label)</strong>"#
+                : #"<a href="\#(href: href(filter: choice, start: 0))">\#(choice.label)</a>"#
+        }
+        var pager: [SafeHTML] = []
+        if let previous = page.previous {
+            pager.append(#"<a href="\#(href: href(filter: filter, start: previous))" rel="prev">Newer</a>"#)
+        }
+        if let next = page.next {
+            pager.append(#"<a href="\#(href: href(filter: filter, start: next))" rel="next">Older</a>"#)
+        }
+        let shown: SafeHTML =
+            page.total == 0
+            ? ""
+            : "<p class=\"hint\">Showing \(page.range.lowerBound + 1)–\(page.range.upperBound) of \(page.total).</p>"
         let table: SafeHTML =
             taken.isEmpty
-            ? "<p>No actions taken in this range.</p>"
+            ? "<p>No changes of this kind in this range.</p>"
             : """
-            <table><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Category</th><th scope="col">Change</th><th scope="col" class="number">Resulting points</th><th scope="col">By</th><th scope="col">Cause</th></tr></thead>
+            <table class="history"><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Category</th><th scope="col">Change</th><th scope="col" class="number">Resulting points</th><th scope="col">By</th><th scope="col">Cause</th></tr></thead>
             <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>
             """
         return Layout(title: "History · \(nav.name)", signedIn: signedIn, organization: nav).render(
@@ -57,8 +90,11 @@ public struct HistoryView: Sendable, Equatable {
             <h1>History</h1>
             \(range.render())
             \(chart.render())\(microsoftSection.map { section -> SafeHTML in "\n\(section)" })
-            <h2>Actions taken (<span data-testid="taken-count">\(taken.count)</span>)</h2>
+            <h2>Actions taken (<span data-testid="taken-count">\(page.total)</span>)</h2>
+            <p class="filters">\(SafeHTML.join(filters, separator: " · "))</p>
+            \(shown)
             \(table)
+            <nav class="pager" aria-label="Pages of changes">\(SafeHTML.join(pager, separator: " · "))</nav>
             """
         )
     }

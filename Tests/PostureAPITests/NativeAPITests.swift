@@ -405,6 +405,53 @@ import VaporTesting
         }
     }
 
+    /// The change log by cause and a page at a time: walking the pages gives the whole filtered
+    /// list, once, in order.
+    @Test func changesArePagedAndFilteredByCause() async throws {
+        try await APIHarness.with { harness in
+            let reader = try await harness.token()
+            func list(_ path: String) async throws -> (value: [[String: Any]], next: String?) {
+                let response = try await harness.send(.GET, path, token: reader)
+                #expect(response.status == .ok, "\(path): \(response.body.prefix(200))")
+                let body = try object(response.body)
+                return (try #require(body["value"] as? [[String: Any]]), body["nextLink"] as? String)
+            }
+            let base = "/api/v1/organizations/contoso/changes"
+            let everything = try await list(base).value
+            let regressions = try await list("\(base)?cause=regressions&from=2026-09-01")
+            #expect(regressions.next == nil, "no page asked for, no link")
+            #expect(!regressions.value.isEmpty && regressions.value.count < everything.count)
+            #expect(regressions.value.allSatisfy { $0["kind"] as? String == "pointsLost" })
+            var walked: [[String: Any]] = []
+            var path: String? = "\(base)?cause=regressions&from=2026-09-01&limit=7"
+            var pages = 0
+            while let next = path, pages < 100 {
+                let page = try await list(next)
+                #expect(page.value.count <= 7)
+                walked += page.value
+                path = page.next
+                pages += 1
+            }
+            #expect(pages == (regressions.value.count + 6) / 7)
+            #expect(
+                walked.map { "\($0["occurredAt"] ?? "")\($0["actionId"] ?? "")" }
+                    == regressions.value.map { "\($0["occurredAt"] ?? "")\($0["actionId"] ?? "")" }
+            )
+            let past = try await list("\(base)?after=999999")
+            #expect(past.value.isEmpty && past.next == nil)
+            for (query, target) in [
+                ("cause=losses", "cause"), ("limit=0", "limit"), ("limit=501", "limit"), ("after=-1", "after"),
+            ] {
+                let response = try await harness.send(.GET, "\(base)?\(query)", token: reader)
+                #expect(response.status == .badRequest, "\(query)")
+                #expect(
+                    (try object(response.body)["error"] as? [String: Any])?["target"] as? String == target,
+                    "\(query)"
+                )
+            }
+        }
+    }
+
     @Test func healthAndOpenAPIAreOpen() async throws {
         try await APIHarness.with { harness in
             #expect(try await harness.send(.GET, "/healthz", token: nil).status == .ok)

@@ -178,7 +178,11 @@ struct ChangeDTO: Encodable {
     }
 }
 
-struct ChangeList: Encodable { var value: [ChangeDTO] }
+struct ChangeList: Encodable {
+    var value: [ChangeDTO]
+    /// A relative link to the next page, when a page was asked for and more remain.
+    var nextLink: String? = nil
+}
 
 struct SnapshotDTO: Encodable {
     var day: String

@@ -268,13 +268,51 @@ struct NativeRoutes {
         let id = try request.authorize(.read)
         _ = try await service.organization(id)
         let range = try DayRange.parse(request, now: dependencies.clock.now())
+        var filter = ChangeFilter.all
+        if let text = request.queryValue("cause") {
+            guard let chosen = ChangeFilter(rawValue: text) else {
+                throw APIError.badRequest(
+                    "cause must be one of \(ChangeFilter.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\"",
+                    target: "cause"
+                )
+            }
+            filter = chosen
+        }
         let entries = try await service.store.changes(
             id,
             actionID: request.queryValue("actionId"),
             from: range.from?.start,
             to: range.to?.adding(days: 1).start
+        ).filter(filter.matches)
+        // Without `limit` or `after` the whole list, as before; with them a page, oldest first.
+        // The log only grows at its end, so a position is a stable cursor.
+        guard request.queryValue("limit") != nil || request.queryValue("after") != nil else {
+            return try JSONResponse.encode(ChangeList(value: entries.map(ChangeDTO.init)))
+        }
+        let after = try PageParameter.parse(request, "after", default: 0, maximum: Int(Int32.max))
+        let limit = try PageParameter.parse(
+            request,
+            "limit",
+            default: ListPage.defaultSize,
+            minimum: 1,
+            maximum: ListPage.maximumSize
         )
-        return try JSONResponse.encode(ChangeList(value: entries.map(ChangeDTO.init)))
+        let start = min(after, entries.count)
+        let end = min(start + limit, entries.count)
+        var next: String?
+        if end < entries.count {
+            var items = ["from", "to", "actionId", "cause"].compactMap { name in
+                request.queryValue(name).map { URLQueryItem(name: name, value: $0) }
+            }
+            items += [
+                URLQueryItem(name: "after", value: String(end)), URLQueryItem(name: "limit", value: String(limit)),
+            ]
+            var components = URLComponents()
+            components.path = request.url.path
+            components.queryItems = items
+            next = components.string
+        }
+        return try JSONResponse.encode(ChangeList(value: entries[start..<end].map(ChangeDTO.init), nextLink: next))
     }
 
     @Sendable func snapshots(_ request: Request) async throws -> Response {

@@ -14,6 +14,20 @@ extension PostureStore {
         return (zones, record?.comparison.flatMap { try? StoredJSON.decode(CustomComparison.self, $0) })
     }
 
+    /// Every organization's zones that differ from the defaults, in one read (lists of many
+    /// organizations; the rest use ``ScoreZones/default``).
+    public func customZones() async throws -> [String: ScoreZones] {
+        var result: [String: ScoreZones] = [:]
+        for record in try await SettingsRecord.query(on: database).filter(\.$zones != nil).all() {
+            guard let id = record.id, let text = record.zones,
+                let ranges = try? StoredJSON.decode([ScoreZones.Range].self, text),
+                let zones = try? ScoreZones(ranges: ranges)
+            else { continue }
+            result[id] = zones
+        }
+        return result
+    }
+
     public func zones(_ organizationID: String) async throws -> ScoreZones {
         try await settings(organizationID).zones
     }

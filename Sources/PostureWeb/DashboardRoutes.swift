@@ -667,6 +667,10 @@ struct DashboardRoutes: Sendable {
         } else {
             notices.append("No custom comparison yet: define one in Settings.")
         }
+        let regressionPage = ListPage(
+            offset: request.query[Int.self, at: "start"] ?? 0,
+            total: regressions.regressions.count
+        )
         let view = MetricsView(
             signedIn: context.web.signedIn,
             nav: context.nav,
@@ -686,7 +690,7 @@ struct DashboardRoutes: Sendable {
                 values: days.map { lostByDay[$0] ?? 0 },
                 valueName: "Points lost"
             ),
-            regressions: regressions.regressions.reversed().map {
+            regressions: regressionPage.slice(Array(regressions.regressions.reversed())).map {
                 .init(
                     day: $0.day.description,
                     actionID: $0.actionID,
@@ -713,7 +717,9 @@ struct DashboardRoutes: Sendable {
             ),
             pointsGained: "+" + ScoreFormat.points(changes.pointsGained),
             pointsRegressed: "−" + ScoreFormat.points(changes.pointsRegressed),
-            netChange: (changes.netChange >= 0 ? "+" : "−") + ScoreFormat.points(abs(changes.netChange))
+            netChange: (changes.netChange >= 0 ? "+" : "−") + ScoreFormat.points(abs(changes.netChange)),
+            regressionPage: regressionPage,
+            query: "from=\(interval.from)&to=\(interval.to)"
         )
         return WebPages.html(view.render(), status: error == nil ? .ok : .badRequest)
     }

@@ -213,10 +213,18 @@ public struct WebRoutes: Sendable {
         var rows: [OrganizationsView.Row] = []
         // Stored scores and last month's percentages, each in one read for every organization.
         let then = try await service.store.percentages(on: monthAgo)
+        let customZones = try await service.store.customZones()
+        let search = (request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         for score in try await service.organizationScores() {
             let id = score.organization.organization.id
             guard let role = access.role(in: id) else { continue }
-            let zones = try await service.store.zones(id)
+            if !search.isEmpty,
+                !id.localizedCaseInsensitiveContains(search),
+                !score.organization.organization.displayName.localizedCaseInsensitiveContains(search)
+            {
+                continue
+            }
+            let zones = customZones[id] ?? .default
             rows.append(
                 OrganizationsView.Row(
                     id: id,
@@ -233,12 +241,14 @@ public struct WebRoutes: Sendable {
             )
         }
         let sort = OrganizationsView.Sort(rawValue: request.query[String.self, at: "sort"] ?? "") ?? .name
-        let view = OrganizationsView(
+        var view = OrganizationsView(
             signedIn: web.signedIn,
             rows: rows,
             sort: sort,
             descending: request.query[String.self, at: "dir"] == "desc"
         )
+        view.search = search
+        view.page = ListPage(offset: request.query[Int.self, at: "start"] ?? 0, total: rows.count)
         return WebPages.html(view.render())
     }
 

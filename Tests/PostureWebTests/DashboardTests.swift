@@ -167,6 +167,33 @@ import VaporTesting
         }
     }
 
+    /// Metrics shows its trends first and the losses behind them after, a page at a time.
+    @Test func metricsShowTrendsFirstAndPageTheLosses() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
+            _ = try await web.signIn("reader", Self.password)
+            let range = "from=2026-08-01&to=2026-11-28"
+            let page = try await web.send(.GET, "/orgs/contoso/metrics?\(range)").body
+            let headings = [
+                "Regression trend", "Comparison trend", "Risk acceptance trend", "Score changes",
+                "Points lost, action by action",
+            ]
+            let positions = try headings.map { try #require(page.range(of: $0)).lowerBound }
+            #expect(positions == positions.sorted(), "the trends come before the table of losses")
+            let marker = "Showing 1–"
+            let shown = try #require(page.range(of: marker))
+            let total = try #require(
+                Int(page[page[shown.upperBound...].range(of: " of ")!.upperBound...].prefix { $0.isNumber })
+            )
+            let losses = page[positions[4]...]
+            let rows = losses.components(separatedBy: "<tr><td>").count - 1
+            #expect(total > ListPage.defaultSize && rows <= ListPage.defaultSize, "\(total) losses, \(rows) shown")
+            #expect(page.contains("metrics?from=2026-08-01&amp;to=2026-11-28&amp;start=50#h-lost"))
+            let second = try await web.send(.GET, "/orgs/contoso/metrics?\(range)&start=50").body
+            #expect(second.contains("Showing 51–") && second.contains(#"rel="prev""#))
+        }
+    }
+
     @Test func historyShowsMicrosoftsOwnScoreOnceImported() async throws {
         try await WebHarness.with(demo: true) { web in
             try await web.addUser("reader", password: Self.password, roles: ["contoso": .securityReader])
@@ -550,6 +577,21 @@ extension DashboardTests {
             let all = try await web.send(.GET, "/")
             let bulk = try await service.currentReport("bulk-007")
             #expect(all.body.contains("Bulk 7") && all.body.contains(ScoreFormat.points(bulk.currentScore)))
+
+            // 52 organizations: a page of 50, the rest on the next, searched on the server.
+            func rows(_ body: String) -> Int { body.components(separatedBy: "<tr><td><a href=\"/orgs/").count - 1 }
+            let total = Layout.OrganizationNav.switcherLimit + 2
+            #expect(rows(all.body) == ListPage.defaultSize && all.body.contains("1–50 of \(total)"))
+            #expect(all.body.contains(#"href="/?sort=name&amp;dir=asc&amp;start=50" rel="next""#))
+            let rest = try await web.send(.GET, "/?sort=name&dir=asc&start=50").body
+            #expect(rows(rest) == total - ListPage.defaultSize && rest.contains(#"rel="prev""#))
+            let found = try await web.send(.GET, "/?q=BULK-00").body
+            #expect(rows(found) == 10 && found.contains("1–10 of 10") && !found.contains("Contoso"))
+            #expect(found.contains(#"href="/?q=BULK-00&amp;sort=percentage&amp;dir=desc""#), "sorting keeps the search")
+            let none = try await web.send(.GET, "/?q=%3Cb%3Ezz").body
+            #expect(none.contains("No organization matches “&lt;b&gt;zz”."))
+            let hostile = try await web.send(.GET, "/?q=%3Cscript%3E").body
+            #expect(hostile.contains("1–1 of 1") && hostile.contains(#"value="&lt;script&gt;""#))
         }
     }
 }

@@ -160,7 +160,8 @@ import Testing
                         ),
                     ],
                     sort: .percentage,
-                    descending: true
+                    descending: true,
+                    search: hostile
                 ).render()
             ),
             (
@@ -270,7 +271,9 @@ import Testing
                     riskChart: bars,
                     pointsGained: "+3.00",
                     pointsRegressed: "−1.50",
-                    netChange: "+1.50"
+                    netChange: "+1.50",
+                    regressionPage: ListPage(offset: 50, total: 75),
+                    query: "from=2026-11-26&to=2026-11-28"
                 ).render()
             ),
             (

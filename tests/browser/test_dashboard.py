@@ -38,6 +38,12 @@ def test_the_first_administrator_must_choose_a_password_then_sees_every_organiza
     submit(browser, browser.find_element(By.LINK_TEXT, "Percentage"))
     assert "sort=percentage" in browser.current_url
     shot(browser, screenshots, "organizations")
+    # The server searches names and ids, keeping the sort.
+    browser.find_element(By.ID, "org-search").send_keys("peer 3")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[role=search] button"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")
+    assert len(rows) == 1 and "Demo peer 3 (anonymous)" in rows[0].text
+    assert "q=peer+3" in browser.current_url and "sort=percentage" in browser.current_url
 
 
 def test_overview_numbers_equal_the_api(browser, server: Server, screenshots: Path):

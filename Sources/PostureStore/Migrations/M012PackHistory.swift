@@ -64,23 +64,7 @@ public struct M012PackHistory: AsyncMigration {
             )
             for (offset, entry) in batch.changes(of: organizationID).enumerated() {
                 try await sql.insert(into: "changes")
-                    .columns(
-                        "id",
-                        "organization_id",
-                        "action_id",
-                        "category",
-                        "kind",
-                        "occurred_at",
-                        "from_status",
-                        "to_status",
-                        "points_before",
-                        "points_after",
-                        "max_score",
-                        "actor",
-                        "detail",
-                        "sequence",
-                        "cause"
-                    )
+                    .columns(["id", "organization_id"] + Self.entryColumns.dropLast() + ["sequence", "cause"])
                     .values(
                         SQLBind(UUID()),
                         SQLBind(organizationID),
@@ -119,6 +103,12 @@ public struct M012PackHistory: AsyncMigration {
         try await database.schema("snapshots").deleteField("actions_packed").update()
     }
 
+    /// The columns of one entry in the old `changes` table, as both directions read and write them.
+    static let entryColumns = [
+        "action_id", "category", "kind", "occurred_at", "from_status", "to_status", "points_before", "points_after",
+        "max_score", "actor", "detail", "cause",
+    ]
+
     private func organizations(_ sql: any SQLDatabase) async throws -> [String] {
         try await sql.raw("SELECT DISTINCT organization_id FROM changes").all().map {
             try $0.decode(column: "organization_id", as: String.self)
@@ -129,20 +119,7 @@ public struct M012PackHistory: AsyncMigration {
     /// and actor), at most ``PostureStore/changeBatchLimit`` to a row.
     private func moveChanges(of organizationID: String, _ sql: any SQLDatabase) async throws {
         let rows = try await sql.select()
-            .columns(
-                "action_id",
-                "category",
-                "kind",
-                "occurred_at",
-                "from_status",
-                "to_status",
-                "points_before",
-                "points_after",
-                "max_score",
-                "actor",
-                "detail",
-                "cause"
-            )
+            .columns(Self.entryColumns)
             .from("changes").where("organization_id", .equal, organizationID)
             .orderBy("sequence").orderBy("occurred_at").all()
         var groups: [[ChangeEntry]] = []

@@ -1,5 +1,7 @@
+import PostureCore
+
 /// The Metrics & trends page: zone, regression, comparison and risk-acceptance trends and score
-/// changes over one date range.
+/// changes over one date range, then the regressions behind them a page at a time.
 public struct MetricsView: Sendable, Equatable {
     public struct Regression: Sendable, Equatable {
         public var day: String
@@ -23,6 +25,10 @@ public struct MetricsView: Sendable, Equatable {
     public var pointsGained: String
     public var pointsRegressed: String
     public var netChange: String
+    /// The page of ``regressions`` shown, of all in the range.
+    public var regressionPage = ListPage(offset: 0, total: 0)
+    /// The range as a query (`from=…&to=…`), for the paging links.
+    public var query = ""
 
     public static func == (lhs: MetricsView, rhs: MetricsView) -> Bool {
         lhs.nav == rhs.nav && lhs.range == rhs.range && lhs.percentage == rhs.percentage && lhs.zone == rhs.zone
@@ -42,11 +48,25 @@ public struct MetricsView: Sendable, Equatable {
             <td class="number">\(row.pointsLost)</td><td>\(row.cause)</td></tr>
             """
         }
+        var pager: [SafeHTML] = []
+        let pageLink = { (start: Int) in base + "/metrics?" + query + (start > 0 ? "&start=\(start)" : "") + "#h-lost" }
+        if let previous = regressionPage.previous {
+            pager.append(#"<a href="\#(href: pageLink(previous))" rel="prev">Newer</a>"#)
+        }
+        if let next = regressionPage.next {
+            pager.append(#"<a href="\#(href: pageLink(next))" rel="next">Older</a>"#)
+        }
+        let shown: SafeHTML =
+            regressionPage.total == 0
+            ? ""
+            : """
+            <p class="hint">Showing \(regressionPage.range.lowerBound + 1)–\(regressionPage.range.upperBound) of \(regressionPage.total).</p>
+            """
         let regressionTable: SafeHTML =
             regressions.isEmpty
             ? "<p>No points regressed in this range.</p>"
             : """
-            <table><thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col" class="number">Points lost</th><th scope="col">Cause</th></tr></thead><tbody>\(SafeHTML.join(regressionRows, separator: "\n"))</tbody></table>
+            \(shown)<table><thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col" class="number">Points lost</th><th scope="col">Cause</th></tr></thead><tbody>\(SafeHTML.join(regressionRows, separator: "\n"))</tbody></table>
             """
         let notices = comparisonNotices.map { notice -> SafeHTML in #"<p class="hint">\#(notice)</p>"# }
         return Layout(title: "Metrics & trends · \(nav.name)", signedIn: signedIn, organization: nav).render(
@@ -59,7 +79,6 @@ public struct MetricsView: Sendable, Equatable {
             <p><a href="\(base)/settings#zones">Change the zones</a></p></section>
             <section aria-labelledby="h-regressions"><h2 id="h-regressions">Regression trend</h2>
             \(regressionChart.render())
-            \(regressionTable)
             </section>
             <section aria-labelledby="h-comparison"><h2 id="h-comparison">Comparison trend</h2>
             \(comparisonChart.render())\(notices)</section>
@@ -68,6 +87,10 @@ public struct MetricsView: Sendable, Equatable {
             <dl class="facts"><dt>Points achieved</dt><dd data-testid="gained">\(pointsGained)</dd>
             <dt>Points regressed</dt><dd data-testid="regressed">\(pointsRegressed)</dd>
             <dt>Score change</dt><dd data-testid="net">\(netChange)</dd></dl></section>
+            <section aria-labelledby="h-lost"><h2 id="h-lost">Points lost, action by action</h2>
+            \(regressionTable)
+            <nav class="pager" aria-label="Pages of regressions">\(SafeHTML.join(pager, separator: " · "))</nav>
+            </section>
             """
         )
     }

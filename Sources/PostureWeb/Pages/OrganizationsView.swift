@@ -1,4 +1,5 @@
 import Foundation
+import PostureCore
 
 /// The start page for people with several organizations: every organization they hold a role in,
 /// with score, zone, the change over 30 days and open regressions, sortable by each column.
@@ -24,6 +25,10 @@ public struct OrganizationsView: Sendable, Equatable {
     public var rows: [Row]
     public var sort: Sort
     public var descending: Bool
+    /// What the list was narrowed to (organization name or id), empty for all.
+    public var search = ""
+    /// The page of the sorted rows shown.
+    public var page = ListPage(offset: 0, total: 0)
 
     /// The rows in the chosen order; ties by name.
     public var sorted: [Row] {
@@ -45,10 +50,30 @@ public struct OrganizationsView: Sendable, Equatable {
         return ordered
     }
 
+    /// The list's address with the current search, sort and direction, at `start`.
+    func link(sort: Sort, descending: Bool, start: Int = 0) -> String {
+        "/"
+            + WebPath.query([
+                ("q", search), ("sort", sort.rawValue), ("dir", descending ? "desc" : "asc"),
+                ("start", start > 0 ? String(start) : nil),
+            ])
+    }
+
     public func render() -> String {
         let body: SafeHTML
+        let searchForm: SafeHTML = """
+            <form method="get" action="/" class="row" role="search">
+              <label for="org-search">Find an organization</label>
+              <input type="search" id="org-search" name="q" value="\(search)" maxlength="200">
+              <input type="hidden" name="sort" value="\(sort.rawValue)"><input type="hidden" name="dir" value="\(descending ? "desc" : "asc")">
+              <button type="submit">Search</button>
+            </form>
+            """
         if rows.isEmpty {
-            body = "<p>You hold no role in any organization yet. Ask an administrator to grant you one.</p>"
+            body =
+                search.isEmpty
+                ? "<p>You hold no role in any organization yet. Ask an administrator to grant you one.</p>"
+                : "\(searchForm)<p>No organization matches “\(search)”.</p>"
         } else {
             func header(_ column: Sort, _ label: String, numeric: Bool = false) -> SafeHTML {
                 let next = column == sort ? !descending : column != .name
@@ -57,9 +82,10 @@ public struct OrganizationsView: Sendable, Equatable {
                 let arrow = column == sort ? (descending ? " ↓" : " ↑") : ""
                 let number: SafeHTML = numeric ? " class=\"number\"" : ""
                 return
-                    #"<th scope="col"\#(number)\#(state)><a href="/?sort=\#(column.rawValue)&amp;dir=\#(next ? "desc" : "asc")">\#(label)\#(arrow)</a></th>"#
+                    #"<th scope="col"\#(number)\#(state)><a href="\#(href: link(sort: column, descending: next))">\#(label)\#(arrow)</a></th>"#
             }
-            let lines = sorted.map { row -> SafeHTML in
+            let shown = page.total == rows.count ? page : ListPage(offset: page.offset, total: rows.count)
+            let lines = shown.slice(sorted).map { row -> SafeHTML in
                 let change = row.change30.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0) } ?? "–"
                 return """
                     <tr><td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name)</a> <span class="hint">\(row.role)</span></td>
@@ -68,7 +94,20 @@ public struct OrganizationsView: Sendable, Equatable {
                     <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
                     """
             }
+            var pager: [SafeHTML] = []
+            if let previous = shown.previous {
+                pager.append(
+                    #"<a href="\#(href: link(sort: sort, descending: descending, start: previous))" rel="prev">Previous</a>"#
+                )
+            }
+            if let next = shown.next {
+                pager.append(
+                    #"<a href="\#(href: link(sort: sort, descending: descending, start: next))" rel="next">Next</a>"#
+                )
+            }
             body = """
+                \(searchForm)
+                <p class="hint" data-testid="organization-count">\(shown.range.lowerBound + 1)–\(shown.range.upperBound) of \(rows.count)</p>
                 <table class="sortable">
                 <caption class="hint">Organizations you hold a role in</caption>
                 <thead><tr>\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))</tr></thead>
@@ -76,6 +115,7 @@ public struct OrganizationsView: Sendable, Equatable {
                 \(SafeHTML.join(lines, separator: "\n"))
                 </tbody>
                 </table>
+                <nav class="pager" aria-label="Pages of organizations">\(SafeHTML.join(pager, separator: " · "))</nav>
                 """
         }
         return Layout(title: "Organizations", signedIn: signedIn).render(

@@ -9,9 +9,10 @@ extension PostureStore {
     /// Both settings in one read.
     public func settings(_ organizationID: String) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
         let record = try await SettingsRecord.find(organizationID, on: database)
-        let ranges = record?.zones.flatMap { try? StoredJSON.decode([ScoreZones.Range].self, $0) }
-        let zones = ranges.flatMap { try? ScoreZones(ranges: $0) } ?? .default
-        return (zones, record?.comparison.flatMap { try? StoredJSON.decode(CustomComparison.self, $0) })
+        return (
+            record?.storedZones ?? .default,
+            record?.comparison.flatMap { try? StoredJSON.decode(CustomComparison.self, $0) }
+        )
     }
 
     /// Every organization's zones that differ from the defaults, in one read (lists of many
@@ -19,10 +20,7 @@ extension PostureStore {
     public func customZones() async throws -> [String: ScoreZones] {
         var result: [String: ScoreZones] = [:]
         for record in try await SettingsRecord.query(on: database).filter(\.$zones != nil).all() {
-            guard let id = record.id, let text = record.zones,
-                let ranges = try? StoredJSON.decode([ScoreZones.Range].self, text),
-                let zones = try? ScoreZones(ranges: ranges)
-            else { continue }
+            guard let id = record.id, let zones = record.storedZones else { continue }
             result[id] = zones
         }
         return result
@@ -138,5 +136,12 @@ extension PostureStore {
                 try await store.announceChange(organizationID)
             }
         }
+    }
+}
+
+extension SettingsRecord {
+    /// The zones as stored; nil for the defaults (or a value that no longer reads).
+    var storedZones: ScoreZones? {
+        zones.flatMap { try? StoredJSON.decode([ScoreZones.Range].self, $0) }.flatMap { try? ScoreZones(ranges: $0) }
     }
 }

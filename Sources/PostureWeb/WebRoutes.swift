@@ -248,7 +248,7 @@ public struct WebRoutes: Sendable {
             descending: request.query[String.self, at: "dir"] == "desc"
         )
         view.search = search
-        view.page = ListPage(offset: request.query[Int.self, at: "start"] ?? 0, total: rows.count)
+        view.start = request.query[Int.self, at: "start"] ?? 0
         return WebPages.html(view.render())
     }
 

@@ -67,17 +67,6 @@ public struct HistoryView: Sendable, Equatable {
                 ? #"<strong aria-current="true">\#(choice.label)</strong>"#
                 : #"<a href="\#(href: href(filter: choice, start: 0))">\#(choice.label)</a>"#
         }
-        var pager: [SafeHTML] = []
-        if let previous = page.previous {
-            pager.append(#"<a href="\#(href: href(filter: filter, start: previous))" rel="prev">Newer</a>"#)
-        }
-        if let next = page.next {
-            pager.append(#"<a href="\#(href: href(filter: filter, start: next))" rel="next">Older</a>"#)
-        }
-        let shown: SafeHTML =
-            page.total == 0
-            ? ""
-            : "<p class=\"hint\">Showing \(page.range.lowerBound + 1)–\(page.range.upperBound) of \(page.total).</p>"
         let table: SafeHTML =
             taken.isEmpty
             ? "<p>No changes of this kind in this range.</p>"
@@ -92,9 +81,9 @@ public struct HistoryView: Sendable, Equatable {
             \(chart.render())\(microsoftSection.map { section -> SafeHTML in "\n\(section)" })
             <h2>Actions taken (<span data-testid="taken-count">\(page.total)</span>)</h2>
             <p class="filters">\(SafeHTML.join(filters, separator: " · "))</p>
-            \(shown)
+            \(Pager.summary(page))
             \(table)
-            <nav class="pager" aria-label="Pages of changes">\(SafeHTML.join(pager, separator: " · "))</nav>
+            \(Pager.links(page, label: "Pages of changes", previous: "Newer", next: "Older") { href(filter: filter, start: $0) })
             """
         )
     }

@@ -48,25 +48,12 @@ public struct MetricsView: Sendable, Equatable {
             <td class="number">\(row.pointsLost)</td><td>\(row.cause)</td></tr>
             """
         }
-        var pager: [SafeHTML] = []
         let pageLink = { (start: Int) in base + "/metrics?" + query + (start > 0 ? "&start=\(start)" : "") + "#h-lost" }
-        if let previous = regressionPage.previous {
-            pager.append(#"<a href="\#(href: pageLink(previous))" rel="prev">Newer</a>"#)
-        }
-        if let next = regressionPage.next {
-            pager.append(#"<a href="\#(href: pageLink(next))" rel="next">Older</a>"#)
-        }
-        let shown: SafeHTML =
-            regressionPage.total == 0
-            ? ""
-            : """
-            <p class="hint">Showing \(regressionPage.range.lowerBound + 1)–\(regressionPage.range.upperBound) of \(regressionPage.total).</p>
-            """
         let regressionTable: SafeHTML =
             regressions.isEmpty
             ? "<p>No points regressed in this range.</p>"
             : """
-            \(shown)<table><thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col" class="number">Points lost</th><th scope="col">Cause</th></tr></thead><tbody>\(SafeHTML.join(regressionRows, separator: "\n"))</tbody></table>
+            \(Pager.summary(regressionPage))<table><thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col" class="number">Points lost</th><th scope="col">Cause</th></tr></thead><tbody>\(SafeHTML.join(regressionRows, separator: "\n"))</tbody></table>
             """
         let notices = comparisonNotices.map { notice -> SafeHTML in #"<p class="hint">\#(notice)</p>"# }
         return Layout(title: "Metrics & trends · \(nav.name)", signedIn: signedIn, organization: nav).render(
@@ -89,7 +76,7 @@ public struct MetricsView: Sendable, Equatable {
             <dt>Score change</dt><dd data-testid="net">\(netChange)</dd></dl></section>
             <section aria-labelledby="h-lost"><h2 id="h-lost">Points lost, action by action</h2>
             \(regressionTable)
-            <nav class="pager" aria-label="Pages of regressions">\(SafeHTML.join(pager, separator: " · "))</nav>
+            \(Pager.links(regressionPage, label: "Pages of regressions", previous: "Newer", next: "Older", href: pageLink))
             </section>
             """
         )

@@ -27,8 +27,8 @@ public struct OrganizationsView: Sendable, Equatable {
     public var descending: Bool
     /// What the list was narrowed to (organization name or id), empty for all.
     public var search = ""
-    /// The page of the sorted rows shown.
-    public var page = ListPage(offset: 0, total: 0)
+    /// Where the page of sorted rows starts (clamped to the list by ``ListPage``).
+    public var start = 0
 
     /// The rows in the chosen order; ties by name.
     public var sorted: [Row] {
@@ -84,7 +84,7 @@ public struct OrganizationsView: Sendable, Equatable {
                 return
                     #"<th scope="col"\#(number)\#(state)><a href="\#(href: link(sort: column, descending: next))">\#(label)\#(arrow)</a></th>"#
             }
-            let shown = page.total == rows.count ? page : ListPage(offset: page.offset, total: rows.count)
+            let shown = ListPage(offset: start, total: rows.count)
             let lines = shown.slice(sorted).map { row -> SafeHTML in
                 let change = row.change30.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0) } ?? "–"
                 return """
@@ -94,20 +94,9 @@ public struct OrganizationsView: Sendable, Equatable {
                     <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
                     """
             }
-            var pager: [SafeHTML] = []
-            if let previous = shown.previous {
-                pager.append(
-                    #"<a href="\#(href: link(sort: sort, descending: descending, start: previous))" rel="prev">Previous</a>"#
-                )
-            }
-            if let next = shown.next {
-                pager.append(
-                    #"<a href="\#(href: link(sort: sort, descending: descending, start: next))" rel="next">Next</a>"#
-                )
-            }
             body = """
                 \(searchForm)
-                <p class="hint" data-testid="organization-count">\(shown.range.lowerBound + 1)–\(shown.range.upperBound) of \(rows.count)</p>
+                \(Pager.summary(shown))
                 <table class="sortable">
                 <caption class="hint">Organizations you hold a role in</caption>
                 <thead><tr>\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))</tr></thead>
@@ -115,7 +104,9 @@ public struct OrganizationsView: Sendable, Equatable {
                 \(SafeHTML.join(lines, separator: "\n"))
                 </tbody>
                 </table>
-                <nav class="pager" aria-label="Pages of organizations">\(SafeHTML.join(pager, separator: " · "))</nav>
+                \(Pager.links(shown, label: "Pages of organizations", previous: "Previous", next: "Next") {
+                    link(sort: sort, descending: descending, start: $0)
+                })
                 """
         }
         return Layout(title: "Organizations", signedIn: signedIn).render(

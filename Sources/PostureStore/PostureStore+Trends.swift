@@ -45,6 +45,8 @@ extension PostureStore {
     {
         try await updateSettings(organizationID, by: actor, at: instant) { record in
             record.zones = zones.map { StoredJSON.encode($0.ranges) }
+            record.zoneOkayFrom = zones?.okayFrom
+            record.zoneGoodFrom = zones?.goodFrom
         }
     }
 

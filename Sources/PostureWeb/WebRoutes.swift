@@ -77,6 +77,7 @@ public struct WebRoutes: Sendable {
         signedIn.get("account", "password", use: routes.passwordPage)
         signedIn.post("account", "password", use: routes.changePassword)
         signedIn.get(use: routes.organizations)
+        signedIn.post("bulk", "status", use: routes.bulkStatus)
         DashboardRoutes(dependencies: dependencies).register(on: signedIn)
         PeopleRoutes(dependencies: dependencies).register(on: signedIn)
     }
@@ -206,50 +207,138 @@ public struct WebRoutes: Sendable {
     // MARK: pages
 
     @Sendable func organizations(_ request: Request) async throws -> Response {
+        let parameters = ["q", "sort", "dir", "start"].reduce(into: [String: String]()) { result, name in
+            result[name] = request.query[String.self, at: name]
+        }
+        return try await organizationsPage(request, parameters: parameters)
+    }
+
+    /// A page of the organizations list: the search, order and start in `parameters` (as in the
+    /// page's address), read from the stored scores one page at a time.
+    func organizationsPage(
+        _ request: Request,
+        parameters: [String: String],
+        message: String? = nil,
+        errors: [String] = []
+    ) async throws -> Response {
         let web = try request.webUser
         let access = web.user.access
         let service = dependencies.service
-        let monthAgo = CivilDay(dependencies.clock.now()).adding(days: -30)
-        var rows: [OrganizationsView.Row] = []
-        // Stored scores and last month's percentages, each in one read for every organization.
-        let then = try await service.store.percentages(on: monthAgo)
-        let customZones = try await service.store.customZones()
-        let search = (request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
-        for score in try await service.organizationScores() {
-            let id = score.organization.organization.id
-            guard let role = access.role(in: id) else { continue }
-            if !search.isEmpty,
-                !id.localizedCaseInsensitiveContains(search),
-                !score.organization.organization.displayName.localizedCaseInsensitiveContains(search)
-            {
-                continue
-            }
-            let zones = customZones[id] ?? .default
-            rows.append(
-                OrganizationsView.Row(
-                    id: id,
-                    name: score.organization.organization.displayName,
-                    role: web.user.instanceAdministrator && web.user.roles[id] == nil
-                        ? "Instance administrator" : role.displayName,
-                    score: score.currentScore,
-                    maxScore: score.maxScore,
-                    percentage: score.percentage,
-                    zone: zones.zone(for: score.percentage).rawValue,
-                    change30: then[id].map { score.percentage - $0 },
-                    openRegressions: score.regressions
+        let sort = OrganizationsView.Sort(rawValue: parameters["sort"] ?? "") ?? .name
+        let descending = parameters["dir"] == "desc"
+        let start = parameters["start"].flatMap { Int($0) } ?? 0
+        var errors = errors
+        let query: OrganizationListQuery
+        do {
+            query = try OrganizationListQuery(
+                search: parameters["q"] ?? "",
+                sort: sort,
+                descending: descending,
+                offset: start
+            )
+        } catch {
+            errors.append(error.description)
+            query = try OrganizationListQuery(sort: sort, descending: descending)
+        }
+        let page = try await service.organizationPage(
+            query,
+            visible: access.instanceAdministrator ? nil : Array(access.roles.keys)
+        )
+        let rows = page.rows.map(\.row).map { row in
+            OrganizationsView.Row(
+                id: row.id,
+                name: row.displayName,
+                role: web.user.instanceAdministrator && web.user.roles[row.id] == nil
+                    ? "Instance administrator" : access.role(in: row.id)?.displayName ?? "",
+                score: row.score,
+                maxScore: row.maxScore,
+                percentage: row.percentage,
+                zone: row.zone.rawValue,
+                change30: row.change30,
+                openRegressions: row.regressions,
+                writable: AccessPolicy.decide(
+                    .changeState,
+                    organizationID: row.id,
+                    access: access,
+                    scopes: [.readWrite]
                 )
+                    == .allowed
             )
         }
-        let sort = OrganizationsView.Sort(rawValue: request.query[String.self, at: "sort"] ?? "") ?? .name
-        var view = OrganizationsView(
-            signedIn: web.signedIn,
-            rows: rows,
-            sort: sort,
-            descending: request.query[String.self, at: "dir"] == "desc"
-        )
-        view.search = search
-        view.start = request.query[Int.self, at: "start"] ?? 0
-        return WebPages.html(view.render())
+        let writesAnywhere = access.instanceAdministrator || access.roles.values.contains(where: \.isReadWrite)
+        var view = OrganizationsView(signedIn: web.signedIn, rows: rows, sort: sort, descending: descending)
+        view.search = query.search
+        view.page = ListPage(offset: page.offset, size: query.limit, total: page.total)
+        view.message = message
+        view.errors = errors
+        if writesAnywhere {
+            view.bulk = OrganizationsView.BulkForm(
+                actions: service.catalog.actions.sorted { $0.title < $1.title }.map {
+                    .init(value: $0.id, label: $0.title)
+                },
+                statuses: DashboardRoutes.statusChoices(current: .toAddress).map {
+                    .init(value: $0.value, label: $0.label)
+                }
+            )
+        }
+        return WebPages.html(view.render(), status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    struct BulkStatusForm: Content {
+        var orgs: [String]?
+        var action: String?
+        var status: String?
+        var note: String?
+        /// The list's address to show again (its search, order and page).
+        var `return`: String?
+    }
+
+    /// Sets one status in every selected organization the person may change, and shows the list
+    /// again with what happened in each.
+    @Sendable func bulkStatus(_ request: Request) async throws -> Response {
+        let web = try request.webUser
+        let form = (try? request.content.decode(BulkStatusForm.self)) ?? BulkStatusForm()
+        let back = URLComponents(string: Self.localPath(form.return))?.queryItems ?? []
+        let parameters = back.reduce(into: [String: String]()) { $0[$1.name] = $1.value }
+        var errors: [String] = []
+        let status = form.status.flatMap(ActionStatus.init(rawValue:))
+        if status == nil { errors.append("Choose a status.") }
+        let actionID = form.action ?? ""
+        if actionID.isEmpty { errors.append("Choose an improvement action.") }
+        guard errors.isEmpty, let status else {
+            return try await organizationsPage(request, parameters: parameters, errors: errors)
+        }
+        let note = form.note.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        let record = StatusRecord(actionID: actionID, status: status, note: note)
+        let results: [BulkStatusChange.Result]
+        do {
+            results = try await dependencies.service.setStatusInEach(
+                form.orgs ?? [],
+                record,
+                access: web.user.access,
+                actor: web.user.username,
+                requestID: request.id
+            )
+        } catch let problem as BulkStatusChange.Problem {
+            return try await organizationsPage(request, parameters: parameters, errors: [problem.description])
+        } catch ServiceError.statusRefused(let violations) {
+            return try await organizationsPage(request, parameters: parameters, errors: violations.map(\.sentence))
+        }
+        let title = dependencies.service.catalog[actionID]?.title ?? actionID
+        let changed = results.filter { $0.outcome == .changed }.count
+        let message =
+            changed == 0
+            ? nil : "\(status.label) set for “\(title)” in \(changed) organization\(changed == 1 ? "" : "s")."
+        let refusals = results.compactMap { result -> String? in
+            switch result.outcome {
+            case .changed: nil
+            case .notFound: "\(result.organizationID): not found."
+            case .forbidden(let reason): "\(result.organizationID): not changed, \(reason)."
+            case .refused(let violations):
+                "\(result.organizationID): not changed. " + violations.map(\.sentence).joined(separator: " ")
+            }
+        }
+        return try await organizationsPage(request, parameters: parameters, message: message, errors: refusals)
     }
 
     // MARK: helpers

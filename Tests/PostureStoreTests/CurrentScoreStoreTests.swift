@@ -214,9 +214,10 @@ import Testing
             #expect(try await service.refreshDueCurrentScores() == 1)
             #expect(try await Self.storedRows(runtime, "legacy") == 1)
             #expect(try await service.refreshDueCurrentScores() == 0)
-            let listed = try await service.organizationScores().first { $0.organization.organization.id == "legacy" }
+            let listed = try await service.organizationPage(OrganizationListQuery(), visible: nil).rows
+                .first { $0.row.id == "legacy" }
             let fresh = try await service.evaluatedReport("legacy", asOf: service.clock.now())
-            #expect(listed?.currentScore == fresh.currentScore && fresh.currentScore > 0)
+            #expect(listed?.row.score == fresh.currentScore && fresh.currentScore > 0)
         }
     }
 

@@ -145,7 +145,8 @@ import Testing
                             percentage: 55.99,
                             zone: "okay",
                             change30: 3.25,
-                            openRegressions: 2
+                            openRegressions: 2,
+                            writable: true
                         ),
                         .init(
                             id: "fabrikam",
@@ -161,7 +162,14 @@ import Testing
                     ],
                     sort: .percentage,
                     descending: true,
-                    search: hostile
+                    search: hostile,
+                    page: ListPage(offset: 50, size: 50, total: 52),
+                    bulk: .init(
+                        actions: [.init(value: "AdminMFAV2", label: "Require MFA " + hostile)],
+                        statuses: [.init(value: "riskAccepted", label: "Risk accepted")]
+                    ),
+                    message: "Risk accepted set for “\(hostile)” in 1 organization.",
+                    errors: ["fabrikam: not changed, " + hostile]
                 ).render()
             ),
             (

@@ -13,6 +13,27 @@ struct OrganizationDTO: Encodable {
     var seatBand: String
     var createdAt: Date
     var updatedAt: Date
+    // In lists only: the stored current score and what the dashboard's list shows beside it.
+    var currentScore: Double?
+    var maxScore: Double?
+    var verifiedScore: Double?
+    var percentage: Double?
+    var zone: String?
+    /// Percentage points since 30 days ago; absent without a snapshot then.
+    var percentageChange30Days: Double?
+    var openRegressions: Int?
+
+    init(listed: StoredOrganizationListRow) {
+        self.init(listed.organization)
+        let row = listed.row
+        currentScore = row.score
+        maxScore = row.maxScore
+        verifiedScore = row.verifiedScore
+        percentage = row.percentage
+        zone = row.zone.rawValue
+        percentageChange30Days = row.change30
+        openRegressions = row.regressions
+    }
 
     init(_ stored: StoredOrganization) {
         let organization = stored.organization
@@ -75,7 +96,13 @@ struct OrganizationDTO: Encodable {
     }
 }
 
-struct OrganizationList: Encodable { var value: [OrganizationDTO] }
+struct OrganizationList: Encodable {
+    var value: [OrganizationDTO]
+    /// Every organization the search matches, across pages.
+    var total: Int
+    /// A relative link to the next page, absent on the last one.
+    var nextLink: String?
+}
 
 struct MeasurementDTO: Encodable {
     var actionId: String

@@ -38,12 +38,34 @@ struct NativeRoutes {
 
     // MARK: organizations
 
+    /// A page of the organizations the caller may read, with their stored scores: searched
+    /// (`search`), ordered (`sort`, `order`) and paged (`limit`, then `nextLink` with an opaque
+    /// `after` cursor) in SQL, so a page costs the same whatever the number of organizations.
     @Sendable func listOrganizations(_ request: Request) async throws -> Response {
         let principal = try request.principal
-        let visible = try await service.store.organizations().filter {
-            principal.decide(.read, in: $0.organization.id) == .allowed
+        let query = try OrganizationListParameters.parse(request)
+        let access = principal.access
+        let visible: [String]? =
+            access.instanceAdministrator
+            ? (principal.decide(.read, in: "") == .allowed ? nil : [])
+            : access.roles.keys.filter { principal.decide(.read, in: $0) == .allowed }.sorted()
+        let page = try await service.organizationPage(query, visible: visible)
+        var next: String?
+        if let cursor = page.next {
+            var components = URLComponents()
+            components.path = request.url.path
+            components.queryItems = [
+                URLQueryItem(name: "search", value: query.search.isEmpty ? nil : query.search),
+                URLQueryItem(name: "sort", value: query.sort.rawValue),
+                URLQueryItem(name: "order", value: query.descending ? "desc" : "asc"),
+                URLQueryItem(name: "limit", value: String(query.limit)),
+                URLQueryItem(name: "after", value: cursor.token),
+            ].filter { $0.value != nil }
+            next = components.string
         }
-        return try JSONResponse.encode(OrganizationList(value: visible.map(OrganizationDTO.init)))
+        return try JSONResponse.encode(
+            OrganizationList(value: page.rows.map(OrganizationDTO.init(listed:)), total: page.total, nextLink: next)
+        )
     }
 
     @Sendable func createOrganization(_ request: Request) async throws -> Response {
@@ -359,6 +381,56 @@ struct AuditList: Encodable {
     var value: [AuditEntry]
     /// A relative link to the next page, absent on the last one.
     var nextLink: String?
+}
+
+/// The organization list's query parameters, each refused with a message naming it.
+enum OrganizationListParameters {
+    static let defaultLimit = 100
+
+    static func parse(_ request: Request) throws -> OrganizationListQuery {
+        let sortText = request.queryValue("sort") ?? OrganizationListQuery.Sort.name.rawValue
+        guard let sort = OrganizationListQuery.Sort(rawValue: sortText) else {
+            throw APIError.badRequest(
+                "sort must be one of \(OrganizationListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(sortText.prefix(64))\"",
+                target: "sort"
+            )
+        }
+        let order = request.queryValue("order") ?? "asc"
+        guard order == "asc" || order == "desc" else {
+            throw APIError.badRequest("order must be asc or desc, not \"\(order.prefix(64))\"", target: "order")
+        }
+        let limit = try PageParameter.parse(
+            request,
+            "limit",
+            default: defaultLimit,
+            minimum: 1,
+            maximum: ListPage.maximumSize
+        )
+        var after: OrganizationListCursor?
+        if let token = request.queryValue("after") {
+            guard let cursor = OrganizationListCursor(token: token) else {
+                throw APIError.badRequest("after is not a cursor from this list's nextLink", target: "after")
+            }
+            after = cursor
+        }
+        do {
+            return try OrganizationListQuery(
+                search: request.queryValue("search") ?? "",
+                sort: sort,
+                descending: order == "desc",
+                limit: limit,
+                after: after
+            )
+        } catch {
+            let target =
+                switch error {
+                case .searchTooLong, .searchHasControlCharacters: "search"
+                case .limitOutOfRange: "limit"
+                case .cursorForAnotherOrder: "after"
+                }
+            throw APIError.badRequest(error.description, target: target)
+        }
+    }
 }
 
 /// A whole-number query parameter with a default and a maximum, refused with a message naming it.

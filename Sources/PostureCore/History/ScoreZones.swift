@@ -53,6 +53,13 @@ public struct ScoreZones: Sendable, Equatable, Codable {
         self.ranges = ranges
     }
 
+    /// Where the okay zone starts: below it is bad. With ``goodFrom`` it fixes the zones, since
+    /// they are contiguous and in order (stored as columns so lists can sort by zone in SQL).
+    public var okayFrom: Double { ranges.first { $0.zone == .okay }?.from ?? 40 }
+
+    /// Where the good zone starts.
+    public var goodFrom: Double { ranges.first { $0.zone == .good }?.from ?? 70 }
+
     /// The zone a percentage falls in; 100 is in the last zone.
     public func zone(for percentage: Double) -> Zone {
         for range in ranges where percentage >= range.from && percentage < range.to { return range.zone }

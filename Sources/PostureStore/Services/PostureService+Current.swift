@@ -122,49 +122,6 @@ extension PostureService {
     }
 }
 
-/// One organization with its current score, for lists.
-public struct OrganizationScore: Sendable {
-    public var organization: StoredOrganization
-    public var currentScore: Double
-    public var maxScore: Double
-    public var verifiedScore: Double
-    public var regressions: Int
-
-    public var percentage: Double { maxScore > 0 ? currentScore / maxScore * 100 : 0 }
-}
-
-extension PostureService {
-    /// Every organization with its current score: the stored scores in one read, without
-    /// decoding any document. Organizations whose score is missing or due are brought up to date
-    /// first (rare: the scheduler keeps them current).
-    public func organizationScores() async throws -> [OrganizationScore] {
-        let organizations = try await store.organizations()
-        var summaries = try await store.currentScoreSummaries(at: clock.now(), rulesKey: rulesKey)
-        for organization in organizations where summaries[organization.organization.id]?.current != true {
-            let id = organization.organization.id
-            let report = try await refreshCurrentScore(id)
-            summaries[id] = CurrentScoreSummary(
-                score: report.currentScore,
-                maxScore: report.maxScore,
-                verifiedScore: report.verifiedScore,
-                regressions: report.actions.filter(\.regressed).count,
-                current: true
-            )
-        }
-        return organizations.compactMap { organization in
-            summaries[organization.organization.id].map {
-                OrganizationScore(
-                    organization: organization,
-                    currentScore: $0.score,
-                    maxScore: $0.maxScore,
-                    verifiedScore: $0.verifiedScore,
-                    regressions: $0.regressions
-                )
-            }
-        }
-    }
-}
-
 extension PostureService {
     /// Snapshots newest first, for paging: today's (the live day) takes its actions from the
     /// stored current score, which is the same state, instead of resolving the stored chain of
@@ -185,5 +142,47 @@ extension PostureService {
             known[today] = (snapshot.score, snapshot.actions)
         }
         return try await store.snapshots(id, offset: offset, limit: limit, known: known)
+    }
+}
+
+extension PostureService {
+    /// A page of organizations from the stored scores (see ``PostureStore/organizationPage``).
+    /// Rows whose stored score no longer stands (rules changed, an expiry passed, data from before
+    /// the stored scores) are brought up to date and the page read again, once: the work stays
+    /// bounded by the page, not the instance.
+    ///
+    /// - Parameter visible: the organizations the reader may see; nil for all of them.
+    public func organizationPage(
+        _ query: OrganizationListQuery,
+        visible: [String]?
+    ) async throws
+        -> OrganizationPage
+    {
+        let now = clock.now()
+        let monthAgo = CivilDay(now).adding(days: -30)
+        var page = try await store.organizationPage(
+            query,
+            visible: visible,
+            monthAgo: monthAgo,
+            now: now,
+            rulesKey: rulesKey
+        )
+        let stale = page.rows.filter { !$0.current }.map(\.row.id)
+        if !stale.isEmpty {
+            for id in stale { try await refreshCurrentScore(id) }
+            page = try await store.organizationPage(
+                query,
+                visible: visible,
+                monthAgo: monthAgo,
+                now: now,
+                rulesKey: rulesKey
+            )
+        }
+        return OrganizationPage(
+            rows: page.rows,
+            total: page.total,
+            offset: page.offset,
+            next: page.more ? page.rows.last?.row.cursor(query) : nil
+        )
     }
 }

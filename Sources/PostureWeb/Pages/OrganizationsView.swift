@@ -1,8 +1,9 @@
 import Foundation
 import PostureCore
 
-/// The start page for people with several organizations: every organization they hold a role in,
-/// with score, zone, the change over 30 days and open regressions, sortable by each column.
+/// The start page for people with several organizations: a page of the organizations they hold
+/// a role in, with score, zone, the change over 30 days and open regressions, searched, sorted and
+/// paged on the server; where they may write, a status can be set in a selected set at once.
 public struct OrganizationsView: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public var id: String
@@ -15,40 +16,36 @@ public struct OrganizationsView: Sendable, Equatable {
         /// Percentage points since 30 days ago; nil without a snapshot then.
         public var change30: Double?
         public var openRegressions: Int
+        /// Whether the person may change statuses here (a box to select it for a bulk change).
+        public var writable = false
     }
 
-    public enum Sort: String, Sendable, CaseIterable {
-        case name, score, percentage, zone, change, regressions
+    /// What a bulk change offers: every improvement action and the statuses a person may set.
+    public struct BulkForm: Sendable, Equatable {
+        public var actions: [Choice]
+        public var statuses: [Choice]
     }
+
+    public struct Choice: Sendable, Equatable {
+        public var value: String
+        public var label: String
+    }
+
+    public typealias Sort = OrganizationListQuery.Sort
 
     public var signedIn: Layout.SignedIn
+    /// The rows of this page, in order.
     public var rows: [Row]
     public var sort: Sort
     public var descending: Bool
     /// What the list was narrowed to (organization name or id), empty for all.
     public var search = ""
-    /// Where the page of sorted rows starts (clamped to the list by ``ListPage``).
-    public var start = 0
-
-    /// The rows in the chosen order; ties by name.
-    public var sorted: [Row] {
-        let zoneOrder = ["bad": 0, "okay": 1, "good": 2]
-        let ordered = rows.sorted { a, b in
-            let key: (Row) -> Double? =
-                switch sort {
-                case .name: { _ in nil }
-                case .score: { $0.score }
-                case .percentage: { $0.percentage }
-                case .zone: { Double(zoneOrder[$0.zone] ?? 0) }
-                case .change: { $0.change30 ?? -.infinity }
-                case .regressions: { Double($0.openRegressions) }
-                }
-            if let x = key(a), let y = key(b), x != y { return descending ? x > y : x < y }
-            let byName = a.name.localizedLowercase < b.name.localizedLowercase
-            return sort == .name && descending ? !byName : byName
-        }
-        return ordered
-    }
+    /// Where this page sits among every match.
+    public var page = ListPage(offset: 0, total: 0)
+    /// Nil when the person may write in no organization.
+    public var bulk: BulkForm?
+    public var message: String?
+    public var errors: [String] = []
 
     /// The list's address with the current search, sort and direction, at `start`.
     func link(sort: Sort, descending: Bool, start: Int = 0) -> String {
@@ -60,57 +57,87 @@ public struct OrganizationsView: Sendable, Equatable {
     }
 
     public func render() -> String {
-        let body: SafeHTML
         let searchForm: SafeHTML = """
             <form method="get" action="/" class="row" role="search">
               <label for="org-search">Find an organization</label>
-              <input type="search" id="org-search" name="q" value="\(search)" maxlength="200">
+              <input type="search" id="org-search" name="q" value="\(search)" maxlength="\(OrganizationListQuery.searchLimit)">
               <input type="hidden" name="sort" value="\(sort.rawValue)"><input type="hidden" name="dir" value="\(descending ? "desc" : "asc")">
               <button type="submit">Search</button>
             </form>
             """
+        let body: SafeHTML
         if rows.isEmpty {
             body =
-                search.isEmpty
+                search.isEmpty && page.total == 0
                 ? "<p>You hold no role in any organization yet. Ask an administrator to grant you one.</p>"
                 : "\(searchForm)<p>No organization matches “\(search)”.</p>"
         } else {
-            func header(_ column: Sort, _ label: String, numeric: Bool = false) -> SafeHTML {
-                let next = column == sort ? !descending : column != .name
-                let state: SafeHTML =
-                    column == sort ? (descending ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"") : ""
-                let arrow = column == sort ? (descending ? " ↓" : " ↑") : ""
-                let number: SafeHTML = numeric ? " class=\"number\"" : ""
-                return
-                    #"<th scope="col"\#(number)\#(state)><a href="\#(href: link(sort: column, descending: next))">\#(label)\#(arrow)</a></th>"#
-            }
-            let shown = ListPage(offset: start, total: rows.count)
-            let lines = shown.slice(sorted).map { row -> SafeHTML in
-                let change = row.change30.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0) } ?? "–"
-                return """
-                    <tr><td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name)</a> <span class="hint">\(row.role)</span></td>
-                    <td class="number">\(String(format: "%.2f", row.score)) / \(String(format: "%.2f", row.maxScore))</td>
-                    <td class="number">\(String(format: "%.1f%%", row.percentage))</td><td><span class="zone-chip zone-\(row.zone)">\(row.zone)</span></td>
-                    <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
-                    """
-            }
-            body = """
-                \(searchForm)
-                \(Pager.summary(shown))
-                <table class="sortable">
-                <caption class="hint">Organizations you hold a role in</caption>
-                <thead><tr>\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))</tr></thead>
-                <tbody>
-                \(SafeHTML.join(lines, separator: "\n"))
-                </tbody>
-                </table>
-                \(Pager.links(shown, label: "Pages of organizations", previous: "Previous", next: "Next") {
-                    link(sort: sort, descending: descending, start: $0)
-                })
-                """
+            body = "\(searchForm)\n\(Pager.summary(page))\n\(list)"
         }
         return Layout(title: "Organizations", signedIn: signedIn).render(
-            "<h1>Organizations</h1>\n\(body)"
+            "<h1>Organizations</h1>\n\(Notices.render(message: message, errors: errors))\(body)"
         )
+    }
+
+    /// The table, inside the bulk form when there is one (the boxes belong to it).
+    var list: SafeHTML {
+        let selectable = bulk != nil
+        func header(_ column: Sort, _ label: String, numeric: Bool = false) -> SafeHTML {
+            let next = column == sort ? !descending : column != .name
+            let state: SafeHTML =
+                column == sort ? (descending ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"") : ""
+            let arrow = column == sort ? (descending ? " ↓" : " ↑") : ""
+            let number: SafeHTML = numeric ? " class=\"number\"" : ""
+            return
+                #"<th scope="col"\#(number)\#(state)><a href="\#(href: link(sort: column, descending: next))">\#(label)\#(arrow)</a></th>"#
+        }
+        let lines = rows.map { row -> SafeHTML in
+            let change = row.change30.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0) } ?? "–"
+            let box: SafeHTML =
+                !selectable
+                ? ""
+                : row.writable
+                    ? #"<td><input type="checkbox" name="orgs[]" value="\#(row.id)" aria-label="Select \#(row.name)"></td>"#
+                    : #"<td><span class="hint" title="Read-only role">–</span></td>"#
+            return """
+                <tr>\(box)<td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name)</a> <span class="hint">\(row.role)</span></td>
+                <td class="number">\(String(format: "%.2f", row.score)) / \(String(format: "%.2f", row.maxScore))</td>
+                <td class="number">\(String(format: "%.1f%%", row.percentage))</td><td><span class="zone-chip zone-\(row.zone)">\(row.zone)</span></td>
+                <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
+                """
+        }
+        let selectHeader: SafeHTML = selectable ? #"<th scope="col"><span class="hint">Select</span></th>"# : ""
+        let table: SafeHTML = """
+            <table class="sortable">
+            <caption class="hint">Organizations you hold a role in</caption>
+            <thead><tr>\(selectHeader)\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))</tr></thead>
+            <tbody>
+            \(SafeHTML.join(lines, separator: "\n"))
+            </tbody>
+            </table>
+            \(Pager.links(page, label: "Pages of organizations", previous: "Previous", next: "Next") {
+                link(sort: sort, descending: descending, start: $0)
+            })
+            """
+        guard let bulk else { return table }
+        let actions = bulk.actions.map { (value: $0.value, label: $0.label) }
+        let statuses = bulk.statuses.map { (value: $0.value, label: $0.label) }
+        return """
+            <form method="post" action="/bulk/status" id="bulk-status">\(Notices.csrf(signedIn.csrfToken))
+            <input type="hidden" name="return" value="\(href: link(sort: sort, descending: descending, start: page.offset))">
+            \(table)
+            <fieldset class="bulk">
+              <legend>Set a status in the selected organizations</legend>
+              <p class="hint">Each organization is changed and audited on its own; those where the action is completed or managed elsewhere are left as they are.</p>
+              <label for="bulk-action">Improvement action</label>
+              <select id="bulk-action" name="action" required><option value="">Choose an action</option>\(Notices.options(actions))</select>
+              <label for="bulk-state">Status</label>
+              <select id="bulk-state" name="status" required>\(Notices.options(statuses))</select>
+              <label for="bulk-note">Note</label>
+              <input type="text" id="bulk-note" name="note" maxlength="\(TextLimits.Field.note.maximum)">
+              <button type="submit">Apply to selected</button>
+            </fieldset>
+            </form>
+            """
     }
 }

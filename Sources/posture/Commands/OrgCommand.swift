@@ -54,14 +54,52 @@ struct OrgCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List organizations with their current score.")
+        static let configuration = CommandConfiguration(
+            abstract: "List organizations with their current score.",
+            discussion: "Reads the stored scores a page at a time, so thousands of organizations list quickly."
+        )
 
+        @Option(help: "Only organizations whose name or id contains this text (ignoring case).") var search = ""
+        @Option(help: "Order by name, score, percentage, zone, change (over 30 days) or regressions.")
+        var sort: String = "name"
+        @Flag(help: "Highest first (for name: Z to A).") var descending = false
+        @Option(help: "At most this many organizations (default: all).") var limit: Int?
         @Option(help: "Output format.") var format: OutputFormat = .table
         @OptionGroup var server: ServerOptions
 
+        func validate() throws {
+            guard OrganizationListQuery.Sort(rawValue: sort) != nil else {
+                throw ValidationError(
+                    "--sort must be one of \(OrganizationListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+            do {
+                _ = try OrganizationListQuery(search: search)
+            } catch {
+                throw ValidationError("--search: \(error.description)")
+            }
+        }
+
         func run() async throws {
+            let order = OrganizationListQuery.Sort(rawValue: sort) ?? .name
+            let wanted = limit ?? Int.max
             let rows = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.organizationScores().map { ($0.organization, $0) }
+                var rows: [(StoredOrganization, OrganizationListRow)] = []
+                var after: OrganizationListCursor?
+                repeat {
+                    let query = try OrganizationListQuery(
+                        search: search,
+                        sort: order,
+                        descending: descending,
+                        limit: min(ListPage.maximumSize, wanted - rows.count),
+                        after: after
+                    )
+                    let page = try await runtime.service.organizationPage(query, visible: nil)
+                    rows += page.rows.map { ($0.organization, $0.row) }
+                    after = page.next
+                } while after != nil && rows.count < wanted
+                return rows
             }
             switch format {
             case .json:
@@ -73,7 +111,7 @@ struct OrgCommand: AsyncParsableCommand {
                         rows: rows.map { organization, report in
                             [
                                 organization.organization.id, organization.organization.displayName,
-                                AssessmentCSV.number(report.currentScore), AssessmentCSV.number(report.maxScore),
+                                AssessmentCSV.number(report.score), AssessmentCSV.number(report.maxScore),
                                 AssessmentCSV.number(report.percentage),
                                 organization.organization.licensedUserCount.map(String.init) ?? "",
                             ]
@@ -87,7 +125,7 @@ struct OrgCommand: AsyncParsableCommand {
                 for (organization, report) in rows {
                     table.add([
                         organization.organization.id, organization.organization.displayName,
-                        ScoreFormat.points(report.currentScore), ScoreFormat.points(report.maxScore),
+                        ScoreFormat.points(report.score), ScoreFormat.points(report.maxScore),
                         ScoreFormat.percentage(report.percentage),
                     ])
                 }
@@ -158,15 +196,22 @@ struct OrganizationSummary: Encodable {
     var currentScore: Double
     var maxScore: Double
     var percentage: Double
+    var zone: String
+    /// Percentage points since 30 days ago; absent without a snapshot then.
+    var percentageChange30Days: Double?
+    var openRegressions: Int
     var licensedUserCount: Int?
     var activeUserCount: Int?
 
-    init(_ organization: StoredOrganization, _ report: OrganizationScore) {
+    init(_ organization: StoredOrganization, _ report: OrganizationListRow) {
         id = organization.organization.id
         displayName = organization.organization.displayName
-        currentScore = report.currentScore
+        currentScore = report.score
         maxScore = report.maxScore
         percentage = report.percentage
+        zone = report.zone.rawValue
+        percentageChange30Days = report.change30
+        openRegressions = report.regressions
         licensedUserCount = organization.organization.licensedUserCount
         activeUserCount = organization.organization.activeUserCount
     }

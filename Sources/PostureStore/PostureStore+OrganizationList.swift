@@ -1,0 +1,176 @@
+import Foundation
+import PostureCore
+import SQLKit
+
+/// One row of a stored organization list: the organization, its list columns, and whether its
+/// stored score stands for now (when it does not, the services refresh it and read the page again).
+public struct StoredOrganizationListRow: Sendable {
+    public var organization: StoredOrganization
+    public var row: OrganizationListRow
+    public var current: Bool
+}
+
+/// A page of organizations: its rows, how many match the search in all (not only those after a
+/// cursor), where the page starts among them (numbered pages) and where the next page starts (nil
+/// on the last).
+public struct OrganizationPage: Sendable {
+    public var rows: [StoredOrganizationListRow]
+    public var total: Int
+    public var offset: Int
+    public var next: OrganizationListCursor?
+}
+
+extension PostureStore {
+    /// A page of organizations in the query's order, read in SQL from the stored current scores,
+    /// zone bounds and the snapshots of `monthAgo`: one query for the page and one count. `total`
+    /// counts every match (not only those after a cursor); `more` says whether rows follow.
+    ///
+    /// - Parameters:
+    ///   - visible: the organizations the reader may see; nil for all of them.
+    ///   - rulesKey: the scoring rules in force; a stored score computed under others is not current.
+    public func organizationPage(
+        _ query: OrganizationListQuery,
+        visible: [String]?,
+        monthAgo: CivilDay,
+        now: Date,
+        rulesKey: String
+    ) async throws -> (rows: [StoredOrganizationListRow], total: Int, offset: Int, more: Bool) {
+        if let visible, visible.isEmpty { return ([], 0, 0, false) }
+        let filter = Self.listFilter(query, visible: visible)
+        let total =
+            try await sql.raw("SELECT COUNT(*) AS n FROM organizations o WHERE \(filter)").first()
+            .map { try $0.decode(column: "n", as: Int.self) } ?? 0
+        // Numbered pages stay inside the list (past the end: the last page).
+        let offset = query.after == nil ? ListPage(offset: query.offset, size: query.limit, total: total).offset : 0
+        let expressions = Self.listExpressions
+        var conditions: SQLQueryString = "\(filter)"
+        if let after = query.after { conditions = "\(conditions) AND \(Self.keyset(after, query: query))" }
+        let rows = try await sql.raw(
+            """
+            SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
+            o.enabled_services, o.created_at, o.updated_at, COALESCE(c.score, 0) AS score, COALESCE(c.max_score, 0) AS max_score,
+            COALESCE(c.verified_score, 0) AS verified_score, COALESCE(c.regressions, 0) AS regressions,
+            \(unsafeRaw: expressions.zone) AS zone_rank, \(unsafeRaw: expressions.change) AS change30,
+            CASE WHEN c.organization_id IS NOT NULL AND c.rules_key = \(bind: rulesKey)
+            AND (c.valid_until IS NULL OR c.valid_until > \(bind: now.timeIntervalSince1970)) THEN 1 ELSE 0 END AS is_current
+            FROM organizations o
+            LEFT JOIN current_scores c ON c.organization_id = o.id
+            LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day = \(bind: monthAgo.description)
+            LEFT JOIN organization_settings st ON st.organization_id = o.id
+            WHERE \(conditions)
+            ORDER BY \(unsafeRaw: Self.order(query))
+            LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)
+            """
+        ).all()
+        let zones = ScoreZones.Zone.allCases
+        // One row past the page says whether another page follows.
+        let stored = try rows.prefix(query.limit).map { row in
+            let change = try row.decode(column: "change30", as: Double.self)
+            let rank = try row.decode(column: "zone_rank", as: Int.self)
+            let organization = StoredOrganization(
+                organization: Organization(
+                    id: try row.decode(column: "id", as: String.self),
+                    displayName: try row.decode(column: "display_name", as: String.self),
+                    licensedUserCount: try row.decode(column: "licensed_user_count", as: Int?.self),
+                    activeUserCount: try row.decode(column: "active_user_count", as: Int?.self),
+                    industry: try row.decode(column: "industry", as: String?.self),
+                    region: try row.decode(column: "region", as: String?.self)
+                ),
+                enabledServices: try StoredJSON.decode(
+                    [String].self,
+                    try row.decode(column: "enabled_services", as: String.self)
+                ),
+                createdAt: try row.decode(column: "created_at", as: Date.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self)
+            )
+            return StoredOrganizationListRow(
+                organization: organization,
+                row: OrganizationListRow(
+                    id: organization.organization.id,
+                    displayName: organization.organization.displayName,
+                    score: try row.decode(column: "score", as: Double.self),
+                    maxScore: try row.decode(column: "max_score", as: Double.self),
+                    verifiedScore: try row.decode(column: "verified_score", as: Double.self),
+                    regressions: try row.decode(column: "regressions", as: Int.self),
+                    zone: zones[min(max(rank, 0), zones.count - 1)],
+                    change30: change == OrganizationListRow.noChange ? nil : change
+                ),
+                current: try row.decode(column: "is_current", as: Int.self) == 1
+            )
+        }
+        return (stored, total, offset, rows.count > query.limit)
+    }
+
+    /// The search and visibility conditions, on `organizations o` alone (the count needs no join).
+    static func listFilter(_ query: OrganizationListQuery, visible: [String]?) -> SQLQueryString {
+        var filter: SQLQueryString = "1 = 1"
+        if let visible { filter = "\(filter) AND o.id IN (\(binds: visible))" }
+        if !query.search.isEmpty {
+            let pattern = "%" + likeEscaped(query.search.lowercased()) + "%"
+            filter =
+                "\(filter) AND (LOWER(o.display_name) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(o.id) LIKE \(bind: pattern) ESCAPE '\\')"
+        }
+        return filter
+    }
+
+    /// `%`, `_` and the escape character itself match only themselves.
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    /// The computed columns, written once so the select, the order and the cursor agree. The
+    /// percentage is the formula of ``OrganizationListRow/percentage``; the zone follows
+    /// ``ScoreZones/zone(for:)`` with the default bounds where none are stored.
+    static let listExpressions: (percentage: String, zone: String, change: String) = {
+        let percentage =
+            "(CASE WHEN COALESCE(c.max_score, 0) > 0 THEN c.score / c.max_score * 100 ELSE 0 END)"
+        let zones = ScoreZones.default
+        let zone =
+            "(CASE WHEN \(percentage) >= COALESCE(st.zone_good_from, \(zones.goodFrom)) THEN 2"
+            + " WHEN \(percentage) >= COALESCE(st.zone_okay_from, \(zones.okayFrom)) THEN 1 ELSE 0 END)"
+        let change =
+            "(CASE WHEN s.percentage IS NULL THEN \(OrganizationListRow.noChange) ELSE \(percentage) - s.percentage END)"
+        return (percentage, zone, change)
+    }()
+
+    static func keyExpression(_ sort: OrganizationListQuery.Sort) -> String? {
+        switch sort {
+        case .name: nil
+        case .score: "COALESCE(c.score, 0)"
+        case .percentage: listExpressions.percentage
+        case .zone: listExpressions.zone
+        case .change: listExpressions.change
+        case .regressions: "COALESCE(c.regressions, 0)"
+        }
+    }
+
+    /// By the key, then the name and id ascending; the name order runs both the name and the id
+    /// in its direction.
+    static func order(_ query: OrganizationListQuery) -> String {
+        let direction = query.descending ? "DESC" : "ASC"
+        guard let key = keyExpression(query.sort) else {
+            return "LOWER(o.display_name) \(direction), o.id \(direction)"
+        }
+        return "\(key) \(direction), LOWER(o.display_name) ASC, o.id ASC"
+    }
+
+    /// Rows strictly after the cursor in the query's order.
+    static func keyset(_ cursor: OrganizationListCursor, query: OrganizationListQuery) -> SQLQueryString {
+        let name: SQLQueryString = "LOWER(o.display_name)"
+        let after = query.descending ? "<" : ">"
+        guard let key = keyExpression(query.sort) else {
+            return
+                "(\(name) \(unsafeRaw: after) LOWER(\(bind: cursor.name)) OR (\(name) = LOWER(\(bind: cursor.name)) AND o.id \(unsafeRaw: after) \(bind: cursor.id)))"
+        }
+        let value = cursor.key ?? 0
+        return """
+            (\(unsafeRaw: key) \(unsafeRaw: after) \(bind: value) OR (\(unsafeRaw: key) = \(bind: value) AND \
+            (\(name) > LOWER(\(bind: cursor.name)) OR (\(name) = LOWER(\(bind: cursor.name)) AND o.id > \(bind: cursor.id)))))
+            """
+    }
+}

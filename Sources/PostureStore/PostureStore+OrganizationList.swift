@@ -45,6 +45,21 @@ extension PostureStore {
         let expressions = Self.listExpressions
         var conditions: SQLQueryString = "\(filter)"
         if let after = query.after { conditions = "\(conditions) AND \(Self.keyset(after, query: query))" }
+        let scores: SQLQueryString = "LEFT JOIN current_scores c ON c.organization_id = o.id"
+        let snapshots: SQLQueryString =
+            "LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day = \(bind: monthAgo.description)"
+        let settings: SQLQueryString = "LEFT JOIN organization_settings st ON st.organization_id = o.id"
+        // The page's ids first, with only the joins its order needs (none for the name order,
+        // which an index on the lowercased name answers without sorting); the rest of each row is
+        // joined for those rows alone.
+        let keyJoins: SQLQueryString =
+            switch query.sort {
+            case .name: ""
+            case .score, .percentage, .regressions: scores
+            case .zone: "\(scores) \(settings)"
+            case .change: "\(scores) \(snapshots)"
+            }
+        let order = Self.order(query)
         let rows = try await sql.raw(
             """
             SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
@@ -53,13 +68,10 @@ extension PostureStore {
             \(unsafeRaw: expressions.zone) AS zone_rank, \(unsafeRaw: expressions.change) AS change30,
             CASE WHEN c.organization_id IS NOT NULL AND c.rules_key = \(bind: rulesKey)
             AND (c.valid_until IS NULL OR c.valid_until > \(bind: now.timeIntervalSince1970)) THEN 1 ELSE 0 END AS is_current
-            FROM organizations o
-            LEFT JOIN current_scores c ON c.organization_id = o.id
-            LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day = \(bind: monthAgo.description)
-            LEFT JOIN organization_settings st ON st.organization_id = o.id
-            WHERE \(conditions)
-            ORDER BY \(unsafeRaw: Self.order(query))
-            LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)
+            FROM (SELECT o.id FROM organizations o \(keyJoins) WHERE \(conditions)
+            ORDER BY \(unsafeRaw: order) LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)) page
+            JOIN organizations o ON o.id = page.id \(scores) \(snapshots) \(settings)
+            ORDER BY \(unsafeRaw: order)
             """
         ).all()
         let zones = ScoreZones.Zone.allCases
@@ -76,10 +88,7 @@ extension PostureStore {
                     industry: try row.decode(column: "industry", as: String?.self),
                     region: try row.decode(column: "region", as: String?.self)
                 ),
-                enabledServices: try StoredJSON.decode(
-                    [String].self,
-                    try row.decode(column: "enabled_services", as: String.self)
-                ),
+                enabledServices: try Self.services(try row.decode(column: "enabled_services", as: String.self)),
                 createdAt: try row.decode(column: "created_at", as: Date.self),
                 updatedAt: try row.decode(column: "updated_at", as: Date.self)
             )
@@ -99,6 +108,11 @@ extension PostureStore {
             )
         }
         return (stored, total, offset, rows.count > query.limit)
+    }
+
+    /// Most organizations report no services: their empty list is not worth a JSON decoder.
+    static func services(_ text: String) throws -> [String] {
+        text == "[]" ? [] : try StoredJSON.decode([String].self, text)
     }
 
     /// The search and visibility conditions, on `organizations o` alone (the count needs no join).
@@ -164,8 +178,8 @@ extension PostureStore {
         let name: SQLQueryString = "LOWER(o.display_name)"
         let after = query.descending ? "<" : ">"
         guard let key = keyExpression(query.sort) else {
-            return
-                "(\(name) \(unsafeRaw: after) LOWER(\(bind: cursor.name)) OR (\(name) = LOWER(\(bind: cursor.name)) AND o.id \(unsafeRaw: after) \(bind: cursor.id)))"
+            // A row value, which the name index can seek to.
+            return "(\(name), o.id) \(unsafeRaw: after) (LOWER(\(bind: cursor.name)), \(bind: cursor.id))"
         }
         let value = cursor.key ?? 0
         return """

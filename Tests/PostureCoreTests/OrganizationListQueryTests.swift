@@ -40,4 +40,11 @@ import Testing
         #expect(OrganizationListRow.noChange < -100, "a change is at least -100 points")
         #expect(row.key(.zone) == 0 && row.key(.regressions) == 2 && row.key(.name) == nil)
     }
+
+    @Test(arguments: [0, 0.04, 0.06, -0.06, 12.345, -3.96, 99.94, 100, 1234.56, -0.01])
+    func tenthsPrintAsAFormatStringWould(_ value: Double) {
+        let expected = String(format: "%.1f", value)
+        // %.1f keeps the sign of a value that rounds to zero; a list need not.
+        #expect(ScoreFormat.tenths(value) == (expected == "-0.0" ? "0.0" : expected))
+    }
 }

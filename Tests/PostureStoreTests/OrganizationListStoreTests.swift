@@ -215,8 +215,8 @@ import Testing
                 return page.rows.first?.row.zone
             }
             #expect(try await zone() == .okay)
-            try await M013AddZoneBounds().revert(on: service.store.database)
-            try await M013AddZoneBounds().prepare(on: service.store.database)
+            try await M013OrganizationList().revert(on: service.store.database)
+            try await M013OrganizationList().prepare(on: service.store.database)
             #expect(try await zone() == .okay, "copied from the zones' JSON")
         }
     }

@@ -9,6 +9,12 @@ import PostureCore
 import PostureStore
 import SQLKit
 
+// bench/organizations.sh's modes (see ListBench.swift).
+if let mode = CommandLine.arguments.dropFirst().first, mode.hasPrefix("list-") {
+    try await ListBench.main(Array(CommandLine.arguments.dropFirst()))
+    exit(0)
+}
+
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let organizations = arguments.count > 0 ? arguments[0] : 10_000
 let days = arguments.count > 1 ? arguments[1] : 365

@@ -105,6 +105,16 @@ public enum ScoreFormat {
         twoDecimals(value) + "%"
     }
 
+    /// One decimal, as `%.1f` would print it, without the cost of a format string (lists of
+    /// many rows print several per row).
+    public static func tenths(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        let tenths = (abs(value) * 10).rounded()
+        guard tenths < 9e15 else { return String(value) }
+        let scaled = Int64(tenths)
+        return (value < 0 && scaled != 0 ? "-" : "") + String(scaled / 10) + "." + String(scaled % 10)
+    }
+
     static func twoDecimals(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         let hundredths = (abs(value) * 100).rounded()

@@ -15,6 +15,6 @@ public enum PostureMigrations {
         M010CreateCohortCells(),  // 010: sealed comparison cells, their members and how far days are sealed
         M011CreateCurrentScores(),  // 011: each organization's current score, stored on write
         M012PackHistory(),  // 012: packed snapshot breakdowns; the change log as one packed row per write
-        M013AddZoneBounds(),  // 013: zone bounds as columns, for lists sorted by zone
+        M013OrganizationList(),  // 013: zone bounds as columns and indexes, for lists of thousands of organizations
     ]
 }

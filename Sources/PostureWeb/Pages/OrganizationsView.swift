@@ -92,7 +92,7 @@ public struct OrganizationsView: Sendable, Equatable {
                 #"<th scope="col"\#(number)\#(state)><a href="\#(href: link(sort: column, descending: next))">\#(label)\#(arrow)</a></th>"#
         }
         let lines = rows.map { row -> SafeHTML in
-            let change = row.change30.map { ($0 >= 0 ? "+" : "") + String(format: "%.1f", $0) } ?? "–"
+            let change = row.change30.map { ($0 >= 0 ? "+" : "") + ScoreFormat.tenths($0) } ?? "–"
             let box: SafeHTML =
                 !selectable
                 ? ""
@@ -101,8 +101,8 @@ public struct OrganizationsView: Sendable, Equatable {
                     : #"<td><span class="hint" title="Read-only role">–</span></td>"#
             return """
                 <tr>\(box)<td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name)</a> <span class="hint">\(row.role)</span></td>
-                <td class="number">\(String(format: "%.2f", row.score)) / \(String(format: "%.2f", row.maxScore))</td>
-                <td class="number">\(String(format: "%.1f%%", row.percentage))</td><td><span class="zone-chip zone-\(row.zone)">\(row.zone)</span></td>
+                <td class="number">\(ScoreFormat.points(row.score)) / \(ScoreFormat.points(row.maxScore))</td>
+                <td class="number">\(ScoreFormat.tenths(row.percentage))%</td><td><span class="zone-chip zone-\(row.zone)">\(row.zone)</span></td>
                 <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
                 """
         }

@@ -3,10 +3,11 @@ import Foundation
 import PostureCore
 import SQLKit
 
-/// 013: each organization's zone bounds as columns beside the zones' JSON, so a list of thousands
-/// of organizations sorts by zone in SQL. Null means the default zones. Existing custom zones are
-/// copied over.
-public struct M013AddZoneBounds: AsyncMigration {
+/// 013: what a list of thousands of organizations needs to be answered a page at a time in SQL:
+/// each organization's zone bounds as columns beside the zones' JSON (null means the default
+/// zones; existing custom zones are copied over), an index in the list's name order, and one that
+/// answers a day's percentage of an organization without reading the snapshot row.
+public struct M013OrganizationList: AsyncMigration {
     public init() {}
 
     public func prepare(on database: any Database) async throws {
@@ -32,10 +33,15 @@ public struct M013AddZoneBounds: AsyncMigration {
                 """
             ).run()
         }
+        try await sql.raw("CREATE INDEX organizations_name_order ON organizations (LOWER(display_name), id)").run()
+        try await sql.raw("CREATE INDEX snapshots_org_day_percentage ON snapshots (organization_id, day, percentage)")
+            .run()
     }
 
     public func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
+        try await sql.drop(index: "snapshots_org_day_percentage").run()
+        try await sql.drop(index: "organizations_name_order").run()
         for column in ["zone_okay_from", "zone_good_from"] {
             try await sql.raw("ALTER TABLE organization_settings DROP COLUMN \(unsafeRaw: column)").run()
         }

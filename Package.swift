@@ -80,6 +80,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The use cases: rules from the core sequenced around storage, one transaction and audit
+        // entry each. The store is theirs alone; routes and the CLI reach data through them.
+        .target(
+            name: "PostureServices",
+            dependencies: [
+                "PostureCore",
+                "PostureStore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Vapor routes: the Graph-compatible API, the native API and token checks.
         .target(
             name: "PostureAPI",
@@ -87,6 +98,7 @@ let package = Package(
                 "PostureCore",
                 "PostureEvidence",
                 "PostureStore",
+                "PostureServices",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
@@ -99,6 +111,7 @@ let package = Package(
             dependencies: [
                 "PostureCore",
                 "PostureStore",
+                "PostureServices",
                 "PostureAPI",
                 .product(name: "Vapor", package: "vapor"),
             ],
@@ -111,6 +124,7 @@ let package = Package(
                 "PostureCore",
                 "PostureCatalog",
                 "PostureStore",
+                "PostureServices",
                 "PostureAPI",
                 "PostureWeb",
                 .product(name: "Vapor", package: "vapor"),
@@ -131,6 +145,7 @@ let package = Package(
                 "PostureCollector",
                 "PostureCatalog",
                 "PostureStore",
+                "PostureServices",
                 "PostureApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -142,6 +157,7 @@ let package = Package(
             dependencies: [
                 "PostureApp",
                 "PostureStore",
+                "PostureServices",
                 "PostureCore",
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
@@ -188,6 +204,7 @@ let package = Package(
             dependencies: [
                 "PostureApp",
                 "PostureStore",
+                "PostureServices",
                 "PostureCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -203,6 +220,7 @@ let package = Package(
             dependencies: [
                 "PostureTestSupport",
                 "PostureStore",
+                "PostureServices",
                 "PostureAPI",
                 "PostureApp",
                 "PostureCatalog",
@@ -221,6 +239,7 @@ let package = Package(
             dependencies: [
                 "PostureTestSupport",
                 "PostureEvidence",
+                "PostureServices",
                 "PostureAPI",
                 "PostureApp",
                 "PostureCatalog",
@@ -235,6 +254,7 @@ let package = Package(
             name: "PostureWebTests",
             dependencies: [
                 "PostureTestSupport",
+                "PostureServices",
                 "PostureWeb",
                 "PostureApp",
                 .product(name: "VaporTesting", package: "vapor"),

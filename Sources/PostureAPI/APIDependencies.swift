@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 

@@ -1,6 +1,6 @@
-import FluentKit
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -14,7 +14,7 @@ struct HealthRoutes {
         }
         routes.get("readyz") { _ async -> Response in
             do {
-                try await dependencies.service.store.ping()
+                try await dependencies.service.ping()
                 return JSONResponse.make(.object(JSONObject([("status", .string("ready"))])))
             } catch {
                 return JSONResponse.make(

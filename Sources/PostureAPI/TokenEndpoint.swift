@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOConcurrencyHelpers
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -87,11 +88,7 @@ struct TokenEndpoint {
                 retryAfter: wait
             )
         }
-        let client = try await dependencies.service.store.client(clientID)
-        // Compare hashes in constant time, and hash even for unknown clients, so timing says nothing.
-        let presented = PostureStore.secretHash(secret)
-        let expected = client?.secretHash ?? String(repeating: "0", count: 64)
-        guard let client, ConstantTime.equal(presented, expected), !client.isRevoked else {
+        guard let client = try await dependencies.service.authenticatedClient(clientID, secret: secret) else {
             throw OAuthError(
                 status: .unauthorized,
                 code: "invalid_client",

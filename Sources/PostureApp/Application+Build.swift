@@ -5,6 +5,7 @@ import Foundation
 import PostureAPI
 import PostureCatalog
 import PostureCore
+import PostureServices
 import PostureStore
 import PostureWeb
 import SQLKit
@@ -19,6 +20,9 @@ public struct PostureRuntime: Sendable {
     public let configuration: PostureConfiguration
     /// How the response cache learns about writes (nil: no cache).
     public let dataStamp: DataStamp?
+    /// The store under the services, for the benchmarks and the tests' fixtures only: routes and
+    /// commands reach data through the services, which is what `scripts/check-layers` checks.
+    public let store: PostureStore
 }
 
 /// The composition root: builds the Vapor application with its database, migrations, catalog,
@@ -114,7 +118,8 @@ public func buildApplication(
             tokens: tokens,
             identity: identity,
             configuration: configuration,
-            dataStamp: stamp
+            dataStamp: stamp,
+            store: store
         )
     } catch {
         try? await app.asyncShutdown()

@@ -1,4 +1,5 @@
 import NIOPosix
+import PostureServices
 import PostureStore
 import Vapor
 

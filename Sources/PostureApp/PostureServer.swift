@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -19,7 +20,7 @@ extension PostureRuntime {
             )
         }
         let today = CivilDay(clock.now())
-        if configuration.demo, try await service.store.organizations().isEmpty {
+        if configuration.demo, try await service.organizations().isEmpty {
             try await service.seedDemo(endDay: today, days: configuration.demoDays, peers: configuration.demoPeers)
             notes.append(
                 "created the demo organization \"\(DemoHistory.organization.id)\" with \(configuration.demoDays) days of history"
@@ -44,8 +45,8 @@ extension PostureRuntime {
         // Nodes starting together on one PostgreSQL take turns: only the first creates `admin`.
         let identity = identity
         let configuration = configuration
-        let created: String?? = try await identity.store.withJobLock("posture.first-administrator") {
-            guard try await identity.store.userCount() == 0 else { return nil }
+        let created: String?? = try await service.withJobLock("posture.first-administrator") {
+            guard try await identity.userCount() == 0 else { return nil }
             let (_, password) = try await identity.addUser(
                 "admin",
                 displayName: "Administrator",

@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 

@@ -16,6 +16,28 @@ public struct StoredClient: Sendable, Equatable {
     public var revokedAt: Date?
 
     public var isRevoked: Bool { revokedAt != nil }
+
+    package init(
+        clientID: String,
+        organizationID: String,
+        name: String,
+        secretHash: String,
+        scopes: [String],
+        role: Role,
+        createdAt: Date,
+        createdBy: String,
+        revokedAt: Date? = nil
+    ) {
+        self.clientID = clientID
+        self.organizationID = organizationID
+        self.name = name
+        self.secretHash = secretHash
+        self.scopes = scopes
+        self.role = role
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.revokedAt = revokedAt
+    }
 }
 
 extension PostureStore {

@@ -31,7 +31,7 @@ extension PostureStore {
     }
 
     /// The exclusions grouped by action, as scoring applies them.
-    func exclusionsByAction(_ organizationID: String) async throws -> [String: [Exclusion]] {
+    package func exclusionsByAction(_ organizationID: String) async throws -> [String: [Exclusion]] {
         Dictionary(grouping: try await exclusions(organizationID), by: \.actionID).mapValues { $0.map(\.exclusion) }
     }
 

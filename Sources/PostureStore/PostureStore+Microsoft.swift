@@ -19,7 +19,7 @@ public struct MicrosoftImportSummary: Sendable, Equatable {
 extension PostureStore {
     /// Stores Microsoft's days and profiles: new ones are added, changed ones replaced, equal
     /// ones left alone, so importing the same export twice changes nothing.
-    func importMicrosoft(
+    package func importMicrosoft(
         _ organizationID: String,
         scores: [MicrosoftDailyScore],
         profiles: [MicrosoftControlProfile],

@@ -18,6 +18,13 @@ public struct OrganizationPage: Sendable {
     public var total: Int
     public var offset: Int
     public var next: OrganizationListCursor?
+
+    public init(rows: [StoredOrganizationListRow], total: Int, offset: Int, next: OrganizationListCursor?) {
+        self.rows = rows
+        self.total = total
+        self.offset = offset
+        self.next = next
+    }
 }
 
 extension PostureStore {

@@ -18,6 +18,32 @@ public struct StoredUser: Sendable, Equatable {
     public var roles: [String: Role]
 
     public var access: Access { Access(instanceAdministrator: instanceAdministrator, roles: roles) }
+
+    package init(
+        id: UUID,
+        username: String,
+        displayName: String,
+        passwordHash: String,
+        mustChangePassword: Bool,
+        instanceAdministrator: Bool,
+        failedSignIns: Int,
+        lockedUntil: Date?,
+        createdAt: Date,
+        passwordChangedAt: Date?,
+        roles: [String: Role]
+    ) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.mustChangePassword = mustChangePassword
+        self.instanceAdministrator = instanceAdministrator
+        self.failedSignIns = failedSignIns
+        self.lockedUntil = lockedUntil
+        self.createdAt = createdAt
+        self.passwordChangedAt = passwordChangedAt
+        self.roles = roles
+    }
 }
 
 /// A signed-in browser session.
@@ -28,6 +54,16 @@ public struct StoredSession: Sendable, Equatable {
     public var createdAt: Date
     public var expiresAt: Date
     public var lastSeenAt: Date
+
+    package init(tokenHash: String, userID: UUID, csrfToken: String, createdAt: Date, expiresAt: Date, lastSeenAt: Date)
+    {
+        self.tokenHash = tokenHash
+        self.userID = userID
+        self.csrfToken = csrfToken
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastSeenAt = lastSeenAt
+    }
 }
 
 extension PostureStore {

@@ -1,6 +1,7 @@
 import Foundation
 import PostureAPI
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -58,16 +59,16 @@ struct DashboardRoutes: Sendable {
         case .notFound: throw WebError.notFound
         case .forbidden(let reason): throw WebError.forbidden(reason)
         }
-        guard let organization = try await service.store.organization(id), let role = access.role(in: id) else {
+        guard let organization = try await service.findOrganization(id), let role = access.role(in: id) else {
             throw WebError.notFound
         }
         // The switcher lists organizations only while there are few: a page must not read every
         // organization of a large instance.
         let visibleCount =
-            access.instanceAdministrator ? try await service.store.organizationCount() : access.roles.count
+            access.instanceAdministrator ? try await service.organizationCount() : access.roles.count
         let many = visibleCount > Layout.OrganizationNav.switcherLimit
         let visible =
-            many ? [] : try await service.store.organizations().filter { access.canSee($0.organization.id) }
+            many ? [] : try await service.organizations().filter { access.canSee($0.organization.id) }
         let nav = Layout.OrganizationNav(
             id: id,
             name: organization.organization.displayName,
@@ -92,7 +93,7 @@ struct DashboardRoutes: Sendable {
         let context = try await Self.context(request, .overview, service: service)
         let id = context.id
         let report = try await service.currentReport(of: context.organization)
-        let settings = try await service.store.settings(id)
+        let settings = try await service.settings(id)
         let zones = settings.zones
         let today = CivilDay(now)
         let interval = DayInterval(from: today.adding(days: -89), to: today)
@@ -139,7 +140,7 @@ struct DashboardRoutes: Sendable {
             notices.append("Custom comparison: \(Comparisons.notEnough).")
         }
         let monthAgo = now.addingTimeInterval(-30 * 86_400)
-        let changes = try await service.store.recentChanges(id, limit: 10).filter { $0.occurredAt >= monthAgo }
+        let changes = try await service.recentChanges(id, limit: 10).filter { $0.occurredAt >= monthAgo }
         let view = OverviewView(
             signedIn: context.web.signedIn,
             nav: context.nav,
@@ -193,7 +194,7 @@ struct DashboardRoutes: Sendable {
     ) async throws
         -> (ActionsView, [ActionScore], [String: [String]])
     {
-        let tags = try await service.store.tags(context.id)
+        let tags = try await service.tags(context.id)
         var selected: [String: String] = [:]
         for name in Self.filterNames {
             if let value = request.query[String.self, at: name], !value.isEmpty { selected[name] = value }
@@ -338,7 +339,7 @@ struct DashboardRoutes: Sendable {
         guard let score = report[actionID] else { throw WebError.notFound }
         var (view, _, tags) = try await listView(request, context: context, report: report)
         let action = score.action
-        let measurement = try await service.store.measurements(context.id).first { $0.actionID == actionID }
+        let measurement = try await service.measurements(context.id).first { $0.actionID == actionID }
         let today = CivilDay(now)
         let history = try await service.actionHistory(
             context.id,

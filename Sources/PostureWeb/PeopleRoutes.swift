@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -37,7 +38,7 @@ struct PeopleRoutes: Sendable {
         status: HTTPStatus = .ok
     ) async throws -> Response {
         let web = try administrator(request)
-        let people = try await identity.store.users().map { user in
+        let people = try await identity.users().map { user in
             var roles = user.instanceAdministrator ? ["instance administrator"] : []
             roles += user.roles.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.displayName)" }
             let state = user.state
@@ -51,7 +52,7 @@ struct PeopleRoutes: Sendable {
         let view = PeopleView(
             signedIn: web.signedIn,
             people: people,
-            organizations: try await dependencies.service.store.organizations().map {
+            organizations: try await dependencies.service.organizations().map {
                 ($0.organization.id, $0.organization.displayName)
             },
             roles: Role.allCases.map { ($0.rawValue, $0.displayName) },
@@ -75,7 +76,7 @@ struct PeopleRoutes: Sendable {
         let form = (try? request.content.decode(AddForm.self)) ?? AddForm()
         let name = form.username ?? ""
         do {
-            if let org = form.org, !org.isEmpty, try await dependencies.service.store.organization(org) == nil {
+            if let org = form.org, !org.isEmpty, try await dependencies.service.findOrganization(org) == nil {
                 return try await render(request, errors: ["No organization with id \(org)."], status: .badRequest)
             }
             let (user, password) = try await identity.addUser(

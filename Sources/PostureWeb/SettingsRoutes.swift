@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -41,7 +42,7 @@ struct SettingsRoutes: Sendable {
     ) async throws -> Response {
         let context = try await DashboardRoutes.context(request, .settings, service: service)
         let id = context.id
-        let (zones, comparison) = try await service.store.settings(id)
+        let (zones, comparison) = try await service.settings(id)
         let manage =
             AccessPolicy.decide(
                 .manageAccess,
@@ -66,7 +67,7 @@ struct SettingsRoutes: Sendable {
             minSeats: comparison?.minSeats.map(String.init) ?? "",
             maxSeats: comparison?.maxSeats.map(String.init) ?? "",
             clients: manage
-                ? try await service.store.clients(organizationID: id).map {
+                ? try await service.clients(organizationID: id).map {
                     .init(
                         id: $0.clientID,
                         name: $0.name,
@@ -77,7 +78,7 @@ struct SettingsRoutes: Sendable {
                 } : [],
             members: grantable.isEmpty
                 ? []
-                : try await service.store.members(of: id).map {
+                : try await dependencies.identity.members(of: id).map {
                     .init(
                         username: $0.user.username,
                         displayName: $0.user.displayName,
@@ -228,7 +229,7 @@ struct SettingsRoutes: Sendable {
     @Sendable func revokeClient(_ request: Request) async throws -> Response {
         let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
         let clientID = request.parameters.get("client") ?? ""
-        guard let client = try await service.store.client(clientID), client.organizationID == context.id else {
+        guard let client = try await service.client(clientID), client.organizationID == context.id else {
             throw WebError.notFound
         }
         _ = try await service.revokeClient(clientID, actor: context.web.user.username, requestID: request.id)

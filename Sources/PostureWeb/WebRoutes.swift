@@ -1,6 +1,7 @@
 import Foundation
 import PostureAPI
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 

@@ -7,6 +7,8 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// An in-process server on SQLite in memory with the demo organization and one more, a fixed
 /// clock, and tokens of every kind.
 struct APIHarness {

@@ -7,6 +7,8 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// Every role, with each scope, against every write route: the exact allow or deny of DESIGN.md.
 @Suite struct AccessMatrixTests {
     enum Kind: String, CaseIterable {

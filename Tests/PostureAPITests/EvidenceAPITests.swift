@@ -9,6 +9,8 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// `POST …/evidence/microsoft365` on both databases: it stores exactly the measurements the
 /// offline assessment gives, and bad evidence changes nothing.
 @Suite struct EvidenceAPITests {

@@ -7,6 +7,8 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// Entity exclusions through the native API, on both databases: they move the score at once, are
 /// audited, refuse bad input, and lapse at their expiry.
 @Suite struct ExclusionAPITests {

@@ -10,6 +10,8 @@ import Vapor
 import VaporTesting
 import _CryptoExtras
 
+@testable import PostureServices
+
 /// A small OpenID Connect issuer on 127.0.0.1 with its own RSA keys: discovery, JWKS and signing.
 final class TestIssuer: Sendable {
     let app: Application

@@ -2,6 +2,7 @@ import Foundation
 import PostureAPI
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 import Testing
 import VaporTesting

@@ -8,6 +8,8 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// Requests an attacker with a read-only token would send: each used to stop the process, leak
 /// data or slip past a limit.
 @Suite struct HardeningTests {

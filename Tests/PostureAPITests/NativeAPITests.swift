@@ -6,6 +6,8 @@ import PostureStore
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 @Suite struct NativeAPITests {
     @Test func organizationsAreIsolatedAndManaged() async throws {
         try await APIHarness.with { harness in

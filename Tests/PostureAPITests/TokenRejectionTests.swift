@@ -8,6 +8,8 @@ import PostureStore
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// Every way a bearer token can be wrong is refused with a 401, and the published key set is the
 /// one that verifies good tokens.
 @Suite struct TokenRejectionTests {

@@ -6,6 +6,8 @@ import PostureStore
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// The history, metrics and settings endpoints on the demo organization (120 days to 2026-11-28).
 @Suite struct TrendAPITests {
     @Test func historyMatchesTheStoredSnapshotsAndNamesActionsTaken() async throws {

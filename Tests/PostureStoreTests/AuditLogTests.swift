@@ -7,6 +7,8 @@ import PostureTestSupport
 import SQLKit
 import Testing
 
+@testable import PostureServices
+
 /// The audit chain on real databases: every change leaves an entry, and tampering done directly in
 /// SQL is found.
 @Suite struct AuditLogTests {

@@ -6,6 +6,7 @@ import PostureTestSupport
 import SQLKit
 import Testing
 
+@testable import PostureServices
 @testable import PostureStore
 
 /// The change log, stored one packed row per write, on both databases: every read (all, by

@@ -6,6 +6,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// Sealed comparison days on both databases: written once, and left alone by everything that
 /// later changes the snapshots behind them.
 @Suite struct CohortSealingStoreTests {

@@ -6,6 +6,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// Two nodes on one PostgreSQL: a write on one moves the other's data stamp (LISTEN/NOTIFY), so
 /// neither serves a cached response older than the data.
 @Suite struct CrossNodeCacheTests {

@@ -8,6 +8,8 @@ import PostureTestSupport
 import SQLKit
 import Testing
 
+@testable import PostureServices
+
 /// The stored current score on both databases: every write leaves it equal to what the data
 /// scores, time-driven changes are applied once, new rules are picked up, and a deleted and
 /// recreated organization never reads its predecessor's score.

@@ -6,6 +6,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// People, roles and sessions on both databases.
 @Suite struct IdentityStoreTests {
     @Test(arguments: TestDatabase.available)

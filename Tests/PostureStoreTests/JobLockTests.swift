@@ -5,6 +5,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// Two nodes on one database: while one holds the sync lock, the other's sync does nothing.
 @Suite struct JobLockTests {
     @Test(arguments: TestDatabase.available)

@@ -6,6 +6,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// Today is live on both databases: every change to the score rewrites today's snapshot in the
 /// same transaction, closed days stay as they were, and missed days are filled first.
 @Suite struct LiveTodayStoreTests {

@@ -5,6 +5,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// Microsoft's Secure Score history on both databases: it grows past Microsoft's 90 days across
 /// imports, and the same data imported again changes nothing.
 @Suite struct MicrosoftImportTests {

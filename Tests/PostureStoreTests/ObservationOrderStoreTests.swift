@@ -6,6 +6,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// Newest observation wins on both databases: an older measurement never replaces the stored one.
 @Suite struct ObservationOrderStoreTests {
     @Test(arguments: TestDatabase.available)

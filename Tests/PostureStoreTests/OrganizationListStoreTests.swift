@@ -5,6 +5,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// The organizations list answered in SQL, on both databases, against an order computed here
 /// from each organization's own report, zones and snapshot: every order and direction, walked by
 /// cursor and by numbered page, searched and narrowed to what a person may see.

@@ -6,6 +6,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 @Suite struct ServiceTests {
     static let organization = Organization(id: "contoso", displayName: "Contoso", licensedUserCount: 50)
 

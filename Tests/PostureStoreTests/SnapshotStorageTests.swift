@@ -6,6 +6,7 @@ import PostureTestSupport
 import SQLKit
 import Testing
 
+@testable import PostureServices
 @testable import PostureStore
 
 /// Closed days are stored as what changed since the day before, on both databases: every day

@@ -6,6 +6,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// One contract, every database: what is stored comes back exactly, per organization.
 @Suite struct StoreContractTests {
     static let at = Date(iso8601: "2026-11-28T10:00:00Z")!

@@ -7,6 +7,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// What the data or time changes is recorded as the system's doing, on both databases: a
 /// regression and an expired exception end the status history with `toAddress`, and the system's
 /// own note is never shown or offered as a person's.

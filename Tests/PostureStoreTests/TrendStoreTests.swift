@@ -7,6 +7,8 @@ import PostureStore
 import PostureTestSupport
 import Testing
 
+@testable import PostureServices
+
 /// Every metric of the history and trends pages on a generated history of many organizations,
 /// on both databases, checked against the pure computations of PostureCore.
 @Suite struct TrendStoreTests {

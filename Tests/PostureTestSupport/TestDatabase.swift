@@ -6,6 +6,8 @@ import PostureStore
 import SQLKit
 import Testing
 
+@testable import PostureServices
+
 /// The databases every storage test runs on: SQLite in memory always, PostgreSQL when the test
 /// script started a throwaway cluster and exported POSTURE_TEST_POSTGRES_URL.
 public enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {

@@ -7,6 +7,8 @@ import PostureWeb
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// The organization pages in process: what each role sees and may do.
 @Suite struct DashboardTests {
     static let password = "correct horse battery staple"

@@ -7,6 +7,8 @@ import PostureWeb
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// The organizations page's bulk status change: each selected organization decided, written and
 /// audited on its own, and refusals reported per organization.
 @Suite struct OrganizationsPageTests {

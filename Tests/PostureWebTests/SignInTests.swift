@@ -6,6 +6,7 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureServices
 @testable import PostureWeb
 
 @Suite struct SignInTests {

@@ -7,6 +7,8 @@ import PostureTestSupport
 import Testing
 import VaporTesting
 
+@testable import PostureServices
+
 /// An in-process server with two organizations, for the dashboard's sign-in pages. Keeps cookies
 /// like a browser would.
 struct WebHarness {

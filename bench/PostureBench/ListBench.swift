@@ -9,6 +9,7 @@
 import Foundation
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 import SQLKit
 
@@ -33,7 +34,7 @@ enum ListBench {
         // The real clock: the server started on this data afterwards finds no day missing.
         let today = CivilDay(Date())
         let runtime = try await buildApplication(configuration, clock: PostureClock { Date() }, migrate: true)
-        guard let sql = runtime.service.store.database as? any SQLDatabase else { fatalError("not an SQL database") }
+        guard let sql = runtime.store.database as? any SQLDatabase else { fatalError("not an SQL database") }
         switch arguments.first {
         case "list-seed":
             let count = arguments.dropFirst().first.flatMap { Int($0) } ?? 5_000
@@ -132,7 +133,7 @@ enum ListBench {
         print(
             String(
                 format: "seeded %d organizations, %d snapshots, in %.1f s",
-                try await service.store.organizationCount(),
+                try await service.organizationCount(),
                 rows,
                 Date().timeIntervalSince(start)
             )

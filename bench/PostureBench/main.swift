@@ -6,6 +6,7 @@
 import Foundation
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 import SQLKit
 
@@ -33,7 +34,7 @@ configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPa
 configuration.logLevel = "warning"
 let runtime = try await buildApplication(configuration, clock: .fixed(lastDay.adding(days: 1).start), migrate: true)
 let service = runtime.service
-guard let sql = service.store.database as? any SQLDatabase else { fatalError("not an SQL database") }
+guard let sql = runtime.store.database as? any SQLDatabase else { fatalError("not an SQL database") }
 
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -43,7 +44,7 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 
 // Data: generated inside PostgreSQL, so loading takes seconds, not hours. Seats spread over every
 // band; percentages and category points drift per organization and day.
-let existing = try await service.store.organizations().count
+let existing = try await runtime.store.organizations().count
 if existing != organizations {
     print("generating \(organizations) organizations × \(days) days …")
     let load = try await seconds {
@@ -84,7 +85,7 @@ if existing != organizations {
 
 // Closed days are sealed once (the daily sync does it for one day at a time); every comparison
 // then reads the sealed cells. Timed here for the whole year at once, as after an upgrade.
-let seal = try await seconds { try await service.store.sealCohorts(through: lastDay) }
+let seal = try await seconds { try await runtime.store.sealCohorts(through: lastDay) }
 print(String(format: "sealed %d days of %d organizations in %.1f s (once)", days, organizations, seal))
 
 // One organization in the 101–500 band; the baseline is the same cohort aggregate, written by hand.

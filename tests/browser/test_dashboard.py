@@ -4,10 +4,12 @@ refusals, date ranges, escaping of user text, and a screenshot of every page."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from conftest import ADMIN_PASSWORD, Server, change_password, sign_in, signed_in, submit
+from conftest import ADMIN_PASSWORD, ONE_TIME, Server, change_password, sign_in, signed_in, submit
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -192,3 +194,74 @@ def test_pages_fit_a_phone(phone, server: Server, screenshots: Path):
         assert width <= viewport, f"{page or 'the overview'} scrolls sideways on a phone ({width}px > {viewport}px)"
     phone.get(server.base + "/orgs/contoso")
     shot(phone, screenshots, "overview-phone")
+
+
+def test_charts_space_days_by_date(browser, server: Server, screenshots: Path):
+    """Every chart's day labels sit at x positions proportional to their dates, past and projected
+    alike, so 60 projected days are drawn three times as wide as 20 past ones."""
+    from datetime import date
+
+    signed_in(browser, server, "tara", "securityReader")
+    checked = 0
+    for page in ("/orgs/contoso", "/orgs/contoso/metrics?from=2026-08-01"):
+        browser.get(server.base + page)
+        for chart in browser.find_elements(By.CSS_SELECTOR, "svg.chart"):
+            ticks = []
+            for label in chart.find_elements(By.CSS_SELECTOR, "text.axis"):
+                content = label.get_attribute("textContent")
+                if len(content) == 10 and content[4] == "-" and content[7] == "-":
+                    ticks.append((date.fromisoformat(content).toordinal(), float(label.get_attribute("x"))))
+            if len(ticks) < 3:
+                continue
+            (first_day, first_x), (last_day, last_x) = ticks[0], ticks[-1]
+            per_day = (last_x - first_x) / (last_day - first_day)
+            assert per_day > 0
+            for day, x in ticks[1:-1]:
+                assert abs(first_x + (day - first_day) * per_day - x) < 0.6, f"{page}: {day} is off the time axis"
+            checked += 1
+    assert checked >= 2, "the overview and metrics draw dated charts"
+
+
+def test_organizations_page_pages_searches_and_sets_a_status_in_several(browser, server: Server, screenshots: Path):
+    token = server.cli("token", "create", "--all", "--scope", "SecurityEvents.ReadWrite.All").strip()
+
+    def call(method: str, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(server.base + path, data=data, method=method,
+                                         headers={"Authorization": f"Bearer {token}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    for n in range(46):
+        call("POST", "/api/v1/organizations", {"id": f"branch-{n:02d}", "displayName": f"Branch {n:02d}"})
+    total = call("GET", "/api/v1/organizations?limit=1")["total"]
+    assert total > 50
+    one_time = server.cli("user", "add", "ivy", "--instance-admin")
+    sign_in(browser, server, "ivy", ONE_TIME.search(one_time).group(1))
+    change_password(browser, ONE_TIME.search(one_time).group(1), "quiet harbour lantern 42")
+    assert browser.current_url == server.base + "/"
+    assert f"Showing 1–50 of {total}." in browser.page_source
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")) == 50
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "nav.pager a[rel=next]"))
+    assert "start=50" in browser.current_url and f"Showing 51–{total} of {total}." in browser.page_source
+
+    browser.find_element(By.ID, "org-search").send_keys("BRANCH-0")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[role=search] button"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.sortable tbody tr")
+    assert len(rows) == 10 and all("Branch 0" in row.text for row in rows)
+
+    for organization in ("branch-01", "branch-02"):
+        browser.find_element(By.CSS_SELECTOR, f"input[name='orgs[]'][value='{organization}']").click()
+    Select(browser.find_element(By.ID, "bulk-action")).select_by_value("BlockLegacyAuthentication")
+    Select(browser.find_element(By.ID, "bulk-state")).select_by_value("planned")
+    browser.find_element(By.ID, "bulk-note").send_keys("Quarterly review")
+    shot(browser, screenshots, "organizations-bulk")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "#bulk-status button[type=submit]"))
+    assert "set for “" in browser.page_source and "in 2 organizations." in browser.page_source
+    assert browser.find_element(By.ID, "org-search").get_attribute("value") == "BRANCH-0", "the list keeps its search"
+    for organization in ("branch-01", "branch-02", "branch-03"):
+        audit = call("GET", f"/api/v1/organizations/{organization}/audit")["value"]
+        changes = [entry for entry in audit if entry["action"] == "status.set"]
+        expected = [] if organization == "branch-03" else ["ivy"]
+        assert [entry["actor"] for entry in changes] == expected, organization

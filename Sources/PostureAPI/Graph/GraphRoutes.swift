@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -85,9 +86,8 @@ struct GraphRoutes {
         let organizationID = try organizationID(request)
         let organization = try await service.organization(organizationID)
         let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.secureScoreSchema)
-        let store = service.store
         if query.filter == nil && query.orderBy.isEmpty {
-            let total = try await store.snapshotCount(organizationID)
+            let total = try await service.snapshotCount(organizationID)
             if countOnly {
                 return (ODataPage(items: [], totalCount: total, nextSkip: nil, nextTop: nil), query, organizationID)
             }
@@ -107,11 +107,11 @@ struct GraphRoutes {
         }
         // Every day is built to filter or sort: the caller pays for each.
         try request.spendWork(
-            try await store.snapshotCount(organizationID),
+            try await service.snapshotCount(organizationID),
             budget: dependencies.workBudget,
             now: dependencies.clock.now()
         )
-        let snapshots = try await store.snapshots(organizationID)
+        let snapshots = try await service.snapshots(organizationID)
         let all = try await entities(snapshots, organization: organization)
         return (query.apply(to: all, pageSize: dependencies.graphPageSize), query, organizationID)
     }
@@ -150,7 +150,7 @@ struct GraphRoutes {
         let id = request.parameters.get("id") ?? ""
         let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.secureScoreSchema)
         guard let parsed = GraphEntities.parseSecureScoreID(id), parsed.organizationID == organizationID,
-            let snapshot = try await service.store.snapshot(organizationID, day: parsed.day)
+            let snapshot = try await service.snapshot(organizationID, day: parsed.day)
         else { throw APIError.notFound("no secureScore with id \"\(id)\"") }
         let organization = try await service.organization(organizationID)
         let object = select(try await entities([snapshot], organization: organization)[0], query)
@@ -163,7 +163,7 @@ struct GraphRoutes {
     func profiles(_ organizationID: String, _ request: Request) async throws -> [JSONObject] {
         let report = try await service.currentReport(organizationID)
         request.cacheable(until: report.validUntil)
-        let history = Dictionary(grouping: try await service.store.statusHistory(organizationID), by: \.actionID)
+        let history = Dictionary(grouping: try await service.statusHistory(organizationID), by: \.actionID)
         return service.catalog.actions.compactMap { action in
             report[action.id].map {
                 GraphEntities.controlProfile($0, organizationID: organizationID, history: history[action.id] ?? [])
@@ -204,7 +204,7 @@ struct GraphRoutes {
         }
         let report = try await service.currentReport(organizationID)
         request.cacheable(until: report.validUntil)
-        let history = try await service.store.statusHistory(organizationID, actionID: action.id)
+        let history = try await service.statusHistory(organizationID, actionID: action.id)
         var object = GraphEntities.controlProfile(report[action.id]!, organizationID: organizationID, history: history)
         if let query { object = select(object, query) }
         return withContext(object, context(request, "secureScoreControlProfiles/$entity"))
@@ -217,7 +217,7 @@ struct GraphRoutes {
             throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"")
         }
         let body = try request.jsonBody()
-        let current = try await service.store.statuses(organizationID).first { $0.actionID == action.id }
+        let current = try await service.statuses(organizationID).first { $0.actionID == action.id }
         let record = try GraphStatePatch.decode(body, actionID: action.id, current: current)
         try await service.setStatus(organizationID, record, actor: request.actor, requestID: request.id)
         let prefer = request.headers[.init("Prefer")].joined(separator: ",").lowercased()

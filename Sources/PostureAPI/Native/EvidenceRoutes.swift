@@ -1,6 +1,7 @@
 import Foundation
 import PostureCore
 import PostureEvidence
+import PostureServices
 import PostureStore
 import Vapor
 

@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -128,7 +129,7 @@ struct NativeRoutes {
         let id = try request.authorize(.read)
         let report = try await service.currentReport(id)
         request.cacheable(until: report.validUntil)
-        let tags = try await service.store.tags(id)
+        let tags = try await service.tags(id)
         let includeHidden = request.queryValue("includeHidden").map { $0.lowercased() == "true" } ?? false
         var category: ActionCategory?
         if let name = request.queryValue("category") {
@@ -162,9 +163,9 @@ struct NativeRoutes {
         guard let action = document.actions.first(where: { $0.id == actionID }) else {
             throw ServiceError.actionNotFound(actionID)
         }
-        let history = try await service.store.statusHistory(id, actionID: actionID)
-        let changes = try await service.store.changes(id, actionID: actionID)
-        let tags = try await service.store.tags(id)[actionID] ?? []
+        let history = try await service.statusHistory(id, actionID: actionID)
+        let changes = try await service.changes(id, actionID: actionID)
+        let tags = try await service.tags(id)[actionID] ?? []
         return try JSONResponse.encode(
             ActionDetail(
                 action: action,
@@ -216,7 +217,7 @@ struct NativeRoutes {
             requestID: request.id
         )
         return try JSONResponse.encode(
-            TagList(actionId: actionID, tags: try await service.store.tags(id)[actionID] ?? []),
+            TagList(actionId: actionID, tags: try await service.tags(id)[actionID] ?? []),
             status: added ? .created : .ok
         )
     }
@@ -246,7 +247,7 @@ struct NativeRoutes {
         let id = try request.authorize(.read)
         _ = try await service.organization(id)
         return try JSONResponse.encode(
-            MeasurementList(value: try await service.store.measurements(id).map(MeasurementDTO.init))
+            MeasurementList(value: try await service.measurements(id).map(MeasurementDTO.init))
         )
     }
 
@@ -300,7 +301,7 @@ struct NativeRoutes {
             }
             filter = chosen
         }
-        let entries = try await service.store.changes(
+        let entries = try await service.changes(
             id,
             actionID: request.queryValue("actionId"),
             from: range.from?.start,
@@ -345,10 +346,10 @@ struct NativeRoutes {
             if let from = range.from, let to = range.to {
                 to.daysSinceEpoch - from.daysSinceEpoch + 1
             } else {
-                try await service.store.snapshotCount(id)
+                try await service.snapshotCount(id)
             }
         try request.spendWork(days, budget: dependencies.workBudget, now: dependencies.clock.now())
-        let snapshots = try await service.store.snapshots(id, from: range.from, to: range.to)
+        let snapshots = try await service.snapshots(id, from: range.from, to: range.to)
         return try JSONResponse.encode(SnapshotList(value: snapshots.map(SnapshotDTO.init)))
     }
 }
@@ -367,7 +368,7 @@ extension NativeRoutes {
             minimum: 1,
             maximum: AuditList.maximumLimit
         )
-        let page = try await service.store.auditPage(organizationID: id, after: after, limit: limit)
+        let page = try await service.auditPage(organizationID: id, after: after, limit: limit)
         let next =
             page.count == limit ? page.last.map { "\(request.url.path)?after=\($0.sequence)&limit=\(limit)" } : nil
         return try JSONResponse.encode(AuditList(value: page, nextLink: next))

@@ -2,6 +2,7 @@ import Foundation
 import JWTKit
 import NIOConcurrencyHelpers
 import PostureCore
+import PostureServices
 import PostureStore
 
 /// The two Graph scopes of the secure-score API.

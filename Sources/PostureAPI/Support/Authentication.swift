@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureServices
 import PostureStore
 import Vapor
 
@@ -25,7 +26,7 @@ struct BearerAuthenticationMiddleware: AsyncMiddleware {
         }
         // A revoked client's tokens stop working at once, not when they expire.
         if let clientID = principal.clientID {
-            guard let client = try await service.store.client(clientID), !client.isRevoked else {
+            guard let client = try await service.client(clientID), !client.isRevoked else {
                 throw APIError.unauthenticated("the access token was refused: its API client was revoked")
             }
         }

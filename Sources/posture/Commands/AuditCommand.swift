@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 
 struct AuditCommand: AsyncParsableCommand {
@@ -26,7 +27,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try server.configuration()
             let (verdict, keyedFrom) = try await withRuntime(configuration) { runtime in
-                (try await runtime.service.store.verifyAudit(), runtime.service.store.auditKey?.from)
+                try await runtime.service.verifyAudit()
             }
             switch verdict {
             case .intact(let count, let head):
@@ -74,7 +75,7 @@ struct AuditCommand: AsyncParsableCommand {
                 var first = true
                 if format == .csv { Console.write(CSVWriter.render(header: header, rows: []), terminator: "") }
                 while true {
-                    let page = try await runtime.service.store.auditEntries(
+                    let page = try await runtime.service.auditEntries(
                         organizationID: org,
                         after: after,
                         limit: Self.pageSize

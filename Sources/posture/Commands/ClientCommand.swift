@@ -3,6 +3,7 @@ import Foundation
 import PostureAPI
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 
 struct ClientCommand: AsyncParsableCommand {
@@ -98,7 +99,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let clients = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.store.clients(organizationID: org)
+                try await runtime.service.clients(organizationID: org)
             }
             var table = TextTable([
                 ("CLIENT ID", .left), ("ORGANIZATION", .left), ("NAME", .left), ("ROLE", .left), ("SCOPES", .left),

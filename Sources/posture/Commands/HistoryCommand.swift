@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 
 struct HistoryCommand: AsyncParsableCommand {

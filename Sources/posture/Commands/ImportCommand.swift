@@ -4,6 +4,7 @@ import PostureApp
 import PostureCollector
 import PostureCore
 import PostureEvidence
+import PostureServices
 import PostureStore
 
 /// `posture import microsoft-secure-score`: keeps Microsoft's own Secure Score history beside

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 
 struct MeasurementsCommand: AsyncParsableCommand {
@@ -39,7 +40,7 @@ struct MeasurementsCommand: AsyncParsableCommand {
                     Console.error(error.description + "\n\(error.diagnostics.count) error(s); nothing was imported")
                     throw ExitCode(1)
                 }
-                guard try await runtime.service.store.organization(org) != nil else {
+                guard try await runtime.service.findOrganization(org) != nil else {
                     Console.error("no organization with id \"\(org)\" (see `posture org list`)")
                     throw ExitCode(1)
                 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 
 struct OrgCommand: AsyncParsableCommand {
@@ -145,7 +146,7 @@ struct OrgCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (organization, report) = try await withRuntime(try server.configuration()) { runtime in
-                guard let organization = try await runtime.service.store.organization(id) else {
+                guard let organization = try await runtime.service.findOrganization(id) else {
                     Console.error("no organization with id \"\(id)\" (see `posture org list`)")
                     throw ExitCode(1)
                 }

@@ -3,6 +3,7 @@ import Foundation
 import PostureAPI
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 
 struct TokenCommand: AsyncParsableCommand {
@@ -73,7 +74,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try server.configuration()
             let token = try await withRuntime(configuration) { runtime in
-                if let org, try await runtime.service.store.organization(org) == nil {
+                if let org, try await runtime.service.findOrganization(org) == nil {
                     Console.error("no organization with id \"\(org)\" (see `posture org list`)")
                     throw ExitCode(1)
                 }
@@ -115,7 +116,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tokens = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.store.issuedTokens(organizationID: org)
+                try await runtime.service.issuedTokens(organizationID: org)
             }
             let now = Date()
             let rows: [[String]] = tokens.map { token in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostureApp
 import PostureCore
+import PostureServices
 import PostureStore
 
 struct UserCommand: AsyncParsableCommand {
@@ -62,7 +63,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (user, password) = try await UserCommand.run(server) { runtime in
-                if let org, try await runtime.service.store.organization(org) == nil {
+                if let org, try await runtime.service.findOrganization(org) == nil {
                     throw ServiceError.organizationNotFound(org)
                 }
                 let created = try await runtime.identity.addUser(
@@ -95,7 +96,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let users = try await UserCommand.run(server) { runtime in
-                try await runtime.identity.store.users().filter { user in
+                try await runtime.identity.users().filter { user in
                     org.map { user.roles[$0] != nil } ?? true
                 }
             }

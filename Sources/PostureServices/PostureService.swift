@@ -1,12 +1,13 @@
 import FluentKit
 import Foundation
 import PostureCore
+import PostureStore
 
 /// The use cases shared by the API, the CLI and the scheduler: read and change an organization's
 /// state so that its score, change log and snapshots stay consistent. Rules come from PostureCore;
 /// this type only sequences them around storage, each change in one transaction.
 public struct PostureService: Sendable {
-    public let store: PostureStore
+    let store: PostureStore
     public let catalog: Catalog
     public let weights: RankingWeights
     public let clock: PostureClock

@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureStore
 
 extension PostureService {
     public func exclusions(_ organizationID: String, actionID: String? = nil) async throws -> [StoredExclusion] {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import PostureCore
+import PostureStore
 
 /// Current scores this process has decoded, by organization, each under the revision it was
 /// read at. A read still asks the database for the revision, so a write on any node is seen at

@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureStore
 
 /// An inclusive range of days.
 public struct DayInterval: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PostureCore
+import PostureStore
 
 extension PostureService {
     /// Creates an API client and returns it with its secret, which is shown this once.

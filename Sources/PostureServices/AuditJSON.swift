@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureStore
 
 /// How states are written into the audit log's `before` and `after`: compact JSON, stable order.
 enum AuditJSON {

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PostureCore
+import PostureStore
 
 /// What a sync did, for logs and the CLI.
 public struct SyncSummary: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureStore
 
 /// Hashes and checks passwords. The server uses bcrypt; the implementation is injected so this
 /// layer stays free of the web framework.
@@ -10,7 +11,7 @@ public protocol PasswordHashing: Sendable {
 
 /// People, their roles and their sign-in sessions. Every change is audited.
 public struct IdentityService: Sendable {
-    public let store: PostureStore
+    let store: PostureStore
     public let passwords: any PasswordHashing
     public let clock: PostureClock
     /// A session ends this long after sign-in at the latest…

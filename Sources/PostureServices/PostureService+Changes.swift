@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PostureCore
+import PostureStore
 
 /// The other state changes, each stored together with its audit entry.
 extension PostureService {

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PostureCore
+import PostureStore
 
 extension PostureService {
     /// Creates the demo organization with its whole history: one snapshot per day, the change log

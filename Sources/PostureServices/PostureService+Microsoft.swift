@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureStore
 
 /// Microsoft's latest Secure Score beside Posture's, action by action.
 public struct MicrosoftReconciliation: Sendable {

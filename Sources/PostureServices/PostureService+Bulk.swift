@@ -1,5 +1,6 @@
 import Foundation
 import PostureCore
+import PostureStore
 
 extension PostureService {
     /// Sets one status in each of `organizationIDs` that `access` may change, each in its own

@@ -1,0 +1,145 @@
+import Foundation
+import PostureCore
+import PostureStore
+
+/// The stored state as routes and commands read it. The store itself stays inside the services;
+/// these reads pass through unchanged, so a later rule (a limit, a cache, an access check) has
+/// one place to go.
+extension PostureService {
+    /// The organization, or nil when there is none (``organization(_:)`` throws instead).
+    public func findOrganization(_ id: String) async throws -> StoredOrganization? {
+        try await store.organization(id)
+    }
+
+    /// Every organization; lists of many use ``organizationPage(_:visible:)`` instead.
+    public func organizations() async throws -> [StoredOrganization] {
+        try await store.organizations()
+    }
+
+    public func organizationCount() async throws -> Int {
+        try await store.organizationCount()
+    }
+
+    public func measurements(_ organizationID: String) async throws -> [ActionMeasurement] {
+        try await store.measurements(organizationID)
+    }
+
+    public func statuses(_ organizationID: String) async throws -> [StatusRecord] {
+        try await store.statuses(organizationID)
+    }
+
+    public func statusHistory(_ organizationID: String, actionID: String? = nil) async throws -> [StatusRecord] {
+        try await store.statusHistory(organizationID, actionID: actionID)
+    }
+
+    public func tags(_ organizationID: String) async throws -> [String: [String]] {
+        try await store.tags(organizationID)
+    }
+
+    public func changes(
+        _ organizationID: String,
+        actionID: String? = nil,
+        from: Date? = nil,
+        to: Date? = nil
+    ) async throws -> [ChangeEntry] {
+        try await store.changes(organizationID, actionID: actionID, from: from, to: to)
+    }
+
+    public func recentChanges(_ organizationID: String, limit: Int) async throws -> [ChangeEntry] {
+        try await store.recentChanges(organizationID, limit: limit)
+    }
+
+    public func snapshot(_ organizationID: String, day: CivilDay) async throws -> DailySnapshot? {
+        try await store.snapshot(organizationID, day: day)
+    }
+
+    public func snapshots(
+        _ organizationID: String,
+        from: CivilDay? = nil,
+        to: CivilDay? = nil
+    ) async throws
+        -> [DailySnapshot]
+    {
+        try await store.snapshots(organizationID, from: from, to: to)
+    }
+
+    public func snapshotCount(_ organizationID: String) async throws -> Int {
+        try await store.snapshotCount(organizationID)
+    }
+
+    /// Zones and custom comparison in one read.
+    public func settings(_ organizationID: String) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
+        try await store.settings(organizationID)
+    }
+
+    public func auditPage(organizationID: String, after sequence: Int, limit: Int) async throws -> [AuditEntry] {
+        try await store.auditPage(organizationID: organizationID, after: sequence, limit: limit)
+    }
+
+    /// Entries in sequence order, all of them or one organization's (`posture audit export`).
+    public func auditEntries(
+        organizationID: String? = nil,
+        after sequence: Int = 0,
+        limit: Int? = nil
+    ) async throws
+        -> [AuditEntry]
+    {
+        try await store.auditEntries(organizationID: organizationID, after: sequence, limit: limit)
+    }
+
+    /// Walks the audit chain (`posture audit verify`), and says since when entries are signed.
+    public func verifyAudit() async throws -> (verdict: AuditChain.Verdict, signedFrom: Int?) {
+        (try await store.verifyAudit(), store.auditKey?.from)
+    }
+
+    public func client(_ clientID: String) async throws -> StoredClient? {
+        try await store.client(clientID)
+    }
+
+    public func clients(organizationID: String? = nil) async throws -> [StoredClient] {
+        try await store.clients(organizationID: organizationID)
+    }
+
+    /// The client when `secret` is its secret and it is not revoked. Hashes are compared in
+    /// constant time, and unknown clients cost the same, so timing says nothing.
+    public func authenticatedClient(_ clientID: String, secret: String) async throws -> StoredClient? {
+        let client = try await store.client(clientID)
+        let presented = PostureStore.secretHash(secret)
+        let expected = client?.secretHash ?? String(repeating: "0", count: 64)
+        guard let client, ConstantTime.equal(presented, expected), !client.isRevoked else { return nil }
+        return client
+    }
+
+    public func issuedTokens(organizationID: String? = nil) async throws -> [IssuedToken] {
+        try await store.issuedTokens(organizationID: organizationID)
+    }
+
+    /// Throws when the database does not answer (`/readyz`).
+    public func ping() async throws {
+        try await store.ping()
+    }
+
+    /// Runs `body` unless another node holds the named lock; nil when it did not run.
+    public func withJobLock<T: Sendable>(
+        _ name: String,
+        _ body: @escaping @Sendable () async throws -> T
+    )
+        async throws -> T?
+    {
+        try await store.withJobLock(name, body)
+    }
+}
+
+extension IdentityService {
+    public func users() async throws -> [StoredUser] {
+        try await store.users()
+    }
+
+    public func userCount() async throws -> Int {
+        try await store.userCount()
+    }
+
+    public func members(of organizationID: String) async throws -> [(user: StoredUser, role: Role)] {
+        try await store.members(of: organizationID)
+    }
+}

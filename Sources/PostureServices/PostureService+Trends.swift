@@ -2,22 +2,6 @@ import Foundation
 import PostureCore
 import PostureStore
 
-/// An inclusive range of days.
-public struct DayInterval: Sendable, Equatable {
-    public var from: CivilDay
-    public var to: CivilDay
-
-    public init(from: CivilDay, to: CivilDay) {
-        self.from = from
-        self.to = to
-    }
-
-    public var days: [CivilDay] {
-        guard from <= to else { return [] }
-        return (0...(to.daysSinceEpoch - from.daysSinceEpoch)).map { from.adding(days: $0) }
-    }
-}
-
 /// The comparison trend of one organization: against its seat band and its custom comparison.
 public struct ComparisonTrend: Sendable, Equatable {
     public var seatBand: SeatBand

@@ -515,16 +515,24 @@ struct DashboardRoutes: Sendable {
     /// the default and says why.
     func range(_ request: Request) -> (DayInterval, String?) {
         let today = CivilDay(now)
-        let fallback = DayInterval(from: today.adding(days: -89), to: today)
-        let fromText = request.query[String.self, at: "from"].flatMap { $0.isEmpty ? nil : $0 }
-        let toText = request.query[String.self, at: "to"].flatMap { $0.isEmpty ? nil : $0 }
-        let to = toText.map { CivilDay($0) } ?? today
-        let from = fromText.map { CivilDay($0) } ?? to.map { $0.adding(days: -89) }
-        guard let from, let to else { return (fallback, "Dates must look like 2026-11-28; showing the last 90 days.") }
-        if from > to { return (fallback, "From is after To; showing the last 90 days.") }
-        if to > today { return (fallback, "To is in the future; showing the last 90 days.") }
-        if to.daysSinceEpoch - from.daysSinceEpoch > 3653 { return (fallback, "A range may span at most ten years.") }
-        return (DayInterval(from: from, to: to), nil)
+        do {
+            let interval = try DayInterval.resolve(
+                from: request.query[String.self, at: "from"],
+                to: request.query[String.self, at: "to"],
+                today: today
+            )
+            return (interval, nil)
+        } catch {
+            let fallback = DayInterval(from: today.adding(days: -89), to: today)
+            let reason =
+                switch error {
+                case .malformed: "Dates must look like 2026-11-28; showing the last 90 days."
+                case .inverted: "From is after To; showing the last 90 days."
+                case .inFuture: "To is in the future; showing the last 90 days."
+                case .tooLong: "A range may span at most ten years; showing the last 90 days."
+                }
+            return (fallback, reason)
+        }
     }
 
     static func comparison(_ reconciliation: MicrosoftReconciliation) -> HistoryView.MicrosoftComparison {

@@ -462,38 +462,40 @@ struct DayRange {
     var from: CivilDay?
     var to: CivilDay?
 
+    /// The bounds a request gave, each optional, checked by ``DayInterval``'s rules.
     static func parse(_ request: Request, now: Date) throws -> DayRange {
-        func day(_ name: String) throws -> CivilDay? {
-            guard let text = request.queryValue(name) else { return nil }
-            guard let day = CivilDay(text) else {
-                throw APIError.badRequest("\(name) must be a day like 2026-11-28, not \"\(text)\"", target: name)
-            }
-            return day
+        do {
+            let from = try DayInterval.day(request.queryValue("from"), field: "from")
+            let to = try DayInterval.day(request.queryValue("to"), field: "to")
+            try DayInterval.check(from: from, to: to, today: CivilDay(now))
+            return DayRange(from: from, to: to)
+        } catch {
+            throw Self.refusal(error)
         }
-        let range = DayRange(from: try day("from"), to: try day("to"))
-        let today = CivilDay(now)
-        if let from = range.from, let to = range.to {
-            if from > to { throw APIError.badRequest("from (\(from)) is after to (\(to))", target: "from") }
-            if to.daysSinceEpoch - from.daysSinceEpoch > 3653 {
-                throw APIError.badRequest("the range may span at most ten years", target: "from")
-            }
-        }
-        if let to = range.to, to > today {
-            throw APIError.badRequest("to (\(to)) is in the future; the latest day is \(today)", target: "to")
-        }
-        return range
     }
 
-    /// A complete range: `to` defaults to today and `from` to 89 days before `to`; checked like
-    /// ``parse(_:now:)`` once the defaults are filled in.
+    /// A complete range: `to` defaults to today and `from` to `defaultDays` days ending at `to`.
     static func interval(_ request: Request, now: Date, defaultDays: Int = 90) throws -> DayInterval {
-        let range = try parse(request, now: now)
-        let to = range.to ?? CivilDay(now)
-        let from = range.from ?? to.adding(days: -(defaultDays - 1))
-        if from > to { throw APIError.badRequest("from (\(from)) is after to (\(to))", target: "from") }
-        if to.daysSinceEpoch - from.daysSinceEpoch > 3653 {
-            throw APIError.badRequest("the range may span at most ten years", target: "from")
+        do {
+            return try DayInterval.resolve(
+                from: request.queryValue("from"),
+                to: request.queryValue("to"),
+                today: CivilDay(now),
+                defaultDays: defaultDays
+            )
+        } catch {
+            throw Self.refusal(error)
         }
-        return DayInterval(from: from, to: to)
+    }
+
+    static func refusal(_ problem: DayInterval.Problem) -> APIError {
+        let message =
+            switch problem {
+            case .malformed(let field, let text): "\(field) must be a day like 2026-11-28, not \"\(text.prefix(64))\""
+            case .inverted(let from, let to): "from (\(from)) is after to (\(to))"
+            case .inFuture(let to, let today): "to (\(to)) is in the future; the latest day is \(today)"
+            case .tooLong: "the range may span at most ten years"
+            }
+        return APIError.badRequest(message, target: problem.field)
     }
 }

@@ -292,22 +292,13 @@ extension TokenService {
     /// Refuses, before any signature work, tokens that are not ES256 or that name no key of ours:
     /// `alg: none`, an HMAC token "signed" with our public key, a forged or unknown `kid`.
     func checkHeader(_ token: String) throws(TokenError) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let data = Self.base64URLDecode(String(parts[0])),
-            let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw TokenError.invalid("the token is not a JWT") }
+        let header = try UnverifiedJWT.header(token)
         guard header["alg"] as? String == "ES256" else {
             throw TokenError.invalid("only ES256-signed tokens are accepted")
         }
         guard let kid = header["kid"] as? String, known.contains(kid) else {
             throw TokenError.invalid("the token's key id is unknown")
         }
-    }
-
-    static func base64URLDecode(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }
 

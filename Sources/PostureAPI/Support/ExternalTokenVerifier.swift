@@ -27,7 +27,7 @@ public struct ExternalTokenVerifier: Sendable {
 
     public func verify(_ token: String, issuer: String) async throws(TokenError) -> Principal {
         guard let keys = issuers[issuer] else { throw TokenError.invalid("the token was issued by someone else") }
-        let header = try Self.header(token)
+        let header = try UnverifiedJWT.header(token)
         guard let alg = header["alg"] as? String, Self.algorithms.contains(alg) else {
             throw TokenError.invalid("the token's algorithm is not accepted")
         }
@@ -57,7 +57,7 @@ public struct ExternalTokenVerifier: Sendable {
             throw TokenError.invalid("the token is not valid yet")
         }
         // The signature is valid, so the payload can be read as a whole for the claim mapping.
-        let payload = try Self.payload(token)
+        let payload = try UnverifiedJWT.payload(token)
         let scopes = ExternalIssuer.scopes(claims: payload)
         guard !scopes.isEmpty else { throw TokenError.invalid("the token carries no SecurityEvents scope") }
         let access = configuration.access(claims: payload)
@@ -69,26 +69,9 @@ public struct ExternalTokenVerifier: Sendable {
         return Principal(subject: "\(configuration.issuer)#\(subject)", access: access, scopes: scopes)
     }
 
-    static func header(_ token: String) throws(TokenError) -> [String: Any] {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let data = TokenService.base64URLDecode(String(parts[0])),
-            let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw TokenError.invalid("the token is not a JWT") }
-        return header
-    }
-
-    static func payload(_ token: String) throws(TokenError) -> JSONObject {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let data = TokenService.base64URLDecode(String(parts[1])),
-            let node = try? JSONSourceParser.parse([UInt8](data), file: "token"),
-            case .object(let object) = JSONValue(node)
-        else { throw TokenError.invalid("the token is not a JWT") }
-        return object
-    }
-
     /// The issuer named by a token's payload, read before any verification to pick the verifier.
     static func unverifiedIssuer(_ token: String) -> String? {
-        guard let payload = try? payload(token), case .string(let issuer) = payload["iss"] else { return nil }
+        guard let payload = try? UnverifiedJWT.payload(token), case .string(let issuer) = payload["iss"] else { return nil }
         return issuer
     }
 }

@@ -24,16 +24,7 @@ import VaporTesting
                 guard route.path.first == .constant("api"), route.path.contains(.parameter("org")) else { continue }
                 var messages: Set<String> = []
                 for id in Self.foreignIDs() {
-                    let path =
-                        "/"
-                        + route.path.map { component -> String in
-                            switch component {
-                            case .constant(let text): text
-                            case .parameter("org"): id
-                            case .parameter(let name): name == "action" ? "PIMEnabled" : "x"
-                            default: "x"
-                            }
-                        }.joined(separator: "/")
+                    let path = RoutePaths.path(route, ["org": id, "action": "PIMEnabled"])
                     let response = try await harness.send(route.method, path, token: token, json: "{}")
                     #expect(
                         response.status == .notFound,

@@ -463,16 +463,7 @@ import VaporTesting
             for route in web.runtime.application.routes.all
             where route.path.first == .constant("orgs") && route.path.contains(.parameter("org")) {
                 for id in ["fabrikam", "CONTOSO", "contoso2", UUID().uuidString] {
-                    let path =
-                        "/"
-                        + route.path.map { component -> String in
-                            switch component {
-                            case .constant(let text): text
-                            case .parameter("org"): id
-                            case .parameter(let name): name == "action" ? "PIMEnabled" : "x"
-                            default: "x"
-                            }
-                        }.joined(separator: "/")
+                    let path = RoutePaths.path(route, ["org": id, "action": "PIMEnabled"])
                     let response = try await web.send(
                         route.method,
                         path,

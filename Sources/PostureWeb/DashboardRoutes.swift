@@ -185,8 +185,6 @@ struct DashboardRoutes: Sendable {
 
     // MARK: improvement actions
 
-    static let filterNames = ["category", "product", "status", "tier", "cost", "impact", "threat", "tag"]
-
     func listView(
         _ request: Request,
         context: Context,
@@ -195,39 +193,22 @@ struct DashboardRoutes: Sendable {
         -> (ActionsView, [ActionScore], [String: [String]])
     {
         let tags = try await service.tags(context.id)
-        var selected: [String: String] = [:]
-        for name in Self.filterNames {
-            if let value = request.query[String.self, at: name], !value.isEmpty { selected[name] = value }
+        var selected: [ActionListQuery.Filter: String] = [:]
+        for filter in ActionListQuery.Filter.allCases {
+            if let value = request.query[String.self, at: filter.rawValue], !value.isEmpty { selected[filter] = value }
         }
-        let query = (request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
-        let includeHidden = request.query[String.self, at: "hidden"] == "1"
-        let requestedGroup = request.query[String.self, at: "group"] ?? ""
-        let groupBy: String = ["category", "product", "status"].contains(requestedGroup) ? requestedGroup : ""
-        func value(_ name: String, _ score: ActionScore) -> [String] {
-            switch name {
-            case "category": [score.action.category.rawValue]
-            case "product": [score.action.product]
-            case "status": [score.status.label]
-            case "tier": [score.action.tier.rawValue]
-            case "cost": [score.action.implementationCost.rawValue]
-            case "impact": [score.action.userImpact.rawValue]
-            case "threat": score.action.threats.map(\.rawValue)
-            case "tag": tags[score.action.id] ?? []
-            default: []
-            }
-        }
+        let search = request.query[String.self, at: "q"] ?? ""
+        let query =
+            try
+            (try? ActionListQuery(
+                search: search,
+                selected: selected,
+                includeHidden: request.query[String.self, at: "hidden"] == "1",
+                group: ActionListQuery.Grouping(rawValue: request.query[String.self, at: "group"] ?? "")
+            ))
+            ?? (try ActionListQuery(selected: selected))
         let all = report.actions.filter { !$0.action.deprecated }
-        let listed = all.filter { score in
-            if !includeHidden, score.hiddenByDefault, selected["status"] != ActionStatus.riskAccepted.label {
-                return false
-            }
-            for (name, wanted) in selected where !value(name, score).contains(wanted) { return false }
-            if !query.isEmpty {
-                let haystack = "\(score.action.id) \(score.action.title) \(score.action.description)".lowercased()
-                if !haystack.contains(query.lowercased()) { return false }
-            }
-            return true
-        }
+        let listed = query.apply(report.actions, tags: tags)
         func row(_ score: ActionScore) -> ActionsView.Row {
             ActionsView.Row(
                 id: score.action.id,
@@ -243,12 +224,8 @@ struct DashboardRoutes: Sendable {
                 tags: tags[score.action.id] ?? []
             )
         }
-        var groups: [ActionsView.Group]
-        if groupBy.isEmpty {
-            groups = [ActionsView.Group(name: "", rows: listed.map(row))]
-        } else {
-            let grouped = Dictionary(grouping: listed) { value(groupBy, $0).first ?? "" }
-            groups = grouped.keys.sorted().map { ActionsView.Group(name: $0, rows: grouped[$0]!.map(row)) }
+        let groups = query.grouped(listed, tags: tags).map {
+            ActionsView.Group(name: $0.name, rows: $0.actions.map(row))
         }
         let choices: [(name: String, label: String, options: [String])] = [
             ("category", "Category", ActionCategory.allCases.map(\.rawValue)),
@@ -261,11 +238,11 @@ struct DashboardRoutes: Sendable {
             ("tag", "Tag", Array(Set(tags.values.flatMap { $0 })).sorted()),
         ]
         let filters = ActionsView.Filters(
-            query: query,
-            selected: selected,
+            query: query.search,
+            selected: Dictionary(uniqueKeysWithValues: query.selected.map { ($0.key.rawValue, $0.value) }),
             choices: choices,
-            group: groupBy,
-            includeHidden: includeHidden
+            group: query.group?.rawValue ?? "",
+            includeHidden: query.includeHidden
         )
         var view = ActionsView(
             signedIn: context.web.signedIn,
@@ -346,14 +323,15 @@ struct DashboardRoutes: Sendable {
             actionID: actionID,
             DayInterval(from: today.adding(days: -29), to: today)
         )
-        var locked: String?
-        if !context.canWrite {
-            locked = "Your role (\(context.nav.role)) is read-only here: statuses and notes cannot be changed."
-        } else if action.externallyManaged {
-            locked = "This action is managed in \(action.managedIn ?? "another product"); change its status there."
-        } else if score.status == .completed {
-            locked = "Completed: the data shows every point earned, so the status is locked."
-        }
+        let locked: String? =
+            switch EditLock.of(score, canWrite: context.canWrite) {
+            case nil: nil
+            case .readOnlyRole:
+                "Your role (\(context.nav.role)) is read-only here: statuses and notes cannot be changed."
+            case .externallyManaged(let managedIn):
+                "This action is managed in \(managedIn ?? "another product"); change its status there."
+            case .completed: "Completed: the data shows every point earned, so the status is locked."
+            }
         // The form starts from what a person set, never from the system's own record and note.
         let record = score.statusRecord.flatMap { $0.isSystem ? nil : $0 }
         let base = request.baseURL(dependencies.publicBaseURL)

@@ -130,22 +130,32 @@ struct NativeRoutes {
         let report = try await service.currentReport(id)
         request.cacheable(until: report.validUntil)
         let tags = try await service.tags(id)
-        let includeHidden = request.queryValue("includeHidden").map { $0.lowercased() == "true" } ?? false
-        var category: ActionCategory?
-        if let name = request.queryValue("category") {
-            guard let match = ActionCategory.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() })
-            else {
-                throw APIError.badRequest(
-                    "category must be one of \(NodeReader.choices(ActionCategory.self)), not \"\(name)\"",
-                    target: "category"
-                )
-            }
-            category = match
+        var selected: [ActionListQuery.Filter: String] = [:]
+        for filter in ActionListQuery.Filter.allCases {
+            if let value = request.queryValue(filter.rawValue) { selected[filter] = value }
         }
+        if let name = selected[.category],
+            !ActionCategory.allCases.contains(where: { $0.rawValue.lowercased() == name.lowercased() })
+        {
+            throw APIError.badRequest(
+                "category must be one of \(NodeReader.choices(ActionCategory.self)), not \"\(name.prefix(64))\"",
+                target: "category"
+            )
+        }
+        let query: ActionListQuery
+        do {
+            query = try ActionListQuery(
+                search: request.queryValue("search") ?? "",
+                selected: selected,
+                includeHidden: request.queryValue("includeHidden").map { $0.lowercased() == "true" } ?? false
+            )
+        } catch {
+            throw APIError.badRequest(error.description, target: "search")
+        }
+        // The same actions the dashboard lists for the same question, in the report's order.
+        let ids = Set(query.apply(report.actions, tags: tags).map(\.action.id))
         let document = ScoreDocument(report: report, organization: nil)
-        let listed = document.actions.filter { action in
-            (includeHidden || !action.hiddenByDefault) && (category.map { action.category == $0.rawValue } ?? true)
-        }
+        let listed = document.actions.filter { ids.contains($0.id) }
         return try JSONResponse.encode(
             ActionList(
                 asOf: document.asOf,

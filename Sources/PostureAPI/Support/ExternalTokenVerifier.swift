@@ -71,7 +71,9 @@ public struct ExternalTokenVerifier: Sendable {
 
     /// The issuer named by a token's payload, read before any verification to pick the verifier.
     static func unverifiedIssuer(_ token: String) -> String? {
-        guard let payload = try? UnverifiedJWT.payload(token), case .string(let issuer) = payload["iss"] else { return nil }
+        guard let payload = try? UnverifiedJWT.payload(token), case .string(let issuer) = payload["iss"] else {
+            return nil
+        }
         return issuer
     }
 }

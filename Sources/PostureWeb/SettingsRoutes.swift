@@ -40,7 +40,7 @@ struct SettingsRoutes: Sendable {
         oneTime: (String, String)? = nil,
         status: HTTPStatus = .ok
     ) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service)
+        let context = try await OrganizationContext.resolve(request, .settings, service: service)
         let id = context.id
         let (zones, comparison) = try await service.settings(id)
         let manage =
@@ -60,7 +60,7 @@ struct SettingsRoutes: Sendable {
             canManageAccess: manage,
             canManageMembers: !grantable.isEmpty,
             zones: zones.ranges.map {
-                ($0.zone.rawValue, DashboardRoutes.number($0.from), DashboardRoutes.number($0.to))
+                ($0.zone.rawValue, ScoreFormat.bound($0.from), ScoreFormat.bound($0.to))
             },
             industry: comparison?.industry ?? "",
             region: comparison?.region ?? "",
@@ -120,7 +120,12 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func saveZones(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
         let form = (try? request.content.decode(ZonesForm.self)) ?? ZonesForm()
         let raw = [
             (form.zone0, form.from0, form.to0), (form.zone1, form.from1, form.to1), (form.zone2, form.from2, form.to2),
@@ -150,7 +155,12 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func resetZones(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
         try await service.setZones(context.id, nil, actor: context.web.user.username, requestID: request.id)
         return back(request, "zones")
     }
@@ -163,7 +173,12 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func saveComparison(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
         let form = (try? request.content.decode(ComparisonForm.self)) ?? ComparisonForm()
         func text(_ value: String?) -> String? {
             value.flatMap {
@@ -205,7 +220,12 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func createClient(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .manageAccess
+        )
         let form = (try? request.content.decode(ClientForm.self)) ?? ClientForm()
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
         if let problem = TextLimits.problem(.name, name, required: true) {
@@ -227,7 +247,12 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func revokeClient(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .manageAccess)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .manageAccess
+        )
         let clientID = request.parameters.get("client") ?? ""
         guard let client = try await service.client(clientID), client.organizationID == context.id else {
             throw WebError.notFound
@@ -242,7 +267,12 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func grant(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
         let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
         guard let role = form.role.flatMap(Role.init(rawValue:)) else {
             return try await render(request, errors: ["Choose a role."], status: .badRequest)
@@ -271,7 +301,12 @@ struct SettingsRoutes: Sendable {
 
     /// Creates a person with a role here; the one-time password is shown once.
     @Sendable func addMember(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
         let form = (try? request.content.decode(NewMemberForm.self)) ?? NewMemberForm()
         guard let role = form.role.flatMap(Role.init(rawValue:)) else {
             return try await render(request, errors: ["Choose a role."], status: .badRequest)
@@ -293,7 +328,12 @@ struct SettingsRoutes: Sendable {
     }
 
     @Sendable func revoke(_ request: Request) async throws -> Response {
-        let context = try await DashboardRoutes.context(request, .settings, service: service, operation: .changeState)
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
         let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
         do {
             try await dependencies.identity.revoke(

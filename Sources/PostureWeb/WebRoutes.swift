@@ -277,7 +277,7 @@ public struct WebRoutes: Sendable {
                 actions: service.catalog.actions.sorted { $0.title < $1.title }.map {
                     .init(value: $0.id, label: $0.title)
                 },
-                statuses: DashboardRoutes.statusChoices(current: .toAddress).map {
+                statuses: ActionDetailView.statusChoices(current: .toAddress).map {
                     .init(value: $0.value, label: $0.label)
                 }
             )

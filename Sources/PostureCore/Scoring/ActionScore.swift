@@ -105,6 +105,11 @@ public enum ScoreFormat {
         twoDecimals(value) + "%"
     }
 
+    /// A zone bound as people write it: `40`, `40.5`.
+    public static func bound(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
     /// One decimal, as `%.1f` would print it, without the cost of a format string (lists of
     /// many rows print several per row).
     public static func tenths(_ value: Double) -> String {

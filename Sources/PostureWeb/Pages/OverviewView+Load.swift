@@ -1,0 +1,102 @@
+import Foundation
+import PostureCore
+import PostureServices
+import PostureStore
+
+extension OverviewView {
+    /// The overview of the context's organization: its current score, zone, categories, the
+    /// 90-day trend against its comparisons with the projection of planned actions, the top five
+    /// actions and the last month's changes.
+    static func load(_ context: OrganizationContext, service: PostureService, now: Date) async throws -> OverviewView {
+        let id = context.id
+        let report = try await service.currentReport(of: context.organization)
+        let settings = try await service.settings(id)
+        let zones = settings.zones
+        let today = CivilDay(now)
+        let interval = DayInterval(from: today.adding(days: -89), to: today)
+        let comparison = try await service.comparisonTrend(
+            context.organization.organization,
+            interval,
+            custom: .some(settings.comparison)
+        )
+        let projection = Projection.project(report)
+        let future = projection.points.filter { $0.date > today }.prefix(12)
+        var days = interval.days
+        let own = comparison.seatBandPoints.map(\.percentage)
+        var series: [LineChart.Series] = [
+            .init(name: "Your score (%)", values: own, style: .primary),
+            .init(
+                name: "Organizations with \(comparison.seatBand.rawValue) seats (average %)",
+                values: comparison.seatBandPoints.map(\.averagePercentage),
+                style: .comparison
+            ),
+        ]
+        if let custom = comparison.customPoints, let definition = comparison.custom {
+            series.append(
+                .init(
+                    name: "Custom: \(definition.description) (average %)",
+                    values: custom.map(\.averagePercentage),
+                    style: .custom
+                )
+            )
+        }
+        if !future.isEmpty {
+            days += future.map(\.date)
+            for index in series.indices { series[index].values += Array(repeating: nil, count: future.count) }
+            var line = Array(repeating: Double?.none, count: interval.days.count - 1) + [report.percentage]
+            line += future.map { Optional($0.percentage) }
+            series.append(.init(name: "Projection from planned actions (%)", values: line, style: .projection))
+        }
+        var notices: [String] = []
+        if !comparison.seatBandPoints.contains(where: \.enoughOrganizations) {
+            notices.append(
+                "Seat band \(comparison.seatBand.rawValue): \(Comparisons.notEnough) (fewer than \(Comparisons.minimumCohort))."
+            )
+        }
+        if let custom = comparison.customPoints, !custom.contains(where: \.enoughOrganizations) {
+            notices.append("Custom comparison: \(Comparisons.notEnough).")
+        }
+        let monthAgo = now.addingTimeInterval(-30 * 86_400)
+        let changes = try await service.recentChanges(id, limit: 10).filter { $0.occurredAt >= monthAgo }
+        return OverviewView(
+            signedIn: context.web.signedIn,
+            nav: context.nav,
+            score: ScoreFormat.points(report.currentScore),
+            maxScore: ScoreFormat.points(report.maxScore),
+            percentage: ScoreFormat.percentage(report.percentage),
+            zone: zones.zone(for: report.percentage).rawValue,
+            verifiedScore: ScoreFormat.points(report.verifiedScore),
+            claimedScore: ScoreFormat.points(report.claimedScore),
+            categories: report.categories.map {
+                .init(
+                    name: $0.category.rawValue,
+                    score: ScoreFormat.points($0.score),
+                    maxScore: ScoreFormat.points($0.maxScore),
+                    percentage: $0.percentage
+                )
+            },
+            chart: LineChart(
+                id: "overview-trend",
+                title: "Score over 90 days, compared",
+                days: days,
+                series: series,
+                maxY: 100,
+                unit: "%"
+            ),
+            comparisonNotice: notices.isEmpty ? nil : notices.joined(separator: " "),
+            topActions: report.rankedActions.prefix(5).map {
+                .init(
+                    id: $0.action.id,
+                    title: $0.action.title,
+                    category: $0.action.category.rawValue,
+                    remaining: ScoreFormat.points($0.remaining),
+                    rank: $0.rank ?? 0
+                )
+            },
+            changes: changes.map {
+                .init(when: $0.occurredAt.iso8601, actionID: $0.actionID, detail: $0.detail, actor: $0.actor)
+            }
+        )
+    }
+
+}

@@ -1,0 +1,60 @@
+import Foundation
+import PostureCore
+import PostureServices
+import PostureStore
+import Vapor
+
+/// The signed-in person, the organization of the path and their role in it. Organizations
+/// where the person holds no role answer 404, like the API.
+struct OrganizationContext {
+    var web: WebUser
+    var organization: StoredOrganization
+    var role: Role
+    var nav: Layout.OrganizationNav
+
+    var id: String { organization.organization.id }
+    var canWrite: Bool {
+        AccessPolicy.decide(.changeState, organizationID: id, access: web.user.access, scopes: [.readWrite])
+            == .allowed
+    }
+}
+
+extension OrganizationContext {
+    /// Resolves the context of a request under `/orgs/:org`, refusing what `operation` does not
+    /// allow there.
+    static func resolve(
+        _ request: Request,
+        _ tab: Layout.OrganizationNav.Tab,
+        service: PostureService,
+        operation: AccessOperation = .read
+    ) async throws -> OrganizationContext {
+        let web = try request.webUser
+        let id = request.parameters.get("org") ?? ""
+        let access = web.user.access
+        switch AccessPolicy.decide(operation, organizationID: id, access: access, scopes: [.read, .readWrite]) {
+        case .allowed: break
+        case .notFound: throw WebError.notFound
+        case .forbidden(let reason): throw WebError.forbidden(reason)
+        }
+        guard let organization = try await service.findOrganization(id), let role = access.role(in: id) else {
+            throw WebError.notFound
+        }
+        // The switcher lists organizations only while there are few: a page must not read every
+        // organization of a large instance.
+        let visibleCount =
+            access.instanceAdministrator ? try await service.organizationCount() : access.roles.count
+        let many = visibleCount > Layout.OrganizationNav.switcherLimit
+        let visible =
+            many ? [] : try await service.organizations().filter { access.canSee($0.organization.id) }
+        let nav = Layout.OrganizationNav(
+            id: id,
+            name: organization.organization.displayName,
+            role: web.user.instanceAdministrator && web.user.roles[id] == nil
+                ? "Instance administrator" : role.displayName,
+            current: tab,
+            others: visible.map { ($0.organization.id, $0.organization.displayName) },
+            many: many
+        )
+        return OrganizationContext(web: web, organization: organization, role: role, nav: nav)
+    }
+}

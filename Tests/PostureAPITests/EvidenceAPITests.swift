@@ -49,6 +49,8 @@ import VaporTesting
             let findings = try #require(answer["findings"] as? [[String: Any]])
             let admin = try #require(findings.first { $0["actionId"] as? String == "AdminMFAV2" })
             #expect(admin["achieved"] as? Int == 2 && admin["total"] as? Int == 3)
+            // The same shape `posture assess --evidence --format json` writes: who is missing too.
+            #expect((admin["missingEntities"] as? [String])?.count == 1)
 
             let offline = M365Assessment(
                 snapshot: try M365Snapshot.load(directory: Self.snapshot),

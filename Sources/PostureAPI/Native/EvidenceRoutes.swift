@@ -20,15 +20,6 @@ struct EvidenceRoutes {
         organization.on(.POST, "evidence", "microsoft365", body: .stream, use: ingest)
     }
 
-    struct FindingDTO: Encodable {
-        var actionId: String
-        /// `implemented`, `notImplemented`, `counted`, `notApplicable` or `noData`.
-        var outcome: String
-        var achieved: Int?
-        var total: Int?
-        var detail: String
-    }
-
     struct IngestResult: Encodable {
         var tenantId: String
         var collectedAt: Date
@@ -36,7 +27,7 @@ struct EvidenceRoutes {
         var currentScore: Double
         var maxScore: Double
         var percentage: Double
-        var findings: [FindingDTO]
+        var findings: [M365FindingSummary]
         /// Resources that could not be read, each with where and why.
         var problems: [String]
         /// Resources absent from the snapshot, with the collector's reason.
@@ -95,21 +86,11 @@ struct EvidenceRoutes {
                 currentScore: document.currentScore,
                 maxScore: document.maxScore,
                 percentage: document.percentage,
-                findings: assessment.findings.map(Self.dto),
+                findings: assessment.findings.map(M365FindingSummary.init),
                 problems: assessment.problems.map(\.description),
                 missing: Dictionary(uniqueKeysWithValues: assessment.missing.map { ($0.key.rawValue, $0.value) }),
                 ignored: older.map(IgnoredMeasurement.init)
             )
-        )
-    }
-
-    static func dto(_ finding: M365Finding) -> FindingDTO {
-        FindingDTO(
-            actionId: finding.actionID,
-            outcome: finding.outcomeName,
-            achieved: finding.counts?.achieved,
-            total: finding.counts?.total,
-            detail: finding.detail
         )
     }
 }

@@ -120,3 +120,25 @@ func setting<Value: CustomStringConvertible>(
     let done = passes(value)
     return (.implemented(done), "\(name) is \(value)" + (done ? "" : "; the action needs \(wants)"))
 }
+
+/// A finding as the API's evidence upload and `posture assess --evidence --format json` both
+/// write it: one shape for one thing.
+public struct M365FindingSummary: Encodable, Sendable, Equatable {
+    public var actionId: String
+    /// `implemented`, `notImplemented`, `counted`, `notApplicable` or `noData`.
+    public var outcome: String
+    public var achieved: Int?
+    public var total: Int?
+    /// The entities in scope that do not comply (partial actions).
+    public var missingEntities: [String]?
+    public var detail: String
+
+    public init(_ finding: M365Finding) {
+        actionId = finding.actionID
+        outcome = finding.outcomeName
+        achieved = finding.counts?.achieved
+        total = finding.counts?.total
+        missingEntities = finding.counts?.missing
+        detail = finding.detail
+    }
+}

@@ -68,18 +68,9 @@ extension AssessCommand {
 
 /// `--format json` with evidence: the findings beside the usual score document.
 struct EvidenceDocument: Encodable {
-    struct Finding: Encodable {
-        var actionId: String
-        var outcome: String
-        var achieved: Int?
-        var total: Int?
-        var missingEntities: [String]?
-        var detail: String
-    }
-
     var tenantId: String
     var collectedAt: Date
-    var findings: [Finding]
+    var findings: [M365FindingSummary]
     var problems: [String]
     var missing: [String: String]
     var score: ScoreDocument
@@ -87,16 +78,7 @@ struct EvidenceDocument: Encodable {
     init(assessment: M365Assessment, score: ScoreDocument) {
         tenantId = assessment.manifest.tenantID
         collectedAt = assessment.manifest.collectedAt
-        findings = assessment.findings.map { finding in
-            Finding(
-                actionId: finding.actionID,
-                outcome: finding.outcomeName,
-                achieved: finding.counts?.achieved,
-                total: finding.counts?.total,
-                missingEntities: finding.counts?.missing,
-                detail: finding.detail
-            )
-        }
+        findings = assessment.findings.map(M365FindingSummary.init)
         problems = assessment.problems.map(\.description)
         missing = Dictionary(uniqueKeysWithValues: assessment.missing.map { ($0.key.rawValue, $0.value) })
         self.score = score

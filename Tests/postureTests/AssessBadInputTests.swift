@@ -46,9 +46,9 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func badInputIsRefusedWithItsPlace(_ what: String, _ content: String, _ expected: String) throws {
+    func badInputIsRefusedWithItsPlace(_ what: String, _ content: String, _ expected: String) async throws {
         let path = try CLIRunner.temporaryFile(content)
-        let result = try CLIRunner.run(["assess", path, "--format", "json"])
+        let result = try await CLIRunner.run(["assess", path, "--format", "json"])
         #expect(result.status == 1, "\(what)")
         #expect(result.stdout.isEmpty, "\(what): nothing is half-printed")
         let stderr = result.stderr.replacingOccurrences(of: path, with: "input.json")
@@ -56,27 +56,29 @@ import Testing
         #expect(stderr.contains("nothing was scored") || what == "malformed JSON", "\(what)")
     }
 
-    @Test func everyErrorIsListedAtOnce() throws {
+    @Test func everyErrorIsListedAtOnce() async throws {
         let content = Self.document(
             measurements:
                 #"{"actionId": "AdminMFAV2", "achieved": 7, "total": 3}, {"actionId": "Nope", "implemented": true}"#,
             statuses: #"{"actionId": "PIMEnabled", "status": "completed"}"#
         )
-        let result = try CLIRunner.run(["assess", try CLIRunner.temporaryFile(content)])
+        let result = try await CLIRunner.run(["assess", try CLIRunner.temporaryFile(content)])
         #expect(result.status == 1)
         #expect(result.stderr.contains("3 errors; nothing was scored"))
     }
 
-    @Test func missingFileAndBadOptions() throws {
-        let missing = try CLIRunner.run(["assess", "/nonexistent/file.json"])
+    @Test func missingFileAndBadOptions() async throws {
+        let missing = try await CLIRunner.run(["assess", "/nonexistent/file.json"])
         #expect(missing.status == 1 && missing.stderr.contains("/nonexistent/file.json: cannot read the file"))
-        let target = try CLIRunner.run(["assess", "examples/contoso-assessment.json", "--target", "140"])
+        let target = try await CLIRunner.run(["assess", "examples/contoso-assessment.json", "--target", "140"])
         #expect(target.status != 0 && target.stderr.contains("--target must be a percentage between 0 and 100"))
-        let asOf = try CLIRunner.run(["assess", "examples/contoso-assessment.json", "--as-of", "tomorrow"])
+        let asOf = try await CLIRunner.run(["assess", "examples/contoso-assessment.json", "--as-of", "tomorrow"])
         #expect(asOf.status != 0 && asOf.stderr.contains("--as-of must be a date"))
-        let weights = try CLIRunner.run(["assess", "examples/contoso-assessment.json", "--weights", "cost=-1"])
+        let weights = try await CLIRunner.run(["assess", "examples/contoso-assessment.json", "--weights", "cost=-1"])
         #expect(weights.status != 0 && weights.stderr.contains("--weights: cost must be a finite number of 0 or more"))
-        let unknownWeight = try CLIRunner.run(["assess", "examples/contoso-assessment.json", "--weights", "speed=2"])
+        let unknownWeight = try await CLIRunner.run([
+            "assess", "examples/contoso-assessment.json", "--weights", "speed=2",
+        ])
         #expect(unknownWeight.status != 0 && unknownWeight.stderr.contains("unknown weight \"speed\""))
     }
 }

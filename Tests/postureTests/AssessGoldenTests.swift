@@ -7,8 +7,8 @@ import Testing
     static let golden = CLIRunner.repositoryRoot.appendingPathComponent("Tests/postureTests/Golden")
 
     @Test(arguments: ["table", "json", "csv"])
-    func assessOutputMatchesGolden(_ format: String) throws {
-        let result = try CLIRunner.run([
+    func assessOutputMatchesGolden(_ format: String) async throws {
+        let result = try await CLIRunner.run([
             "assess", "examples/contoso-assessment.json", "--as-of", "2026-11-28", "--target", "40", "--format", format,
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -24,8 +24,8 @@ import Testing
         )
     }
 
-    @Test func jsonCarriesTheDocumentedFields() throws {
-        let result = try CLIRunner.run([
+    @Test func jsonCarriesTheDocumentedFields() async throws {
+        let result = try await CLIRunner.run([
             "assess", "examples/contoso-assessment.json", "--as-of", "2026-11-28", "--target", "40", "--format", "json",
         ])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -46,27 +46,29 @@ import Testing
         #expect((plan["resultingPercentage"] as? Double ?? 0) >= 40)
     }
 
-    @Test func weightsChangeTheRanking() throws {
-        func rank(of id: String, _ extra: [String]) throws -> Int? {
-            let result = try CLIRunner.run(
+    @Test func weightsChangeTheRanking() async throws {
+        func rank(of id: String, _ extra: [String]) async throws -> Int? {
+            let result = try await CLIRunner.run(
                 ["assess", "examples/contoso-assessment.json", "--as-of", "2026-11-28", "--format", "csv"] + extra
             )
             let row = result.stdout.split(separator: "\n").first { $0.split(separator: ",")[1] == id }
             return row.flatMap { Int($0.split(separator: ",")[0]) }
         }
         // InTuneNoPAVC is worth 10 points but Moderate cost, impact and complexity.
-        let byDefault = try #require(try rank(of: "InTuneNoPAVC", []))
-        let pointsOnly = try #require(try rank(of: "InTuneNoPAVC", ["--weights", "cost=0,userImpact=0,complexity=0"]))
+        let byDefault = try await #require(try rank(of: "InTuneNoPAVC", []))
+        let pointsOnly = try await #require(
+            try rank(of: "InTuneNoPAVC", ["--weights", "cost=0,userImpact=0,complexity=0"])
+        )
         #expect(pointsOnly == 3)
         #expect(byDefault > 10)
     }
 
-    @Test func readsStandardInput() throws {
+    @Test func readsStandardInput() async throws {
         let text = try String(
             contentsOf: CLIRunner.repositoryRoot.appendingPathComponent("examples/contoso-assessment.json"),
             encoding: .utf8
         )
-        let result = try CLIRunner.run(["assess", "-", "--as-of", "2026-11-28", "--format", "json"], stdin: text)
+        let result = try await CLIRunner.run(["assess", "-", "--as-of", "2026-11-28", "--format", "json"], stdin: text)
         #expect(result.status == 0)
         #expect(result.stdout.contains("\"currentScore\""))
     }

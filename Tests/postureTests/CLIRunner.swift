@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs the built `posture` binary the way a person would, capturing both streams.
 struct CLIRunner {
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -22,7 +22,29 @@ struct CLIRunner {
         fatalError("the posture executable was not found next to \(Bundle.main.bundleURL.path)")
     }()
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Runs the command to its end. The child is read and waited for on a thread of its own, so no
+    /// thread of the tests' cooperative pool blocks while it runs.
+    static func run(
+        _ arguments: [String],
+        stdin: String? = nil,
+        environment: [String: String] = [:]
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: try runBlocking(arguments, stdin: stdin, environment: environment))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String],
+        stdin: String?,
+        environment: [String: String]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

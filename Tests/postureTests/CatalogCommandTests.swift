@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 @Suite struct CatalogCommandTests {
-    @Test func listAsJSONHasTheDocumentedFields() throws {
-        let result = try CLIRunner.run(["catalog", "list", "--format", "json"])
+    @Test func listAsJSONHasTheDocumentedFields() async throws {
+        let result = try await CLIRunner.run(["catalog", "list", "--format", "json"])
         #expect(result.status == 0)
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count >= 80)
@@ -16,17 +16,17 @@ import Testing
         #expect(Set(entries.compactMap { $0["scoringMethod"] as? String }) == ["binary", "partial"])
     }
 
-    @Test func listFiltersByCategoryCaseInsensitively() throws {
-        let result = try CLIRunner.run(["catalog", "list", "--category", "infrastructure", "--format", "csv"])
+    @Test func listFiltersByCategoryCaseInsensitively() async throws {
+        let result = try await CLIRunner.run(["catalog", "list", "--category", "infrastructure", "--format", "csv"])
         #expect(result.status == 0)
         let rows = result.stdout.split(separator: "\n").dropFirst()
         #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(",Infrastructure,") })
-        let bad = try CLIRunner.run(["catalog", "list", "--category", "Weather"])
+        let bad = try await CLIRunner.run(["catalog", "list", "--category", "Weather"])
         #expect(bad.status != 0 && bad.stderr.contains("unknown category \"Weather\""))
     }
 
-    @Test func showPrintsDetailsOrSuggests() throws {
-        let shown = try CLIRunner.run(["catalog", "show", "AdminMFAV2"])
+    @Test func showPrintsDetailsOrSuggests() async throws {
+        let shown = try await CLIRunner.run(["catalog", "show", "AdminMFAV2"])
         #expect(shown.status == 0)
         for section in [
             "Description", "User impact", "Users affected", "Prerequisites", "Implementation", "Learn more",
@@ -34,29 +34,31 @@ import Testing
         ] {
             #expect(shown.stdout.contains(section))
         }
-        let unknown = try CLIRunner.run(["catalog", "show", "MFA"])
+        let unknown = try await CLIRunner.run(["catalog", "show", "MFA"])
         #expect(unknown.status == 1 && unknown.stderr.contains("did you mean"))
     }
 
-    @Test func validateReportsEveryErrorAndExitsOne() throws {
-        let valid = try CLIRunner.run(["catalog", "validate"])
+    @Test func validateReportsEveryErrorAndExitsOne() async throws {
+        let valid = try await CLIRunner.run(["catalog", "validate"])
         #expect(valid.status == 0 && valid.stdout.hasPrefix("valid: catalog"))
-        let broken = try CLIRunner.run(["catalog", "validate", "Tests/PostureCatalogTests/Fixtures/broken"])
+        let broken = try await CLIRunner.run(["catalog", "validate", "Tests/PostureCatalogTests/Fixtures/broken"])
         #expect(broken.status == 1)
         #expect(broken.stdout.split(separator: "\n").count == 21)
         #expect(broken.stderr.contains("invalid catalog: 21 errors"))
     }
 
-    @Test func catalogOptionAndEnvironmentPickTheDirectory() throws {
+    @Test func catalogOptionAndEnvironmentPickTheDirectory() async throws {
         let fixture = "Tests/PostureCatalogTests/Fixtures/valid"
-        let viaOption = try CLIRunner.run(["catalog", "list", "--catalog", fixture, "--format", "csv"])
+        let viaOption = try await CLIRunner.run(["catalog", "list", "--catalog", fixture, "--format", "csv"])
         #expect(viaOption.stdout.split(separator: "\n").count == 3)
-        let viaEnvironment = try CLIRunner.run(
+        let viaEnvironment = try await CLIRunner.run(
             ["catalog", "list", "--format", "csv"],
             environment: ["POSTURE_CATALOG_DIR": fixture]
         )
         #expect(viaEnvironment.stdout == viaOption.stdout)
-        let broken = try CLIRunner.run(["catalog", "list", "--catalog", "Tests/PostureCatalogTests/Fixtures/broken"])
+        let broken = try await CLIRunner.run([
+            "catalog", "list", "--catalog", "Tests/PostureCatalogTests/Fixtures/broken",
+        ])
         #expect(broken.status == 1 && broken.stderr.contains("the catalog is invalid"))
     }
 }

@@ -15,15 +15,15 @@ import Testing
         defer { server.stop() }
         do {
             try await server.waitUntilReady()
-            #expect(try server.cli(["org", "create", "--id", "contoso", "--name", "Contoso"]).status == 0)
-            let token = try server.cli([
+            #expect(try await server.cli(["org", "create", "--id", "contoso", "--name", "Contoso"]).status == 0)
+            let token = try await server.cli([
                 "token", "create", "--org", "contoso", "--scope", "SecurityEvents.ReadWrite.All",
             ])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("snapshot-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: out) }
 
-            let collected = try CLIRunner.run(
+            let collected = try await CLIRunner.run(
                 [
                     "collect", "microsoft365", "--tenant-id", RecordedGraphServer.Script().tenantID, "--client-id",
                     "collector-app", "--login-url", graph.baseURL, "--graph-url", graph.baseURL, "--out", out.path,
@@ -40,7 +40,7 @@ import Testing
             #expect(!collected.stderr.contains("s3cret"), "the secret never appears in output")
 
             let measurementsFile = out.appendingPathComponent("measurements.out.json").path
-            let assessed = try CLIRunner.run([
+            let assessed = try await CLIRunner.run([
                 "assess", "--evidence", "microsoft365", out.path, "--format", "json", "--measurements-out",
                 measurementsFile,
             ])
@@ -80,7 +80,7 @@ import Testing
             #expect(byAction(stored) == byAction(offline ?? []), "the server stored what the offline assessment gives")
 
             // The same snapshot pushed again from the directory changes nothing.
-            let again = try CLIRunner.run([
+            let again = try await CLIRunner.run([
                 "push", "--evidence", "microsoft365", out.path, "--url", server.base, "--org", "contoso", "--token",
                 token,
             ])
@@ -95,22 +95,22 @@ import Testing
         try await graph.stop()
     }
 
-    @Test func collectRefusesIncompleteOptions() throws {
-        let both = try CLIRunner.run([
+    @Test func collectRefusesIncompleteOptions() async throws {
+        let both = try await CLIRunner.run([
             "collect", "microsoft365", "--tenant-id", "t", "--client-id", "c", "--client-secret", "s", "--certificate",
             "x.pem", "--out", "d",
         ])
         #expect(both.status != 0 && both.stderr.contains("either --client-secret"))
-        let nowhere = try CLIRunner.run([
+        let nowhere = try await CLIRunner.run([
             "collect", "microsoft365", "--tenant-id", "t", "--client-id", "c", "--client-secret", "s",
         ])
         #expect(nowhere.status != 0 && nowhere.stderr.contains("give --out DIR"))
-        let noOrg = try CLIRunner.run([
+        let noOrg = try await CLIRunner.run([
             "collect", "microsoft365", "--tenant-id", "t", "--client-id", "c", "--client-secret", "s", "--push",
             "http://127.0.0.1:1",
         ])
         #expect(noOrg.status != 0 && noOrg.stderr.contains("--push needs --org"))
-        let plainHTTP = try CLIRunner.run([
+        let plainHTTP = try await CLIRunner.run([
             "collect", "microsoft365", "--tenant-id", "t", "--client-id", "c", "--client-secret", "s", "--out", "d",
             "--graph-url", "http://graph.example",
         ])

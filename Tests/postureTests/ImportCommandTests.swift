@@ -12,24 +12,24 @@ import Testing
         "Tests/PostureEvidenceTests/Microsoft/contoso-export"
     )
 
-    @Test func microsoftHistoryImportsAndReconciles() throws {
+    @Test func microsoftHistoryImportsAndReconciles() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "posture-import-\(UUID().uuidString)"
         )
         defer { try? FileManager.default.removeItem(at: directory) }
         let environment = ["POSTURE_DATA_DIR": directory.path]
-        func cli(_ arguments: [String]) throws -> CLIRunner.Result {
-            try CLIRunner.run(arguments, environment: environment)
+        func cli(_ arguments: [String]) async throws -> CLIRunner.Result {
+            try await CLIRunner.run(arguments, environment: environment)
         }
-        #expect(try cli(["org", "create", "--id", "contoso", "--name", "Contoso"]).status == 0)
+        await #expect(try cli(["org", "create", "--id", "contoso", "--name", "Contoso"]).status == 0)
         let measurements = directory.appendingPathComponent("measurements.json").path
-        let assessed = try cli([
+        let assessed = try await cli([
             "assess", "--evidence", "microsoft365", Self.evidence.path, "--measurements-out", measurements,
         ])
         #expect(assessed.status == 0, "\(assessed.stderr)")
-        #expect(try cli(["measurements", "import", measurements, "--org", "contoso"]).status == 0)
+        await #expect(try cli(["measurements", "import", measurements, "--org", "contoso"]).status == 0)
 
-        let imported = try cli([
+        let imported = try await cli([
             "import", "microsoft-secure-score", "--org", "contoso", "--from", Self.export.path, "--format", "json",
         ])
         #expect(imported.status == 0, "\(imported.stderr)")
@@ -58,12 +58,12 @@ import Testing
         #expect(legacy["difference"] as? Double == -8)
 
         // The same export again: nothing added or changed, nothing audited.
-        let auditBefore = try cli(["audit", "export", "--org", "contoso", "--format", "csv"]).stdout
-        let again = try cli(["import", "microsoft-secure-score", "--org", "contoso", "--from", Self.export.path])
+        let auditBefore = try await cli(["audit", "export", "--org", "contoso", "--format", "csv"]).stdout
+        let again = try await cli(["import", "microsoft-secure-score", "--org", "contoso", "--from", Self.export.path])
         #expect(again.status == 0)
         #expect(again.stderr.contains("0 days added, 0 changed, 3 unchanged; 0 profiles added, 0 changed, 9 unchanged"))
         #expect(again.stdout.contains("Microsoft Secure Score on 2026-11-20: 46.82 / 321.00 points"), "\(again.stdout)")
-        #expect(try cli(["audit", "export", "--org", "contoso", "--format", "csv"]).stdout == auditBefore)
+        await #expect(try cli(["audit", "export", "--org", "contoso", "--format", "csv"]).stdout == auditBefore)
         #expect(auditBefore.contains("microsoft.import"))
     }
 
@@ -79,10 +79,11 @@ import Testing
         let environment = ["POSTURE_DATA_DIR": directory.path, "POSTURE_GRAPH_CLIENT_SECRET": script.secret]
         do {
             #expect(
-                try CLIRunner.run(["org", "create", "--id", "contoso", "--name", "C"], environment: environment).status
+                try await CLIRunner.run(["org", "create", "--id", "contoso", "--name", "C"], environment: environment)
+                    .status
                     == 0
             )
-            let imported = try CLIRunner.run(
+            let imported = try await CLIRunner.run(
                 [
                     "import", "microsoft-secure-score", "--org", "contoso", "--tenant-id", script.tenantID,
                     "--client-id",
@@ -108,7 +109,7 @@ import Testing
         try await graph.stop()
     }
 
-    @Test func brokenExportsAreRefusedWithFileAndPath() throws {
+    @Test func brokenExportsAreRefusedWithFileAndPath() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "posture-import-\(UUID().uuidString)"
         )
@@ -118,9 +119,10 @@ import Testing
             .write(to: directory.appendingPathComponent("secureScores.json"), atomically: true, encoding: .utf8)
         let environment = ["POSTURE_DATA_DIR": directory.appendingPathComponent("data").path]
         #expect(
-            try CLIRunner.run(["org", "create", "--id", "contoso", "--name", "C"], environment: environment).status == 0
+            try await CLIRunner.run(["org", "create", "--id", "contoso", "--name", "C"], environment: environment)
+                .status == 0
         )
-        let missing = try CLIRunner.run(
+        let missing = try await CLIRunner.run(
             ["import", "microsoft-secure-score", "--org", "contoso", "--from", directory.path],
             environment: environment
         )
@@ -130,14 +132,14 @@ import Testing
             atomically: true,
             encoding: .utf8
         )
-        let wrongType = try CLIRunner.run(
+        let wrongType = try await CLIRunner.run(
             ["import", "microsoft-secure-score", "--org", "contoso", "--from", directory.path],
             environment: environment
         )
         #expect(wrongType.status == 1, "\(wrongType.stderr)")
         #expect(wrongType.stderr.contains("secureScores.json:1: value[0].currentScore: expected a number, found text"))
         #expect(wrongType.stderr.contains("nothing was imported"))
-        let both = try CLIRunner.run(
+        let both = try await CLIRunner.run(
             ["import", "microsoft-secure-score", "--org", "contoso", "--from", directory.path, "--tenant-id", "t"],
             environment: environment
         )

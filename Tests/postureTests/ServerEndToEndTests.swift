@@ -77,8 +77,8 @@ import FoundationNetworking
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
         }
 
-        func cli(_ arguments: [String]) throws -> CLIRunner.Result {
-            try CLIRunner.run(arguments, environment: environment)
+        func cli(_ arguments: [String]) async throws -> CLIRunner.Result {
+            try await CLIRunner.run(arguments, environment: environment)
         }
 
         func stop() {
@@ -92,24 +92,30 @@ import FoundationNetworking
         defer { server.stop() }
         try await server.waitUntilReady()
 
-        let created = try server.cli(["org", "create", "--id", "acme", "--name", "Acme Corp", "--licensed", "250"])
+        let created = try await server.cli([
+            "org", "create", "--id", "acme", "--name", "Acme Corp", "--licensed", "250",
+        ])
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(try server.cli(["org", "create", "--id", "acme", "--name", "Again"]).stderr.contains("already exists"))
+        #expect(
+            try await server.cli(["org", "create", "--id", "acme", "--name", "Again"]).stderr.contains("already exists")
+        )
         let file = try CLIRunner.temporaryFile(
             #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 5, "total": 100}, {"actionId": "OneAdmin", "implemented": true}]}"#
         )
-        let imported = try server.cli(["measurements", "import", file, "--org", "acme"])
+        let imported = try await server.cli(["measurements", "import", file, "--org", "acme"])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stderr.contains("imported 2/2 measurements"))
-        let badImport = try server.cli([
+        let badImport = try await server.cli([
             "measurements", "import",
             try CLIRunner.temporaryFile(#"{"measurements": [{"actionId": "X", "implemented": 1}]}"#), "--org", "acme",
         ])
         #expect(badImport.status == 1 && badImport.stderr.contains("nothing was imported"))
 
-        let token = try server.cli(["token", "create", "--org", "acme", "--scope", "SecurityEvents.ReadWrite.All"])
-            .stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try await server.cli([
+            "token", "create", "--org", "acme", "--scope", "SecurityEvents.ReadWrite.All",
+        ])
+        .stdout
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.split(separator: ".").count == 3)
         let (status, body) = try await server.request("GET", "/api/v1/organizations/acme/score", token: token)
         #expect(status == 200)
@@ -119,7 +125,7 @@ import FoundationNetworking
         let more = try CLIRunner.temporaryFile(
             #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 100, "total": 100}]}"#
         )
-        #expect(try server.cli(["measurements", "import", more, "--org", "acme"]).status == 0)
+        #expect(try await server.cli(["measurements", "import", more, "--org", "acme"]).status == 0)
         let (_, after) = try await server.request("GET", "/api/v1/organizations/acme/score", token: token)
         let updated = try #require(try JSONSerialization.jsonObject(with: Data(after.utf8)) as? [String: Any])
         #expect(abs((updated["currentScore"] as? Double ?? 0) - 12) < 1e-9)
@@ -127,13 +133,15 @@ import FoundationNetworking
         let stale = try CLIRunner.temporaryFile(
             #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 1, "total": 100, "observedAt": "2020-01-01T00:00:00Z"}]}"#
         )
-        let late = try server.cli(["measurements", "import", stale, "--org", "acme"])
+        let late = try await server.cli(["measurements", "import", stale, "--org", "acme"])
         #expect(late.status == 0 && late.stderr.contains("AdminMFAV2: observed 2020-01-01T00:00:00Z"), "\(late.stderr)")
         #expect(late.stderr.contains("ignored") && late.stdout.contains("12.00 / "), "\(late.stdout)")
-        #expect(try server.cli(["token", "create", "--org", "nope", "--scope", "SecurityEvents.Read.All"]).status == 1)
+        #expect(
+            try await server.cli(["token", "create", "--org", "nope", "--scope", "SecurityEvents.Read.All"]).status == 1
+        )
 
         // The imports wrote today's snapshot already (today is live): the sync finds it taken.
-        let sync = try server.cli(["sync"])
+        let sync = try await server.cli(["sync"])
         #expect(
             sync.status == 0 && sync.stdout.contains("0 snapshot(s) written, 1 already taken"),
             "\(sync.stdout)\(sync.stderr)"
@@ -141,41 +149,41 @@ import FoundationNetworking
         let (_, scores) = try await server.request("GET", "/v1.0/security/secureScores", token: token)
         #expect(scores.contains("\"id\":\"acme_"))
 
-        let list = try server.cli(["org", "list", "--format", "csv"])
+        let list = try await server.cli(["org", "list", "--format", "csv"])
         #expect(list.stdout.contains("acme,Acme Corp,12,"))
 
         // Issued tokens are listed (never shown) and revoked from the CLI; the server follows.
-        let listed = try server.cli(["token", "list", "--org", "acme", "--format", "json"])
+        let listed = try await server.cli(["token", "list", "--org", "acme", "--format", "json"])
         let tokens = try #require(
             try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: String]]
         )
         #expect(tokens.count == 1 && tokens[0]["state"] == "active" && !listed.stdout.contains(token))
         let tokenID = try #require(tokens.first?["id"])
-        #expect(try server.cli(["token", "revoke", tokenID]).status == 0)
-        #expect(try server.cli(["token", "revoke", tokenID]).status == 1, "already revoked")
+        #expect(try await server.cli(["token", "revoke", tokenID]).status == 0)
+        #expect(try await server.cli(["token", "revoke", tokenID]).status == 1, "already revoked")
         var refused = false
         for _ in 0..<40 where !refused {
             refused = try await server.request("GET", "/api/v1/organizations/acme/score", token: token).0 == 401
             if !refused { try await Task.sleep(for: .milliseconds(250)) }
         }
         #expect(refused, "a revoked token is refused within seconds")
-        #expect(try server.cli(["org", "delete", "acme"]).status == 1, "asks for --yes")
-        let export = try server.cli(["audit", "export", "--org", "acme", "--format", "csv"])
+        #expect(try await server.cli(["org", "delete", "acme"]).status == 1, "asks for --yes")
+        let export = try await server.cli(["audit", "export", "--org", "acme", "--format", "csv"])
         #expect(export.stdout.split(separator: "\n").count >= 4, "a header, the creation and two imports")
         #expect(export.stdout.contains(",cli,acme,organization.create,"))
-        let json = try server.cli(["audit", "export", "--org", "acme"])
+        let json = try await server.cli(["audit", "export", "--org", "acme"])
         let exported = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(exported.count == export.stdout.split(separator: "\n").count - 1, "the same entries in both formats")
-        #expect(try server.cli(["org", "delete", "acme", "--yes"]).status == 0)
+        #expect(try await server.cli(["org", "delete", "acme", "--yes"]).status == 0)
         // The first start created the administrator and printed its one-time password, once.
         let log = try String(contentsOf: server.directory.appendingPathComponent("server.log"), encoding: .utf8)
         #expect(log.contains("created the administrator \"admin\" with the one-time password "))
         // The database set-up is one line, not one per migration.
         #expect(log.contains(" database migrations, through M0"))
         #expect(!log.contains("Starting prepare") && !log.contains("Finished prepare"))
-        let users = try server.cli(["user", "list"])
+        let users = try await server.cli(["user", "list"])
         #expect(users.stdout.contains("instance administrator") && users.stdout.contains("must change password"))
-        let verify = try server.cli(["audit", "verify"])
+        let verify = try await server.cli(["audit", "verify"])
         #expect(
             verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 6 entries"),
             "\(verify.stdout)\(verify.stderr)"
@@ -186,8 +194,8 @@ import FoundationNetworking
         let server = try Server(demo: false)
         defer { server.stop() }
         try await server.waitUntilReady()
-        #expect(try server.cli(["org", "create", "--id", "acme", "--name", "Acme"]).status == 0)
-        let created = try server.cli([
+        #expect(try await server.cli(["org", "create", "--id", "acme", "--name", "Acme"]).status == 0)
+        let created = try await server.cli([
             "client", "add", "--org", "acme", "--name", "sensor", "--scope", "SecurityEvents.ReadWrite.All", "--format",
             "json",
         ])
@@ -195,19 +203,19 @@ import FoundationNetworking
             try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String]
         )
         let example = CLIRunner.repositoryRoot.appendingPathComponent("examples/contoso-assessment.json").path
-        let pushed = try CLIRunner.run(
+        let pushed = try await CLIRunner.run(
             ["push", example, "--url", server.base, "--org", "acme", "--client-id", client["clientId"]!],
             environment: ["POSTURE_CLIENT_SECRET": client["clientSecret"]!]
         )
         #expect(pushed.status == 0, "\(pushed.stderr)")
         #expect(pushed.stdout.hasPrefix("acme: ") && pushed.stdout.contains("points ("))
-        let audit = try server.cli(["audit", "export", "--org", "acme", "--format", "csv"])
+        let audit = try await server.cli(["audit", "export", "--org", "acme", "--format", "csv"])
         #expect(audit.stdout.contains(",\(client["clientId"]!),acme,measurements.upsert,"), "the client is the actor")
 
         let broken = try CLIRunner.temporaryFile(
             #"{"measurements": [{"actionId": "AdminMFAV2", "achieved": 9, "total": 3}]}"#
         )
-        let refused = try CLIRunner.run(
+        let refused = try await CLIRunner.run(
             ["push", broken, "--url", server.base, "--org", "acme", "--client-id", client["clientId"]!],
             environment: ["POSTURE_CLIENT_SECRET": client["clientSecret"]!]
         )
@@ -215,12 +223,12 @@ import FoundationNetworking
             refused.status == 1 && refused.stderr.contains("input.json:1")
                 && refused.stderr.contains("nothing was sent")
         )
-        let wrongSecret = try CLIRunner.run(
+        let wrongSecret = try await CLIRunner.run(
             ["push", example, "--url", server.base, "--org", "acme", "--client-id", client["clientId"]!],
             environment: ["POSTURE_CLIENT_SECRET": "nope"]
         )
         #expect(wrongSecret.status == 1 && wrongSecret.stderr.contains("getting a token failed: HTTP 401"))
-        let otherOrg = try CLIRunner.run(
+        let otherOrg = try await CLIRunner.run(
             ["push", example, "--url", server.base, "--org", "contoso", "--client-id", client["clientId"]!],
             environment: ["POSTURE_CLIENT_SECRET": client["clientSecret"]!]
         )
@@ -231,9 +239,11 @@ import FoundationNetworking
         let server = try Server(demo: true)
         defer { server.stop() }
         try await server.waitUntilReady()
-        let token = try server.cli(["token", "create", "--org", "contoso", "--scope", "SecurityEvents.ReadWrite.All"])
-            .stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try await server.cli([
+            "token", "create", "--org", "contoso", "--scope", "SecurityEvents.ReadWrite.All",
+        ])
+        .stdout
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         let big = Data(("{\"measurements\": [" + String(repeating: " ", count: 5 << 20) + "]}").utf8)
         let (status, body) = try await server.request(
             "PUT",
@@ -247,8 +257,8 @@ import FoundationNetworking
         #expect(demoStatus == 200 && demo == "120", "the demo organization has 120 days of history")
     }
 
-    @Test func badConfigurationFailsFastWithEveryProblem() throws {
-        let result = try CLIRunner.run(
+    @Test func badConfigurationFailsFastWithEveryProblem() async throws {
+        let result = try await CLIRunner.run(
             ["serve", "--port", "8080"],
             environment: [
                 "DATABASE_URL": "mysql://u:secret@h/db", "POSTURE_SYNC_TIME": "25:00", "POSTURE_DEMO_DAYS": "0",

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Dashboard benchmark: server time to render the overview page (HTML with its SVG charts) for the
-# demo organization with 400 days of history, as a ratio against the JSON score endpoint
-# (GET /api/v1/organizations/contoso/score) measured in the same run (target: at most 2).
-# Both are measured uncached: every request carries a unique query string, so the response cache
-# never answers; throughput is turned into time per request (ratio = score req/s ÷ overview req/s).
+# Dashboard benchmark: server time to render each page of the demo organization (400 days of
+# history) as a ratio against the JSON endpoints that carry the same data, measured in the same run
+# (target: at most 2): the overview against the score document, the actions list and an action's
+# flyout against the action list and the action, History against the history, Metrics against its
+# five metrics added up.
+# Both sides are measured uncached: every request carries a unique query string, so the response
+# cache never answers; throughput is turned into time per request.
 #
 #   bench/dashboard.sh [--duration SECONDS] [--connections N] [--binary PATH]
 #
@@ -61,8 +63,25 @@ rps() {
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: posture_session=$session" "$base/orgs/contoso?n=0")
 [ "$status" = 200 ] || { echo "the overview answered $status" >&2; exit 1; }
 curl -fs -o /dev/null -H "Authorization: Bearer $token" "$base/api/v1/organizations/contoso/score?n=0"
-overview=$(rps /orgs/contoso "Cookie: posture_session=$session")
-score=$(rps /api/v1/organizations/contoso/score "Authorization: Bearer $token")
-awk -v o="$overview" -v s="$score" -v c="$connections" -v d="$duration" 'BEGIN {
-    printf "dashboard benchmark (wrk -t1 -c%d -d%ss, 400 days, uncached): score JSON %.0f req/s (%.1f ms), overview HTML %.0f req/s (%.1f ms), ratio %.2f\n",
-        c, d, s, 1000 * c / s, o, 1000 * c / o, s / o }'
+cookie="Cookie: posture_session=$session"
+bearer="Authorization: Bearer $token"
+api=/api/v1/organizations/contoso
+action=$(curl -fs -H "$bearer" "$base$api/actions" | python3 -c 'import json, sys; print(json.load(sys.stdin)["value"][0]["id"])')
+# Each page against the JSON the same data comes from: the score document for the overview, the
+# action list and one action for the list and its flyout, the history (series and changes) for
+# History, and the five metrics for Metrics (their times added up).
+ms() { awk -v r="$(rps "$1" "$2")" -v c="$connections" 'BEGIN { printf "%.2f", 1000 * c / r }'; }
+report() {
+    awk -v name="$1" -v page="$2" -v json="$3" -v what="$4" 'BEGIN {
+        printf "  %-16s page %7.2f ms, JSON %7.2f ms (%s), ratio %.2f\n", name, page, json, what, page / json }'
+}
+echo "dashboard benchmark (wrk -t1 -c$connections -d${duration}s, 400 days, uncached)"
+report overview "$(ms /orgs/contoso "$cookie")" "$(ms "$api/score" "$bearer")" "score"
+report actions "$(ms /orgs/contoso/actions "$cookie")" "$(ms "$api/actions" "$bearer")" "actions"
+report "action flyout" "$(ms "/orgs/contoso/actions/$action" "$cookie")" "$(ms "$api/actions/$action" "$bearer")" "one action"
+report history "$(ms /orgs/contoso/history "$cookie")" "$(ms "$api/history" "$bearer")" "history"
+metrics_json=0
+for part in regressions comparison risk-acceptance score-changes zone; do
+    metrics_json=$(awk -v a="$metrics_json" -v b="$(ms "$api/metrics/$part" "$bearer")" 'BEGIN { printf "%.2f", a + b }')
+done
+report metrics "$(ms /orgs/contoso/metrics "$cookie")" "$metrics_json" "five metrics added"

@@ -46,56 +46,58 @@ import Testing
         valueName: "Points lost"
     )
 
-    static func pages() -> [(String, String)] {
+    /// Every page from fixed view models. `t` is applied to every piece of text in them: the
+    /// identity for the snapshots, hostile text in front of each for ``everyFieldIsEscaped()``.
+    static func pages(_ t: (String) -> String = { $0 }) -> [(String, String)] {
         let detail = ActionDetailView(
-            id: "AdminMFAV2",
-            title: "Require MFA for administrative roles",
-            category: "Identity",
-            product: "Microsoft Entra ID",
-            threats: ["Account Breach"],
-            tier: "Core",
-            description: "Admins sign in with a second factor.",
-            userImpact: "Admins are prompted.",
-            usersAffected: "Administrators",
-            licences: ["Entra ID P1"],
+            id: t("AdminMFAV2"),
+            title: t("Require MFA for administrative roles"),
+            category: t("Identity"),
+            product: t("Microsoft Entra ID"),
+            threats: [t("Account Breach")],
+            tier: t("Core"),
+            description: t("Admins sign in with a second factor."),
+            userImpact: t("Admins are prompted."),
+            usersAffected: t("Administrators"),
+            licences: [t("Entra ID P1")],
             prerequisiteActions: [],
-            steps: ["Open Conditional Access", "Create the policy"],
-            learnMore: [("Docs", "https://learn.microsoft.com/?a=1&b=2")],
-            manageURL: "https://entra.microsoft.com/",
-            shareURL: "http://127.0.0.1:8080/orgs/contoso/actions/AdminMFAV2",
-            points: "0.50",
-            maxScore: "10.00",
-            explanation: "5/100 admins × 10.00 = 0.50",
-            status: "planned",
-            statusLabel: "Planned",
+            steps: [t("Open Conditional Access"), t("Create the policy")],
+            learnMore: [(t("Docs"), t("https://learn.microsoft.com/?a=1&b=2"))],
+            manageURL: t("https://entra.microsoft.com/"),
+            shareURL: t("http://127.0.0.1:8080/orgs/contoso/actions/AdminMFAV2"),
+            points: t("0.50"),
+            maxScore: t("10.00"),
+            explanation: t("5/100 admins × 10.00 = 0.50"),
+            status: t("planned"),
+            statusLabel: t("Planned"),
             note: hostile,
-            owner: "iam@contoso.example",
-            expiresAt: "",
-            targetDate: "2026-12-15",
-            achievedEntities: ["a@contoso.example"],
-            missingEntities: ["b@contoso.example", hostile],
+            owner: t("iam@contoso.example"),
+            expiresAt: t(""),
+            targetDate: t("2026-12-15"),
+            achievedEntities: [t("a@contoso.example")],
+            missingEntities: [t("b@contoso.example"), hostile],
             entityReport: .listed,
-            excluded: ["breakglass@contoso.example: emergency access"],
-            lockedReason: "Your role (Security reader) is read-only here: statuses and notes cannot be changed.",
+            excluded: [t("breakglass@contoso.example: emergency access")],
+            lockedReason: t("Your role (Security reader) is read-only here: statuses and notes cannot be changed."),
             canEditTags: true,
-            tags: ["q1", hostile],
-            statusChoices: [("toAddress", "To address"), ("planned", "Planned")],
-            history: [.init(day: "2026-11-28", points: "0.50", status: "Planned")],
-            changes: ["2026-11-28: To address → Planned (ana)"],
-            message: "Status saved.",
-            errors: ["expiresAt: only exceptions expire"],
-            csrfToken: "csrf-token"
+            tags: [t("q1"), hostile],
+            statusChoices: [(t("toAddress"), t("To address")), (t("planned"), t("Planned"))],
+            history: [.init(day: t("2026-11-28"), points: t("0.50"), status: t("Planned"))],
+            changes: [t("2026-11-28: To address → Planned (ana)")],
+            message: t("Status saved."),
+            errors: [t("expiresAt: only exceptions expire")],
+            csrfToken: t("csrf-token")
         )
         let row = ActionsView.Row(
-            id: "AdminMFAV2",
-            title: "Require MFA for administrative roles",
-            points: "0.50",
-            maxScore: "10.00",
-            status: "Planned",
-            category: "Identity",
-            product: "Microsoft Entra ID",
+            id: t("AdminMFAV2"),
+            title: t("Require MFA for administrative roles"),
+            points: t("0.50"),
+            maxScore: t("10.00"),
+            status: t("Planned"),
+            category: t("Identity"),
+            product: t("Microsoft Entra ID"),
             rank: 1,
-            lastMeasured: "no data",
+            lastMeasured: t("no data"),
             tags: [hostile]
         )
         let actions = ActionsView(
@@ -103,14 +105,16 @@ import Testing
             nav: nav(.actions),
             filters: .init(
                 query: hostile,
-                selected: ["category": "Identity"],
-                choices: [("category", "Category", ["Identity", "Data"]), ("tag", "Tag", [hostile])],
-                group: "status",
+                selected: [t("category"): t("Identity")],
+                choices: [
+                    (t("category"), t("Category"), [t("Identity"), t("Data")]), (t("tag"), t("Tag"), [hostile]),
+                ],
+                group: t("status"),
                 includeHidden: true
             ),
-            groups: [.init(name: "Planned", rows: [row])],
+            groups: [.init(name: t("Planned"), rows: [row])],
             total: 1,
-            csvURL: "/orgs/contoso/actions.csv?category=Identity",
+            csvURL: t("/orgs/contoso/actions.csv?category=Identity"),
             detail: detail
         )
         return [
@@ -118,9 +122,9 @@ import Testing
                 "signin",
                 SignInView(
                     username: hostile,
-                    csrfToken: "csrf-token",
-                    next: "/orgs/contoso",
-                    error: "Wrong user name or password."
+                    csrfToken: t("csrf-token"),
+                    next: t("/orgs/contoso"),
+                    error: t("Wrong user name or password.")
                 ).render()
             ),
             (
@@ -128,7 +132,7 @@ import Testing
                 PasswordView(
                     signedIn: signedIn,
                     mustChange: true,
-                    errors: ["The new password must be at least 12 characters long."]
+                    errors: [t("The new password must be at least 12 characters long.")]
                 ).render()
             ),
             (
@@ -137,25 +141,25 @@ import Testing
                     signedIn: signedIn,
                     rows: [
                         .init(
-                            id: "contoso",
+                            id: t("contoso"),
                             name: hostile,
-                            role: "Global reader",
+                            role: t("Global reader"),
                             score: 349.4,
                             maxScore: 624,
                             percentage: 55.99,
-                            zone: "okay",
+                            zone: t("okay"),
                             change30: 3.25,
                             openRegressions: 2,
                             writable: true
                         ),
                         .init(
-                            id: "fabrikam",
-                            name: "Fabrikam",
-                            role: "Security reader",
+                            id: t("fabrikam"),
+                            name: t("Fabrikam"),
+                            role: t("Security reader"),
                             score: 10,
                             maxScore: 600,
                             percentage: 1.67,
-                            zone: "bad",
+                            zone: t("bad"),
                             change30: nil,
                             openRegressions: 0
                         ),
@@ -165,11 +169,11 @@ import Testing
                     search: hostile,
                     page: ListPage(offset: 50, size: 50, total: 52),
                     bulk: .init(
-                        actions: [.init(value: "AdminMFAV2", label: "Require MFA " + hostile)],
-                        statuses: [.init(value: "riskAccepted", label: "Risk accepted")]
+                        actions: [.init(value: t("AdminMFAV2"), label: t("Require MFA ") + hostile)],
+                        statuses: [.init(value: t("riskAccepted"), label: t("Risk accepted"))]
                     ),
-                    message: "Risk accepted set for “\(hostile)” in 1 organization.",
-                    errors: ["fabrikam: not changed, " + hostile]
+                    message: t("Risk accepted set for “\(hostile)” in 1 organization."),
+                    errors: [t("fabrikam: not changed, ") + hostile]
                 ).render()
             ),
             (
@@ -177,77 +181,88 @@ import Testing
                 OverviewView(
                     signedIn: signedIn,
                     nav: nav(.overview),
-                    score: "349.40",
-                    maxScore: "624.00",
-                    percentage: "55.99%",
-                    zone: "okay",
-                    verifiedScore: "345.40",
-                    claimedScore: "4.00",
-                    categories: [.init(name: "Identity", score: "100.00", maxScore: "200.00", percentage: 50)],
+                    score: t("349.40"),
+                    maxScore: t("624.00"),
+                    percentage: t("55.99%"),
+                    zone: t("okay"),
+                    verifiedScore: t("345.40"),
+                    claimedScore: t("4.00"),
+                    categories: [.init(name: t("Identity"), score: t("100.00"), maxScore: t("200.00"), percentage: 50)],
                     chart: chart,
-                    comparisonNotice: "Seat band 101-500: not enough organizations to compare (fewer than 5).",
+                    comparisonNotice: t("Seat band 101-500: not enough organizations to compare (fewer than 5)."),
                     topActions: [
-                        .init(id: "AdminMFAV2", title: hostile, category: "Identity", remaining: "9.50", rank: 1)
+                        .init(
+                            id: t("AdminMFAV2"),
+                            title: hostile,
+                            category: t("Identity"),
+                            remaining: t("9.50"),
+                            rank: 1
+                        )
                     ],
                     changes: [
-                        .init(when: "2026-11-28T06:00:00Z", actionID: "AdminMFAV2", detail: hostile, actor: "ana")
+                        .init(
+                            when: t("2026-11-28T06:00:00Z"),
+                            actionID: t("AdminMFAV2"),
+                            detail: hostile,
+                            actor: t("ana")
+                        )
                     ]
                 ).render()
             ),
-            ("actions", actions.render()),
+            (t("actions"), actions.render()),
             (
                 "history",
                 HistoryView(
                     signedIn: signedIn,
                     nav: nav(.history),
                     range: RangeForm(
-                        action: "/orgs/contoso/history",
-                        from: "2026-11-26",
-                        to: "2026-11-28",
-                        category: "Identity",
-                        categories: ["Identity", "Data"],
+                        action: t("/orgs/contoso/history"),
+                        from: t("2026-11-26"),
+                        to: t("2026-11-28"),
+                        category: t("Identity"),
+                        categories: [t("Identity"), t("Data")],
                         error: nil
                     ),
                     chart: chart,
                     microsoft: .init(
-                        day: "2026-11-27",
-                        microsoftScore: "41.50",
-                        postureScore: "45.00",
+                        day: t("2026-11-27"),
+                        microsoftScore: t("41.50"),
+                        postureScore: t("45.00"),
                         agreeing: 12,
                         rows: [
                             .init(
-                                actionID: "AdminMFAV2",
+                                actionID: t("AdminMFAV2"),
                                 inCatalog: true,
-                                microsoft: "6.67 / 10.00",
-                                posture: "0.50 / 10.00",
-                                difference: "-6.17",
-                                reason: "different counts: Microsoft 2/3, Posture 1/20"
+                                microsoft: t("6.67 / 10.00"),
+                                posture: t("0.50 / 10.00"),
+                                difference: t("-6.17"),
+                                reason: t("different counts: Microsoft 2/3, Posture 1/20")
                             ),
                             .init(
                                 actionID: hostile,
                                 inCatalog: false,
-                                microsoft: "3.00",
-                                posture: "–",
-                                difference: "–",
-                                reason: "not in the Posture catalog"
+                                microsoft: t("3.00"),
+                                posture: t("–"),
+                                difference: t("–"),
+                                reason: t("not in the Posture catalog")
                             ),
                         ]
                     ),
                     taken: [
                         .init(
-                            when: "2026-11-27T06:00:00Z",
-                            actionID: "AdminMFAV2",
-                            category: "Identity",
+                            when: t("2026-11-27T06:00:00Z"),
+                            actionID: t("AdminMFAV2"),
+                            category: t("Identity"),
                             change: hostile,
-                            resultingPoints: "0.50",
-                            actor: "sensor",
-                            cause: "2 admins lost it: a, b"
+                            resultingPoints: t("0.50"),
+                            actor: t("sensor"),
+                            cause: t("2 admins lost it: a, b")
                         )
                     ],
                     filter: .regressions,
                     // The second page of 120, so both paging links show.
                     page: ListPage(offset: 50, total: 120),
-                    query: [.init(name: "from", value: "2026-11-26"), .init(name: "category", value: hostile)]
+                    query: [.init(name: t("from"), value: t("2026-11-26")), .init(name: t("category"), value: hostile)]
                 ).render()
             ),
             (
@@ -256,32 +271,34 @@ import Testing
                     signedIn: signedIn,
                     nav: nav(.metrics),
                     range: RangeForm(
-                        action: "/orgs/contoso/metrics",
-                        from: "2026-11-26",
-                        to: "2026-11-28",
-                        error: "From is after To; showing the last 90 days."
+                        action: t("/orgs/contoso/metrics"),
+                        from: t("2026-11-26"),
+                        to: t("2026-11-28"),
+                        error: t("From is after To; showing the last 90 days.")
                     ),
-                    percentage: "55.99%",
-                    zone: "okay",
-                    zones: [("bad", "0", "40"), ("okay", "40", "70"), ("good", "70", "100")],
+                    percentage: t("55.99%"),
+                    zone: t("okay"),
+                    zones: [
+                        (t("bad"), t("0"), t("40")), (t("okay"), t("40"), t("70")), (t("good"), t("70"), t("100")),
+                    ],
                     regressionChart: bars,
                     regressions: [
                         .init(
-                            day: "2026-11-27",
-                            actionID: "AdminMFAV2",
+                            day: t("2026-11-27"),
+                            actionID: t("AdminMFAV2"),
                             title: hostile,
-                            pointsLost: "1.50",
-                            cause: "2 admins lost it: a, b"
+                            pointsLost: t("1.50"),
+                            cause: t("2 admins lost it: a, b")
                         )
                     ],
                     comparisonChart: chart,
-                    comparisonNotices: ["Custom comparison: not enough organizations to compare."],
+                    comparisonNotices: [t("Custom comparison: not enough organizations to compare.")],
                     riskChart: bars,
-                    pointsGained: "+3.00",
-                    pointsRegressed: "−1.50",
-                    netChange: "+1.50",
+                    pointsGained: t("+3.00"),
+                    pointsRegressed: t("−1.50"),
+                    netChange: t("+1.50"),
                     regressionPage: ListPage(offset: 50, total: 75),
-                    query: "from=2026-11-26&to=2026-11-28"
+                    query: t("from=2026-11-26&to=2026-11-28")
                 ).render()
             ),
             (
@@ -292,31 +309,38 @@ import Testing
                     lockedReason: nil,
                     canManageAccess: true,
                     canManageMembers: true,
-                    zones: [("bad", "0", "40"), ("okay", "40", "70"), ("good", "70", "100")],
+                    zones: [
+                        (t("bad"), t("0"), t("40")), (t("okay"), t("40"), t("70")), (t("good"), t("70"), t("100")),
+                    ],
                     industry: hostile,
-                    region: "EU",
-                    minSeats: "100",
-                    maxSeats: "",
+                    region: t("EU"),
+                    minSeats: t("100"),
+                    maxSeats: t(""),
                     clients: [
                         .init(
-                            id: "pc_1",
+                            id: t("pc_1"),
                             name: hostile,
-                            role: "Security reader",
-                            scopes: "SecurityEvents.Read.All",
+                            role: t("Security reader"),
+                            scopes: t("SecurityEvents.Read.All"),
                             revoked: false
                         )
                     ],
                     members: [
-                        .init(username: "ana", displayName: hostile, role: "Global administrator", removable: true)
+                        .init(
+                            username: t("ana"),
+                            displayName: hostile,
+                            role: t("Global administrator"),
+                            removable: true
+                        )
                     ],
-                    roles: [("securityReader", "Security reader")],
-                    grantableRoles: [("securityReader", "Security reader")],
-                    newSecret: ("pc_1", "s3cret"),
-                    message: "Client created.",
+                    roles: [(t("securityReader"), t("Security reader"))],
+                    grantableRoles: [(t("securityReader"), t("Security reader"))],
+                    newSecret: (t("pc_1"), t("s3cret")),
+                    message: t("Client created."),
                     errors: []
                 ).render()
             ),
-            ("error", ErrorView(title: "Not found", message: hostile, signedIn: signedIn).render()),
+            (t("error"), ErrorView(title: t("Not found"), message: hostile, signedIn: signedIn).render()),
         ]
     }
 
@@ -341,6 +365,28 @@ import Testing
         }
     }
 
+    /// Every piece of text in every page's model starts with hostile text: the pages carry no
+    /// raw markup from it, and every text that is shown appears escaped.
+    @Test func everyFieldIsEscaped() {
+        let shown = TextCounter()
+        let pages = Self.pages { text in
+            shown.increment()
+            return Self.hostile + text
+        }
+        #expect(shown.value > 100, "the models are built from many texts")
+        for (name, html) in pages {
+            let scalars = Array(html.unicodeScalars)
+            for raw in ["<script>", "\"\u{301}", "'\u{301}", "<\u{338}", "&\u{301}"] {
+                let needle = Array(raw.unicodeScalars)
+                let found = scalars.indices.contains { start in
+                    start + needle.count <= scalars.count && Array(scalars[start..<(start + needle.count)]) == needle
+                }
+                #expect(!found, "\(name) lets \(raw.debugDescription) through unescaped")
+            }
+            #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"), "\(name) shows the text")
+        }
+    }
+
     @Test func chartsReadWithoutColourOrPictures() {
         let svg = Self.chart.render().markup
         #expect(svg.contains(#"role="img""#) && svg.contains("<title id=\"trend-title\">Score over 3 days</title>"))
@@ -348,5 +394,23 @@ import Testing
         #expect(svg.contains(#"stroke-dasharray="6 4""#), "the comparison line is dashed, not only coloured")
         #expect(svg.contains("<td class=\"number\">–</td>"), "a gap in the data table where a value is missing")
         #expect(Self.bars.render().markup.contains("<title>2026-11-27: 1.50</title>"))
+    }
+}
+
+/// Counts the texts a page model is built from.
+final class TextCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
     }
 }

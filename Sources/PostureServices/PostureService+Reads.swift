@@ -45,6 +45,27 @@ extension PostureService {
         try await store.changes(organizationID, actionID: actionID, from: from, to: to)
     }
 
+    /// A page of the change log after sequence `after` (see ``PostureStore/changePage``).
+    public func changePage(
+        _ organizationID: String,
+        actionID: String? = nil,
+        from: Date? = nil,
+        to: Date? = nil,
+        after: Int64,
+        limit: Int,
+        matching: (ChangeEntry) -> Bool = { _ in true }
+    ) async throws -> (entries: [(sequence: Int64, entry: ChangeEntry)], more: Bool) {
+        try await store.changePage(
+            organizationID,
+            actionID: actionID,
+            from: from,
+            to: to,
+            after: after,
+            limit: limit,
+            matching: matching
+        )
+    }
+
     public func recentChanges(_ organizationID: String, limit: Int) async throws -> [ChangeEntry] {
         try await store.recentChanges(organizationID, limit: limit)
     }

@@ -70,6 +70,40 @@ extension PostureStore {
         }
     }
 
+    /// A page of entries oldest first: those after sequence `after` that `matching` keeps (and,
+    /// when given, of one action and within `[from, to)`), at most `limit`, with whether more
+    /// follow. Rows are read a few at a time from the cursor on, so a page costs what it holds and
+    /// what `matching` skips, not the whole log.
+    public func changePage(
+        _ organizationID: String,
+        actionID: String? = nil,
+        from: Date? = nil,
+        to: Date? = nil,
+        after: Int64,
+        limit: Int,
+        matching: (ChangeEntry) -> Bool = { _ in true }
+    ) async throws -> (entries: [(sequence: Int64, entry: ChangeEntry)], more: Bool) {
+        var page: [(sequence: Int64, entry: ChangeEntry)] = []
+        var cursor = after
+        while true {
+            var query = sql.select().columns("first_sequence", "last_sequence", "entries").from("change_batches")
+                .where("organization_id", .equal, organizationID)
+                .where("last_sequence", .greaterThan, cursor)
+            if let from { query = query.where("occurred_to", .greaterThanOrEqual, from.timeIntervalSince1970) }
+            if let to { query = query.where("occurred_from", .lessThan, to.timeIntervalSince1970) }
+            let rows = try await query.orderBy("first_sequence").limit(16).all()
+            guard !rows.isEmpty else { return (page, false) }
+            for (sequence, entry) in try sequenced(rows, organizationID: organizationID) where sequence > cursor {
+                guard actionID.map({ entry.actionID == $0 }) ?? true, from.map({ entry.occurredAt >= $0 }) ?? true,
+                    to.map({ entry.occurredAt < $0 }) ?? true, matching(entry)
+                else { continue }
+                if page.count == limit { return (page, true) }
+                page.append((sequence, entry))
+            }
+            cursor = try rows.map { try $0.decode(column: "last_sequence", as: Int64.self) }.max() ?? cursor
+        }
+    }
+
     /// One row of entries numbered from `firstSequence` (also used by migration 012).
     static func insertChangeBatch(
         _ sql: any SQLDatabase,

@@ -125,4 +125,37 @@ import Testing
             #expect(try await store.changes("contoso") == before)
         }
     }
+
+    /// Pages read from the cursor on give the filtered log, once, in order, whatever the page size.
+    @Test(arguments: TestDatabase.available)
+    func pagesFromACursorWalkTheFilteredLog(_ database: TestDatabase) async throws {
+        try await database.withRuntime { runtime in
+            let service = runtime.service
+            _ = try await service.seedDemo(endDay: CivilDay(service.clock.now()), days: 60, peers: 0)
+            let everything = try await service.changes("contoso")
+            #expect(everything.count > 100)
+            for filter in ChangeFilter.allCases {
+                let expected = everything.filter(filter.matches)
+                for limit in [1, 7, 500] where limit > 1 || filter == .statusChanges {
+                    var walked: [ChangeEntry] = []
+                    var after: Int64 = 0
+                    var pages = 0
+                    while pages < 2_000 {
+                        let page = try await service.changePage(
+                            "contoso",
+                            after: after,
+                            limit: limit,
+                            matching: filter.matches
+                        )
+                        #expect(page.entries.count <= limit)
+                        walked += page.entries.map(\.entry)
+                        pages += 1
+                        guard page.more, let last = page.entries.last else { break }
+                        after = last.sequence
+                    }
+                    #expect(walked == expected, "\(filter) by \(limit)")
+                }
+            }
+        }
+    }
 }

@@ -311,15 +311,14 @@ struct NativeRoutes {
             }
             filter = chosen
         }
-        let entries = try await service.changes(
-            id,
-            actionID: request.queryValue("actionId"),
-            from: range.from?.start,
-            to: range.to?.adding(days: 1).start
-        ).filter(filter.matches)
-        // Without `limit` or `after` the whole list, as before; with them a page, oldest first.
-        // The log only grows at its end, so a position is a stable cursor.
+        let actionID = request.queryValue("actionId")
+        let from = range.from?.start
+        let to = range.to?.adding(days: 1).start
+        // Without `limit` or `after` the whole list, as before; with them a page, oldest first,
+        // read from the cursor on. `after` is the sequence of the last entry of the previous page:
+        // the log only grows at its end, so it is a stable cursor.
         guard request.queryValue("limit") != nil || request.queryValue("after") != nil else {
+            let entries = try await service.changes(id, actionID: actionID, from: from, to: to).filter(filter.matches)
             return try JSONResponse.encode(ChangeList(value: entries.map(ChangeDTO.init)))
         }
         let after = try PageParameter.parse(request, "after", default: 0, maximum: Int(Int32.max))
@@ -330,22 +329,30 @@ struct NativeRoutes {
             minimum: 1,
             maximum: ListPage.maximumSize
         )
-        let start = min(after, entries.count)
-        let end = min(start + limit, entries.count)
+        let page = try await service.changePage(
+            id,
+            actionID: actionID,
+            from: from,
+            to: to,
+            after: Int64(after),
+            limit: limit,
+            matching: filter.matches
+        )
         var next: String?
-        if end < entries.count {
+        if page.more, let last = page.entries.last {
             var items = ["from", "to", "actionId", "cause"].compactMap { name in
                 request.queryValue(name).map { URLQueryItem(name: name, value: $0) }
             }
             items += [
-                URLQueryItem(name: "after", value: String(end)), URLQueryItem(name: "limit", value: String(limit)),
+                URLQueryItem(name: "after", value: String(last.sequence)),
+                URLQueryItem(name: "limit", value: String(limit)),
             ]
             var components = URLComponents()
             components.path = request.url.path
             components.queryItems = items
             next = components.string
         }
-        return try JSONResponse.encode(ChangeList(value: entries[start..<end].map(ChangeDTO.init), nextLink: next))
+        return try JSONResponse.encode(ChangeList(value: page.entries.map { ChangeDTO($0.entry) }, nextLink: next))
     }
 
     @Sendable func snapshots(_ request: Request) async throws -> Response {

@@ -48,14 +48,7 @@ session=$(bench_sign_in "$base" "$password")
 [ -n "$session" ] || { echo "could not sign in" >&2; exit 1; }
 token=$(env "${env[@]}" "$binary" token create --org contoso --scope SecurityEvents.Read.All --expires 1h)
 
-# A unique query string per request defeats the response cache.
-cat >"$work/unique.lua" <<'LUA'
-local counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format(nil, wrk.path .. "?n=" .. counter)
-end
-LUA
+bench_unique_script "$work/unique.lua"
 rps() {
     local path=$1 header=$2
     wrk -t1 "-c$connections" "-d${duration}s" -s "$work/unique.lua" -H "$header" "$base$path" | awk '/Requests\/sec/ {print $2}'

@@ -6,6 +6,7 @@
 #   binary=$(bench_binary "$binary")    # builds .build-release unless a binary is given
 #   bench_wait_ready "$base"
 #   session=$(bench_sign_in "$base" "$password")
+#   bench_unique_script "$work/unique.lua"   # wrk script: a unique query string per request
 
 # The posture binary to measure: the one given, or a release build into .build-release.
 bench_binary() {
@@ -46,4 +47,17 @@ bench_sign_in() {
     curl -si -H "Cookie: posture_session=$session" --data-urlencode "csrf=$csrf" \
         --data-urlencode "current=$password" --data-urlencode "new=$new" --data-urlencode "confirm=$new" \
         "$base/account/password" | _bench_cookie posture_session
+}
+
+# Writes a wrk script to $1 that gives every request a unique query string (`n=`, after any query
+# the path already has), so the response cache never answers.
+bench_unique_script() {
+    cat >"$1" <<'LUA'
+local counter = 0
+request = function()
+  counter = counter + 1
+  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. separator .. "n=" .. counter)
+end
+LUA
 }

@@ -48,15 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A unique query string per request defeats the response cache.
-cat >"$work/unique.lua" <<'LUA'
-local counter = 0
-request = function()
-  counter = counter + 1
-  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
-  return wrk.format(nil, wrk.path .. separator .. "n=" .. counter)
-end
-LUA
+bench_unique_script "$work/unique.lua"
 milliseconds() {
     local url=$1 header=$2
     wrk -t1 -c1 "-d${duration}s" -s "$work/unique.lua" -H "$header" "$url" |

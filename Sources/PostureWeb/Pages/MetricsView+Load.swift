@@ -23,32 +23,9 @@ extension MetricsView {
         let days = interval.days
         let lostByDay = Dictionary(regressions.days.map { ($0.day, $0.pointsLost) }, uniquingKeysWith: +)
         let riskByDay = Dictionary(risk.map { ($0.day, Double($0.actions)) }, uniquingKeysWith: { first, _ in first })
-        var lines: [LineChart.Series] = [
-            .init(name: "Your score (%)", values: comparison.seatBandPoints.map(\.percentage), style: .primary),
-            .init(
-                name: "\(comparison.seatBand.rawValue) seats (average %)",
-                values: comparison.seatBandPoints.map(\.averagePercentage),
-                style: .comparison
-            ),
-        ]
-        var notices: [String] = []
-        if !comparison.seatBandPoints.contains(where: \.enoughOrganizations) {
-            notices.append("Seat band \(comparison.seatBand.rawValue): \(Comparisons.notEnough).")
-        }
-        if let custom = comparison.customPoints, let definition = comparison.custom {
-            lines.append(
-                .init(
-                    name: "Custom: \(definition.description) (average %)",
-                    values: custom.map(\.averagePercentage),
-                    style: .custom
-                )
-            )
-            if !custom.contains(where: \.enoughOrganizations) {
-                notices.append("Custom comparison: \(Comparisons.notEnough).")
-            }
-        } else {
-            notices.append("No custom comparison yet: define one in Settings.")
-        }
+        let (lines, found) = ComparisonLines.of(comparison)
+        var notices = found
+        if comparison.custom == nil { notices.append("No custom comparison yet: define one in Settings.") }
         let regressionPage = ListPage(
             offset: start,
             total: regressions.regressions.count

@@ -22,39 +22,13 @@ extension OverviewView {
         let projection = Projection.project(report)
         let future = projection.points.filter { $0.date > today }.prefix(12)
         var days = interval.days
-        let own = comparison.seatBandPoints.map(\.percentage)
-        var series: [LineChart.Series] = [
-            .init(name: "Your score (%)", values: own, style: .primary),
-            .init(
-                name: "Organizations with \(comparison.seatBand.rawValue) seats (average %)",
-                values: comparison.seatBandPoints.map(\.averagePercentage),
-                style: .comparison
-            ),
-        ]
-        if let custom = comparison.customPoints, let definition = comparison.custom {
-            series.append(
-                .init(
-                    name: "Custom: \(definition.description) (average %)",
-                    values: custom.map(\.averagePercentage),
-                    style: .custom
-                )
-            )
-        }
+        var (series, notices) = ComparisonLines.of(comparison)
         if !future.isEmpty {
             days += future.map(\.date)
             for index in series.indices { series[index].values += Array(repeating: nil, count: future.count) }
             var line = Array(repeating: Double?.none, count: interval.days.count - 1) + [report.percentage]
             line += future.map { Optional($0.percentage) }
             series.append(.init(name: "Projection from planned actions (%)", values: line, style: .projection))
-        }
-        var notices: [String] = []
-        if !comparison.seatBandPoints.contains(where: \.enoughOrganizations) {
-            notices.append(
-                "Seat band \(comparison.seatBand.rawValue): \(Comparisons.notEnough) (fewer than \(Comparisons.minimumCohort))."
-            )
-        }
-        if let custom = comparison.customPoints, !custom.contains(where: \.enoughOrganizations) {
-            notices.append("Custom comparison: \(Comparisons.notEnough).")
         }
         let monthAgo = now.addingTimeInterval(-30 * 86_400)
         let changes = try await service.recentChanges(id, limit: 10).filter { $0.occurredAt >= monthAgo }

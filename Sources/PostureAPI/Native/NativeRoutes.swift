@@ -12,6 +12,7 @@ struct NativeRoutes {
     var service: PostureService { dependencies.service }
 
     func register(on routes: any RoutesBuilder) {
+        BulkStatusRoutes(dependencies: dependencies).register(on: routes)
         let organizations = routes.grouped("organizations")
         organizations.get(use: listOrganizations)
         organizations.post(use: createOrganization)

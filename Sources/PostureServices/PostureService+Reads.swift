@@ -74,14 +74,14 @@ extension PostureService {
         try await store.snapshot(organizationID, day: day)
     }
 
+    /// Snapshots newest first within `[from, to]`, at most `limit`.
     public func snapshots(
         _ organizationID: String,
         from: CivilDay? = nil,
-        to: CivilDay? = nil
-    ) async throws
-        -> [DailySnapshot]
-    {
-        try await store.snapshots(organizationID, from: from, to: to)
+        to: CivilDay? = nil,
+        limit: Int? = nil
+    ) async throws -> [DailySnapshot] {
+        try await store.snapshots(organizationID, from: from, to: to, limit: limit)
     }
 
     public func snapshotCount(_ organizationID: String) async throws -> Int {

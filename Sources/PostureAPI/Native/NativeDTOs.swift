@@ -235,7 +235,11 @@ struct SnapshotDTO: Encodable {
     }
 }
 
-struct SnapshotList: Encodable { var value: [SnapshotDTO] }
+struct SnapshotList: Encodable {
+    var value: [SnapshotDTO]
+    /// A relative link to the next (older) page, absent on the last one and without paging.
+    var nextLink: String? = nil
+}
 
 /// The score after a change, so the caller sees its effect in the same response.
 struct ScoreSummary: Encodable {

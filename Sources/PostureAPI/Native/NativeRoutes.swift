@@ -360,6 +360,45 @@ struct NativeRoutes {
         let id = try request.authorize(.read)
         _ = try await service.organization(id)
         let range = try DayRange.parse(request, now: dependencies.clock.now())
+        // With `limit` or `after` a page, newest first: `after` is the last day of the previous
+        // page, and the next page holds the days before it.
+        if request.queryValue("limit") != nil || request.queryValue("after") != nil {
+            let limit = try PageParameter.parse(
+                request,
+                "limit",
+                default: ListPage.defaultSize,
+                minimum: 1,
+                maximum: ListPage.maximumSize
+            )
+            var to = range.to
+            if let text = request.queryValue("after") {
+                guard let after = CivilDay(text) else {
+                    throw APIError.badRequest(
+                        "after must be a day like 2026-11-28, as nextLink gives it",
+                        target: "after"
+                    )
+                }
+                to = min(to ?? after, after.adding(days: -1))
+            }
+            try request.spendWork(limit, budget: dependencies.workBudget, now: dependencies.clock.now())
+            let page = try await service.snapshots(id, from: range.from, to: to, limit: limit + 1)
+            var next: String?
+            if page.count > limit, let last = page.prefix(limit).last {
+                var items = ["from", "to"].compactMap { name in
+                    request.queryValue(name).map { URLQueryItem(name: name, value: $0) }
+                }
+                items += [
+                    URLQueryItem(name: "limit", value: String(limit)),
+                    URLQueryItem(name: "after", value: last.day.description),
+                ]
+                var components = URLComponents()
+                components.path = request.url.path
+                components.queryItems = items
+                next = components.string
+            }
+            let shown = page.prefix(limit).map(SnapshotDTO.init)
+            return try JSONResponse.encode(SnapshotList(value: Array(shown), nextLink: next))
+        }
         let days =
             if let from = range.from, let to = range.to {
                 to.daysSinceEpoch - from.daysSinceEpoch + 1

@@ -10,17 +10,6 @@ public struct StoredCurrentScore: Sendable {
     public var document: CurrentScore?
 }
 
-/// The score columns of one organization's current score, for lists.
-public struct CurrentScoreSummary: Sendable, Equatable {
-    public var score: Double
-    public var maxScore: Double
-    public var verifiedScore: Double
-    /// Actions the data took back from completed.
-    public var regressions: Int
-    /// False when the document is due to be computed again (rules changed or an expiry passed).
-    public var current: Bool
-}
-
 extension PostureStore {
     /// The organization's stored current score. When `known` is the stored revision the document
     /// is not read or decoded: the caller already has it.
@@ -88,30 +77,6 @@ extension PostureStore {
             LIMIT \(bind: limit)
             """
         ).all().map { try $0.decode(column: "organization_id", as: String.self) }
-    }
-
-    /// The score columns of every stored current score, by organization id.
-    public func currentScoreSummaries(at now: Date, rulesKey: String) async throws -> [String: CurrentScoreSummary] {
-        let rows = try await sql.raw(
-            """
-            SELECT organization_id, valid_until, rules_key, score, max_score, verified_score, regressions
-            FROM current_scores
-            """
-        ).all()
-        var summaries: [String: CurrentScoreSummary] = [:]
-        for row in rows {
-            let id = try row.decode(column: "organization_id", as: String.self)
-            let validUntil = try row.decode(column: "valid_until", as: Double?.self)
-            summaries[id] = CurrentScoreSummary(
-                score: try row.decode(column: "score", as: Double.self),
-                maxScore: try row.decode(column: "max_score", as: Double.self),
-                verifiedScore: try row.decode(column: "verified_score", as: Double.self),
-                regressions: try row.decode(column: "regressions", as: Int.self),
-                current: try row.decode(column: "rules_key", as: String.self) == rulesKey
-                    && validUntil.map { now.timeIntervalSince1970 < $0 } ?? true
-            )
-        }
-        return summaries
     }
 }
 

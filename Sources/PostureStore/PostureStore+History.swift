@@ -194,22 +194,6 @@ extension PostureStore {
         }
         return result
     }
-
-    /// Every organization's score percentage on `day`, from the snapshots' own column (no action
-    /// breakdown is read).
-    public func percentages(on day: CivilDay) async throws -> [String: Double] {
-        let rows = try await sql.raw(
-            "SELECT organization_id, percentage FROM snapshots WHERE day = \(bind: day.description)"
-        ).all()
-        var result: [String: Double] = [:]
-        for row in rows {
-            result[try row.decode(column: "organization_id", as: String.self)] = try row.decode(
-                column: "percentage",
-                as: Double.self
-            )
-        }
-        return result
-    }
 }
 
 extension SnapshotRecord {

@@ -15,17 +15,6 @@ extension PostureStore {
         )
     }
 
-    /// Every organization's zones that differ from the defaults, in one read (lists of many
-    /// organizations; the rest use ``ScoreZones/default``).
-    public func customZones() async throws -> [String: ScoreZones] {
-        var result: [String: ScoreZones] = [:]
-        for record in try await SettingsRecord.query(on: database).filter(\.$zones != nil).all() {
-            guard let id = record.id, let zones = record.storedZones else { continue }
-            result[id] = zones
-        }
-        return result
-    }
-
     public func zones(_ organizationID: String) async throws -> ScoreZones {
         try await settings(organizationID).zones
     }

@@ -98,7 +98,7 @@ struct TokenEndpoint {
         let scopes = try Self.scopes(form.scope, allowed: client.scopes)
         let token = try await dependencies.tokens.issue(
             subject: client.clientID,
-            grant: .organization(client.organizationID, client.role),
+            grant: .organization(client.organizationID.rawValue, client.role),
             scopes: scopes,
             lifetime: Self.lifetime,
             clientID: client.clientID

@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 import PostureAPI
+import PostureCore
 import PostureStore
 import Vapor
 
@@ -18,7 +19,7 @@ import Darwin
 enum DataStamps {
     /// SQLite in one process: only our own writes count.
     static func local(_ changes: ChangeSignal) -> DataStamp {
-        DataStamp { organizationID in organizationID.map(changes.value(for:)) ?? changes.value }
+        DataStamp { organizationID in organizationID.map { changes.value(for: OrganizationID($0)) } ?? changes.value }
     }
 
     /// An SQLite file may also be written by another process (`posture measurements import` while
@@ -27,7 +28,8 @@ enum DataStamps {
     static func sqliteFile(_ path: String, _ changes: ChangeSignal) -> DataStamp {
         DataStamp { organizationID in
             // Another process's commit names no organization here: it moves every stamp.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (organizationID.map(changes.value(for:)) ?? changes.value)
+            var hash: UInt64 =
+                0xcbf2_9ce4_8422_2325 ^ (organizationID.map { changes.value(for: OrganizationID($0)) } ?? changes.value)
             for file in [path, path + "-wal"] {
                 for part in fileState(file) {
                     hash = (hash ^ part) &* 0x100_0000_01b3
@@ -73,7 +75,7 @@ final class PostgresChangeListener: LifecycleHandler, Sendable {
         DataStamp { [state, changes] organizationID in
             let current = state.withLockedValue { $0 }
             guard current.listening else { return nil }
-            let value = organizationID.map(changes.value(for:)) ?? changes.value
+            let value = organizationID.map { changes.value(for: OrganizationID($0)) } ?? changes.value
             return current.generation &* 0x9E37_79B9_7F4A_7C15 &+ value
         }
     }
@@ -100,7 +102,7 @@ final class PostgresChangeListener: LifecycleHandler, Sendable {
                                 $0.listening = true
                             }
                             for try await notification in notifications {
-                                changes.bump(notification.payload.isEmpty ? nil : notification.payload)
+                                changes.bump(notification.payload.isEmpty ? nil : OrganizationID(notification.payload))
                             }
                         }
                     } catch {

@@ -92,13 +92,13 @@ public struct IdentityService: Sendable {
         _ name: String,
         displayName: String?,
         role: Role,
-        in organizationID: String,
+        in organizationID: OrganizationID,
         grantor: Access? = nil,
         actor: String,
         requestID: String? = nil
     ) async throws -> (user: StoredUser, oneTimePassword: String) {
         guard try await store.organization(organizationID) != nil else {
-            throw ServiceError.organizationNotFound(organizationID)
+            throw ServiceError.organizationNotFound(organizationID.rawValue)
         }
         try Self.checkGrant(role, replacing: nil, in: organizationID, grantor: grantor)
         let created = try await addUser(name, displayName: displayName, actor: actor, requestID: requestID)
@@ -147,7 +147,7 @@ public struct IdentityService: Sendable {
     public func grant(
         _ role: Role,
         to name: String,
-        in organizationID: String,
+        in organizationID: OrganizationID,
         linkingExisting: Bool = true,
         grantor: Access? = nil,
         actor: String,
@@ -157,14 +157,14 @@ public struct IdentityService: Sendable {
         if linkingExisting {
             user = try await self.user(name)
         } else {
-            guard let found = try? await self.user(name), found.roles[organizationID] != nil else {
+            guard let found = try? await self.user(name), found.roles[organizationID.rawValue] != nil else {
                 throw IdentityError.notAMember(name)
             }
             user = found
         }
-        try Self.checkGrant(role, replacing: user.roles[organizationID], in: organizationID, grantor: grantor)
+        try Self.checkGrant(role, replacing: user.roles[organizationID.rawValue], in: organizationID, grantor: grantor)
         guard try await store.organization(organizationID) != nil else {
-            throw ServiceError.organizationNotFound(organizationID)
+            throw ServiceError.organizationNotFound(organizationID.rawValue)
         }
         let now = clock.now()
         try await store.transaction { store in
@@ -173,10 +173,10 @@ public struct IdentityService: Sendable {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "user.grant",
                     target: user.username,
-                    before: user.roles[organizationID].map { JSONValue.string($0.rawValue).jsonText },
+                    before: user.roles[organizationID.rawValue].map { JSONValue.string($0.rawValue).jsonText },
                     after: JSONValue.string(role.rawValue).jsonText,
                     requestID: requestID
                 )
@@ -188,7 +188,7 @@ public struct IdentityService: Sendable {
     @discardableResult
     public func revoke(
         from name: String,
-        in organizationID: String,
+        in organizationID: OrganizationID,
         grantor: Access? = nil,
         actor: String,
         requestID: String? = nil
@@ -196,7 +196,7 @@ public struct IdentityService: Sendable {
         async throws -> Bool
     {
         let user = try await user(name)
-        guard let previous = user.roles[organizationID] else { return false }
+        guard let previous = user.roles[organizationID.rawValue] else { return false }
         try Self.checkGrant(nil, replacing: previous, in: organizationID, grantor: grantor)
         let now = clock.now()
         return try await store.transaction { store in
@@ -205,7 +205,7 @@ public struct IdentityService: Sendable {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "user.revoke",
                     target: user.username,
                     before: JSONValue.string(previous.rawValue).jsonText,
@@ -218,13 +218,17 @@ public struct IdentityService: Sendable {
 
     /// Applies the grant rule for a person acting in the dashboard; the command line (nil) acts
     /// with the instance's full rights.
-    static func checkGrant(_ role: Role?, replacing current: Role?, in organizationID: String, grantor: Access?) throws
-    {
+    static func checkGrant(
+        _ role: Role?,
+        replacing current: Role?,
+        in organizationID: OrganizationID,
+        grantor: Access?
+    ) throws {
         guard let grantor else { return }
         switch AccessPolicy.decideGrant(role, replacing: current, organizationID: organizationID, access: grantor) {
         case .allowed: return
         case .forbidden(let reason): throw IdentityError.grantRefused(reason)
-        case .notFound: throw ServiceError.organizationNotFound(organizationID)
+        case .notFound: throw ServiceError.organizationNotFound(organizationID.rawValue)
         }
     }
 

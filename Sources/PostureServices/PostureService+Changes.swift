@@ -22,7 +22,7 @@ extension PostureService {
                     organizationID: organization.id,
                     action: "organization.create",
                     target: organization.id,
-                    after: AuditJSON.organization(try await store.organization(organization.id)),
+                    after: AuditJSON.organization(try await store.organization(OrganizationID(organization.id))),
                     requestID: requestID
                 )
             )
@@ -38,7 +38,7 @@ extension PostureService {
         try Self.checkText(organization)
         let now = clock.now()
         try await store.transaction { store in
-            let before = try await store.organization(organization.id)
+            let before = try await store.organization(OrganizationID(organization.id))
             try await store.updateOrganization(organization, enabledServices: enabledServices, at: now)
             try await store.appendAudit(
                 AuditDraft(
@@ -48,7 +48,7 @@ extension PostureService {
                     action: "organization.update",
                     target: organization.id,
                     before: AuditJSON.organization(before),
-                    after: AuditJSON.organization(try await store.organization(organization.id)),
+                    after: AuditJSON.organization(try await store.organization(OrganizationID(organization.id))),
                     requestID: requestID
                 )
             )
@@ -56,7 +56,7 @@ extension PostureService {
     }
 
     /// Deletes the organization and its history; the audit log keeps the deletion.
-    public func deleteOrganization(_ id: String, actor: String, requestID: String? = nil) async throws -> Bool {
+    public func deleteOrganization(_ id: OrganizationID, actor: String, requestID: String? = nil) async throws -> Bool {
         let now = clock.now()
         return try await store.transaction { store in
             let before = try await store.organization(id)
@@ -67,9 +67,9 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: id,
+                    organizationID: id.rawValue,
                     action: "organization.delete",
-                    target: id,
+                    target: id.rawValue,
                     before: AuditJSON.organization(before),
                     requestID: requestID
                 )
@@ -86,8 +86,8 @@ extension PostureService {
 
     /// Adds a tag; returns false (and records nothing) when the action already had it.
     public func addTag(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         tag: String,
         actor: String,
         requestID: String? = nil
@@ -109,8 +109,8 @@ extension PostureService {
 
     /// Removes a tag; returns false (and records nothing) when the action did not have it.
     public func removeTag(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         tag: String,
         actor: String,
         requestID: String? = nil
@@ -130,8 +130,8 @@ extension PostureService {
     }
 
     private func changeTags(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         actor: String,
         requestID: String?,
         action: String,
@@ -140,16 +140,16 @@ extension PostureService {
         _ = try await organization(organizationID)
         let now = clock.now()
         return try await store.transaction { store in
-            let before = try await store.tags(organizationID)[actionID] ?? []
+            let before = try await store.tags(organizationID)[actionID.rawValue] ?? []
             guard try await change(store, now) else { return false }
-            let after = try await store.tags(organizationID)[actionID] ?? []
+            let after = try await store.tags(organizationID)[actionID.rawValue] ?? []
             try await store.appendAudit(
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: action,
-                    target: actionID,
+                    target: actionID.rawValue,
                     before: AuditJSON.tags(before),
                     after: AuditJSON.tags(after),
                     requestID: requestID

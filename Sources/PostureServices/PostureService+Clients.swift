@@ -6,7 +6,7 @@ import PostureStore
 extension PostureService {
     /// Creates an API client and returns it with its secret, which is shown this once.
     public func createClient(
-        organizationID: String,
+        organizationID: OrganizationID,
         name: String,
         scopes: [String],
         role: Role,
@@ -41,7 +41,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "client.create",
                     target: client.clientID,
                     after: JSONValue.object(
@@ -67,7 +67,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: client.organizationID,
+                    organizationID: client.organizationID.rawValue,
                     action: "client.revoke",
                     target: clientID,
                     requestID: requestID

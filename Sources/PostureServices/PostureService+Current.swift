@@ -20,14 +20,14 @@ public final class CurrentScoreCache: Sendable {
         self.capacity = capacity
     }
 
-    func get(_ organizationID: String) -> (revision: Int64, document: CurrentScore)? {
-        state.withLockedValue { state in state.entries[organizationID].map { ($0.revision, $0.document) } }
+    func get(_ organizationID: OrganizationID) -> (revision: Int64, document: CurrentScore)? {
+        state.withLockedValue { state in state.entries[organizationID.rawValue].map { ($0.revision, $0.document) } }
     }
 
-    func put(_ organizationID: String, revision: Int64, document: CurrentScore) {
+    func put(_ organizationID: OrganizationID, revision: Int64, document: CurrentScore) {
         state.withLockedValue { state in
             state.next &+= 1
-            state.entries[organizationID] = Entry(revision: revision, document: document, order: state.next)
+            state.entries[organizationID.rawValue] = Entry(revision: revision, document: document, order: state.next)
             if state.entries.count > capacity {
                 let cutoff = state.entries.values.map(\.order).sorted()[state.entries.count / 2]
                 state.entries = state.entries.filter { $0.value.order >= cutoff }
@@ -41,7 +41,7 @@ extension PostureService {
     /// document that is missing (data written before migration 011), due (an exception or an
     /// exclusion lapsed and the scheduler has not got there yet) or computed under other rules is
     /// brought up to date first, once, under the organization's lock.
-    func storedReport(_ organizationID: String) async throws -> ScoreReport {
+    func storedReport(_ organizationID: OrganizationID) async throws -> ScoreReport {
         if let report = try await documentReport(organizationID, store: store, at: clock.now()) { return report }
         return try await refreshCurrentScore(organizationID)
     }
@@ -49,13 +49,14 @@ extension PostureService {
     /// Stores the document and keeps it decoded under its new revision: the next read or write in
     /// this process does not decode what it just wrote. (Were the transaction to roll back, the
     /// revision would never be read, so the entry is never served.)
-    func saveCurrentScore(_ organizationID: String, _ document: CurrentScore, store: PostureStore) async throws {
+    func saveCurrentScore(_ organizationID: OrganizationID, _ document: CurrentScore, store: PostureStore) async throws
+    {
         let revision = try await store.saveCurrentScore(organizationID, document)
         currentScores.put(organizationID, revision: revision, document: document)
     }
 
     /// The stored document, decoded only when this process has not seen its revision yet.
-    func storedDocument(_ organizationID: String, store: PostureStore) async throws -> CurrentScore? {
+    func storedDocument(_ organizationID: OrganizationID, store: PostureStore) async throws -> CurrentScore? {
         let cached = currentScores.get(organizationID)
         guard let stored = try await store.currentScore(organizationID, known: cached?.revision) else { return nil }
         guard let document = stored.document else { return cached?.document }
@@ -68,7 +69,7 @@ extension PostureService {
     /// new rules change. Returns the score now. Safe on every node at once: the organization's
     /// lock serializes them and the second finds nothing left to do.
     @discardableResult
-    public func refreshCurrentScore(_ organizationID: String) async throws -> ScoreReport {
+    public func refreshCurrentScore(_ organizationID: OrganizationID) async throws -> ScoreReport {
         try await store.organizationTransaction(organizationID) { store in
             try await storedReportIn(organizationID, store: store, at: clock.now())
         }
@@ -89,7 +90,11 @@ extension PostureService {
 
     /// The stored document when it stands for the state at `now`: nothing has lapsed since and it
     /// was computed under the rules in force.
-    func currentDocument(_ organizationID: String, store: PostureStore, at now: Date) async throws -> CurrentScore? {
+    func currentDocument(
+        _ organizationID: OrganizationID,
+        store: PostureStore,
+        at now: Date
+    ) async throws -> CurrentScore? {
         guard let document = try await storedDocument(organizationID, store: store),
             document.isCurrent(at: now, rulesKey: rulesKey)
         else { return nil }
@@ -97,27 +102,32 @@ extension PostureService {
     }
 
     /// The report ``currentDocument(_:store:at:)`` holds, or nil when it cannot stand for `now`.
-    func documentReport(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport? {
+    func documentReport(
+        _ organizationID: OrganizationID,
+        store: PostureStore,
+        at now: Date
+    ) async throws -> ScoreReport? {
         try await currentDocument(organizationID, store: store, at: now)?.report(catalog: catalog, asOf: now)
     }
 
     /// The current score inside a transaction: the stored document, or, when it cannot stand,
     /// the stored data scored and stored again.
-    func storedReportIn(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport {
+    func storedReportIn(_ organizationID: OrganizationID, store: PostureStore, at now: Date) async throws -> ScoreReport
+    {
         if let report = try await documentReport(organizationID, store: store, at: now) { return report }
         return try await refreshToday(organizationID, store: store)
     }
 
     /// The state before a change: the stored document, or the stored data scored when it cannot
     /// stand.
-    func reportBefore(_ organizationID: String, store: PostureStore, at now: Date) async throws -> ScoreReport {
+    func reportBefore(_ organizationID: OrganizationID, store: PostureStore, at now: Date) async throws -> ScoreReport {
         if let report = try await documentReport(organizationID, store: store, at: now) { return report }
         return try await report(organizationID, store: store, asOf: now)
     }
 
     /// The organization's score at `asOf`, computed from its stored data (for instants other than
     /// now; the current score is ``currentReport(_:)``).
-    public func evaluatedReport(_ organizationID: String, asOf: Date) async throws -> ScoreReport {
+    public func evaluatedReport(_ organizationID: OrganizationID, asOf: Date) async throws -> ScoreReport {
         _ = try await organization(organizationID)
         return try await report(organizationID, store: store, asOf: asOf)
     }
@@ -134,7 +144,7 @@ extension PostureService {
     ) async throws
         -> [DailySnapshot]
     {
-        let id = organization.organization.id
+        let id = organization.id
         let now = clock.now()
         var known: [CivilDay: (score: Double, actions: [DailySnapshot.Action])] = [:]
         if offset == 0, let document = try await currentDocument(id, store: store, at: now) {
@@ -168,7 +178,7 @@ extension PostureService {
             now: now,
             rulesKey: rulesKey
         )
-        let stale = page.rows.filter { !$0.current }.map(\.row.id)
+        let stale = page.rows.filter { !$0.current }.map(\.organization.id)
         if !stale.isEmpty {
             for id in stale { try await refreshCurrentScore(id) }
             page = try await store.organizationPage(

@@ -12,7 +12,7 @@ extension PostureService {
     public func seedDemo(endDay: CivilDay, days: Int = 120, peers: Int = 0) async throws -> Bool {
         let demo = DemoHistory(catalog: catalog, endDay: endDay, count: days)
         let organization = DemoHistory.organization
-        if try await store.organization(organization.id) != nil { return false }
+        if try await store.organization(OrganizationID(organization.id)) != nil { return false }
         let firstDay = demo.days.first?.day ?? endDay
         try await store.transaction { store in
             try await store.createOrganization(
@@ -28,7 +28,7 @@ extension PostureService {
             for day in demo.days {
                 let at = day.day.start.addingTimeInterval(6 * 3600)
                 for status in day.statuses where personStatuses[status.actionID] != status {
-                    try await store.setStatus(organization.id, status)
+                    try await store.setStatus(OrganizationID(organization.id), status)
                     knownStatuses[status.actionID] = status
                     personStatuses[status.actionID] = status
                 }
@@ -40,7 +40,7 @@ extension PostureService {
                 // The first day is the starting point, not a change.
                 if let previous {
                     try await store.appendChanges(
-                        organization.id,
+                        OrganizationID(organization.id),
                         ChangeDetector.changes(
                             organizationID: organization.id,
                             from: previous,
@@ -61,7 +61,7 @@ extension PostureService {
                         setBy: "system",
                         setAt: at
                     )
-                    try await store.setStatus(organization.id, record)
+                    try await store.setStatus(OrganizationID(organization.id), record)
                     knownStatuses[action.action.id] = record
                 }
                 let snapshot = DailySnapshot(
@@ -77,7 +77,7 @@ extension PostureService {
             }
             if let last = demo.days.last {
                 try await store.upsertMeasurements(
-                    organization.id,
+                    OrganizationID(organization.id),
                     last.measurements,
                     by: "demo sensor",
                     at: last.day.start.addingTimeInterval(6 * 3600)
@@ -117,7 +117,7 @@ extension PostureService {
         try await store.insertSnapshots(snapshots, at: firstDay.start)
         if let last = history.days.last {
             try await store.upsertMeasurements(
-                peer.organization.id,
+                OrganizationID(peer.organization.id),
                 last.measurements,
                 by: "demo peer sensor",
                 at: last.day.start.addingTimeInterval(6 * 3600)

@@ -3,7 +3,10 @@ import PostureCore
 import PostureStore
 
 extension PostureService {
-    public func exclusions(_ organizationID: String, actionID: String? = nil) async throws -> [StoredExclusion] {
+    public func exclusions(
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil
+    ) async throws -> [StoredExclusion] {
         _ = try await organization(organizationID)
         return try await store.exclusions(organizationID, actionID: actionID)
     }
@@ -12,13 +15,13 @@ extension PostureService {
     /// same transaction and the change log records what moved. Returns the new score.
     @discardableResult
     public func setExclusion(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         _ exclusion: Exclusion,
         actor: String,
         requestID: String? = nil
     ) async throws -> ScoreReport {
-        guard catalog[actionID] != nil else { throw ServiceError.actionNotFound(actionID) }
+        guard catalog[actionID] != nil else { throw ServiceError.actionNotFound(actionID.rawValue) }
         if let problem = exclusion.problems.first { throw ServiceError.invalidExclusion(problem) }
         return try await changeExclusions(organizationID, actionID: actionID, actor: actor, requestID: requestID) {
             store,
@@ -34,13 +37,13 @@ extension PostureService {
     /// Removes an exclusion, audited; false when there was none.
     @discardableResult
     public func removeExclusion(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         entity: String,
         actor: String,
         requestID: String? = nil
     ) async throws -> Bool {
-        guard catalog[actionID] != nil else { throw ServiceError.actionNotFound(actionID) }
+        guard catalog[actionID] != nil else { throw ServiceError.actionNotFound(actionID.rawValue) }
         guard
             try await store.exclusions(organizationID, actionID: actionID).contains(where: {
                 $0.exclusion.entity == entity
@@ -61,8 +64,8 @@ extension PostureService {
 
     @discardableResult
     private func changeExclusions(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         actor: String,
         requestID: String?,
         _ change: @escaping @Sendable (PostureStore, Date) async throws -> (String, String?, String?)
@@ -76,9 +79,9 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: action,
-                    target: actionID,
+                    target: actionID.rawValue,
                     before: old,
                     after: new,
                     requestID: requestID
@@ -95,7 +98,13 @@ extension PostureService {
             }
             try await store.appendChanges(
                 organizationID,
-                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
+                ChangeDetector.changes(
+                    organizationID: organizationID.rawValue,
+                    from: before,
+                    to: after,
+                    at: now,
+                    actor: actor
+                )
             )
             return try await refreshToday(organizationID, store: store, scored: (after, measurements))
         }

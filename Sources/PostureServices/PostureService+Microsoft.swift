@@ -13,7 +13,7 @@ extension PostureService {
     /// Stores an export of Microsoft's Secure Score for an organization. Audited when it changed
     /// anything; importing the same export again changes nothing and writes no audit entry.
     public func importMicrosoftSecureScore(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         scores: [MicrosoftDailyScore],
         profiles: [MicrosoftControlProfile],
         actor: String
@@ -27,7 +27,7 @@ extension PostureService {
                     AuditDraft(
                         occurredAt: now,
                         actor: actor,
-                        organizationID: organizationID,
+                        organizationID: organizationID.rawValue,
                         action: "microsoft.import",
                         target: "\(scores.count) days, \(profiles.count) control profiles",
                         before: nil,
@@ -44,7 +44,7 @@ extension PostureService {
     /// Microsoft's stored daily history for an organization, optionally only the days of an
     /// interval, and without each day's control scores when only the totals are wanted.
     public func microsoftHistory(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         in interval: DayInterval? = nil,
         withControls: Bool = true
     ) async throws -> [MicrosoftDailyScore] {
@@ -58,7 +58,7 @@ extension PostureService {
     }
 
     /// Microsoft's latest imported day beside Posture's current score; nil before any import.
-    public func microsoftReconciliation(_ organizationID: String) async throws -> MicrosoftReconciliation? {
+    public func microsoftReconciliation(_ organizationID: OrganizationID) async throws -> MicrosoftReconciliation? {
         let report = try await currentReport(organizationID)
         guard let latest = try await store.latestMicrosoftScore(organizationID) else { return nil }
         let profiles = try await store.microsoftProfiles(organizationID)

@@ -7,7 +7,7 @@ import PostureStore
 /// one place to go.
 extension PostureService {
     /// The organization, or nil when there is none (``organization(_:)`` throws instead).
-    public func findOrganization(_ id: String) async throws -> StoredOrganization? {
+    public func findOrganization(_ id: OrganizationID) async throws -> StoredOrganization? {
         try await store.organization(id)
     }
 
@@ -20,25 +20,28 @@ extension PostureService {
         try await store.organizationCount()
     }
 
-    public func measurements(_ organizationID: String) async throws -> [ActionMeasurement] {
+    public func measurements(_ organizationID: OrganizationID) async throws -> [ActionMeasurement] {
         try await store.measurements(organizationID)
     }
 
-    public func statuses(_ organizationID: String) async throws -> [StatusRecord] {
+    public func statuses(_ organizationID: OrganizationID) async throws -> [StatusRecord] {
         try await store.statuses(organizationID)
     }
 
-    public func statusHistory(_ organizationID: String, actionID: String? = nil) async throws -> [StatusRecord] {
+    public func statusHistory(
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil
+    ) async throws -> [StatusRecord] {
         try await store.statusHistory(organizationID, actionID: actionID)
     }
 
-    public func tags(_ organizationID: String) async throws -> [String: [String]] {
+    public func tags(_ organizationID: OrganizationID) async throws -> [String: [String]] {
         try await store.tags(organizationID)
     }
 
     public func changes(
-        _ organizationID: String,
-        actionID: String? = nil,
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil,
         from: Date? = nil,
         to: Date? = nil
     ) async throws -> [ChangeEntry] {
@@ -47,8 +50,8 @@ extension PostureService {
 
     /// A page of the change log after sequence `after` (see ``PostureStore/changePage``).
     public func changePage(
-        _ organizationID: String,
-        actionID: String? = nil,
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil,
         from: Date? = nil,
         to: Date? = nil,
         after: Int64,
@@ -66,17 +69,17 @@ extension PostureService {
         )
     }
 
-    public func recentChanges(_ organizationID: String, limit: Int) async throws -> [ChangeEntry] {
+    public func recentChanges(_ organizationID: OrganizationID, limit: Int) async throws -> [ChangeEntry] {
         try await store.recentChanges(organizationID, limit: limit)
     }
 
-    public func snapshot(_ organizationID: String, day: CivilDay) async throws -> DailySnapshot? {
+    public func snapshot(_ organizationID: OrganizationID, day: CivilDay) async throws -> DailySnapshot? {
         try await store.snapshot(organizationID, day: day)
     }
 
     /// Snapshots newest first within `[from, to]`, at most `limit`.
     public func snapshots(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         from: CivilDay? = nil,
         to: CivilDay? = nil,
         limit: Int? = nil
@@ -84,22 +87,25 @@ extension PostureService {
         try await store.snapshots(organizationID, from: from, to: to, limit: limit)
     }
 
-    public func snapshotCount(_ organizationID: String) async throws -> Int {
+    public func snapshotCount(_ organizationID: OrganizationID) async throws -> Int {
         try await store.snapshotCount(organizationID)
     }
 
     /// Zones and custom comparison in one read.
-    public func settings(_ organizationID: String) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
+    public func settings(
+        _ organizationID: OrganizationID
+    ) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
         try await store.settings(organizationID)
     }
 
-    public func auditPage(organizationID: String, after sequence: Int, limit: Int) async throws -> [AuditEntry] {
+    public func auditPage(organizationID: OrganizationID, after sequence: Int, limit: Int) async throws -> [AuditEntry]
+    {
         try await store.auditPage(organizationID: organizationID, after: sequence, limit: limit)
     }
 
     /// Entries in sequence order, all of them or one organization's (`posture audit export`).
     public func auditEntries(
-        organizationID: String? = nil,
+        organizationID: OrganizationID? = nil,
         after sequence: Int = 0,
         limit: Int? = nil
     ) async throws
@@ -117,7 +123,7 @@ extension PostureService {
         try await store.client(clientID)
     }
 
-    public func clients(organizationID: String? = nil) async throws -> [StoredClient] {
+    public func clients(organizationID: OrganizationID? = nil) async throws -> [StoredClient] {
         try await store.clients(organizationID: organizationID)
     }
 
@@ -131,7 +137,7 @@ extension PostureService {
         return client
     }
 
-    public func issuedTokens(organizationID: String? = nil) async throws -> [IssuedToken] {
+    public func issuedTokens(organizationID: OrganizationID? = nil) async throws -> [IssuedToken] {
         try await store.issuedTokens(organizationID: organizationID)
     }
 
@@ -160,7 +166,7 @@ extension IdentityService {
         try await store.userCount()
     }
 
-    public func members(of organizationID: String) async throws -> [(user: StoredUser, role: Role)] {
+    public func members(of organizationID: OrganizationID) async throws -> [(user: StoredUser, role: Role)] {
         try await store.members(of: organizationID)
     }
 }

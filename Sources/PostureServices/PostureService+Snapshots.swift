@@ -28,7 +28,7 @@ extension PostureService {
             try await store.deleteExpiredSessions(before: clock.now())
             try await fillMissedDays(through: day.adding(days: -1), into: &summary)
             for organization in try await store.organizations() {
-                if try await snapshot(organization.organization.id, day: day, filled: false) {
+                if try await snapshot(OrganizationID(organization.organization.id), day: day, filled: false) {
                     summary.snapshotsWritten += 1
                 } else {
                     summary.alreadyTaken += 1
@@ -67,7 +67,7 @@ extension PostureService {
     private func fillMissedDays(through day: CivilDay, into summary: inout SyncSummary) async throws {
         for organization in try await store.organizations() {
             summary.organizations += 1
-            let id = organization.organization.id
+            let id = organization.id
             // Only days after the last snapshot, and never before the organization existed.
             guard let latest = try await store.latestSnapshotDay(id) else { continue }
             var next = max(latest.adding(days: 1), CivilDay(organization.createdAt))
@@ -81,7 +81,7 @@ extension PostureService {
     /// Writes one organization's snapshot of `day` from its stored state, evaluated at the end of
     /// that day (so exceptions expiring that day have reopened). Returns false when the day exists.
     @discardableResult
-    public func snapshot(_ organizationID: String, day: CivilDay, filled: Bool) async throws -> Bool {
+    public func snapshot(_ organizationID: OrganizationID, day: CivilDay, filled: Bool) async throws -> Bool {
         _ = try await organization(organizationID)
         return try await store.transaction { store in
             try await writeSnapshot(organizationID, day: day, filled: filled, store: store)
@@ -89,10 +89,14 @@ extension PostureService {
     }
 
     /// ``snapshot(_:day:filled:)`` inside a caller's transaction.
-    func writeSnapshot(_ organizationID: String, day: CivilDay, filled: Bool, store: PostureStore) async throws -> Bool
-    {
+    func writeSnapshot(
+        _ organizationID: OrganizationID,
+        day: CivilDay,
+        filled: Bool,
+        store: PostureStore
+    ) async throws -> Bool {
         guard let organization = try await store.organization(organizationID) else {
-            throw ServiceError.organizationNotFound(organizationID)
+            throw ServiceError.organizationNotFound(organizationID.rawValue)
         }
         guard try await !store.hasSnapshot(organizationID, day: day) else { return false }
         let endOfDay = day.adding(days: 1).start.addingTimeInterval(-1)
@@ -129,7 +133,7 @@ extension PostureService {
     /// what the caller already scored from the stored data. Returns the score now.
     @discardableResult
     func refreshToday(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         store: PostureStore,
         scored: (report: ScoreReport, measurements: [ActionMeasurement])? = nil
     ) async throws -> ScoreReport {
@@ -184,12 +188,16 @@ extension PostureService {
     /// Logs the exceptions that lapsed between `previous` and `current`, and ends each one's status
     /// history with the system reopening the action.
     func logExpiries(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         previous: DailySnapshot?,
         current: ScoreReport,
         store: PostureStore
     ) async throws {
-        let expiries = ChangeDetector.expiries(organizationID: organizationID, previous: previous, current: current)
+        let expiries = ChangeDetector.expiries(
+            organizationID: organizationID.rawValue,
+            previous: previous,
+            current: current
+        )
         try await store.appendChanges(organizationID, expiries)
         try await store.appendStatusHistory(
             organizationID,

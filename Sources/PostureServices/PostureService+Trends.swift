@@ -29,7 +29,7 @@ extension PostureService {
     /// Snapshots of `interval`, oldest first; with `baseline`, also the last one before it, so
     /// changes on the first day have something to compare with.
     func snapshots(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ interval: DayInterval,
         baseline: Bool = false
     ) async throws
@@ -49,7 +49,7 @@ extension PostureService {
 
     /// The daily score series and the actions taken in the interval, optionally for one category.
     public func history(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ interval: DayInterval,
         category: ActionCategory?
     ) async throws
@@ -69,15 +69,15 @@ extension PostureService {
     }
 
     public func actionHistory(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         _ interval: DayInterval
     ) async throws
         -> ActionHistory
     {
-        guard let action = catalog[actionID] else { throw ServiceError.actionNotFound(actionID) }
+        guard let action = catalog[actionID] else { throw ServiceError.actionNotFound(actionID.rawValue) }
         let days = try await snapshots(organizationID, interval).map { snapshot in
-            let entry = snapshot.actions.first { $0.id == actionID }
+            let entry = snapshot.actions.first { $0.id == actionID.rawValue }
             return ActionHistory.Day(
                 day: snapshot.day,
                 points: entry?.points ?? 0,
@@ -97,7 +97,7 @@ extension PostureService {
     }
 
     public func regressionTrend(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ interval: DayInterval,
         category: ActionCategory?
     )
@@ -118,7 +118,7 @@ extension PostureService {
     }
 
     public func riskAcceptanceTrend(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ interval: DayInterval
     ) async throws
         -> [RiskAcceptancePoint]
@@ -126,7 +126,7 @@ extension PostureService {
         Trends.riskAcceptance(try await snapshots(organizationID, interval))
     }
 
-    public func scoreChanges(_ organizationID: String, _ interval: DayInterval) async throws -> ScoreChanges {
+    public func scoreChanges(_ organizationID: OrganizationID, _ interval: DayInterval) async throws -> ScoreChanges {
         var changes = Trends.scoreChanges(try await snapshots(organizationID, interval, baseline: true))
         changes.from = max(changes.from ?? interval.from, interval.from)
         return changes
@@ -159,7 +159,10 @@ extension PostureService {
 
     /// The organization's percentage beside its seat band's average and its custom comparison's,
     /// day by day. The band is the one of the organization's current seats.
-    public func comparisonTrend(_ organizationID: String, _ interval: DayInterval) async throws -> ComparisonTrend {
+    public func comparisonTrend(
+        _ organizationID: OrganizationID,
+        _ interval: DayInterval
+    ) async throws -> ComparisonTrend {
         try await comparisonTrend(organization(organizationID).organization, interval, custom: nil)
     }
 
@@ -169,7 +172,7 @@ extension PostureService {
         _ interval: DayInterval,
         custom known: CustomComparison??
     ) async throws -> ComparisonTrend {
-        let organizationID = stored.id
+        let organizationID = OrganizationID(stored.id)
         let own = try await store.percentages(organizationID, from: interval.from, to: interval.to)
         let band = SeatBand.band(
             forSeats: SeatBand.seats(licensed: stored.licensedUserCount, active: stored.activeUserCount)
@@ -191,14 +194,14 @@ extension PostureService {
 
     // MARK: settings
 
-    public func zones(_ organizationID: String) async throws -> ScoreZones {
+    public func zones(_ organizationID: OrganizationID) async throws -> ScoreZones {
         _ = try await organization(organizationID)
         return try await store.zones(organizationID)
     }
 
     /// Replaces the score zones (nil: back to the defaults), audited.
     public func setZones(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ zones: ScoreZones?,
         actor: String,
         requestID: String? = nil
@@ -214,7 +217,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "zones.set",
                     before: StoredJSON.encode(before.ranges),
                     after: StoredJSON.encode((zones ?? .default).ranges),
@@ -224,14 +227,14 @@ extension PostureService {
         }
     }
 
-    public func customComparison(_ organizationID: String) async throws -> CustomComparison? {
+    public func customComparison(_ organizationID: OrganizationID) async throws -> CustomComparison? {
         _ = try await organization(organizationID)
         return try await store.customComparison(organizationID)
     }
 
     /// Replaces the custom comparison (nil: removes it), audited.
     public func setCustomComparison(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ comparison: CustomComparison?,
         actor: String,
         requestID: String? = nil
@@ -245,7 +248,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "comparison.set",
                     before: before.map(StoredJSON.encode),
                     after: comparison.map(StoredJSON.encode),
@@ -261,7 +264,7 @@ extension PostureService {
     /// returns every snapshot's result. With `apply`, changed snapshots are replaced (audited);
     /// without it, nothing is written.
     public func recompute(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         from: CivilDay,
         apply: Bool,
         actor: String,
@@ -279,7 +282,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "history.recompute",
                     target: "\(changed.count) snapshot(s) from \(from)",
                     before: JSONValue.array(

@@ -33,23 +33,25 @@ public struct PostureService: Sendable {
 
     var engine: ScoringEngine { ScoringEngine(catalog: catalog, weights: weights) }
 
-    public func organization(_ id: String) async throws -> StoredOrganization {
-        guard let organization = try await store.organization(id) else { throw ServiceError.organizationNotFound(id) }
+    public func organization(_ id: OrganizationID) async throws -> StoredOrganization {
+        guard let organization = try await store.organization(id) else {
+            throw ServiceError.organizationNotFound(id.rawValue)
+        }
         return organization
     }
 
     /// The score of an organization already read (no second lookup).
     public func currentReport(of organization: StoredOrganization) async throws -> ScoreReport {
-        try await storedReport(organization.organization.id)
+        try await storedReport(OrganizationID(organization.organization.id))
     }
 
     /// The organization's score now: its stored current score (see ``storedReport(_:)``).
-    public func currentReport(_ organizationID: String) async throws -> ScoreReport {
+    public func currentReport(_ organizationID: OrganizationID) async throws -> ScoreReport {
         _ = try await organization(organizationID)
         return try await storedReport(organizationID)
     }
 
-    func report(_ organizationID: String, store: PostureStore, asOf: Date) async throws -> ScoreReport {
+    func report(_ organizationID: OrganizationID, store: PostureStore, asOf: Date) async throws -> ScoreReport {
         let (measurements, statuses) = try await scoringInputs(organizationID, store: store)
         return engine.score(measurements: measurements, statuses: statuses, asOf: asOf)
     }
@@ -57,7 +59,7 @@ public struct PostureService: Sendable {
     /// What scoring reads: the latest measurements with the organization's own exclusions applied,
     /// and the statuses people set.
     func scoringInputs(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         store: PostureStore
     ) async throws
         -> (measurements: [ActionMeasurement], statuses: [StatusRecord])
@@ -73,7 +75,7 @@ public struct PostureService: Sendable {
     /// Returns the new score (the same request sees the change).
     @discardableResult
     public func recordMeasurements(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ measurements: [ActionMeasurement],
         actor: String,
         requestID: String? = nil
@@ -86,7 +88,7 @@ public struct PostureService: Sendable {
     /// score and the measurements left out as older. Reads the stored data once and scores it once
     /// (twice when the change completes an action, whose system status then joins the inputs).
     public func recordObservations(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ measurements: [ActionMeasurement],
         actor: String,
         requestID: String? = nil
@@ -119,7 +121,7 @@ public struct PostureService: Sendable {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "measurements.upsert",
                     target: newer.count == 1 ? newer[0].actionID : counted(newer.count, "action"),
                     before: AuditJSON.measurements(previous),
@@ -140,7 +142,7 @@ public struct PostureService: Sendable {
             try await store.appendChanges(
                 organizationID,
                 ChangeDetector.changes(
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     from: before,
                     to: after,
                     at: now,
@@ -156,7 +158,7 @@ public struct PostureService: Sendable {
     /// Sets a status a person chose, after the rules of ``StatusRecord/violations(in:asOf:)``.
     @discardableResult
     public func setStatus(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ record: StatusRecord,
         actor: String,
         requestID: String? = nil
@@ -185,7 +187,7 @@ public struct PostureService: Sendable {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID,
+                    organizationID: organizationID.rawValue,
                     action: "status.set",
                     target: record.actionID,
                     before: AuditJSON.status(previous),
@@ -200,7 +202,13 @@ public struct PostureService: Sendable {
             )
             try await store.appendChanges(
                 organizationID,
-                ChangeDetector.changes(organizationID: organizationID, from: before, to: after, at: now, actor: actor)
+                ChangeDetector.changes(
+                    organizationID: organizationID.rawValue,
+                    from: before,
+                    to: after,
+                    at: now,
+                    actor: actor
+                )
             )
             return try await refreshToday(organizationID, store: store, scored: (after, measurements))
         }
@@ -213,7 +221,7 @@ public struct PostureService: Sendable {
     /// current status (the score then reads it).
     @discardableResult
     func persistSystemStatuses(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         before: ScoreReport,
         after: ScoreReport,
         store: PostureStore,

@@ -8,7 +8,7 @@ public protocol TokenRegistry: Sendable {
     func record(_ token: IssuedToken) async throws
     /// Whether a verified token may still be used: recorded, not revoked, and not older than the
     /// organization it names (a token must not open an organization created after it).
-    func isUsable(tokenID: String, organizationID: String, issuedAt: Date) async throws -> Bool
+    func isUsable(tokenID: String, organizationID: OrganizationID, issuedAt: Date) async throws -> Bool
 }
 
 /// The registry in the database, with a short per-node memory so every request does not read it:
@@ -29,14 +29,14 @@ public final class StoreTokenRegistry: TokenRegistry {
         try await store.recordIssuedToken(token)
     }
 
-    public func isUsable(tokenID: String, organizationID: String, issuedAt: Date) async throws -> Bool {
+    public func isUsable(tokenID: String, organizationID: OrganizationID, issuedAt: Date) async throws -> Bool {
         let now = clock.now()
         if let hit = checked.withLockedValue({ $0[tokenID] }), now.timeIntervalSince(hit.at) < Self.cacheLifetime {
             return hit.usable
         }
         var usable = false
         if let token = try await store.issuedToken(tokenID), token.revokedAt == nil,
-            token.organizationID == organizationID
+            token.organizationID == organizationID.rawValue
         {
             if organizationID == "*" {
                 usable = true

@@ -1,4 +1,5 @@
 import Foundation
+import PostureCore
 
 /// Counts the writes this process makes or hears of, so caches of derived data know when to drop
 /// entries. A write names the organization it belongs to, so a cache of one organization's reads
@@ -9,7 +10,7 @@ public final class ChangeSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var total: UInt64 = 0
     private var shared: UInt64 = 0
-    private var organizations: [String: UInt64] = [:]
+    private var organizations: [OrganizationID: UInt64] = [:]
 
     public init() {}
 
@@ -21,7 +22,7 @@ public final class ChangeSignal: @unchecked Sendable {
     }
 
     /// Moves with every write to `organizationID` and every write that belongs to no organization.
-    public func value(for organizationID: String) -> UInt64 {
+    public func value(for organizationID: OrganizationID) -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
         // Both parts only grow, so the pair never repeats.
@@ -29,7 +30,7 @@ public final class ChangeSignal: @unchecked Sendable {
     }
 
     /// Records a write to `organizationID`, or to no organization in particular when nil.
-    public func bump(_ organizationID: String? = nil) {
+    public func bump(_ organizationID: OrganizationID? = nil) {
         lock.lock()
         total &+= 1
         if let organizationID {
@@ -45,15 +46,15 @@ public final class ChangeSignal: @unchecked Sendable {
 /// once it commits.
 final class PendingChanges: @unchecked Sendable {
     private let lock = NSLock()
-    private var written: Set<String?> = []
+    private var written: Set<OrganizationID?> = []
 
-    func add(_ organizationID: String?) {
+    func add(_ organizationID: OrganizationID?) {
         lock.lock()
         written.insert(organizationID)
         lock.unlock()
     }
 
-    var all: Set<String?> {
+    var all: Set<OrganizationID?> {
         lock.lock()
         defer { lock.unlock() }
         return written

@@ -45,12 +45,12 @@ extension PostureStore {
 
     /// Entries in sequence order: all of them, or one organization's.
     public func auditEntries(
-        organizationID: String? = nil,
+        organizationID: OrganizationID? = nil,
         after sequence: Int = 0,
         limit: Int? = nil
     ) async throws -> [AuditEntry] {
         var query = AuditRecord.query(on: database).filter(\.$sequence > sequence)
-        if let organizationID { query = query.filter(\.$organizationID == organizationID) }
+        if let organizationID { query = query.filter(\.$organizationID == organizationID.rawValue) }
         query = query.sort(\.$sequence)
         if let limit { query = query.limit(limit) }
         return try await query.all().map(AuditEntry.init)
@@ -59,15 +59,16 @@ extension PostureStore {
     /// One page of an organization's entries after `sequence`, oldest first, skipping those from
     /// before the organization's last deletion (a new organization under the same id sees only its
     /// own). Reads at most `limit` entries.
-    public func auditPage(organizationID: String, after sequence: Int, limit: Int) async throws -> [AuditEntry] {
+    public func auditPage(organizationID: OrganizationID, after sequence: Int, limit: Int) async throws -> [AuditEntry]
+    {
         let lastDeletion =
             try await AuditRecord.query(on: database)
-            .filter(\.$organizationID == organizationID)
+            .filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$action == "organization.delete")
             .sort(\.$sequence, .descending)
             .first()?.sequence ?? 0
         return try await AuditRecord.query(on: database)
-            .filter(\.$organizationID == organizationID)
+            .filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$sequence > max(sequence, lastDeletion))
             .sort(\.$sequence)
             .limit(limit)

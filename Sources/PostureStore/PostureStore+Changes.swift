@@ -9,7 +9,7 @@ extension PostureStore {
     /// Entries per row at most: a read of a few entries never inflates a whole import.
     static let changeBatchLimit = 500
 
-    public func appendChanges(_ organizationID: String, _ entries: [ChangeEntry]) async throws {
+    public func appendChanges(_ organizationID: OrganizationID, _ entries: [ChangeEntry]) async throws {
         guard !entries.isEmpty else { return }
         var sequence = try await lastChangeSequence(organizationID)
         for start in stride(from: 0, to: entries.count, by: Self.changeBatchLimit) {
@@ -23,12 +23,12 @@ extension PostureStore {
     /// The newest `limit` entries, newest first (by time, then by sequence). Only the rows that
     /// can hold them are unpacked: rows are walked newest first until the next one ends before
     /// every row taken so far begins.
-    public func recentChanges(_ organizationID: String, limit: Int) async throws -> [ChangeEntry] {
+    public func recentChanges(_ organizationID: OrganizationID, limit: Int) async throws -> [ChangeEntry] {
         guard limit > 0 else { return [] }
         let spans = try await sql.raw(
             """
             SELECT first_sequence, last_sequence, occurred_from, occurred_to FROM change_batches
-            WHERE organization_id = \(bind: organizationID) ORDER BY occurred_to DESC, first_sequence DESC
+            WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY occurred_to DESC, first_sequence DESC
             """
         ).all()
         var chosen: [Int64] = []
@@ -44,7 +44,7 @@ extension PostureStore {
         }
         guard !chosen.isEmpty else { return [] }
         let rows = try await sql.select().columns("first_sequence", "entries").from("change_batches")
-            .where("organization_id", .equal, organizationID)
+            .where("organization_id", .equal, organizationID.rawValue)
             .where("first_sequence", .in, chosen)
             .all()
         let entries = try sequenced(rows, organizationID: organizationID)
@@ -54,18 +54,18 @@ extension PostureStore {
 
     /// Entries oldest first (by sequence), optionally for one action and within `[from, to)`.
     public func changes(
-        _ organizationID: String,
-        actionID: String? = nil,
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil,
         from: Date? = nil,
         to: Date? = nil
     ) async throws -> [ChangeEntry] {
         var query = sql.select().columns("first_sequence", "entries").from("change_batches")
-            .where("organization_id", .equal, organizationID)
+            .where("organization_id", .equal, organizationID.rawValue)
         if let from { query = query.where("occurred_to", .greaterThanOrEqual, from.timeIntervalSince1970) }
         if let to { query = query.where("occurred_from", .lessThan, to.timeIntervalSince1970) }
         let rows = try await query.orderBy("first_sequence").all()
         return try sequenced(rows, organizationID: organizationID).lazy.map(\.entry).filter { entry in
-            (actionID.map { entry.actionID == $0 } ?? true) && (from.map { entry.occurredAt >= $0 } ?? true)
+            (actionID.map { entry.actionID == $0.rawValue } ?? true) && (from.map { entry.occurredAt >= $0 } ?? true)
                 && (to.map { entry.occurredAt < $0 } ?? true)
         }
     }
@@ -75,8 +75,8 @@ extension PostureStore {
     /// follow. Rows are read a few at a time from the cursor on, so a page costs what it holds and
     /// what `matching` skips, not the whole log.
     public func changePage(
-        _ organizationID: String,
-        actionID: String? = nil,
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil,
         from: Date? = nil,
         to: Date? = nil,
         after: Int64,
@@ -87,14 +87,15 @@ extension PostureStore {
         var cursor = after
         while true {
             var query = sql.select().columns("first_sequence", "last_sequence", "entries").from("change_batches")
-                .where("organization_id", .equal, organizationID)
+                .where("organization_id", .equal, organizationID.rawValue)
                 .where("last_sequence", .greaterThan, cursor)
             if let from { query = query.where("occurred_to", .greaterThanOrEqual, from.timeIntervalSince1970) }
             if let to { query = query.where("occurred_from", .lessThan, to.timeIntervalSince1970) }
             let rows = try await query.orderBy("first_sequence").limit(16).all()
             guard !rows.isEmpty else { return (page, false) }
             for (sequence, entry) in try sequenced(rows, organizationID: organizationID) where sequence > cursor {
-                guard actionID.map({ entry.actionID == $0 }) ?? true, from.map({ entry.occurredAt >= $0 }) ?? true,
+                guard actionID.map({ entry.actionID == $0.rawValue }) ?? true,
+                    from.map({ entry.occurredAt >= $0 }) ?? true,
                     to.map({ entry.occurredAt < $0 }) ?? true, matching(entry)
                 else { continue }
                 if page.count == limit { return (page, true) }
@@ -107,7 +108,7 @@ extension PostureStore {
     /// One row of entries numbered from `firstSequence` (also used by migration 012).
     static func insertChangeBatch(
         _ sql: any SQLDatabase,
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         firstSequence: Int64,
         _ entries: some Collection<ChangeEntry>
     ) async throws {
@@ -115,7 +116,7 @@ extension PostureStore {
         try await sql.insert(into: "change_batches")
             .columns("organization_id", "first_sequence", "last_sequence", "occurred_from", "occurred_to", "entries")
             .values(
-                SQLBind(organizationID),
+                SQLBind(organizationID.rawValue),
                 SQLBind(firstSequence),
                 SQLBind(firstSequence + Int64(entries.count) - 1),
                 SQLBind(times.min() ?? 0),
@@ -125,13 +126,13 @@ extension PostureStore {
             .run()
     }
 
-    func deleteChanges(_ organizationID: String) async throws {
-        try await sql.delete(from: "change_batches").where("organization_id", .equal, organizationID).run()
+    func deleteChanges(_ organizationID: OrganizationID) async throws {
+        try await sql.delete(from: "change_batches").where("organization_id", .equal, organizationID.rawValue).run()
     }
 
-    private func lastChangeSequence(_ organizationID: String) async throws -> Int64 {
+    private func lastChangeSequence(_ organizationID: OrganizationID) async throws -> Int64 {
         let row = try await sql.raw(
-            "SELECT MAX(last_sequence) AS last FROM change_batches WHERE organization_id = \(bind: organizationID)"
+            "SELECT MAX(last_sequence) AS last FROM change_batches WHERE organization_id = \(bind: organizationID.rawValue)"
         ).first()
         guard let row, try !row.decodeNil(column: "last") else { return 0 }
         return try row.decode(column: "last", as: Int64.self)
@@ -139,7 +140,7 @@ extension PostureStore {
 
     private func sequenced(
         _ rows: [any SQLRow],
-        organizationID: String
+        organizationID: OrganizationID
     ) throws -> [(sequence: Int64, entry: ChangeEntry)] {
         let packed = try rows.map { row in
             (
@@ -149,7 +150,9 @@ extension PostureStore {
         }
         return try packed.sorted { $0.first < $1.first }.flatMap { row -> [(sequence: Int64, entry: ChangeEntry)] in
             let batch = try StoredJSON.decode(StoredChangeBatch.self, PackedText.unpack(row.data))
-            return batch.changes(of: organizationID).enumerated().map { (row.first + Int64($0.offset), $0.element) }
+            return batch.changes(of: organizationID.rawValue).enumerated().map {
+                (row.first + Int64($0.offset), $0.element)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ import PostureCore
 /// A machine identity of one organization. The secret itself is never stored.
 public struct StoredClient: Sendable, Equatable {
     public var clientID: String
-    public var organizationID: String
+    public var organizationID: OrganizationID
     public var name: String
     public var secretHash: String
     public var scopes: [String]
@@ -19,7 +19,7 @@ public struct StoredClient: Sendable, Equatable {
 
     package init(
         clientID: String,
-        organizationID: String,
+        organizationID: OrganizationID,
         name: String,
         secretHash: String,
         scopes: [String],
@@ -49,7 +49,7 @@ extension PostureStore {
     public func createClient(_ client: StoredClient) async throws {
         let record = ClientRecord()
         record.clientID = client.clientID
-        record.organizationID = client.organizationID
+        record.organizationID = client.organizationID.rawValue
         record.name = client.name
         record.secretHash = client.secretHash
         record.scopes = client.scopes.joined(separator: " ")
@@ -65,9 +65,9 @@ extension PostureStore {
         try await ClientRecord.query(on: database).filter(\.$clientID == clientID).first().map(StoredClient.init)
     }
 
-    public func clients(organizationID: String? = nil) async throws -> [StoredClient] {
+    public func clients(organizationID: OrganizationID? = nil) async throws -> [StoredClient] {
         var query = ClientRecord.query(on: database)
-        if let organizationID { query = query.filter(\.$organizationID == organizationID) }
+        if let organizationID { query = query.filter(\.$organizationID == organizationID.rawValue) }
         return try await query.sort(\.$createdAt).all().map(StoredClient.init)
     }
 
@@ -87,7 +87,7 @@ extension StoredClient {
     init(_ record: ClientRecord) {
         self.init(
             clientID: record.clientID,
-            organizationID: record.organizationID,
+            organizationID: OrganizationID(record.organizationID),
             name: record.name,
             secretHash: record.secretHash,
             scopes: record.scopes.split(separator: " ").map(String.init),

@@ -123,9 +123,9 @@ extension PostureStore {
 
     /// A deleted organization keeps counting in its cell until enough others leave, but under an
     /// anonymous name, so an organization created later under the same id starts afresh.
-    func anonymizeCohortMember(_ organizationID: String) async throws {
+    func anonymizeCohortMember(_ organizationID: OrganizationID) async throws {
         try await sql.raw(
-            "UPDATE cohort_members SET organization_id = \(bind: "deleted:" + UUID().uuidString) WHERE organization_id = \(bind: organizationID)"
+            "UPDATE cohort_members SET organization_id = \(bind: "deleted:" + UUID().uuidString) WHERE organization_id = \(bind: organizationID.rawValue)"
         ).run()
     }
 

@@ -13,11 +13,12 @@ public struct StoredCurrentScore: Sendable {
 extension PostureStore {
     /// The organization's stored current score. When `known` is the stored revision the document
     /// is not read or decoded: the caller already has it.
-    public func currentScore(_ organizationID: String, known: Int64? = nil) async throws -> StoredCurrentScore? {
+    public func currentScore(_ organizationID: OrganizationID, known: Int64? = nil) async throws -> StoredCurrentScore?
+    {
         let row = try await sql.raw(
             """
             SELECT revision, CASE WHEN revision = \(bind: known ?? 0) THEN NULL ELSE document END AS document
-            FROM current_scores WHERE organization_id = \(bind: organizationID)
+            FROM current_scores WHERE organization_id = \(bind: organizationID.rawValue)
             """
         ).first()
         guard let row else { return nil }
@@ -31,7 +32,7 @@ extension PostureStore {
     /// Stores `document` as the organization's current score under a new revision, which it
     /// returns.
     @discardableResult
-    public func saveCurrentScore(_ organizationID: String, _ document: CurrentScore) async throws -> Int64 {
+    public func saveCurrentScore(_ organizationID: OrganizationID, _ document: CurrentScore) async throws -> Int64 {
         var revision: Int64 = 0
         while revision == 0 { revision = Int64.random(in: Int64.min...Int64.max) }
         let columns = [
@@ -40,7 +41,7 @@ extension PostureStore {
         ]
         try await sql.insert(into: "current_scores").columns(columns)
             .values(
-                SQLBind(organizationID),
+                SQLBind(organizationID.rawValue),
                 SQLBind(revision),
                 SQLBind(document.validUntil?.timeIntervalSince1970),
                 SQLBind(document.rulesKey),
@@ -59,14 +60,14 @@ extension PostureStore {
         return revision
     }
 
-    func deleteCurrentScore(_ organizationID: String) async throws {
-        try await sql.raw("DELETE FROM current_scores WHERE organization_id = \(bind: organizationID)").run()
+    func deleteCurrentScore(_ organizationID: OrganizationID) async throws {
+        try await sql.raw("DELETE FROM current_scores WHERE organization_id = \(bind: organizationID.rawValue)").run()
     }
 
     /// Organizations whose current score is due at `now`: a time-driven change has come, it was
     /// computed under other rules, or there is none yet (data from before migration 011). At most
     /// `limit`.
-    public func dueCurrentScores(at now: Date, rulesKey: String, limit: Int) async throws -> [String] {
+    public func dueCurrentScores(at now: Date, rulesKey: String, limit: Int) async throws -> [OrganizationID] {
         try await sql.raw(
             """
             SELECT organization_id FROM current_scores
@@ -76,7 +77,7 @@ extension PostureStore {
             WHERE id NOT IN (SELECT organization_id FROM current_scores)
             LIMIT \(bind: limit)
             """
-        ).all().map { try $0.decode(column: "organization_id", as: String.self) }
+        ).all().map { OrganizationID(try $0.decode(column: "organization_id", as: String.self)) }
     }
 }
 

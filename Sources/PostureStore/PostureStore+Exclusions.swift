@@ -12,9 +12,12 @@ public struct StoredExclusion: Sendable, Equatable {
 
 extension PostureStore {
     /// The organization's exclusions, by action id then entity.
-    public func exclusions(_ organizationID: String, actionID: String? = nil) async throws -> [StoredExclusion] {
-        var query = ExclusionRecord.query(on: database).filter(\.$organizationID == organizationID)
-        if let actionID { query = query.filter(\.$actionID == actionID) }
+    public func exclusions(
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil
+    ) async throws -> [StoredExclusion] {
+        var query = ExclusionRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
+        if let actionID { query = query.filter(\.$actionID == actionID.rawValue) }
         return try await query.sort(\.$actionID).sort(\.$entity).all().map { record in
             StoredExclusion(
                 actionID: record.actionID,
@@ -31,23 +34,23 @@ extension PostureStore {
     }
 
     /// The exclusions grouped by action, as scoring applies them.
-    package func exclusionsByAction(_ organizationID: String) async throws -> [String: [Exclusion]] {
+    package func exclusionsByAction(_ organizationID: OrganizationID) async throws -> [String: [Exclusion]] {
         Dictionary(grouping: try await exclusions(organizationID), by: \.actionID).mapValues { $0.map(\.exclusion) }
     }
 
     /// Adds or replaces the exclusion of one entity from one action.
     public func setExclusion(
-        _ organizationID: String,
-        actionID: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
         _ exclusion: Exclusion,
         by actor: String,
         at instant: Date
     ) async throws {
         let record =
-            try await ExclusionRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$actionID == actionID).filter(\.$entity == exclusion.entity).first() ?? ExclusionRecord()
-        record.organizationID = organizationID
-        record.actionID = actionID
+            try await ExclusionRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
+            .filter(\.$actionID == actionID.rawValue).filter(\.$entity == exclusion.entity).first() ?? ExclusionRecord()
+        record.organizationID = organizationID.rawValue
+        record.actionID = actionID.rawValue
         record.entity = exclusion.entity
         record.reason = exclusion.reason
         record.owner = exclusion.owner
@@ -59,10 +62,16 @@ extension PostureStore {
     }
 
     /// Removes one exclusion; false when there was none.
-    public func removeExclusion(_ organizationID: String, actionID: String, entity: String) async throws -> Bool {
+    public func removeExclusion(
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
+        entity: String
+    ) async throws -> Bool {
         guard
-            let record = try await ExclusionRecord.query(on: database).filter(\.$organizationID == organizationID)
-                .filter(\.$actionID == actionID).filter(\.$entity == entity).first()
+            let record = try await ExclusionRecord.query(on: database).filter(
+                \.$organizationID == organizationID.rawValue
+            )
+            .filter(\.$actionID == actionID.rawValue).filter(\.$entity == entity).first()
         else { return false }
         try await record.delete(on: database)
         try await announceChange(organizationID)

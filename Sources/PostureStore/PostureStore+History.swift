@@ -10,7 +10,7 @@ extension PostureStore {
     /// (``ActionsDelta``), else in full.
     @discardableResult
     public func insertSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws -> Bool {
-        if try await hasSnapshot(snapshot.organizationID, day: snapshot.day) { return false }
+        if try await hasSnapshot(OrganizationID(snapshot.organizationID), day: snapshot.day) { return false }
         let record = SnapshotRecord()
         record.fill(from: snapshot, at: instant)
         var actions: String?
@@ -22,7 +22,10 @@ extension PostureStore {
             let stored = try StoredActions(previous.actionsText())
             let key = stored.key ?? previousDay
             if ActionsDelta.extends(key: key, to: snapshot.day) {
-                let base = try await resolvedActions([(previousDay, stored)], organizationID: snapshot.organizationID)
+                let base = try await resolvedActions(
+                    [(previousDay, stored)],
+                    organizationID: OrganizationID(snapshot.organizationID)
+                )
                 if let old = base[previousDay] {
                     actions = StoredJSON.encode(
                         ActionsDelta(base: previousDay, key: key, from: old, to: snapshot.actions)
@@ -32,7 +35,7 @@ extension PostureStore {
         }
         record.setActions(actions ?? StoredJSON.encode(snapshot.actions))
         try await record.create(on: database)
-        try await announceChange(snapshot.organizationID)
+        try await announceChange(OrganizationID(snapshot.organizationID))
         return true
     }
 
@@ -41,7 +44,7 @@ extension PostureStore {
     /// day order (a range or a page), which every caller's query gives.
     func resolvedActions(
         _ records: [SnapshotRecord],
-        organizationID: String
+        organizationID: OrganizationID
     ) async throws -> [CivilDay: [DailySnapshot.Action]] {
         try await resolvedActions(
             try records.compactMap { record in
@@ -55,14 +58,16 @@ extension PostureStore {
     /// The same for rows whose actions column is already read.
     func resolvedActions(
         _ rows: [(CivilDay, StoredActions)],
-        organizationID: String
+        organizationID: OrganizationID
     ) async throws -> [CivilDay: [DailySnapshot.Action]] {
         var stored = rows
         let keys = stored.compactMap { $0.1.key }
         if let oldest = stored.map(\.0).min(), let firstKey = keys.min(), firstKey < oldest {
-            let earlier = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
-                .filter(\.$day >= firstKey.description).filter(\.$day < oldest.description)
-                .field(\.$day).field(\.$actions).field(\.$actionsPacked).all()
+            let earlier = try await SnapshotRecord.query(on: database).filter(
+                \.$organizationID == organizationID.rawValue
+            )
+            .filter(\.$day >= firstKey.description).filter(\.$day < oldest.description)
+            .field(\.$day).field(\.$actions).field(\.$actionsPacked).all()
             stored += try earlier.compactMap { record in
                 guard let day = CivilDay(record.day) else { return nil }
                 return (day, try StoredActions(record.actionsText()))
@@ -92,14 +97,14 @@ extension PostureStore {
     /// A day in `known` whose stored score matches takes those actions instead of resolving its
     /// stored chain (today's, from the current score).
     public func snapshots(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         from: CivilDay? = nil,
         to: CivilDay? = nil,
         offset: Int = 0,
         limit: Int? = nil,
         known: [CivilDay: (score: Double, actions: [DailySnapshot.Action])] = [:]
     ) async throws -> [DailySnapshot] {
-        var query = SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+        var query = SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
         if let from { query = query.filter(\.$day >= from.description) }
         if let to { query = query.filter(\.$day <= to.description) }
         query = query.sort(\.$day, .descending)
@@ -120,26 +125,28 @@ extension PostureStore {
         return try records.map { try DailySnapshot($0, actions: actions) }
     }
 
-    public func snapshot(_ organizationID: String, day: CivilDay) async throws -> DailySnapshot? {
+    public func snapshot(_ organizationID: OrganizationID, day: CivilDay) async throws -> DailySnapshot? {
         guard
-            let record = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
-                .filter(\.$day == day.description).first()
+            let record = try await SnapshotRecord.query(on: database).filter(
+                \.$organizationID == organizationID.rawValue
+            )
+            .filter(\.$day == day.description).first()
         else { return nil }
         return try DailySnapshot(record, actions: try await resolvedActions([record], organizationID: organizationID))
     }
 
-    public func snapshotCount(_ organizationID: String) async throws -> Int {
-        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID).count()
+    public func snapshotCount(_ organizationID: OrganizationID) async throws -> Int {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue).count()
     }
 
-    public func latestSnapshotDay(_ organizationID: String) async throws -> CivilDay? {
-        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+    public func latestSnapshotDay(_ organizationID: OrganizationID) async throws -> CivilDay? {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .sort(\.$day, .descending).field(\.$day).first().flatMap { CivilDay($0.day) }
     }
 
     /// Whether the day has a snapshot, without reading it.
-    public func hasSnapshot(_ organizationID: String, day: CivilDay) async throws -> Bool {
-        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+    public func hasSnapshot(_ organizationID: OrganizationID, day: CivilDay) async throws -> Bool {
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$day == day.description).count() > 0
     }
 
@@ -160,11 +167,11 @@ extension PostureStore {
     /// One organization's snapshots in `[from, to]`, oldest first, without the per-action breakdown:
     /// what score series and comparisons need, read without decoding the heaviest column.
     public func snapshotSummaries(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         from: CivilDay,
         to: CivilDay
     ) async throws -> [DailySnapshot] {
-        let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+        let rows = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$day >= from.description).filter(\.$day <= to.description).sort(\.$day)
             .field(\.$organizationID).field(\.$day).field(\.$score).field(\.$maxScore).field(\.$verifiedScore)
             .field(\.$categories).field(\.$categoriesPacked).field(\.$catalogVersion).field(\.$modelVersion).field(
@@ -181,9 +188,13 @@ extension PostureStore {
 
     /// One organization's percentage on each day of `[from, to]` that has a snapshot.
     /// Read with SQL: the model's reflection cost more than the rest of the overview page.
-    public func percentages(_ organizationID: String, from: CivilDay, to: CivilDay) async throws -> [CivilDay: Double] {
+    public func percentages(
+        _ organizationID: OrganizationID,
+        from: CivilDay,
+        to: CivilDay
+    ) async throws -> [CivilDay: Double] {
         let rows = try await sql.select().columns("day", "percentage").from("snapshots")
-            .where("organization_id", .equal, organizationID)
+            .where("organization_id", .equal, organizationID.rawValue)
             .where("day", .greaterThanOrEqual, from.description)
             .where("day", .lessThanOrEqual, to.description)
             .all()

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import PostureCore
 import SQLKit
 
 extension PostureStore {
@@ -33,7 +34,7 @@ extension PostureStore {
     /// twice. PostgreSQL takes a transaction advisory lock; SQLite, which has one node, waits on an
     /// in-process lock (its own write lock comes only at the first write, after the reads).
     public func organizationTransaction<T: Sendable>(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ body: @escaping @Sendable (PostureStore) async throws -> T
     ) async throws -> T {
         if dialectName == "postgresql" {
@@ -42,13 +43,15 @@ extension PostureStore {
                 return try await body(store)
             }
         }
-        return try await locks.serialize("organization:" + organizationID) { try await transaction(body) }
+        return try await locks.serialize("organization:" + organizationID.rawValue) { try await transaction(body) }
     }
 
     /// The PostgreSQL half of ``organizationTransaction(_:_:)``: held until the transaction ends.
-    func lockOrganization(_ organizationID: String) async throws {
+    func lockOrganization(_ organizationID: OrganizationID) async throws {
         guard dialectName == "postgresql" else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.lockKey("organization:" + organizationID)))").run()
+        try await sql.raw(
+            "SELECT pg_advisory_xact_lock(\(bind: Self.lockKey("organization:" + organizationID.rawValue)))"
+        ).run()
     }
 
     /// A stable 63-bit key from the lock name (FNV-1a), so every node derives the same one.

@@ -20,14 +20,14 @@ extension PostureStore {
     /// Stores Microsoft's days and profiles: new ones are added, changed ones replaced, equal
     /// ones left alone, so importing the same export twice changes nothing.
     package func importMicrosoft(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         scores: [MicrosoftDailyScore],
         profiles: [MicrosoftControlProfile],
         at instant: Date
     ) async throws -> MicrosoftImportSummary {
         var summary = MicrosoftImportSummary()
         let storedDays = try await MicrosoftScoreRecord.query(on: database)
-            .filter(\.$organizationID == organizationID).all()
+            .filter(\.$organizationID == organizationID.rawValue).all()
         var dayRecords = Dictionary(storedDays.map { ($0.day, $0) }, uniquingKeysWith: { first, _ in first })
         for score in scores {
             let existing = dayRecords[score.day.description]
@@ -38,7 +38,7 @@ extension PostureStore {
             }
             let record = existing ?? MicrosoftScoreRecord()
             if existing == nil { summary.daysAdded += 1 } else { summary.daysChanged += 1 }
-            record.organizationID = organizationID
+            record.organizationID = organizationID.rawValue
             record.day = score.day.description
             record.createdAt = score.createdAt
             record.currentScore = score.currentScore
@@ -51,7 +51,7 @@ extension PostureStore {
             dayRecords[record.day] = record
         }
         let storedProfiles = try await MicrosoftProfileRecord.query(on: database)
-            .filter(\.$organizationID == organizationID).all()
+            .filter(\.$organizationID == organizationID.rawValue).all()
         let profileRecords = Dictionary(
             storedProfiles.map { ($0.controlID, $0) },
             uniquingKeysWith: { first, _ in first }
@@ -66,7 +66,7 @@ extension PostureStore {
             }
             let record = existing ?? MicrosoftProfileRecord()
             if existing == nil { summary.profilesAdded += 1 } else { summary.profilesChanged += 1 }
-            record.organizationID = organizationID
+            record.organizationID = organizationID.rawValue
             record.controlID = profile.id
             record.title = profile.title
             record.maxScore = profile.maxScore
@@ -84,12 +84,12 @@ extension PostureStore {
     /// Microsoft's stored history, oldest day first, optionally within days `from`…`to`. Without
     /// control scores (charts and day lists need only the totals) each day's JSON is not read.
     public func microsoftScores(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         from: CivilDay? = nil,
         to: CivilDay? = nil,
         withControls: Bool = true
     ) async throws -> [MicrosoftDailyScore] {
-        var query = MicrosoftScoreRecord.query(on: database).filter(\.$organizationID == organizationID)
+        var query = MicrosoftScoreRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
         if let from { query = query.filter(\.$day >= from.description) }
         if let to { query = query.filter(\.$day <= to.description) }
         if !withControls {
@@ -100,13 +100,13 @@ extension PostureStore {
     }
 
     /// Microsoft's latest stored day, with its control scores.
-    public func latestMicrosoftScore(_ organizationID: String) async throws -> MicrosoftDailyScore? {
-        try await MicrosoftScoreRecord.query(on: database).filter(\.$organizationID == organizationID)
+    public func latestMicrosoftScore(_ organizationID: OrganizationID) async throws -> MicrosoftDailyScore? {
+        try await MicrosoftScoreRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .sort(\.$day, .descending).first().map { try Self.daily($0) }
     }
 
-    public func microsoftProfiles(_ organizationID: String) async throws -> [MicrosoftControlProfile] {
-        try await MicrosoftProfileRecord.query(on: database).filter(\.$organizationID == organizationID)
+    public func microsoftProfiles(_ organizationID: OrganizationID) async throws -> [MicrosoftControlProfile] {
+        try await MicrosoftProfileRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .sort(\.$controlID).all().map(Self.profile)
     }
 

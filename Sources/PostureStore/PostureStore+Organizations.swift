@@ -8,6 +8,8 @@ public struct StoredOrganization: Sendable, Equatable {
     public var enabledServices: [String]
     public var createdAt: Date
     public var updatedAt: Date
+
+    public var id: OrganizationID { OrganizationID(organization.id) }
 }
 
 extension PostureStore {
@@ -27,7 +29,7 @@ extension PostureStore {
         record.apply(organization, enabledServices: enabledServices, at: instant)
         try await record.create(on: database)
         // Lists of organizations change too.
-        try await announceChange(organization.id)
+        try await announceChange(OrganizationID(organization.id))
         try await announceChange(nil)
     }
 
@@ -41,11 +43,11 @@ extension PostureStore {
         }
         record.apply(organization, enabledServices: enabledServices, at: instant)
         try await record.update(on: database)
-        try await announceChange(organization.id)
+        try await announceChange(OrganizationID(organization.id))
     }
 
-    public func organization(_ id: String) async throws -> StoredOrganization? {
-        try await OrganizationRecord.find(id, on: database).map(StoredOrganization.init)
+    public func organization(_ id: OrganizationID) async throws -> StoredOrganization? {
+        try await OrganizationRecord.find(id.rawValue, on: database).map(StoredOrganization.init)
     }
 
     public func organizations() async throws -> [StoredOrganization] {
@@ -57,22 +59,22 @@ extension PostureStore {
     }
 
     /// Deletes the organization and everything stored for it. Returns false when it did not exist.
-    public func deleteOrganization(_ id: String) async throws -> Bool {
+    public func deleteOrganization(_ id: OrganizationID) async throws -> Bool {
         try await transaction { store in
-            guard let record = try await OrganizationRecord.find(id, on: store.database) else { return false }
+            guard let record = try await OrganizationRecord.find(id.rawValue, on: store.database) else { return false }
             // Explicit deletes: SQLite only enforces ON DELETE CASCADE with foreign keys switched on.
             try await store.deleteChanges(id)
-            try await SnapshotRecord.query(on: store.database).filter(\.$organizationID == id).delete()
-            try await TagRecord.query(on: store.database).filter(\.$organizationID == id).delete()
-            try await StatusHistoryRow.query(on: store.database).filter(\.$organizationID == id).delete()
-            try await StatusRow.query(on: store.database).filter(\.$organizationID == id).delete()
-            try await MeasurementRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await SnapshotRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
+            try await TagRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
+            try await StatusHistoryRow.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
+            try await StatusRow.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
+            try await MeasurementRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
             // Roles and clients go too, so an organization created later under the same id starts
             // with nobody in it.
-            try await RoleGrantRecord.query(on: store.database).filter(\.$organizationID == id).delete()
-            try await SettingsRecord.query(on: store.database).filter(\.$id == id).delete()
-            try await ExclusionRecord.query(on: store.database).filter(\.$organizationID == id).delete()
-            try await ClientRecord.query(on: store.database).filter(\.$organizationID == id).delete()
+            try await RoleGrantRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
+            try await SettingsRecord.query(on: store.database).filter(\.$id == id.rawValue).delete()
+            try await ExclusionRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
+            try await ClientRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
             try await store.deleteCurrentScore(id)
             try await store.anonymizeCohortMember(id)
             try await record.delete(on: store.database)

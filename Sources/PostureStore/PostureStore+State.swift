@@ -8,7 +8,7 @@ extension PostureStore {
     /// measurements (a whole tenant's batch in one). Idempotent: the same batch twice leaves the
     /// same rows.
     public func upsertMeasurements(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ measurements: [ActionMeasurement],
         by actor: String,
         at instant: Date
@@ -39,7 +39,7 @@ extension PostureStore {
                 case .counted(let a, let t): (achieved, total) = (a, t)
                 }
                 insert.values([
-                    SQLBind(UUID()), SQLBind(organizationID), SQLBind(actionID), SQLBind(implemented),
+                    SQLBind(UUID()), SQLBind(organizationID.rawValue), SQLBind(actionID), SQLBind(implemented),
                     SQLBind(achieved), SQLBind(total), SQLBind(measurement.observedAt),
                     SQLBind(measurement.achievedEntities.map(StoredJSON.encode)),
                     SQLBind(measurement.totalEntities.map(StoredJSON.encode)),
@@ -57,10 +57,11 @@ extension PostureStore {
     }
 
     /// When each stored measurement of `actionIDs` was observed (its arrival when it named no time).
-    public func observationTimes(_ organizationID: String, _ actionIDs: [String]) async throws -> [String: Date] {
+    public func observationTimes(_ organizationID: OrganizationID, _ actionIDs: [String]) async throws -> [String: Date]
+    {
         guard !actionIDs.isEmpty else { return [:] }
         let rows = try await sql.select().columns("action_id", "observed_at", "updated_at").from("measurements")
-            .where("organization_id", .equal, organizationID)
+            .where("organization_id", .equal, organizationID.rawValue)
             .where("action_id", .in, actionIDs)
             .all()
         var times: [String: Date] = [:]
@@ -74,7 +75,7 @@ extension PostureStore {
 
     /// Read with SQL rather than through the model: scoring reads every measurement on each
     /// write, and the model's reflection cost most of it.
-    public func measurements(_ organizationID: String) async throws -> [ActionMeasurement] {
+    public func measurements(_ organizationID: OrganizationID) async throws -> [ActionMeasurement] {
         try await sql.select()
             .columns(
                 "action_id",
@@ -87,7 +88,7 @@ extension PostureStore {
                 "excluded"
             )
             .from("measurements")
-            .where("organization_id", .equal, organizationID)
+            .where("organization_id", .equal, organizationID.rawValue)
             .orderBy("action_id")
             .all()
             .map { row in
@@ -119,22 +120,22 @@ extension PostureStore {
     }
 
     /// Records a status: the current one is replaced and the change appended to the history.
-    public func setStatus(_ organizationID: String, _ record: StatusRecord) async throws {
+    public func setStatus(_ organizationID: OrganizationID, _ record: StatusRecord) async throws {
         try await setStatuses(organizationID, [record])
     }
 
     /// Sets several statuses at once (the system's, after a batch of measurements): the current
     /// records replaced and the history appended, in a few statements.
-    public func setStatuses(_ organizationID: String, _ records: [StatusRecord]) async throws {
+    public func setStatuses(_ organizationID: OrganizationID, _ records: [StatusRecord]) async throws {
         guard !records.isEmpty else { return }
         let ids = records.map(\.actionID)
-        let existing = try await StatusRow.query(on: database).filter(\.$organizationID == organizationID)
+        let existing = try await StatusRow.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$actionID ~~ ids).all()
         let byID = Dictionary(existing.map { ($0.actionID, $0) }, uniquingKeysWith: { first, _ in first })
         var created: [StatusRow] = []
         for record in records {
             let row = byID[record.actionID] ?? StatusRow()
-            row.organizationID = organizationID
+            row.organizationID = organizationID.rawValue
             row.fill(record, setBy: record.setBy ?? "unknown", setAt: record.setAt ?? Date(timeIntervalSince1970: 0))
             if row.id == nil { created.append(row) } else { try await row.update(on: database) }
         }
@@ -144,19 +145,19 @@ extension PostureStore {
 
     /// Adds a status to the history only, leaving the current record as it is: the system's
     /// transitions (a regression, an expired exception), which the scoring already applies.
-    public func appendStatusHistory(_ organizationID: String, _ record: StatusRecord) async throws {
+    public func appendStatusHistory(_ organizationID: OrganizationID, _ record: StatusRecord) async throws {
         try await appendStatusHistory(organizationID, [record])
     }
 
     /// Several history entries, in order, in one statement.
-    public func appendStatusHistory(_ organizationID: String, _ records: [StatusRecord]) async throws {
+    public func appendStatusHistory(_ organizationID: OrganizationID, _ records: [StatusRecord]) async throws {
         guard !records.isEmpty else { return }
-        let last = try await StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID)
+        let last = try await StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .sort(\.$sequence, .descending).first()
         var sequence = last?.sequence ?? 0
         let rows = records.map { record -> StatusHistoryRow in
             let history = StatusHistoryRow()
-            history.organizationID = organizationID
+            history.organizationID = organizationID.rawValue
             history.fill(
                 record,
                 setBy: record.setBy ?? "unknown",
@@ -171,7 +172,7 @@ extension PostureStore {
     }
 
     /// Read with SQL, as ``measurements(_:)`` is.
-    public func statuses(_ organizationID: String) async throws -> [StatusRecord] {
+    public func statuses(_ organizationID: OrganizationID) async throws -> [StatusRecord] {
         try await sql.select()
             .columns(
                 "action_id",
@@ -185,7 +186,7 @@ extension PostureStore {
                 "client_state"
             )
             .from("action_statuses")
-            .where("organization_id", .equal, organizationID)
+            .where("organization_id", .equal, organizationID.rawValue)
             .orderBy("action_id")
             .all()
             .map { row in
@@ -204,27 +205,37 @@ extension PostureStore {
     }
 
     /// Every status ever set, oldest first; optionally for one action.
-    public func statusHistory(_ organizationID: String, actionID: String? = nil) async throws -> [StatusRecord] {
-        var query = StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID)
-        if let actionID { query = query.filter(\.$actionID == actionID) }
+    public func statusHistory(
+        _ organizationID: OrganizationID,
+        actionID: ActionID? = nil
+    ) async throws -> [StatusRecord] {
+        var query = StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID.rawValue)
+        if let actionID { query = query.filter(\.$actionID == actionID.rawValue) }
         return try await query.sort(\.$sequence).all().map(\.record)
     }
 
-    public func tags(_ organizationID: String) async throws -> [String: [String]] {
-        let rows = try await TagRecord.query(on: database).filter(\.$organizationID == organizationID).sort(\.$tag)
-            .all()
+    public func tags(_ organizationID: OrganizationID) async throws -> [String: [String]] {
+        let rows = try await TagRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue).sort(
+            \.$tag
+        )
+        .all()
         return Dictionary(grouping: rows, by: \.actionID).mapValues { $0.map(\.tag) }
     }
 
     /// Adds a tag; returns false when the action already had it.
-    public func addTag(_ organizationID: String, actionID: String, tag: String, at instant: Date) async throws -> Bool {
+    public func addTag(
+        _ organizationID: OrganizationID,
+        actionID: ActionID,
+        tag: String,
+        at instant: Date
+    ) async throws -> Bool {
         let exists =
-            try await TagRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$actionID == actionID).filter(\.$tag == tag).count() > 0
+            try await TagRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
+            .filter(\.$actionID == actionID.rawValue).filter(\.$tag == tag).count() > 0
         if exists { return false }
         let record = TagRecord()
-        record.organizationID = organizationID
-        record.actionID = actionID
+        record.organizationID = organizationID.rawValue
+        record.actionID = actionID.rawValue
         record.tag = tag
         record.createdAt = instant
         try await record.create(on: database)
@@ -233,9 +244,9 @@ extension PostureStore {
     }
 
     /// Removes a tag; returns false when the action did not have it.
-    public func removeTag(_ organizationID: String, actionID: String, tag: String) async throws -> Bool {
-        let query = TagRecord.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$actionID == actionID).filter(\.$tag == tag)
+    public func removeTag(_ organizationID: OrganizationID, actionID: ActionID, tag: String) async throws -> Bool {
+        let query = TagRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
+            .filter(\.$actionID == actionID.rawValue).filter(\.$tag == tag)
         let count = try await query.count()
         try await query.delete()
         if count > 0 { try await announceChange(organizationID) }

@@ -63,9 +63,9 @@ extension PostureStore {
     }
 
     /// Every recorded token, or one organization's, oldest first.
-    public func issuedTokens(organizationID: String? = nil) async throws -> [IssuedToken] {
+    public func issuedTokens(organizationID: OrganizationID? = nil) async throws -> [IssuedToken] {
         var query = IssuedTokenRecord.query(on: database)
-        if let organizationID { query = query.filter(\.$organizationID == organizationID) }
+        if let organizationID { query = query.filter(\.$organizationID == organizationID.rawValue) }
         return try await query.sort(\.$issuedAt).all().map(IssuedToken.init)
     }
 
@@ -81,9 +81,9 @@ extension PostureStore {
 
     /// Revokes every unrevoked token of an organization (when it is deleted, so a new organization
     /// under the same id is not opened to them).
-    public func revokeIssuedTokens(organizationID: String, at instant: Date) async throws {
+    public func revokeIssuedTokens(organizationID: OrganizationID, at instant: Date) async throws {
         try await IssuedTokenRecord.query(on: database)
-            .filter(\.$organizationID == organizationID)
+            .filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: instant)
             .update()

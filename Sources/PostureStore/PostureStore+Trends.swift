@@ -7,25 +7,27 @@ extension PostureStore {
     // MARK: settings
 
     /// Both settings in one read.
-    public func settings(_ organizationID: String) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
-        let record = try await SettingsRecord.find(organizationID, on: database)
+    public func settings(
+        _ organizationID: OrganizationID
+    ) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
+        let record = try await SettingsRecord.find(organizationID.rawValue, on: database)
         return (
             record?.storedZones ?? .default,
             record?.comparison.flatMap { try? StoredJSON.decode(CustomComparison.self, $0) }
         )
     }
 
-    public func zones(_ organizationID: String) async throws -> ScoreZones {
+    public func zones(_ organizationID: OrganizationID) async throws -> ScoreZones {
         try await settings(organizationID).zones
     }
 
-    public func customComparison(_ organizationID: String) async throws -> CustomComparison? {
+    public func customComparison(_ organizationID: OrganizationID) async throws -> CustomComparison? {
         try await settings(organizationID).comparison
     }
 
     /// Stores the zones (nil: back to the defaults).
     public func setZones(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ zones: ScoreZones?,
         by actor: String,
         at instant: Date
@@ -41,7 +43,7 @@ extension PostureStore {
 
     /// Stores the custom comparison (nil: none).
     public func setCustomComparison(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         _ comparison: CustomComparison?,
         by actor: String,
         at instant: Date
@@ -52,13 +54,13 @@ extension PostureStore {
     }
 
     private func updateSettings(
-        _ organizationID: String,
+        _ organizationID: OrganizationID,
         by actor: String,
         at instant: Date,
         _ change: (SettingsRecord) -> Void
     ) async throws {
-        let record = try await SettingsRecord.find(organizationID, on: database) ?? SettingsRecord()
-        record.id = organizationID
+        let record = try await SettingsRecord.find(organizationID.rawValue, on: database) ?? SettingsRecord()
+        record.id = organizationID.rawValue
         change(record)
         record.updatedAt = instant
         record.updatedBy = actor
@@ -70,8 +72,8 @@ extension PostureStore {
     /// Later days stored as deltas on this one are first rewritten in full, so they keep their
     /// own actions.
     public func replaceSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws {
-        let organizationID = snapshot.organizationID
-        let later = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+        let organizationID = OrganizationID(snapshot.organizationID)
+        let later = try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$day > snapshot.day.description)
             .filter(\.$day < snapshot.day.adding(days: ActionsDelta.chainDays).description).sort(\.$day).all()
         let dependents = try later.filter { record in
@@ -86,7 +88,7 @@ extension PostureStore {
                 try await record.update(on: database)
             }
         }
-        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID)
+        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
             .filter(\.$day == snapshot.day.description).delete()
         try await insertSnapshot(snapshot, at: instant)
     }
@@ -124,7 +126,7 @@ extension PostureStore {
                 try await Array(records[batch..<min(batch + 500, records.count)]).create(on: store.database)
             }
             for organizationID in Set(snapshots.map(\.organizationID)) {
-                try await store.announceChange(organizationID)
+                try await store.announceChange(OrganizationID(organizationID))
             }
         }
     }

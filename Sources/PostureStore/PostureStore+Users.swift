@@ -142,17 +142,17 @@ extension PostureStore {
     public func grant(
         _ role: Role,
         to userID: UUID,
-        in organizationID: String,
+        in organizationID: OrganizationID,
         by actor: String,
         at instant: Date
     )
         async throws
     {
         let existing = try await RoleGrantRecord.query(on: database).filter(\.$userID == userID)
-            .filter(\.$organizationID == organizationID).first()
+            .filter(\.$organizationID == organizationID.rawValue).first()
         let record = existing ?? RoleGrantRecord()
         record.userID = userID
-        record.organizationID = organizationID
+        record.organizationID = organizationID.rawValue
         record.role = role.rawValue
         record.grantedAt = instant
         record.grantedBy = actor
@@ -161,10 +161,10 @@ extension PostureStore {
     }
 
     /// Removes the user's role in the organization; false when they held none.
-    public func revokeGrant(from userID: UUID, in organizationID: String) async throws -> Bool {
+    public func revokeGrant(from userID: UUID, in organizationID: OrganizationID) async throws -> Bool {
         guard
             let record = try await RoleGrantRecord.query(on: database).filter(\.$userID == userID)
-                .filter(\.$organizationID == organizationID).first()
+                .filter(\.$organizationID == organizationID.rawValue).first()
         else { return false }
         try await record.delete(on: database)
         try await announceChange(nil)
@@ -172,8 +172,9 @@ extension PostureStore {
     }
 
     /// The people holding a role in the organization, with that role.
-    public func members(of organizationID: String) async throws -> [(user: StoredUser, role: Role)] {
-        let grants = try await RoleGrantRecord.query(on: database).filter(\.$organizationID == organizationID).all()
+    public func members(of organizationID: OrganizationID) async throws -> [(user: StoredUser, role: Role)] {
+        let grants = try await RoleGrantRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
+            .all()
         var members: [(StoredUser, Role)] = []
         for grant in grants {
             if let user = try await user(id: grant.userID), let role = Role(rawValue: grant.role) {

@@ -70,11 +70,12 @@ public struct PostureStore: Sendable {
     /// Tells this process and, on PostgreSQL, every other node that data of `organizationID` (nil:
     /// of no organization in particular) changed. Inside a transaction PostgreSQL delivers the
     /// notification only when it commits; the payload is the organization's id.
-    func announceChange(_ organizationID: String?) async throws {
+    func announceChange(_ organizationID: OrganizationID?) async throws {
         changes.bump(organizationID)
         pending?.add(organizationID)
         if dialectName == "postgresql" {
-            try await sql.raw("SELECT pg_notify(\(bind: Self.changeChannel), \(bind: organizationID ?? ""))").run()
+            try await sql.raw("SELECT pg_notify(\(bind: Self.changeChannel), \(bind: organizationID?.rawValue ?? ""))")
+                .run()
         }
     }
 

@@ -210,7 +210,7 @@ struct DashboardRoutes: Sendable {
             if add {
                 _ = try await service.addTag(
                     context.id,
-                    actionID: actionID,
+                    actionID: ActionID(actionID),
                     tag: tag,
                     actor: context.web.user.username,
                     requestID: request.id
@@ -218,7 +218,7 @@ struct DashboardRoutes: Sendable {
             } else {
                 _ = try await service.removeTag(
                     context.id,
-                    actionID: actionID,
+                    actionID: ActionID(actionID),
                     tag: tag,
                     actor: context.web.user.username,
                     requestID: request.id

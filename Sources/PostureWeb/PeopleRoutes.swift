@@ -76,7 +76,9 @@ struct PeopleRoutes: Sendable {
         let form = (try? request.content.decode(AddForm.self)) ?? AddForm()
         let name = form.username ?? ""
         do {
-            if let org = form.org, !org.isEmpty, try await dependencies.service.findOrganization(org) == nil {
+            if let org = form.org, !org.isEmpty,
+                try await dependencies.service.findOrganization(OrganizationID(org)) == nil
+            {
                 return try await render(request, errors: ["No organization with id \(org)."], status: .badRequest)
             }
             let (user, password) = try await identity.addUser(
@@ -90,7 +92,7 @@ struct PeopleRoutes: Sendable {
                 try await identity.grant(
                     role,
                     to: user.username,
-                    in: org,
+                    in: OrganizationID(org),
                     actor: web.user.username,
                     requestID: request.id
                 )

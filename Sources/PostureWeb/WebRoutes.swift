@@ -250,7 +250,7 @@ public struct WebRoutes: Sendable {
                 id: row.id,
                 name: row.displayName,
                 role: web.user.instanceAdministrator && web.user.roles[row.id] == nil
-                    ? "Instance administrator" : access.role(in: row.id)?.displayName ?? "",
+                    ? "Instance administrator" : access.role(in: OrganizationID(row.id))?.displayName ?? "",
                 score: row.score,
                 maxScore: row.maxScore,
                 percentage: row.percentage,
@@ -259,7 +259,7 @@ public struct WebRoutes: Sendable {
                 openRegressions: row.regressions,
                 writable: AccessPolicy.decide(
                     .changeState,
-                    organizationID: row.id,
+                    organizationID: OrganizationID(row.id),
                     access: access,
                     scopes: [.readWrite]
                 )

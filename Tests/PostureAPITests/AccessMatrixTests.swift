@@ -153,8 +153,10 @@ import VaporTesting
         try await APIHarness.with(database: database) { harness in
             var counter = 0
             var allowedWrites = 0
-            let auditedBefore = try await harness.runtime.service.store.auditEntries(organizationID: Self.organization)
-                .count
+            let auditedBefore = try await harness.runtime.service.store.auditEntries(
+                organizationID: OrganizationID(Self.organization)
+            )
+            .count
             for scope in APIScope.allCases {
                 // nil: an instance administrator.
                 for role in [Role?.none] + Role.allCases.map(Optional.some) {
@@ -162,7 +164,7 @@ import VaporTesting
                         counter += 1
                         let target = route.kind == .delete ? Self.doomed : Self.organization
                         if route.kind == .delete,
-                            try await harness.runtime.service.store.organization(Self.doomed) == nil
+                            try await harness.runtime.service.store.organization(OrganizationID(Self.doomed)) == nil
                         {
                             try await harness.runtime.service.store.createOrganization(
                                 Organization(id: Self.doomed, displayName: "Doomed"),
@@ -196,7 +198,9 @@ import VaporTesting
                 }
             }
             // Every allowed write left one audit entry and no refused one left any.
-            let audited = try await harness.runtime.service.store.auditEntries(organizationID: Self.organization).count
+            let audited = try await harness.runtime.service.store.auditEntries(
+                organizationID: OrganizationID(Self.organization)
+            ).count
             #expect(audited - auditedBefore == allowedWrites)
         }
     }

@@ -267,7 +267,7 @@ import VaporTesting
                     actor: "test"
                 )
                 try await service.recordMeasurements(
-                    "peer\(index)",
+                    OrganizationID("peer\(index)"),
                     [ActionMeasurement(actionID: "AdminMFAV2", result: .counted(achieved: index + 1, total: 10))],
                     actor: "test"
                 )
@@ -310,7 +310,8 @@ import VaporTesting
             _ = try await service.sync(day: today)
             var truth: [String: Double] = [:]
             for id in ["contoso", "fabrikam", "outsider", "newcomer"] + (0..<5).map({ "peer\($0)" }) {
-                truth[id] = try #require(try await service.store.snapshot(id, day: yesterday)).percentage
+                truth[id] = try #require(try await service.store.snapshot(OrganizationID(id), day: yesterday))
+                    .percentage
             }
 
             let reader = try await harness.token()

@@ -18,7 +18,7 @@ import VaporTesting
                 try await service.createOrganization(Organization(id: id, displayName: "Org \(6 - index)"), actor: "t")
                 if index % 2 == 0 {
                     try await service.recordMeasurements(
-                        id,
+                        OrganizationID(id),
                         [ActionMeasurement(actionID: "BlockLegacyAuthentication", result: .implemented(true))],
                         actor: "sensor"
                     )

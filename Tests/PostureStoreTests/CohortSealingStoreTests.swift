@@ -39,7 +39,7 @@ import Testing
 
             // Deleting organizations, and rewriting a sealed day's snapshots, change no sealed day.
             for member in generated.members.prefix(8) {
-                #expect(try await service.deleteOrganization(member.organization.id, actor: "test"))
+                #expect(try await service.deleteOrganization(OrganizationID(member.organization.id), actor: "test"))
             }
             let rewritten = generated.members[10].snapshots.last!
             var doubled = rewritten

@@ -37,7 +37,7 @@ import Testing
             let done = binary.prefix((index * 3) % 11)
             // 0 and 11 implement nothing: a tie on score that the name breaks.
             let report = try await service.recordMeasurements(
-                id,
+                OrganizationID(id),
                 binary.prefix(12).map { action in
                     ActionMeasurement(
                         actionID: action.id,
@@ -53,14 +53,14 @@ import Testing
                     .init(zone: .bad, from: 0, to: 1), .init(zone: .okay, from: 1, to: 2),
                     .init(zone: .good, from: 2, to: 100),
                 ])
-                try await service.setZones(id, zones, actor: "test")
+                try await service.setZones(OrganizationID(id), zones, actor: "test")
             } else if index % 5 == 3 {
                 // Any score at all is okay here.
                 zones = try ScoreZones(ranges: [
                     .init(zone: .bad, from: 0, to: 0.001), .init(zone: .okay, from: 0.001, to: 99),
                     .init(zone: .good, from: 99, to: 100),
                 ])
-                try await service.setZones(id, zones, actor: "test")
+                try await service.setZones(OrganizationID(id), zones, actor: "test")
             }
             var change: Double?
             let percentage = report.maxScore > 0 ? report.currentScore / report.maxScore * 100 : 0

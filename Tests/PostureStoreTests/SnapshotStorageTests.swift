@@ -27,15 +27,17 @@ import Testing
             for member in generated.members {
                 let id = member.organization.id
                 let newestFirst = Array(member.snapshots.reversed())
-                #expect(try await store.snapshots(id) == newestFirst)
-                #expect(try await store.snapshots(id, offset: 20, limit: 7) == Array(newestFirst[20..<27]))
+                #expect(try await store.snapshots(OrganizationID(id)) == newestFirst)
+                #expect(
+                    try await store.snapshots(OrganizationID(id), offset: 20, limit: 7) == Array(newestFirst[20..<27])
+                )
                 let from = generated.firstDay.adding(days: 40)
                 #expect(
-                    try await store.snapshots(id, from: from, to: from.adding(days: 9))
+                    try await store.snapshots(OrganizationID(id), from: from, to: from.adding(days: 9))
                         == newestFirst.filter { $0.day >= from && $0.day <= from.adding(days: 9) }
                 )
                 for snapshot in member.snapshots where snapshot.day.daysSinceEpoch % 7 == 0 {
-                    #expect(try await store.snapshot(id, day: snapshot.day) == snapshot)
+                    #expect(try await store.snapshot(OrganizationID(id), day: snapshot.day) == snapshot)
                 }
             }
 
@@ -46,9 +48,9 @@ import Testing
             replaced.actions = Array(middle.actions.dropFirst())
             replaced.score = middle.score - 1
             try await store.replaceSnapshot(replaced, at: Date())
-            #expect(try await store.snapshot(member.organization.id, day: middle.day) == replaced)
+            #expect(try await store.snapshot(OrganizationID(member.organization.id), day: middle.day) == replaced)
             let expected = member.snapshots.map { $0.day == middle.day ? replaced : $0 }
-            #expect(try await store.snapshots(member.organization.id) == expected.reversed())
+            #expect(try await store.snapshots(OrganizationID(member.organization.id)) == expected.reversed())
 
             // Quiet days cost little: most rows hold a delta, far smaller than a full list, and
             // every row is packed (compressed where that helps), the plain text columns empty.

@@ -233,12 +233,17 @@ import Testing
             for organization in [Self.contoso, Self.fabrikam] {
                 try await service.store.createOrganization(organization, at: Self.at)
                 try await service.recordMeasurements(
-                    organization.id,
+                    OrganizationID(organization.id),
                     [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))],
                     actor: "t"
                 )
-                try await service.snapshot(organization.id, day: CivilDay("2026-11-28")!, filled: false)
-                _ = try await service.store.addTag(organization.id, actionID: "OneAdmin", tag: "x", at: Self.at)
+                try await service.snapshot(OrganizationID(organization.id), day: CivilDay("2026-11-28")!, filled: false)
+                _ = try await service.store.addTag(
+                    OrganizationID(organization.id),
+                    actionID: "OneAdmin",
+                    tag: "x",
+                    at: Self.at
+                )
             }
             #expect(try await service.store.deleteOrganization("contoso"))
             #expect(try await service.store.deleteOrganization("contoso") == false)

@@ -31,7 +31,7 @@ import Testing
                     actor: "sensor"
                 )
             }
-            let history = try await service.store.statusHistory("contoso", actionID: action)
+            let history = try await service.store.statusHistory("contoso", actionID: ActionID(action))
             #expect(history.map(\.status) == [.completed, .toAddress])
             #expect(history.last?.setBy == StatusRecord.system && history.last?.note == nil)
             let report = try await service.currentReport("contoso")

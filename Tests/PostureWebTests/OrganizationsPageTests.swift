@@ -35,7 +35,7 @@ import VaporTesting
     }
 
     static func statusSets(_ web: WebHarness, _ id: String) async throws -> [AuditEntry] {
-        try await web.runtime.service.store.auditPage(organizationID: id, after: 0, limit: 100)
+        try await web.runtime.service.store.auditPage(organizationID: OrganizationID(id), after: 0, limit: 100)
             .filter { $0.action == "status.set" }
     }
 

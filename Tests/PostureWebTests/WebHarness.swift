@@ -68,7 +68,9 @@ struct WebHarness {
             password: password,
             actor: "test"
         )
-        for (organization, role) in roles { try await identity.grant(role, to: name, in: organization, actor: "test") }
+        for (organization, role) in roles {
+            try await identity.grant(role, to: name, in: OrganizationID(organization), actor: "test")
+        }
         if !mustChange {
             user = try await identity.user(name)
             user.mustChangePassword = false

@@ -63,7 +63,7 @@ enum ListBench {
         _ = try await service.seedDemo(endDay: today, days: 365, peers: 0)
         let template = DemoHistory.organization.id
         // Its stored current score, which the clones copy (the server would store it at start).
-        try await service.refreshCurrentScore(template)
+        try await service.refreshCurrentScore(OrganizationID(template))
         let postgres = sql.dialect.name == "postgresql"
         let uuid =
             postgres

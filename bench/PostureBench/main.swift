@@ -127,12 +127,12 @@ for round in 0..<(rounds + 3) {
     var rows: [any SQLRow] = []
     let pair: (Double, Double)
     if round % 2 == 0 {
-        let a = try await seconds { trend = try await service.comparisonTrend(target, interval) }
+        let a = try await seconds { trend = try await service.comparisonTrend(OrganizationID(target), interval) }
         let b = try await seconds { rows = try await sql.raw(SQLQueryString(stringLiteral: aggregate)).all() }
         pair = (a, b)
     } else {
         let b = try await seconds { rows = try await sql.raw(SQLQueryString(stringLiteral: aggregate)).all() }
-        let a = try await seconds { trend = try await service.comparisonTrend(target, interval) }
+        let a = try await seconds { trend = try await service.comparisonTrend(OrganizationID(target), interval) }
         pair = (a, b)
     }
     if !checked, let trend {

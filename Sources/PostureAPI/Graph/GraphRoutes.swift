@@ -45,19 +45,20 @@ struct GraphRoutes {
 
     /// Graph tokens name one tenant. A caller with roles in several organizations picks one with
     /// `?organization=` (also accepted from others); an organization it has no role in answers 404.
-    func organizationID(_ request: Request, for operation: AccessOperation = .read) throws -> String {
+    func organizationID(_ request: Request, for operation: AccessOperation = .read) throws -> OrganizationID {
         let principal = try request.principal
-        let id: String
+        let text: String
         if let chosen = request.queryValue("organization"), !chosen.isEmpty {
-            id = chosen
+            text = chosen
         } else if let only = principal.onlyOrganization {
-            id = only
+            text = only
         } else {
             throw APIError.badRequest(
                 "this token covers several organizations; name one with ?organization=ID",
                 target: "organization"
             )
         }
+        let id = OrganizationID(text)
         try request.authorize(operation, organizationID: id)
         return id
     }
@@ -71,7 +72,7 @@ struct GraphRoutes {
     @Sendable func listSecureScores(_ request: Request) async throws -> Response {
         let (page, query, organizationID) = try await secureScorePage(request)
         request.cacheable(until: dependencies.endOfToday)
-        return collection(request, "secureScores", page: page, query: query, extra: organizationID)
+        return collection(request, "secureScores", page: page, query: query, extra: organizationID.rawValue)
     }
 
     @Sendable func countSecureScores(_ request: Request) async throws -> Response {
@@ -82,7 +83,10 @@ struct GraphRoutes {
 
     /// Plain newest-first paging runs in the database; `$filter` and `$orderby` need every
     /// snapshot built and are applied in memory.
-    func secureScorePage(_ request: Request, countOnly: Bool = false) async throws -> (ODataPage, ODataQuery, String) {
+    func secureScorePage(
+        _ request: Request,
+        countOnly: Bool = false
+    ) async throws -> (ODataPage, ODataQuery, OrganizationID) {
         let organizationID = try organizationID(request)
         let organization = try await service.organization(organizationID)
         let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.secureScoreSchema)
@@ -149,7 +153,7 @@ struct GraphRoutes {
         let organizationID = try organizationID(request)
         let id = request.parameters.get("id") ?? ""
         let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.secureScoreSchema)
-        guard let parsed = GraphEntities.parseSecureScoreID(id), parsed.organizationID == organizationID,
+        guard let parsed = GraphEntities.parseSecureScoreID(id), parsed.organizationID == organizationID.rawValue,
             let snapshot = try await service.snapshot(organizationID, day: parsed.day)
         else { throw APIError.notFound("no secureScore with id \"\(id)\"") }
         let organization = try await service.organization(organizationID)
@@ -160,13 +164,17 @@ struct GraphRoutes {
 
     // MARK: secureScoreControlProfiles
 
-    func profiles(_ organizationID: String, _ request: Request) async throws -> [JSONObject] {
+    func profiles(_ organizationID: OrganizationID, _ request: Request) async throws -> [JSONObject] {
         let report = try await service.currentReport(organizationID)
         request.cacheable(until: report.validUntil)
         let history = Dictionary(grouping: try await service.statusHistory(organizationID), by: \.actionID)
         return service.catalog.actions.compactMap { action in
             report[action.id].map {
-                GraphEntities.controlProfile($0, organizationID: organizationID, history: history[action.id] ?? [])
+                GraphEntities.controlProfile(
+                    $0,
+                    organizationID: organizationID.rawValue,
+                    history: history[action.id] ?? []
+                )
             }
         }
     }
@@ -178,7 +186,13 @@ struct GraphRoutes {
             to: try await profiles(organizationID, request),
             pageSize: max(dependencies.graphPageSize, 200)
         )
-        return collection(request, "secureScoreControlProfiles", page: page, query: query, extra: organizationID)
+        return collection(
+            request,
+            "secureScoreControlProfiles",
+            page: page,
+            query: query,
+            extra: organizationID.rawValue
+        )
     }
 
     @Sendable func countProfiles(_ request: Request) async throws -> Response {
@@ -197,15 +211,23 @@ struct GraphRoutes {
         )
     }
 
-    func profileEntity(_ request: Request, organizationID: String, query: ODataQuery?) async throws -> JSONObject {
+    func profileEntity(
+        _ request: Request,
+        organizationID: OrganizationID,
+        query: ODataQuery?
+    ) async throws -> JSONObject {
         let id = request.parameters.get("id") ?? ""
         guard let action = service.catalog[id] else {
             throw APIError.notFound("no secureScoreControlProfile with id \"\(id)\"")
         }
         let report = try await service.currentReport(organizationID)
         request.cacheable(until: report.validUntil)
-        let history = try await service.statusHistory(organizationID, actionID: action.id)
-        var object = GraphEntities.controlProfile(report[action.id]!, organizationID: organizationID, history: history)
+        let history = try await service.statusHistory(organizationID, actionID: ActionID(action.id))
+        var object = GraphEntities.controlProfile(
+            report[action.id]!,
+            organizationID: organizationID.rawValue,
+            history: history
+        )
         if let query { object = select(object, query) }
         return withContext(object, context(request, "secureScoreControlProfiles/$entity"))
     }

@@ -65,13 +65,13 @@ struct BulkStatusRoutes: Sendable {
         }
         let outcomes = results.map { result -> Outcome in
             switch result.outcome {
-            case .changed: Outcome(organizationId: result.organizationID, outcome: "changed")
-            case .notFound: Outcome(organizationId: result.organizationID, outcome: "notFound")
+            case .changed: Outcome(organizationId: result.organizationID.rawValue, outcome: "changed")
+            case .notFound: Outcome(organizationId: result.organizationID.rawValue, outcome: "notFound")
             case .forbidden(let reason):
-                Outcome(organizationId: result.organizationID, outcome: "forbidden", message: reason)
+                Outcome(organizationId: result.organizationID.rawValue, outcome: "forbidden", message: reason)
             case .refused(let violations):
                 Outcome(
-                    organizationId: result.organizationID,
+                    organizationId: result.organizationID.rawValue,
                     outcome: "refused",
                     message: violations.map(\.description).joined(separator: "; ")
                 )

@@ -46,14 +46,17 @@ struct ExclusionRoutes {
 
     @Sendable func list(_ request: Request) async throws -> Response {
         let id = try request.authorize(.read)
-        let exclusions = try await service.exclusions(id, actionID: request.queryValue("actionId"))
+        let exclusions = try await service.exclusions(
+            id,
+            actionID: request.queryValue("actionId").map(ActionID.init(rawValue:))
+        )
         return try JSONResponse.encode(ExclusionList(value: exclusions.map(dto)))
     }
 
     /// `{"reason": "…", "owner": "…", "expiresAt": "2027-01-01"}`; the entity is in the path.
     @Sendable func set(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
-        let actionID = request.parameters.get("action") ?? ""
+        let actionID = ActionID(request.parameters.get("action") ?? "")
         let entity = request.parameters.get("entity") ?? ""
         var reader = NodeReader(file: "body", entry: nil, node: try request.jsonBody())
         reader.rejectUnknownKeys(["reason", "owner", "expiresAt"])
@@ -78,13 +81,13 @@ struct ExclusionRoutes {
         }
         let document = ScoreDocument(report: report, organization: nil)
         return try JSONResponse.encode(
-            Response(exclusion: stored.map(dto), action: document.actions.first { $0.id == actionID })
+            Response(exclusion: stored.map(dto), action: document.actions.first { $0.id == actionID.rawValue })
         )
     }
 
     @Sendable func remove(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
-        let actionID = request.parameters.get("action") ?? ""
+        let actionID = ActionID(request.parameters.get("action") ?? "")
         let entity = request.parameters.get("entity") ?? ""
         guard
             try await service.removeExclusion(

@@ -50,7 +50,7 @@ struct NativeRoutes {
         let visible: [String]? =
             access.instanceAdministrator
             ? (principal.decide(.read, in: "") == .allowed ? nil : [])
-            : access.roles.keys.filter { principal.decide(.read, in: $0) == .allowed }.sorted()
+            : access.roles.keys.filter { principal.decide(.read, in: OrganizationID($0)) == .allowed }.sorted()
         let page = try await service.organizationPage(query, visible: visible)
         var next: String?
         if let cursor = page.next {
@@ -82,7 +82,7 @@ struct NativeRoutes {
             actor: request.actor,
             requestID: request.id
         )
-        let stored = try await service.organization(organization.id)
+        let stored = try await service.organization(OrganizationID(organization.id))
         return try JSONResponse.encode(OrganizationDTO(stored), status: .created)
     }
 
@@ -96,7 +96,7 @@ struct NativeRoutes {
         let existing = try await service.organization(id)
         let (organization, services) = try OrganizationDTO.decode(
             try request.jsonBody(),
-            pathID: id,
+            pathID: id.rawValue,
             existing: existing.organization
         )
         try await service.updateOrganization(
@@ -111,7 +111,7 @@ struct NativeRoutes {
     @Sendable func deleteOrganization(_ request: Request) async throws -> Response {
         let id = try request.authorize(.deleteOrganization)
         guard try await service.deleteOrganization(id, actor: request.actor, requestID: request.id) else {
-            throw ServiceError.organizationNotFound(id)
+            throw ServiceError.organizationNotFound(id.rawValue)
         }
         return Response(status: .noContent)
     }
@@ -171,12 +171,12 @@ struct NativeRoutes {
         let report = try await service.currentReport(id)
         request.cacheable(until: report.validUntil)
         let document = ScoreDocument(report: report, organization: nil)
-        guard let action = document.actions.first(where: { $0.id == actionID }) else {
-            throw ServiceError.actionNotFound(actionID)
+        guard let action = document.actions.first(where: { $0.id == actionID.rawValue }) else {
+            throw ServiceError.actionNotFound(actionID.rawValue)
         }
         let history = try await service.statusHistory(id, actionID: actionID)
         let changes = try await service.changes(id, actionID: actionID)
-        let tags = try await service.tags(id)[actionID] ?? []
+        let tags = try await service.tags(id)[actionID.rawValue] ?? []
         return try JSONResponse.encode(
             ActionDetail(
                 action: action,
@@ -187,10 +187,10 @@ struct NativeRoutes {
         )
     }
 
-    func knownAction(_ request: Request) throws -> String {
+    func knownAction(_ request: Request) throws -> ActionID {
         let actionID = request.parameters.get("action") ?? ""
         guard service.catalog.contains(actionID) else { throw ServiceError.actionNotFound(actionID) }
-        return actionID
+        return ActionID(actionID)
     }
 
     @Sendable func setStatus(_ request: Request) async throws -> Response {
@@ -200,11 +200,11 @@ struct NativeRoutes {
         guard case .object(var members) = body.value else {
             throw APIError.badRequest("the body must be a JSON object")
         }
-        if let given = members.first(where: { $0.key == "actionId" })?.node.value, given != .string(actionID) {
+        if let given = members.first(where: { $0.key == "actionId" })?.node.value, given != .string(actionID.rawValue) {
             throw APIError.badRequest("actionId in the body must match the path", target: "actionId")
         }
         members.removeAll { $0.key == "actionId" }
-        members.append((key: "actionId", node: SourceNode(.string(actionID), line: body.line)))
+        members.append((key: "actionId", node: SourceNode(.string(actionID.rawValue), line: body.line)))
         var reader = NodeReader(file: "body", entry: nil, node: SourceNode(.object(members), line: body.line))
         guard
             let record = AssessmentDecoder.decodeStatus(
@@ -215,7 +215,7 @@ struct NativeRoutes {
         else { throw DiagnosticList(reader.collected) }
         let report = try await service.setStatus(id, record, actor: request.actor, requestID: request.id)
         let document = ScoreDocument(report: report, organization: nil)
-        return try JSONResponse.encode(ScoreSummary(document, actionID: actionID))
+        return try JSONResponse.encode(ScoreSummary(document, actionID: actionID.rawValue))
     }
 
     @Sendable func addTag(_ request: Request) async throws -> Response {
@@ -228,7 +228,7 @@ struct NativeRoutes {
             requestID: request.id
         )
         return try JSONResponse.encode(
-            TagList(actionId: actionID, tags: try await service.tags(id)[actionID] ?? []),
+            TagList(actionId: actionID.rawValue, tags: try await service.tags(id)[actionID.rawValue] ?? []),
             status: added ? .created : .ok
         )
     }
@@ -242,7 +242,7 @@ struct NativeRoutes {
         return Response(status: .noContent)
     }
 
-    func tagTarget(_ request: Request) throws -> (String, String, String) {
+    func tagTarget(_ request: Request) throws -> (OrganizationID, ActionID, String) {
         let id = try request.authorize(.changeState)
         let actionID = try knownAction(request)
         let tag = (request.parameters.get("tag") ?? "").trimmingCharacters(in: .whitespaces)
@@ -312,7 +312,7 @@ struct NativeRoutes {
             }
             filter = chosen
         }
-        let actionID = request.queryValue("actionId")
+        let actionID = request.queryValue("actionId").map(ActionID.init(rawValue:))
         let from = range.from?.start
         let to = range.to?.adding(days: 1).start
         // Without `limit` or `after` the whole list, as before; with them a page, oldest first,

@@ -92,12 +92,12 @@ struct TrendRoutes {
 
     @Sendable func actionHistory(_ request: Request) async throws -> Response {
         let id = try request.authorize(.read)
-        let actionID = request.parameters.get("action") ?? ""
+        let actionID = ActionID(request.parameters.get("action") ?? "")
         let interval = try interval(request)
         let history = try await service.actionHistory(id, actionID: actionID, interval)
         return try JSONResponse.encode(
             ActionHistoryResponse(
-                actionId: actionID,
+                actionId: actionID.rawValue,
                 from: interval.from,
                 to: interval.to,
                 days: history.days.map {

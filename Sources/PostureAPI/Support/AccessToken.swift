@@ -32,7 +32,7 @@ public struct Principal: Sendable, Equatable {
         self.tokenID = tokenID
     }
 
-    public func decide(_ operation: AccessOperation, in organizationID: String) -> AccessDecision {
+    public func decide(_ operation: AccessOperation, in organizationID: OrganizationID) -> AccessDecision {
         AccessPolicy.decide(operation, organizationID: organizationID, access: access, scopes: scopes)
     }
 
@@ -242,7 +242,11 @@ public struct TokenService: Sendable {
         let organization = principal.access.instanceAdministrator ? "*" : (principal.onlyOrganization ?? "")
         let usable: Bool
         do {
-            usable = try await registry.isUsable(tokenID: tokenID, organizationID: organization, issuedAt: issuedAt)
+            usable = try await registry.isUsable(
+                tokenID: tokenID,
+                organizationID: OrganizationID(organization),
+                issuedAt: issuedAt
+            )
         } catch {
             throw TokenError.invalid("the token could not be checked")
         }

@@ -51,13 +51,14 @@ extension Request {
 
     /// The organization in the path, when the caller may do `operation` there. An organization
     /// where the caller holds no role answers 404, never 403, so organization ids do not leak.
-    func authorize(_ operation: AccessOperation, parameter: String = "org") throws -> String {
-        guard let id = parameters.get(parameter) else { throw APIError.notFound("no such organization") }
+    func authorize(_ operation: AccessOperation, parameter: String = "org") throws -> OrganizationID {
+        guard let text = parameters.get(parameter) else { throw APIError.notFound("no such organization") }
+        let id = OrganizationID(text)
         try authorize(operation, organizationID: id)
         return id
     }
 
-    func authorize(_ operation: AccessOperation, organizationID id: String) throws {
+    func authorize(_ operation: AccessOperation, organizationID id: OrganizationID) throws {
         switch try principal.decide(operation, in: id) {
         case .allowed: return
         case .notFound: throw APIError.notFound("no organization with id \"\(id)\"")

@@ -18,5 +18,7 @@ public struct Catalog: Sendable, Equatable {
         indexByID[id].map { actions[$0] }
     }
 
+    public subscript(id: ActionID) -> ImprovementAction? { self[id.rawValue] }
+
     public func contains(_ id: String) -> Bool { indexByID[id] != nil }
 }

@@ -13,11 +13,11 @@ public struct Access: Sendable, Equatable, Codable {
     public static let instance = Access(instanceAdministrator: true)
 
     /// The caller's role in `organizationID`; an instance administrator acts as a global administrator.
-    public func role(in organizationID: String) -> Role? {
-        instanceAdministrator ? .globalAdministrator : roles[organizationID]
+    public func role(in organizationID: OrganizationID) -> Role? {
+        instanceAdministrator ? .globalAdministrator : roles[organizationID.rawValue]
     }
 
-    public func canSee(_ organizationID: String) -> Bool { role(in: organizationID) != nil }
+    public func canSee(_ organizationID: OrganizationID) -> Bool { role(in: organizationID) != nil }
 
     /// True when the caller holds no role anywhere: it can do nothing at all.
     public var isEmpty: Bool { !instanceAdministrator && roles.isEmpty }
@@ -57,7 +57,7 @@ public enum AccessDecision: Sendable, Equatable {
 public enum AccessPolicy {
     public static func decide(
         _ operation: AccessOperation,
-        organizationID: String,
+        organizationID: OrganizationID,
         access: Access,
         scopes: Set<Scope>
     ) -> AccessDecision {
@@ -87,7 +87,7 @@ public enum AccessPolicy {
     public static func decideGrant(
         _ role: Role?,
         replacing current: Role?,
-        organizationID: String,
+        organizationID: OrganizationID,
         access: Access
     ) -> AccessDecision {
         guard let own = access.role(in: organizationID) else { return .notFound }
@@ -107,7 +107,7 @@ public enum AccessPolicy {
     }
 
     /// The roles the caller may grant in the organization, in the order of ``Role``.
-    public static func grantableRoles(in organizationID: String, access: Access) -> [Role] {
+    public static func grantableRoles(in organizationID: OrganizationID, access: Access) -> [Role] {
         Role.allCases.filter {
             decideGrant($0, replacing: nil, organizationID: organizationID, access: access) == .allowed
         }

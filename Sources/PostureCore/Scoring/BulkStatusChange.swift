@@ -15,10 +15,10 @@ public enum BulkStatusChange {
     }
 
     public struct Result: Sendable, Equatable {
-        public var organizationID: String
+        public var organizationID: OrganizationID
         public var outcome: Outcome
 
-        public init(organizationID: String, outcome: Outcome) {
+        public init(organizationID: OrganizationID, outcome: Outcome) {
             self.organizationID = organizationID
             self.outcome = outcome
         }
@@ -37,11 +37,11 @@ public enum BulkStatusChange {
     }
 
     /// The organizations to change: each once, in the order given, at most ``maximumOrganizations``.
-    public static func organizations(_ ids: [String]) throws(Problem) -> [String] {
+    public static func organizations(_ ids: [String]) throws(Problem) -> [OrganizationID] {
         var seen = Set<String>()
         let unique = ids.filter { !$0.isEmpty && seen.insert($0).inserted }
         guard !unique.isEmpty else { throw .noOrganizations }
         guard unique.count <= maximumOrganizations else { throw .tooManyOrganizations(maximum: maximumOrganizations) }
-        return unique
+        return unique.map(OrganizationID.init(rawValue:))
     }
 }

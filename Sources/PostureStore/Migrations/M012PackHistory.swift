@@ -151,7 +151,12 @@ public struct M012PackHistory: AsyncMigration {
         }
         var sequence: Int64 = 0
         for group in groups {
-            try await PostureStore.insertChangeBatch(sql, organizationID, firstSequence: sequence + 1, group)
+            try await PostureStore.insertChangeBatch(
+                sql,
+                OrganizationID(organizationID),
+                firstSequence: sequence + 1,
+                group
+            )
             sequence += Int64(group.count)
         }
     }

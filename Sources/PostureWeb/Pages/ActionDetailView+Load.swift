@@ -23,7 +23,7 @@ extension ActionDetailView {
         let today = CivilDay(now)
         let history = try await service.actionHistory(
             context.id,
-            actionID: actionID,
+            actionID: ActionID(actionID),
             DayInterval(from: today.adding(days: -29), to: today)
         )
         let locked: String? =

@@ -12,7 +12,7 @@ struct OrganizationContext {
     var role: Role
     var nav: Layout.OrganizationNav
 
-    var id: String { organization.organization.id }
+    var id: OrganizationID { organization.id }
     var canWrite: Bool {
         AccessPolicy.decide(.changeState, organizationID: id, access: web.user.access, scopes: [.readWrite])
             == .allowed
@@ -29,7 +29,7 @@ extension OrganizationContext {
         operation: AccessOperation = .read
     ) async throws -> OrganizationContext {
         let web = try request.webUser
-        let id = request.parameters.get("org") ?? ""
+        let id = OrganizationID(request.parameters.get("org") ?? "")
         let access = web.user.access
         switch AccessPolicy.decide(operation, organizationID: id, access: access, scopes: [.read, .readWrite]) {
         case .allowed: break
@@ -45,11 +45,11 @@ extension OrganizationContext {
             access.instanceAdministrator ? try await service.organizationCount() : access.roles.count
         let many = visibleCount > Layout.OrganizationNav.switcherLimit
         let visible =
-            many ? [] : try await service.organizations().filter { access.canSee($0.organization.id) }
+            many ? [] : try await service.organizations().filter { access.canSee($0.id) }
         let nav = Layout.OrganizationNav(
-            id: id,
+            id: id.rawValue,
             name: organization.organization.displayName,
-            role: web.user.instanceAdministrator && web.user.roles[id] == nil
+            role: web.user.instanceAdministrator && web.user.roles[id.rawValue] == nil
                 ? "Instance administrator" : role.displayName,
             current: tab,
             others: visible.map { ($0.organization.id, $0.organization.displayName) },

@@ -76,7 +76,7 @@ struct AuditCommand: AsyncParsableCommand {
                 if format == .csv { Console.write(CSVWriter.render(header: header, rows: []), terminator: "") }
                 while true {
                     let page = try await runtime.service.auditEntries(
-                        organizationID: org,
+                        organizationID: org.map(OrganizationID.init(rawValue:)),
                         after: after,
                         limit: Self.pageSize
                     )

@@ -59,7 +59,7 @@ struct ClientCommand: AsyncParsableCommand {
             let (client, secret) = try await withRuntime(try server.configuration()) { runtime in
                 do {
                     return try await runtime.service.createClient(
-                        organizationID: org,
+                        organizationID: OrganizationID(org),
                         name: name,
                         scopes: chosen,
                         role: role,
@@ -73,7 +73,8 @@ struct ClientCommand: AsyncParsableCommand {
             if format == .json {
                 Console.write(
                     try JSONOutput.encode([
-                        "clientId": client.clientID, "clientSecret": secret, "organizationId": client.organizationID,
+                        "clientId": client.clientID, "clientSecret": secret,
+                        "organizationId": client.organizationID.rawValue,
                         "scopes": client.scopes.joined(separator: " "), "role": client.role.rawValue,
                     ])
                 )
@@ -99,7 +100,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let clients = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.clients(organizationID: org)
+                try await runtime.service.clients(organizationID: org.map(OrganizationID.init(rawValue:)))
             }
             var table = TextTable([
                 ("CLIENT ID", .left), ("ORGANIZATION", .left), ("NAME", .left), ("ROLE", .left), ("SCOPES", .left),
@@ -108,7 +109,7 @@ struct ClientCommand: AsyncParsableCommand {
             ])
             for client in clients {
                 table.add([
-                    client.clientID, client.organizationID, client.name, client.role.rawValue,
+                    client.clientID, client.organizationID.rawValue, client.name, client.role.rawValue,
                     client.scopes.joined(separator: " "),
                     client.createdAt.iso8601, client.revokedAt?.iso8601 ?? "",
                 ])

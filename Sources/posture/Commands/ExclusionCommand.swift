@@ -57,7 +57,12 @@ struct ExclusionCommand: AsyncParsableCommand {
                 expiresAt: expires.flatMap { Date(iso8601: $0) }
             )
             let report = try await ExclusionCommand.run(server) { runtime in
-                try await runtime.service.setExclusion(org, actionID: action, exclusion, actor: "cli")
+                try await runtime.service.setExclusion(
+                    OrganizationID(org),
+                    actionID: ActionID(action),
+                    exclusion,
+                    actor: "cli"
+                )
             }
             Console.write("excluded \(entity) from \(action) in \(org): \(report[action]?.explanation ?? "")")
         }
@@ -73,7 +78,10 @@ struct ExclusionCommand: AsyncParsableCommand {
         func run() async throws {
             let now = Date()
             let exclusions = try await ExclusionCommand.run(server) { runtime in
-                try await runtime.service.exclusions(org, actionID: action)
+                try await runtime.service.exclusions(
+                    OrganizationID(org),
+                    actionID: action.map(ActionID.init(rawValue:))
+                )
             }
             var table = TextTable([
                 ("ACTION", .left), ("ENTITY", .left), ("REASON", .left), ("OWNER", .left), ("EXPIRES", .left),
@@ -100,7 +108,12 @@ struct ExclusionCommand: AsyncParsableCommand {
 
         func run() async throws {
             let removed = try await ExclusionCommand.run(server) { runtime in
-                try await runtime.service.removeExclusion(org, actionID: action, entity: entity, actor: "cli")
+                try await runtime.service.removeExclusion(
+                    OrganizationID(org),
+                    actionID: ActionID(action),
+                    entity: entity,
+                    actor: "cli"
+                )
             }
             guard removed else {
                 Console.error("\(entity) is not excluded from \(action) in \(org)")

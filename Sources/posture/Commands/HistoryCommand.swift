@@ -39,7 +39,12 @@ struct HistoryCommand: AsyncParsableCommand {
             let day = CivilDay(from)!
             let (results, catalogVersion) = try await withRuntime(try server.configuration()) { runtime in
                 do {
-                    let results = try await runtime.service.recompute(org, from: day, apply: apply, actor: "cli")
+                    let results = try await runtime.service.recompute(
+                        OrganizationID(org),
+                        from: day,
+                        apply: apply,
+                        actor: "cli"
+                    )
                     return (results, runtime.service.catalog.version)
                 } catch let error as ServiceError {
                     Console.error(error.description + " (see `posture org list`)")

@@ -57,12 +57,12 @@ struct ImportMicrosoftSecureScoreCommand: AsyncParsableCommand {
         let export = try await readExport()
         let result = try await ExclusionCommand.run(server) { runtime in
             let summary = try await runtime.service.importMicrosoftSecureScore(
-                org,
+                OrganizationID(org),
                 scores: export.scores,
                 profiles: export.profiles,
                 actor: "cli"
             )
-            return (summary, try await runtime.service.microsoftReconciliation(org))
+            return (summary, try await runtime.service.microsoftReconciliation(OrganizationID(org)))
         }
         let (summary, reconciliation) = result
         let first = export.scores.first?.day.description ?? "-"

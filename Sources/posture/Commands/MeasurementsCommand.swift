@@ -40,7 +40,7 @@ struct MeasurementsCommand: AsyncParsableCommand {
                     Console.error(error.description + "\n\(error.diagnostics.count) error(s); nothing was imported")
                     throw ExitCode(1)
                 }
-                guard try await runtime.service.findOrganization(org) != nil else {
+                guard try await runtime.service.findOrganization(OrganizationID(org)) != nil else {
                     Console.error("no organization with id \"\(org)\" (see `posture org list`)")
                     throw ExitCode(1)
                 }
@@ -49,7 +49,11 @@ struct MeasurementsCommand: AsyncParsableCommand {
                 var older: [OlderObservation] = []
                 for start in stride(from: 0, to: measurements.count, by: Self.batchSize) {
                     let batch = Array(measurements[start..<min(measurements.count, start + Self.batchSize)])
-                    let result = try await runtime.service.recordObservations(org, batch, actor: "cli import")
+                    let result = try await runtime.service.recordObservations(
+                        OrganizationID(org),
+                        batch,
+                        actor: "cli import"
+                    )
                     report = result.report
                     older += result.older
                     done += batch.count

@@ -146,11 +146,11 @@ struct OrgCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (organization, report) = try await withRuntime(try server.configuration()) { runtime in
-                guard let organization = try await runtime.service.findOrganization(id) else {
+                guard let organization = try await runtime.service.findOrganization(OrganizationID(id)) else {
                     Console.error("no organization with id \"\(id)\" (see `posture org list`)")
                     throw ExitCode(1)
                 }
-                return (organization, try await runtime.service.currentReport(id))
+                return (organization, try await runtime.service.currentReport(OrganizationID(id)))
             }
             if format == .json {
                 Console.write(
@@ -180,7 +180,7 @@ struct OrgCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let deleted = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.deleteOrganization(id, actor: "cli")
+                try await runtime.service.deleteOrganization(OrganizationID(id), actor: "cli")
             }
             guard deleted else {
                 Console.error("no organization with id \"\(id)\"")

@@ -74,7 +74,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try server.configuration()
             let token = try await withRuntime(configuration) { runtime in
-                if let org, try await runtime.service.findOrganization(org) == nil {
+                if let org, try await runtime.service.findOrganization(OrganizationID(org)) == nil {
                     Console.error("no organization with id \"\(org)\" (see `posture org list`)")
                     throw ExitCode(1)
                 }
@@ -116,7 +116,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tokens = try await withRuntime(try server.configuration()) { runtime in
-                try await runtime.service.issuedTokens(organizationID: org)
+                try await runtime.service.issuedTokens(organizationID: org.map(OrganizationID.init(rawValue:)))
             }
             let now = Date()
             let rows: [[String]] = tokens.map { token in

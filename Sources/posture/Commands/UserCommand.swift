@@ -63,7 +63,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (user, password) = try await UserCommand.run(server) { runtime in
-                if let org, try await runtime.service.findOrganization(org) == nil {
+                if let org, try await runtime.service.findOrganization(OrganizationID(org)) == nil {
                     throw ServiceError.organizationNotFound(org)
                 }
                 let created = try await runtime.identity.addUser(
@@ -73,7 +73,12 @@ struct UserCommand: AsyncParsableCommand {
                     actor: "cli"
                 )
                 if let org, let role {
-                    try await runtime.identity.grant(try UserCommand.role(role), to: name, in: org, actor: "cli")
+                    try await runtime.identity.grant(
+                        try UserCommand.role(role),
+                        to: name,
+                        in: OrganizationID(org),
+                        actor: "cli"
+                    )
                 }
                 return created
             }
@@ -147,7 +152,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let role = try UserCommand.role(role)
             try await UserCommand.run(server) { runtime in
-                try await runtime.identity.grant(role, to: name, in: org, actor: "cli")
+                try await runtime.identity.grant(role, to: name, in: OrganizationID(org), actor: "cli")
             }
             Console.write("\(name.lowercased()) is \(role.displayName) in \(org)")
         }
@@ -162,7 +167,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let revoked = try await UserCommand.run(server) { runtime in
-                try await runtime.identity.revoke(from: name, in: org, actor: "cli")
+                try await runtime.identity.revoke(from: name, in: OrganizationID(org), actor: "cli")
             }
             guard revoked else {
                 Console.error("\(name.lowercased()) holds no role in \(org)")

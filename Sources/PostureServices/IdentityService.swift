@@ -299,10 +299,8 @@ public struct IdentityService: Sendable {
     public func session(_ token: String) async throws -> (session: StoredSession, user: StoredUser)? {
         let now = clock.now()
         let hash = PostureStore.secretHash(token)
-        guard let session = try await store.session(tokenHash: hash) else { return nil }
-        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < idleTimeout,
-            let user = try await store.user(id: session.userID)
-        else {
+        guard let (session, user) = try await store.sessionWithUser(tokenHash: hash) else { return nil }
+        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < idleTimeout else {
             try await store.deleteSession(tokenHash: hash)
             return nil
         }

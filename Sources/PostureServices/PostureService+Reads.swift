@@ -16,6 +16,14 @@ extension PostureService {
         try await store.organizations()
     }
 
+    /// Ids and names of at most `limit` organizations among `visible` (nil: all), in id order.
+    public func organizationNames(
+        among visible: [OrganizationID]?,
+        limit: Int
+    ) async throws -> [(id: OrganizationID, name: String)] {
+        try await store.organizationNames(among: visible, limit: limit)
+    }
+
     public func organizationCount() async throws -> Int {
         try await store.organizationCount()
     }

@@ -135,7 +135,12 @@ extension PostureService {
     /// The cohort's average on each day of `[from, to]`. Closed days come from their sealed cells
     /// (sealed here first when the scheduler has not yet done it); today, still open, shows the
     /// last sealed day's figures, so nothing can be learned by watching a cohort within a day.
-    public func cohortDays(_ filter: CustomComparison, from: CivilDay, to: CivilDay) async throws -> [CohortDay] {
+    public func cohortDays(
+        _ filter: CustomComparison,
+        from: CivilDay,
+        to: CivilDay,
+        categories: Bool = true
+    ) async throws -> [CohortDay] {
         let today = CivilDay(clock.now())
         let yesterday = today.adding(days: -1)
         var sealed = try await store.cohortSealedThrough()
@@ -144,7 +149,12 @@ extension PostureService {
             sealed = try await store.cohortSealedThrough()
         }
         guard let sealed, from <= to else { return [] }
-        var days = try await store.sealedCohortDays(filter, from: min(from, sealed), to: min(to, sealed))
+        var days = try await store.sealedCohortDays(
+            filter,
+            from: min(from, sealed),
+            to: min(to, sealed),
+            categories: categories
+        )
         if let last = days.last, last.day == sealed {
             var day = max(from, sealed.adding(days: 1))
             while day <= min(to, today) {
@@ -170,14 +180,20 @@ extension PostureService {
     public func comparisonTrend(
         _ stored: Organization,
         _ interval: DayInterval,
-        custom known: CustomComparison??
+        custom known: CustomComparison??,
+        categories: Bool = true
     ) async throws -> ComparisonTrend {
         let organizationID = OrganizationID(stored.id)
         let own = try await store.percentages(organizationID, from: interval.from, to: interval.to)
         let band = SeatBand.band(
             forSeats: SeatBand.seats(licensed: stored.licensedUserCount, active: stored.activeUserCount)
         )
-        let bandDays = try await cohortDays(band.comparison, from: interval.from, to: interval.to)
+        let bandDays = try await cohortDays(
+            band.comparison,
+            from: interval.from,
+            to: interval.to,
+            categories: categories
+        )
         var trend = ComparisonTrend(
             seatBand: band,
             seatBandPoints: Comparisons.trend(own: own, cohort: bandDays, days: interval.days)
@@ -185,7 +201,7 @@ extension PostureService {
         let custom: CustomComparison?
         if let known { custom = known } else { custom = try await store.customComparison(organizationID) }
         if let custom {
-            let customDays = try await cohortDays(custom, from: interval.from, to: interval.to)
+            let customDays = try await cohortDays(custom, from: interval.from, to: interval.to, categories: categories)
             trend.custom = custom
             trend.customPoints = Comparisons.trend(own: own, cohort: customDays, days: interval.days)
         }

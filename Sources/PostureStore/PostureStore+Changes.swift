@@ -25,24 +25,12 @@ extension PostureStore {
     /// every row taken so far begins.
     public func recentChanges(_ organizationID: OrganizationID, limit: Int) async throws -> [ChangeEntry] {
         guard limit > 0 else { return [] }
-        let spans = try await sql.raw(
-            """
-            SELECT first_sequence, last_sequence, occurred_from, occurred_to FROM change_batches
-            WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY occurred_to DESC, first_sequence DESC
-            """
-        ).all()
-        var chosen: [Int64] = []
-        var count: Int64 = 0
-        var earliest = Double.infinity
-        for span in spans {
-            let to = try span.decode(column: "occurred_to", as: Double.self)
-            if count >= Int64(limit), to < earliest { break }
-            let first = try span.decode(column: "first_sequence", as: Int64.self)
-            chosen.append(first)
-            count += try span.decode(column: "last_sequence", as: Int64.self) - first + 1
-            earliest = min(earliest, try span.decode(column: "occurred_from", as: Double.self))
-        }
-        guard !chosen.isEmpty else { return [] }
+        // The newest rows nearly always hold the entries: read a few spans first, and all of them
+        // only when those do not settle it (a long history must not cost every page a full scan).
+        let firstRead = 32 + limit
+        var chosen = try await recentBatches(organizationID, limit: limit, spans: firstRead)
+        if chosen == nil { chosen = try await recentBatches(organizationID, limit: limit, spans: nil) }
+        guard let chosen, !chosen.isEmpty else { return [] }
         let rows = try await sql.select().columns("first_sequence", "entries").from("change_batches")
             .where("organization_id", .equal, organizationID.rawValue)
             .where("first_sequence", .in, chosen)
@@ -50,6 +38,37 @@ extension PostureStore {
         let entries = try sequenced(rows, organizationID: organizationID)
         return entries.sorted { ($0.entry.occurredAt, $0.sequence) > ($1.entry.occurredAt, $1.sequence) }
             .prefix(limit).map(\.entry)
+    }
+
+    /// The first sequences of the rows that can hold the newest `limit` entries, walking at most
+    /// `spans` rows (nil: all) newest first until the next one ends before every row taken so far
+    /// begins. Nil when `spans` rows were not enough to tell.
+    private func recentBatches(
+        _ organizationID: OrganizationID,
+        limit: Int,
+        spans: Int?
+    ) async throws -> [Int64]? {
+        var query = SQLQueryString(
+            """
+            SELECT first_sequence, last_sequence, occurred_from, occurred_to FROM change_batches
+            WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY occurred_to DESC, first_sequence DESC
+            """
+        )
+        if let spans { query.appendInterpolation(unsafeRaw: " LIMIT \(spans)") }
+        let rows = try await sql.raw(query).all()
+        var chosen: [Int64] = []
+        var count: Int64 = 0
+        var earliest = Double.infinity
+        for span in rows {
+            let to = try span.decode(column: "occurred_to", as: Double.self)
+            if count >= Int64(limit), to < earliest { return chosen }
+            let first = try span.decode(column: "first_sequence", as: Int64.self)
+            chosen.append(first)
+            count += try span.decode(column: "last_sequence", as: Int64.self) - first + 1
+            earliest = min(earliest, try span.decode(column: "occurred_from", as: Double.self))
+        }
+        if let spans, rows.count >= spans { return nil }
+        return chosen
     }
 
     /// Entries oldest first (by sequence), optionally for one action and within `[from, to)`.

@@ -71,11 +71,18 @@ extension PostureStore {
 
     /// The cohort's average on each sealed day of `[from, to]` that has matching cells of at least
     /// ``Comparisons/minimumCell`` members: one aggregate over the sealed cells.
-    public func sealedCohortDays(_ filter: CustomComparison, from: CivilDay, to: CivilDay) async throws -> [CohortDay] {
+    public func sealedCohortDays(
+        _ filter: CustomComparison,
+        from: CivilDay,
+        to: CivilDay,
+        categories withCategories: Bool = true
+    ) async throws -> [CohortDay] {
         // PostgreSQL sums integers as bigint: cast so both databases hand back the same types.
         let members = "CAST(SUM(members) AS DOUBLE PRECISION)"
         var columns = "day, CAST(SUM(members) AS INTEGER) AS organizations, SUM(percentage) / \(members) AS average"
-        for column in M010CreateCohortCells.categoryColumns {
+        // A chart of percentages only (the overview) skips the category averages: ten fewer
+        // aggregates and decoded columns per day.
+        for column in M010CreateCohortCells.categoryColumns where withCategories {
             columns += ", SUM(\(column)) / \(members) AS \(column)"
         }
         var query = SQLQueryString("SELECT \(unsafeRaw: columns) FROM cohort_cells WHERE members >= ")
@@ -104,19 +111,21 @@ extension PostureStore {
                 day: day,
                 organizations: try row.decode(column: "organizations", as: Int.self),
                 averagePercentage: try row.decode(column: "average", as: Double.self),
-                categories: try ActionCategory.allCases.map { category in
-                    CohortDay.CategoryAverage(
-                        category: category,
-                        averageScore: try row.decode(
-                            column: M006AddTrendColumns.categoryColumn(category, "score"),
-                            as: Double.self
-                        ),
-                        averageMaxScore: try row.decode(
-                            column: M006AddTrendColumns.categoryColumn(category, "max"),
-                            as: Double.self
+                categories: !withCategories
+                    ? []
+                    : try ActionCategory.allCases.map { category in
+                        CohortDay.CategoryAverage(
+                            category: category,
+                            averageScore: try row.decode(
+                                column: M006AddTrendColumns.categoryColumn(category, "score"),
+                                as: Double.self
+                            ),
+                            averageMaxScore: try row.decode(
+                                column: M006AddTrendColumns.categoryColumn(category, "max"),
+                                as: Double.self
+                            )
                         )
-                    )
-                }
+                    }
             )
         }
     }

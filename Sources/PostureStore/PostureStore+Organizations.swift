@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PostureCore
+import SQLKit
 
 /// An organization as stored, with the Graph `enabledServices` it reports.
 public struct StoredOrganization: Sendable, Equatable {
@@ -52,6 +53,32 @@ extension PostureStore {
 
     public func organizations() async throws -> [StoredOrganization] {
         try await OrganizationRecord.query(on: database).sort(\.$id).all().map(StoredOrganization.init)
+    }
+
+    /// Ids and names, in id order, of at most `limit` organizations among `visible` (nil: all):
+    /// the organization switcher's list, read without decoding whole organizations.
+    public func organizationNames(
+        among visible: [OrganizationID]?,
+        limit: Int
+    ) async throws -> [(id: OrganizationID, name: String)] {
+        if let visible, visible.isEmpty { return [] }
+        var query = SQLQueryString("SELECT id, display_name FROM organizations")
+        if let visible {
+            query.appendInterpolation(unsafeRaw: " WHERE id IN (")
+            for (index, id) in visible.enumerated() {
+                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
+                query.appendInterpolation(bind: id.rawValue)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+        }
+        query.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT ")
+        query.appendInterpolation(bind: limit)
+        return try await sql.raw(query).all().map { row in
+            (
+                OrganizationID(try row.decode(column: "id", as: String.self)),
+                try row.decode(column: "display_name", as: String.self)
+            )
+        }
     }
 
     public func organizationCount() async throws -> Int {

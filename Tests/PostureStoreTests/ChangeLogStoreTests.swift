@@ -106,6 +106,31 @@ import Testing
         }
     }
 
+    /// A write whose entries span the whole history (a back-fill that ends today) keeps every
+    /// older row in play, so the first, bounded read of row spans cannot settle which rows hold
+    /// the newest entries and the whole list is walked.
+    @Test(arguments: TestDatabase.available)
+    func aWideBackFillStillGivesTheNewestEntries(_ database: TestDatabase) async throws {
+        try await database.withRuntime { runtime in
+            let store = runtime.service.store
+            var generator = Seeded(state: 20_261_205)
+            try await store.createOrganization(Organization(id: "contoso", displayName: "contoso"), at: Self.start)
+            let writes = Self.writes(&generator, organizationID: "contoso", count: 60)
+            var wide = writes[0]
+            wide[0].occurredAt = Self.start - 86_400 * 400
+            wide[wide.count - 1].occurredAt = Self.start + 86_400 * 1_000
+            let all = [wide] + writes.dropFirst()
+            for write in all { try await store.appendChanges("contoso", write) }
+            let newestFirst = all.flatMap { $0 }.enumerated().sorted {
+                ($0.element.occurredAt, $0.offset) > ($1.element.occurredAt, $1.offset)
+            }
+            .map(\.element)
+            for limit in [1, 2, 10, 45] {
+                #expect(try await store.recentChanges("contoso", limit: limit) == Array(newestFirst.prefix(limit)))
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func migrationMovesAnExistingLogBothWays(_ database: TestDatabase) async throws {
         try await database.withRuntime { runtime in

@@ -37,6 +37,12 @@ import Testing
                 return
             }
             #expect(try await identity.session(token)?.user.username == "ana")
+            // The one-statement read that every page starts with gives what the model reads give.
+            let joined = try #require(try await store.sessionWithUser(tokenHash: PostureStore.secretHash(token)))
+            #expect(joined.session == (try await store.session(tokenHash: PostureStore.secretHash(token))))
+            #expect(joined.user == (try await store.user(named: "ana")))
+            #expect(joined.user.roles == ["contoso": .securityReader, "fabrikam": .globalReader])
+            #expect(try await store.sessionWithUser(tokenHash: PostureStore.secretHash(token + "x"))?.user == nil)
             #expect(try await identity.session(token + "x") == nil)
 
             // Deleting an organization takes its roles with it: a new one under the same id starts empty.

@@ -117,8 +117,9 @@ public struct LineChart: Sendable, Equatable {
             """
     }
 
-    /// SVG coordinates to one decimal.
-    static func coordinate(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// SVG coordinates to one decimal. Charts print hundreds of numbers, so not `String(format:)`,
+    /// which goes through Foundation's formatter and cost a third of the overview.
+    static func coordinate(_ value: Double) -> String { ScoreFormat.tenths(value) }
 
     /// A horizontal grid line with its axis label at `y`.
     static func gridLine(y: Double, label: String, right: Double) -> SafeHTML {
@@ -160,10 +161,10 @@ public struct LineChart: Sendable, Equatable {
             """
     }
 
-    static func valueText(_ value: Double) -> String { String(format: "%.2f", value) }
+    static func valueText(_ value: Double) -> String { ScoreFormat.points(value) }
 
     static func axisText(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : ScoreFormat.tenths(value)
     }
 
     /// At most six x labels, evenly spread in time from the first day to the last.

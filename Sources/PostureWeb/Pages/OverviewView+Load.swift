@@ -17,7 +17,8 @@ extension OverviewView {
         let comparison = try await service.comparisonTrend(
             context.organization.organization,
             interval,
-            custom: .some(settings.comparison)
+            custom: .some(settings.comparison),
+            categories: false
         )
         let projection = Projection.project(report)
         let future = projection.points.filter { $0.date > today }.prefix(12)

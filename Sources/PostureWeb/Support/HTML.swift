@@ -3,6 +3,10 @@ public enum HTML {
     /// Escapes over Unicode scalars, not `Character`s: a quote followed by a combining mark is one
     /// grapheme that is not `"`, and walking graphemes would let it close an attribute.
     public static func escape(_ text: String) -> String {
+        // The five characters are ASCII, and ASCII bytes never occur inside a multi-byte UTF-8
+        // sequence, so a byte scan decides exactly whether anything needs replacing.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 })
+        else { return text }
         var output = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -41,18 +41,24 @@ extension OrganizationContext {
         }
         // The switcher lists organizations only while there are few: a page must not read every
         // organization of a large instance.
-        let visibleCount =
-            access.instanceAdministrator ? try await service.organizationCount() : access.roles.count
-        let many = visibleCount > Layout.OrganizationNav.switcherLimit
-        let visible =
-            many ? [] : try await service.organizations().filter { access.canSee($0.id) }
+        let limit = Layout.OrganizationNav.switcherLimit
+        let tooManyRoles = !access.instanceAdministrator && access.roles.count > limit
+        let listed =
+            tooManyRoles
+            ? []
+            : try await service.organizationNames(
+                among: access.instanceAdministrator ? nil : access.roles.keys.map(OrganizationID.init(rawValue:)),
+                limit: limit + 1
+            )
+        let many = tooManyRoles || listed.count > limit
+        let visible = many ? [] : listed
         let nav = Layout.OrganizationNav(
             id: id.rawValue,
             name: organization.organization.displayName,
             role: web.user.instanceAdministrator && web.user.roles[id.rawValue] == nil
                 ? "Instance administrator" : role.displayName,
             current: tab,
-            others: visible.map { ($0.organization.id, $0.organization.displayName) },
+            others: visible.map { ($0.id.rawValue, $0.name) },
             many: many
         )
         return OrganizationContext(web: web, organization: organization, role: role, nav: nav)

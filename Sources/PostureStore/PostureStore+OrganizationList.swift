@@ -86,19 +86,7 @@ extension PostureStore {
         let stored = try rows.prefix(query.limit).map { row in
             let change = try row.decode(column: "change30", as: Double.self)
             let rank = try row.decode(column: "zone_rank", as: Int.self)
-            let organization = StoredOrganization(
-                organization: Organization(
-                    id: try row.decode(column: "id", as: String.self),
-                    displayName: try row.decode(column: "display_name", as: String.self),
-                    licensedUserCount: try row.decode(column: "licensed_user_count", as: Int?.self),
-                    activeUserCount: try row.decode(column: "active_user_count", as: Int?.self),
-                    industry: try row.decode(column: "industry", as: String?.self),
-                    region: try row.decode(column: "region", as: String?.self)
-                ),
-                enabledServices: try Self.services(try row.decode(column: "enabled_services", as: String.self)),
-                createdAt: try row.decode(column: "created_at", as: Date.self),
-                updatedAt: try row.decode(column: "updated_at", as: Date.self)
-            )
+            let organization = try StoredOrganization(row: row)
             return StoredOrganizationListRow(
                 organization: organization,
                 row: OrganizationListRow(

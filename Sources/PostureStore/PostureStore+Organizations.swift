@@ -47,8 +47,16 @@ extension PostureStore {
         try await announceChange(OrganizationID(organization.id))
     }
 
+    /// One organization, read with SQL: nearly every request starts here, and the model's
+    /// reflection-based decoding cost more than the query.
     public func organization(_ id: OrganizationID) async throws -> StoredOrganization? {
-        try await OrganizationRecord.find(id.rawValue, on: database).map(StoredOrganization.init)
+        try await sql.raw(
+            """
+            SELECT id, display_name, licensed_user_count, active_user_count, industry, region, enabled_services,
+                created_at, updated_at
+            FROM organizations WHERE id = \(bind: id.rawValue)
+            """
+        ).first().map(StoredOrganization.init(row:))
     }
 
     public func organizations() async throws -> [StoredOrganization] {
@@ -125,6 +133,23 @@ extension OrganizationRecord {
 }
 
 extension StoredOrganization {
+    /// From a row that has the organization's columns under their own names.
+    init(row: any SQLRow) throws {
+        self.init(
+            organization: Organization(
+                id: try row.decode(column: "id", as: String.self),
+                displayName: try row.decode(column: "display_name", as: String.self),
+                licensedUserCount: try row.decode(column: "licensed_user_count", as: Int?.self),
+                activeUserCount: try row.decode(column: "active_user_count", as: Int?.self),
+                industry: try row.decode(column: "industry", as: String?.self),
+                region: try row.decode(column: "region", as: String?.self)
+            ),
+            enabledServices: try PostureStore.services(try row.decode(column: "enabled_services", as: String.self)),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self)
+        )
+    }
+
     init(_ record: OrganizationRecord) throws {
         organization = Organization(
             id: record.id ?? "",

@@ -42,6 +42,8 @@ public struct WebRoutes: Sendable {
     /// …and, per account and address, a wait that doubles after each wrong password beyond the
     /// first few. No limit per user name alone: that would let anyone keep an account's owner out.
     let throttle: SignInThrottle
+    /// The bulk form's actions by title: the catalog is fixed for the process, so sorted once.
+    let bulkActions: [OrganizationsView.Choice]
     /// Cookies are Secure when configured so or when the request came through HTTPS (a proxy
     /// that terminates TLS says so in `X-Forwarded-Proto`).
     func cookies(_ request: Request) -> WebCookies {
@@ -56,7 +58,10 @@ public struct WebRoutes: Sendable {
         let routes = WebRoutes(
             dependencies: dependencies,
             addressLimiter: RateLimiter(limit: 30, window: 300),
-            throttle: SignInThrottle()
+            throttle: SignInThrottle(),
+            bulkActions: dependencies.service.catalog.actions.sorted { $0.title < $1.title }.map {
+                .init(value: $0.id, label: $0.title)
+            }
         )
         let web = app.routes.grouped(WebSecurityHeadersMiddleware()).grouped(WebErrorMiddleware())
         web.get("assets", "posture.css") { _ in
@@ -274,9 +279,7 @@ public struct WebRoutes: Sendable {
         view.errors = errors
         if writesAnywhere {
             view.bulk = OrganizationsView.BulkForm(
-                actions: service.catalog.actions.sorted { $0.title < $1.title }.map {
-                    .init(value: $0.id, label: $0.title)
-                },
+                actions: bulkActions,
                 statuses: ActionDetailView.statusChoices(current: .toAddress).map {
                     .init(value: $0.value, label: $0.label)
                 }

@@ -16,7 +16,9 @@ struct BearerAuthenticationMiddleware: AsyncMiddleware {
         }
         let principal: Principal
         do {
-            if let issuer = ExternalTokenVerifier.unverifiedIssuer(bearer), external.handles(issuer: issuer) {
+            if !external.isEmpty, let issuer = ExternalTokenVerifier.unverifiedIssuer(bearer),
+                external.handles(issuer: issuer)
+            {
                 principal = try await external.verify(bearer, issuer: issuer)
             } else {
                 principal = try await tokens.verify(bearer)

@@ -19,6 +19,14 @@ import Testing
     static let user = EvidenceFixture.user
     static let globalAdministrator = DirectoryRoles.globalAdministrator
 
+    /// A verified managed domain as Graph returns it; `days` nil is Graph's `null`.
+    static func domain(_ id: String, root: Bool, days: Int?) -> [String: Any] {
+        [
+            "id": id, "authenticationType": "Managed", "isVerified": true, "isRoot": root,
+            "passwordValidityPeriodInDays": days.map { $0 as Any } ?? NSNull(),
+        ]
+    }
+
     static let cases: [Case] = [
         Case(name: "helpdesk registers MFA", action: "AdminMFAV2", expected: "3/3") { fixture in
             fixture.item(.userRegistrationDetails, id: user(3)) { $0["isMfaRegistered"] = true }
@@ -139,6 +147,43 @@ import Testing
         },
         Case(name: "one verified domain expires passwords", action: "PWAgePolicyNew", expected: "not done") { fixture in
             fixture.item(.domains, id: "contoso.com") { $0["passwordValidityPeriodInDays"] = 90 }
+        },
+        Case(name: "a subdomain inherits its root's expiry", action: "PWAgePolicyNew", expected: "not done") {
+            fixture in
+            fixture.setItems(.domains, [
+                domain("contoso.com", root: true, days: 90),
+                domain("eu.contoso.com", root: false, days: nil),
+            ])
+        },
+        Case(
+            name: "a subdomain inherits never-expiring",
+            action: "PWAgePolicyNew",
+            expected: "done",
+            because: "eu.contoso.com follows contoso.com"
+        ) { fixture in
+            fixture.setItems(.domains, [
+                domain("contoso.com", root: true, days: DirectoryRoles.neverExpires),
+                domain("eu.contoso.com", root: false, days: nil),
+            ])
+        },
+        Case(name: "the longest root decides", action: "PWAgePolicyNew", expected: "not done") { fixture in
+            fixture.setItems(.domains, [
+                domain("contoso.com", root: true, days: DirectoryRoles.neverExpires),
+                domain("eu.contoso.com", root: true, days: 60),
+                domain("paris.eu.contoso.com", root: false, days: nil),
+            ])
+        },
+        Case(
+            name: "a root reporting null never expires",
+            action: "PWAgePolicyNew",
+            expected: "done",
+            because: "never expire on all 3 verified domains"
+        ) { fixture in
+            fixture.setItems(.domains, [
+                domain("contoso.com", root: true, days: nil),
+                domain("eu.contoso.com", root: false, days: nil),
+                domain("fabrikam.onmicrosoft.com", root: true, days: nil),
+            ])
         },
         Case(name: "only federated domains", action: "PWAgePolicyNew", expected: "n/a") { fixture in
             fixture.each(.domains) { $0["authenticationType"] = "Federated" }

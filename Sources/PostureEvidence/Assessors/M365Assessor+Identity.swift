@@ -103,16 +103,28 @@ extension M365Assessor {
             )
         },
         M365Assessor("PWAgePolicyNew", requires: [.domains]) { context in
-            let managed = (context.snapshot.domains ?? []).filter {
+            let domains = context.snapshot.domains ?? []
+            let managed = domains.filter {
                 $0.isVerified == true && ($0.authenticationType ?? "Managed").lowercased() == "managed"
             }
             guard !managed.isEmpty else { return (.notApplicable, "no verified managed domains") }
-            let expiring = managed.filter { $0.passwordValidityPeriodInDays != DirectoryRoles.neverExpires }
+            let expiring = managed.compactMap { domain in
+                DomainPasswordPolicy.validityDays(domain, among: domains).map { (domain.id, $0) }
+            }
+            // Say which subdomains took their root's policy, so the outcome can be traced.
+            let inherited = managed.filter { $0.passwordValidityPeriodInDays == nil && $0.isRoot == false }
+                .compactMap { domain in
+                    DomainPasswordPolicy.root(of: domain, among: domains).map { "\(domain.id) follows \($0.id)" }
+                }
+                .sorted()
+            let detail =
+                expiring.isEmpty
+                ? "passwords never expire on all \(managed.count) verified domains"
+                : "passwords expire on "
+                    + expiring.sorted { $0.0 < $1.0 }.map { "\($0.0) (\($0.1) days)" }.joined(separator: ", ")
             return (
                 .implemented(expiring.isEmpty),
-                expiring.isEmpty
-                    ? "passwords never expire on all \(managed.count) verified domains"
-                    : "passwords expire on " + expiring.map(\.id).sorted().joined(separator: ", ")
+                inherited.isEmpty ? detail : detail + "; " + inherited.joined(separator: ", ")
             )
         },
         M365Assessor("aad_custom_banned_passwords", requires: [.groupSettings]) { context in

@@ -12,6 +12,8 @@ public struct GraphDomain: Decodable, Sendable {
     public var id: String
     public var authenticationType: String?
     public var isVerified: Bool?
+    /// False on a subdomain, which takes its password policy from its root domain.
+    public var isRoot: Bool?
     public var passwordValidityPeriodInDays: Int?
 }
 

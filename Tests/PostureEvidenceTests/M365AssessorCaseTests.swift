@@ -145,15 +145,105 @@ import Testing
                 policy["conditions"] = conditions
             }
         },
+        Case(name: "a custom strength of password alone", action: "SigninRiskPolicy", expected: "not done") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                policy["grantControls"] = [
+                    "operator": "OR", "builtInControls": [String](),
+                    "authenticationStrength": ["id": "custom-1", "allowedCombinations": ["password"]],
+                ]
+            }
+        },
+        Case(name: "a custom strength of unknown combinations", action: "SigninRiskPolicy", expected: "not done") {
+            fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                policy["grantControls"] = [
+                    "operator": "OR", "builtInControls": [String](), "authenticationStrength": ["id": "custom-2"],
+                ]
+            }
+        },
+        Case(name: "a custom strength of password alone", action: "posture_ca_policy_coverage", expected: "2/6") {
+            fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-1") { policy in
+                policy["grantControls"] = [
+                    "operator": "OR", "builtInControls": [String](),
+                    "authenticationStrength": ["id": "custom-1", "allowedCombinations": ["password", "password,sms"]],
+                ]
+            }
+        },
+        Case(name: "only outside trusted locations", action: "SigninRiskPolicy", expected: "not done") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["locations"] = ["includeLocations": ["All"], "excludeLocations": ["AllTrusted"]]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(name: "only on Android", action: "SigninRiskPolicy", expected: "not done") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["platforms"] = ["includePlatforms": ["android"], "excludePlatforms": [String]()]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(name: "only on devices matching a filter", action: "SigninRiskPolicy", expected: "not done") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["devices"] = ["deviceFilter": ["mode": "include", "rule": "device.isCompliant -eq False"]]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(name: "only at high user risk as well", action: "SigninRiskPolicy", expected: "not done") { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["userRiskLevels"] = ["high"]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(name: "the Global Administrator role excluded", action: "SigninRiskPolicy", expected: "not done") {
+            fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["users"] = ["includeUsers": ["All"], "excludeRoles": [globalAdministrator]]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(
+            name: "the Global Administrator role excluded is no emergency access",
+            action: "aad_phishing_MFA_strength",
+            expected: "not done",
+            because: "2 of 3 administrators are not covered"
+        ) { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-5") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["users"] = ["includeUsers": ["All"], "excludeRoles": [globalAdministrator]]
+                policy["conditions"] = conditions
+            }
+        },
+        Case(
+            name: "every location and platform named",
+            action: "SigninRiskPolicy",
+            expected: "done",
+            because: "answered by \"Sign-in risk: require MFA\""
+        ) { fixture in
+            fixture.item(.conditionalAccessPolicies, id: "ca-3") { policy in
+                var conditions = policy["conditions"] as! [String: Any]
+                conditions["locations"] = ["includeLocations": ["All"], "excludeLocations": [String]()]
+                conditions["platforms"] = ["includePlatforms": ["all"]]
+                conditions["devices"] = ["deviceFilter": NSNull()]
+                policy["conditions"] = conditions
+            }
+        },
         Case(name: "one verified domain expires passwords", action: "PWAgePolicyNew", expected: "not done") { fixture in
             fixture.item(.domains, id: "contoso.com") { $0["passwordValidityPeriodInDays"] = 90 }
         },
         Case(name: "a subdomain inherits its root's expiry", action: "PWAgePolicyNew", expected: "not done") {
             fixture in
-            fixture.setItems(.domains, [
-                domain("contoso.com", root: true, days: 90),
-                domain("eu.contoso.com", root: false, days: nil),
-            ])
+            fixture.setItems(
+                .domains,
+                [
+                    domain("contoso.com", root: true, days: 90),
+                    domain("eu.contoso.com", root: false, days: nil),
+                ]
+            )
         },
         Case(
             name: "a subdomain inherits never-expiring",
@@ -161,17 +251,23 @@ import Testing
             expected: "done",
             because: "eu.contoso.com follows contoso.com"
         ) { fixture in
-            fixture.setItems(.domains, [
-                domain("contoso.com", root: true, days: DirectoryRoles.neverExpires),
-                domain("eu.contoso.com", root: false, days: nil),
-            ])
+            fixture.setItems(
+                .domains,
+                [
+                    domain("contoso.com", root: true, days: DirectoryRoles.neverExpires),
+                    domain("eu.contoso.com", root: false, days: nil),
+                ]
+            )
         },
         Case(name: "the longest root decides", action: "PWAgePolicyNew", expected: "not done") { fixture in
-            fixture.setItems(.domains, [
-                domain("contoso.com", root: true, days: DirectoryRoles.neverExpires),
-                domain("eu.contoso.com", root: true, days: 60),
-                domain("paris.eu.contoso.com", root: false, days: nil),
-            ])
+            fixture.setItems(
+                .domains,
+                [
+                    domain("contoso.com", root: true, days: DirectoryRoles.neverExpires),
+                    domain("eu.contoso.com", root: true, days: 60),
+                    domain("paris.eu.contoso.com", root: false, days: nil),
+                ]
+            )
         },
         Case(
             name: "a root reporting null never expires",
@@ -179,11 +275,14 @@ import Testing
             expected: "done",
             because: "never expire on all 3 verified domains"
         ) { fixture in
-            fixture.setItems(.domains, [
-                domain("contoso.com", root: true, days: nil),
-                domain("eu.contoso.com", root: false, days: nil),
-                domain("fabrikam.onmicrosoft.com", root: true, days: nil),
-            ])
+            fixture.setItems(
+                .domains,
+                [
+                    domain("contoso.com", root: true, days: nil),
+                    domain("eu.contoso.com", root: false, days: nil),
+                    domain("fabrikam.onmicrosoft.com", root: true, days: nil),
+                ]
+            )
         },
         Case(name: "only federated domains", action: "PWAgePolicyNew", expected: "n/a") { fixture in
             fixture.each(.domains) { $0["authenticationType"] = "Federated" }
@@ -444,5 +543,21 @@ import Testing
         let detail = try #require(assessment.finding("BlockLegacyAuthentication")?.detail)
         #expect(detail.contains("\"Block legacy authentication\" is report-only"), "\(detail)")
         #expect(assessment.finding("UserRiskPolicy")?.detail.contains("is off") == true)
+    }
+}
+
+/// Which allowed combinations of an authentication strength count as multifactor.
+@Suite struct AuthenticationStrengthTests {
+    @Test(
+        arguments: [
+            ("password", false), ("sms", false), ("voice", false), ("email", false),
+            ("x509CertificateSingleFactor", false), ("federatedSingleFactor", false), ("", false),
+            ("password,sms", true), ("password, microsoftAuthenticatorPush", true), ("fido2", true),
+            ("windowsHelloForBusiness", true), ("x509CertificateMultiFactor", true), ("deviceBasedPush", true),
+            ("temporaryAccessPassOneTime", true), ("federatedMultiFactor", true),
+        ] as [(String, Bool)]
+    )
+    func combinations(_ combination: String, _ multifactor: Bool) {
+        #expect(DirectoryRoles.isMultifactor(combination) == multifactor)
     }
 }

@@ -1,6 +1,8 @@
 /// Who a Conditional Access policy applies to, resolved against the snapshot's users, group
-/// memberships and role holders. Locations, platforms and device filters are not evaluated: they
-/// narrow when a policy applies, and the assessors only credit policies that apply everywhere.
+/// memberships and role holders. Locations, platforms, device filters and risk levels are not
+/// evaluated one by one: they narrow when a policy applies, so the assessors credit a policy only
+/// when ``appliesEverywhere`` holds and it asks for no risk level beyond the one the action is
+/// about.
 struct ConditionalAccessScope {
     let policy: GraphConditionalAccessPolicy
     private let includesAll: Bool
@@ -109,6 +111,36 @@ struct ConditionalAccessScope {
             && (applications?.excludeApplications ?? []).isEmpty
     }
 
+    /// No location, platform or device filter narrows the policy: it applies in every location
+    /// (none named, or *All* with none excluded), on every platform and to every device.
+    var appliesEverywhere: Bool {
+        let conditions = policy.conditions
+        let locations = conditions?.locations
+        let platforms = conditions?.platforms
+        let everyLocation =
+            locations == nil
+            || ((locations?.includeLocations ?? []).contains("All") && (locations?.excludeLocations ?? []).isEmpty)
+        let everyPlatform =
+            platforms == nil
+            || ((platforms?.includePlatforms ?? []).contains("all") && (platforms?.excludePlatforms ?? []).isEmpty)
+        let everyDevice = (conditions?.devices?.deviceFilter?.rule ?? "").isEmpty
+        return everyLocation && everyPlatform && everyDevice
+    }
+
+    /// The sign-in and user risk levels the policy is limited to (empty: any risk).
+    var signInRiskLevels: Set<String> { Set(policy.conditions?.signInRiskLevels ?? []) }
+    var userRiskLevels: Set<String> { Set(policy.conditions?.userRiskLevels ?? []) }
+
+    /// Whether `user` is left out by name: listed in the exclusions or a member of an excluded
+    /// group, not merely holding an excluded role.
+    func excludesByName(_ user: GraphUser) -> Bool {
+        excludedUsers.contains(user.id) || excludedGroups.contains { members[$0]?.contains(user.id) == true }
+    }
+
+    /// A whole role is excluded: that is never an emergency-access exclusion, which is for at
+    /// most two named accounts.
+    var excludesRoles: Bool { !excludedRoles.isEmpty }
+
     /// Every client app type: `all`, none named, or both modern client kinds.
     var appliesToAllClients: Bool {
         let clients = Set(policy.conditions?.clientAppTypes ?? [])
@@ -125,7 +157,18 @@ struct ConditionalAccessScope {
     }
     var blocks: Bool { controls.contains("block") }
     var requiresMFA: Bool {
-        (controls.contains("mfa") || policy.grantControls?.authenticationStrength?.id != nil) && allControlsRequired
+        (controls.contains("mfa") || strengthIsMultifactor) && allControlsRequired
+    }
+
+    /// An authentication strength counts as MFA only when every combination it allows is
+    /// multifactor: the built-in strengths are; a custom one is judged by its allowed combinations
+    /// (a strength of `password` alone is not MFA), and one whose combinations are unknown gets no
+    /// credit.
+    var strengthIsMultifactor: Bool {
+        guard let strength = policy.grantControls?.authenticationStrength else { return false }
+        if let id = strength.id, DirectoryRoles.builtInMultifactorStrengths.contains(id) { return true }
+        guard let combinations = strength.allowedCombinations, !combinations.isEmpty else { return false }
+        return combinations.allSatisfy(DirectoryRoles.isMultifactor)
     }
     var requiresPasswordChange: Bool { controls.contains("passwordChange") && allControlsRequired }
     var isRiskBased: Bool {

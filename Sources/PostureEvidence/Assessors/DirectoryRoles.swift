@@ -26,6 +26,27 @@ public enum DirectoryRoles {
     public static let restrictedGuest = "2af84b1e-32c8-42b7-82bc-daa82404023b"
     /// The built-in "Phishing-resistant MFA" authentication strength.
     public static let phishingResistantStrength = "00000000-0000-0000-0000-000000000004"
+    /// The built-in authentication strengths (multifactor, passwordless, phishing-resistant): all
+    /// of them require more than one factor.
+    public static let builtInMultifactorStrengths: Set<String> = [
+        "00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003",
+        "00000000-0000-0000-0000-000000000004",
+    ]
+    /// Methods that are multifactor on their own (a combination of two methods, `password,sms`,
+    /// always is): a key or platform credential with a PIN or biometric, passwordless phone
+    /// sign-in, a Temporary Access Pass, a multifactor certificate or federated MFA.
+    public static let multifactorMethods: Set<String> = [
+        "windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor", "deviceBasedPush",
+        "temporaryAccessPassOneTime", "temporaryAccessPassMultiUse", "federatedMultiFactor",
+    ]
+
+    /// Whether an allowed combination of an authentication strength (`password,microsoftAuthenticatorPush`,
+    /// `fido2`, `password`) is multifactor.
+    public static func isMultifactor(_ combination: String) -> Bool {
+        let methods = combination.split(separator: ",").map { $0.filter { !$0.isWhitespace } }
+        return methods.count > 1 || methods.first.map(multifactorMethods.contains) == true
+    }
+
     /// Authentication method combinations that cannot be relayed by a phishing proxy.
     public static let phishingResistantCombinations: Set<String> = [
         "windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor",

@@ -12,6 +12,7 @@ extension M365Assessor {
             return tenantWide(context, "block legacy authentication") { scope in
                 let clients = Set(scope.policy.conditions?.clientAppTypes ?? [])
                 return scope.blocks && clients.isSuperset(of: ["exchangeActiveSync", "other"])
+                    && scope.appliesEverywhere && !scope.isRiskBased
             }
         },
         M365Assessor(
@@ -22,7 +23,9 @@ extension M365Assessor {
             var covered = Set<String>()
             var names: [String] = []
             for scope in context.tenantWidePolicies
-            where scope.appliesToAllClients && (scope.blocks || scope.requiresMFA) {
+            where scope.appliesToAllClients && (scope.blocks || scope.requiresMFA) && scope.appliesEverywhere
+                && scope.userRiskLevels.isEmpty
+            {
                 let levels = scope.policy.conditions?.signInRiskLevels ?? []
                 guard !levels.isEmpty else { continue }
                 covered.formUnion(levels)
@@ -45,7 +48,8 @@ extension M365Assessor {
             reads: [.groupMembers, .roleAssignments]
         ) { context in
             tenantWide(context, "answer high user risk") { scope in
-                (scope.policy.conditions?.userRiskLevels ?? []).contains("high") && scope.appliesToAllClients
+                scope.userRiskLevels.contains("high") && scope.signInRiskLevels.isEmpty && scope.appliesEverywhere
+                    && scope.appliesToAllClients
                     && (scope.blocks || (scope.requiresPasswordChange && scope.requiresMFA))
             }
         },
@@ -56,6 +60,7 @@ extension M365Assessor {
         ) { context in
             administratorsCovered(context, "require phishing-resistant MFA") {
                 $0.targetsAllResources && $0.appliesToAllClients && $0.requiresPhishingResistantMFA
+                    && $0.appliesEverywhere && !$0.isRiskBased
             }
         },
         M365Assessor(
@@ -84,7 +89,7 @@ extension M365Assessor {
             let policies = context.policies
                 .filter {
                     $0.isEnforced && $0.targetsAllResources && $0.appliesToAllClients && $0.requiresMFA
-                        && !$0.isRiskBased
+                        && !$0.isRiskBased && $0.appliesEverywhere
                 }
             let outcome = counted(users, name: \.entityName) { user in
                 let holding = context.activeRoles[user.id]
@@ -153,8 +158,11 @@ extension M365Assessor {
                 policies.map(\.label).joined(separator: ", ") + " cover all \(admins.count) administrators"
             )
         }
-        let emergency = uncovered.allSatisfy {
-            context.activeRoles[$0.id]?.contains(DirectoryRoles.globalAdministrator) == true
+        // Emergency access accounts are Global Administrators left out by name; excluding a whole
+        // role does not count.
+        let emergency = uncovered.allSatisfy { admin in
+            context.activeRoles[admin.id]?.contains(DirectoryRoles.globalAdministrator) == true
+                && policies.contains { $0.excludesByName(admin) }
         }
         if emergency, uncovered.count <= 2, uncovered.count < admins.count {
             return (

@@ -26,7 +26,7 @@ struct M365Context {
     /// Every Conditional Access policy with who it applies to, resolved once.
     private(set) var policies: [ConditionalAccessScope]
     /// Enabled policies that include all users, target all resources and exclude at most two
-    /// enabled accounts (the emergency access accounts).
+    /// enabled accounts (the emergency access accounts), by name or group, never a whole role.
     private(set) var tenantWidePolicies: [ConditionalAccessScope]
 
     init(snapshot: M365Snapshot) {
@@ -80,7 +80,7 @@ struct M365Context {
         policies = resolved
         let context = self
         tenantWidePolicies = resolved.filter {
-            $0.isEnforced && $0.includesAllUsers && $0.targetsAllResources
+            $0.isEnforced && $0.includesAllUsers && $0.targetsAllResources && !$0.excludesRoles
                 && !$0.excludesMore(than: 2, context: context)
         }
     }

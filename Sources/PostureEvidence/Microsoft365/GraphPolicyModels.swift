@@ -19,12 +19,30 @@ public struct GraphConditionalAccessPolicy: Decodable, Sendable {
         public var includeApplications: [String]?
         public var excludeApplications: [String]?
     }
+    public struct Locations: Decodable, Sendable {
+        public var includeLocations: [String]?
+        public var excludeLocations: [String]?
+    }
+    public struct Platforms: Decodable, Sendable {
+        public var includePlatforms: [String]?
+        public var excludePlatforms: [String]?
+    }
+    public struct DeviceFilter: Decodable, Sendable {
+        public var mode: String?
+        public var rule: String?
+    }
+    public struct Devices: Decodable, Sendable {
+        public var deviceFilter: DeviceFilter?
+    }
     public struct Conditions: Decodable, Sendable {
         public var users: Users?
         public var applications: Applications?
         public var clientAppTypes: [String]?
         public var signInRiskLevels: [String]?
         public var userRiskLevels: [String]?
+        public var locations: Locations?
+        public var platforms: Platforms?
+        public var devices: Devices?
     }
     public struct AuthenticationStrength: Decodable, Sendable {
         public var id: String?

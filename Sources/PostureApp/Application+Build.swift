@@ -68,7 +68,13 @@ public func buildApplication(
             // Not migrated yet (a new database): nothing to leave unkeyed.
             (try? await PostureStore(database: app.db).lastAuditSequence()) ?? 0
         }
-        let store = PostureStore(database: app.db, locks: LocalJobLocks(), changes: changes, auditKey: auditKey)
+        let store = PostureStore(
+            database: app.db,
+            locks: LocalJobLocks(),
+            changes: changes,
+            auditKey: auditKey,
+            connectionKey: try ConnectionKeyStore.loadOrCreate(in: configuration.resolvedKeysDirectory)
+        )
         let tokens = await TokenService(
             signing: keys.current,
             all: keys.all,

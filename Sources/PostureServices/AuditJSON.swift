@@ -70,4 +70,18 @@ enum AuditJSON {
     }
 
     static func tags(_ tags: [String]) -> String { text(.array(tags.map(JSONValue.string))) }
+
+    /// A connection's settings and when its credential last changed; never the credential.
+    static func connection(_ stored: StoredConnection) -> JSONValue {
+        let settings = stored.settings
+        return .object(
+            JSONObject([
+                ("tenantId", .string(settings.tenantID)), ("clientId", .string(settings.clientID)),
+                ("credential", .string(settings.credentialKind.rawValue)), ("cloud", .string(settings.cloud.rawValue)),
+                ("sources", .array(settings.sources.map { .string($0.rawValue) })),
+                ("loginUrl", optional(settings.loginURL)), ("graphUrl", optional(settings.graphURL)),
+                ("credentialRotatedAt", .string(stored.credentialRotatedAt.iso8601)),
+            ])
+        )
+    }
 }

@@ -269,6 +269,10 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidExclusion(String)
     /// Free text over a limit of ``TextLimits``: the field and the message.
     case invalidText(field: String, problem: String)
+    /// A connection's settings or credential are unacceptable; every problem names its field.
+    case invalidConnection([ConnectionProblem])
+    /// The organization has no connection.
+    case connectionNotFound(String)
 
     public var description: String {
         switch self {
@@ -277,6 +281,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .statusRefused(let violations): violations.map(\.description).joined(separator: "; ")
         case .invalidExclusion(let problem): "the exclusion is invalid: \(problem)"
         case .invalidText(_, let problem): problem
+        case .invalidConnection(let problems): problems.map(\.description).joined(separator: "; ")
+        case .connectionNotFound(let id): "organization \"\(id)\" has no connection"
         }
     }
 }

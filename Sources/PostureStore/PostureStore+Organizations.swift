@@ -110,6 +110,8 @@ extension PostureStore {
             try await SettingsRecord.query(on: store.database).filter(\.$id == id.rawValue).delete()
             try await ExclusionRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
             try await ClientRecord.query(on: store.database).filter(\.$organizationID == id.rawValue).delete()
+            // The connection and its sealed credential: nothing of the tenant's access stays.
+            _ = try await store.deleteConnection(id)
             try await store.deleteCurrentScore(id)
             try await store.anonymizeCohortMember(id)
             try await record.delete(on: store.database)

@@ -14,6 +14,8 @@ public struct PostureStore: Sendable {
     /// The audit log's key (kept beside the signing keys, never in the database); nil keeps the
     /// unkeyed SHA-256 chain.
     public let auditKey: AuditKey?
+    /// Seals connection credentials (kept beside the signing keys); nil refuses to store any.
+    public let connectionKey: ConnectionKey?
     /// Inside a transaction: what it wrote, announced again once it ends.
     let pending: PendingChanges?
 
@@ -21,9 +23,17 @@ public struct PostureStore: Sendable {
         database: any Database,
         locks: LocalJobLocks = LocalJobLocks(),
         changes: ChangeSignal = ChangeSignal(),
-        auditKey: AuditKey? = nil
+        auditKey: AuditKey? = nil,
+        connectionKey: ConnectionKey? = nil
     ) {
-        self.init(database: database, locks: locks, changes: changes, auditKey: auditKey, pending: nil)
+        self.init(
+            database: database,
+            locks: locks,
+            changes: changes,
+            auditKey: auditKey,
+            connectionKey: connectionKey,
+            pending: nil
+        )
     }
 
     private init(
@@ -31,12 +41,14 @@ public struct PostureStore: Sendable {
         locks: LocalJobLocks,
         changes: ChangeSignal,
         auditKey: AuditKey?,
+        connectionKey: ConnectionKey?,
         pending: PendingChanges?
     ) {
         self.database = database
         self.locks = locks
         self.changes = changes
         self.auditKey = auditKey
+        self.connectionKey = connectionKey
         self.pending = pending
     }
 
@@ -53,7 +65,14 @@ public struct PostureStore: Sendable {
         }
         return try await database.transaction { database in
             try await body(
-                PostureStore(database: database, locks: locks, changes: changes, auditKey: auditKey, pending: written)
+                PostureStore(
+                    database: database,
+                    locks: locks,
+                    changes: changes,
+                    auditKey: auditKey,
+                    connectionKey: connectionKey,
+                    pending: written
+                )
             )
         }
     }

@@ -64,13 +64,15 @@ public struct APIError: Error, Sendable, Equatable {
             return error
         case let error as ServiceError:
             switch error {
-            case .organizationNotFound, .actionNotFound: return .notFound(error.description)
+            case .organizationNotFound, .actionNotFound, .connectionNotFound: return .notFound(error.description)
             case .statusRefused(let violations):
                 return .badRequest(error.description, target: violations.first?.field)
             case .invalidExclusion:
                 return .badRequest(error.description, target: "exclusion")
             case .invalidText(let field, _):
                 return .badRequest(error.description, target: field)
+            case .invalidConnection(let problems):
+                return .badRequest(error.description, target: problems.first?.field)
             }
         case let error as StoreError:
             switch error {

@@ -16,5 +16,6 @@ public enum PostureMigrations {
         M011CreateCurrentScores(),  // 011: each organization's current score, stored on write
         M012PackHistory(),  // 012: packed snapshot breakdowns; the change log as one packed row per write
         M013OrganizationList(),  // 013: zone bounds as columns and indexes, for lists of thousands of organizations
+        M014CreateConnections(),  // 014: Microsoft 365 connections with sealed credentials
     ]
 }

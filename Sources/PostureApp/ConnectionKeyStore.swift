@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+import PostureStore
+
+/// The connection key file, `connections.key` in the keys directory (0600), created on first
+/// start. Several nodes share it the way they share the signing keys; losing it means entering
+/// every connection's credential again, never a leak.
+public enum ConnectionKeyStore {
+    public static let fileName = "connections.key"
+
+    public static func loadOrCreate(in directory: String) throws -> ConnectionKey {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        if let data = FileManager.default.contents(atPath: path) {
+            guard let key = ConnectionKey.parse(String(decoding: data, as: UTF8.self)) else {
+                throw StartupError("\(path) is not a connection key (a key=BASE64 line of 32 bytes)")
+            }
+            return key
+        }
+        let key = ConnectionKey(key: SymmetricKey(size: .bits256))
+        try FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data(key.fileText.utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+        else { throw StartupError("cannot write \(path)") }
+        return key
+    }
+}

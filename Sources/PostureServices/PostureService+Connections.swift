@@ -1,0 +1,114 @@
+import Foundation
+import PostureCore
+import PostureStore
+
+/// Microsoft 365 connections: one per organization, its credential sealed at rest and never read
+/// back by a person. Every change is audited without the credential.
+extension PostureService {
+    public func connection(_ organizationID: OrganizationID) async throws -> StoredConnection {
+        _ = try await organization(organizationID)
+        guard let connection = try await store.connection(organizationID) else {
+            throw ServiceError.connectionNotFound(organizationID.rawValue)
+        }
+        return connection
+    }
+
+    public func connections() async throws -> [StoredConnection] {
+        try await store.connections()
+    }
+
+    /// Creates or replaces the organization's connection. Settings and credential are checked
+    /// together, so one answer names every problem.
+    @discardableResult
+    public func setConnection(
+        _ organizationID: OrganizationID,
+        _ settings: ConnectionSettings,
+        credential: ConnectionCredential,
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> (connection: StoredConnection, replaced: Bool) {
+        var problems = settings.problems
+        if let problem = credential.problem { problems.append(problem) }
+        guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
+        _ = try await organization(organizationID)
+        let now = clock.now()
+        var settings = settings
+        settings.credentialKind = credential.kind
+        let chosen = settings
+        return try await store.transaction { store in
+            let before = try await store.connection(organizationID)
+            let result = try await store.putConnection(
+                organizationID,
+                chosen,
+                credential: credential,
+                by: actor,
+                at: now
+            )
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID.rawValue,
+                    action: before == nil ? "connection.add" : "connection.replace",
+                    before: before.map { AuditJSON.text(AuditJSON.connection($0)) },
+                    after: AuditJSON.text(AuditJSON.connection(result.connection)),
+                    requestID: requestID
+                )
+            )
+            return result
+        }
+    }
+
+    /// Replaces the credential alone (a new client secret or certificate), keeping the settings.
+    @discardableResult
+    public func rotateConnectionCredential(
+        _ organizationID: OrganizationID,
+        _ credential: ConnectionCredential,
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> StoredConnection {
+        if let problem = credential.problem { throw ServiceError.invalidConnection([problem]) }
+        let before = try await connection(organizationID)
+        let now = clock.now()
+        return try await store.transaction { store in
+            guard try await store.rotateConnectionCredential(organizationID, credential, at: now),
+                let after = try await store.connection(organizationID)
+            else { throw ServiceError.connectionNotFound(organizationID.rawValue) }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID.rawValue,
+                    action: "connection.rotate",
+                    before: AuditJSON.text(AuditJSON.connection(before)),
+                    after: AuditJSON.text(AuditJSON.connection(after)),
+                    requestID: requestID
+                )
+            )
+            return after
+        }
+    }
+
+    /// Removes the connection and its sealed credential.
+    public func removeConnection(_ organizationID: OrganizationID, actor: String, requestID: String? = nil) async throws
+    {
+        let before = try await connection(organizationID)
+        let now = clock.now()
+        try await store.transaction { store in
+            guard try await store.deleteConnection(organizationID) else {
+                throw ServiceError.connectionNotFound(organizationID.rawValue)
+            }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID.rawValue,
+                    action: "connection.remove",
+                    before: AuditJSON.text(AuditJSON.connection(before)),
+                    after: nil,
+                    requestID: requestID
+                )
+            )
+        }
+    }
+}

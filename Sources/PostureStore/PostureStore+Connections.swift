@@ -1,0 +1,148 @@
+import Foundation
+import PostureCore
+import SQLKit
+
+/// A Microsoft 365 connection as stored, without its credential.
+public struct StoredConnection: Sendable, Equatable {
+    public var organizationID: OrganizationID
+    public var settings: ConnectionSettings
+    public var createdAt: Date
+    public var createdBy: String
+    public var updatedAt: Date
+    public var credentialRotatedAt: Date
+}
+
+extension PostureStore {
+    static let connectionColumns = """
+        organization_id, tenant_id, client_id, credential_kind, cloud, sources, login_url, graph_url, created_at,
+        created_by, updated_at, credential_rotated_at
+        """
+
+    public func connection(_ organizationID: OrganizationID) async throws -> StoredConnection? {
+        try await sql.raw(
+            "SELECT \(unsafeRaw: Self.connectionColumns) FROM connections WHERE organization_id = \(bind: organizationID.rawValue)"
+        ).first().map(StoredConnection.init(row:))
+    }
+
+    /// Every connection, in organization id order.
+    public func connections() async throws -> [StoredConnection] {
+        try await sql.raw("SELECT \(unsafeRaw: Self.connectionColumns) FROM connections ORDER BY organization_id")
+            .all().map(StoredConnection.init(row:))
+    }
+
+    /// Creates or replaces the organization's connection, sealing `credential` with the connection
+    /// key. Returns the stored connection and whether it replaced one.
+    public func putConnection(
+        _ organizationID: OrganizationID,
+        _ settings: ConnectionSettings,
+        credential: ConnectionCredential,
+        by actor: String,
+        at instant: Date
+    ) async throws -> (connection: StoredConnection, replaced: Bool) {
+        let sealed = try seal(credential, for: organizationID)
+        let existing = try await connection(organizationID)
+        let sources = settings.sources.map(\.rawValue).joined(separator: " ")
+        if existing != nil {
+            try await sql.raw(
+                """
+                UPDATE connections SET tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
+                    credential_kind = \(bind: credential.kind.rawValue), sealed_credential = \(bind: sealed),
+                    cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
+                    login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
+                    updated_at = \(bind: instant), credential_rotated_at = \(bind: instant)
+                WHERE organization_id = \(bind: organizationID.rawValue)
+                """
+            ).run()
+        } else {
+            try await sql.raw(
+                """
+                INSERT INTO connections (organization_id, tenant_id, client_id, credential_kind, sealed_credential,
+                    cloud, sources, login_url, graph_url, created_at, created_by, updated_at, credential_rotated_at)
+                VALUES (\(bind: organizationID.rawValue), \(bind: settings.tenantID), \(bind: settings.clientID),
+                    \(bind: credential.kind.rawValue), \(bind: sealed), \(bind: settings.cloud.rawValue), \(bind: sources),
+                    \(bind: settings.loginURL), \(bind: settings.graphURL), \(bind: instant), \(bind: actor),
+                    \(bind: instant), \(bind: instant))
+                """
+            ).run()
+        }
+        try await announceChange(organizationID)
+        guard let stored = try await connection(organizationID) else {
+            throw StoreError.organizationNotFound(organizationID.rawValue)
+        }
+        return (stored, existing != nil)
+    }
+
+    /// Replaces the credential alone; false when the organization has no connection.
+    public func rotateConnectionCredential(
+        _ organizationID: OrganizationID,
+        _ credential: ConnectionCredential,
+        at instant: Date
+    ) async throws -> Bool {
+        guard try await connection(organizationID) != nil else { return false }
+        let sealed = try seal(credential, for: organizationID)
+        try await sql.raw(
+            """
+            UPDATE connections SET credential_kind = \(bind: credential.kind.rawValue), sealed_credential = \(bind: sealed),
+                updated_at = \(bind: instant), credential_rotated_at = \(bind: instant)
+            WHERE organization_id = \(bind: organizationID.rawValue)
+            """
+        ).run()
+        try await announceChange(organizationID)
+        return true
+    }
+
+    /// Removes the connection and its sealed credential; false when there was none.
+    public func deleteConnection(_ organizationID: OrganizationID) async throws -> Bool {
+        guard try await connection(organizationID) != nil else { return false }
+        try await sql.raw("DELETE FROM connections WHERE organization_id = \(bind: organizationID.rawValue)").run()
+        try await announceChange(organizationID)
+        return true
+    }
+
+    /// The connection's credential, opened: for signing in, never for showing.
+    public func connectionCredential(_ organizationID: OrganizationID) async throws -> ConnectionCredential? {
+        guard
+            let row = try await sql.raw(
+                "SELECT credential_kind, sealed_credential FROM connections WHERE organization_id = \(bind: organizationID.rawValue)"
+            ).first()
+        else { return nil }
+        guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
+        let text = try key.open(
+            try row.decode(column: "sealed_credential", as: String.self),
+            for: organizationID.rawValue
+        )
+        switch try row.decode(column: "credential_kind", as: String.self) {
+        case ConnectionSettings.CredentialKind.certificate.rawValue: return .certificate(pem: text)
+        default: return .secret(text)
+        }
+    }
+
+    private func seal(_ credential: ConnectionCredential, for organizationID: OrganizationID) throws -> String {
+        guard let key = connectionKey else { throw ConnectionKeyError.cannotSeal }
+        return try key.seal(credential.sealedText, for: organizationID.rawValue)
+    }
+}
+
+extension StoredConnection {
+    init(row: any SQLRow) throws {
+        let kind = try row.decode(column: "credential_kind", as: String.self)
+        let sources = try row.decode(column: "sources", as: String.self).split(separator: " ")
+            .compactMap { ConnectionSource(rawValue: String($0)) }
+        self.init(
+            organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)),
+            settings: ConnectionSettings(
+                tenantID: try row.decode(column: "tenant_id", as: String.self),
+                clientID: try row.decode(column: "client_id", as: String.self),
+                credentialKind: ConnectionSettings.CredentialKind(rawValue: kind) ?? .secret,
+                cloud: MicrosoftCloud(rawValue: try row.decode(column: "cloud", as: String.self)) ?? .commercial,
+                sources: sources,
+                loginURL: try row.decode(column: "login_url", as: String?.self),
+                graphURL: try row.decode(column: "graph_url", as: String?.self)
+            ),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            createdBy: try row.decode(column: "created_by", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            credentialRotatedAt: try row.decode(column: "credential_rotated_at", as: Date.self)
+        )
+    }
+}

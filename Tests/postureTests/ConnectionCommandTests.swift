@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `posture connection …` against a data directory of its own: the credential goes in once and
+/// never comes out, in any output, the audit log or the database file.
+@Suite struct ConnectionCommandTests {
+    static let client = "11111111-2222-3333-4444-555555555555"
+
+    @Test func connectionsFromTheCommandLine() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-connections-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["POSTURE_DATA_DIR": directory.path]
+        func cli(_ arguments: [String], stdin: String? = nil, secret: String? = nil) async throws -> CLIRunner.Result {
+            var environment = environment
+            if let secret { environment["POSTURE_GRAPH_CLIENT_SECRET"] = secret }
+            return try await CLIRunner.run(arguments, stdin: stdin, environment: environment)
+        }
+        await #expect(try cli(["org", "create", "--id", "acme", "--name", "Acme"]).status == 0)
+        let add = [
+            "connection", "add", "--org", "acme", "--tenant-id", "acme.onmicrosoft.com", "--client-id", Self.client,
+        ]
+
+        let neither = try await cli(add)
+        #expect(neither.status != 0 && neither.stderr.contains("either --client-secret"))
+        let badTenant = try await cli(
+            ["connection", "add", "--org", "acme", "--tenant-id", "acme", "--client-id", "x"],
+            secret: "s"
+        )
+        #expect(badTenant.status != 0 && badTenant.stderr.contains("--tenant-id must be a directory (tenant) id"))
+        let badCloud = try await cli(add + ["--cloud", "mars"], secret: "s")
+        #expect(badCloud.status != 0 && badCloud.stderr.contains("--cloud must be one of commercial, gcc"))
+        let plainHTTP = try await cli(add + ["--graph-url", "http://graph.example"], secret: "s")
+        #expect(plainHTTP.status != 0 && plainHTTP.stderr.contains("--graph-url must use https"))
+        let noOrganization = try await cli(
+            ["connection", "add", "--org", "nowhere", "--tenant-id", "a.example", "--client-id", Self.client],
+            secret: "s"
+        )
+        #expect(noOrganization.status == 1 && noOrganization.stderr.contains("no organization with id \"nowhere\""))
+
+        let added = try await cli(add + ["--cloud", "gcc-high", "--client-secret", "-"], stdin: "first~secret\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("added the connection of acme: tenant acme.onmicrosoft.com, GCC High cloud"))
+        let json = try await cli(["connection", "list", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["graphUrl"] as? String == "https://graph.microsoft.us")
+        #expect(rows.first?["credential"] as? String == "secret")
+
+        let rotated = try await cli(["connection", "rotate", "--org", "acme"], secret: "second~secret")
+        #expect(rotated.status == 0 && rotated.stdout.contains("rotated the secret credential of acme"))
+        let table = try await cli(["connection", "list"])
+        #expect(table.stdout.contains("acme") && table.stdout.contains("gcc-high"))
+
+        let audit = try await cli(["audit", "export", "--format", "csv"])
+        for action in ["connection.add", "connection.rotate"] { #expect(audit.stdout.contains(action)) }
+        let database = try Data(contentsOf: directory.appendingPathComponent("posture.sqlite"))
+        for output in [added.stdout, json.stdout, table.stdout, rotated.stdout, audit.stdout] {
+            #expect(!output.contains("first~secret") && !output.contains("second~secret"))
+        }
+        #expect(database.range(of: Data("second~secret".utf8)) == nil, "the stored credential is sealed")
+
+        await #expect(try cli(["connection", "remove", "--org", "acme"]).status == 0)
+        let again = try await cli(["connection", "remove", "--org", "acme"])
+        #expect(again.status == 1 && again.stderr.contains("organization \"acme\" has no connection"))
+        #expect(try await cli(["connection", "list"]).stdout.contains("no connections"))
+    }
+}

@@ -34,6 +34,7 @@ struct NativeRoutes {
         organization.get("audit", use: audit)
         TrendRoutes(dependencies: dependencies).register(on: organization)
         ExclusionRoutes(dependencies: dependencies).register(on: organization)
+        ConnectionRoutes(dependencies: dependencies).register(on: organization)
         EvidenceRoutes(dependencies: dependencies).register(on: organization)
         MicrosoftScoreRoutes(dependencies: dependencies).register(on: organization)
     }

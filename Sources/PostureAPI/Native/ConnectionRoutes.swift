@@ -1,0 +1,146 @@
+import Foundation
+import PostureCore
+import PostureServices
+import PostureStore
+import Vapor
+
+/// An organization's Microsoft 365 connection. Read-write roles only, reading included: the
+/// settings say which app reaches the tenant. The credential goes in and never comes out.
+struct ConnectionRoutes {
+    let dependencies: APIDependencies
+
+    var service: PostureService { dependencies.service }
+
+    func register(on organization: any RoutesBuilder) {
+        organization.get("connection", use: get)
+        organization.put("connection", use: put)
+        organization.delete("connection", use: remove)
+        organization.post("connection", "rotate", use: rotate)
+    }
+
+    struct ConnectionDTO: Encodable {
+        var organizationId: String
+        var tenantId: String
+        var clientId: String
+        var credential: String
+        var cloud: String
+        var sources: [String]
+        var loginUrl: String
+        var graphUrl: String
+        var createdAt: Date
+        var createdBy: String
+        var updatedAt: Date
+        var credentialRotatedAt: Date
+
+        init(_ stored: StoredConnection) {
+            let settings = stored.settings
+            organizationId = stored.organizationID.rawValue
+            tenantId = settings.tenantID
+            clientId = settings.clientID
+            credential = settings.credentialKind.rawValue
+            cloud = settings.cloud.rawValue
+            sources = settings.sources.map(\.rawValue)
+            loginUrl = settings.effectiveLoginURL
+            graphUrl = settings.effectiveGraphURL
+            createdAt = stored.createdAt
+            createdBy = stored.createdBy
+            updatedAt = stored.updatedAt
+            credentialRotatedAt = stored.credentialRotatedAt
+        }
+    }
+
+    @Sendable func get(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        return try JSONResponse.encode(ConnectionDTO(try await service.connection(id)))
+    }
+
+    /// `{"tenantId", "clientId", "clientSecret" | "certificate", "cloud", "sources", "loginUrl", "graphUrl"}`.
+    @Sendable func put(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        var reader = NodeReader(file: "body", entry: nil, node: try request.jsonBody())
+        reader.rejectUnknownKeys([
+            "tenantId", "clientId", "clientSecret", "certificate", "cloud", "sources", "loginUrl", "graphUrl",
+        ])
+        let tenant = reader.string("tenantId")
+        let client = reader.string("clientId")
+        let cloudName = reader.string("cloud", required: false)
+        let sourceNames = reader.stringArray("sources", required: false)
+        let loginURL = reader.string("loginUrl", required: false)
+        let graphURL = reader.string("graphUrl", required: false)
+        let credential = try Self.credential(&reader)
+        if let first = reader.collected.first {
+            throw APIError.badRequest(first.description, target: first.field ?? "tenantId")
+        }
+        guard let cloud = cloudName.map(MicrosoftCloud.init(rawValue:)) ?? .commercial else {
+            throw APIError.badRequest(
+                "cloud must be one of \(MicrosoftCloud.allCases.map(\.rawValue).joined(separator: ", "))",
+                target: "cloud"
+            )
+        }
+        var sources = ConnectionSource.allCases
+        if let sourceNames {
+            sources = try sourceNames.map { name in
+                guard let source = ConnectionSource(rawValue: name) else {
+                    throw APIError.badRequest(
+                        "sources: \"\(name)\" is not a source; use \(ConnectionSettings.sourceNames)",
+                        target: "sources"
+                    )
+                }
+                return source
+            }
+        }
+        let settings = ConnectionSettings(
+            tenantID: tenant ?? "",
+            clientID: client ?? "",
+            credentialKind: credential.kind,
+            cloud: cloud,
+            sources: sources,
+            loginURL: loginURL,
+            graphURL: graphURL
+        )
+        let (stored, replaced) = try await service.setConnection(
+            id,
+            settings,
+            credential: credential,
+            actor: request.actor,
+            requestID: request.id
+        )
+        return try JSONResponse.encode(ConnectionDTO(stored), status: replaced ? .ok : .created)
+    }
+
+    /// `{"clientSecret": "…"}` or `{"certificate": "PEM"}`: the settings stay.
+    @Sendable func rotate(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        var reader = NodeReader(file: "body", entry: nil, node: try request.jsonBody())
+        reader.rejectUnknownKeys(["clientSecret", "certificate"])
+        let credential = try Self.credential(&reader)
+        if let first = reader.collected.first {
+            throw APIError.badRequest(first.description, target: first.field ?? "clientSecret")
+        }
+        let stored = try await service.rotateConnectionCredential(
+            id,
+            credential,
+            actor: request.actor,
+            requestID: request.id
+        )
+        return try JSONResponse.encode(ConnectionDTO(stored))
+    }
+
+    @Sendable func remove(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        try await service.removeConnection(id, actor: request.actor, requestID: request.id)
+        return Response(status: .noContent)
+    }
+
+    /// Exactly one of `clientSecret` and `certificate`.
+    static func credential(_ reader: inout NodeReader) throws -> ConnectionCredential {
+        let secret = reader.string("clientSecret", required: false, allowEmpty: true)
+        let certificate = reader.string("certificate", required: false, allowEmpty: true)
+        switch (secret, certificate) {
+        case (let secret?, nil): return .secret(secret)
+        case (nil, let pem?): return .certificate(pem: pem)
+        default:
+            throw APIError.badRequest("give exactly one of clientSecret and certificate", target: "clientSecret")
+        }
+    }
+}

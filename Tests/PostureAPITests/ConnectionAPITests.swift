@@ -1,0 +1,105 @@
+import Foundation
+import PostureAPI
+import PostureApp
+import PostureCore
+import PostureStore
+import PostureTestSupport
+import Testing
+import VaporTesting
+
+@testable import PostureServices
+
+/// An organization's connection through the native API, on both databases: read-write roles
+/// only, the credential never in an answer, every problem a 400 that names its field.
+@Suite struct ConnectionAPITests {
+    static let path = "/api/v1/organizations/fabrikam/connection"
+    static let body = #"""
+        {"tenantId": "fabrikam.onmicrosoft.com", "clientId": "11111111-2222-3333-4444-555555555555",
+         "clientSecret": "api~secret~1", "cloud": "gcc-high", "sources": ["entra-id", "secure-score"]}
+        """#
+
+    @Test(arguments: TestDatabase.available)
+    func connectionsThroughTheAPI(database: TestDatabase) async throws {
+        try await APIHarness.with(database: database) { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let reader = try await harness.token("fabrikam", .read)
+            #expect(try await harness.send(.GET, Self.path, token: writer).status == .notFound)
+
+            let created = try await harness.send(.PUT, Self.path, token: writer, json: Self.body)
+            #expect(created.status == .created, "\(created.body)")
+            let dto = try object(created.body)
+            #expect(dto["graphUrl"] as? String == "https://graph.microsoft.us")
+            #expect(dto["sources"] as? [String] == ["entra-id", "secure-score"])
+            #expect(dto["credential"] as? String == "secret")
+            #expect(!created.body.contains("api~secret"))
+            let replaced = try await harness.send(.PUT, Self.path, token: writer, json: Self.body)
+            #expect(replaced.status == .ok)
+
+            let read = try await harness.send(.GET, Self.path, token: writer)
+            #expect(
+                read.status == .ok && !read.body.contains("secret~") && read.body.contains("fabrikam.onmicrosoft.com")
+            )
+            // Readers do not see which app reaches the tenant, nor change it.
+            #expect(try await harness.send(.GET, Self.path, token: reader).status == .forbidden)
+            #expect(try await harness.send(.PUT, Self.path, token: reader, json: Self.body).status == .forbidden)
+            let other = try await harness.token("contoso", .readWrite)
+            #expect(try await harness.send(.GET, Self.path, token: other).status == .notFound)
+
+            let rotated = try await harness.send(
+                .POST,
+                Self.path + "/rotate",
+                token: writer,
+                json: #"{"clientSecret": "api~secret~2"}"#
+            )
+            #expect(rotated.status == .ok && !rotated.body.contains("api~secret"))
+            #expect(try await harness.runtime.store.connectionCredential("fabrikam") == .secret("api~secret~2"))
+
+            let refused: [(String, String)] = [
+                (#"{"tenantId": "x", "clientId": "y", "clientSecret": "s"}"#, "tenantId"),
+                (
+                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555"}"#,
+                    "clientSecret"
+                ),
+                (
+                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "certificate": "p"}"#,
+                    "clientSecret"
+                ),
+                (
+                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "cloud": "mars"}"#,
+                    "cloud"
+                ),
+                (
+                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "sources": ["mail"]}"#,
+                    "sources"
+                ),
+                (
+                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "graphUrl": "http://graph.example"}"#,
+                    "graphUrl"
+                ),
+                (
+                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "extra": 1}"#,
+                    "extra"
+                ),
+                (
+                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "certificate": "not a pem"}"#,
+                    "certificate"
+                ),
+            ]
+            for (body, target) in refused {
+                let answer = try await harness.send(.PUT, Self.path, token: writer, json: body)
+                #expect(answer.status == .badRequest, "\(body)")
+                let error = try #require(try object(answer.body)["error"] as? [String: Any])
+                #expect((error["target"] as? String)?.hasPrefix(target) == true, "\(answer.body)")
+            }
+            #expect(try await harness.runtime.store.connectionCredential("fabrikam") == .secret("api~secret~2"))
+
+            #expect(try await harness.send(.DELETE, Self.path, token: writer).status == .noContent)
+            #expect(try await harness.send(.DELETE, Self.path, token: writer).status == .notFound)
+            let audit = try await harness.runtime.store.auditEntries(organizationID: "fabrikam")
+            #expect(
+                audit.map(\.action).filter { $0.hasPrefix("connection.") }
+                    == ["connection.add", "connection.replace", "connection.rotate", "connection.remove"]
+            )
+        }
+    }
+}

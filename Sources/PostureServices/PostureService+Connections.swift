@@ -13,6 +13,18 @@ extension PostureService {
         return connection
     }
 
+    /// The connection with its credential opened, for signing in to the tenant (a connection
+    /// test or a collection); never for showing.
+    public func connectionSignIn(
+        _ organizationID: OrganizationID
+    ) async throws -> (connection: StoredConnection, credential: ConnectionCredential) {
+        let connection = try await connection(organizationID)
+        guard let credential = try await store.connectionCredential(organizationID) else {
+            throw ServiceError.connectionNotFound(organizationID.rawValue)
+        }
+        return (connection, credential)
+    }
+
     public func connections() async throws -> [StoredConnection] {
         try await store.connections()
     }

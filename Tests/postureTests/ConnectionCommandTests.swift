@@ -1,4 +1,5 @@
 import Foundation
+import PostureTestSupport
 import Testing
 
 /// `posture connection …` against a data directory of its own: the credential goes in once and
@@ -65,5 +66,62 @@ import Testing
         let again = try await cli(["connection", "remove", "--org", "acme"])
         #expect(again.status == 1 && again.stderr.contains("organization \"acme\" has no connection"))
         #expect(try await cli(["connection", "list"]).stdout.contains("no connections"))
+    }
+
+    /// A connection tested against the recorded Graph service: sign-in, then one line per
+    /// resource with its permission; a missing permission or a wrong secret stores nothing.
+    @Test func testingAConnectionNamesEveryMissingPermission() async throws {
+        var script = RecordedGraphServer.Script()
+        script.clientID = Self.client
+        script.failing = ["sharepointSettings": 403]
+        let graph = try await RecordedGraphServer.start(directory: EvidenceEndToEndTests.recorded, script: script)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-connection-test-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            func cli(_ arguments: [String], secret: String) async throws -> CLIRunner.Result {
+                try await CLIRunner.run(
+                    arguments,
+                    environment: ["POSTURE_DATA_DIR": directory.path, "POSTURE_GRAPH_CLIENT_SECRET": secret]
+                )
+            }
+            #expect(try await cli(["org", "create", "--id", "contoso", "--name", "Contoso"], secret: "").status == 0)
+            let add = [
+                "connection", "add", "--org", "contoso", "--tenant-id", script.tenantID, "--client-id", Self.client,
+                "--sources", "entra-id,sharepoint", "--login-url", graph.baseURL, "--graph-url", graph.baseURL,
+            ]
+            let wrong = try await cli(add + ["--test"], secret: "wrong")
+            #expect(
+                wrong.status == 1 && wrong.stdout.contains("sign-in failed: cannot get a Graph token"),
+                "\(wrong.stdout)"
+            )
+            let missing = try await cli(add + ["--test"], secret: script.secret)
+            #expect(missing.status == 1 && missing.stderr.contains("nothing was stored"))
+            #expect(
+                missing.stdout.contains("sharepointSettings")
+                    && missing.stdout.contains("missing SharePointTenantSettings.Read.All")
+            )
+            #expect(missing.stdout.contains("grant SharePointTenantSettings.Read.All"))
+            #expect(try await cli(["connection", "list"], secret: "").stdout.contains("no connections"))
+
+            let stored = try await cli(add, secret: script.secret)
+            #expect(stored.status == 0, "\(stored.stderr)")
+            let tested = try await cli(["connection", "test", "--org", "contoso"], secret: "")
+            #expect(tested.status == 1)
+            let lines = tested.stdout.split(separator: "\n")
+            #expect(lines.filter { $0.contains(" granted") }.count == 15, "\(tested.stdout)")
+            #expect(
+                lines.contains {
+                    $0.contains("conditionalAccessPolicies") && $0.contains("Policy.Read.All")
+                        && $0.hasSuffix("granted")
+                }
+            )
+            #expect(!tested.stdout.contains(script.secret))
+        } catch {
+            try await graph.stop()
+            throw error
+        }
+        try await graph.stop()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostureApp
+import PostureCollector
 import PostureCore
 import PostureServices
 import PostureStore
@@ -15,7 +16,7 @@ struct ConnectionCommand: AsyncParsableCommand {
             with the key in the keys directory (connections.key) before it is stored, and is never \
             shown again: rotate it to change it.
             """,
-        subcommands: [Add.self, List.self, Rotate.self, Remove.self]
+        subcommands: [Add.self, List.self, Test.self, Rotate.self, Remove.self]
     )
 
     /// The credential options shared by `add` and `rotate`.
@@ -82,6 +83,7 @@ struct ConnectionCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Sign-in endpoint instead of the cloud's.", valueName: "url")) var loginURL: String?
         @Option(help: ArgumentHelp("Microsoft Graph endpoint instead of the cloud's.", valueName: "url")) var graphURL:
             String?
+        @Flag(help: "Sign in and check every permission first; store nothing unless all is well.") var test = false
         @OptionGroup var server: ServerOptions
 
         func settings() throws -> ConnectionSettings {
@@ -131,6 +133,16 @@ struct ConnectionCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try settings()
             let secret = try credential.credential()
+            if test {
+                let report = try await ConnectionCommand.check(settings, secret)
+                Console.write(ConnectionCommand.render(report))
+                guard report.isReady else {
+                    Console.error(
+                        "nothing was stored: fix the sign-in or grant the missing permissions, then try again"
+                    )
+                    throw ExitCode(1)
+                }
+            }
             let (stored, replaced) = try await ConnectionCommand.run(server) { runtime in
                 try await runtime.service.setConnection(OrganizationID(org), settings, credential: secret, actor: "cli")
             }
@@ -195,6 +207,25 @@ struct ConnectionCommand: AsyncParsableCommand {
         }
     }
 
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign in with a stored connection and check every permission its sources need.",
+            discussion: "Reads one item of each Graph resource; stores nothing. Exits 1 unless all is well."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let (connection, credential) = try await ConnectionCommand.run(server) { runtime in
+                try await runtime.service.connectionSignIn(OrganizationID(org))
+            }
+            let report = try await ConnectionCommand.check(connection.settings, credential)
+            Console.write(ConnectionCommand.render(report))
+            if !report.isReady { throw ExitCode(1) }
+        }
+    }
+
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replace a connection's credential (a new client secret or certificate)."
@@ -227,6 +258,49 @@ struct ConnectionCommand: AsyncParsableCommand {
             }
             Console.write("removed the connection of \(org)")
         }
+    }
+
+    /// Signs in with `settings` and `credential` and reads one item of each resource.
+    static func check(
+        _ settings: ConnectionSettings,
+        _ credential: ConnectionCredential
+    ) async throws
+        -> ConnectionCheck.Report
+    {
+        let graphCredential: GraphCredential
+        switch credential {
+        case .secret(let secret): graphCredential = .secret(secret)
+        case .certificate(let pem):
+            do {
+                graphCredential = .certificate(try CertificateKey(pem: pem))
+            } catch {
+                return ConnectionCheck.Report(signInProblem: error.description, probes: [])
+            }
+        }
+        return await ConnectionCheck(
+            tenantID: settings.tenantID,
+            clientID: settings.clientID,
+            credential: graphCredential,
+            loginURL: settings.effectiveLoginURL,
+            graphURL: settings.effectiveGraphURL,
+            sources: settings.sources
+        ).run()
+    }
+
+    static func render(_ report: ConnectionCheck.Report) -> String {
+        if let problem = report.signInProblem { return "sign-in failed: \(problem)" }
+        var table = TextTable([("SOURCE", .left), ("RESOURCE", .left), ("PERMISSION", .left), ("RESULT", .left)])
+        for probe in report.probes {
+            table.add([probe.source.rawValue, probe.resource, probe.permission, probe.outcome.label])
+        }
+        let missing = report.probes.filter { if case .missing = $0.outcome { true } else { false } }
+        let summary =
+            missing.isEmpty
+            ? "signed in; every permission the sources need is granted"
+            : "signed in; grant "
+                + Array(Set(missing.map(\.permission))).sorted().joined(separator: ", ")
+                + " (application permissions, with admin consent)"
+        return "\(table.render())\n\(summary)"
     }
 
     static func run<T>(_ server: ServerOptions, _ body: (PostureRuntime) async throws -> T) async throws -> T {

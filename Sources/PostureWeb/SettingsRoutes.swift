@@ -21,11 +21,15 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "members", use: grant)
         organization.post("settings", "people", use: addMember)
         organization.post("settings", "members", "revoke", use: revoke)
+        organization.post("settings", "connection", use: saveConnection)
+        organization.post("settings", "connection", "rotate", use: rotateConnection)
+        organization.post("settings", "connection", "remove", use: removeConnection)
     }
 
     static let messages = [
         "zones": "Score zones saved.", "comparison": "Custom comparison saved.", "revoked": "Client revoked.",
-        "granted": "Role granted.", "removed": "Role removed.",
+        "granted": "Role granted.", "removed": "Role removed.", "connection": "Connection saved.",
+        "rotated": "Credential replaced.", "disconnected": "Connection removed.",
     ]
 
     @Sendable func page(_ request: Request) async throws -> Response {
@@ -95,14 +99,42 @@ struct SettingsRoutes: Sendable {
             grantableRoles: grantable.map { ($0.rawValue, $0.displayName) },
             newSecret: secret.map { (clientID: $0.0, secret: $0.1) },
             newMember: oneTime.map { (username: $0.0, password: $0.1) },
+            connection: context.canWrite ? try await connectionSection(id) : nil,
             message: message,
             errors: errors
         )
         return WebPages.html(view.render(), status: status)
     }
 
-    func back(_ request: Request, _ saved: String) -> Response {
-        request.redirect(to: "/orgs/\(WebPath.segment(request.parameters.get("org") ?? ""))/settings?saved=\(saved)")
+    func connectionSection(_ id: OrganizationID) async throws -> ConnectionSection {
+        let stored = try? await service.connection(id)
+        return ConnectionSection(
+            current: stored.map { stored in
+                let settings = stored.settings
+                return .init(
+                    tenantID: settings.tenantID,
+                    clientID: settings.clientID,
+                    credential: settings.credentialKind == .certificate ? "certificate" : "client secret",
+                    cloudID: settings.cloud.rawValue,
+                    cloud: settings.cloud.displayName,
+                    sourceIDs: settings.sources.map(\.rawValue),
+                    sources: settings.sources.map(\.displayName),
+                    loginURL: settings.effectiveLoginURL,
+                    graphURL: settings.effectiveGraphURL,
+                    rotatedAt: ScoreFormat.minute(stored.credentialRotatedAt) + " UTC"
+                )
+            },
+            clouds: MicrosoftCloud.allCases.map { ($0.rawValue, $0.displayName) },
+            sources: ConnectionSource.allCases.map { ($0.rawValue, $0.displayName) }
+        )
+    }
+
+    /// Back to Settings with the saved message, scrolled to the section changed when it has an anchor.
+    func back(_ request: Request, _ saved: String, section: String? = nil) -> Response {
+        let anchor = section.map { "#" + $0 } ?? ""
+        return request.redirect(
+            to: "/orgs/\(WebPath.segment(request.parameters.get("org") ?? ""))/settings?saved=\(saved)\(anchor)"
+        )
     }
 
     // MARK: zones and comparison
@@ -347,5 +379,122 @@ struct SettingsRoutes: Sendable {
             return try await render(request, errors: [error.description], status: .badRequest)
         }
         return back(request, "removed")
+    }
+
+    // MARK: connection
+
+    struct ConnectionForm: Content {
+        var tenantId: String?
+        var clientId: String?
+        var clientSecret: String?
+        var certificate: String?
+        var cloud: String?
+        var sources: [String]?
+    }
+
+    /// Exactly one of a secret and a certificate, from a form where an empty field means "not given".
+    static func credential(secret: String?, certificate: String?) -> ConnectionCredential? {
+        let secret = secret.flatMap { $0.isEmpty ? nil : $0 }
+        let certificate = certificate.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        switch (secret, certificate) {
+        case (let secret?, nil): return .secret(secret)
+        case (nil, let pem?): return .certificate(pem: pem)
+        default: return nil
+        }
+    }
+
+    /// A connection's problems in words a person reads on the page.
+    static func sentences(_ problems: [ConnectionProblem]) -> [String] {
+        let names = [
+            "tenantId": "Tenant", "clientId": "Application (client) id", "sources": "Sources",
+            "clientSecret": "Client secret", "certificate": "Certificate", "loginUrl": "Sign-in endpoint",
+            "graphUrl": "Graph endpoint",
+        ]
+        return problems.map { "\(names[$0.field] ?? $0.field) \($0.message)." }
+    }
+
+    @Sendable func saveConnection(_ request: Request) async throws -> Response {
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
+        let form = (try? request.content.decode(ConnectionForm.self)) ?? ConnectionForm()
+        guard let credential = Self.credential(secret: form.clientSecret, certificate: form.certificate) else {
+            return try await render(
+                request,
+                errors: ["Give either a client secret or a certificate, not both."],
+                status: .badRequest
+            )
+        }
+        guard let cloud = MicrosoftCloud(rawValue: form.cloud ?? "commercial") else {
+            return try await render(request, errors: ["Choose a cloud from the list."], status: .badRequest)
+        }
+        let sources = (form.sources ?? []).compactMap(ConnectionSource.init(rawValue:))
+        let settings = ConnectionSettings(
+            tenantID: (form.tenantId ?? "").trimmingCharacters(in: .whitespaces),
+            clientID: (form.clientId ?? "").trimmingCharacters(in: .whitespaces),
+            credentialKind: credential.kind,
+            cloud: cloud,
+            sources: sources
+        )
+        do {
+            try await service.setConnection(
+                context.id,
+                settings,
+                credential: credential,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch ServiceError.invalidConnection(let problems) {
+            return try await render(request, errors: Self.sentences(problems), status: .badRequest)
+        }
+        return back(request, "connection", section: "connection")
+    }
+
+    @Sendable func rotateConnection(_ request: Request) async throws -> Response {
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
+        let form = (try? request.content.decode(ConnectionForm.self)) ?? ConnectionForm()
+        guard let credential = Self.credential(secret: form.clientSecret, certificate: form.certificate) else {
+            return try await render(
+                request,
+                errors: ["Give either a new client secret or a new certificate, not both."],
+                status: .badRequest
+            )
+        }
+        do {
+            try await service.rotateConnectionCredential(
+                context.id,
+                credential,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch ServiceError.invalidConnection(let problems) {
+            return try await render(request, errors: Self.sentences(problems), status: .badRequest)
+        } catch ServiceError.connectionNotFound {
+            return try await render(request, errors: ["This organization has no connection."], status: .badRequest)
+        }
+        return back(request, "rotated", section: "connection")
+    }
+
+    @Sendable func removeConnection(_ request: Request) async throws -> Response {
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
+        do {
+            try await service.removeConnection(context.id, actor: context.web.user.username, requestID: request.id)
+        } catch ServiceError.connectionNotFound {
+            return try await render(request, errors: ["This organization has no connection."], status: .badRequest)
+        }
+        return back(request, "disconnected", section: "connection")
     }
 }

@@ -336,6 +336,22 @@ import Testing
                     roles: [(t("securityReader"), t("Security reader"))],
                     grantableRoles: [(t("securityReader"), t("Security reader"))],
                     newSecret: (t("pc_1"), t("s3cret")),
+                    connection: ConnectionSection(
+                        current: .init(
+                            tenantID: t("contoso.onmicrosoft.com"),
+                            clientID: t("11111111-2222-3333-4444-555555555555"),
+                            credential: t("client secret"),
+                            cloudID: t("gcc-high"),
+                            cloud: t("GCC High"),
+                            sourceIDs: [t("entra-id"), t("secure-score")],
+                            sources: [t("Entra ID"), t("Microsoft Secure Score")],
+                            loginURL: t("https://login.microsoftonline.us"),
+                            graphURL: t("https://graph.microsoft.us"),
+                            rotatedAt: t("2026-11-28 12:00 UTC")
+                        ),
+                        clouds: [(t("commercial"), t("Commercial")), (t("gcc-high"), t("GCC High"))],
+                        sources: [(t("entra-id"), t("Entra ID")), (t("secure-score"), t("Microsoft Secure Score"))]
+                    ),
                     message: t("Client created."),
                     errors: []
                 ).render()

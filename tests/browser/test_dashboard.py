@@ -265,3 +265,29 @@ def test_organizations_page_pages_searches_and_sets_a_status_in_several(browser,
         changes = [entry for entry in audit if entry["action"] == "status.set"]
         expected = [] if organization == "branch-03" else ["ivy"]
         assert [entry["actor"] for entry in changes] == expected, organization
+
+
+def test_a_writer_connects_the_tenant_and_never_sees_the_secret_again(browser, server: Server, screenshots: Path):
+    signed_in(browser, server, "wendy", "securityAdministrator")
+    browser.get(server.base + "/orgs/contoso/settings")
+    assert "This organization has no connection yet." in browser.page_source
+    browser.find_element(By.ID, "con-tenant").send_keys("contoso.onmicrosoft.com")
+    browser.find_element(By.ID, "con-client").send_keys("11111111-2222-3333-4444-555555555555")
+    secret = browser.find_element(By.ID, "con-secret")
+    assert secret.get_attribute("type") == "password"
+    secret.send_keys("browser~secret~value")
+    Select(browser.find_element(By.ID, "con-cloud")).select_by_value("gcc-high")
+    browser.find_element(By.ID, "src-sharepoint").click()  # every source starts checked: leave SharePoint out
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/settings/connection'] button"))
+    assert "Connection saved." in browser.page_source
+    summary = text(browser, "connection")
+    assert "GCC High" in summary and "https://graph.microsoft.us" in summary
+    assert "Entra ID, Microsoft Secure Score" in summary and "SharePoint" not in summary
+    assert "browser~secret~value" not in browser.page_source
+    # The form shows the stored choices again; the secret field stays empty.
+    assert Select(browser.find_element(By.ID, "con-cloud")).first_selected_option.get_attribute("value") == "gcc-high"
+    assert not browser.find_element(By.ID, "src-sharepoint").is_selected()
+    assert browser.find_element(By.ID, "con-secret").get_attribute("value") == ""
+    shot(browser, screenshots, "settings-connection")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/settings/connection/remove'] button"))
+    assert "Connection removed." in browser.page_source

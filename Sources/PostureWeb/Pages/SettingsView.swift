@@ -39,12 +39,15 @@ public struct SettingsView: Sendable, Equatable {
     public var newSecret: (clientID: String, secret: String)?
     /// A person just added here: their one-time password, shown this once.
     public var newMember: (username: String, password: String)? = nil
+    /// The Microsoft 365 connection: read-write roles; nil for the others.
+    public var connection: ConnectionSection? = nil
     public var message: String?
     public var errors: [String]
 
     public static func == (lhs: SettingsView, rhs: SettingsView) -> Bool {
         lhs.nav == rhs.nav && lhs.lockedReason == rhs.lockedReason && lhs.clients == rhs.clients
             && lhs.members == rhs.members && lhs.errors == rhs.errors && lhs.message == rhs.message
+            && lhs.connection == rhs.connection
     }
 
     public func render() -> String {
@@ -155,6 +158,7 @@ public struct SettingsView: Sendable, Equatable {
               <label for="cmp-max">Max seats</label><input type="text" inputmode="numeric" id="cmp-max" name="maxSeats" value="\(maxSeats)"\(disabled)>
               <button type="submit"\(disabled)>Save comparison</button>
             </form></section>
+            \(connection?.render(base: base, csrf: csrf))
             \(access)
             """
         )

@@ -1,0 +1,84 @@
+/// The Connections part of Settings: the organization's Microsoft 365 connection, for read-write
+/// roles. The credential is entered, never shown: a stored one is only ever replaced.
+public struct ConnectionSection: Sendable, Equatable {
+    public struct Current: Sendable, Equatable {
+        public var tenantID: String
+        public var clientID: String
+        public var credential: String
+        /// The cloud's id (`gcc-high`) and its name (`GCC High`).
+        public var cloudID: String
+        public var cloud: String
+        /// The sources' ids (`entra-id`) and names (`Entra ID`).
+        public var sourceIDs: [String]
+        public var sources: [String]
+        public var loginURL: String
+        public var graphURL: String
+        public var rotatedAt: String
+    }
+
+    public var current: Current?
+    public var clouds: [(value: String, label: String)]
+    public var sources: [(value: String, label: String)]
+
+    public static func == (lhs: ConnectionSection, rhs: ConnectionSection) -> Bool {
+        lhs.current == rhs.current && lhs.clouds.map(\.value) == rhs.clouds.map(\.value)
+    }
+
+    func render(base: String, csrf: SafeHTML) -> SafeHTML {
+        let action = base + "/connection"
+        let cloudOptions = SafeHTML.join(
+            clouds.map { cloud -> SafeHTML in
+                let selected: SafeHTML = cloud.value == (current?.cloudID ?? "commercial") ? " selected" : ""
+                return #"<option value="\#(cloud.value)"\#(selected)>\#(cloud.label)</option>"#
+            }
+        )
+        let sourceBoxes = SafeHTML.join(
+            sources.map { source -> SafeHTML in
+                let checked: SafeHTML = current.map { $0.sourceIDs.contains(source.value) } ?? true ? " checked" : ""
+                return
+                    #"<div class="check"><input type="checkbox" id="src-\#(source.value)" name="sources[]" value="\#(source.value)"\#(checked)><label for="src-\#(source.value)">\#(source.label)</label></div>"#
+            }
+        )
+        var summary: SafeHTML = #"<p data-testid="connection-none">This organization has no connection yet.</p>"#
+        var manage: SafeHTML = ""
+        if let current {
+            summary = """
+                <dl class="facts" data-testid="connection">
+                <dt>Tenant</dt><dd>\(current.tenantID)</dd>
+                <dt>Application (client) id</dt><dd><code>\(current.clientID)</code></dd>
+                <dt>Credential</dt><dd>\(current.credential), last set \(current.rotatedAt)</dd>
+                <dt>Cloud</dt><dd>\(current.cloud)</dd>
+                <dt>Sources</dt><dd>\(current.sources.joined(separator: ", "))</dd>
+                <dt>Endpoints</dt><dd>\(current.loginURL) · \(current.graphURL)</dd>
+                </dl>
+                """
+            manage = """
+                <h3>Replace the credential</h3>
+                <form method="post" action="\(action)/rotate" class="row">\(csrf)
+                  <label for="rot-secret">New client secret</label><input type="password" id="rot-secret" name="clientSecret" autocomplete="off">
+                  <label for="rot-cert">or new certificate (PEM)</label><textarea id="rot-cert" name="certificate" rows="3"></textarea>
+                  <button type="submit">Replace credential</button>
+                </form>
+                <form method="post" action="\(action)/remove" class="inline">\(csrf)<button type="submit" class="link">Remove the connection</button></form>
+                """
+        }
+        return """
+            <section aria-labelledby="h-connection" id="connection"><h2 id="h-connection">Microsoft 365 connection</h2>
+            <p class="hint">The tenant, the app registration that signs in to it and its credential. The credential is sealed before it is stored and never shown again.</p>
+            \(summary)
+            <h3>\(current == nil ? "Connect" : "Change the connection")</h3>
+            \(current == nil ? "" : #"<p class="hint">Changing the connection takes its credential again: the stored one is never shown, and a new tenant or app needs its own.</p>"# as SafeHTML)
+            <form method="post" action="\(action)" class="row">\(csrf)
+              <label for="con-tenant">Tenant id or domain</label><input type="text" id="con-tenant" name="tenantId" required maxlength="253" value="\(current?.tenantID ?? "")">
+              <label for="con-client">Application (client) id</label><input type="text" id="con-client" name="clientId" required maxlength="36" value="\(current?.clientID ?? "")">
+              <label for="con-secret">Client secret</label><input type="password" id="con-secret" name="clientSecret" autocomplete="off">
+              <label for="con-cert">or certificate (PEM)</label><textarea id="con-cert" name="certificate" rows="3"></textarea>
+              <label for="con-cloud">Cloud</label><select id="con-cloud" name="cloud">\(cloudOptions)</select>
+              <fieldset><legend>Sources</legend>\(sourceBoxes)</fieldset>
+              <button type="submit">Save connection</button>
+            </form>
+            \(manage)
+            </section>
+            """
+    }
+}

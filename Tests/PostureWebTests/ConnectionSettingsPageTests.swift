@@ -1,0 +1,110 @@
+import Foundation
+import PostureApp
+import PostureCore
+import PostureStore
+import PostureTestSupport
+import PostureWeb
+import Testing
+import VaporTesting
+
+@testable import PostureServices
+
+/// Settings → Microsoft 365 connection in process: writers connect, replace the credential and
+/// disconnect; readers see no connection at all; the credential is never in a page.
+@Suite struct ConnectionSettingsPageTests {
+    static let password = "correct horse battery staple"
+    static let client = "11111111-2222-3333-4444-555555555555"
+
+    @Test func writersConnectAndReadersSeeNothing() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("writer", password: Self.password, roles: ["contoso": .securityAdministrator])
+            try await web.addUser("reader", password: Self.password, roles: ["contoso": .globalReader])
+            _ = try await web.signIn("writer", Self.password)
+            let page = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(page.body.contains("Microsoft 365 connection") && page.body.contains("no connection yet"))
+            let csrf = try WebHarness.csrf(page.body)
+
+            let both = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection",
+                form: [
+                    ("csrf", csrf), ("tenantId", "contoso.onmicrosoft.com"), ("clientId", Self.client),
+                    ("clientSecret", "s"), ("certificate", "pem"), ("cloud", "gcc-high"),
+                ]
+            )
+            #expect(both.status == .badRequest && both.body.contains("Give either a client secret or a certificate"))
+            let bad = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection",
+                form: [
+                    ("csrf", csrf), ("tenantId", "contoso"), ("clientId", "x"), ("clientSecret", "page~secret"),
+                    ("cloud", "commercial"),
+                ]
+            )
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.contains("Tenant must be a directory (tenant) id"))
+            #expect(bad.body.contains("Application (client) id must be the app registration"))
+            #expect(bad.body.contains("Sources name at least one source"))
+            #expect(!bad.body.contains("page~secret"), "a refused form does not echo the secret")
+
+            let saved = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection",
+                form: [
+                    ("csrf", csrf), ("tenantId", "contoso.onmicrosoft.com"), ("clientId", Self.client),
+                    ("clientSecret", "page~secret"), ("cloud", "gcc-high"), ("sources[]", "entra-id"),
+                    ("sources[]", "secure-score"),
+                ]
+            )
+            #expect(saved.status == .seeOther, "\(saved.body)")
+            let shown = try await web.send(.GET, "/orgs/contoso/settings?saved=connection")
+            #expect(shown.body.contains("Connection saved.") && shown.body.contains("GCC High"))
+            #expect(shown.body.contains("https://graph.microsoft.us"))
+            #expect(shown.body.contains("Entra ID, Microsoft Secure Score"))
+            #expect(!shown.body.contains("page~secret"))
+            #expect(try await web.runtime.store.connectionCredential("contoso") == .secret("page~secret"))
+
+            let rotated = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection/rotate",
+                form: [("csrf", csrf), ("clientSecret", "page~secret~2")]
+            )
+            #expect(rotated.status == .seeOther)
+            #expect(try await web.runtime.store.connectionCredential("contoso") == .secret("page~secret~2"))
+            let noToken = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection/remove",
+                form: [("csrf", "forged")]
+            )
+            #expect(noToken.status == .forbidden, "forms need their CSRF token")
+            let removed = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection/remove",
+                form: [("csrf", csrf)]
+            )
+            #expect(removed.status == .seeOther)
+            #expect(try await web.runtime.store.connectionCredential("contoso") == nil)
+
+            web.cookies.withLockedValue { $0 = [:] }
+            _ = try await web.signIn("reader", Self.password)
+            let readerPage = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(readerPage.status == .ok && !readerPage.body.contains("Microsoft 365 connection"))
+            let readerCSRF = try WebHarness.csrf(readerPage.body)
+            let refused = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection",
+                form: [
+                    ("csrf", readerCSRF), ("tenantId", "contoso.onmicrosoft.com"), ("clientId", Self.client),
+                    ("clientSecret", "s"), ("sources[]", "entra-id"),
+                ]
+            )
+            #expect(refused.status == .forbidden)
+            let audit = try await web.runtime.store.auditEntries(organizationID: "contoso").map(\.action)
+            #expect(
+                audit.filter { $0.hasPrefix("connection.") } == [
+                    "connection.add", "connection.rotate", "connection.remove",
+                ]
+            )
+        }
+    }
+}

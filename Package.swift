@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "PostureCore",
                 "PostureCatalog",
+                "PostureCollector",
                 "PostureStore",
                 "PostureServices",
                 "PostureAPI",

@@ -82,7 +82,12 @@ public func buildApplication(
             registry: StoreTokenRegistry(store: store, clock: clock)
         )
         let stamp = try dataStamp(app, configuration, changes)
-        let service = PostureService(store: store, catalog: catalog, clock: clock)
+        let service = PostureService(
+            store: store,
+            catalog: catalog,
+            clock: clock,
+            connectionTester: GraphConnectionTester()
+        )
         let identity = IdentityService(
             store: store,
             passwords: BcryptPasswordHasher(cost: configuration.passwordCost),

@@ -6,43 +6,9 @@ import PostureEvidence
 /// its sources read, whether the permission is granted, missing or needs a licence the tenant
 /// lacks. Reads one item of each resource; stores nothing.
 public struct ConnectionCheck: Sendable {
-    public enum Outcome: Sendable, Equatable {
-        case granted
-        case missing(permission: String)
-        case notLicensed(String)
-        case failed(String)
-
-        public var label: String {
-            switch self {
-            case .granted: "granted"
-            case .missing(let permission): "missing \(permission)"
-            case .notLicensed(let message): "not licensed: \(message)"
-            case .failed(let message): "failed: \(message)"
-            }
-        }
-    }
-
-    public struct Probe: Sendable, Equatable {
-        public var resource: String
-        public var source: ConnectionSource
-        public var permission: String
-        public var outcome: Outcome
-    }
-
-    public struct Report: Sendable, Equatable {
-        /// Nil when the app signed in; the reason otherwise (then no resource was read).
-        public var signInProblem: String?
-        public var probes: [Probe]
-
-        public init(signInProblem: String?, probes: [Probe]) {
-            self.signInProblem = signInProblem
-            self.probes = probes
-        }
-
-        public var isReady: Bool {
-            signInProblem == nil && !probes.contains { if case .missing = $0.outcome { true } else { false } }
-        }
-    }
+    public typealias Outcome = ConnectionCheckReport.Outcome
+    public typealias Probe = ConnectionCheckReport.Probe
+    public typealias Report = ConnectionCheckReport
 
     /// The resources a check reads for `sources`, with the permission each needs.
     public static func probes(
@@ -90,12 +56,18 @@ public struct ConnectionCheck: Sendable {
         sources: [ConnectionSource],
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
+        func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
+        // Someone is waiting for the answer: a short timeout and few retries.
         client = GraphClient(
-            tenantID: tenantID,
-            clientID: clientID,
-            credential: credential,
-            loginURL: loginURL,
-            graphURL: graphURL,
+            settings: .init(
+                tenantID: tenantID,
+                clientID: clientID,
+                credential: credential,
+                loginURL: trimmed(loginURL),
+                graphURL: trimmed(graphURL),
+                maxAttempts: 2,
+                requestTimeout: 15
+            ),
             sleep: sleep
         )
         self.sources = sources

@@ -18,6 +18,8 @@ final class GraphClient: Sendable {
         var graphURL: String
         /// Attempts per request when Graph throttles (429) or is unavailable (503, 504).
         var maxAttempts = 6
+        /// Seconds a request may take; a person waiting on a connection test gets less.
+        var requestTimeout: Double = 120
     }
 
     let settings: Settings
@@ -55,7 +57,7 @@ final class GraphClient: Sendable {
         self.settings = settings
         self.sleep = sleep
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 120
+        configuration.timeoutIntervalForRequest = settings.requestTimeout
         session = URLSession(configuration: configuration, delegate: SameHostRedirects(), delegateQueue: nil)
     }
 

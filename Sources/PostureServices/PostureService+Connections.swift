@@ -2,6 +2,12 @@ import Foundation
 import PostureCore
 import PostureStore
 
+/// Signs in to a tenant with a connection's settings and credential and reads one item of each
+/// resource its sources need. The server's is the Graph collector's; stores nothing.
+public protocol ConnectionTesting: Sendable {
+    func check(_ settings: ConnectionSettings, _ credential: ConnectionCredential) async -> ConnectionCheckReport
+}
+
 /// Microsoft 365 connections: one per organization, its credential sealed at rest and never read
 /// back by a person. Every change is audited without the credential.
 extension PostureService {
@@ -23,6 +29,13 @@ extension PostureService {
             throw ServiceError.connectionNotFound(organizationID.rawValue)
         }
         return (connection, credential)
+    }
+
+    /// Tests the stored connection: sign-in, then every permission its sources need.
+    public func testConnection(_ organizationID: OrganizationID) async throws -> ConnectionCheckReport {
+        guard let connectionTester else { throw ServiceError.connectionTestUnavailable }
+        let (connection, credential) = try await connectionSignIn(organizationID)
+        return await connectionTester.check(connection.settings, credential)
     }
 
     public func connections() async throws -> [StoredConnection] {

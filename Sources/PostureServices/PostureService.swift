@@ -15,19 +15,23 @@ public struct PostureService: Sendable {
     let currentScores: CurrentScoreCache
     /// What a stored current score must have been computed under to be read as it is.
     let rulesKey: String
+    /// Signs in to a tenant to test a connection; nil where nothing may leave this machine.
+    let connectionTester: (any ConnectionTesting)?
 
     public init(
         store: PostureStore,
         catalog: Catalog,
         weights: RankingWeights = .default,
         clock: PostureClock,
-        currentScores: CurrentScoreCache = CurrentScoreCache()
+        currentScores: CurrentScoreCache = CurrentScoreCache(),
+        connectionTester: (any ConnectionTesting)? = nil
     ) {
         self.store = store
         self.catalog = catalog
         self.weights = weights
         self.clock = clock
         self.currentScores = currentScores
+        self.connectionTester = connectionTester
         rulesKey = CurrentScore.rulesKey(catalog: catalog, weights: weights)
     }
 
@@ -273,6 +277,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidConnection([ConnectionProblem])
     /// The organization has no connection.
     case connectionNotFound(String)
+    /// This server was built without a way to reach a tenant.
+    case connectionTestUnavailable
 
     public var description: String {
         switch self {
@@ -283,6 +289,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidText(_, let problem): problem
         case .invalidConnection(let problems): problems.map(\.description).joined(separator: "; ")
         case .connectionNotFound(let id): "organization \"\(id)\" has no connection"
+        case .connectionTestUnavailable: "this server cannot test connections"
         }
     }
 }

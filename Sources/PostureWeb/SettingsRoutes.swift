@@ -24,6 +24,7 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", use: saveConnection)
         organization.post("settings", "connection", "rotate", use: rotateConnection)
         organization.post("settings", "connection", "remove", use: removeConnection)
+        organization.post("settings", "connection", "test", use: testConnection)
     }
 
     static let messages = [
@@ -42,6 +43,7 @@ struct SettingsRoutes: Sendable {
         errors: [String] = [],
         secret: (String, String)? = nil,
         oneTime: (String, String)? = nil,
+        test: ConnectionCheckReport? = nil,
         status: HTTPStatus = .ok
     ) async throws -> Response {
         let context = try await OrganizationContext.resolve(request, .settings, service: service)
@@ -99,16 +101,16 @@ struct SettingsRoutes: Sendable {
             grantableRoles: grantable.map { ($0.rawValue, $0.displayName) },
             newSecret: secret.map { (clientID: $0.0, secret: $0.1) },
             newMember: oneTime.map { (username: $0.0, password: $0.1) },
-            connection: context.canWrite ? try await connectionSection(id) : nil,
+            connection: context.canWrite ? try await connectionSection(id, test: test) : nil,
             message: message,
             errors: errors
         )
         return WebPages.html(view.render(), status: status)
     }
 
-    func connectionSection(_ id: OrganizationID) async throws -> ConnectionSection {
+    func connectionSection(_ id: OrganizationID, test: ConnectionCheckReport?) async throws -> ConnectionSection {
         let stored = try? await service.connection(id)
-        return ConnectionSection(
+        var section = ConnectionSection(
             current: stored.map { stored in
                 let settings = stored.settings
                 return .init(
@@ -127,6 +129,21 @@ struct SettingsRoutes: Sendable {
             clouds: MicrosoftCloud.allCases.map { ($0.rawValue, $0.displayName) },
             sources: ConnectionSource.allCases.map { ($0.rawValue, $0.displayName) }
         )
+        section.test = test.map { report in
+            (
+                report.summary, report.isReady,
+                report.probes.map {
+                    .init(
+                        source: $0.source.displayName,
+                        resource: $0.resource,
+                        permission: $0.permission,
+                        result: $0.outcome.label,
+                        code: $0.outcome.code
+                    )
+                }
+            )
+        }
+        return section
     }
 
     /// Back to Settings with the saved message, scrolled to the section changed when it has an anchor.
@@ -496,5 +513,22 @@ struct SettingsRoutes: Sendable {
             return try await render(request, errors: ["This organization has no connection."], status: .badRequest)
         }
         return back(request, "disconnected", section: "connection")
+    }
+
+    @Sendable func testConnection(_ request: Request) async throws -> Response {
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
+        do {
+            let report = try await service.testConnection(context.id)
+            return try await render(request, test: report)
+        } catch ServiceError.connectionNotFound {
+            return try await render(request, errors: ["This organization has no connection."], status: .badRequest)
+        } catch ServiceError.connectionTestUnavailable {
+            return try await render(request, errors: ["This server cannot test connections."], status: .badRequest)
+        }
     }
 }

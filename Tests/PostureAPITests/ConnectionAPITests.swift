@@ -73,10 +73,6 @@ import VaporTesting
                     "sources"
                 ),
                 (
-                    #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "graphUrl": "http://graph.example"}"#,
-                    "graphUrl"
-                ),
-                (
                     #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "extra": 1}"#,
                     "extra"
                 ),
@@ -92,6 +88,13 @@ import VaporTesting
                 #expect((error["target"] as? String)?.hasPrefix(target) == true, "\(answer.body)")
             }
             #expect(try await harness.runtime.store.connectionCredential("fabrikam") == .secret("api~secret~2"))
+            // Endpoints apart from the cloud's send requests wherever they point: instance tokens only.
+            let elsewhere =
+                #"{"tenantId": "a.example", "clientId": "11111111-2222-3333-4444-555555555555", "clientSecret": "s", "graphUrl": "http://graph.example"}"#
+            #expect(try await harness.send(.PUT, Self.path, token: writer, json: elsewhere).status == .forbidden)
+            let instance = try await harness.token(nil, .readWrite)
+            let checked = try await harness.send(.PUT, Self.path, token: instance, json: elsewhere)
+            #expect(checked.status == .badRequest && checked.body.contains("must use https"))
 
             #expect(try await harness.send(.DELETE, Self.path, token: writer).status == .noContent)
             #expect(try await harness.send(.DELETE, Self.path, token: writer).status == .notFound)
@@ -101,5 +104,48 @@ import VaporTesting
                     == ["connection.add", "connection.replace", "connection.rotate", "connection.remove"]
             )
         }
+    }
+
+    /// The test answers per resource through the recorded Graph service, and refuses without a
+    /// connection.
+    @Test func testingTheStoredConnection() async throws {
+        var script = RecordedGraphServer.Script()
+        script.clientID = "11111111-2222-3333-4444-555555555555"
+        script.failing = ["sharepointSettings": 403, "userRegistrationDetails": 400]
+        let fake = script
+        let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("PostureEvidenceTests/Snapshots/contoso")
+        let graph = try await RecordedGraphServer.start(directory: recorded, script: script)
+        do {
+            try await APIHarness.with { harness in
+                let writer = try await harness.token("fabrikam", .readWrite)
+                #expect(try await harness.send(.POST, Self.path + "/test", token: writer).status == .notFound)
+                let instance = try await harness.token(nil, .readWrite)
+                let body = """
+                    {"tenantId": "\(fake.tenantID)", "clientId": "\(fake.clientID)", "clientSecret": "\(fake.secret)",
+                     "sources": ["entra-id", "sharepoint"], "loginUrl": "\(graph.baseURL)", "graphUrl": "\(graph.baseURL)"}
+                    """
+                #expect(try await harness.send(.PUT, Self.path, token: instance, json: body).status == .created)
+                let tested = try await harness.send(.POST, Self.path + "/test", token: writer)
+                #expect(tested.status == .ok, "\(tested.body)")
+                let report = try object(tested.body)
+                #expect(report["ready"] as? Bool == false && report["signedIn"] as? Bool == true)
+                #expect(report["missingPermissions"] as? [String] == ["SharePointTenantSettings.Read.All"])
+                let probes = try #require(report["probes"] as? [[String: Any]])
+                let results = Dictionary(
+                    uniqueKeysWithValues: probes.map { ($0["resource"] as! String, $0["result"] as! String) }
+                )
+                #expect(results["conditionalAccessPolicies"] == "granted")
+                #expect(results["sharepointSettings"] == "missing")
+                #expect(results["userRegistrationDetails"] == "failed")
+                #expect(!tested.body.contains(fake.secret))
+                let reader = try await harness.token("fabrikam", .read)
+                #expect(try await harness.send(.POST, Self.path + "/test", token: reader).status == .forbidden)
+            }
+        } catch {
+            try await graph.stop()
+            throw error
+        }
+        try await graph.stop()
     }
 }

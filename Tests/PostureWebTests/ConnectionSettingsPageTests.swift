@@ -107,4 +107,48 @@ import VaporTesting
             )
         }
     }
+
+    /// Test connection signs in to the recorded Graph service and lists each resource.
+    @Test func testConnectionListsEveryResource() async throws {
+        var script = RecordedGraphServer.Script()
+        script.clientID = Self.client
+        script.failing = ["sharepointSettings": 403]
+        let fake = script
+        let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("PostureEvidenceTests/Snapshots/contoso")
+        let graph = try await RecordedGraphServer.start(directory: recorded, script: fake)
+        do {
+            try await WebHarness.with(demo: true) { web in
+                try await web.addUser("writer", password: Self.password, roles: ["contoso": .securityAdministrator])
+                _ = try await web.signIn("writer", Self.password)
+                let page = try await web.send(.GET, "/orgs/contoso/settings")
+                let csrf = try WebHarness.csrf(page.body)
+                let none = try await web.send(.POST, "/orgs/contoso/settings/connection/test", form: [("csrf", csrf)])
+                #expect(none.status == .badRequest && none.body.contains("This organization has no connection."))
+                try await web.runtime.service.setConnection(
+                    "contoso",
+                    ConnectionSettings(
+                        tenantID: fake.tenantID,
+                        clientID: fake.clientID,
+                        credentialKind: .secret,
+                        sources: [.entraID, .sharePoint],
+                        loginURL: graph.baseURL,
+                        graphURL: graph.baseURL
+                    ),
+                    credential: .secret(fake.secret),
+                    actor: "test"
+                )
+                let tested = try await web.send(.POST, "/orgs/contoso/settings/connection/test", form: [("csrf", csrf)])
+                #expect(tested.status == .ok)
+                #expect(tested.body.contains("signed in; grant SharePointTenantSettings.Read.All"))
+                #expect(tested.body.contains(#"<tr class="missing"><td>SharePoint</td><td>sharepointSettings</td>"#))
+                #expect(tested.body.components(separatedBy: #"<tr class="granted">"#).count - 1 == 15)
+                #expect(!tested.body.contains(fake.secret))
+            }
+        } catch {
+            try await graph.stop()
+            throw error
+        }
+        try await graph.stop()
+    }
 }

@@ -350,7 +350,19 @@ import Testing
                             rotatedAt: t("2026-11-28 12:00 UTC")
                         ),
                         clouds: [(t("commercial"), t("Commercial")), (t("gcc-high"), t("GCC High"))],
-                        sources: [(t("entra-id"), t("Entra ID")), (t("secure-score"), t("Microsoft Secure Score"))]
+                        sources: [(t("entra-id"), t("Entra ID")), (t("secure-score"), t("Microsoft Secure Score"))],
+                        test: (
+                            t("signed in; grant SecurityEvents.Read.All"), false,
+                            [
+                                .init(
+                                    source: t("Microsoft Secure Score"),
+                                    resource: t("secureScores"),
+                                    permission: t("SecurityEvents.Read.All"),
+                                    result: t("missing SecurityEvents.Read.All"),
+                                    code: t("missing")
+                                )
+                            ]
+                        )
                     ),
                     message: t("Client created."),
                     errors: []

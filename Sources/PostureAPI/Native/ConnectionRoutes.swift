@@ -16,6 +16,46 @@ struct ConnectionRoutes {
         organization.put("connection", use: put)
         organization.delete("connection", use: remove)
         organization.post("connection", "rotate", use: rotate)
+        organization.post("connection", "test", use: test)
+    }
+
+    struct CheckDTO: Encodable {
+        struct Probe: Encodable {
+            var resource: String
+            var source: String
+            var permission: String
+            /// `granted`, `missing`, `notLicensed` or `failed`.
+            var result: String
+            var detail: String
+        }
+        var ready: Bool
+        var signedIn: Bool
+        var summary: String
+        var missingPermissions: [String]
+        var probes: [Probe]
+
+        init(_ report: ConnectionCheckReport) {
+            ready = report.isReady
+            signedIn = report.signInProblem == nil
+            summary = report.summary
+            missingPermissions = report.missingPermissions
+            probes = report.probes.map {
+                Probe(
+                    resource: $0.resource,
+                    source: $0.source.rawValue,
+                    permission: $0.permission,
+                    result: $0.outcome.code,
+                    detail: $0.outcome.label
+                )
+            }
+        }
+    }
+
+    /// Signs in with the stored connection and reads one item of each resource its sources need;
+    /// 200 with the findings whether or not all is well (`ready` says which).
+    @Sendable func test(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        return try JSONResponse.encode(CheckDTO(try await service.testConnection(id)))
     }
 
     struct ConnectionDTO: Encodable {
@@ -70,6 +110,11 @@ struct ConnectionRoutes {
         let credential = try Self.credential(&reader)
         if let first = reader.collected.first {
             throw APIError.badRequest(first.description, target: first.field ?? "tenantId")
+        }
+        // Endpoints set apart send the credential and the server's requests wherever they point:
+        // only instance administrators choose them.
+        if loginURL != nil || graphURL != nil, !(try request.principal.access.instanceAdministrator) {
+            throw APIError.forbidden("only an instance-wide token sets loginUrl or graphUrl; the cloud chooses them")
         }
         guard let cloud = cloudName.map(MicrosoftCloud.init(rawValue:)) ?? .commercial else {
             throw APIError.badRequest(

@@ -73,6 +73,8 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: field)
             case .invalidConnection(let problems):
                 return .badRequest(error.description, target: problems.first?.field)
+            case .connectionTestUnavailable:
+                return APIError(.notImplemented, code: "notSupported", message: error.description)
             }
         case let error as StoreError:
             switch error {

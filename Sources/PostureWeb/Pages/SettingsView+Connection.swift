@@ -16,12 +16,25 @@ public struct ConnectionSection: Sendable, Equatable {
         public var rotatedAt: String
     }
 
+    /// One line of a connection test: resource, permission and what was found.
+    public struct TestLine: Sendable, Equatable {
+        public var source: String
+        public var resource: String
+        public var permission: String
+        public var result: String
+        /// `granted`, `missing`, `notLicensed` or `failed`, for styling.
+        public var code: String
+    }
+
     public var current: Current?
     public var clouds: [(value: String, label: String)]
     public var sources: [(value: String, label: String)]
+    /// The summary and lines of a test just run; nil when none was.
+    public var test: (summary: String, ready: Bool, lines: [TestLine])? = nil
 
     public static func == (lhs: ConnectionSection, rhs: ConnectionSection) -> Bool {
         lhs.current == rhs.current && lhs.clouds.map(\.value) == rhs.clouds.map(\.value)
+            && lhs.test?.summary == rhs.test?.summary && lhs.test?.lines == rhs.test?.lines
     }
 
     func render(base: String, csrf: SafeHTML) -> SafeHTML {
@@ -52,7 +65,24 @@ public struct ConnectionSection: Sendable, Equatable {
                 <dt>Endpoints</dt><dd>\(current.loginURL) · \(current.graphURL)</dd>
                 </dl>
                 """
+            var report: SafeHTML = ""
+            if let test {
+                let rows = test.lines.map { line -> SafeHTML in
+                    #"<tr class="\#(line.code)"><td>\#(line.source)</td><td>\#(line.resource)</td><td>\#(line.permission)</td><td>\#(line.result)</td></tr>"#
+                }
+                let table: SafeHTML =
+                    rows.isEmpty
+                    ? ""
+                    : #"<table><thead><tr><th scope="col">Source</th><th scope="col">Resource</th><th scope="col">Permission</th><th scope="col">Result</th></tr></thead><tbody>\#(rows)</tbody></table>"#
+                report = """
+                    <div class="\(test.ready ? "ok" : "error")" role="status" data-testid="connection-test"><p>\(test.summary)</p></div>
+                    \(table)
+                    """
+            }
             manage = """
+                <form method="post" action="\(action)/test" class="inline">\(csrf)<button type="submit">Test connection</button></form>
+                <p class="hint">Signs in and reads one item of each resource the sources need; nothing is stored.</p>
+                \(report)
                 <h3>Replace the credential</h3>
                 <form method="post" action="\(action)/rotate" class="row">\(csrf)
                   <label for="rot-secret">New client secret</label><input type="password" id="rot-secret" name="clientSecret" autocomplete="off">

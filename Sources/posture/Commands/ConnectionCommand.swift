@@ -134,7 +134,7 @@ struct ConnectionCommand: AsyncParsableCommand {
             let settings = try settings()
             let secret = try credential.credential()
             if test {
-                let report = try await ConnectionCommand.check(settings, secret)
+                let report = await ConnectionCommand.check(settings, secret)
                 Console.write(ConnectionCommand.render(report))
                 guard report.isReady else {
                     Console.error(
@@ -217,10 +217,9 @@ struct ConnectionCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let (connection, credential) = try await ConnectionCommand.run(server) { runtime in
-                try await runtime.service.connectionSignIn(OrganizationID(org))
+            let report = try await ConnectionCommand.run(server) { runtime in
+                try await runtime.service.testConnection(OrganizationID(org))
             }
-            let report = try await ConnectionCommand.check(connection.settings, credential)
             Console.write(ConnectionCommand.render(report))
             if !report.isReady { throw ExitCode(1) }
         }
@@ -264,43 +263,19 @@ struct ConnectionCommand: AsyncParsableCommand {
     static func check(
         _ settings: ConnectionSettings,
         _ credential: ConnectionCredential
-    ) async throws
-        -> ConnectionCheck.Report
+    ) async
+        -> ConnectionCheckReport
     {
-        let graphCredential: GraphCredential
-        switch credential {
-        case .secret(let secret): graphCredential = .secret(secret)
-        case .certificate(let pem):
-            do {
-                graphCredential = .certificate(try CertificateKey(pem: pem))
-            } catch {
-                return ConnectionCheck.Report(signInProblem: error.description, probes: [])
-            }
-        }
-        return await ConnectionCheck(
-            tenantID: settings.tenantID,
-            clientID: settings.clientID,
-            credential: graphCredential,
-            loginURL: settings.effectiveLoginURL,
-            graphURL: settings.effectiveGraphURL,
-            sources: settings.sources
-        ).run()
+        await GraphConnectionTester().check(settings, credential)
     }
 
-    static func render(_ report: ConnectionCheck.Report) -> String {
-        if let problem = report.signInProblem { return "sign-in failed: \(problem)" }
+    static func render(_ report: ConnectionCheckReport) -> String {
+        guard report.signInProblem == nil else { return report.summary }
         var table = TextTable([("SOURCE", .left), ("RESOURCE", .left), ("PERMISSION", .left), ("RESULT", .left)])
         for probe in report.probes {
             table.add([probe.source.rawValue, probe.resource, probe.permission, probe.outcome.label])
         }
-        let missing = report.probes.filter { if case .missing = $0.outcome { true } else { false } }
-        let summary =
-            missing.isEmpty
-            ? "signed in; every permission the sources need is granted"
-            : "signed in; grant "
-                + Array(Set(missing.map(\.permission))).sorted().joined(separator: ", ")
-                + " (application permissions, with admin consent)"
-        return "\(table.render())\n\(summary)"
+        return "\(table.render())\n\(report.summary)"
     }
 
     static func run<T>(_ server: ServerOptions, _ body: (PostureRuntime) async throws -> T) async throws -> T {

@@ -18,18 +18,7 @@ public enum AuditKeyStore {
             return key
         }
         let key = AuditKey(key: SymmetricKey(size: .bits256), from: try await lastSequence() + 1)
-        try FileManager.default.createDirectory(
-            atPath: directory,
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
-        guard
-            FileManager.default.createFile(
-                atPath: path,
-                contents: Data(key.fileText.utf8),
-                attributes: [.posixPermissions: 0o600]
-            )
-        else { throw StartupError("cannot write \(path)") }
+        try OwnerOnlyFiles.writeKey(key.fileText, to: path, in: directory)
         return key
     }
 }

@@ -31,6 +31,23 @@ public enum OwnerOnlyFiles {
         }
     }
 
+    /// Writes a new key file (0600) in `directory` (created 0700 if need be): the audit and
+    /// connection keys.
+    static func writeKey(_ text: String, to path: String, in directory: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: directoryPermissions]
+        )
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data(text.utf8),
+                attributes: [.posixPermissions: filePermissions]
+            )
+        else { throw StartupError("cannot write \(path)") }
+    }
+
     /// Removes group and other permission bits; never widens.
     static func restrict(_ path: String, to permissions: Int) throws {
         let current = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0

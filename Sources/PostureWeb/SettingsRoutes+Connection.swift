@@ -1,0 +1,172 @@
+import Foundation
+import PostureCore
+import PostureServices
+import PostureStore
+import Vapor
+
+/// Settings → Microsoft 365 connection: connect, change, replace the credential, remove, test.
+/// Read-write roles only; the credential goes in and is never shown.
+extension SettingsRoutes {
+    func connectionSection(_ id: OrganizationID, test: ConnectionCheckReport?) async throws -> ConnectionSection {
+        let stored = try? await service.connection(id)
+        var section = ConnectionSection(
+            current: stored.map { stored in
+                let settings = stored.settings
+                return .init(
+                    tenantID: settings.tenantID,
+                    clientID: settings.clientID,
+                    credential: settings.credentialKind == .certificate ? "certificate" : "client secret",
+                    cloudID: settings.cloud.rawValue,
+                    cloud: settings.cloud.displayName,
+                    sourceIDs: settings.sources.map(\.rawValue),
+                    sources: settings.sources.map(\.displayName),
+                    loginURL: settings.effectiveLoginURL,
+                    graphURL: settings.effectiveGraphURL,
+                    rotatedAt: ScoreFormat.minute(stored.credentialRotatedAt) + " UTC"
+                )
+            },
+            clouds: MicrosoftCloud.allCases.map { ($0.rawValue, $0.displayName) },
+            sources: ConnectionSource.allCases.map { ($0.rawValue, $0.displayName) }
+        )
+        section.test = test.map { report in
+            (
+                report.summary, report.isReady,
+                report.probes.map {
+                    .init(
+                        source: $0.source.displayName,
+                        resource: $0.resource,
+                        permission: $0.permission,
+                        result: $0.outcome.label,
+                        code: $0.outcome.code
+                    )
+                }
+            )
+        }
+        return section
+    }
+
+    struct ConnectionForm: Content {
+        var tenantId: String?
+        var clientId: String?
+        var clientSecret: String?
+        var certificate: String?
+        var cloud: String?
+        var sources: [String]?
+    }
+
+    /// Exactly one of a secret and a certificate, from a form where an empty field means "not given".
+    static func credential(secret: String?, certificate: String?) -> ConnectionCredential? {
+        let secret = secret.flatMap { $0.isEmpty ? nil : $0 }
+        let certificate = certificate.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        switch (secret, certificate) {
+        case (let secret?, nil): return .secret(secret)
+        case (nil, let pem?): return .certificate(pem: pem)
+        default: return nil
+        }
+    }
+
+    /// A connection's problems in words a person reads on the page.
+    static func sentences(_ problems: [ConnectionProblem]) -> [String] {
+        let names = [
+            "tenantId": "Tenant", "clientId": "Application (client) id", "sources": "Sources",
+            "clientSecret": "Client secret", "certificate": "Certificate", "loginUrl": "Sign-in endpoint",
+            "graphUrl": "Graph endpoint",
+        ]
+        return problems.map { "\(names[$0.field] ?? $0.field) \($0.message)." }
+    }
+
+    @Sendable func saveConnection(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        let form = (try? request.content.decode(ConnectionForm.self)) ?? ConnectionForm()
+        guard let credential = Self.credential(secret: form.clientSecret, certificate: form.certificate) else {
+            return try await render(
+                request,
+                errors: ["Give either a client secret or a certificate, not both."],
+                status: .badRequest
+            )
+        }
+        guard let cloud = MicrosoftCloud(rawValue: form.cloud ?? "commercial") else {
+            return try await render(request, errors: ["Choose a cloud from the list."], status: .badRequest)
+        }
+        let sources = (form.sources ?? []).compactMap(ConnectionSource.init(rawValue:))
+        let settings = ConnectionSettings(
+            tenantID: (form.tenantId ?? "").trimmingCharacters(in: .whitespaces),
+            clientID: (form.clientId ?? "").trimmingCharacters(in: .whitespaces),
+            credentialKind: credential.kind,
+            cloud: cloud,
+            sources: sources
+        )
+        do {
+            try await service.setConnection(
+                context.id,
+                settings,
+                credential: credential,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as ServiceError {
+            return try await connectionRefusal(request, error)
+        }
+        return back(request, "connection", section: "connection")
+    }
+
+    @Sendable func rotateConnection(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        let form = (try? request.content.decode(ConnectionForm.self)) ?? ConnectionForm()
+        guard let credential = Self.credential(secret: form.clientSecret, certificate: form.certificate) else {
+            return try await render(
+                request,
+                errors: ["Give either a new client secret or a new certificate, not both."],
+                status: .badRequest
+            )
+        }
+        do {
+            try await service.rotateConnectionCredential(
+                context.id,
+                credential,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as ServiceError {
+            return try await connectionRefusal(request, error)
+        }
+        return back(request, "rotated", section: "connection")
+    }
+
+    @Sendable func removeConnection(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        do {
+            try await service.removeConnection(context.id, actor: context.web.user.username, requestID: request.id)
+        } catch let error as ServiceError {
+            return try await connectionRefusal(request, error)
+        }
+        return back(request, "disconnected", section: "connection")
+    }
+
+    @Sendable func testConnection(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        do {
+            let report = try await service.testConnection(context.id)
+            return try await render(request, test: report)
+        } catch let error as ServiceError {
+            return try await connectionRefusal(request, error)
+        }
+    }
+
+    /// The context of a connection form: read-write roles only.
+    func connectionContext(_ request: Request) async throws -> OrganizationContext {
+        try await OrganizationContext.resolve(request, .settings, service: service, operation: .changeState)
+    }
+
+    /// Settings again with what went wrong, for the refusals every connection form shares.
+    func connectionRefusal(_ request: Request, _ error: ServiceError) async throws -> Response {
+        let errors: [String]
+        switch error {
+        case .invalidConnection(let problems): errors = Self.sentences(problems)
+        case .connectionNotFound: errors = ["This organization has no connection."]
+        case .connectionTestUnavailable: errors = ["This server cannot test connections."]
+        default: throw error
+        }
+        return try await render(request, errors: errors, status: .badRequest)
+    }
+}

@@ -139,6 +139,9 @@ import VaporTesting
                 #expect(results["sharepointSettings"] == "missing")
                 #expect(results["userRegistrationDetails"] == "failed")
                 #expect(!tested.body.contains(fake.secret))
+                // The test spends the caller's budget: a second one at once waits its turn.
+                let again = try await harness.send(.POST, Self.path + "/test", token: writer)
+                #expect(again.status == .tooManyRequests && again.headers.first(name: "Retry-After") != nil)
                 let reader = try await harness.token("fabrikam", .read)
                 #expect(try await harness.send(.POST, Self.path + "/test", token: reader).status == .forbidden)
             }

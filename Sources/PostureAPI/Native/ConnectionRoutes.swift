@@ -55,6 +55,11 @@ struct ConnectionRoutes {
     /// 200 with the findings whether or not all is well (`ready` says which).
     @Sendable func test(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
+        // A test is up to a minute of outbound requests: it spends the caller's whole work budget,
+        // so one caller cannot keep many running (429 with Retry-After meanwhile).
+        _ = try await service.connection(id)  // 404 without a connection, before any budget is spent
+        let budget = dependencies.workBudget
+        try request.spendWork(Int(budget.capacity), budget: budget, now: dependencies.clock.now())
         return try JSONResponse.encode(CheckDTO(try await service.testConnection(id)))
     }
 

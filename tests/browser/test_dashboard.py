@@ -268,7 +268,7 @@ def test_organizations_page_pages_searches_and_sets_a_status_in_several(browser,
 
 
 def test_a_writer_connects_the_tenant_and_never_sees_the_secret_again(browser, server: Server, screenshots: Path):
-    signed_in(browser, server, "wendy", "securityAdministrator")
+    signed_in(browser, server, "connor", "securityAdministrator")
     browser.get(server.base + "/orgs/contoso/settings")
     assert "This organization has no connection yet." in browser.page_source
     browser.find_element(By.ID, "con-tenant").send_keys("contoso.onmicrosoft.com")

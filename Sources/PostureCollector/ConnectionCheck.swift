@@ -56,18 +56,15 @@ public struct ConnectionCheck: Sendable {
         sources: [ConnectionSource],
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
-        func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
         // Someone is waiting for the answer: a short timeout and few retries.
         client = GraphClient(
-            settings: .init(
-                tenantID: tenantID,
-                clientID: clientID,
-                credential: credential,
-                loginURL: trimmed(loginURL),
-                graphURL: trimmed(graphURL),
-                maxAttempts: 2,
-                requestTimeout: 15
-            ),
+            tenantID: tenantID,
+            clientID: clientID,
+            credential: credential,
+            loginURL: loginURL,
+            graphURL: graphURL,
+            maxAttempts: 2,
+            requestTimeout: 15,
             sleep: sleep
         )
         self.sources = sources

@@ -38,6 +38,8 @@ final class GraphClient: Sendable {
         credential: GraphCredential,
         loginURL: String,
         graphURL: String,
+        maxAttempts: Int = 6,
+        requestTimeout: Double = 120,
         sleep: @escaping @Sendable (Double) async throws -> Void
     ) {
         func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
@@ -47,7 +49,9 @@ final class GraphClient: Sendable {
                 clientID: clientID,
                 credential: credential,
                 loginURL: trimmed(loginURL),
-                graphURL: trimmed(graphURL)
+                graphURL: trimmed(graphURL),
+                maxAttempts: maxAttempts,
+                requestTimeout: requestTimeout
             ),
             sleep: sleep
         )

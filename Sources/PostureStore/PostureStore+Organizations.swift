@@ -70,17 +70,9 @@ extension PostureStore {
         limit: Int
     ) async throws -> [(id: OrganizationID, name: String)] {
         if let visible, visible.isEmpty { return [] }
-        var query = SQLQueryString("SELECT id, display_name FROM organizations")
-        if let visible {
-            query.appendInterpolation(unsafeRaw: " WHERE id IN (")
-            for (index, id) in visible.enumerated() {
-                if index > 0 { query.appendInterpolation(unsafeRaw: ", ") }
-                query.appendInterpolation(bind: id.rawValue)
-            }
-            query.appendInterpolation(unsafeRaw: ")")
-        }
-        query.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT ")
-        query.appendInterpolation(bind: limit)
+        let filter: SQLQueryString = visible.map { "WHERE id IN (\(binds: $0.map(\.rawValue)))" } ?? ""
+        let query: SQLQueryString =
+            "SELECT id, display_name FROM organizations \(filter) ORDER BY id LIMIT \(bind: limit)"
         return try await sql.raw(query).all().map { row in
             (
                 OrganizationID(try row.decode(column: "id", as: String.self)),

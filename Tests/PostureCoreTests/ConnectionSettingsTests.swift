@@ -92,4 +92,26 @@ import Testing
             #expect(credential.problem == nil)
         }
     }
+
+    @Test func namesBecomeCloudsAndSourcesOrAProblemNamingTheField() throws {
+        #expect(try MicrosoftCloud.named("gcc-high") == .gccHigh)
+        #expect(
+            throws: ConnectionProblem(
+                field: "cloud",
+                "must be one of commercial, gcc, gcc-high, dod, china, got \"mars\""
+            )
+        ) {
+            try MicrosoftCloud.named("mars")
+        }
+        #expect(try ConnectionSource.named(["secure-score", "entra-id"]) == [.secureScore, .entraID])
+        #expect(try ConnectionSource.named([]).isEmpty, "an empty list is the settings' problem to name")
+        #expect(
+            throws: ConnectionProblem(
+                field: "sources",
+                "\"mail\" is not a source; use entra-id, sharepoint, secure-score"
+            )
+        ) {
+            try ConnectionSource.named(["entra-id", "mail"])
+        }
+    }
 }

@@ -193,6 +193,14 @@ import Testing
             #expect(try await ids("", visible: []) == [])
             let page = try await service.organizationPage(try OrganizationListQuery(search: "zzz"), visible: nil)
             #expect(page.total == 0 && page.rows.isEmpty && page.next == nil)
+
+            // The organization switcher's names: id order, bounded, narrowed the same way.
+            func names(_ visible: [OrganizationID]?, _ limit: Int) async throws -> [String] {
+                try await service.organizationNames(among: visible, limit: limit).map { "\($0.id)=\($0.name)" }
+            }
+            #expect(try await names(nil, 2) == ["fifty=Fifty", "plain=ab"])
+            #expect(try await names(["x-1", "sale", "nobody"], 10) == ["sale=50% off", "x-1=Xavier"])
+            #expect(try await names([], 10).isEmpty)
         }
     }
 

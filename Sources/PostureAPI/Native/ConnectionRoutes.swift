@@ -121,23 +121,13 @@ struct ConnectionRoutes {
         if loginURL != nil || graphURL != nil, !(try request.principal.access.instanceAdministrator) {
             throw APIError.forbidden("only an instance-wide token sets loginUrl or graphUrl; the cloud chooses them")
         }
-        guard let cloud = cloudName.map(MicrosoftCloud.init(rawValue:)) ?? .commercial else {
-            throw APIError.badRequest(
-                "cloud must be one of \(MicrosoftCloud.allCases.map(\.rawValue).joined(separator: ", "))",
-                target: "cloud"
-            )
-        }
-        var sources = ConnectionSource.allCases
-        if let sourceNames {
-            sources = try sourceNames.map { name in
-                guard let source = ConnectionSource(rawValue: name) else {
-                    throw APIError.badRequest(
-                        "sources: \"\(name)\" is not a source; use \(ConnectionSettings.sourceNames)",
-                        target: "sources"
-                    )
-                }
-                return source
-            }
+        let cloud: MicrosoftCloud
+        let sources: [ConnectionSource]
+        do {
+            cloud = try cloudName.map(MicrosoftCloud.named) ?? .commercial
+            sources = try sourceNames.map(ConnectionSource.named) ?? ConnectionSource.allCases
+        } catch {
+            throw APIError.badRequest(error.description, target: error.field)
         }
         let settings = ConnectionSettings(
             tenantID: tenant ?? "",

@@ -324,13 +324,7 @@ struct NativeRoutes {
             return try JSONResponse.encode(ChangeList(value: entries.map(ChangeDTO.init)))
         }
         let after = try PageParameter.parse(request, "after", default: 0, maximum: Int(Int32.max))
-        let limit = try PageParameter.parse(
-            request,
-            "limit",
-            default: ListPage.defaultSize,
-            minimum: 1,
-            maximum: ListPage.maximumSize
-        )
+        let limit = try PageParameter.limit(request)
         let page = try await service.changePage(
             id,
             actionID: actionID,
@@ -364,13 +358,7 @@ struct NativeRoutes {
         // With `limit` or `after` a page, newest first: `after` is the last day of the previous
         // page, and the next page holds the days before it.
         if request.queryValue("limit") != nil || request.queryValue("after") != nil {
-            let limit = try PageParameter.parse(
-                request,
-                "limit",
-                default: ListPage.defaultSize,
-                minimum: 1,
-                maximum: ListPage.maximumSize
-            )
+            let limit = try PageParameter.limit(request)
             var to = range.to
             if let text = request.queryValue("after") {
                 guard let after = CivilDay(text) else {
@@ -494,6 +482,12 @@ enum OrganizationListParameters {
 
 /// A whole-number query parameter with a default and a maximum, refused with a message naming it.
 enum PageParameter {
+    /// `limit` of a list read a page at a time: 1 to ``ListPage/maximumSize``, by default
+    /// ``ListPage/defaultSize``.
+    static func limit(_ request: Request) throws -> Int {
+        try parse(request, "limit", default: ListPage.defaultSize, minimum: 1, maximum: ListPage.maximumSize)
+    }
+
     static func parse(
         _ request: Request,
         _ name: String,

@@ -98,7 +98,7 @@ public struct ConnectionSettings: Sendable, Equatable {
 }
 
 /// One problem with a connection's settings or credential, naming the field it is about.
-public struct ConnectionProblem: Sendable, Equatable, CustomStringConvertible {
+public struct ConnectionProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var field: String
     public var message: String
 

@@ -10,6 +10,21 @@ public enum ConnectionSource: String, Sendable, CaseIterable, Equatable, Compara
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The sources of names people and requests give (`entra-id`), or a problem naming `sources`.
+    public static func named(_ names: [String]) throws(ConnectionProblem) -> [ConnectionSource] {
+        var sources: [ConnectionSource] = []
+        for name in names {
+            guard let source = ConnectionSource(rawValue: name) else {
+                throw ConnectionProblem(
+                    field: "sources",
+                    "\"\(name)\" is not a source; use \(allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            sources.append(source)
+        }
+        return sources
+    }
+
     public var displayName: String {
         switch self {
         case .entraID: "Entra ID"

@@ -25,6 +25,17 @@ public enum MicrosoftCloud: String, Sendable, CaseIterable, Equatable {
         }
     }
 
+    /// The cloud of a name people and requests give (`gcc-high`), or a problem naming `cloud`.
+    public static func named(_ name: String) throws(ConnectionProblem) -> MicrosoftCloud {
+        guard let cloud = MicrosoftCloud(rawValue: name) else {
+            throw ConnectionProblem(
+                field: "cloud",
+                "must be one of \(allCases.map(\.rawValue).joined(separator: ", ")), got \"\(name)\""
+            )
+        }
+        return cloud
+    }
+
     public var displayName: String {
         switch self {
         case .commercial: "Commercial"

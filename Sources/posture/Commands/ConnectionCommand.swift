@@ -87,22 +87,17 @@ struct ConnectionCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func settings() throws -> ConnectionSettings {
-            guard let chosenCloud = MicrosoftCloud(rawValue: cloud) else {
-                throw ValidationError(
-                    "--cloud must be one of \(MicrosoftCloud.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(cloud)\""
-                )
-            }
+            let chosenCloud: MicrosoftCloud
             var chosen = ConnectionSource.allCases
-            if let sources {
-                chosen = try sources.split(separator: ",").map { name in
-                    let trimmed = name.trimmingCharacters(in: .whitespaces)
-                    guard let source = ConnectionSource(rawValue: trimmed) else {
-                        throw ValidationError(
-                            "--sources: \"\(trimmed)\" is not a source; use \(ConnectionSettings.sourceNames)"
-                        )
-                    }
-                    return source
+            do {
+                chosenCloud = try MicrosoftCloud.named(cloud)
+                if let sources {
+                    chosen = try ConnectionSource.named(
+                        sources.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    )
                 }
+            } catch {
+                throw ValidationError(Self.option(error))
             }
             return ConnectionSettings(
                 tenantID: tenantID,
@@ -124,7 +119,8 @@ struct ConnectionCommand: AsyncParsableCommand {
         /// A problem named by the option a person typed.
         static func option(_ problem: ConnectionProblem) -> String {
             let options = [
-                "tenantId": "--tenant-id", "clientId": "--client-id", "sources": "--sources", "loginUrl": "--login-url",
+                "tenantId": "--tenant-id", "clientId": "--client-id", "cloud": "--cloud", "sources": "--sources",
+                "loginUrl": "--login-url",
                 "graphUrl": "--graph-url", "clientSecret": "--client-secret", "certificate": "--certificate",
             ]
             return "\(options[problem.field] ?? problem.field) \(problem.message)"

@@ -20,6 +20,8 @@ public struct PostureRuntime: Sendable {
     public let configuration: PostureConfiguration
     /// How the response cache learns about writes (nil: no cache).
     public let dataStamp: DataStamp?
+    /// This node's collection counters, for `/metrics`.
+    public let collectionMetrics: CollectionMetrics
     /// The store under the services, for the benchmarks and the tests' fixtures only: routes and
     /// commands reach data through the services, which is what `scripts/check-layers` checks.
     public let store: PostureStore
@@ -82,6 +84,7 @@ public func buildApplication(
             registry: StoreTokenRegistry(store: store, clock: clock)
         )
         let stamp = try dataStamp(app, configuration, changes)
+        let collectionMetrics = CollectionMetrics()
         let service = PostureService(
             store: store,
             catalog: catalog,
@@ -130,6 +133,7 @@ public func buildApplication(
             identity: identity,
             configuration: configuration,
             dataStamp: stamp,
+            collectionMetrics: collectionMetrics,
             store: store
         )
     } catch {

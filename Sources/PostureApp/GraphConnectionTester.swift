@@ -11,14 +11,10 @@ public struct GraphConnectionTester: ConnectionTesting {
     public func check(_ settings: ConnectionSettings, _ credential: ConnectionCredential) async -> ConnectionCheckReport
     {
         let graphCredential: GraphCredential
-        switch credential {
-        case .secret(let secret): graphCredential = .secret(secret)
-        case .certificate(let pem):
-            do {
-                graphCredential = .certificate(try CertificateKey(pem: pem))
-            } catch {
-                return ConnectionCheckReport(signInProblem: error.description, probes: [])
-            }
+        do {
+            graphCredential = try ConnectionCollection.credential(credential)
+        } catch {
+            return ConnectionCheckReport(signInProblem: error.description, probes: [])
         }
         return await ConnectionCheck(
             tenantID: settings.tenantID,
@@ -28,5 +24,24 @@ public struct GraphConnectionTester: ConnectionTesting {
             graphURL: settings.effectiveGraphURL,
             sources: settings.sources
         ).run()
+    }
+}
+
+/// Collects connections with the Graph collector, for the scheduler.
+public struct GraphConnectionCollector: ConnectionCollecting {
+    let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    public func collect(_ settings: ConnectionSettings, _ credential: ConnectionCredential) async -> CollectionHarvest {
+        let graphCredential: GraphCredential
+        do {
+            graphCredential = try ConnectionCollection.credential(credential)
+        } catch {
+            return .failed(error.description)
+        }
+        return await ConnectionCollection(settings: settings, credential: graphCredential, catalog: catalog).run()
     }
 }

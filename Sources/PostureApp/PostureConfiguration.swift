@@ -68,6 +68,11 @@ public struct PostureConfiguration: Sendable {
     /// Where large uploads are written while they arrive (`POSTURE_SPOOL_DIR`); nil: the system's
     /// temporary folder.
     public var spoolDirectory: String?
+    /// Connections this node collects at once (`POSTURE_COLLECTIONS`); 0: this node collects none.
+    public var collectionConcurrency = 4
+    /// Seconds a node's hold on a connection lasts without renewal (`POSTURE_COLLECTION_LEASE`):
+    /// how long a connection waits after its collector died before another node takes it.
+    public var collectionLeaseSeconds = 90
 
     /// Cookies are Secure when people reach the server over HTTPS or on this machine; on plain
     /// HTTP elsewhere browsers would drop them, so they are sent without it (with a warning).
@@ -115,7 +120,8 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_DEMO_PEERS", "POSTURE_SYNC_TIME",
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
-        "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR",
+        "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR", "POSTURE_COLLECTIONS",
+        "POSTURE_COLLECTION_LEASE",
     ]
 
     public static func load(
@@ -241,6 +247,24 @@ public struct PostureConfiguration: Sendable {
                 config.readBudgetPerSecond = units
             } else {
                 problems.append("POSTURE_READ_BUDGET must be a whole number from 100 to 10000000, got \"\(text)\"")
+            }
+        }
+        if let text = env("POSTURE_COLLECTIONS") {
+            if let count = Int(text), (0...64).contains(count) {
+                config.collectionConcurrency = count
+            } else {
+                problems.append(
+                    "POSTURE_COLLECTIONS must be a whole number from 0 (this node collects nothing) to 64, got \"\(text)\""
+                )
+            }
+        }
+        if let text = env("POSTURE_COLLECTION_LEASE") {
+            if let seconds = Int(text), (5...3600).contains(seconds) {
+                config.collectionLeaseSeconds = seconds
+            } else {
+                problems.append(
+                    "POSTURE_COLLECTION_LEASE must be a whole number of seconds from 5 to 3600, got \"\(text)\""
+                )
             }
         }
         if let list = env("POSTURE_ALLOWED_HOSTS") {

@@ -35,6 +35,18 @@ extension PostureRuntime {
         application.lifecycle.use(
             SyncScheduler(service: service, minuteOfDay: configuration.syncMinuteOfDay, clock: clock, logger: logger)
         )
+        application.lifecycle.use(
+            CollectionScheduler(
+                service: service,
+                collector: GraphConnectionCollector(catalog: service.catalog),
+                settings: .init(
+                    concurrency: configuration.collectionConcurrency,
+                    leaseSeconds: Double(configuration.collectionLeaseSeconds)
+                ),
+                metrics: collectionMetrics,
+                logger: logger
+            )
+        )
         return notes
     }
 

@@ -28,8 +28,17 @@ final class GraphClient: Sendable {
     let sleep: @Sendable (Double) async throws -> Void
     /// The current token and how many were requested; shared by every request of a collection.
     private let state = Mutex<(token: String?, requests: Int)>((nil, 0))
+    /// Every HTTP exchange, the throttled answers among them, and the last `Retry-After` seen.
+    private let traffic = Mutex<Traffic>(Traffic())
+
+    struct Traffic: Sendable {
+        var exchanges = 0
+        var throttled = 0
+        var lastRetryAfter: Double?
+    }
 
     var tokenRequests: Int { state.withLock { $0.requests } }
+    var trafficSoFar: Traffic { traffic.withLock { $0 } }
 
     /// A client for one app registration; trailing slashes of the endpoints are dropped.
     convenience init(
@@ -152,9 +161,15 @@ final class GraphClient: Sendable {
                 continue
             }
             let (_, status, headers) = answer
+            let advised = headers["retry-after"].flatMap(Double.init)
+            if [429, 503, 504].contains(status) {
+                traffic.withLock {
+                    $0.throttled += 1
+                    $0.lastRetryAfter = advised ?? $0.lastRetryAfter
+                }
+            }
             if [429, 503, 504].contains(status), throttled + 1 < settings.maxAttempts {
                 throttled += 1
-                let advised = headers["retry-after"].flatMap(Double.init)
                 try await pause(min(advised ?? pow(2, Double(throttled - 1)), 300))
             } else if [500, 502].contains(status), failed + 1 < 3 {
                 failed += 1
@@ -194,6 +209,7 @@ final class GraphClient: Sendable {
     }
 
     private func exchange(_ request: URLRequest) async throws(CollectorError) -> (Data, Int, [String: String]) {
+        traffic.withLock { $0.exchanges += 1 }
         do {
             let (data, response) = try await session.data(for: request)
             let http = response as? HTTPURLResponse

@@ -95,11 +95,22 @@ public struct M365Collector: Sendable {
         )
     }
 
+    /// A collector on a client another reader shares (one sign-in for a whole connection).
+    init(client: GraphClient, now: @escaping @Sendable () -> Date) {
+        self.client = client
+        tenantID = client.settings.tenantID
+        self.now = now
+    }
+
     /// How many token requests were made (a renewal after expiry makes two).
     public var tokenRequests: Int { client.tokenRequests }
+    /// HTTP exchanges with Graph and its sign-in so far, and the throttled ones among them.
+    public var graphRequests: Int { client.trafficSoFar.exchanges }
+    public var throttledRequests: Int { client.trafficSoFar.throttled }
 
-    /// Collects every resource. Throws only when no token can be had at all.
+    /// Collects every resource of `sources`. Throws only when no token can be had at all.
     public func collect(
+        sources: [ConnectionSource] = ConnectionSource.allCases,
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws(CollectorError)
         -> Result
@@ -111,7 +122,8 @@ public struct M365Collector: Sendable {
         var failures: [M365Resource: String] = [:]
         var collected: [M365Resource: [Any]] = [:]
         // Group members come last: they are the groups the policies and role assignments name.
-        let order = M365Resource.allCases.filter { $0 != .groupMembers } + [.groupMembers]
+        let wanted = M365Resource.allCases.filter { sources.contains($0.source) }
+        let order = wanted.filter { $0 != .groupMembers } + wanted.filter { $0 == .groupMembers }
         for (offset, resource) in order.enumerated() {
             let index = offset + 1
             do throws(CollectorError) {

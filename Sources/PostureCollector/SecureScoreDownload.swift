@@ -24,6 +24,10 @@ public struct SecureScoreDownload: Sendable {
         )
     }
 
+    init(client: GraphClient) {
+        self.client = client
+    }
+
     /// Both collections as Graph collection JSON, the same files `--from DIR` reads.
     public func download() async throws(CollectorError) -> (scores: Data, profiles: Data) {
         let scores = try await client.collection("/security/secureScores") { _, _ in }

@@ -84,6 +84,42 @@ extension PostureService {
         }
     }
 
+    /// Changes the settings without the credential: `change` edits the stored settings, and the
+    /// result is checked as a whole, so one answer names every problem.
+    @discardableResult
+    public func updateConnectionSettings(
+        _ organizationID: OrganizationID,
+        actor: String,
+        requestID: String? = nil,
+        _ change: (inout ConnectionSettings) -> Void
+    ) async throws -> StoredConnection {
+        let before = try await connection(organizationID)
+        var settings = before.settings
+        change(&settings)
+        settings.credentialKind = before.settings.credentialKind
+        let problems = settings.problems
+        guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
+        let now = clock.now()
+        let chosen = settings
+        return try await store.transaction { store in
+            guard try await store.updateConnectionSettings(organizationID, chosen, at: now),
+                let after = try await store.connection(organizationID)
+            else { throw ServiceError.connectionNotFound(organizationID.rawValue) }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID.rawValue,
+                    action: "connection.update",
+                    before: AuditJSON.text(AuditJSON.connection(before)),
+                    after: AuditJSON.text(AuditJSON.connection(after)),
+                    requestID: requestID
+                )
+            )
+            return after
+        }
+    }
+
     /// Replaces the credential alone (a new client secret or certificate), keeping the settings.
     @discardableResult
     public func rotateConnectionCredential(

@@ -10,12 +10,21 @@ public struct StoredConnection: Sendable, Equatable {
     public var createdBy: String
     public var updatedAt: Date
     public var credentialRotatedAt: Date
+    /// When it is collected next and how its last collections went.
+    public var collection: CollectionState
+
+    /// Pending, healthy, failing or stale at `now`.
+    public func health(at now: Date) -> CollectionState.Health {
+        collection.health(settings.schedule, since: createdAt, at: now)
+    }
 }
 
 extension PostureStore {
     static let connectionColumns = """
         organization_id, tenant_id, client_id, credential_kind, cloud, sources, login_url, graph_url, created_at,
-        created_by, updated_at, credential_rotated_at
+        created_by, updated_at, credential_rotated_at, collect_every_minutes, next_run_at, lease_expires_at,
+        last_attempt_at, last_success_at, last_finished_at, last_duration, consecutive_failures, last_problem,
+        resources_collected, resources_failed, last_measured
         """
 
     public func connection(_ organizationID: OrganizationID) async throws -> StoredConnection? {
@@ -49,6 +58,8 @@ extension PostureStore {
                     credential_kind = \(bind: credential.kind.rawValue), sealed_credential = \(bind: sealed),
                     cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
                     login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
+                    collect_every_minutes = \(bind: settings.schedule.intervalMinutes),
+                    next_run_at = \(bind: instant.timeIntervalSince1970),
                     updated_at = \(bind: instant), credential_rotated_at = \(bind: instant)
                 WHERE organization_id = \(bind: organizationID.rawValue)
                 """
@@ -57,11 +68,13 @@ extension PostureStore {
             try await sql.raw(
                 """
                 INSERT INTO connections (organization_id, tenant_id, client_id, credential_kind, sealed_credential,
-                    cloud, sources, login_url, graph_url, created_at, created_by, updated_at, credential_rotated_at)
+                    cloud, sources, login_url, graph_url, created_at, created_by, updated_at, credential_rotated_at,
+                    collect_every_minutes, next_run_at)
                 VALUES (\(bind: organizationID.rawValue), \(bind: settings.tenantID), \(bind: settings.clientID),
                     \(bind: credential.kind.rawValue), \(bind: sealed), \(bind: settings.cloud.rawValue), \(bind: sources),
                     \(bind: settings.loginURL), \(bind: settings.graphURL), \(bind: instant), \(bind: actor),
-                    \(bind: instant), \(bind: instant))
+                    \(bind: instant), \(bind: instant), \(bind: settings.schedule.intervalMinutes),
+                    \(bind: instant.timeIntervalSince1970))
                 """
             ).run()
         }
@@ -70,6 +83,29 @@ extension PostureStore {
             throw StoreError.organizationNotFound(organizationID.rawValue)
         }
         return (stored, existing != nil)
+    }
+
+    /// Replaces the settings alone, keeping the credential (whose kind the settings keep too);
+    /// the connection is due at once, so the change is tried without waiting for the interval.
+    public func updateConnectionSettings(
+        _ organizationID: OrganizationID,
+        _ settings: ConnectionSettings,
+        at instant: Date
+    ) async throws -> Bool {
+        guard try await connection(organizationID) != nil else { return false }
+        let sources = settings.sources.map(\.rawValue).joined(separator: " ")
+        try await sql.raw(
+            """
+            UPDATE connections SET tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
+                cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
+                login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
+                collect_every_minutes = \(bind: settings.schedule.intervalMinutes),
+                next_run_at = \(bind: instant.timeIntervalSince1970), updated_at = \(bind: instant)
+            WHERE organization_id = \(bind: organizationID.rawValue)
+            """
+        ).run()
+        try await announceChange(organizationID)
+        return true
     }
 
     /// Replaces the credential alone; false when the organization has no connection.
@@ -83,7 +119,8 @@ extension PostureStore {
         try await sql.raw(
             """
             UPDATE connections SET credential_kind = \(bind: credential.kind.rawValue), sealed_credential = \(bind: sealed),
-                updated_at = \(bind: instant), credential_rotated_at = \(bind: instant)
+                updated_at = \(bind: instant), credential_rotated_at = \(bind: instant),
+                next_run_at = \(bind: instant.timeIntervalSince1970)
             WHERE organization_id = \(bind: organizationID.rawValue)
             """
         ).run()
@@ -137,12 +174,39 @@ extension StoredConnection {
                 cloud: MicrosoftCloud(rawValue: try row.decode(column: "cloud", as: String.self)) ?? .commercial,
                 sources: sources,
                 loginURL: try row.decode(column: "login_url", as: String?.self),
-                graphURL: try row.decode(column: "graph_url", as: String?.self)
+                graphURL: try row.decode(column: "graph_url", as: String?.self),
+                schedule: CollectionSchedule(
+                    intervalMinutes: try row.decode(column: "collect_every_minutes", as: Int.self)
+                )
             ),
             createdAt: try row.decode(column: "created_at", as: Date.self),
             createdBy: try row.decode(column: "created_by", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
-            credentialRotatedAt: try row.decode(column: "credential_rotated_at", as: Date.self)
+            credentialRotatedAt: try row.decode(column: "credential_rotated_at", as: Date.self),
+            collection: try CollectionState(row: row)
+        )
+    }
+}
+
+extension CollectionState {
+    init(row: any SQLRow) throws {
+        func instant(_ column: String) throws -> Date? {
+            try row.decode(column: column, as: Double?.self).map(Date.init(timeIntervalSince1970:))
+        }
+        let failed = try row.decode(column: "resources_failed", as: String?.self)
+            .flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        self.init(
+            nextRunAt: try instant("next_run_at") ?? Date(timeIntervalSince1970: 0),
+            leaseExpiresAt: try instant("lease_expires_at"),
+            lastAttemptAt: try instant("last_attempt_at"),
+            lastSuccessAt: try instant("last_success_at"),
+            lastFinishedAt: try instant("last_finished_at"),
+            lastDuration: try row.decode(column: "last_duration", as: Double?.self),
+            consecutiveFailures: try row.decode(column: "consecutive_failures", as: Int.self),
+            lastProblem: try row.decode(column: "last_problem", as: String?.self),
+            resourcesCollected: try row.decode(column: "resources_collected", as: Int?.self),
+            resourcesFailed: failed ?? [:],
+            measured: try row.decode(column: "last_measured", as: Int?.self)
         )
     }
 }

@@ -14,6 +14,8 @@ struct ConnectionRoutes {
     func register(on organization: any RoutesBuilder) {
         organization.get("connection", use: get)
         organization.put("connection", use: put)
+        organization.patch("connection", use: patch)
+        organization.post("connection", "refresh", use: refresh)
         organization.delete("connection", use: remove)
         organization.post("connection", "rotate", use: rotate)
         organization.post("connection", "test", use: test)
@@ -72,12 +74,14 @@ struct ConnectionRoutes {
         var sources: [String]
         var loginUrl: String
         var graphUrl: String
+        var collectEveryMinutes: Int
         var createdAt: Date
         var createdBy: String
         var updatedAt: Date
         var credentialRotatedAt: Date
+        var collection: CollectionDTO
 
-        init(_ stored: StoredConnection) {
+        init(_ stored: StoredConnection, at now: Date) {
             let settings = stored.settings
             organizationId = stored.organizationID.rawValue
             tenantId = settings.tenantID
@@ -91,21 +95,65 @@ struct ConnectionRoutes {
             createdBy = stored.createdBy
             updatedAt = stored.updatedAt
             credentialRotatedAt = stored.credentialRotatedAt
+            collectEveryMinutes = settings.schedule.intervalMinutes
+            collection = CollectionDTO(stored, at: now)
         }
+    }
+
+    /// How the server's collections of the connection go. Instants never reached are absent.
+    struct CollectionDTO: Encodable {
+        /// `pending` (never collected), `healthy`, `failing` (retrying with back-off) or `stale`
+        /// (no success for two intervals).
+        var health: String
+        /// A node is collecting it now.
+        var running: Bool
+        var nextRunAt: Date
+        var lastAttemptAt: Date?
+        var lastSuccessAt: Date?
+        var lastFinishedAt: Date?
+        var lastDurationSeconds: Double?
+        var consecutiveFailures: Int
+        var lastProblem: String?
+        var resourcesCollected: Int?
+        var resourcesFailed: [String: String]
+        var measured: Int?
+
+        init(_ stored: StoredConnection, at now: Date) {
+            let state = stored.collection
+            health = stored.health(at: now).rawValue
+            running = state.isRunning(at: now)
+            nextRunAt = state.nextRunAt
+            lastAttemptAt = state.lastAttemptAt
+            lastSuccessAt = state.lastSuccessAt
+            lastFinishedAt = state.lastFinishedAt
+            lastDurationSeconds = state.lastDuration.map { ($0 * 1000).rounded() / 1000 }
+            consecutiveFailures = state.consecutiveFailures
+            lastProblem = state.lastProblem
+            resourcesCollected = state.resourcesCollected
+            resourcesFailed = state.resourcesFailed
+            measured = state.measured
+        }
+    }
+
+    func document(_ stored: StoredConnection) -> ConnectionDTO {
+        ConnectionDTO(stored, at: dependencies.clock.now())
     }
 
     @Sendable func get(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
-        return try JSONResponse.encode(ConnectionDTO(try await service.connection(id)))
+        return try JSONResponse.encode(document(try await service.connection(id)))
     }
 
-    /// `{"tenantId", "clientId", "clientSecret" | "certificate", "cloud", "sources", "loginUrl", "graphUrl"}`.
+    /// `{"tenantId", "clientId", "clientSecret" | "certificate", "cloud", "sources", "loginUrl", "graphUrl",
+    /// "collectEveryMinutes"}`; a replaced connection keeps its interval unless one is given.
     @Sendable func put(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
         var reader = NodeReader(file: "body", entry: nil, node: try request.jsonBody())
         reader.rejectUnknownKeys([
             "tenantId", "clientId", "clientSecret", "certificate", "cloud", "sources", "loginUrl", "graphUrl",
+            "collectEveryMinutes",
         ])
+        let every = reader.count("collectEveryMinutes", required: false)
         let tenant = reader.string("tenantId")
         let client = reader.string("clientId")
         let cloudName = reader.string("cloud", required: false)
@@ -129,6 +177,14 @@ struct ConnectionRoutes {
         } catch {
             throw APIError.badRequest(error.description, target: error.field)
         }
+        let interval: Int
+        if let every {
+            interval = every
+        } else {
+            interval =
+                (try? await service.connection(id))?.settings.schedule.intervalMinutes
+                ?? CollectionSchedule.defaultIntervalMinutes
+        }
         let settings = ConnectionSettings(
             tenantID: tenant ?? "",
             clientID: client ?? "",
@@ -136,7 +192,8 @@ struct ConnectionRoutes {
             cloud: cloud,
             sources: sources,
             loginURL: loginURL,
-            graphURL: graphURL
+            graphURL: graphURL,
+            schedule: CollectionSchedule(intervalMinutes: interval)
         )
         let (stored, replaced) = try await service.setConnection(
             id,
@@ -145,7 +202,7 @@ struct ConnectionRoutes {
             actor: request.actor,
             requestID: request.id
         )
-        return try JSONResponse.encode(ConnectionDTO(stored), status: replaced ? .ok : .created)
+        return try JSONResponse.encode(document(stored), status: replaced ? .ok : .created)
     }
 
     /// `{"clientSecret": "…"}` or `{"certificate": "PEM"}`: the settings stay.
@@ -163,7 +220,66 @@ struct ConnectionRoutes {
             actor: request.actor,
             requestID: request.id
         )
-        return try JSONResponse.encode(ConnectionDTO(stored))
+        return try JSONResponse.encode(document(stored))
+    }
+
+    /// Any of `tenantId`, `clientId`, `cloud`, `sources`, `loginUrl`, `graphUrl` (null: the
+    /// cloud's) and `collectEveryMinutes`; the credential stays (rotate it on its own).
+    @Sendable func patch(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        let body = try request.jsonBody()
+        var reader = NodeReader(file: "body", entry: nil, node: body)
+        reader.rejectUnknownKeys([
+            "tenantId", "clientId", "cloud", "sources", "loginUrl", "graphUrl", "collectEveryMinutes",
+        ])
+        let tenant = reader.string("tenantId", required: false)
+        let client = reader.string("clientId", required: false)
+        let cloudName = reader.string("cloud", required: false)
+        let sourceNames = reader.stringArray("sources", required: false)
+        let every = reader.count("collectEveryMinutes", required: false)
+        // An endpoint may be given (set apart) or null (back to the cloud's).
+        var endpoints: [String: String?] = [:]
+        for field in ["loginUrl", "graphUrl"] {
+            guard let node = body.member(field) else { continue }
+            if case .null = node.value {
+                endpoints[field] = .some(nil)
+            } else if let url = reader.string(field, required: false) {
+                endpoints[field] = url
+            }
+        }
+        if let first = reader.collected.first {
+            throw APIError.badRequest(first.description, target: first.field ?? "tenantId")
+        }
+        if !endpoints.isEmpty, !(try request.principal.access.instanceAdministrator) {
+            throw APIError.forbidden("only an instance-wide token sets loginUrl or graphUrl; the cloud chooses them")
+        }
+        let cloud: MicrosoftCloud?
+        let sources: [ConnectionSource]?
+        do {
+            cloud = try cloudName.map(MicrosoftCloud.named)
+            sources = try sourceNames.map(ConnectionSource.named)
+        } catch {
+            throw APIError.badRequest(error.description, target: error.field)
+        }
+        let stored = try await service.updateConnectionSettings(id, actor: request.actor, requestID: request.id) {
+            settings in
+            if let tenant { settings.tenantID = tenant }
+            if let client { settings.clientID = client }
+            if let cloud { settings.cloud = cloud }
+            if let sources { settings.sources = sources }
+            if let every { settings.schedule.intervalMinutes = every }
+            if let login = endpoints["loginUrl"] { settings.loginURL = login }
+            if let graph = endpoints["graphUrl"] { settings.graphURL = graph }
+        }
+        return try JSONResponse.encode(document(stored))
+    }
+
+    /// "Refresh now": 202, and a node collects the connection within seconds; the connection
+    /// document says when it ran (`collection.lastAttemptAt`, `running`).
+    @Sendable func refresh(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        let stored = try await service.requestCollection(id, actor: request.actor, requestID: request.id)
+        return try JSONResponse.encode(document(stored), status: .accepted)
     }
 
     @Sendable func remove(_ request: Request) async throws -> Response {

@@ -16,6 +16,8 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var sources: [ConnectionSource]
     public var loginURL: String?
     public var graphURL: String?
+    /// How often the server collects this connection.
+    public var schedule: CollectionSchedule
 
     public init(
         tenantID: String,
@@ -24,7 +26,8 @@ public struct ConnectionSettings: Sendable, Equatable {
         cloud: MicrosoftCloud = .commercial,
         sources: [ConnectionSource] = ConnectionSource.allCases,
         loginURL: String? = nil,
-        graphURL: String? = nil
+        graphURL: String? = nil,
+        schedule: CollectionSchedule = CollectionSchedule()
     ) {
         self.tenantID = tenantID
         self.clientID = clientID
@@ -33,6 +36,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         self.sources = sources
         self.loginURL = loginURL
         self.graphURL = graphURL
+        self.schedule = schedule
     }
 
     /// The sign-in endpoint in use: the one set apart, or the cloud's.
@@ -58,6 +62,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         } else if Set(sources).count != sources.count {
             found.append(.init(field: "sources", "names a source twice"))
         }
+        if let problem = CollectionSchedule.problem(intervalMinutes: schedule.intervalMinutes) { found.append(problem) }
         for (field, url) in [("loginUrl", loginURL), ("graphUrl", graphURL)] {
             if let url, let problem = Self.endpointProblem(url) { found.append(.init(field: field, problem)) }
         }

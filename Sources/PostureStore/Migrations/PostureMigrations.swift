@@ -17,5 +17,6 @@ public enum PostureMigrations {
         M012PackHistory(),  // 012: packed snapshot breakdowns; the change log as one packed row per write
         M013OrganizationList(),  // 013: zone bounds as columns and indexes, for lists of thousands of organizations
         M014CreateConnections(),  // 014: Microsoft 365 connections with sealed credentials
+        M015AddCollectionSchedule(),  // 015: each connection's collection interval, lease and last attempts
     ]
 }

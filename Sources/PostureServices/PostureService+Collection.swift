@@ -1,0 +1,198 @@
+import Foundation
+import PostureCore
+import PostureStore
+
+/// Reads a tenant's configuration with a connection's settings and credential and assesses it.
+/// The server's is the Graph collector's; it stores nothing itself.
+public protocol ConnectionCollecting: Sendable {
+    func collect(_ settings: ConnectionSettings, _ credential: ConnectionCredential) async -> CollectionHarvest
+}
+
+/// Scheduled collection: a node takes due connections under a lease, collects each, stores what
+/// it read through the same writes as a push (newest data wins), and records the attempt.
+extension PostureService {
+    /// The actor of the measurements and imports a collection writes, in the audit log and the
+    /// change log.
+    public static let collectionActor = "collection"
+
+    /// Takes up to `limit` due connections for `holder`, each for `leaseSeconds`.
+    public func claimDueCollections(holder: String, leaseSeconds: Double, limit: Int) async throws -> [OrganizationID] {
+        let now = clock.now()
+        return try await store.claimDueCollections(
+            at: now,
+            holder: holder,
+            leaseUntil: now.addingTimeInterval(leaseSeconds),
+            limit: limit
+        )
+    }
+
+    /// Lets go of every lease of `holder` (a node shutting down).
+    public func releaseCollectionLeases(holder: String) async throws {
+        try await store.releaseCollectionLeases(holder: holder)
+    }
+
+    /// Collects one connection that `holder` has claimed, renewing the lease every third of its
+    /// length while it runs, and records the outcome. Never throws: whatever goes wrong is this
+    /// organization's failed attempt, retried with back-off, and no other organization's.
+    @discardableResult
+    public func runCollection(
+        _ organizationID: OrganizationID,
+        holder: String,
+        leaseSeconds: Double,
+        using collector: any ConnectionCollecting,
+        jitter: Double = Double.random(in: 0..<1)
+    ) async -> CollectionOutcome {
+        let started = clock.now()
+        var outcome = CollectionOutcome(startedAt: started, finishedAt: started)
+        let connection: StoredConnection
+        let credential: ConnectionCredential
+        do {
+            (connection, credential) = try await connectionSignIn(organizationID)
+        } catch {
+            // Removed meanwhile, or its credential cannot be opened: nothing to collect or record.
+            outcome.problem = "\(error)"
+            return outcome
+        }
+        let harvest = await withLeaseRenewed(organizationID, holder: holder, leaseSeconds: leaseSeconds) {
+            await collector.collect(connection.settings, credential)
+        }
+        // Cut short by a shutdown: not this connection's failure. The node lets go of the lease
+        // and the next one collects it afresh.
+        if Task.isCancelled {
+            outcome.problem = "cancelled: the node is stopping"
+            return outcome
+        }
+        outcome.resourcesCollected = harvest.resourcesCollected
+        outcome.resourcesFailed = harvest.resourcesFailed
+        outcome.problem = harvest.problem
+        outcome.retryAfter = harvest.retryAfter
+        outcome.graphRequests = harvest.graphRequests
+        outcome.throttled = harvest.throttled
+        if harvest.problem == nil {
+            do {
+                outcome.measured = try await store(
+                    harvest,
+                    for: organizationID,
+                    holder: holder,
+                    leaseSeconds: leaseSeconds
+                )
+            } catch {
+                outcome.problem = "storing the collection failed: \(error)"
+            }
+        }
+        outcome.finishedAt = clock.now()
+        let failures = outcome.succeeded ? 0 : connection.collection.consecutiveFailures + 1
+        let next = connection.settings.schedule.nextRun(
+            after: outcome.finishedAt,
+            consecutiveFailures: failures,
+            retryAfter: outcome.retryAfter,
+            jitter: jitter
+        )
+        _ = try? await store.finishCollection(
+            organizationID,
+            holder: holder,
+            outcome: outcome,
+            consecutiveFailures: failures,
+            nextRunAt: next
+        )
+        return outcome
+    }
+
+    /// Stores a successful harvest while `holder` still holds the connection; returns how many
+    /// measurements were newer than the stored ones.
+    private func store(
+        _ harvest: CollectionHarvest,
+        for organizationID: OrganizationID,
+        holder: String,
+        leaseSeconds: Double
+    ) async throws -> Int {
+        // A node that stalled past its lease lets the new holder's collection stand.
+        guard
+            try await store.renewCollectionLease(
+                organizationID,
+                holder: holder,
+                until: clock.now().addingTimeInterval(leaseSeconds)
+            )
+        else { throw CollectionLeaseLost() }
+        var measured = 0
+        if !harvest.measurements.isEmpty {
+            let older = try await recordObservations(organizationID, harvest.measurements, actor: Self.collectionActor)
+                .older
+            measured = harvest.measurements.count - older.count
+        }
+        if let scores = harvest.microsoftScores {
+            _ = try await importMicrosoftSecureScore(
+                organizationID,
+                scores: scores,
+                profiles: harvest.microsoftProfiles,
+                actor: Self.collectionActor
+            )
+        }
+        return measured
+    }
+
+    /// Runs `body` while a child task renews the lease every third of its length.
+    private func withLeaseRenewed<T: Sendable>(
+        _ organizationID: OrganizationID,
+        holder: String,
+        leaseSeconds: Double,
+        _ body: @escaping @Sendable () async -> T
+    ) async -> T {
+        let store = store
+        let clock = clock
+        return await withTaskGroup(of: T?.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: .seconds(leaseSeconds / 3)) } catch { return nil }
+                    let until = clock.now().addingTimeInterval(leaseSeconds)
+                    let held = try? await store.renewCollectionLease(organizationID, holder: holder, until: until)
+                    if held == false { return nil }
+                }
+                return nil
+            }
+            group.addTask { await body() }
+            var result: T?
+            while let next = await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            // The body's task always returns a value.
+            return result!
+        }
+    }
+
+    /// "Refresh now": the connection is due at once; a node collects it within seconds.
+    @discardableResult
+    public func requestCollection(
+        _ organizationID: OrganizationID,
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> StoredConnection {
+        _ = try await connection(organizationID)
+        let now = clock.now()
+        return try await store.transaction { store in
+            guard try await store.requestCollection(organizationID, at: now),
+                let after = try await store.connection(organizationID)
+            else { throw ServiceError.connectionNotFound(organizationID.rawValue) }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID.rawValue,
+                    action: "connection.refresh",
+                    before: nil,
+                    after: nil,
+                    requestID: requestID
+                )
+            )
+            return after
+        }
+    }
+}
+
+/// The lease ran out while the collection ran and another node holds the connection now.
+struct CollectionLeaseLost: Error, CustomStringConvertible {
+    var description: String { "another node took the connection over while this one collected" }
+}

@@ -232,7 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostureAppTests",
-            dependencies: ["PostureApp", "PostureCore"],
+            dependencies: ["PostureApp", "PostureCore", "PostureServices", "PostureTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -54,8 +54,6 @@ final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
         runner.cancel()
         await doorbell.ring()
         await runner.value
-        // Collections cut short by the shutdown go to the next node now rather than at expiry.
-        try? await service.releaseCollectionLeases(holder: holder)
     }
 
     /// Claims due connections into free slots and collects them, until cancelled.
@@ -88,15 +86,19 @@ final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
             }
             group.cancelAll()
         }
+        // Collections cut short by a stop go to the next node now rather than at expiry.
+        try? await service.releaseCollectionLeases(holder: holder)
     }
 
     func collect(_ organizationID: OrganizationID) async {
-        let outcome = await service.runCollection(
-            organizationID,
-            holder: holder,
-            leaseSeconds: settings.leaseSeconds,
-            using: collector
-        )
+        guard
+            let outcome = await service.runCollection(
+                organizationID,
+                holder: holder,
+                leaseSeconds: settings.leaseSeconds,
+                using: collector
+            )
+        else { return }
         metrics.record(organizationID, outcome)
         var metadata: Logger.Metadata = [
             "organization": "\(organizationID.rawValue)",

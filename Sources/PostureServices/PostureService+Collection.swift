@@ -33,7 +33,8 @@ extension PostureService {
 
     /// Collects one connection that `holder` has claimed, renewing the lease every third of its
     /// length while it runs, and records the outcome. Never throws: whatever goes wrong is this
-    /// organization's failed attempt, retried with back-off, and no other organization's.
+    /// organization's failed attempt, retried with back-off, and no other organization's. Nil when
+    /// there was nothing to record: the connection is gone, or the node is stopping.
     @discardableResult
     public func runCollection(
         _ organizationID: OrganizationID,
@@ -41,7 +42,7 @@ extension PostureService {
         leaseSeconds: Double,
         using collector: any ConnectionCollecting,
         jitter: Double = Double.random(in: 0..<1)
-    ) async -> CollectionOutcome {
+    ) async -> CollectionOutcome? {
         let started = clock.now()
         var outcome = CollectionOutcome(startedAt: started, finishedAt: started)
         let connection: StoredConnection
@@ -50,18 +51,14 @@ extension PostureService {
             (connection, credential) = try await connectionSignIn(organizationID)
         } catch {
             // Removed meanwhile, or its credential cannot be opened: nothing to collect or record.
-            outcome.problem = "\(error)"
-            return outcome
+            return nil
         }
         let harvest = await withLeaseRenewed(organizationID, holder: holder, leaseSeconds: leaseSeconds) {
             await collector.collect(connection.settings, credential)
         }
         // Cut short by a shutdown: not this connection's failure. The node lets go of the lease
         // and the next one collects it afresh.
-        if Task.isCancelled {
-            outcome.problem = "cancelled: the node is stopping"
-            return outcome
-        }
+        if Task.isCancelled { return nil }
         outcome.resourcesCollected = harvest.resourcesCollected
         outcome.resourcesFailed = harvest.resourcesFailed
         outcome.problem = harvest.problem

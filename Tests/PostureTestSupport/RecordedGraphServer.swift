@@ -28,6 +28,11 @@ public final class RecordedGraphServer: Sendable {
         /// Resources answered with a redirect to the same path on another host name of this
         /// machine (`localhost` instead of `127.0.0.1`).
         public var redirectElsewhere: Set<String> = []
+        /// Folders whose recorded answers serve the resources `directory` lacks (Microsoft's
+        /// Secure Score export beside a configuration snapshot).
+        public var alsoFrom: [URL] = []
+        /// Seconds every Graph answer takes (a slow tenant), timed on the event loop.
+        public var answerDelay: Double = 0
 
         public init() {}
     }
@@ -92,7 +97,7 @@ public final class RecordedGraphServer: Sendable {
             return try json(200, ["access_token": token, "token_type": "Bearer", "expires_in": 3599])
         }
 
-        app.get("v1.0", "**") { request throws -> Response in
+        @Sendable func graphAnswer(_ request: Request) throws -> Response {
             let path = "/" + request.url.path.split(separator: "/").dropFirst().joined(separator: "/")
             log.withLockedValue { $0.graphRequests.append(path) }
             let bearer = request.headers.bearerAuthorization?.token
@@ -132,14 +137,24 @@ public final class RecordedGraphServer: Sendable {
                 response.headers.add(contentsOf: headers)
                 return response
             }
+            let holding = ([directory] + script.alsoFrom).first {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent("\(resource).json").path)
+            }
             return try answer(
                 path: path,
                 resource: resource,
                 query: request.url.query,
-                directory: directory,
+                directory: holding ?? directory,
                 base: script.nextLinkBase ?? base.withLockedValue { $0 },
                 pageSize: script.pageSize
             )
+        }
+
+        app.get("v1.0", "**") { request throws -> EventLoopFuture<Response> in
+            let response = try graphAnswer(request)
+            guard script.answerDelay > 0 else { return request.eventLoop.makeSucceededFuture(response) }
+            return request.eventLoop.scheduleTask(in: .milliseconds(Int64(script.answerDelay * 1000))) { response }
+                .futureResult
         }
 
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))

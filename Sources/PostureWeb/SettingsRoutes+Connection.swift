@@ -22,7 +22,8 @@ extension SettingsRoutes {
                     sources: settings.sources.map(\.displayName),
                     loginURL: settings.effectiveLoginURL,
                     graphURL: settings.effectiveGraphURL,
-                    rotatedAt: ScoreFormat.minute(stored.credentialRotatedAt) + " UTC"
+                    rotatedAt: ScoreFormat.minute(stored.credentialRotatedAt) + " UTC",
+                    collection: Self.collection(stored, at: dependencies.clock.now())
                 )
             },
             clouds: MicrosoftCloud.allCases.map { ($0.rawValue, $0.displayName) },
@@ -43,6 +44,37 @@ extension SettingsRoutes {
             )
         }
         return section
+    }
+
+    /// The collection record of a connection in words.
+    static func collection(_ stored: StoredConnection, at now: Date) -> ConnectionSection.Collection {
+        func time(_ date: Date?) -> String? { date.map { ScoreFormat.minute($0) + " UTC" } }
+        let state = stored.collection
+        let health = stored.health(at: now)
+        let words: String =
+            switch health {
+            case .pending: "waiting for the first collection"
+            case .healthy: "collected on schedule"
+            case .failing: "failing: \(counted(state.consecutiveFailures, "attempt")) in a row, retrying"
+            case .stale: "stale: no successful collection for more than two intervals"
+            }
+        let resources = state.resourcesCollected.map { collected in
+            "\(counted(collected, "resource")), \(counted(state.measured ?? 0, "measurement")) newer than stored"
+        }
+        return .init(
+            intervalMinutes: stored.settings.schedule.intervalMinutes,
+            interval: ConnectionSection.every(stored.settings.schedule.intervalMinutes),
+            health: health.rawValue,
+            healthText: words,
+            running: state.isRunning(at: now),
+            lastSuccess: time(state.lastSuccessAt),
+            lastAttempt: time(state.lastAttemptAt),
+            nextRun: state.nextRunAt <= now ? "due now" : time(state.nextRunAt) ?? "",
+            duration: state.lastDuration.map { String(format: "%.1f s", $0) },
+            problem: state.consecutiveFailures > 0 ? state.lastProblem : nil,
+            resources: resources,
+            failed: state.resourcesFailed.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        )
     }
 
     struct ConnectionForm: Content {
@@ -70,7 +102,7 @@ extension SettingsRoutes {
         let names = [
             "tenantId": "Tenant", "clientId": "Application (client) id", "sources": "Sources",
             "clientSecret": "Client secret", "certificate": "Certificate", "loginUrl": "Sign-in endpoint",
-            "graphUrl": "Graph endpoint",
+            "graphUrl": "Graph endpoint", "collectEveryMinutes": "The schedule",
         ]
         return problems.map { "\(names[$0.field] ?? $0.field) \($0.message)." }
     }
@@ -94,7 +126,9 @@ extension SettingsRoutes {
             clientID: (form.clientId ?? "").trimmingCharacters(in: .whitespaces),
             credentialKind: credential.kind,
             cloud: cloud,
-            sources: sources
+            sources: sources,
+            // A replaced connection keeps its schedule, which has a form of its own.
+            schedule: (try? await service.connection(context.id))?.settings.schedule ?? CollectionSchedule()
         )
         do {
             try await service.setConnection(
@@ -151,6 +185,42 @@ extension SettingsRoutes {
         } catch let error as ServiceError {
             return try await connectionRefusal(request, error)
         }
+    }
+
+    @Sendable func refreshConnection(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        do {
+            try await service.requestCollection(context.id, actor: context.web.user.username, requestID: request.id)
+        } catch let error as ServiceError {
+            return try await connectionRefusal(request, error)
+        }
+        return back(request, "refresh", section: "connection")
+    }
+
+    struct ScheduleForm: Content {
+        var collectEveryMinutes: String?
+    }
+
+    @Sendable func scheduleConnection(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        let form = (try? request.content.decode(ScheduleForm.self)) ?? ScheduleForm()
+        guard let minutes = form.collectEveryMinutes.flatMap({ Int($0) }) else {
+            return try await render(
+                request,
+                errors: ["Choose how often to collect from the list."],
+                status: .badRequest
+            )
+        }
+        do {
+            try await service.updateConnectionSettings(
+                context.id,
+                actor: context.web.user.username,
+                requestID: request.id
+            ) { $0.schedule.intervalMinutes = minutes }
+        } catch let error as ServiceError {
+            return try await connectionRefusal(request, error)
+        }
+        return back(request, "schedule", section: "connection")
     }
 
     /// The context of a connection form: read-write roles only.

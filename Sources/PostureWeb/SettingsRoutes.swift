@@ -25,12 +25,15 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", "rotate", use: rotateConnection)
         organization.post("settings", "connection", "remove", use: removeConnection)
         organization.post("settings", "connection", "test", use: testConnection)
+        organization.post("settings", "connection", "refresh", use: refreshConnection)
+        organization.post("settings", "connection", "schedule", use: scheduleConnection)
     }
 
     static let messages = [
         "zones": "Score zones saved.", "comparison": "Custom comparison saved.", "revoked": "Client revoked.",
         "granted": "Role granted.", "removed": "Role removed.", "connection": "Connection saved.",
         "rotated": "Credential replaced.", "disconnected": "Connection removed.",
+        "refresh": "Collection requested: a node starts it within seconds.", "schedule": "Schedule saved.",
     ]
 
     @Sendable func page(_ request: Request) async throws -> Response {

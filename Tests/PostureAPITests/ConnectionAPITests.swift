@@ -106,6 +106,71 @@ import VaporTesting
         }
     }
 
+    /// The schedule and the collection record: PATCH changes settings without the credential,
+    /// "Refresh now" answers 202, and the connection document says how collections go.
+    @Test(arguments: TestDatabase.available)
+    func scheduleAndRefreshThroughTheAPI(database: TestDatabase) async throws {
+        try await APIHarness.with(database: database) { harness in
+            let writer = try await harness.token("fabrikam", .readWrite)
+            let reader = try await harness.token("fabrikam", .read)
+            #expect(try await harness.send(.POST, Self.path + "/refresh", token: writer).status == .notFound)
+            #expect(try await harness.send(.PATCH, Self.path, token: writer, json: "{}").status == .notFound)
+            let created = try await harness.send(.PUT, Self.path, token: writer, json: Self.body)
+            let dto = try object(created.body)
+            #expect(dto["collectEveryMinutes"] as? Int == 360)
+            let collection = try #require(dto["collection"] as? [String: Any])
+            #expect(collection["health"] as? String == "pending" && collection["running"] as? Bool == false)
+            #expect(collection["consecutiveFailures"] as? Int == 0 && collection["lastSuccessAt"] == nil)
+            #expect(collection["nextRunAt"] as? String == "2026-11-28T12:00:00Z", "a new connection is due at once")
+
+            let patched = try await harness.send(
+                .PATCH,
+                Self.path,
+                token: writer,
+                json: #"{"collectEveryMinutes": 720, "sources": ["entra-id"]}"#
+            )
+            #expect(patched.status == .ok, "\(patched.body)")
+            let after = try object(patched.body)
+            #expect(after["collectEveryMinutes"] as? Int == 720 && after["sources"] as? [String] == ["entra-id"])
+            #expect(after["cloud"] as? String == "gcc-high", "what the patch leaves out stays")
+            #expect(try await harness.runtime.store.connectionCredential("fabrikam") == .secret("api~secret~1"))
+            // A replacement without an interval keeps the one set.
+            let replaced = try await harness.send(.PUT, Self.path, token: writer, json: Self.body)
+            #expect(try object(replaced.body)["collectEveryMinutes"] as? Int == 720)
+
+            let refusals: [(String, String)] = [
+                (#"{"collectEveryMinutes": 5}"#, "collectEveryMinutes"),
+                (#"{"collectEveryMinutes": "often"}"#, "collectEveryMinutes"),
+                (#"{"sources": []}"#, "sources"),
+                (#"{"clientSecret": "x"}"#, "clientSecret"),
+            ]
+            for (body, target) in refusals {
+                let refused = try await harness.send(.PATCH, Self.path, token: writer, json: body)
+                #expect(refused.status == .badRequest, "\(body)")
+                let error = try #require(try object(refused.body)["error"] as? [String: Any])
+                #expect(error["target"] as? String == target, "\(body): \(refused.body)")
+            }
+            let moved = try await harness.send(
+                .PATCH,
+                Self.path,
+                token: writer,
+                json: #"{"graphUrl": "http://127.0.0.1:9"}"#
+            )
+            #expect(moved.status == .forbidden, "endpoints are for instance-wide tokens")
+            #expect(try await harness.send(.PATCH, Self.path, token: reader, json: "{}").status == .forbidden)
+            #expect(try await harness.send(.POST, Self.path + "/refresh", token: reader).status == .forbidden)
+
+            let refreshed = try await harness.send(.POST, Self.path + "/refresh", token: writer)
+            #expect(refreshed.status == .accepted)
+            let audit = try await harness.runtime.store.auditEntries(organizationID: "fabrikam").map(\.action)
+            #expect(
+                audit.filter { $0.hasPrefix("connection.") }.suffix(3) == [
+                    "connection.update", "connection.replace", "connection.refresh",
+                ]
+            )
+        }
+    }
+
     /// The test answers per resource through the recorded Graph service, and refuses without a
     /// connection.
     @Test func testingTheStoredConnection() async throws {

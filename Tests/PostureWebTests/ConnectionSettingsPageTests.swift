@@ -15,6 +15,62 @@ import VaporTesting
     static let password = "correct horse battery staple"
     static let client = "11111111-2222-3333-4444-555555555555"
 
+    /// The collection record, "Refresh now" and the schedule, without re-entering the credential.
+    @Test func collectionHealthRefreshAndSchedule() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("ops", password: Self.password, roles: ["contoso": .securityAdministrator])
+            _ = try await web.signIn("ops", Self.password)
+            let settings = ConnectionSettings(
+                tenantID: "contoso.onmicrosoft.com",
+                clientID: Self.client,
+                credentialKind: .secret
+            )
+            _ = try await web.runtime.service.setConnection("contoso", settings, credential: .secret("k"), actor: "t")
+            let page = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(page.body.contains("waiting for the first collection") && page.body.contains("every 6 hours"))
+            #expect(page.body.contains("<dt>Last success</dt><dd>never</dd>"))
+            let csrf = try WebHarness.csrf(page.body)
+
+            let refreshed = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection/refresh",
+                form: [("csrf", csrf)]
+            )
+            #expect(refreshed.status == .seeOther)
+            let scheduled = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection/schedule",
+                form: [("csrf", csrf), ("collectEveryMinutes", "720")]
+            )
+            #expect(scheduled.status == .seeOther)
+            let stored = try await web.runtime.service.connection("contoso")
+            #expect(stored.settings.schedule.intervalMinutes == 720)
+            #expect(try await web.runtime.store.connectionCredential("contoso") == .secret("k"), "credential kept")
+            let shown = try await web.send(.GET, "/orgs/contoso/settings?saved=schedule")
+            #expect(shown.body.contains("Schedule saved.") && shown.body.contains(#"<option value="720" selected>"#))
+
+            let tooOften = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection/schedule",
+                form: [("csrf", csrf), ("collectEveryMinutes", "5")]
+            )
+            #expect(tooOften.status == .badRequest && tooOften.body.contains("The schedule must be from 15 to 10080"))
+            let notANumber = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection/schedule",
+                form: [("csrf", csrf), ("collectEveryMinutes", "often")]
+            )
+            #expect(notANumber.status == .badRequest)
+            #expect(try await web.runtime.service.connection("contoso").settings.schedule.intervalMinutes == 720)
+            let audit = try await web.runtime.store.auditEntries(organizationID: "contoso").map(\.action)
+            #expect(
+                audit.filter { $0.hasPrefix("connection.") } == [
+                    "connection.add", "connection.refresh", "connection.update",
+                ]
+            )
+        }
+    }
+
     @Test func writersConnectAndReadersSeeNothing() async throws {
         try await WebHarness.with(demo: true) { web in
             try await web.addUser("writer", password: Self.password, roles: ["contoso": .securityAdministrator])

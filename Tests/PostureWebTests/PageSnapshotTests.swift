@@ -347,7 +347,21 @@ import Testing
                             sources: [t("Entra ID"), t("Microsoft Secure Score")],
                             loginURL: t("https://login.microsoftonline.us"),
                             graphURL: t("https://graph.microsoft.us"),
-                            rotatedAt: t("2026-11-28 12:00 UTC")
+                            rotatedAt: t("2026-11-28 12:00 UTC"),
+                            collection: .init(
+                                intervalMinutes: 90,
+                                interval: t("every 90 minutes"),
+                                health: t("failing"),
+                                healthText: t("failing: 2 attempts in a row, retrying"),
+                                running: true,
+                                lastSuccess: t("2026-11-28 06:00 UTC"),
+                                lastAttempt: t("2026-11-28 11:55 UTC"),
+                                nextRun: t("2026-11-28 12:05 UTC"),
+                                duration: t("4.2 s"),
+                                problem: t("cannot get a Graph token: AADSTS7000215"),
+                                resources: t("16 resources, 3 measurements newer than stored"),
+                                failed: [(t("sharepointSettings"), t("HTTP 403: Insufficient privileges"))]
+                            )
                         ),
                         clouds: [(t("commercial"), t("Commercial")), (t("gcc-high"), t("GCC High"))],
                         sources: [(t("entra-id"), t("Entra ID")), (t("secure-score"), t("Microsoft Secure Score"))],

@@ -103,6 +103,8 @@ enum Stylesheet {
         .locked { background: var(--panel); border-left: 4px solid var(--muted); padding: .5rem .75rem; }
         .ok { background: var(--ok-bg); color: var(--ok-fg); padding: .75rem; border-radius: 6px; }
         tr.missing td, tr.failed td { color: var(--error-fg); }
+        .health.healthy { color: var(--good); } .health.failing, .health.stale { color: var(--bad); font-weight: 600; }
+        .health.pending { color: var(--okay); } dd.error { padding: .25rem .5rem; }
         .status-form button:disabled, select:disabled, textarea:disabled, input:disabled { opacity: .6; cursor: not-allowed; }
         form.row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
         form.row label { margin: 0; }

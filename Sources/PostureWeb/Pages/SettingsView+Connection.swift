@@ -14,6 +14,46 @@ public struct ConnectionSection: Sendable, Equatable {
         public var loginURL: String
         public var graphURL: String
         public var rotatedAt: String
+        public var collection: Collection
+    }
+
+    /// How the server's collections of the connection go, in words.
+    public struct Collection: Sendable, Equatable {
+        public var intervalMinutes: Int
+        /// "every 6 hours".
+        public var interval: String
+        /// `pending`, `healthy`, `failing` or `stale`, and its sentence.
+        public var health: String
+        public var healthText: String
+        public var running: Bool
+        public var lastSuccess: String?
+        public var lastAttempt: String?
+        public var nextRun: String
+        public var duration: String?
+        public var problem: String?
+        public var resources: String?
+        /// Resources that could not be read, each with why.
+        public var failed: [(resource: String, reason: String)]
+
+        public static func == (lhs: Collection, rhs: Collection) -> Bool {
+            lhs.intervalMinutes == rhs.intervalMinutes && lhs.health == rhs.health && lhs.running == rhs.running
+                && lhs.lastSuccess == rhs.lastSuccess && lhs.lastAttempt == rhs.lastAttempt
+                && lhs.nextRun == rhs.nextRun && lhs.problem == rhs.problem
+                && lhs.failed.map(\.resource) == rhs.failed.map(\.resource)
+        }
+    }
+
+    /// The intervals the schedule form offers, in minutes, with their words.
+    public static let intervals: [(minutes: Int, label: String)] = [
+        (15, "15 minutes"), (30, "30 minutes"), (60, "hour"), (120, "2 hours"), (240, "4 hours"),
+        (360, "6 hours"), (720, "12 hours"), (1_440, "day"), (10_080, "week"),
+    ]
+
+    /// "every 6 hours", "every 90 minutes".
+    public static func every(_ minutes: Int) -> String {
+        if let known = intervals.first(where: { $0.minutes == minutes }) { return "every " + known.label }
+        if minutes % 60 == 0 { return "every \(minutes / 60) hours" }
+        return "every \(minutes) minutes"
     }
 
     /// One line of a connection test: resource, permission and what was found.
@@ -80,6 +120,7 @@ public struct ConnectionSection: Sendable, Equatable {
                     """
             }
             manage = """
+                \(Self.renderCollection(current.collection, action: action, csrf: csrf))
                 <form method="post" action="\(action)/test" class="inline">\(csrf)<button type="submit">Test connection</button></form>
                 <p class="hint">Signs in and reads one item of each resource the sources need; nothing is stored.</p>
                 \(report)
@@ -109,6 +150,54 @@ public struct ConnectionSection: Sendable, Equatable {
             </form>
             \(manage)
             </section>
+            """
+    }
+
+    static func renderCollection(_ collection: Collection, action: String, csrf: SafeHTML) -> SafeHTML {
+        var facts: [SafeHTML] = [
+            #"<dt>Health</dt><dd><span class="health \#(collection.health)" data-testid="connection-health">\#(collection.healthText)</span></dd>"#,
+            "<dt>Schedule</dt><dd>\(collection.interval)</dd>",
+        ]
+        if collection.running {
+            facts.append(#"<dt>Now</dt><dd data-testid="connection-running">collecting</dd>"#)
+        }
+        facts.append("<dt>Last success</dt><dd>\(collection.lastSuccess ?? "never")</dd>")
+        if let attempt = collection.lastAttempt {
+            let took: SafeHTML = collection.duration.map { " (\($0))" } ?? ""
+            facts.append("<dt>Last attempt</dt><dd>\(attempt)\(took)</dd>")
+        }
+        facts.append("<dt>Next run</dt><dd>\(collection.nextRun)</dd>")
+        if let resources = collection.resources { facts.append("<dt>Read</dt><dd>\(resources)</dd>") }
+        if let problem = collection.problem {
+            facts.append(#"<dt>Problem</dt><dd class="error" data-testid="connection-problem">\#(problem)</dd>"#)
+        }
+        let failed: SafeHTML =
+            collection.failed.isEmpty
+            ? ""
+            : """
+            <table data-testid="connection-failed"><caption>Resources not read by the last collection</caption>
+            <thead><tr><th scope="col">Resource</th><th scope="col">Why</th></tr></thead><tbody>\(
+                    collection.failed.map { "<tr><td>\($0.resource)</td><td>\($0.reason)</td></tr>" as SafeHTML })</tbody></table>
+            """
+        let choices =
+            intervals.contains { $0.minutes == collection.intervalMinutes }
+            ? intervals : intervals + [(collection.intervalMinutes, "\(collection.intervalMinutes) minutes")]
+        let options = SafeHTML.join(
+            choices.map { choice -> SafeHTML in
+                let selected: SafeHTML = choice.minutes == collection.intervalMinutes ? " selected" : ""
+                return #"<option value="\#(choice.minutes)"\#(selected)>every \#(choice.label)</option>"#
+            }
+        )
+        return """
+            <h3>Collection</h3>
+            <dl class="facts" data-testid="connection-collection">\(SafeHTML.join(facts))</dl>
+            \(failed)
+            <form method="post" action="\(action)/refresh" class="inline">\(csrf)<button type="submit">Refresh now</button></form>
+            <form method="post" action="\(action)/schedule" class="inline">\(csrf)
+              <label for="con-every">Collect</label><select id="con-every" name="collectEveryMinutes">\(options)</select>
+              <button type="submit">Save schedule</button>
+            </form>
+            <p class="hint">The server collects the tenant on this schedule, and again sooner after a failure (5 minutes, doubling up to the schedule). Data older than two intervals is marked stale.</p>
             """
     }
 }

@@ -26,6 +26,35 @@ extension PostureService {
         )
     }
 
+    /// Collects one connection now, in this process, under a lease like the scheduler's (so it
+    /// never overlaps a node collecting the same organization); `posture connection collect`.
+    public func collectNow(
+        _ organizationID: OrganizationID,
+        holder: String,
+        leaseSeconds: Double,
+        using collector: any ConnectionCollecting
+    ) async throws -> CollectionOutcome {
+        _ = try await connection(organizationID)
+        let now = clock.now()
+        guard
+            try await store.claimCollection(
+                organizationID,
+                at: now,
+                holder: holder,
+                leaseUntil: now.addingTimeInterval(leaseSeconds)
+            )
+        else { throw ServiceError.collectionRunning(organizationID.rawValue) }
+        guard
+            let outcome = await runCollection(
+                organizationID,
+                holder: holder,
+                leaseSeconds: leaseSeconds,
+                using: collector
+            )
+        else { throw ServiceError.connectionNotFound(organizationID.rawValue) }
+        return outcome
+    }
+
     /// Lets go of every lease of `holder` (a node shutting down).
     public func releaseCollectionLeases(holder: String) async throws {
         try await store.releaseCollectionLeases(holder: holder)

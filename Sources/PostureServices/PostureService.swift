@@ -279,6 +279,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case connectionNotFound(String)
     /// This server was built without a way to reach a tenant.
     case connectionTestUnavailable
+    /// A node is collecting the organization's connection right now.
+    case collectionRunning(String)
 
     public var description: String {
         switch self {
@@ -290,6 +292,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidConnection(let problems): problems.map(\.description).joined(separator: "; ")
         case .connectionNotFound(let id): "organization \"\(id)\" has no connection"
         case .connectionTestUnavailable: "this server cannot test connections"
+        case .collectionRunning(let id):
+            "a node is collecting the connection of \"\(id)\" now; try again when it is done"
         }
     }
 }

@@ -33,6 +33,26 @@ extension PostureStore {
         ).all().map { OrganizationID(try $0.decode(column: "organization_id", as: String.self)) }
     }
 
+    /// Takes one connection for `holder` whether or not it is due (a collection someone runs by
+    /// hand); false when a live lease holds it or it does not exist.
+    public func claimCollection(
+        _ organizationID: OrganizationID,
+        at now: Date,
+        holder: String,
+        leaseUntil: Date
+    ) async throws -> Bool {
+        let instant = now.timeIntervalSince1970
+        return try await !sql.raw(
+            """
+            UPDATE connections SET lease_holder = \(bind: holder),
+                lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970), last_attempt_at = \(bind: instant)
+            WHERE organization_id = \(bind: organizationID.rawValue)
+                AND (lease_expires_at IS NULL OR lease_expires_at <= \(bind: instant))
+            RETURNING organization_id
+            """
+        ).all().isEmpty
+    }
+
     /// Extends `holder`'s lease; false when it no longer holds the connection (it expired and
     /// another node took it, or the connection was removed).
     public func renewCollectionLease(

@@ -235,6 +235,7 @@ extension SettingsRoutes {
         case .invalidConnection(let problems): errors = Self.sentences(problems)
         case .connectionNotFound: errors = ["This organization has no connection."]
         case .connectionTestUnavailable: errors = ["This server cannot test connections."]
+        case .collectionRunning: errors = ["A collection of this connection is running now."]
         default: throw error
         }
         return try await render(request, errors: errors, status: .badRequest)

@@ -124,4 +124,77 @@ import Testing
         }
         try await graph.stop()
     }
+
+    /// Collecting by hand, changing the schedule without the credential, "Refresh now", and the
+    /// collection record in `connection list`.
+    @Test func collectingSchedulingAndListing() async throws {
+        var script = RecordedGraphServer.Script()
+        script.clientID = Self.client
+        script.failing = ["sharepointSettings": 403]
+        let graph = try await RecordedGraphServer.start(directory: EvidenceEndToEndTests.recorded, script: script)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-connection-collect-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            func cli(_ arguments: [String], secret: String = "") async throws -> CLIRunner.Result {
+                try await CLIRunner.run(
+                    arguments,
+                    environment: ["POSTURE_DATA_DIR": directory.path, "POSTURE_GRAPH_CLIENT_SECRET": secret]
+                )
+            }
+            #expect(try await cli(["org", "create", "--id", "contoso", "--name", "Contoso"]).status == 0)
+            let add = [
+                "connection", "add", "--org", "contoso", "--tenant-id", script.tenantID, "--client-id", Self.client,
+                "--sources", "entra-id,sharepoint", "--login-url", graph.baseURL, "--graph-url", graph.baseURL,
+            ]
+            let tooOften = try await cli(add + ["--every", "5"], secret: script.secret)
+            #expect(
+                tooOften.status != 0 && tooOften.stderr.contains("--every must be from 15 to 10080"),
+                "\(tooOften.stderr)"
+            )
+            #expect(try await cli(add + ["--every", "120"], secret: script.secret).status == 0)
+            let pending = try await cli(["connection", "list"])
+            #expect(
+                pending.stdout.contains("120m") && pending.stdout.contains("pending") && pending.stdout.contains("due")
+            )
+
+            let collected = try await cli(["connection", "collect", "--org", "contoso"])
+            #expect(collected.status == 0, "\(collected.stderr)")
+            #expect(collected.stdout.contains("collected contoso in") && collected.stdout.contains("1 resource not"))
+            #expect(collected.stderr.contains("sharepointSettings: HTTP 403"))
+
+            let json = try await cli(["connection", "list", "--format", "json"])
+            let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            let record = try #require(list.first?["collection"] as? [String: Any])
+            #expect(record["health"] as? String == "healthy" && record["lastSuccessAt"] != nil)
+            #expect((record["resourcesFailed"] as? [String: String])?.keys.sorted() == ["sharepointSettings"])
+            #expect((record["measured"] as? Int ?? 0) > 10)
+            #expect(list.first?["collectEveryMinutes"] as? Int == 120)
+
+            let set = try await cli([
+                "connection", "set", "--org", "contoso", "--every", "1440", "--sources", "entra-id",
+            ])
+            #expect(set.status == 0 && set.stdout.contains("collected every 1440 minutes"), "\(set.stderr)")
+            #expect(try await cli(["connection", "set", "--org", "contoso"]).status != 0, "nothing to change")
+            let badSet = try await cli(["connection", "set", "--org", "contoso", "--sources", "exchange"])
+            #expect(badSet.status != 0 && badSet.stderr.contains("--sources \"exchange\" is not a source"))
+            let refreshed = try await cli(["connection", "refresh", "--org", "contoso"])
+            #expect(refreshed.status == 0 && refreshed.stdout.contains("contoso is due now"))
+            let listed = try await cli(["connection", "list"])
+            #expect(
+                listed.stdout.contains("1440m") && listed.stdout.contains("healthy") && listed.stdout.contains(" due")
+            )
+            let nowhere = try await cli(["connection", "collect", "--org", "nowhere"])
+            #expect(nowhere.status == 1 && nowhere.stderr.contains("no organization with id \"nowhere\""))
+            let audit = try await cli(["audit", "export", "--org", "contoso", "--format", "csv"])
+            #expect(audit.stdout.contains("connection.update") && audit.stdout.contains("connection.refresh"))
+            #expect(audit.stdout.contains("collection,contoso,measurements.upsert"), "\(audit.stdout)")
+            #expect(!audit.stdout.contains(script.secret))
+        } catch {
+            try await graph.stop()
+            throw error
+        }
+        try await graph.stop()
+    }
 }

@@ -75,6 +75,8 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: problems.first?.field)
             case .connectionTestUnavailable:
                 return APIError(.notImplemented, code: "notSupported", message: error.description)
+            case .collectionRunning:
+                return APIError(.conflict, code: "conflict", message: error.description)
             }
         case let error as StoreError:
             switch error {

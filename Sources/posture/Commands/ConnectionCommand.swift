@@ -16,7 +16,9 @@ struct ConnectionCommand: AsyncParsableCommand {
             with the key in the keys directory (connections.key) before it is stored, and is never \
             shown again: rotate it to change it.
             """,
-        subcommands: [Add.self, List.self, Test.self, Rotate.self, Remove.self]
+        subcommands: [
+            Add.self, List.self, Test.self, Set.self, Rotate.self, Refresh.self, Collect.self, Remove.self,
+        ]
     )
 
     /// The credential options shared by `add` and `rotate`.
@@ -83,6 +85,13 @@ struct ConnectionCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Sign-in endpoint instead of the cloud's.", valueName: "url")) var loginURL: String?
         @Option(help: ArgumentHelp("Microsoft Graph endpoint instead of the cloud's.", valueName: "url")) var graphURL:
             String?
+        @Option(
+            help: ArgumentHelp(
+                "Minutes between the server's collections, 15 to 10080 (default: 360, or the replaced connection's).",
+                valueName: "minutes"
+            )
+        )
+        var every: Int?
         @Flag(help: "Sign in and check every permission first; store nothing unless all is well.") var test = false
         @OptionGroup var server: ServerOptions
 
@@ -106,7 +115,8 @@ struct ConnectionCommand: AsyncParsableCommand {
                 cloud: chosenCloud,
                 sources: chosen,
                 loginURL: loginURL,
-                graphURL: graphURL
+                graphURL: graphURL,
+                schedule: CollectionSchedule(intervalMinutes: every ?? CollectionSchedule.defaultIntervalMinutes)
             )
         }
 
@@ -122,12 +132,13 @@ struct ConnectionCommand: AsyncParsableCommand {
                 "tenantId": "--tenant-id", "clientId": "--client-id", "cloud": "--cloud", "sources": "--sources",
                 "loginUrl": "--login-url",
                 "graphUrl": "--graph-url", "clientSecret": "--client-secret", "certificate": "--certificate",
+                "collectEveryMinutes": "--every",
             ]
             return "\(options[problem.field] ?? problem.field) \(problem.message)"
         }
 
         func run() async throws {
-            let settings = try settings()
+            var settings = try settings()
             let secret = try credential.credential()
             if test {
                 let report = await ConnectionCommand.check(settings, secret)
@@ -140,7 +151,11 @@ struct ConnectionCommand: AsyncParsableCommand {
                 }
             }
             let (stored, replaced) = try await ConnectionCommand.run(server) { runtime in
-                try await runtime.service.setConnection(OrganizationID(org), settings, credential: secret, actor: "cli")
+                let id = OrganizationID(org)
+                if every == nil, let existing = try? await runtime.service.connection(id) {
+                    settings.schedule = existing.settings.schedule
+                }
+                return try await runtime.service.setConnection(id, settings, credential: secret, actor: "cli")
             }
             Console.write(
                 "\(replaced ? "replaced" : "added") the connection of \(org): tenant \(stored.settings.tenantID), "
@@ -162,8 +177,8 @@ struct ConnectionCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let connections = try await ConnectionCommand.run(server) { runtime in
-                try await runtime.service.connections()
+            let (connections, now) = try await ConnectionCommand.run(server) { runtime in
+                (try await runtime.service.connections(), runtime.service.clock.now())
             }
             if format == "json" {
                 let array = JSONValue.array(
@@ -179,6 +194,8 @@ struct ConnectionCommand: AsyncParsableCommand {
                                 ("loginUrl", .string(settings.effectiveLoginURL)),
                                 ("graphUrl", .string(settings.effectiveGraphURL)),
                                 ("credentialRotatedAt", .string(stored.credentialRotatedAt.iso8601)),
+                                ("collectEveryMinutes", .int(settings.schedule.intervalMinutes)),
+                                ("collection", ConnectionCommand.collectionJSON(stored, at: now)),
                             ])
                         )
                     }
@@ -188,15 +205,17 @@ struct ConnectionCommand: AsyncParsableCommand {
             }
             var table = TextTable([
                 ("ORGANIZATION", .left), ("TENANT", .left), ("CLIENT", .left), ("CREDENTIAL", .left), ("CLOUD", .left),
-                ("SOURCES", .left), ("ROTATED", .left),
+                ("SOURCES", .left), ("EVERY", .right), ("HEALTH", .left), ("LAST SUCCESS", .left), ("NEXT RUN", .left),
             ])
             for stored in connections {
                 let settings = stored.settings
+                let state = stored.collection
                 table.add([
                     stored.organizationID.rawValue, settings.tenantID, settings.clientID,
                     settings.credentialKind.rawValue,
                     settings.cloud.rawValue, settings.sources.map(\.rawValue).joined(separator: ","),
-                    stored.credentialRotatedAt.iso8601,
+                    "\(settings.schedule.intervalMinutes)m", stored.health(at: now).rawValue,
+                    state.lastSuccessAt?.iso8601 ?? "never", state.nextRunAt <= now ? "due" : state.nextRunAt.iso8601,
                 ])
             }
             Console.write(connections.isEmpty ? "no connections" : table.render())
@@ -218,6 +237,126 @@ struct ConnectionCommand: AsyncParsableCommand {
             }
             Console.write(ConnectionCommand.render(report))
             if !report.isReady { throw ExitCode(1) }
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a connection's settings without re-entering its credential.",
+            discussion: "Give only what changes; the connection is collected again at the next pass."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("Minutes between the server's collections, 15 to 10080.", valueName: "minutes"))
+        var every: Int?
+        @Option(help: ArgumentHelp("Directory (tenant) id, a GUID, or its domain.", valueName: "id")) var tenantID:
+            String?
+        @Option(help: ArgumentHelp("Application (client) id of the app registration.", valueName: "id")) var clientID:
+            String?
+        @Option(
+            help: ArgumentHelp(
+                "Cloud: \(MicrosoftCloud.allCases.map(\.rawValue).joined(separator: ", ")).",
+                valueName: "cloud"
+            )
+        )
+        var cloud: String?
+        @Option(
+            help: ArgumentHelp(
+                "What to collect, comma-separated: \(ConnectionSettings.sourceNames).",
+                valueName: "list"
+            )
+        )
+        var sources: String?
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            if every == nil, tenantID == nil, clientID == nil, cloud == nil, sources == nil {
+                throw ValidationError("give at least one of --every, --tenant-id, --client-id, --cloud and --sources")
+            }
+        }
+
+        func run() async throws {
+            let chosenCloud: MicrosoftCloud?
+            let chosenSources: [ConnectionSource]?
+            do {
+                chosenCloud = try cloud.map(MicrosoftCloud.named)
+                chosenSources = try sources.map {
+                    try ConnectionSource.named($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                }
+            } catch let problem as ConnectionProblem {
+                throw ValidationError(Add.option(problem))
+            }
+            let stored = try await ConnectionCommand.run(server) { runtime in
+                try await runtime.service.updateConnectionSettings(OrganizationID(org), actor: "cli") { settings in
+                    if let every { settings.schedule.intervalMinutes = every }
+                    if let tenantID { settings.tenantID = tenantID }
+                    if let clientID { settings.clientID = clientID }
+                    if let chosenCloud { settings.cloud = chosenCloud }
+                    if let chosenSources { settings.sources = chosenSources }
+                }
+            }
+            let settings = stored.settings
+            Console.write(
+                "updated the connection of \(org): tenant \(settings.tenantID), \(settings.cloud.displayName) cloud, "
+                    + "\(settings.sources.map(\.rawValue).joined(separator: ",")), collected every "
+                    + "\(settings.schedule.intervalMinutes) minutes"
+            )
+        }
+    }
+
+    struct Refresh: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a connection due now: the running server collects it within seconds."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            _ = try await ConnectionCommand.run(server) { runtime in
+                try await runtime.service.requestCollection(OrganizationID(org), actor: "cli")
+            }
+            Console.write(
+                "\(org) is due now: a running server collects it within seconds (posture connection list shows when)"
+            )
+        }
+    }
+
+    struct Collect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Collect a connection now, in this process, and store what it reads.",
+            discussion: """
+                The same collection the server runs on schedule: it takes the connection's lease first, \
+                so it never overlaps a server collecting the same organization, and records the attempt \
+                in the connection's record. Exits 1 when the collection fails.
+                """
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let outcome = try await ConnectionCommand.run(server) { runtime in
+                try await runtime.service.collectNow(
+                    OrganizationID(org),
+                    holder: "cli/\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)",
+                    leaseSeconds: Double(runtime.configuration.collectionLeaseSeconds),
+                    using: GraphConnectionCollector(catalog: runtime.service.catalog)
+                )
+            }
+            for (resource, reason) in outcome.resourcesFailed.sorted(by: { $0.key < $1.key }) {
+                Console.error("\(resource): \(reason)")
+            }
+            if let problem = outcome.problem {
+                Console.error("the collection of \(org) failed: \(problem)")
+                throw ExitCode(1)
+            }
+            Console.write(
+                "collected \(org) in \(String(format: "%.1f", outcome.duration)) s: "
+                    + "\(counted(outcome.resourcesCollected, "resource")) read, "
+                    + "\(counted(outcome.resourcesFailed.count, "resource")) not, "
+                    + "\(counted(outcome.measured, "measurement")) newer than stored"
+            )
         }
     }
 
@@ -263,6 +402,37 @@ struct ConnectionCommand: AsyncParsableCommand {
         -> ConnectionCheckReport
     {
         await GraphConnectionTester().check(settings, credential)
+    }
+
+    /// The collection record as `connection list --format json` prints it, the API's shape.
+    static func collectionJSON(_ stored: StoredConnection, at now: Date) -> JSONValue {
+        let state = stored.collection
+        var members: [(String, JSONValue)] = [
+            ("health", .string(stored.health(at: now).rawValue)), ("running", .bool(state.isRunning(at: now))),
+            ("nextRunAt", .string(state.nextRunAt.iso8601)),
+        ]
+        for (name, date) in [
+            ("lastAttemptAt", state.lastAttemptAt), ("lastSuccessAt", state.lastSuccessAt),
+            ("lastFinishedAt", state.lastFinishedAt),
+        ] {
+            if let date { members.append((name, .string(date.iso8601))) }
+        }
+        if let duration = state.lastDuration {
+            members.append(("lastDurationSeconds", .double((duration * 1000).rounded() / 1000)))
+        }
+        members.append(("consecutiveFailures", .int(state.consecutiveFailures)))
+        if let problem = state.lastProblem { members.append(("lastProblem", .string(problem))) }
+        if let collected = state.resourcesCollected { members.append(("resourcesCollected", .int(collected))) }
+        members.append(
+            (
+                "resourcesFailed",
+                .object(
+                    JSONObject(state.resourcesFailed.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                )
+            )
+        )
+        if let measured = state.measured { members.append(("measured", .int(measured))) }
+        return .object(JSONObject(members))
     }
 
     static func render(_ report: ConnectionCheckReport) -> String {

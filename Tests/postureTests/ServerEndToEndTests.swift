@@ -5,6 +5,10 @@ import Testing
 import FoundationNetworking
 #endif
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The real binary over real HTTP: server start-up, the admin commands against its data
 /// directory, and limits only a socket enforces (the request body size).
 @Suite(.serialized) struct ServerEndToEndTests {
@@ -15,18 +19,20 @@ import FoundationNetworking
         var environment: [String: String] { ["POSTURE_DATA_DIR": directory.path] }
         var base: String { "http://127.0.0.1:\(port)" }
 
-        init(demo: Bool) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "posture-e2e-\(UUID().uuidString)"
-            )
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        /// A server on `directory` (a new one when nil) with `extra` in its environment.
+        init(demo: Bool, directory: URL? = nil, extra: [String: String] = [:]) throws {
+            self.directory =
+                directory
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("posture-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
             port = Self.freePort()
             process.executableURL = CLIRunner.binary
             process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + (demo ? [] : ["--no-demo"])
             var env = ProcessInfo.processInfo.environment
-            env["POSTURE_DATA_DIR"] = directory.path
+            env["POSTURE_DATA_DIR"] = self.directory.path
+            env.merge(extra) { _, new in new }
             process.environment = env
-            let log = directory.appendingPathComponent("server.log")
+            let log = self.directory.appendingPathComponent("server-\(port).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: log)
             process.standardError = process.standardOutput
@@ -55,7 +61,7 @@ import FoundationNetworking
                 if let (status, _) = try? await request("GET", "/readyz"), status == 200 { return }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }
-            let log = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
+            let log = self.log
             Issue.record("the server did not become ready:\n\(log)")
             throw CancellationError()
         }
@@ -81,8 +87,18 @@ import FoundationNetworking
             try await CLIRunner.run(arguments, environment: environment)
         }
 
+        var log: String {
+            (try? String(contentsOf: directory.appendingPathComponent("server-\(port).log"), encoding: .utf8)) ?? ""
+        }
+
         func stop() {
             process.terminate()
+            process.waitUntilExit()
+        }
+
+        /// Ends the process at once, as a crash or a lost machine would: no shutdown runs.
+        func kill() {
+            Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
@@ -176,7 +192,7 @@ import FoundationNetworking
         #expect(exported.count == export.stdout.split(separator: "\n").count - 1, "the same entries in both formats")
         #expect(try await server.cli(["org", "delete", "acme", "--yes"]).status == 0)
         // The first start created the administrator and printed its one-time password, once.
-        let log = try String(contentsOf: server.directory.appendingPathComponent("server.log"), encoding: .utf8)
+        let log = server.log
         #expect(log.contains("created the administrator \"admin\" with the one-time password "))
         // The database set-up is one line, not one per migration.
         #expect(log.contains(" database migrations, through M0"))

@@ -19,6 +19,11 @@ extension PostureService {
         return connection
     }
 
+    /// The organization's connection, or nil without one; one read, for pages that show its health.
+    public func connectionIfAny(_ organizationID: OrganizationID) async throws -> StoredConnection? {
+        try await store.connection(organizationID)
+    }
+
     /// The connection with its credential opened, for signing in to the tenant (a connection
     /// test or a collection); never for showing.
     public func connectionSignIn(

@@ -15,7 +15,7 @@ public struct StoredConnection: Sendable, Equatable {
 
     /// Pending, healthy, failing or stale at `now`.
     public func health(at now: Date) -> CollectionState.Health {
-        collection.health(settings.schedule, since: createdAt, at: now)
+        collection.health(settings.schedule, at: now)
     }
 }
 
@@ -24,7 +24,7 @@ extension PostureStore {
         organization_id, tenant_id, client_id, credential_kind, cloud, sources, login_url, graph_url, created_at,
         created_by, updated_at, credential_rotated_at, collect_every_minutes, next_run_at, lease_expires_at,
         last_attempt_at, last_success_at, last_finished_at, last_duration, consecutive_failures, last_problem,
-        resources_collected, resources_failed, last_measured
+        resources_collected, resources_failed, last_measured, connected_at
         """
 
     public func connection(_ organizationID: OrganizationID) async throws -> StoredConnection? {
@@ -69,12 +69,12 @@ extension PostureStore {
                 """
                 INSERT INTO connections (organization_id, tenant_id, client_id, credential_kind, sealed_credential,
                     cloud, sources, login_url, graph_url, created_at, created_by, updated_at, credential_rotated_at,
-                    collect_every_minutes, next_run_at)
+                    collect_every_minutes, next_run_at, connected_at)
                 VALUES (\(bind: organizationID.rawValue), \(bind: settings.tenantID), \(bind: settings.clientID),
                     \(bind: credential.kind.rawValue), \(bind: sealed), \(bind: settings.cloud.rawValue), \(bind: sources),
                     \(bind: settings.loginURL), \(bind: settings.graphURL), \(bind: instant), \(bind: actor),
                     \(bind: instant), \(bind: instant), \(bind: settings.schedule.intervalMinutes),
-                    \(bind: instant.timeIntervalSince1970))
+                    \(bind: instant.timeIntervalSince1970), \(bind: instant.timeIntervalSince1970))
                 """
             ).run()
         }
@@ -206,7 +206,8 @@ extension CollectionState {
             lastProblem: try row.decode(column: "last_problem", as: String?.self),
             resourcesCollected: try row.decode(column: "resources_collected", as: Int?.self),
             resourcesFailed: failed ?? [:],
-            measured: try row.decode(column: "last_measured", as: Int?.self)
+            measured: try row.decode(column: "last_measured", as: Int?.self),
+            connectedAt: try instant("connected_at") ?? Date(timeIntervalSince1970: 0)
         )
     }
 }

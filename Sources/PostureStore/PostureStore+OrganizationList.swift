@@ -43,7 +43,7 @@ extension PostureStore {
         rulesKey: String
     ) async throws -> (rows: [StoredOrganizationListRow], total: Int, offset: Int, more: Bool) {
         if let visible, visible.isEmpty { return ([], 0, 0, false) }
-        let filter = Self.listFilter(query, visible: visible)
+        let filter = Self.listFilter(query, visible: visible, now: now)
         let total =
             try await sql.raw("SELECT COUNT(*) AS n FROM organizations o WHERE \(filter)").first()
             .map { try $0.decode(column: "n", as: Int.self) } ?? 0
@@ -74,10 +74,13 @@ extension PostureStore {
             COALESCE(c.verified_score, 0) AS verified_score, COALESCE(c.regressions, 0) AS regressions,
             \(unsafeRaw: expressions.zone) AS zone_rank, \(unsafeRaw: expressions.change) AS change30,
             CASE WHEN c.organization_id IS NOT NULL AND c.rules_key = \(bind: rulesKey)
-            AND (c.valid_until IS NULL OR c.valid_until > \(bind: now.timeIntervalSince1970)) THEN 1 ELSE 0 END AS is_current
+            AND (c.valid_until IS NULL OR c.valid_until > \(bind: now.timeIntervalSince1970)) THEN 1 ELSE 0 END AS is_current,
+            k.organization_id AS k_id, k.consecutive_failures AS k_failures, k.last_success_at AS k_success,
+            k.connected_at AS k_since, k.collect_every_minutes AS k_every
             FROM (SELECT o.id FROM organizations o \(keyJoins) WHERE \(conditions)
             ORDER BY \(unsafeRaw: order) LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)) page
             JOIN organizations o ON o.id = page.id \(scores) \(snapshots) \(settings)
+            LEFT JOIN connections k ON k.organization_id = o.id
             ORDER BY \(unsafeRaw: order)
             """
         ).all()
@@ -97,7 +100,8 @@ extension PostureStore {
                     verifiedScore: try row.decode(column: "verified_score", as: Double.self),
                     regressions: try row.decode(column: "regressions", as: Int.self),
                     zone: zones[min(max(rank, 0), zones.count - 1)],
-                    change30: change == OrganizationListRow.noChange ? nil : change
+                    change30: change == OrganizationListRow.noChange ? nil : change,
+                    connection: try Self.connectionHealth(row, at: now)
                 ),
                 current: try row.decode(column: "is_current", as: Int.self) == 1
             )
@@ -105,15 +109,43 @@ extension PostureStore {
         return (stored, total, offset, rows.count > query.limit)
     }
 
+    /// The health of the row's connection from its joined columns; nil without one.
+    static func connectionHealth(_ row: any SQLRow, at now: Date) throws -> CollectionState.Health? {
+        guard try row.decode(column: "k_id", as: String?.self) != nil else { return nil }
+        let state = CollectionState(
+            nextRunAt: now,
+            lastSuccessAt: try row.decode(column: "k_success", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+            consecutiveFailures: try row.decode(column: "k_failures", as: Int.self),
+            connectedAt: Date(timeIntervalSince1970: try row.decode(column: "k_since", as: Double.self))
+        )
+        return state.health(
+            CollectionSchedule(intervalMinutes: try row.decode(column: "k_every", as: Int.self)),
+            at: now
+        )
+    }
+
     /// Most organizations report no services: their empty list is not worth a JSON decoder.
     static func services(_ text: String) throws -> [String] {
         text == "[]" ? [] : try StoredJSON.decode([String].self, text)
     }
 
-    /// The search and visibility conditions, on `organizations o` alone (the count needs no join).
-    static func listFilter(_ query: OrganizationListQuery, visible: [String]?) -> SQLQueryString {
+    /// The search, visibility and connection conditions, on `organizations o` alone (the count
+    /// needs no join).
+    static func listFilter(_ query: OrganizationListQuery, visible: [String]?, now: Date) -> SQLQueryString {
         var filter: SQLQueryString = "1 = 1"
         if let visible { filter = "\(filter) AND o.id IN (\(binds: visible))" }
+        let connections: SQLQueryString = "SELECT 1 FROM connections k WHERE k.organization_id = o.id"
+        switch query.connection {
+        case nil: break
+        case .failing:
+            filter = "\(filter) AND EXISTS (\(connections) AND k.consecutive_failures > 0)"
+        case .stale:
+            // ``CollectionSchedule/isStale(lastSuccess:since:at:)``: the last success (or the
+            // connection, before one) older than two intervals.
+            let since = now.timeIntervalSince1970
+            filter =
+                "\(filter) AND EXISTS (\(connections) AND COALESCE(k.last_success_at, k.connected_at) < \(bind: since) - 120 * k.collect_every_minutes)"
+        }
         if !query.search.isEmpty {
             let pattern = "%" + likeEscaped(query.search.lowercased()) + "%"
             filter =

@@ -213,7 +213,7 @@ public struct WebRoutes: Sendable {
     // MARK: pages
 
     @Sendable func organizations(_ request: Request) async throws -> Response {
-        let parameters = ["q", "sort", "dir", "start"].reduce(into: [String: String]()) { result, name in
+        let parameters = ["q", "connection", "sort", "dir", "start"].reduce(into: [String: String]()) { result, name in
             result[name] = request.query[String.self, at: name]
         }
         return try await organizationsPage(request, parameters: parameters)
@@ -234,13 +234,18 @@ public struct WebRoutes: Sendable {
         let descending = parameters["dir"] == "desc"
         let start = parameters["start"].flatMap { Int($0) } ?? 0
         var errors = errors
+        let connection = parameters["connection"].flatMap(OrganizationListQuery.ConnectionFilter.init(rawValue:))
+        if let given = parameters["connection"], !given.isEmpty, connection == nil {
+            errors.append("Choose a connection filter from the list: failing or stale.")
+        }
         let query: OrganizationListQuery
         do {
             query = try OrganizationListQuery(
                 search: parameters["q"] ?? "",
                 sort: sort,
                 descending: descending,
-                offset: start
+                offset: start,
+                connection: connection
             )
         } catch {
             errors.append(error.description)
@@ -262,6 +267,7 @@ public struct WebRoutes: Sendable {
                 zone: row.zone.rawValue,
                 change30: row.change30,
                 openRegressions: row.regressions,
+                connection: row.connection?.rawValue,
                 writable: AccessPolicy.decide(
                     .changeState,
                     organizationID: OrganizationID(row.id),
@@ -274,6 +280,7 @@ public struct WebRoutes: Sendable {
         let writesAnywhere = access.instanceAdministrator || access.roles.values.contains(where: \.isReadWrite)
         var view = OrganizationsView(signedIn: web.signedIn, rows: rows, sort: sort, descending: descending)
         view.search = query.search
+        view.connection = query.connection
         view.page = ListPage(offset: page.offset, size: query.limit, total: page.total)
         view.message = message
         view.errors = errors

@@ -162,6 +162,15 @@ import VaporTesting
 
             let refreshed = try await harness.send(.POST, Self.path + "/refresh", token: writer)
             #expect(refreshed.status == .accepted)
+
+            // The organization list carries each connection's health and filters on it.
+            let listed = try object(try await harness.send(.GET, "/api/v1/organizations", token: reader).body)
+            let rows = try #require(listed["value"] as? [[String: Any]])
+            #expect(rows.first { $0["id"] as? String == "fabrikam" }?["connectionHealth"] as? String == "pending")
+            let failing = try await harness.send(.GET, "/api/v1/organizations?connection=failing", token: reader)
+            #expect(try object(failing.body)["total"] as? Int == 0)
+            let oops = try await harness.send(.GET, "/api/v1/organizations?connection=oops", token: reader)
+            #expect(oops.status == .badRequest && oops.body.contains(#""target":"connection""#))
             let audit = try await harness.runtime.store.auditEntries(organizationID: "fabrikam").map(\.action)
             #expect(
                 audit.filter { $0.hasPrefix("connection.") }.suffix(3) == [

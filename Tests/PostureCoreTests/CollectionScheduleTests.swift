@@ -105,9 +105,9 @@ import Testing
         let state = CollectionState(
             nextRunAt: now,
             lastSuccessAt: sinceSuccess.map { now.addingTimeInterval(-$0 * 3_600) },
-            consecutiveFailures: failures
+            consecutiveFailures: failures,
+            connectedAt: now.addingTimeInterval(-sinceCreated * 3_600)
         )
-        let created = now.addingTimeInterval(-sinceCreated * 3_600)
-        #expect(state.health(CollectionSchedule(), since: created, at: now) == expected)
+        #expect(state.health(CollectionSchedule(), at: now) == expected)
     }
 }

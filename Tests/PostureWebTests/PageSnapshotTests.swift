@@ -150,6 +150,7 @@ import Testing
                             zone: t("okay"),
                             change30: 3.25,
                             openRegressions: 2,
+                            connection: t("stale"),
                             writable: true
                         ),
                         .init(
@@ -167,6 +168,7 @@ import Testing
                     sort: .percentage,
                     descending: true,
                     search: hostile,
+                    connection: .stale,
                     page: ListPage(offset: 50, size: 50, total: 52),
                     bulk: .init(
                         actions: [.init(value: t("AdminMFAV2"), label: t("Require MFA ") + hostile)],
@@ -206,7 +208,14 @@ import Testing
                             detail: hostile,
                             actor: t("ana")
                         )
-                    ]
+                    ],
+                    collection: .init(
+                        stale: true,
+                        lastSuccess: t("at 2026-11-27 18:00 UTC"),
+                        problem: hostile,
+                        nextRun: t("at 2026-11-28 12:05 UTC"),
+                        settingsLink: t("/orgs/contoso/settings#connection")
+                    )
                 ).render()
             ),
             (t("actions"), actions.render()),

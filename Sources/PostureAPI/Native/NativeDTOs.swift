@@ -22,6 +22,8 @@ struct OrganizationDTO: Encodable {
     /// Percentage points since 30 days ago; absent without a snapshot then.
     var percentageChange30Days: Double?
     var openRegressions: Int?
+    /// Its connection's health (`pending`, `healthy`, `failing`, `stale`); absent without one.
+    var connectionHealth: String?
 
     init(listed: StoredOrganizationListRow) {
         self.init(listed.organization)
@@ -33,6 +35,7 @@ struct OrganizationDTO: Encodable {
         zone = row.zone.rawValue
         percentageChange30Days = row.change30
         openRegressions = row.regressions
+        connectionHealth = row.connection?.rawValue
     }
 
     init(_ stored: StoredOrganization) {

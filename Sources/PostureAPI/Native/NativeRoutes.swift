@@ -59,6 +59,7 @@ struct NativeRoutes {
             components.path = request.url.path
             components.queryItems = [
                 URLQueryItem(name: "search", value: query.search.isEmpty ? nil : query.search),
+                URLQueryItem(name: "connection", value: query.connection?.rawValue),
                 URLQueryItem(name: "sort", value: query.sort.rawValue),
                 URLQueryItem(name: "order", value: query.descending ? "desc" : "asc"),
                 URLQueryItem(name: "limit", value: String(query.limit)),
@@ -453,6 +454,16 @@ enum OrganizationListParameters {
             minimum: 1,
             maximum: ListPage.maximumSize
         )
+        var connection: OrganizationListQuery.ConnectionFilter?
+        if let text = request.queryValue("connection") {
+            guard let filter = OrganizationListQuery.ConnectionFilter(rawValue: text) else {
+                throw APIError.badRequest(
+                    "connection must be failing or stale, not \"\(text.prefix(64))\"",
+                    target: "connection"
+                )
+            }
+            connection = filter
+        }
         var after: OrganizationListCursor?
         if let token = request.queryValue("after") {
             guard let cursor = OrganizationListCursor(token: token) else {
@@ -466,7 +477,8 @@ enum OrganizationListParameters {
                 sort: sort,
                 descending: order == "desc",
                 limit: limit,
-                after: after
+                after: after,
+                connection: connection
             )
         } catch {
             let target =

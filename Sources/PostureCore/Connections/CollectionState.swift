@@ -70,6 +70,8 @@ public struct CollectionState: Sendable, Equatable {
     public var resourcesCollected: Int?
     public var resourcesFailed: [String: String]
     public var measured: Int?
+    /// When the connection was made: health counts from there until a first success.
+    public var connectedAt: Date
 
     public init(
         nextRunAt: Date,
@@ -82,7 +84,8 @@ public struct CollectionState: Sendable, Equatable {
         lastProblem: String? = nil,
         resourcesCollected: Int? = nil,
         resourcesFailed: [String: String] = [:],
-        measured: Int? = nil
+        measured: Int? = nil,
+        connectedAt: Date = Date(timeIntervalSince1970: 0)
     ) {
         self.nextRunAt = nextRunAt
         self.leaseExpiresAt = leaseExpiresAt
@@ -95,6 +98,7 @@ public struct CollectionState: Sendable, Equatable {
         self.resourcesCollected = resourcesCollected
         self.resourcesFailed = resourcesFailed
         self.measured = measured
+        self.connectedAt = connectedAt
     }
 
     /// A node holds the connection and is collecting it now.
@@ -104,8 +108,8 @@ public struct CollectionState: Sendable, Equatable {
     }
 
     /// Stale outranks failing: old data is what people must not rely on, whatever the cause.
-    public func health(_ schedule: CollectionSchedule, since created: Date, at now: Date) -> Health {
-        if schedule.isStale(lastSuccess: lastSuccessAt, since: created, at: now) { return .stale }
+    public func health(_ schedule: CollectionSchedule, at now: Date) -> Health {
+        if schedule.isStale(lastSuccess: lastSuccessAt, since: connectedAt, at: now) { return .stale }
         if consecutiveFailures > 0 { return .failing }
         return lastSuccessAt == nil ? .pending : .healthy
     }

@@ -13,6 +13,14 @@ public struct OrganizationListQuery: Sendable, Equatable {
         case name, score, percentage, zone, change, regressions
     }
 
+    /// Narrows to organizations whose connection is in trouble.
+    public enum ConnectionFilter: String, Sendable, CaseIterable, Codable {
+        /// The last collection attempt failed.
+        case failing
+        /// No successful collection for more than two intervals.
+        case stale
+    }
+
     public static let searchLimit = 200
 
     /// Narrows to organizations whose name or id contains it, ignoring case; empty for all.
@@ -25,6 +33,8 @@ public struct OrganizationListQuery: Sendable, Equatable {
     public var offset: Int
     /// Resume after this row (the API's `nextLink`); it must come from the same order.
     public private(set) var after: OrganizationListCursor?
+    /// Only organizations whose connection is failing or stale; nil for all.
+    public var connection: ConnectionFilter?
 
     public init(
         search: String = "",
@@ -32,7 +42,8 @@ public struct OrganizationListQuery: Sendable, Equatable {
         descending: Bool = false,
         limit: Int = ListPage.defaultSize,
         offset: Int = 0,
-        after: OrganizationListCursor? = nil
+        after: OrganizationListCursor? = nil,
+        connection: ConnectionFilter? = nil
     ) throws(OrganizationListQueryError) {
         let search = search.trimmingCharacters(in: .whitespacesAndNewlines)
         guard search.count <= Self.searchLimit else { throw .searchTooLong(limit: Self.searchLimit) }
@@ -49,6 +60,7 @@ public struct OrganizationListQuery: Sendable, Equatable {
         self.limit = limit
         self.offset = max(0, offset)
         self.after = after
+        self.connection = connection
     }
 }
 
@@ -128,6 +140,8 @@ public struct OrganizationListRow: Sendable, Equatable {
     public var zone: ScoreZones.Zone
     /// Percentage points since 30 days ago; nil without a snapshot then.
     public var change30: Double?
+    /// The health of its connection's collections; nil without a connection.
+    public var connection: CollectionState.Health?
 
     public init(
         id: String,
@@ -137,7 +151,8 @@ public struct OrganizationListRow: Sendable, Equatable {
         verifiedScore: Double,
         regressions: Int,
         zone: ScoreZones.Zone,
-        change30: Double?
+        change30: Double?,
+        connection: CollectionState.Health? = nil
     ) {
         self.id = id
         self.displayName = displayName
@@ -147,6 +162,7 @@ public struct OrganizationListRow: Sendable, Equatable {
         self.regressions = regressions
         self.zone = zone
         self.change30 = change30
+        self.connection = connection
     }
 
     /// Same formula as the snapshots' percentage column, so the zone and the change agree with it.

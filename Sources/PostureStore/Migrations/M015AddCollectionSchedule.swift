@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLKit
 
 /// 015: scheduled collection. Each connection gets its interval, when it runs next, the lease of
@@ -24,6 +25,9 @@ public struct M015AddCollectionSchedule: AsyncMigration {
         // JSON object: resource name → Graph's reason.
         "resources_failed TEXT",
         "last_measured INTEGER",
+        // When the connection was made, as seconds: a connection never collected is stale two
+        // intervals after it, and SQL compares it with the other instants of the row.
+        "connected_at DOUBLE PRECISION NOT NULL DEFAULT 0",
     ]
 
     public func prepare(on database: any Database) async throws {
@@ -32,6 +36,8 @@ public struct M015AddCollectionSchedule: AsyncMigration {
         for column in Self.columns {
             try await sql.raw("ALTER TABLE connections ADD COLUMN \(unsafeRaw: column)").run()
         }
+        // Connections made before this migration count from now.
+        try await sql.raw("UPDATE connections SET connected_at = \(bind: Date().timeIntervalSince1970)").run()
         try await sql.create(index: "connections_next_run").on("connections").column("next_run_at").run()
     }
 

@@ -16,6 +16,8 @@ public struct OrganizationsView: Sendable, Equatable {
         /// Percentage points since 30 days ago; nil without a snapshot then.
         public var change30: Double?
         public var openRegressions: Int
+        /// Its connection's health (`pending`, `healthy`, `failing`, `stale`); nil without one.
+        public var connection: String? = nil
         /// Whether the person may change statuses here (a box to select it for a bulk change).
         public var writable = false
     }
@@ -40,6 +42,8 @@ public struct OrganizationsView: Sendable, Equatable {
     public var descending: Bool
     /// What the list was narrowed to (organization name or id), empty for all.
     public var search = ""
+    /// Only organizations whose connection is `failing` or `stale`; nil for all.
+    public var connection: OrganizationListQuery.ConnectionFilter?
     /// Where this page sits among every match.
     public var page = ListPage(offset: 0, total: 0)
     /// Nil when the person may write in no organization.
@@ -51,8 +55,8 @@ public struct OrganizationsView: Sendable, Equatable {
     func link(sort: Sort, descending: Bool, start: Int = 0) -> String {
         "/"
             + WebPath.query([
-                ("q", search), ("sort", sort.rawValue), ("dir", descending ? "desc" : "asc"),
-                ("start", start > 0 ? String(start) : nil),
+                ("q", search), ("connection", connection?.rawValue), ("sort", sort.rawValue),
+                ("dir", descending ? "desc" : "asc"), ("start", start > 0 ? String(start) : nil),
             ])
     }
 
@@ -61,6 +65,8 @@ public struct OrganizationsView: Sendable, Equatable {
             <form method="get" action="/" class="row" role="search">
               <label for="org-search">Find an organization</label>
               <input type="search" id="org-search" name="q" value="\(search)" maxlength="\(OrganizationListQuery.searchLimit)">
+              <label for="org-connection">Connection</label>
+              <select id="org-connection" name="connection">\(connectionOptions)</select>
               <input type="hidden" name="sort" value="\(sort.rawValue)"><input type="hidden" name="dir" value="\(descending ? "desc" : "asc")">
               <button type="submit">Search</button>
             </form>
@@ -68,15 +74,33 @@ public struct OrganizationsView: Sendable, Equatable {
         let body: SafeHTML
         if rows.isEmpty {
             body =
-                search.isEmpty && page.total == 0
+                search.isEmpty && connection == nil && page.total == 0
                 ? "<p>You hold no role in any organization yet. Ask an administrator to grant you one.</p>"
-                : "\(searchForm)<p>No organization matches “\(search)”.</p>"
+                : "\(searchForm)<p data-testid=\"no-match\">\(noMatch)</p>"
         } else {
             body = "\(searchForm)\n\(Pager.summary(page))\n\(list)"
         }
         return Layout(title: "Organizations", signedIn: signedIn).render(
             "<h1>Organizations</h1>\n\(Notices.render(message: message, errors: errors))\(body)"
         )
+    }
+
+    var connectionOptions: SafeHTML {
+        let choices: [(String, String)] = [("", "any"), ("failing", "failing"), ("stale", "stale")]
+        return SafeHTML.join(
+            choices.map { value, label -> SafeHTML in
+                let selected: SafeHTML = value == (connection?.rawValue ?? "") ? " selected" : ""
+                return #"<option value="\#(value)"\#(selected)>\#(label)</option>"#
+            }
+        )
+    }
+
+    var noMatch: String {
+        switch (search.isEmpty, connection) {
+        case (true, let filter?): "No organization has a \(filter.rawValue) connection."
+        case (false, let filter?): "No organization matches “\(search)” with a \(filter.rawValue) connection."
+        default: "No organization matches “\(search)”."
+        }
     }
 
     /// The table, inside the bulk form when there is one (the boxes belong to it).
@@ -103,14 +127,15 @@ public struct OrganizationsView: Sendable, Equatable {
                 <tr>\(box)<td><a href="/orgs/\(WebPath.segment(row.id))">\(row.name)</a> <span class="hint">\(row.role)</span></td>
                 <td class="number">\(ScoreFormat.points(row.score)) / \(ScoreFormat.points(row.maxScore))</td>
                 <td class="number">\(ScoreFormat.tenths(row.percentage))%</td><td><span class="zone-chip zone-\(row.zone)">\(row.zone)</span></td>
-                <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td></tr>
+                <td class="number">\(change)</td><td class="number">\(row.openRegressions)</td>
+                <td>\(Self.connectionCell(row.connection))</td></tr>
                 """
         }
         let selectHeader: SafeHTML = selectable ? #"<th scope="col"><span class="hint">Select</span></th>"# : ""
         let table: SafeHTML = """
             <table class="sortable">
             <caption class="hint">Organizations you hold a role in</caption>
-            <thead><tr>\(selectHeader)\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))</tr></thead>
+            <thead><tr>\(selectHeader)\(header(.name, "Organization"))\(header(.score, "Score", numeric: true))\(header(.percentage, "Percentage", numeric: true))\(header(.zone, "Zone"))\(header(.change, "30-day change", numeric: true))\(header(.regressions, "Open regressions", numeric: true))<th scope="col">Connection</th></tr></thead>
             <tbody>
             \(SafeHTML.join(lines, separator: "\n"))
             </tbody>
@@ -139,5 +164,11 @@ public struct OrganizationsView: Sendable, Equatable {
             </fieldset>
             </form>
             """
+    }
+
+    /// A connection's health as a word that stands out when something is wrong; a dash without one.
+    static func connectionCell(_ health: String?) -> SafeHTML {
+        guard let health else { return #"<span class="hint">–</span>"# }
+        return #"<span class="health \#(health)" data-testid="connection-\#(health)">\#(health)</span>"#
     }
 }

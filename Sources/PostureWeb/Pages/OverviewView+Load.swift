@@ -33,7 +33,8 @@ extension OverviewView {
         }
         let monthAgo = now.addingTimeInterval(-30 * 86_400)
         let changes = try await service.recentChanges(id, limit: 10).filter { $0.occurredAt >= monthAgo }
-        return OverviewView(
+        let connection = try await service.connectionIfAny(id)
+        var view = OverviewView(
             signedIn: context.web.signedIn,
             nav: context.nav,
             score: ScoreFormat.points(report.currentScore),
@@ -72,6 +73,27 @@ extension OverviewView {
                 .init(when: $0.occurredAt.iso8601, actionID: $0.actionID, detail: $0.detail, actor: $0.actor)
             }
         )
+        view.collection = connection.flatMap {
+            banner(
+                $0,
+                at: now,
+                settingsLink: context.canWrite ? "/orgs/\(WebPath.segment(id.rawValue))/settings#connection" : nil
+            )
+        }
+        return view
     }
 
+    /// The banner for a connection whose data is stale or whose collections fail; nil otherwise.
+    static func banner(_ connection: StoredConnection, at now: Date, settingsLink: String?) -> CollectionBanner? {
+        let health = connection.health(at: now)
+        guard health == .stale || health == .failing else { return nil }
+        let state = connection.collection
+        return CollectionBanner(
+            stale: health == .stale,
+            lastSuccess: state.lastSuccessAt.map { "at " + ScoreFormat.minute($0) + " UTC" },
+            problem: state.consecutiveFailures > 0 ? state.lastProblem : nil,
+            nextRun: state.nextRunAt <= now ? "due now" : "at " + ScoreFormat.minute(state.nextRunAt) + " UTC",
+            settingsLink: settingsLink
+        )
+    }
 }

@@ -35,6 +35,42 @@ public struct OverviewView: Sendable, Equatable {
     public var comparisonNotice: String?
     public var topActions: [TopAction]
     public var changes: [Change]
+    /// Said above everything when the connection's data is stale or its collections fail.
+    public var collection: CollectionBanner? = nil
+
+    /// What the overview says about a connection in trouble.
+    public struct CollectionBanner: Sendable, Equatable {
+        /// No success for more than two intervals (an alert) rather than a failing attempt.
+        public var stale: Bool
+        /// "at 2026-12-05 06:00 UTC"; nil before any success.
+        public var lastSuccess: String?
+        public var problem: String?
+        public var nextRun: String
+        /// Where to look, for people who may change the connection; nil for the others.
+        public var settingsLink: String?
+
+        func render() -> SafeHTML {
+            let problem: SafeHTML = self.problem.map { " The last attempt failed: \($0)." } ?? ""
+            let look: SafeHTML =
+                settingsLink.map { #" <a href="\#(href: $0)">Check the connection</a>."# }
+                ?? " Ask someone with a read-write role to check the connection."
+            if stale {
+                let when: SafeHTML =
+                    lastSuccess.map { "The last successful collection from the tenant was \($0)" }
+                    ?? "No collection from the tenant has succeeded since the connection was made"
+                return """
+                    <div class="error" role="alert" data-testid="collection-banner"><strong>Stale data.</strong> \
+                    \(when), more than two collection intervals ago, so the score may not match the tenant.\(problem)\(look)</div>
+                    """
+            }
+            let shown: SafeHTML =
+                lastSuccess.map { " The score shows the data collected \($0)." } ?? " No collection has succeeded yet."
+            return """
+                <div class="notice" role="status" data-testid="collection-banner">Collections are failing.\(problem) \
+                The next attempt is \(nextRun).\(shown)\(look)</div>
+                """
+        }
+    }
 
     public func render() -> String {
         let base = "/orgs/" + WebPath.segment(nav.id)
@@ -64,6 +100,7 @@ public struct OverviewView: Sendable, Equatable {
         return Layout(title: "Overview · \(nav.name)", signedIn: signedIn, organization: nav).render(
             """
             <h1>Secure Score</h1>
+            \(collection?.render() ?? "")
             <section class="tiles" aria-label="Score">
               <div class="tile zone-\(zone)">
                 <p class="big" data-testid="score">\(score) <span class="of">/ \(maxScore)</span></p>

@@ -64,6 +64,7 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "Order by name, score, percentage, zone, change (over 30 days) or regressions.")
         var sort: String = "name"
         @Flag(help: "Highest first (for name: Z to A).") var descending = false
+        @Option(help: "Only organizations whose connection is failing or stale.") var connection: String?
         @Option(help: "At most this many organizations (default: all).") var limit: Int?
         @Option(help: "Output format.") var format: OutputFormat = .table
         @OptionGroup var server: ServerOptions
@@ -75,6 +76,9 @@ struct OrgCommand: AsyncParsableCommand {
                 )
             }
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if let connection, OrganizationListQuery.ConnectionFilter(rawValue: connection) == nil {
+                throw ValidationError("--connection must be failing or stale, got \"\(connection)\"")
+            }
             do {
                 _ = try OrganizationListQuery(search: search)
             } catch {
@@ -94,7 +98,8 @@ struct OrgCommand: AsyncParsableCommand {
                         sort: order,
                         descending: descending,
                         limit: min(ListPage.maximumSize, wanted - rows.count),
-                        after: after
+                        after: after,
+                        connection: connection.flatMap(OrganizationListQuery.ConnectionFilter.init(rawValue:))
                     )
                     let page = try await runtime.service.organizationPage(query, visible: nil)
                     rows += page.rows.map { ($0.organization, $0.row) }
@@ -122,12 +127,13 @@ struct OrgCommand: AsyncParsableCommand {
             case .table:
                 var table = TextTable([
                     ("ID", .left), ("NAME", .left), ("SCORE", .right), ("MAX", .right), ("%", .right),
+                    ("CONNECTION", .left),
                 ])
                 for (organization, report) in rows {
                     table.add([
                         organization.organization.id, organization.organization.displayName,
                         ScoreFormat.points(report.score), ScoreFormat.points(report.maxScore),
-                        ScoreFormat.percentage(report.percentage),
+                        ScoreFormat.percentage(report.percentage), report.connection?.rawValue ?? "-",
                     ])
                 }
                 Console.write(
@@ -201,6 +207,8 @@ struct OrganizationSummary: Encodable {
     /// Percentage points since 30 days ago; absent without a snapshot then.
     var percentageChange30Days: Double?
     var openRegressions: Int
+    /// Its connection's health; absent without a connection.
+    var connectionHealth: String?
     var licensedUserCount: Int?
     var activeUserCount: Int?
 
@@ -213,6 +221,7 @@ struct OrganizationSummary: Encodable {
         zone = report.zone.rawValue
         percentageChange30Days = report.change30
         openRegressions = report.regressions
+        connectionHealth = report.connection?.rawValue
         licensedUserCount = organization.organization.licensedUserCount
         activeUserCount = organization.organization.activeUserCount
     }

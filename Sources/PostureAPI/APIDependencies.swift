@@ -28,6 +28,8 @@ public struct APIDependencies: Sendable {
     public var dataStamp: DataStamp?
     /// Work each caller may spend on expensive reads; see ``WorkBudget``.
     public var workBudget: WorkBudget
+    /// This node's collection counters, for `/metrics`.
+    public var collectionMetrics: CollectionMetrics
 
     public init(
         service: PostureService,
@@ -41,9 +43,11 @@ public struct APIDependencies: Sendable {
         maxEvidenceSize: Int = 512 << 20,
         spoolDirectory: URL = FileManager.default.temporaryDirectory,
         dataStamp: DataStamp? = nil,
-        workBudget: WorkBudget = WorkBudget()
+        workBudget: WorkBudget = WorkBudget(),
+        collectionMetrics: CollectionMetrics = CollectionMetrics()
     ) {
         self.workBudget = workBudget
+        self.collectionMetrics = collectionMetrics
         self.service = service
         self.tokens = tokens
         self.externalIssuers = externalIssuers
@@ -68,17 +72,18 @@ public enum PostureRoutes {
         HealthRoutes(dependencies: dependencies).register(on: app.routes)
         DiscoveryRoutes(dependencies: dependencies).register(on: app.routes)
         TokenEndpoint(dependencies: dependencies, limiter: RateLimiter(limit: 30, window: 60)).register(on: app.routes)
-        var authenticated = app.routes.grouped(
-            BearerAuthenticationMiddleware(
-                tokens: dependencies.tokens,
-                external: ExternalTokenVerifier(
-                    issuers: dependencies.externalIssuers,
-                    client: app.client,
-                    clock: dependencies.clock
-                ),
-                service: dependencies.service
-            )
+        let bearer = BearerAuthenticationMiddleware(
+            tokens: dependencies.tokens,
+            external: ExternalTokenVerifier(
+                issuers: dependencies.externalIssuers,
+                client: app.client,
+                clock: dependencies.clock
+            ),
+            service: dependencies.service
         )
+        // Counters live in memory: never behind the response cache, which follows the database.
+        MetricsRoutes(dependencies: dependencies).register(on: app.routes.grouped(bearer))
+        var authenticated = app.routes.grouped(bearer)
         if let stamp = dependencies.dataStamp {
             authenticated = authenticated.grouped(
                 ResponseCacheMiddleware(cache: ResponseCache(), stamp: stamp, clock: dependencies.clock)

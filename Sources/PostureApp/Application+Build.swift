@@ -112,7 +112,8 @@ public func buildApplication(
                 workBudget: WorkBudget(
                     capacity: Double(configuration.readBudgetPerSecond) * 3,
                     refillPerSecond: Double(configuration.readBudgetPerSecond)
-                )
+                ),
+                collectionMetrics: collectionMetrics
             )
         )
         WebRoutes.register(

@@ -462,7 +462,9 @@ import VaporTesting
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             // Every registered route is described, with the same method.
             // Dashboard pages are not part of the API.
-            let apiPrefixes = ["api", "v1.0", "beta", "oauth2", ".well-known", "healthz", "readyz", ":tenant"]
+            let apiPrefixes = [
+                "api", "v1.0", "beta", "oauth2", ".well-known", "healthz", "readyz", "metrics", ":tenant",
+            ]
             for route in harness.app.routes.all {
                 guard case .constant(let first) = route.path.first,
                     apiPrefixes.contains(first)

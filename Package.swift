@@ -165,6 +165,20 @@ let package = Package(
             path: "bench/PostureBench",
             swiftSettings: swiftSettings
         ),
+        // bench/collection.sh: a scheduled round of 100 connections against one `posture collect`.
+        .executableTarget(
+            name: "posture-collection-bench",
+            dependencies: [
+                "PostureApp",
+                "PostureCollector",
+                "PostureServices",
+                "PostureStore",
+                "PostureCore",
+                "RecordedGraph",
+            ],
+            path: "bench/CollectionBench",
+            swiftSettings: swiftSettings
+        ),
         // bench/evidence.sh: assessing a 100,000-user snapshot against decoding it alone.
         .executableTarget(
             name: "posture-evidence-bench",
@@ -199,10 +213,22 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        // The recorded Graph and sign-in service the tests and the collection benchmark talk to.
+        .target(
+            name: "RecordedGraph",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Tests/RecordedGraph",
+            swiftSettings: swiftSettings
+        ),
         // Shared by the test targets: the databases tests run on, one PostgreSQL test at a time.
         .target(
             name: "PostureTestSupport",
             dependencies: [
+                "RecordedGraph",
                 "PostureApp",
                 "PostureStore",
                 "PostureServices",

@@ -7,12 +7,18 @@ import Vapor
 /// Collects due connections while the server runs: at most `concurrency` at a time on this node,
 /// each under a lease in the database so no two nodes collect one organization at once. A
 /// connection becomes due on its schedule, after a failure's back-off, or at "Refresh now".
-final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
-    struct Settings: Sendable {
-        var concurrency: Int
-        var leaseSeconds: Double
+public final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var concurrency: Int
+        public var leaseSeconds: Double
         /// How often the database is asked for due connections while slots are free.
-        var pollSeconds: Double = 5
+        public var pollSeconds: Double = 5
+
+        public init(concurrency: Int, leaseSeconds: Double, pollSeconds: Double = 5) {
+            self.concurrency = concurrency
+            self.leaseSeconds = leaseSeconds
+            self.pollSeconds = pollSeconds
+        }
     }
 
     let service: PostureService
@@ -27,7 +33,7 @@ final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
     private let running = NIOLockedValueBox(0)
     private let doorbell = Doorbell()
 
-    init(
+    public init(
         service: PostureService,
         collector: any ConnectionCollecting,
         settings: Settings,
@@ -43,13 +49,13 @@ final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
             "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
     }
 
-    func didBootAsync(_ application: Application) async throws {
+    public func didBootAsync(_ application: Application) async throws {
         guard settings.concurrency > 0 else { return }
         let runner = Task { [self] in await run() }
         task.withLockedValue { $0 = runner }
     }
 
-    func shutdownAsync(_ application: Application) async {
+    public func shutdownAsync(_ application: Application) async {
         guard let runner = task.withLockedValue({ $0 }) else { return }
         runner.cancel()
         await doorbell.ring()
@@ -57,7 +63,7 @@ final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
     }
 
     /// Claims due connections into free slots and collects them, until cancelled.
-    func run() async {
+    public func run() async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let free = settings.concurrency - running.withLockedValue { $0 }

@@ -85,4 +85,15 @@ enum AuditJSON {
             ])
         )
     }
+
+    static func connectionApp(_ app: StoredConnectionApp) -> String {
+        text(
+            .object(
+                JSONObject([
+                    ("clientId", .string(app.clientID)), ("credential", .string(app.credentialKind.rawValue)),
+                    ("credentialRotatedAt", .string(app.credentialRotatedAt.iso8601)),
+                ])
+            )
+        )
+    }
 }

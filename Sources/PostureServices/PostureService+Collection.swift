@@ -96,6 +96,8 @@ extension PostureService {
         outcome.throttled = harvest.throttled
         if harvest.problem == nil {
             do {
+                // Signed in through the instance-wide app: the tenant's consent has landed.
+                try await noteConsent(connection, makeDue: false)
                 outcome.measured = try await store(
                     harvest,
                     for: organizationID,

@@ -29,7 +29,11 @@ extension PostureService {
     public func connectionSignIn(
         _ organizationID: OrganizationID
     ) async throws -> (connection: StoredConnection, credential: ConnectionCredential) {
-        let connection = try await connection(organizationID)
+        var connection = try await connection(organizationID)
+        if connection.settings.credentialKind == .instanceApp {
+            // The app's current client id, whatever the connection showed when it was made.
+            connection.settings.clientID = try await connectionApp().clientID
+        }
         guard let credential = try await store.connectionCredential(organizationID) else {
             throw ServiceError.connectionNotFound(organizationID.rawValue)
         }
@@ -40,7 +44,9 @@ extension PostureService {
     public func testConnection(_ organizationID: OrganizationID) async throws -> ConnectionCheckReport {
         guard let connectionTester else { throw ServiceError.connectionTestUnavailable }
         let (connection, credential) = try await connectionSignIn(organizationID)
-        return await connectionTester.check(connection.settings, credential)
+        let report = await connectionTester.check(connection.settings, credential)
+        if report.signInProblem == nil { try await noteConsent(connection, makeDue: true) }
+        return report
     }
 
     public func connections() async throws -> [StoredConnection] {
@@ -102,6 +108,11 @@ extension PostureService {
         var settings = before.settings
         change(&settings)
         settings.credentialKind = before.settings.credentialKind
+        if settings.credentialKind == .instanceApp, settings.clientID != before.settings.clientID {
+            throw ServiceError.invalidConnection([
+                ConnectionProblem(field: "clientId", "is the instance-wide app's; change the app, not the connection")
+            ])
+        }
         let problems = settings.problems
         guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
         let now = clock.now()
@@ -135,6 +146,14 @@ extension PostureService {
     ) async throws -> StoredConnection {
         if let problem = credential.problem { throw ServiceError.invalidConnection([problem]) }
         let before = try await connection(organizationID)
+        guard before.settings.credentialKind != .instanceApp else {
+            throw ServiceError.invalidConnection([
+                ConnectionProblem(
+                    field: "credential",
+                    "this connection signs in with the instance-wide app: rotate the app's credential, which all its tenants share"
+                )
+            ])
+        }
         let now = clock.now()
         return try await store.transaction { store in
             guard try await store.rotateConnectionCredential(organizationID, credential, at: now),

@@ -281,6 +281,10 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case connectionTestUnavailable
     /// A node is collecting the organization's connection right now.
     case collectionRunning(String)
+    /// No instance-wide app is set up.
+    case connectionAppNotFound
+    /// The instance-wide app cannot be removed while connections sign in with it.
+    case connectionAppInUse(Int)
 
     public var description: String {
         switch self {
@@ -294,6 +298,10 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .connectionTestUnavailable: "this server cannot test connections"
         case .collectionRunning(let id):
             "a node is collecting the connection of \"\(id)\" now; try again when it is done"
+        case .connectionAppNotFound:
+            "no instance-wide app is set up (posture connection app set, or PUT /api/v1/connection-app)"
+        case .connectionAppInUse(let count):
+            "\(counted(count, "connection")) sign in with the instance-wide app; connect them otherwise or remove them first"
         }
     }
 }

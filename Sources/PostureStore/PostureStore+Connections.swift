@@ -12,6 +12,8 @@ public struct StoredConnection: Sendable, Equatable {
     public var credentialRotatedAt: Date
     /// When it is collected next and how its last collections went.
     public var collection: CollectionState
+    /// With the instance-wide app: when the tenant's admin consent was seen; nil before.
+    public var consentedAt: Date?
 
     /// Pending, healthy, failing or stale at `now`.
     public func health(at now: Date) -> CollectionState.Health {
@@ -24,7 +26,7 @@ extension PostureStore {
         organization_id, tenant_id, client_id, credential_kind, cloud, sources, login_url, graph_url, created_at,
         created_by, updated_at, credential_rotated_at, collect_every_minutes, next_run_at, lease_expires_at,
         last_attempt_at, last_success_at, last_finished_at, last_duration, consecutive_failures, last_problem,
-        resources_collected, resources_failed, last_measured, connected_at
+        resources_collected, resources_failed, last_measured, connected_at, consented_at
         """
 
     public func connection(_ organizationID: OrganizationID) async throws -> StoredConnection? {
@@ -40,22 +42,33 @@ extension PostureStore {
     }
 
     /// Creates or replaces the organization's connection, sealing `credential` with the connection
-    /// key. Returns the stored connection and whether it replaced one.
+    /// key; nil signs in with the instance-wide app, and then the connection keeps a consent token
+    /// (a new one for a new tenant, when consent starts over). Returns the stored connection and
+    /// whether it replaced one.
     public func putConnection(
         _ organizationID: OrganizationID,
         _ settings: ConnectionSettings,
-        credential: ConnectionCredential,
+        credential: ConnectionCredential?,
         by actor: String,
         at instant: Date
     ) async throws -> (connection: StoredConnection, replaced: Bool) {
-        let sealed = try seal(credential, for: organizationID)
+        let sealed = try credential.map { try seal($0, for: organizationID) } ?? ""
+        let kind = credential?.kind ?? .instanceApp
         let existing = try await connection(organizationID)
+        let sameConsent =
+            credential == nil && existing?.settings.credentialKind == .instanceApp
+            && existing?.settings.tenantID == settings.tenantID
+        let token: String? =
+            credential != nil
+            ? nil : sameConsent ? try await consentToken(organizationID) ?? Self.newToken() : Self.newToken()
+        let consented = sameConsent ? existing?.consentedAt?.timeIntervalSince1970 : nil
         let sources = settings.sources.map(\.rawValue).joined(separator: " ")
         if existing != nil {
             try await sql.raw(
                 """
                 UPDATE connections SET tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
-                    credential_kind = \(bind: credential.kind.rawValue), sealed_credential = \(bind: sealed),
+                    credential_kind = \(bind: kind.rawValue), sealed_credential = \(bind: sealed),
+                    consent_state = \(bind: token), consented_at = \(bind: consented),
                     cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
                     login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
                     collect_every_minutes = \(bind: settings.schedule.intervalMinutes),
@@ -69,12 +82,12 @@ extension PostureStore {
                 """
                 INSERT INTO connections (organization_id, tenant_id, client_id, credential_kind, sealed_credential,
                     cloud, sources, login_url, graph_url, created_at, created_by, updated_at, credential_rotated_at,
-                    collect_every_minutes, next_run_at, connected_at)
+                    collect_every_minutes, next_run_at, connected_at, consent_state)
                 VALUES (\(bind: organizationID.rawValue), \(bind: settings.tenantID), \(bind: settings.clientID),
-                    \(bind: credential.kind.rawValue), \(bind: sealed), \(bind: settings.cloud.rawValue), \(bind: sources),
+                    \(bind: kind.rawValue), \(bind: sealed), \(bind: settings.cloud.rawValue), \(bind: sources),
                     \(bind: settings.loginURL), \(bind: settings.graphURL), \(bind: instant), \(bind: actor),
                     \(bind: instant), \(bind: instant), \(bind: settings.schedule.intervalMinutes),
-                    \(bind: instant.timeIntervalSince1970), \(bind: instant.timeIntervalSince1970))
+                    \(bind: instant.timeIntervalSince1970), \(bind: instant.timeIntervalSince1970), \(bind: token))
                 """
             ).run()
         }
@@ -92,11 +105,15 @@ extension PostureStore {
         _ settings: ConnectionSettings,
         at instant: Date
     ) async throws -> Bool {
-        guard try await connection(organizationID) != nil else { return false }
+        guard let existing = try await connection(organizationID) else { return false }
         let sources = settings.sources.map(\.rawValue).joined(separator: " ")
+        // Through the instance-wide app, another tenant must grant consent afresh.
+        let consent: SQLQueryString =
+            existing.settings.credentialKind == .instanceApp && existing.settings.tenantID != settings.tenantID
+            ? "consent_state = \(bind: Self.newToken()), consented_at = NULL," : ""
         try await sql.raw(
             """
-            UPDATE connections SET tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
+            UPDATE connections SET \(consent) tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
                 cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
                 login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
                 collect_every_minutes = \(bind: settings.schedule.intervalMinutes),
@@ -136,13 +153,25 @@ extension PostureStore {
         return true
     }
 
-    /// The connection's credential, opened: for signing in, never for showing.
+    /// A consent token: 128 random bits as hex.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// The connection's credential, opened: for signing in, never for showing. A connection
+    /// through the instance-wide app signs in with the app's.
     public func connectionCredential(_ organizationID: OrganizationID) async throws -> ConnectionCredential? {
         guard
             let row = try await sql.raw(
                 "SELECT credential_kind, sealed_credential FROM connections WHERE organization_id = \(bind: organizationID.rawValue)"
             ).first()
         else { return nil }
+        if try row.decode(column: "credential_kind", as: String.self)
+            == ConnectionSettings.CredentialKind.instanceApp.rawValue
+        {
+            return try await connectionAppCredential()
+        }
         guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
         let text = try key.open(
             try row.decode(column: "sealed_credential", as: String.self),
@@ -183,7 +212,8 @@ extension StoredConnection {
             createdBy: try row.decode(column: "created_by", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
             credentialRotatedAt: try row.decode(column: "credential_rotated_at", as: Date.self),
-            collection: try CollectionState(row: row)
+            collection: try CollectionState(row: row),
+            consentedAt: try row.decode(column: "consented_at", as: Double?.self).map(Date.init(timeIntervalSince1970:))
         )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PostureAPI
 import PostureCore
 import PostureServices
 import PostureStore
@@ -7,15 +8,31 @@ import Vapor
 /// Settings → Microsoft 365 connection: connect, change, replace the credential, remove, test.
 /// Read-write roles only; the credential goes in and is never shown.
 extension SettingsRoutes {
-    func connectionSection(_ id: OrganizationID, test: ConnectionCheckReport?) async throws -> ConnectionSection {
+    func connectionSection(
+        _ id: OrganizationID,
+        test: ConnectionCheckReport?,
+        request: Request
+    ) async throws -> ConnectionSection {
         let stored = try? await service.connection(id)
+        var consent: ConnectionSection.Consent?
+        if let stored, stored.settings.credentialKind == .instanceApp,
+            let url = try await service.consentURL(
+                id,
+                redirectURI: request.baseURL(dependencies.publicBaseURL) + AdminConsent.callbackPath
+            )
+        {
+            consent = .init(
+                url: url,
+                grantedAt: stored.consentedAt.map { ScoreFormat.minute($0) + " UTC" }
+            )
+        }
         var section = ConnectionSection(
             current: stored.map { stored in
                 let settings = stored.settings
                 return .init(
                     tenantID: settings.tenantID,
                     clientID: settings.clientID,
-                    credential: settings.credentialKind == .certificate ? "certificate" : "client secret",
+                    credential: Self.credentialWords(settings.credentialKind),
                     cloudID: settings.cloud.rawValue,
                     cloud: settings.cloud.displayName,
                     sourceIDs: settings.sources.map(\.rawValue),
@@ -23,9 +40,11 @@ extension SettingsRoutes {
                     loginURL: settings.effectiveLoginURL,
                     graphURL: settings.effectiveGraphURL,
                     rotatedAt: ScoreFormat.minute(stored.credentialRotatedAt) + " UTC",
-                    collection: Self.collection(stored, at: dependencies.clock.now())
+                    collection: Self.collection(stored, at: dependencies.clock.now()),
+                    consent: consent
                 )
             },
+            instanceApp: try? await service.connectionApp().clientID,
             clouds: MicrosoftCloud.allCases.map { ($0.rawValue, $0.displayName) },
             sources: ConnectionSource.allCases.map { ($0.rawValue, $0.displayName) }
         )
@@ -44,6 +63,14 @@ extension SettingsRoutes {
             )
         }
         return section
+    }
+
+    static func credentialWords(_ kind: ConnectionSettings.CredentialKind) -> String {
+        switch kind {
+        case .certificate: "certificate"
+        case .secret: "client secret"
+        case .instanceApp: "the instance-wide app's"
+        }
     }
 
     /// The collection record of a connection in words.
@@ -84,6 +111,7 @@ extension SettingsRoutes {
         var certificate: String?
         var cloud: String?
         var sources: [String]?
+        var useInstanceApp: String?
     }
 
     /// Exactly one of a secret and a certificate, from a form where an empty field means "not given".
@@ -110,7 +138,16 @@ extension SettingsRoutes {
     @Sendable func saveConnection(_ request: Request) async throws -> Response {
         let context = try await connectionContext(request)
         let form = (try? request.content.decode(ConnectionForm.self)) ?? ConnectionForm()
-        guard let credential = Self.credential(secret: form.clientSecret, certificate: form.certificate) else {
+        let throughApp = form.useInstanceApp == "on"
+        let credential = Self.credential(secret: form.clientSecret, certificate: form.certificate)
+        if throughApp, credential != nil {
+            return try await render(
+                request,
+                errors: ["The instance-wide app brings its own credential: leave the secret and certificate empty."],
+                status: .badRequest
+            )
+        }
+        if !throughApp, credential == nil {
             return try await render(
                 request,
                 errors: ["Give either a client secret or a certificate, not both."],
@@ -124,20 +161,29 @@ extension SettingsRoutes {
         let settings = ConnectionSettings(
             tenantID: (form.tenantId ?? "").trimmingCharacters(in: .whitespaces),
             clientID: (form.clientId ?? "").trimmingCharacters(in: .whitespaces),
-            credentialKind: credential.kind,
+            credentialKind: credential?.kind ?? .instanceApp,
             cloud: cloud,
             sources: sources,
             // A replaced connection keeps its schedule, which has a form of its own.
             schedule: (try? await service.connection(context.id))?.settings.schedule ?? CollectionSchedule()
         )
         do {
-            try await service.setConnection(
-                context.id,
-                settings,
-                credential: credential,
-                actor: context.web.user.username,
-                requestID: request.id
-            )
+            if let credential {
+                try await service.setConnection(
+                    context.id,
+                    settings,
+                    credential: credential,
+                    actor: context.web.user.username,
+                    requestID: request.id
+                )
+            } else {
+                try await service.connectThroughApp(
+                    context.id,
+                    settings,
+                    actor: context.web.user.username,
+                    requestID: request.id
+                )
+            }
         } catch let error as ServiceError {
             return try await connectionRefusal(request, error)
         }
@@ -236,6 +282,8 @@ extension SettingsRoutes {
         case .connectionNotFound: errors = ["This organization has no connection."]
         case .connectionTestUnavailable: errors = ["This server cannot test connections."]
         case .collectionRunning: errors = ["A collection of this connection is running now."]
+        case .connectionAppNotFound: errors = ["No instance-wide app is set up; ask an instance administrator."]
+        case .connectionAppInUse: errors = [error.description]
         default: throw error
         }
         return try await render(request, errors: errors, status: .badRequest)

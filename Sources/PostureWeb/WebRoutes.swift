@@ -76,6 +76,7 @@ public struct WebRoutes: Sendable {
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return Response(status: .ok, headers: headers, body: .init(string: Script.javascript))
         }
+        ConsentRoutes(dependencies: dependencies).register(on: web)
         web.get("signin", use: routes.signInPage)
         web.post("signin", use: routes.signIn)
         let signedIn = web.grouped(WebSessionMiddleware(identity: dependencies.identity))

@@ -16,6 +16,38 @@ import Testing
         #expect(Set(entries.compactMap { $0["scoringMethod"] as? String }) == ["binary", "partial"])
     }
 
+    /// Each action says which source and permission score it from collected configuration, and
+    /// `catalog coverage` counts them: the same assessors, so the figures agree.
+    @Test func coverageBySourceAndPermission() async throws {
+        let listed = try await CLIRunner.run(["catalog", "list", "--format", "json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: entries.map { ($0["id"] as! String, $0) })
+        let mfa = try #require(byID["AdminMFAV2"]?["evidence"] as? [String: [String]])
+        #expect(mfa["sources"] == ["entra-id"])
+        #expect(mfa["permissions"]?.contains("Policy.Read.All") == true)
+        #expect(mfa["resources"]?.contains("userRegistrationDetails") == true)
+        #expect(mfa["permissions"]?.contains("AuditLog.Read.All") == true)
+        let sharePoint = entries.compactMap { $0["evidence"] as? [String: [String]] }.filter {
+            $0["sources"] == ["sharepoint"]
+        }
+        #expect(
+            !sharePoint.isEmpty && sharePoint.allSatisfy { $0["permissions"] == ["SharePointTenantSettings.Read.All"] }
+        )
+        let current = entries.filter { $0["deprecated"] as? Bool == false }
+        let covered = current.filter { $0["evidence"] != nil }
+
+        let coverage = try await CLIRunner.run(["catalog", "coverage"])
+        #expect(coverage.status == 0)
+        #expect(coverage.stdout.contains("\(covered.count) of \(current.count) current actions"), "\(coverage.stdout)")
+        let entraLine = try #require(coverage.stdout.split(separator: "\n").first { $0.hasPrefix("entra-id") })
+        let entraCount = current.filter {
+            (($0["evidence"] as? [String: [String]])?["sources"] ?? []).contains("entra-id")
+        }
+        #expect(
+            entraLine.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first == "\(entraCount.count)"
+        )
+    }
+
     @Test func listFiltersByCategoryCaseInsensitively() async throws {
         let result = try await CLIRunner.run(["catalog", "list", "--category", "infrastructure", "--format", "csv"])
         #expect(result.status == 0)

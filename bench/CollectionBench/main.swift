@@ -67,7 +67,9 @@ var script = RecordedGraphServer.Script()
 script.clientID = "11111111-2222-3333-4444-555555555555"
 script.pageSize = 100
 let graph = try await RecordedGraphServer.start(directory: snapshot, script: script)
-let work = FileManager.default.temporaryDirectory.appendingPathComponent("posture-collection-bench-\(UUID().uuidString)")
+let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "posture-collection-bench-\(UUID().uuidString)"
+)
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
 let start = memory()
@@ -146,10 +148,38 @@ try await graph.stop()
 let single = median(baseline)
 let perOrganization = round / Double(organizations)
 let perCollection = median(durations)
-print("organizations: \(organizations), at most \(concurrency) at a time, \(graph.recorded.graphRequests.count) Graph requests")
+print(
+    "organizations: \(organizations), at most \(concurrency) at a time, \(graph.recorded.graphRequests.count) Graph requests"
+)
 print(String(format: "posture collect (baseline, median of %d): %.1f ms", baseline.count, single * 1000))
-print(String(format: "scheduled round: %.2f s; failed: %d; measurements per organization: %d", round, failed, measured.first ?? 0))
-print(String(format: "time per organization (round / organizations): %.1f ms = %.2f× the baseline", perOrganization * 1000, perOrganization / single))
-print(String(format: "time per collection (median of the round's): %.1f ms = %.2f× the baseline", perCollection * 1000, perCollection / single))
+print(
+    String(
+        format: "scheduled round: %.2f s; failed: %d; measurements per organization: %d",
+        round,
+        failed,
+        measured.first ?? 0
+    )
+)
+print(
+    String(
+        format: "time per organization (round / organizations): %.1f ms = %.2f× the baseline",
+        perOrganization * 1000,
+        perOrganization / single
+    )
+)
+print(
+    String(
+        format: "time per collection (median of the round's): %.1f ms = %.2f× the baseline",
+        perCollection * 1000,
+        perCollection / single
+    )
+)
 print("most collections at once: \(counting.counts.withLockedValue { $0.peak })")
-print(String(format: "resident memory: %.0f MiB at start, %.0f MiB at the end, %.0f MiB at the peak", start.now, end.now, end.peak))
+print(
+    String(
+        format: "resident memory: %.0f MiB at start, %.0f MiB at the end, %.0f MiB at the peak",
+        start.now,
+        end.now,
+        end.peak
+    )
+)

@@ -80,8 +80,11 @@ struct ConnectionRoutes {
         var updatedAt: Date
         var credentialRotatedAt: Date
         var collection: CollectionDTO
+        /// Through the instance-wide app: the address the tenant's administrator opens to grant
+        /// consent, and when consent was seen (absent before).
+        var consent: ConsentDTO?
 
-        init(_ stored: StoredConnection, at now: Date) {
+        init(_ stored: StoredConnection, at now: Date, consentURL: String? = nil) {
             let settings = stored.settings
             organizationId = stored.organizationID.rawValue
             tenantId = settings.tenantID
@@ -97,7 +100,15 @@ struct ConnectionRoutes {
             credentialRotatedAt = stored.credentialRotatedAt
             collectEveryMinutes = settings.schedule.intervalMinutes
             collection = CollectionDTO(stored, at: now)
+            if settings.credentialKind == .instanceApp {
+                consent = ConsentDTO(url: consentURL, grantedAt: stored.consentedAt)
+            }
         }
+    }
+
+    struct ConsentDTO: Encodable {
+        var url: String?
+        var grantedAt: Date?
     }
 
     /// How the server's collections of the connection go. Instants never reached are absent.
@@ -139,9 +150,20 @@ struct ConnectionRoutes {
         ConnectionDTO(stored, at: dependencies.clock.now())
     }
 
+    /// The document with the consent address, which needs the request's public base.
+    func document(_ stored: StoredConnection, _ request: Request) async throws -> ConnectionDTO {
+        let url =
+            stored.settings.credentialKind == .instanceApp
+            ? try await service.consentURL(
+                stored.organizationID,
+                redirectURI: request.baseURL(dependencies.publicBaseURL) + AdminConsent.callbackPath
+            ) : nil
+        return ConnectionDTO(stored, at: dependencies.clock.now(), consentURL: url)
+    }
+
     @Sendable func get(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
-        return try JSONResponse.encode(document(try await service.connection(id)))
+        return try JSONResponse.encode(try await document(try await service.connection(id), request))
     }
 
     /// `{"tenantId", "clientId", "clientSecret" | "certificate", "cloud", "sources", "loginUrl", "graphUrl",
@@ -151,16 +173,28 @@ struct ConnectionRoutes {
         var reader = NodeReader(file: "body", entry: nil, node: try request.jsonBody())
         reader.rejectUnknownKeys([
             "tenantId", "clientId", "clientSecret", "certificate", "cloud", "sources", "loginUrl", "graphUrl",
-            "collectEveryMinutes",
+            "collectEveryMinutes", "useInstanceApp",
         ])
         let every = reader.count("collectEveryMinutes", required: false)
+        let throughApp = reader.bool("useInstanceApp", required: false) ?? false
         let tenant = reader.string("tenantId")
-        let client = reader.string("clientId")
+        let client = reader.string("clientId", required: !throughApp)
         let cloudName = reader.string("cloud", required: false)
         let sourceNames = reader.stringArray("sources", required: false)
         let loginURL = reader.string("loginUrl", required: false)
         let graphURL = reader.string("graphUrl", required: false)
-        let credential = try Self.credential(&reader)
+        let credential: ConnectionCredential?
+        if throughApp {
+            for field in ["clientId", "clientSecret", "certificate"] where reader.raw(field) != nil {
+                throw APIError.badRequest(
+                    "\(field) belongs to the instance-wide app; leave it out with useInstanceApp",
+                    target: field
+                )
+            }
+            credential = nil
+        } else {
+            credential = try Self.credential(&reader)
+        }
         if let first = reader.collected.first {
             throw APIError.badRequest(first.description, target: first.field ?? "tenantId")
         }
@@ -188,21 +222,26 @@ struct ConnectionRoutes {
         let settings = ConnectionSettings(
             tenantID: tenant ?? "",
             clientID: client ?? "",
-            credentialKind: credential.kind,
+            credentialKind: credential?.kind ?? .instanceApp,
             cloud: cloud,
             sources: sources,
             loginURL: loginURL,
             graphURL: graphURL,
             schedule: CollectionSchedule(intervalMinutes: interval)
         )
-        let (stored, replaced) = try await service.setConnection(
-            id,
-            settings,
-            credential: credential,
-            actor: request.actor,
-            requestID: request.id
-        )
-        return try JSONResponse.encode(document(stored), status: replaced ? .ok : .created)
+        let (stored, replaced) =
+            if let credential {
+                try await service.setConnection(
+                    id,
+                    settings,
+                    credential: credential,
+                    actor: request.actor,
+                    requestID: request.id
+                )
+            } else {
+                try await service.connectThroughApp(id, settings, actor: request.actor, requestID: request.id)
+            }
+        return try JSONResponse.encode(try await document(stored, request), status: replaced ? .ok : .created)
     }
 
     /// `{"clientSecret": "…"}` or `{"certificate": "PEM"}`: the settings stay.
@@ -220,7 +259,7 @@ struct ConnectionRoutes {
             actor: request.actor,
             requestID: request.id
         )
-        return try JSONResponse.encode(document(stored))
+        return try JSONResponse.encode(try await document(stored, request))
     }
 
     /// Any of `tenantId`, `clientId`, `cloud`, `sources`, `loginUrl`, `graphUrl` (null: the
@@ -271,7 +310,7 @@ struct ConnectionRoutes {
             if let login = endpoints["loginUrl"] { settings.loginURL = login }
             if let graph = endpoints["graphUrl"] { settings.graphURL = graph }
         }
-        return try JSONResponse.encode(document(stored))
+        return try JSONResponse.encode(try await document(stored, request))
     }
 
     /// "Refresh now": 202, and a node collects the connection within seconds; the connection
@@ -279,7 +318,7 @@ struct ConnectionRoutes {
     @Sendable func refresh(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
         let stored = try await service.requestCollection(id, actor: request.actor, requestID: request.id)
-        return try JSONResponse.encode(document(stored), status: .accepted)
+        return try JSONResponse.encode(try await document(stored, request), status: .accepted)
     }
 
     @Sendable func remove(_ request: Request) async throws -> Response {

@@ -13,6 +13,7 @@ struct NativeRoutes {
 
     func register(on routes: any RoutesBuilder) {
         BulkStatusRoutes(dependencies: dependencies).register(on: routes)
+        ConnectionAppRoutes(dependencies: dependencies).register(on: routes)
         let organizations = routes.grouped("organizations")
         organizations.get(use: listOrganizations)
         organizations.post(use: createOrganization)

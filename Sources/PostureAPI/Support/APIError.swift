@@ -75,8 +75,10 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: problems.first?.field)
             case .connectionTestUnavailable:
                 return APIError(.notImplemented, code: "notSupported", message: error.description)
-            case .collectionRunning:
+            case .collectionRunning, .connectionAppInUse:
                 return APIError(.conflict, code: "conflict", message: error.description)
+            case .connectionAppNotFound:
+                return .notFound(error.description)
             }
         case let error as StoreError:
             switch error {

@@ -7,6 +7,8 @@ public struct ConnectionSettings: Sendable, Equatable {
     public enum CredentialKind: String, Sendable, Equatable {
         case secret
         case certificate
+        /// The instance-wide multi-tenant app's credential: the tenant granted it admin consent.
+        case instanceApp = "instance-app"
     }
 
     public var tenantID: String
@@ -70,6 +72,9 @@ public struct ConnectionSettings: Sendable, Equatable {
     }
 
     public static var sourceNames: String { ConnectionSource.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// An application (client) id: a GUID.
+    public static func isApplicationID(_ text: String) -> Bool { isGUID(text) }
 
     static func isGUID(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -18,5 +18,6 @@ public enum PostureMigrations {
         M013OrganizationList(),  // 013: zone bounds as columns and indexes, for lists of thousands of organizations
         M014CreateConnections(),  // 014: Microsoft 365 connections with sealed credentials
         M015AddCollectionSchedule(),  // 015: each connection's collection interval, lease and last attempts
+        M016CreateConnectionApp(),  // 016: the instance-wide multi-tenant app; connections' admin consent
     ]
 }

@@ -15,6 +15,13 @@ public struct ConnectionSection: Sendable, Equatable {
         public var graphURL: String
         public var rotatedAt: String
         public var collection: Collection
+        /// Through the instance-wide app: its consent address, and when consent was seen.
+        public var consent: Consent? = nil
+    }
+
+    public struct Consent: Sendable, Equatable {
+        public var url: String
+        public var grantedAt: String?
     }
 
     /// How the server's collections of the connection go, in words.
@@ -67,13 +74,16 @@ public struct ConnectionSection: Sendable, Equatable {
     }
 
     public var current: Current?
+    /// The instance-wide app's client id, when one is set up: the form then offers it.
+    public var instanceApp: String? = nil
     public var clouds: [(value: String, label: String)]
     public var sources: [(value: String, label: String)]
     /// The summary and lines of a test just run; nil when none was.
     public var test: (summary: String, ready: Bool, lines: [TestLine])? = nil
 
     public static func == (lhs: ConnectionSection, rhs: ConnectionSection) -> Bool {
-        lhs.current == rhs.current && lhs.clouds.map(\.value) == rhs.clouds.map(\.value)
+        lhs.current == rhs.current && lhs.instanceApp == rhs.instanceApp
+            && lhs.clouds.map(\.value) == rhs.clouds.map(\.value)
             && lhs.test?.summary == rhs.test?.summary && lhs.test?.lines == rhs.test?.lines
     }
 
@@ -103,6 +113,7 @@ public struct ConnectionSection: Sendable, Equatable {
                 <dt>Cloud</dt><dd>\(current.cloud)</dd>
                 <dt>Sources</dt><dd>\(current.sources.joined(separator: ", "))</dd>
                 <dt>Endpoints</dt><dd>\(current.loginURL) · \(current.graphURL)</dd>
+                \(current.consent.map(Self.renderConsent) ?? "")
                 </dl>
                 """
             var report: SafeHTML = ""
@@ -142,6 +153,10 @@ public struct ConnectionSection: Sendable, Equatable {
             <form method="post" action="\(action)" class="row">\(csrf)
               <label for="con-tenant">Tenant id or domain</label><input type="text" id="con-tenant" name="tenantId" required maxlength="253" value="\(current?.tenantID ?? "")">
               <label for="con-client">Application (client) id</label><input type="text" id="con-client" name="clientId" required maxlength="36" value="\(current?.clientID ?? "")">
+              \(instanceApp.map { app -> SafeHTML in
+                  let checked: SafeHTML = current?.consent != nil ? " checked" : ""
+                  return #"<div class="check"><input type="checkbox" id="con-app" name="useInstanceApp" value="on"\#(checked)><label for="con-app">Sign in with the instance-wide app (\#(app)): no secret here, the tenant's administrator grants consent</label></div>"#
+              } ?? "")
               <label for="con-secret">Client secret</label><input type="password" id="con-secret" name="clientSecret" autocomplete="off">
               <label for="con-cert">or certificate (PEM)</label><textarea id="con-cert" name="certificate" rows="3"></textarea>
               <label for="con-cloud">Cloud</label><select id="con-cloud" name="cloud">\(cloudOptions)</select>
@@ -150,6 +165,18 @@ public struct ConnectionSection: Sendable, Equatable {
             </form>
             \(manage)
             </section>
+            """
+    }
+
+    static func renderConsent(_ consent: Consent) -> SafeHTML {
+        if let granted = consent.grantedAt {
+            return #"<dt>Admin consent</dt><dd data-testid="consent-granted">granted, seen \#(granted)</dd>"#
+        }
+        return """
+            <dt>Admin consent</dt><dd data-testid="consent-pending">not yet: send this address to a Global administrator \
+            of the tenant, who approves the app's permissions there; Posture notices at once \
+            <a href="\(href: consent.url)" rel="noopener noreferrer" target="_blank">Grant admin consent</a> \
+            <code class="wrap">\(consent.url)</code></dd>
             """
     }
 

@@ -7,7 +7,7 @@ struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
         abstract: "List, show and validate improvement actions.",
-        subcommands: [List.self, Show.self, Validate.self]
+        subcommands: [List.self, Show.self, Coverage.self, Validate.self]
     )
 
     struct List: ParsableCommand {
@@ -40,6 +40,19 @@ struct CatalogCommand: ParsableCommand {
             case .json: Console.write(try JSONOutput.encode(actions.map(CatalogEntry.init)))
             case .csv: Console.write(CatalogOutput.csv(actions))
             }
+        }
+    }
+
+    struct Coverage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count the actions each connection source scores from collected configuration.",
+            discussion: "`catalog list --format json` names the sources, resources and permissions of each action."
+        )
+
+        @OptionGroup var catalogOptions: CatalogOptions
+
+        func run() throws {
+            Console.write(CatalogOutput.coverage(try catalogOptions.load().actions))
         }
     }
 

@@ -17,7 +17,9 @@ struct ConnectionCommand: AsyncParsableCommand {
             shown again: rotate it to change it.
             """,
         subcommands: [
-            Add.self, List.self, Test.self, Set.self, Rotate.self, Refresh.self, Collect.self, Remove.self,
+            Add.self, List.self, Test.self, Set.self, Rotate.self, Refresh.self, Collect.self, Consent.self,
+            Remove.self,
+            App.self,
         ]
     )
 
@@ -33,7 +35,9 @@ struct ConnectionCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("PEM file with the certificate and its private key.", valueName: "file"))
         var certificate: String?
 
-        func validate() throws {
+        /// Exactly one of a secret and a certificate; checked by the commands that need one
+        /// (`add --instance-app` needs neither).
+        func check() throws {
             let secret = clientSecret ?? ProcessInfo.processInfo.environment["POSTURE_GRAPH_CLIENT_SECRET"]
             if (secret == nil) == (certificate == nil) {
                 throw ValidationError(
@@ -66,8 +70,13 @@ struct ConnectionCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Directory (tenant) id, a GUID, or its domain.", valueName: "id")) var tenantID:
             String
         @Option(help: ArgumentHelp("Application (client) id of the app registration.", valueName: "id")) var clientID:
-            String
+            String?
         @OptionGroup var credential: CredentialOptions
+        @Flag(
+            help:
+                "Sign in with the instance-wide app (posture connection app set): no client id or credential; the tenant's administrator grants consent at the address printed."
+        )
+        var instanceApp = false
         @Option(
             help: ArgumentHelp(
                 "Cloud: \(MicrosoftCloud.allCases.map(\.rawValue).joined(separator: ", ")).",
@@ -110,8 +119,8 @@ struct ConnectionCommand: AsyncParsableCommand {
             }
             return ConnectionSettings(
                 tenantID: tenantID,
-                clientID: clientID,
-                credentialKind: certificateGiven ? .certificate : .secret,
+                clientID: clientID ?? "",
+                credentialKind: instanceApp ? .instanceApp : certificateGiven ? .certificate : .secret,
                 cloud: chosenCloud,
                 sources: chosen,
                 loginURL: loginURL,
@@ -123,7 +132,21 @@ struct ConnectionCommand: AsyncParsableCommand {
         var certificateGiven: Bool { credential.certificate != nil }
 
         func validate() throws {
-            if let problem = try settings().problems.first { throw ValidationError(Self.option(problem)) }
+            if instanceApp {
+                if clientID != nil || credential.clientSecret != nil || credential.certificate != nil {
+                    throw ValidationError(
+                        "--instance-app signs in with the instance-wide app: leave out --client-id, --client-secret and --certificate"
+                    )
+                }
+                if test { throw ValidationError("--test needs consent first; run posture connection test after it") }
+            } else {
+                if clientID == nil { throw ValidationError("give --client-id, or --instance-app") }
+                try credential.check()
+            }
+            // The app's client id is filled in when the connection is made.
+            if let problem = try settings().problems.first(where: { !instanceApp || $0.field != "clientId" }) {
+                throw ValidationError(Self.option(problem))
+            }
         }
 
         /// A problem named by the option a person typed.
@@ -139,6 +162,27 @@ struct ConnectionCommand: AsyncParsableCommand {
 
         func run() async throws {
             var settings = try settings()
+            if instanceApp {
+                let (stored, replaced, url) = try await ConnectionCommand.run(server) { runtime in
+                    let id = OrganizationID(org)
+                    if every == nil, let existing = try? await runtime.service.connection(id) {
+                        settings.schedule = existing.settings.schedule
+                    }
+                    let (stored, replaced) = try await runtime.service.connectThroughApp(id, settings, actor: "cli")
+                    let url = try await runtime.service.consentURL(
+                        id,
+                        redirectURI: ConnectionCommand.redirectURI(runtime)
+                    )
+                    return (stored, replaced, url)
+                }
+                Console.write(
+                    "\(replaced ? "replaced" : "added") the connection of \(org) through the instance-wide app "
+                        + "(\(stored.settings.clientID)), tenant \(stored.settings.tenantID)\n"
+                        + "Send this address to a Global administrator of the tenant, to grant the app its permissions:\n"
+                        + (url ?? "")
+                )
+                return
+            }
             let secret = try credential.credential()
             if test {
                 let report = await ConnectionCommand.check(settings, secret)
@@ -369,6 +413,8 @@ struct ConnectionCommand: AsyncParsableCommand {
         @OptionGroup var credential: CredentialOptions
         @OptionGroup var server: ServerOptions
 
+        func validate() throws { try credential.check() }
+
         func run() async throws {
             let secret = try credential.credential()
             let stored = try await ConnectionCommand.run(server) { runtime in
@@ -376,6 +422,134 @@ struct ConnectionCommand: AsyncParsableCommand {
             }
             Console.write("rotated the \(stored.settings.credentialKind.rawValue) credential of \(org)")
         }
+    }
+
+    struct Consent: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the admin-consent address of a connection through the instance-wide app, and its state."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let (stored, url) = try await ConnectionCommand.run(server) { runtime in
+                let id = OrganizationID(org)
+                return (
+                    try await runtime.service.connection(id),
+                    try await runtime.service.consentURL(id, redirectURI: ConnectionCommand.redirectURI(runtime))
+                )
+            }
+            guard let url else {
+                Console.error("\(org) signs in with its own app registration: it needs no consent address")
+                throw ExitCode(1)
+            }
+            Console.write(
+                (stored.consentedAt.map { "consent granted, seen \($0.iso8601)" } ?? "consent not granted yet")
+                    + "\n\(url)"
+            )
+        }
+    }
+
+    struct App: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The instance-wide multi-tenant app that tenants grant admin consent to.",
+            discussion: """
+                Register one multi-tenant app in your own tenant, give it the application permissions \
+                of docs/connections.md and the redirect URI `app show` prints, and set it here. Each \
+                organization is then connected with `connection add --instance-app`, and its tenant's \
+                administrator grants consent. `app set` again rotates the credential for every tenant.
+                """,
+            subcommands: [AppSet.self, AppShow.self, AppRemove.self]
+        )
+    }
+
+    struct AppSet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Set up the instance-wide app, or replace it (a new credential for every tenant)."
+        )
+
+        @Option(help: ArgumentHelp("Application (client) id of the multi-tenant app.", valueName: "id")) var clientID:
+            String
+        @OptionGroup var credential: CredentialOptions
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            try credential.check()
+            if !ConnectionSettings.isApplicationID(clientID) {
+                throw ValidationError("--client-id must be the app registration's application (client) id, a GUID")
+            }
+        }
+
+        func run() async throws {
+            let secret = try credential.credential()
+            let (app, replaced, using, redirect) = try await ConnectionCommand.run(server) { runtime in
+                let (app, replaced) = try await runtime.service.setConnectionApp(
+                    clientID: clientID,
+                    credential: secret,
+                    actor: "cli"
+                )
+                return (
+                    app, replaced, try await runtime.service.connectionsUsingApp(),
+                    ConnectionCommand.redirectURI(runtime)
+                )
+            }
+            Console.write(
+                "\(replaced ? "replaced" : "set up") the instance-wide app \(app.clientID) (\(app.credentialKind.rawValue)); "
+                    + "\(counted(using, "connection")) sign in with it\nRegister this redirect URI on the app: \(redirect)"
+            )
+        }
+    }
+
+    struct AppShow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Show the instance-wide app (never its credential) and the redirect URI to register."
+        )
+
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let (app, using, redirect) = try await ConnectionCommand.run(server) { runtime in
+                (
+                    try await runtime.service.connectionApp(), try await runtime.service.connectionsUsingApp(),
+                    ConnectionCommand.redirectURI(runtime)
+                )
+            }
+            Console.write(
+                """
+                client id     \(app.clientID)
+                credential    \(app.credentialKind.rawValue), set \(app.credentialRotatedAt.iso8601)
+                connections   \(using)
+                redirect URI  \(redirect)
+                """
+            )
+        }
+    }
+
+    struct AppRemove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove",
+            abstract: "Remove the instance-wide app; refused while connections sign in with it."
+        )
+
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            try await ConnectionCommand.run(server) { runtime in
+                try await runtime.service.removeConnectionApp(actor: "cli")
+            }
+            Console.write("removed the instance-wide app")
+        }
+    }
+
+    /// Where a tenant's administrator returns after consent: the public URL, else the address
+    /// the server listens on.
+    static func redirectURI(_ runtime: PostureRuntime) -> String {
+        let configuration = runtime.configuration
+        let base = configuration.publicBaseURL ?? "http://\(configuration.host):\(configuration.port)"
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + AdminConsent.callbackPath
     }
 
     struct Remove: AsyncParsableCommand {

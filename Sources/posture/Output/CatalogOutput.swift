@@ -1,4 +1,5 @@
 import PostureCore
+import PostureEvidence
 
 /// The JSON shape of one catalog action (`catalog list/show --format json`).
 struct CatalogEntry: Encodable {
@@ -32,6 +33,14 @@ struct CatalogEntry: Encodable {
     var learnMore: [Link]
     var manageUrl: String
     var compliance: [String: [String]]
+    /// How a connection scores it from collected configuration; absent when nothing collected does.
+    var evidence: Evidence?
+
+    struct Evidence: Encodable {
+        var sources: [String]
+        var resources: [String]
+        var permissions: [String]
+    }
 
     init(_ action: ImprovementAction) {
         id = action.id
@@ -59,10 +68,35 @@ struct CatalogEntry: Encodable {
         learnMore = action.learnMore.map { Link(title: $0.title, url: $0.url) }
         manageUrl = action.manageURL
         compliance = ["cisControls": action.compliance.cisControls, "nist80053": action.compliance.nist80053]
+        evidence = M365Assessment.coverage(of: action.id).map {
+            Evidence(
+                sources: $0.sources.map(\.rawValue),
+                resources: $0.resources.map(\.rawValue),
+                permissions: $0.permissions
+            )
+        }
     }
 }
 
 enum CatalogOutput {
+    /// How many of the non-deprecated actions each source scores, and all sources together.
+    static func coverage(_ actions: [ImprovementAction]) -> String {
+        let live = actions.filter { !$0.deprecated }
+        let covered = live.compactMap { action in M365Assessment.coverage(of: action.id).map { (action, $0) } }
+        var table = TextTable([("SOURCE", .left), ("ACTIONS", .right), ("PERMISSIONS", .left)])
+        // secure-score scores nothing itself: it brings Microsoft's own score beside Posture's.
+        for source in ConnectionSource.allCases where source != .secureScore {
+            let scored = covered.filter { $0.1.sources.contains(source) }
+            let permissions = Set(scored.flatMap(\.1.permissions)).sorted()
+            table.add([source.rawValue, String(scored.count), permissions.joined(separator: ", ")])
+        }
+        let share = live.isEmpty ? 0 : Double(covered.count) / Double(live.count) * 100
+        return table.render()
+            + "\n\n\(covered.count) of \(live.count) current actions (\(ScoreFormat.tenths(share))%) are scored from "
+            + "collected configuration; the others wait for a sensor, a person or Microsoft's own score. "
+            + "secure-score imports Microsoft's score and control profiles beside them."
+    }
+
     static func table(_ actions: [ImprovementAction], version: String) -> String {
         var table = TextTable([
             ("ID", .left), ("CATEGORY", .left), ("SERVICE", .left), ("MAX", .right), ("METHOD", .left), ("COST", .left),

@@ -59,7 +59,27 @@ public final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
         guard let runner = task.withLockedValue({ $0 }) else { return }
         runner.cancel()
         await doorbell.ring()
-        await runner.value
+        // A collection blocked in a request that ignores cancellation must not hold the stop: after
+        // a few seconds the node goes, and its leases expire instead of being handed back.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumed = NIOLockedValueBox(false)
+            let resume: @Sendable () -> Void = {
+                if resumed.withLockedValue({ done in
+                    defer { done = true }
+                    return !done
+                }) {
+                    continuation.resume()
+                }
+            }
+            Task {
+                await runner.value
+                resume()
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                resume()
+            }
+        }
     }
 
     /// Claims due connections into free slots and collects them, until cancelled.

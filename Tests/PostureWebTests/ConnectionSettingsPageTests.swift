@@ -71,6 +71,52 @@ import VaporTesting
         }
     }
 
+    /// With the instance-wide app set up, the form connects through it with the tenant alone and
+    /// the page shows the admin-consent address until consent is seen.
+    @Test func connectingThroughTheInstanceApp() async throws {
+        try await WebHarness.with(demo: true) { web in
+            try await web.addUser("ops", password: Self.password, roles: ["contoso": .securityAdministrator])
+            _ = try await web.signIn("ops", Self.password)
+            let before = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(!before.body.contains("con-app"), "no app, no choice")
+            let app = "22222222-3333-4444-5555-666666666666"
+            try await web.runtime.service.setConnectionApp(clientID: app, credential: .secret("app"), actor: "t")
+            let page = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(page.body.contains(#"id="con-app" name="useInstanceApp""#) && page.body.contains(app))
+            let csrf = try WebHarness.csrf(page.body)
+            let both = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection",
+                form: [
+                    ("csrf", csrf), ("tenantId", "contoso.onmicrosoft.com"), ("useInstanceApp", "on"),
+                    ("clientSecret", "x"), ("sources[]", "entra-id"),
+                ]
+            )
+            #expect(both.status == .badRequest && both.body.contains("brings its own credential"))
+            let saved = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection",
+                form: [
+                    ("csrf", csrf), ("tenantId", "contoso.onmicrosoft.com"), ("useInstanceApp", "on"),
+                    ("cloud", "commercial"), ("sources[]", "entra-id"),
+                ]
+            )
+            #expect(saved.status == .seeOther, "\(saved.body)")
+            let shown = try await web.send(.GET, "/orgs/contoso/settings").body
+            #expect(shown.contains(#"data-testid="consent-pending""#) && shown.contains("Grant admin consent"))
+            #expect(
+                shown.contains(
+                    "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=\(app)"
+                )
+            )
+            #expect(shown.contains("the instance-wide app&#39;s") || shown.contains("the instance-wide app's"))
+            let stored = try await web.runtime.service.connection("contoso")
+            #expect(stored.settings.credentialKind == .instanceApp && stored.settings.clientID == app)
+            _ = try await web.runtime.store.recordConsent("contoso", at: web.runtime.service.clock.now(), makeDue: true)
+            #expect(try await web.send(.GET, "/orgs/contoso/settings").body.contains(#"data-testid="consent-granted""#))
+        }
+    }
+
     @Test func writersConnectAndReadersSeeNothing() async throws {
         try await WebHarness.with(demo: true) { web in
             try await web.addUser("writer", password: Self.password, roles: ["contoso": .securityAdministrator])

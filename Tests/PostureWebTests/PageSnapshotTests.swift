@@ -370,8 +370,15 @@ import Testing
                                 problem: t("cannot get a Graph token: AADSTS7000215"),
                                 resources: t("16 resources, 3 measurements newer than stored"),
                                 failed: [(t("sharepointSettings"), t("HTTP 403: Insufficient privileges"))]
+                            ),
+                            consent: .init(
+                                url: t(
+                                    "https://login.microsoftonline.us/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=2222&state=contoso~ab"
+                                ),
+                                grantedAt: nil
                             )
                         ),
+                        instanceApp: t("22222222-3333-4444-5555-666666666666"),
                         clouds: [(t("commercial"), t("Commercial")), (t("gcc-high"), t("GCC High"))],
                         sources: [(t("entra-id"), t("Entra ID")), (t("secure-score"), t("Microsoft Secure Score"))],
                         test: (

@@ -60,7 +60,11 @@ public final class RecordedGraphServer: Sendable {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .error
         let log = NIOLockedValueBox(Log())
-        let state = NIOLockedValueBox((token: "", issued: 0, graphCalls: 0, seen: Set<String>()))
+        // Every token issued stays valid, as Entra ID's do, so concurrent collections each keep
+        // their own; `expireTokenAfter` expires the newest one.
+        let state = NIOLockedValueBox(
+            (valid: Set<String>(), newest: "", issued: 0, graphCalls: 0, seen: Set<String>())
+        )
         let base = NIOLockedValueBox("")
 
         app.post(":tenant", "oauth2", "v2.0", "token") { request throws -> Response in
@@ -91,8 +95,9 @@ public final class RecordedGraphServer: Sendable {
             }
             let token = state.withLockedValue { value -> String in
                 value.issued += 1
-                value.token = "graph-token-\(value.issued)"
-                return value.token
+                value.newest = "graph-token-\(value.issued)"
+                value.valid.insert(value.newest)
+                return value.newest
             }
             return try json(200, ["access_token": token, "token_type": "Bearer", "expires_in": 3599])
         }
@@ -109,12 +114,13 @@ public final class RecordedGraphServer: Sendable {
                 headers.add(name: .location, value: "http://localhost:\(port)\(request.url.string)")
                 return Response(status: .found, headers: headers)
             }
-            let (valid, calls) = state.withLockedValue { value -> (Bool, Int) in
+            let valid = state.withLockedValue { value -> Bool in
                 value.graphCalls += 1
-                if let limit = script.expireTokenAfter, value.graphCalls == limit + 1 { value.token = "expired" }
-                return (bearer == value.token, value.graphCalls)
+                if let limit = script.expireTokenAfter, value.graphCalls == limit + 1 {
+                    value.valid.remove(value.newest)
+                }
+                return bearer.map { value.valid.contains($0) } ?? false
             }
-            _ = calls
             guard valid else {
                 return try graphError(
                     401,

@@ -154,12 +154,15 @@ print(
 print(String(format: "posture collect (baseline, median of %d): %.1f ms", baseline.count, single * 1000))
 print(
     String(
-        format: "scheduled round: %.2f s; failed: %d; measurements per organization: %d",
+        format: "scheduled round: %.2f s; failed: %d; measurements per organization: %d to %d",
         round,
         failed,
-        measured.first ?? 0
+        measured.min() ?? 0,
+        measured.max() ?? 0
     )
 )
+let unread = Set(connections.flatMap { $0.collection.resourcesFailed.keys }).sorted()
+if !unread.isEmpty { print("resources not read: \(unread.joined(separator: ", "))") }
 print(
     String(
         format: "time per organization (round / organizations): %.1f ms = %.2f× the baseline",

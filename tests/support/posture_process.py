@@ -91,6 +91,9 @@ def server_environment(data_dir: Path, database_variable: str) -> dict[str, str]
     dropped so that the default run is always the SQLite one."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env["POSTURE_DATA_DIR"] = str(data_dir)
+    # No tenant is reachable from a test machine: these servers collect nothing on their own (the
+    # Swift suites test scheduled collection against the recorded Graph service).
+    env.setdefault("POSTURE_COLLECTIONS", "0")
     if os.environ.get(database_variable):
         env["DATABASE_URL"] = os.environ[database_variable]
     return env

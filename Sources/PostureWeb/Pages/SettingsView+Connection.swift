@@ -173,8 +173,8 @@ public struct ConnectionSection: Sendable, Equatable {
             return #"<dt>Admin consent</dt><dd data-testid="consent-granted">granted, seen \#(granted)</dd>"#
         }
         return """
-            <dt>Admin consent</dt><dd data-testid="consent-pending">not yet: send this address to a Global administrator \
-            of the tenant, who approves the app's permissions there; Posture notices at once \
+            <dt>Admin consent</dt><dd data-testid="consent-pending">not granted yet. Send this address to a Global \
+            administrator of the tenant, who approves the app's permissions there; Posture notices the consent at once. \
             <a href="\(href: consent.url)" rel="noopener noreferrer" target="_blank">Grant admin consent</a> \
             <code class="wrap">\(consent.url)</code></dd>
             """

@@ -199,24 +199,14 @@ extension PostureService {
         requestID: String? = nil
     ) async throws -> StoredConnection {
         _ = try await connection(organizationID)
-        let now = clock.now()
-        return try await store.transaction { store in
-            guard try await store.requestCollection(organizationID, at: now),
-                let after = try await store.connection(organizationID)
-            else { throw ServiceError.connectionNotFound(organizationID.rawValue) }
-            try await store.appendAudit(
-                AuditDraft(
-                    occurredAt: now,
-                    actor: actor,
-                    organizationID: organizationID.rawValue,
-                    action: "connection.refresh",
-                    before: nil,
-                    after: nil,
-                    requestID: requestID
-                )
-            )
-            return after
-        }
+        // Audited without the settings, which a refresh leaves as they were.
+        return try await changeConnection(
+            organizationID,
+            "connection.refresh",
+            before: nil,
+            actor: actor,
+            requestID: requestID
+        ) { store, now in try await store.requestCollection(organizationID, at: now) }
     }
 }
 

@@ -94,24 +94,14 @@ extension PostureService {
         let problems = settings.problems
         guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
         _ = try await organization(organizationID)
-        let now = clock.now()
-        let chosen = settings
-        return try await store.transaction { store in
-            let before = try await store.connection(organizationID)
-            let result = try await store.putConnection(organizationID, chosen, credential: nil, by: actor, at: now)
-            try await store.appendAudit(
-                AuditDraft(
-                    occurredAt: now,
-                    actor: actor,
-                    organizationID: organizationID.rawValue,
-                    action: before == nil ? "connection.add" : "connection.replace",
-                    before: before.map { AuditJSON.text(AuditJSON.connection($0)) },
-                    after: AuditJSON.text(AuditJSON.connection(result.connection)),
-                    requestID: requestID
-                )
-            )
-            return result
-        }
+        return try await putConnection(
+            organizationID,
+            settings,
+            nil,
+            at: clock.now(),
+            actor: actor,
+            requestID: requestID
+        )
     }
 
     /// The address the tenant's administrator opens to grant the app consent; nil unless the

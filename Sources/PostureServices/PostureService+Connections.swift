@@ -70,12 +70,31 @@ extension PostureService {
         let now = clock.now()
         var settings = settings
         settings.credentialKind = credential.kind
-        let chosen = settings
-        return try await store.transaction { store in
+        return try await putConnection(
+            organizationID,
+            settings,
+            credential,
+            at: now,
+            actor: actor,
+            requestID: requestID
+        )
+    }
+
+    /// Stores a connection (nil credential: through the instance-wide app) and audits it as added
+    /// or replaced, in one transaction.
+    func putConnection(
+        _ organizationID: OrganizationID,
+        _ settings: ConnectionSettings,
+        _ credential: ConnectionCredential?,
+        at now: Date,
+        actor: String,
+        requestID: String?
+    ) async throws -> (connection: StoredConnection, replaced: Bool) {
+        try await store.transaction { store in
             let before = try await store.connection(organizationID)
             let result = try await store.putConnection(
                 organizationID,
-                chosen,
+                settings,
                 credential: credential,
                 by: actor,
                 at: now
@@ -92,6 +111,36 @@ extension PostureService {
                 )
             )
             return result
+        }
+    }
+
+    /// Changes a stored connection with `change` (false: it is gone) and audits `action`, with
+    /// the connection before and after when `before` is given, in one transaction.
+    func changeConnection(
+        _ organizationID: OrganizationID,
+        _ action: String,
+        before: StoredConnection?,
+        actor: String,
+        requestID: String?,
+        _ change: @escaping @Sendable (PostureStore, Date) async throws -> Bool
+    ) async throws -> StoredConnection {
+        let now = clock.now()
+        return try await store.transaction { store in
+            guard try await change(store, now), let after = try await store.connection(organizationID) else {
+                throw ServiceError.connectionNotFound(organizationID.rawValue)
+            }
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID.rawValue,
+                    action: action,
+                    before: before.map { AuditJSON.text(AuditJSON.connection($0)) },
+                    after: before == nil ? nil : AuditJSON.text(AuditJSON.connection(after)),
+                    requestID: requestID
+                )
+            )
+            return after
         }
     }
 
@@ -115,25 +164,14 @@ extension PostureService {
         }
         let problems = settings.problems
         guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
-        let now = clock.now()
         let chosen = settings
-        return try await store.transaction { store in
-            guard try await store.updateConnectionSettings(organizationID, chosen, at: now),
-                let after = try await store.connection(organizationID)
-            else { throw ServiceError.connectionNotFound(organizationID.rawValue) }
-            try await store.appendAudit(
-                AuditDraft(
-                    occurredAt: now,
-                    actor: actor,
-                    organizationID: organizationID.rawValue,
-                    action: "connection.update",
-                    before: AuditJSON.text(AuditJSON.connection(before)),
-                    after: AuditJSON.text(AuditJSON.connection(after)),
-                    requestID: requestID
-                )
-            )
-            return after
-        }
+        return try await changeConnection(
+            organizationID,
+            "connection.update",
+            before: before,
+            actor: actor,
+            requestID: requestID
+        ) { store, now in try await store.updateConnectionSettings(organizationID, chosen, at: now) }
     }
 
     /// Replaces the credential alone (a new client secret or certificate), keeping the settings.
@@ -154,24 +192,13 @@ extension PostureService {
                 )
             ])
         }
-        let now = clock.now()
-        return try await store.transaction { store in
-            guard try await store.rotateConnectionCredential(organizationID, credential, at: now),
-                let after = try await store.connection(organizationID)
-            else { throw ServiceError.connectionNotFound(organizationID.rawValue) }
-            try await store.appendAudit(
-                AuditDraft(
-                    occurredAt: now,
-                    actor: actor,
-                    organizationID: organizationID.rawValue,
-                    action: "connection.rotate",
-                    before: AuditJSON.text(AuditJSON.connection(before)),
-                    after: AuditJSON.text(AuditJSON.connection(after)),
-                    requestID: requestID
-                )
-            )
-            return after
-        }
+        return try await changeConnection(
+            organizationID,
+            "connection.rotate",
+            before: before,
+            actor: actor,
+            requestID: requestID
+        ) { store, now in try await store.rotateConnectionCredential(organizationID, credential, at: now) }
     }
 
     /// Removes the connection and its sealed credential.

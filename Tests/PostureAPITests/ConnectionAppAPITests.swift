@@ -20,15 +20,27 @@ import VaporTesting
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test(arguments: TestDatabase.available)
-    func oneAppManyTenants(_ database: TestDatabase) async throws {
+    /// The recorded tenant behind the multi-tenant app, running while `body` runs.
+    static func withTenant(
+        _ body: @Sendable (RecordedGraphServer.Script, RecordedGraphServer) async throws -> Void
+    ) async throws {
         var script = RecordedGraphServer.Script()
         script.clientID = "22222222-3333-4444-5555-666666666666"
-        let fake = script
         let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("PostureEvidenceTests/Snapshots/contoso")
         let graph = try await RecordedGraphServer.start(directory: recorded, script: script)
         do {
+            try await body(script, graph)
+        } catch {
+            try await graph.stop()
+            throw error
+        }
+        try await graph.stop()
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func oneAppManyTenants(_ database: TestDatabase) async throws {
+        try await Self.withTenant { fake, graph in
             try await APIHarness.with(database: database) { harness in
                 let instance = try await harness.token(nil, .readWrite)
                 let instanceReader = try await harness.token(nil, .read)
@@ -159,22 +171,12 @@ import VaporTesting
                     }
                 )
             }
-        } catch {
-            try await graph.stop()
-            throw error
         }
-        try await graph.stop()
     }
 
     /// Consent seen at a first successful sign-in, with nobody coming back through the callback.
     @Test func consentIsNoticedAtTheFirstSignIn() async throws {
-        var script = RecordedGraphServer.Script()
-        script.clientID = "22222222-3333-4444-5555-666666666666"
-        let fake = script
-        let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("PostureEvidenceTests/Snapshots/contoso")
-        let graph = try await RecordedGraphServer.start(directory: recorded, script: script)
-        do {
+        try await Self.withTenant { fake, graph in
             try await APIHarness.with { harness in
                 let service = harness.runtime.service
                 try await service.setConnectionApp(
@@ -211,10 +213,6 @@ import VaporTesting
                     }
                 }
             }
-        } catch {
-            try await graph.stop()
-            throw error
         }
-        try await graph.stop()
     }
 }

@@ -21,8 +21,12 @@ struct MetricsRoutes {
             throw APIError.forbidden("metrics need an instance-wide token (posture token create without --org)")
         }
         let now = dependencies.clock.now()
+        // One unit before the read, so a caller out of budget reads nothing; the rest after it.
+        try request.spendWork(1, budget: dependencies.workBudget, now: now)
         let connections = try await dependencies.service.connections()
-        try request.spendWork(max(1, connections.count), budget: dependencies.workBudget, now: now)
+        if connections.count > 1 {
+            try request.spendWork(connections.count - 1, budget: dependencies.workBudget, now: now)
+        }
         let text = Self.render(dependencies.collectionMetrics.snapshot, connections: connections, at: now)
         var headers = HTTPHeaders()
         headers.add(name: .contentType, value: PrometheusText.contentType)

@@ -74,13 +74,19 @@ extension PostureService {
     ) async -> CollectionOutcome? {
         let started = clock.now()
         var outcome = CollectionOutcome(startedAt: started, finishedAt: started)
+        // Removed meanwhile: nothing to collect or record.
+        guard let stored = try? await store.connection(organizationID) else { return nil }
         let connection: StoredConnection
         let credential: ConnectionCredential
         do {
             (connection, credential) = try await connectionSignIn(organizationID)
         } catch {
-            // Removed meanwhile, or its credential cannot be opened: nothing to collect or record.
-            return nil
+            // Its credential cannot be opened (the connection key lost or replaced), or the
+            // instance-wide app is gone: a failed attempt like any other, shown and retried.
+            outcome.problem = "cannot sign in: \(error)"
+            outcome.finishedAt = clock.now()
+            await finish(stored, holder: holder, outcome: outcome, jitter: jitter)
+            return outcome
         }
         let harvest = await withLeaseRenewed(organizationID, holder: holder, leaseSeconds: leaseSeconds) {
             await collector.collect(connection.settings, credential)
@@ -109,6 +115,17 @@ extension PostureService {
             }
         }
         outcome.finishedAt = clock.now()
+        await finish(connection, holder: holder, outcome: outcome, jitter: jitter)
+        return outcome
+    }
+
+    /// Records the attempt and when to run next, and lets go of the lease.
+    private func finish(
+        _ connection: StoredConnection,
+        holder: String,
+        outcome: CollectionOutcome,
+        jitter: Double
+    ) async {
         let failures = outcome.succeeded ? 0 : connection.collection.consecutiveFailures + 1
         let next = connection.settings.schedule.nextRun(
             after: outcome.finishedAt,
@@ -117,13 +134,12 @@ extension PostureService {
             jitter: jitter
         )
         _ = try? await store.finishCollection(
-            organizationID,
+            connection.organizationID,
             holder: holder,
             outcome: outcome,
             consecutiveFailures: failures,
             nextRunAt: next
         )
-        return outcome
     }
 
     /// Stores a successful harvest while `holder` still holds the connection; returns how many

@@ -80,18 +80,29 @@ extension PostureService {
     /// Connects the organization through the app: only the tenant, the cloud, the sources and
     /// the schedule are its own. The tenant's administrator then grants consent at
     /// ``consentURL(_:redirectURI:)``.
+    ///
+    /// A tenant's consent is the app's, not one organization's: whoever chooses the tenant
+    /// chooses whose directory the app reads. So only instance administrators connect through
+    /// the app, and a tenant serves one such organization at most.
     @discardableResult
     public func connectThroughApp(
         _ organizationID: OrganizationID,
         _ settings: ConnectionSettings,
+        instanceAdministrator: Bool,
         actor: String,
         requestID: String? = nil
     ) async throws -> (connection: StoredConnection, replaced: Bool) {
+        guard instanceAdministrator else {
+            throw ServiceError.instanceAdministratorOnly("connect organizations through the instance-wide app")
+        }
         let app = try await connectionApp()
         var settings = settings
         settings.clientID = app.clientID
         settings.credentialKind = .instanceApp
-        let problems = settings.problems
+        var problems = settings.problems
+        if let other = try await store.instanceAppConnection(tenantID: settings.tenantID, other: organizationID) {
+            problems.append(Self.tenantTaken(other))
+        }
         guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
         _ = try await organization(organizationID)
         return try await putConnection(
@@ -169,6 +180,13 @@ extension PostureService {
             )
             return outcome
         }
+    }
+
+    static func tenantTaken(_ other: OrganizationID) -> ConnectionProblem {
+        ConnectionProblem(
+            field: "tenantId",
+            "is already connected through the instance-wide app by organization \"\(other.rawValue)\""
+        )
     }
 
     /// A sign-in through the app succeeded: consent has landed even when nobody came back

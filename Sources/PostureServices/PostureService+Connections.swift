@@ -146,9 +146,12 @@ extension PostureService {
 
     /// Changes the settings without the credential: `change` edits the stored settings, and the
     /// result is checked as a whole, so one answer names every problem.
+    /// Moving a connection through the instance-wide app to another tenant is for instance
+    /// administrators, as connecting through it is.
     @discardableResult
     public func updateConnectionSettings(
         _ organizationID: OrganizationID,
+        instanceAdministrator: Bool = false,
         actor: String,
         requestID: String? = nil,
         _ change: (inout ConnectionSettings) -> Void
@@ -157,12 +160,29 @@ extension PostureService {
         var settings = before.settings
         change(&settings)
         settings.credentialKind = before.settings.credentialKind
-        if settings.credentialKind == .instanceApp, settings.clientID != before.settings.clientID {
-            throw ServiceError.invalidConnection([
-                ConnectionProblem(field: "clientId", "is the instance-wide app's; change the app, not the connection")
-            ])
+        var problems: [ConnectionProblem] = []
+        if settings.credentialKind == .instanceApp {
+            if settings.clientID != before.settings.clientID {
+                problems.append(
+                    ConnectionProblem(
+                        field: "clientId",
+                        "is the instance-wide app's; change the app, not the connection"
+                    )
+                )
+            }
+            if settings.tenantID != before.settings.tenantID {
+                guard instanceAdministrator else {
+                    throw ServiceError.instanceAdministratorOnly(
+                        "move a connection through the instance-wide app to another tenant"
+                    )
+                }
+                if let other = try await store.instanceAppConnection(tenantID: settings.tenantID, other: organizationID)
+                {
+                    problems.append(Self.tenantTaken(other))
+                }
+            }
         }
-        let problems = settings.problems
+        problems += settings.problems
         guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
         let chosen = settings
         return try await changeConnection(

@@ -285,6 +285,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case connectionAppNotFound
     /// The instance-wide app cannot be removed while connections sign in with it.
     case connectionAppInUse(Int)
+    /// Only instance administrators may do this (the message says what).
+    case instanceAdministratorOnly(String)
 
     public var description: String {
         switch self {
@@ -300,6 +302,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             "a node is collecting the connection of \"\(id)\" now; try again when it is done"
         case .connectionAppNotFound:
             "no instance-wide app is set up (posture connection app set, or PUT /api/v1/connection-app)"
+        case .instanceAdministratorOnly(let what): "only instance administrators \(what)"
         case .connectionAppInUse(let count):
             "\(counted(count, "connection")) sign in with the instance-wide app; connect them otherwise or remove them first"
         }

@@ -49,7 +49,7 @@ extension PostureStore {
         guard let key = connectionKey else { throw ConnectionKeyError.cannotSeal }
         let sealed = try key.seal(credential.sealedText, for: Self.appSealName)
         let existing = try await connectionApp()
-        if existing != nil {
+        if let existing {
             try await sql.raw(
                 """
                 UPDATE connection_app SET client_id = \(bind: clientID), credential_kind = \(bind: credential.kind.rawValue),
@@ -57,9 +57,11 @@ extension PostureStore {
                 WHERE id = \(bind: Self.appRow)
                 """
             ).run()
-            // Connections show the app's client id; they follow it.
+            // Connections show the app's client id and follow it; another app needs every tenant's
+            // consent afresh.
+            let consent: SQLQueryString = existing.clientID == clientID ? "" : ", consented_at = NULL"
             try await sql.raw(
-                "UPDATE connections SET client_id = \(bind: clientID) WHERE credential_kind = \(bind: ConnectionSettings.CredentialKind.instanceApp.rawValue)"
+                "UPDATE connections SET client_id = \(bind: clientID)\(consent) WHERE credential_kind = \(bind: ConnectionSettings.CredentialKind.instanceApp.rawValue)"
             ).run()
         } else {
             try await sql.raw(
@@ -86,6 +88,18 @@ extension PostureStore {
         let text = try key.open(try row.decode(column: "sealed_credential", as: String.self), for: Self.appSealName)
         return try row.decode(column: "credential_kind", as: String.self)
             == ConnectionSettings.CredentialKind.certificate.rawValue ? .certificate(pem: text) : .secret(text)
+    }
+
+    /// The organization, other than `other`, whose connection through the app reads `tenantID`.
+    public func instanceAppConnection(tenantID: String, other: OrganizationID) async throws -> OrganizationID? {
+        try await sql.raw(
+            """
+            SELECT organization_id FROM connections
+            WHERE credential_kind = \(bind: ConnectionSettings.CredentialKind.instanceApp.rawValue)
+                AND LOWER(tenant_id) = \(bind: tenantID.lowercased()) AND organization_id <> \(bind: other.rawValue)
+            LIMIT 1
+            """
+        ).first().map { OrganizationID(try $0.decode(column: "organization_id", as: String.self)) }
     }
 
     /// How many connections sign in with the app.

@@ -63,10 +63,11 @@ extension PostureStore {
             ? nil : sameConsent ? try await consentToken(organizationID) ?? Self.newToken() : Self.newToken()
         let consented = sameConsent ? existing?.consentedAt?.timeIntervalSince1970 : nil
         let sources = settings.sources.map(\.rawValue).joined(separator: " ")
-        if existing != nil {
+        if let existing {
+            let restart = existing.settings.tenantID == settings.tenantID ? "" : Self.restartCollection(at: instant)
             try await sql.raw(
                 """
-                UPDATE connections SET tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
+                UPDATE connections SET \(unsafeRaw: restart) tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
                     credential_kind = \(bind: kind.rawValue), sealed_credential = \(bind: sealed),
                     consent_state = \(bind: token), consented_at = \(bind: consented),
                     cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
@@ -108,12 +109,14 @@ extension PostureStore {
         guard let existing = try await connection(organizationID) else { return false }
         let sources = settings.sources.map(\.rawValue).joined(separator: " ")
         // Through the instance-wide app, another tenant must grant consent afresh.
+        let moved = existing.settings.tenantID != settings.tenantID
         let consent: SQLQueryString =
-            existing.settings.credentialKind == .instanceApp && existing.settings.tenantID != settings.tenantID
+            existing.settings.credentialKind == .instanceApp && moved
             ? "consent_state = \(bind: Self.newToken()), consented_at = NULL," : ""
+        let restart = moved ? Self.restartCollection(at: instant) : ""
         try await sql.raw(
             """
-            UPDATE connections SET \(consent) tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
+            UPDATE connections SET \(consent) \(unsafeRaw: restart) tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
                 cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
                 login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
                 collect_every_minutes = \(bind: settings.schedule.intervalMinutes),
@@ -151,6 +154,18 @@ extension PostureStore {
         try await sql.raw("DELETE FROM connections WHERE organization_id = \(bind: organizationID.rawValue)").run()
         try await announceChange(organizationID)
         return true
+    }
+
+    /// Another tenant is another connection: the running collection's lease is taken away (its
+    /// node then finds it gone and discards what it read) and the record starts over.
+    static func restartCollection(at instant: Date) -> String {
+        // Only numbers and column names: nothing from outside reaches this text.
+        """
+        lease_holder = NULL, lease_expires_at = NULL, last_attempt_at = NULL, last_success_at = NULL,
+        last_finished_at = NULL, last_duration = NULL, consecutive_failures = 0, last_problem = NULL,
+        resources_collected = NULL, resources_failed = NULL, last_measured = NULL,
+        connected_at = \(instant.timeIntervalSince1970),
+        """
     }
 
     /// A consent token: 128 random bits as hex.

@@ -138,7 +138,10 @@ extension PostureStore {
         switch query.connection {
         case nil: break
         case .failing:
-            filter = "\(filter) AND EXISTS (\(connections) AND k.consecutive_failures > 0)"
+            // Failing and not stale, as ``CollectionState/health(_:at:)`` ranks them.
+            let since = now.timeIntervalSince1970
+            filter =
+                "\(filter) AND EXISTS (\(connections) AND k.consecutive_failures > 0 AND COALESCE(k.last_success_at, k.connected_at) >= \(bind: since) - 120 * k.collect_every_minutes)"
         case .stale:
             // ``CollectionSchedule/isStale(lastSuccess:since:at:)``: the last success (or the
             // connection, before one) older than two intervals.

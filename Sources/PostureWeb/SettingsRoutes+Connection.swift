@@ -11,7 +11,8 @@ extension SettingsRoutes {
     func connectionSection(
         _ id: OrganizationID,
         test: ConnectionCheckReport?,
-        request: Request
+        request: Request,
+        instanceAdministrator: Bool
     ) async throws -> ConnectionSection {
         let stored = try? await service.connection(id)
         var consent: ConnectionSection.Consent?
@@ -44,7 +45,8 @@ extension SettingsRoutes {
                     consent: consent
                 )
             },
-            instanceApp: try? await service.connectionApp().clientID,
+            // Only instance administrators choose which tenant the instance-wide app reads.
+            instanceApp: instanceAdministrator ? try? await service.connectionApp().clientID : nil,
             clouds: MicrosoftCloud.allCases.map { ($0.rawValue, $0.displayName) },
             sources: ConnectionSource.allCases.map { ($0.rawValue, $0.displayName) }
         )
@@ -180,6 +182,7 @@ extension SettingsRoutes {
                 try await service.connectThroughApp(
                     context.id,
                     settings,
+                    instanceAdministrator: context.web.user.instanceAdministrator,
                     actor: context.web.user.username,
                     requestID: request.id
                 )
@@ -283,7 +286,8 @@ extension SettingsRoutes {
         case .connectionTestUnavailable: errors = ["This server cannot test connections."]
         case .collectionRunning: errors = ["A collection of this connection is running now."]
         case .connectionAppNotFound: errors = ["No instance-wide app is set up; ask an instance administrator."]
-        case .connectionAppInUse: errors = [error.description]
+        case .connectionAppInUse, .instanceAdministratorOnly:
+            errors = [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
         default: throw error
         }
         return try await render(request, errors: errors, status: .badRequest)

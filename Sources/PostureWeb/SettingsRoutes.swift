@@ -104,7 +104,13 @@ struct SettingsRoutes: Sendable {
             grantableRoles: grantable.map { ($0.rawValue, $0.displayName) },
             newSecret: secret.map { (clientID: $0.0, secret: $0.1) },
             newMember: oneTime.map { (username: $0.0, password: $0.1) },
-            connection: context.canWrite ? try await connectionSection(id, test: test, request: request) : nil,
+            connection: context.canWrite
+                ? try await connectionSection(
+                    id,
+                    test: test,
+                    request: request,
+                    instanceAdministrator: context.web.user.instanceAdministrator
+                ) : nil,
             message: message,
             errors: errors
         )

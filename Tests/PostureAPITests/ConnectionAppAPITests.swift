@@ -77,6 +77,14 @@ import VaporTesting
                     json: #"{"useInstanceApp": true, "tenantId": "\#(fake.tenantID)", "clientSecret": "x"}"#
                 )
                 #expect(mixed.status == .badRequest && mixed.body.contains(#""target":"clientSecret""#))
+                // A role in the organization is not enough to choose which tenant the app reads.
+                let scoped = try await harness.send(
+                    .PUT,
+                    Self.path,
+                    token: writer,
+                    json: #"{"useInstanceApp": true, "tenantId": "\#(fake.tenantID)"}"#
+                )
+                #expect(scoped.status == .forbidden && scoped.body.contains("only instance administrators"))
                 let connected = try await harness.send(
                     .PUT,
                     Self.path,
@@ -97,6 +105,17 @@ import VaporTesting
                 let components = try #require(URLComponents(string: url))
                 let state = try #require(components.queryItems?.first { $0.name == "state" }?.value)
                 #expect(state.hasPrefix("fabrikam~"))
+                // A tenant serves one organization through the app.
+                let twice = try await harness.send(
+                    .PUT,
+                    "/api/v1/organizations/contoso/connection",
+                    token: instance,
+                    json: #"{"useInstanceApp": true, "tenantId": "\#(fake.tenantID.uppercased())"}"#
+                )
+                #expect(
+                    twice.status == .badRequest && twice.body.contains(#"organization \"fabrikam\""#),
+                    "\(twice.body)"
+                )
                 #expect(components.queryItems?.first { $0.name == "scope" }?.value == "\(graph.baseURL)/.default")
 
                 // A credential cannot be rotated on a connection that has none of its own.
@@ -192,7 +211,14 @@ import VaporTesting
                     loginURL: graph.baseURL,
                     graphURL: graph.baseURL
                 )
-                try await service.connectThroughApp("fabrikam", settings, actor: "t")
+                await #expect(
+                    throws: ServiceError.instanceAdministratorOnly(
+                        "connect organizations through the instance-wide app"
+                    )
+                ) {
+                    try await service.connectThroughApp("fabrikam", settings, instanceAdministrator: false, actor: "t")
+                }
+                try await service.connectThroughApp("fabrikam", settings, instanceAdministrator: true, actor: "t")
                 #expect(try await service.connection("fabrikam").consentedAt == nil)
                 let outcome = try await service.collectNow(
                     "fabrikam",
@@ -203,9 +229,20 @@ import VaporTesting
                 #expect(outcome.succeeded)
                 #expect(try await service.connection("fabrikam").consentedAt != nil)
                 // Another tenant must consent afresh.
-                try await service.updateConnectionSettings("fabrikam", actor: "t") {
-                    $0.tenantID = "other.onmicrosoft.com"
+                await #expect(throws: ServiceError.self) {
+                    try await service.updateConnectionSettings("fabrikam", actor: "t") {
+                        $0.tenantID = "other.onmicrosoft.com"
+                    }
                 }
+                let moved = try await service.updateConnectionSettings(
+                    "fabrikam",
+                    instanceAdministrator: true,
+                    actor: "t"
+                ) { $0.tenantID = "other.onmicrosoft.com" }
+                #expect(
+                    moved.collection.lastSuccessAt == nil && moved.collection.measured == nil,
+                    "another tenant starts over"
+                )
                 #expect(try await service.connection("fabrikam").consentedAt == nil)
                 await #expect(throws: ServiceError.self) {
                     try await service.updateConnectionSettings("fabrikam", actor: "t") {

@@ -4,6 +4,7 @@ import PostureCore
 import PostureServices
 import PostureStore
 import PostureTestSupport
+import SQLKit
 import Testing
 import Vapor
 
@@ -189,6 +190,34 @@ import Vapor
                     try await service.connection("contoso").collection.lastSuccessAt != nil
                 }
                 #expect(try await service.connection("contoso").collection.measured ?? 0 > 10)
+            }
+        }
+    }
+
+    /// A credential that no longer opens (the connection key replaced) is a failed attempt that
+    /// is recorded, retried and lets go of the lease, not a connection that silently stops.
+    @Test(arguments: TestDatabase.available)
+    func aCredentialThatCannotBeOpenedIsAFailedAttempt(_ database: TestDatabase) async throws {
+        try await Self.withGraph { graph in
+            try await database.withRuntime(clock: Self.realClock) { runtime in
+                let service = runtime.service
+                try await Self.connect(runtime, graph, ["contoso"])
+                let sql = try #require(runtime.store.database as? any SQLDatabase)
+                try await sql.raw("UPDATE connections SET sealed_credential = 'bm90IHNlYWxlZA=='").run()
+                #expect(try await service.claimDueCollections(holder: "n", leaseSeconds: 60, limit: 5) == ["contoso"])
+                let outcome = try #require(
+                    await service.runCollection(
+                        "contoso",
+                        holder: "n",
+                        leaseSeconds: 60,
+                        using: GraphConnectionCollector(catalog: service.catalog)
+                    )
+                )
+                #expect(outcome.problem?.hasPrefix("cannot sign in") == true, "\(outcome)")
+                let record = try await service.connection("contoso").collection
+                #expect(record.consecutiveFailures == 1 && record.leaseExpiresAt == nil)
+                #expect(record.lastProblem?.hasPrefix("cannot sign in") == true)
+                #expect(graph.recorded.tokenRequests == 0)
             }
         }
     }

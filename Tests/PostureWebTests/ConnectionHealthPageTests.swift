@@ -78,6 +78,8 @@ import VaporTesting
             web.advance(6 * 3_600)
             try await Self.attempt(web, "fabrikam", problem: nil)
             web.advance(6 * 3_600 + 60)
+            // fabrikam's next attempt fails: failing, its last success six hours old (not stale).
+            try await Self.attempt(web, "fabrikam", problem: "HTTP 503: Service unavailable")
             web.cookies.withLockedValue { $0 = [:] }
             _ = try await web.signIn("ops", Self.password)
             // contoso: connected 12 hours and a minute ago, never a success: stale now.
@@ -97,14 +99,15 @@ import VaporTesting
             _ = try await web.signIn("admin2", Self.password)
             let all = try await web.send(.GET, "/").body
             #expect(all.contains(#"data-testid="connection-stale">stale</span>"#))
-            #expect(all.contains(#"data-testid="connection-healthy">healthy</span>"#))
+            #expect(all.contains(#"data-testid="connection-failing">failing</span>"#))
             let staleOnly = try await web.send(.GET, "/?connection=stale").body
             func row(_ id: String) -> String { #"<tr><td><a href="/orgs/\#(id)">"# }
             #expect(staleOnly.contains(row("contoso")) && staleOnly.contains(row("northwind")))
             #expect(!staleOnly.contains(row("fabrikam")))
             let failingOnly = try await web.send(.GET, "/?connection=failing").body
-            #expect(failingOnly.contains(row("contoso")) && !failingOnly.contains(row("northwind")))
-            #expect(!failingOnly.contains(row("fabrikam")))
+            // Stale outranks failing: contoso's failures show under stale, as its column says.
+            #expect(failingOnly.contains(row("fabrikam")) && !failingOnly.contains(row("northwind")))
+            #expect(!failingOnly.contains(row("contoso")))
             let none = try await web.send(.GET, "/?connection=failing&q=north")
             #expect(none.body.contains("No organization matches “north” with a failing connection."))
             let bad = try await web.send(.GET, "/?connection=broken")

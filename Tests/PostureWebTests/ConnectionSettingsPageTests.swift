@@ -71,12 +71,14 @@ import VaporTesting
         }
     }
 
-    /// With the instance-wide app set up, the form connects through it with the tenant alone and
-    /// the page shows the admin-consent address until consent is seen.
+    /// With the instance-wide app set up, an instance administrator connects through it with the
+    /// tenant alone and the page shows the admin-consent address until consent is seen; people
+    /// with a role in the organization alone are not offered the app.
     @Test func connectingThroughTheInstanceApp() async throws {
         try await WebHarness.with(demo: true) { web in
             try await web.addUser("ops", password: Self.password, roles: ["contoso": .securityAdministrator])
-            _ = try await web.signIn("ops", Self.password)
+            try await web.addUser("root", password: Self.password, instanceAdministrator: true)
+            _ = try await web.signIn("root", Self.password)
             let before = try await web.send(.GET, "/orgs/contoso/settings")
             #expect(!before.body.contains("con-app"), "no app, no choice")
             let app = "22222222-3333-4444-5555-666666666666"
@@ -114,6 +116,21 @@ import VaporTesting
             #expect(stored.settings.credentialKind == .instanceApp && stored.settings.clientID == app)
             _ = try await web.runtime.store.recordConsent("contoso", at: web.runtime.service.clock.now(), makeDue: true)
             #expect(try await web.send(.GET, "/orgs/contoso/settings").body.contains(#"data-testid="consent-granted""#))
+
+            web.cookies.withLockedValue { $0 = [:] }
+            _ = try await web.signIn("ops", Self.password)
+            let opsPage = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(!opsPage.body.contains("con-app"), "only instance administrators choose the app's tenants")
+            let refused = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/connection",
+                form: [
+                    ("csrf", try WebHarness.csrf(opsPage.body)), ("tenantId", "other.onmicrosoft.com"),
+                    ("useInstanceApp", "on"), ("cloud", "commercial"), ("sources[]", "entra-id"),
+                ]
+            )
+            #expect(refused.status == .badRequest && refused.body.contains("Only instance administrators connect"))
+            #expect(try await web.runtime.service.connection("contoso").settings.tenantID == "contoso.onmicrosoft.com")
         }
     }
 

@@ -57,7 +57,8 @@ struct WebHarness {
         _ name: String,
         password: String,
         roles: [String: Role] = [:],
-        mustChange: Bool = false
+        mustChange: Bool = false,
+        instanceAdministrator: Bool = false
     )
         async throws
     {
@@ -65,6 +66,7 @@ struct WebHarness {
         var (user, _) = try await identity.addUser(
             name,
             displayName: name.capitalized,
+            instanceAdministrator: instanceAdministrator,
             password: password,
             actor: "test"
         )

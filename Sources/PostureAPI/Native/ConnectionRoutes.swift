@@ -239,7 +239,13 @@ struct ConnectionRoutes {
                     requestID: request.id
                 )
             } else {
-                try await service.connectThroughApp(id, settings, actor: request.actor, requestID: request.id)
+                try await service.connectThroughApp(
+                    id,
+                    settings,
+                    instanceAdministrator: try request.principal.access.instanceAdministrator,
+                    actor: request.actor,
+                    requestID: request.id
+                )
             }
         return try JSONResponse.encode(try await document(stored, request), status: replaced ? .ok : .created)
     }
@@ -300,7 +306,12 @@ struct ConnectionRoutes {
         } catch {
             throw APIError.badRequest(error.description, target: error.field)
         }
-        let stored = try await service.updateConnectionSettings(id, actor: request.actor, requestID: request.id) {
+        let stored = try await service.updateConnectionSettings(
+            id,
+            instanceAdministrator: try request.principal.access.instanceAdministrator,
+            actor: request.actor,
+            requestID: request.id
+        ) {
             settings in
             if let tenant { settings.tenantID = tenant }
             if let client { settings.clientID = client }

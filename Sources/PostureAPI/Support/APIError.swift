@@ -79,6 +79,8 @@ public struct APIError: Error, Sendable, Equatable {
                 return APIError(.conflict, code: "conflict", message: error.description)
             case .connectionAppNotFound:
                 return .notFound(error.description)
+            case .instanceAdministratorOnly:
+                return .forbidden(error.description)
             }
         case let error as StoreError:
             switch error {

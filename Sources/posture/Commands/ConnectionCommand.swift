@@ -168,7 +168,13 @@ struct ConnectionCommand: AsyncParsableCommand {
                     if every == nil, let existing = try? await runtime.service.connection(id) {
                         settings.schedule = existing.settings.schedule
                     }
-                    let (stored, replaced) = try await runtime.service.connectThroughApp(id, settings, actor: "cli")
+                    // The command line runs on the server's host with its data: an instance administrator.
+                    let (stored, replaced) = try await runtime.service.connectThroughApp(
+                        id,
+                        settings,
+                        instanceAdministrator: true,
+                        actor: "cli"
+                    )
                     let url = try await runtime.service.consentURL(
                         id,
                         redirectURI: ConnectionCommand.redirectURI(runtime)
@@ -331,7 +337,11 @@ struct ConnectionCommand: AsyncParsableCommand {
                 throw ValidationError(Add.option(problem))
             }
             let stored = try await ConnectionCommand.run(server) { runtime in
-                try await runtime.service.updateConnectionSettings(OrganizationID(org), actor: "cli") { settings in
+                try await runtime.service.updateConnectionSettings(
+                    OrganizationID(org),
+                    instanceAdministrator: true,
+                    actor: "cli"
+                ) { settings in
                     if let every { settings.schedule.intervalMinutes = every }
                     if let tenantID { settings.tenantID = tenantID }
                     if let clientID { settings.clientID = clientID }
@@ -545,9 +555,16 @@ struct ConnectionCommand: AsyncParsableCommand {
     }
 
     /// Where a tenant's administrator returns after consent: the public URL, else the address
-    /// the server listens on.
+    /// the server listens on (with a warning: the dashboard and the API build it from the address
+    /// people use, and the app registration must list that one).
     static func redirectURI(_ runtime: PostureRuntime) -> String {
         let configuration = runtime.configuration
+        if configuration.publicBaseURL == nil {
+            Console.error(
+                "POSTURE_PUBLIC_URL is not set: the redirect URI below is the listening address; set it to the "
+                    + "address people open, so the command line, the dashboard and the API agree"
+            )
+        }
         let base = configuration.publicBaseURL ?? "http://\(configuration.host):\(configuration.port)"
         return (base.hasSuffix("/") ? String(base.dropLast()) : base) + AdminConsent.callbackPath
     }

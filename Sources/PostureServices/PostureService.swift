@@ -304,7 +304,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
             "no instance-wide app is set up (posture connection app set, or PUT /api/v1/connection-app)"
         case .instanceAdministratorOnly(let what): "only instance administrators \(what)"
         case .connectionAppInUse(let count):
-            "\(counted(count, "connection")) sign in with the instance-wide app; connect them otherwise or remove them first"
+            "\(counted(count, "connection")) \(count == 1 ? "signs" : "sign") in with the instance-wide app; connect "
+                + "\(count == 1 ? "it" : "them") otherwise or remove \(count == 1 ? "it" : "them") first"
         }
     }
 }

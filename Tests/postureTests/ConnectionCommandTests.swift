@@ -197,4 +197,56 @@ import Testing
         }
         try await graph.stop()
     }
+
+    /// The instance-wide app from the command line: set up, shown without its credential, used
+    /// by an organization with its tenant alone, its consent address printed, and kept while used.
+    @Test func theInstanceWideAppFromTheCommandLine() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-connection-app-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func cli(_ arguments: [String], secret: String? = nil) async throws -> CLIRunner.Result {
+            var environment = ["POSTURE_DATA_DIR": directory.path, "POSTURE_PUBLIC_URL": "https://posture.example.com"]
+            if let secret { environment["POSTURE_GRAPH_CLIENT_SECRET"] = secret }
+            return try await CLIRunner.run(arguments, environment: environment)
+        }
+        let app = "22222222-3333-4444-5555-666666666666"
+        #expect(try await cli(["org", "create", "--id", "contoso", "--name", "Contoso"]).status == 0)
+        let none = try await cli(["connection", "app", "show"])
+        #expect(none.status == 1 && none.stderr.contains("no instance-wide app is set up"))
+        let early = try await cli([
+            "connection", "add", "--org", "contoso", "--tenant-id", "contoso.onmicrosoft.com", "--instance-app",
+        ])
+        #expect(early.status == 1 && early.stderr.contains("no instance-wide app is set up"))
+        let bad = try await cli(["connection", "app", "set", "--client-id", "app"], secret: "app~secret")
+        #expect(bad.status != 0 && bad.stderr.contains("--client-id must be the app registration"))
+        let set = try await cli(["connection", "app", "set", "--client-id", app], secret: "app~secret")
+        #expect(set.status == 0 && set.stdout.contains("set up the instance-wide app \(app)"), "\(set.stderr)")
+        #expect(set.stdout.contains("https://posture.example.com/connections/consent"))
+        let mixed = try await cli(
+            [
+                "connection", "add", "--org", "contoso", "--tenant-id", "contoso.onmicrosoft.com", "--instance-app",
+                "--client-id", app,
+            ]
+        )
+        #expect(mixed.status != 0 && mixed.stderr.contains("--instance-app signs in with the instance-wide app"))
+        let added = try await cli(
+            ["connection", "add", "--org", "contoso", "--tenant-id", "contoso.onmicrosoft.com", "--instance-app"]
+        )
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(
+            added.stdout.contains(
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=\(app)"
+            )
+        )
+        #expect(added.stdout.contains("redirect_uri=https://posture.example.com/connections/consent"))
+        let consent = try await cli(["connection", "consent", "--org", "contoso"])
+        #expect(consent.status == 0 && consent.stdout.hasPrefix("consent not granted yet"))
+        let shown = try await cli(["connection", "app", "show"])
+        #expect(shown.stdout.contains("connections   1") && !shown.stdout.contains("app~secret"))
+        let rotate = try await cli(["connection", "rotate", "--org", "contoso"], secret: "x")
+        #expect(rotate.status == 1 && rotate.stderr.contains("rotate the app's credential"))
+        let removed = try await cli(["connection", "app", "remove"])
+        #expect(removed.status == 1 && removed.stderr.contains("1 connection signs in with the instance-wide app"))
+    }
 }

@@ -507,7 +507,7 @@ struct ConnectionCommand: AsyncParsableCommand {
             }
             Console.write(
                 "\(replaced ? "replaced" : "set up") the instance-wide app \(app.clientID) (\(app.credentialKind.rawValue)); "
-                    + "\(counted(using, "connection")) sign in with it\nRegister this redirect URI on the app: \(redirect)"
+                    + "\(counted(using, "connection")) \(using == 1 ? "signs" : "sign") in with it\nRegister this redirect URI on the app: \(redirect)"
             )
         }
     }

@@ -16,16 +16,9 @@ extension PostureService {
         try ServiceError.check(.name, name, required: true)
         _ = try await organization(organizationID)
         let now = clock.now()
-        var generator = SystemRandomNumberGenerator()
-        func randomHex(_ bytes: Int) -> String {
-            (0..<bytes).map { _ in
-                let byte = UInt8.random(in: .min ... .max, using: &generator)
-                return (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }.joined()
-        }
-        let secret = randomHex(32)
+        let secret = RandomHex.make(bytes: 32)
         let client = StoredClient(
-            clientID: "pc_" + randomHex(12),
+            clientID: "pc_" + RandomHex.make(bytes: 12),
             organizationID: organizationID,
             name: name,
             secretHash: PostureStore.secretHash(secret),

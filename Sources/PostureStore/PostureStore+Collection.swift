@@ -79,7 +79,7 @@ extension PostureStore {
         consecutiveFailures: Int,
         nextRunAt: Date
     ) async throws -> Bool {
-        let failed = outcome.resourcesFailed.isEmpty ? nil : Self.jsonObject(outcome.resourcesFailed)
+        let failed = outcome.resourcesFailed.isEmpty ? nil : StoredJSON.encode(outcome.resourcesFailed)
         let success = outcome.succeeded ? outcome.finishedAt.timeIntervalSince1970 : nil
         let updated = try await sql.raw(
             """
@@ -128,11 +128,4 @@ extension PostureStore {
         ).all().count
     }
 
-    /// A flat JSON object of text, keys sorted, for the record columns.
-    static func jsonObject(_ object: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // A dictionary of strings always encodes.
-        return String(decoding: try! encoder.encode(object), as: UTF8.self)
-    }
 }

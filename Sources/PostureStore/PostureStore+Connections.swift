@@ -169,10 +169,7 @@ extension PostureStore {
     }
 
     /// A consent token: 128 random bits as hex.
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
+    static func newToken() -> String { RandomHex.make(bytes: 16) }
 
     /// The connection's credential, opened: for signing in, never for showing. A connection
     /// through the instance-wide app signs in with the app's.
@@ -239,7 +236,7 @@ extension CollectionState {
             try row.decode(column: column, as: Double?.self).map(Date.init(timeIntervalSince1970:))
         }
         let failed = try row.decode(column: "resources_failed", as: String?.self)
-            .flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+            .flatMap { try? StoredJSON.decode([String: String].self, $0) }
         self.init(
             nextRunAt: try instant("next_run_at") ?? Date(timeIntervalSince1970: 0),
             leaseExpiresAt: try instant("lease_expires_at"),

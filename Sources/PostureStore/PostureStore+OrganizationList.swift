@@ -135,19 +135,17 @@ extension PostureStore {
         var filter: SQLQueryString = "1 = 1"
         if let visible { filter = "\(filter) AND o.id IN (\(binds: visible))" }
         let connections: SQLQueryString = "SELECT 1 FROM connections k WHERE k.organization_id = o.id"
+        // ``CollectionSchedule/isStale(lastSuccess:since:at:)``: the last success (or the
+        // connection, before one) older than two intervals.
+        let stale: SQLQueryString =
+            "COALESCE(k.last_success_at, k.connected_at) < \(bind: now.timeIntervalSince1970) - 120 * k.collect_every_minutes"
         switch query.connection {
         case nil: break
         case .failing:
             // Failing and not stale, as ``CollectionState/health(_:at:)`` ranks them.
-            let since = now.timeIntervalSince1970
-            filter =
-                "\(filter) AND EXISTS (\(connections) AND k.consecutive_failures > 0 AND COALESCE(k.last_success_at, k.connected_at) >= \(bind: since) - 120 * k.collect_every_minutes)"
+            filter = "\(filter) AND EXISTS (\(connections) AND k.consecutive_failures > 0 AND NOT (\(stale)))"
         case .stale:
-            // ``CollectionSchedule/isStale(lastSuccess:since:at:)``: the last success (or the
-            // connection, before one) older than two intervals.
-            let since = now.timeIntervalSince1970
-            filter =
-                "\(filter) AND EXISTS (\(connections) AND COALESCE(k.last_success_at, k.connected_at) < \(bind: since) - 120 * k.collect_every_minutes)"
+            filter = "\(filter) AND EXISTS (\(connections) AND \(stale))"
         }
         if !query.search.isEmpty {
             let pattern = "%" + likeEscaped(query.search.lowercased()) + "%"

@@ -11,10 +11,8 @@ struct ConsentRoutes {
     let dependencies: WebDependencies
 
     func register(on web: any RoutesBuilder) {
-        web.get(
-            PathComponent(stringLiteral: String(AdminConsent.callbackPath.split(separator: "/")[0])),
-            PathComponent(stringLiteral: String(AdminConsent.callbackPath.split(separator: "/")[1]))
-        ) { request in try await callback(request) }
+        let path = AdminConsent.callbackPath.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+        web.get(path) { request in try await callback(request) }
     }
 
     @Sendable func callback(_ request: Request) async throws -> Response {

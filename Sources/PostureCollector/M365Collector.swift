@@ -104,9 +104,6 @@ public struct M365Collector: Sendable {
 
     /// How many token requests were made (a renewal after expiry makes two).
     public var tokenRequests: Int { client.tokenRequests }
-    /// HTTP exchanges with Graph and its sign-in so far, and the throttled ones among them.
-    public var graphRequests: Int { client.trafficSoFar.exchanges }
-    public var throttledRequests: Int { client.trafficSoFar.throttled }
 
     /// Collects every resource of `sources`. Throws only when no token can be had at all.
     public func collect(

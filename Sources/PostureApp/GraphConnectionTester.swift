@@ -22,6 +22,8 @@ public struct GraphConnectionTester: ConnectionTesting {
             credential: graphCredential,
             loginURL: settings.effectiveLoginURL,
             graphURL: settings.effectiveGraphURL,
+            exchangeURL: settings.effectiveExchangeURL,
+            defenderURL: settings.effectiveDefenderURL,
             sources: settings.sources
         ).run()
     }

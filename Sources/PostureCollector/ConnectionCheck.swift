@@ -2,44 +2,68 @@ import Foundation
 import PostureCore
 import PostureEvidence
 
-/// Checks a connection before it is relied on: that the app signs in, and, per Graph resource
-/// its sources read, whether the permission is granted, missing or needs a licence the tenant
+/// Checks a connection before it is relied on: that the app signs in, and, per resource its
+/// sources read, whether the permission is granted, missing or needs a licence the tenant
 /// lacks. Reads one item of each resource; stores nothing.
 public struct ConnectionCheck: Sendable {
     public typealias Outcome = ConnectionCheckReport.Outcome
     public typealias Probe = ConnectionCheckReport.Probe
     public typealias Report = ConnectionCheckReport
 
-    /// The resources a check reads for `sources`, with the permission each needs.
-    public static func probes(
-        for sources: [ConnectionSource]
-    ) -> [(name: String, path: String, source: ConnectionSource, permission: String)] {
-        var list: [(String, String, ConnectionSource, String)] = []
-        for resource in M365Resource.allCases where sources.contains(resource.source) {
-            switch resource {
-            case .groupMembers:
-                // Read per group during a collection, with Directory.Read.All, which the
-                // organization, domains and service principals already prove.
-                continue
-            case .onPremisesSynchronization:
-                // Delegated only: an app-only collection never reads it (see docs/evidence.md).
-                continue
-            default:
-                let path = resource.graphPath
-                let limited =
-                    resource.isCollection && !path.contains("$top=")
-                    ? path + (path.contains("?") ? "&" : "?") + "$top=1" : path
-                list.append((resource.rawValue, limited, resource.source, resource.applicationPermission))
+    /// One read of a check: what it is called, how it is read, and the permission it proves.
+    public struct Read: Sendable {
+        public var name: String
+        public var request: M365Request
+        public var source: ConnectionSource
+        public var permission: String
+    }
+
+    /// The reads a check makes for `sources`, with the permission each needs. Exchange Online is
+    /// probed with two cmdlets, not all of them: the organization's configuration proves the app's
+    /// access and role, Safe Links proves the Defender for Office 365 licence.
+    public static func probes(for sources: [ConnectionSource]) -> [Read] {
+        var list: [Read] = []
+        let skipped: Set<M365Resource> = [
+            // Read per group during a collection, with Directory.Read.All, which the organization,
+            // domains and service principals already prove.
+            .groupMembers,
+            // Delegated only: an app-only collection never reads it (see docs/evidence.md).
+            .onPremisesSynchronization,
+            // Read per compliance policy, with the policies' own permission.
+            .deviceComplianceStatuses,
+        ]
+        let exchangeProbes: Set<M365Resource> = [.exchangeOrganizationConfig, .safeLinksPolicies]
+        for resource in M365Resource.allCases where sources.contains(resource.source) && !skipped.contains(resource) {
+            var request = resource.request
+            switch request {
+            case .exchange:
+                guard exchangeProbes.contains(resource) else { continue }
+            case .graph(let path), .defender(let path):
+                if resource.isCollection && !path.contains("$top=") {
+                    let limited = path + (path.contains("?") ? "&" : "?") + "$top=1"
+                    request = resource.source == .defenderEndpoint ? .defender(limited) : .graph(limited)
+                }
             }
-        }
-        if sources.contains(.secureScore) {
-            list.append(("secureScores", "/security/secureScores?$top=1", .secureScore, "SecurityEvents.Read.All"))
             list.append(
-                (
-                    "secureScoreControlProfiles", "/security/secureScoreControlProfiles?$top=1", .secureScore,
-                    "SecurityEvents.Read.All"
+                Read(
+                    name: resource.rawValue,
+                    request: request,
+                    source: resource.source,
+                    permission: resource.applicationPermission
                 )
             )
+        }
+        if sources.contains(.secureScore) {
+            for name in ["secureScores", "secureScoreControlProfiles"] {
+                list.append(
+                    Read(
+                        name: name,
+                        request: .graph("/security/\(name)?$top=1"),
+                        source: .secureScore,
+                        permission: "SecurityEvents.Read.All"
+                    )
+                )
+            }
         }
         return list
     }
@@ -53,6 +77,8 @@ public struct ConnectionCheck: Sendable {
         credential: GraphCredential,
         loginURL: String,
         graphURL: String,
+        exchangeURL: String = MicrosoftCloud.commercial.exchangeURL,
+        defenderURL: String? = MicrosoftCloud.commercial.defenderURL,
         sources: [ConnectionSource],
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
@@ -63,6 +89,8 @@ public struct ConnectionCheck: Sendable {
             credential: credential,
             loginURL: loginURL,
             graphURL: graphURL,
+            exchangeURL: exchangeURL,
+            defenderURL: defenderURL,
             maxAttempts: 2,
             requestTimeout: 15,
             sleep: sleep
@@ -80,7 +108,11 @@ public struct ConnectionCheck: Sendable {
         for probe in Self.probes(for: sources) {
             let outcome: Outcome
             do {
-                _ = try await client.get(probe.path)
+                switch probe.request {
+                case .graph(let path): _ = try await client.get(path)
+                case .defender(let path): _ = try await client.getDefender(path)
+                case .exchange(let cmdlet, let parameters): _ = try await client.invoke(cmdlet, parameters: parameters)
+                }
                 outcome = .granted
             } catch .http(let status, let message) {
                 outcome = Self.outcome(status: status, message: message, permission: probe.permission)
@@ -98,7 +130,11 @@ public struct ConnectionCheck: Sendable {
     /// without the licence a resource needs with 400, 403 or 404 naming the licence.
     static func outcome(status: Int, message: String, permission: String) -> Outcome {
         let lowered = message.lowercased()
-        if lowered.contains("licens") || lowered.contains("premium") || lowered.contains("sku") {
+        // Exchange does not export a cmdlet the tenant has no licence for (Safe Links without
+        // Defender for Office 365).
+        if lowered.contains("licens") || lowered.contains("premium") || lowered.contains("sku")
+            || lowered.contains("is not recognized")
+        {
             return .notLicensed(message)
         }
         if status == 401 || status == 403 { return .missing(permission: permission) }

@@ -24,6 +24,8 @@ public struct ConnectionCollection: Sendable {
             credential: credential,
             loginURL: settings.effectiveLoginURL,
             graphURL: settings.effectiveGraphURL,
+            exchangeURL: settings.effectiveExchangeURL,
+            defenderURL: settings.effectiveDefenderURL,
             sleep: sleep
         )
         sources = settings.sources

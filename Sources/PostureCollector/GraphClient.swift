@@ -1,4 +1,5 @@
 import Foundation
+import PostureCore
 import PostureEvidence
 import Synchronization
 
@@ -6,7 +7,8 @@ import Synchronization
 import FoundationNetworking
 #endif
 
-/// Talks to Microsoft Graph with an app-only token: pages, throttling, retries and token renewal.
+/// Talks to Microsoft Graph, Exchange Online's admin API and Defender for Endpoint's API with
+/// app-only tokens (one per service): pages, throttling, retries and token renewal.
 final class GraphClient: Sendable {
     struct Settings: Sendable {
         var tenantID: String
@@ -16,6 +18,10 @@ final class GraphClient: Sendable {
         var loginURL: String
         /// `https://graph.microsoft.com`, or a national cloud's.
         var graphURL: String
+        /// Exchange Online's admin endpoint, `https://outlook.office365.com` or a national cloud's.
+        var exchangeURL: String = ""
+        /// Defender for Endpoint's API; nil where the cloud has none.
+        var defenderURL: String?
         /// Attempts per request when Graph throttles (429) or is unavailable (503, 504).
         var maxAttempts = 6
         /// Seconds a request may take; a person waiting on a connection test gets less.
@@ -26,8 +32,9 @@ final class GraphClient: Sendable {
     let session: URLSession
     /// Waits between attempts; tests pass one that records instead of sleeping.
     let sleep: @Sendable (Double) async throws -> Void
-    /// The current token and how many were requested; shared by every request of a collection.
-    private let state = Mutex<(token: String?, requests: Int)>((nil, 0))
+    /// The current token of each service (by its root URL) and how many were requested; shared
+    /// by every request of a collection.
+    private let state = Mutex<(tokens: [String: String], requests: Int)>(([:], 0))
     /// Every HTTP exchange, the throttled answers among them, and the last `Retry-After` seen.
     private let traffic = Mutex<Traffic>(Traffic())
 
@@ -47,6 +54,8 @@ final class GraphClient: Sendable {
         credential: GraphCredential,
         loginURL: String,
         graphURL: String,
+        exchangeURL: String = MicrosoftCloud.commercial.exchangeURL,
+        defenderURL: String? = MicrosoftCloud.commercial.defenderURL,
         maxAttempts: Int = 6,
         requestTimeout: Double = 120,
         sleep: @escaping @Sendable (Double) async throws -> Void
@@ -59,6 +68,8 @@ final class GraphClient: Sendable {
                 credential: credential,
                 loginURL: trimmed(loginURL),
                 graphURL: trimmed(graphURL),
+                exchangeURL: trimmed(exchangeURL),
+                defenderURL: defenderURL.map(trimmed),
                 maxAttempts: maxAttempts,
                 requestTimeout: requestTimeout
             ),
@@ -78,12 +89,14 @@ final class GraphClient: Sendable {
         "\(settings.loginURL)/\(settings.tenantID)/oauth2/v2.0/token"
     }
 
-    /// Gets a token with the client-credentials grant.
-    func acquireToken() async throws(CollectorError) -> String {
+    /// Gets a token for a service (Graph unless told) with the client-credentials grant.
+    @discardableResult
+    func acquireToken(for service: String? = nil) async throws(CollectorError) -> String {
+        let service = service ?? settings.graphURL
         state.withLock { $0.requests += 1 }
         var form = [
             ("grant_type", "client_credentials"), ("client_id", settings.clientID),
-            ("scope", "\(settings.graphURL)/.default"),
+            ("scope", "\(service)/.default"),
         ]
         switch settings.credential {
         case .secret(let secret):
@@ -108,25 +121,83 @@ final class GraphClient: Sendable {
             let reason = (object["error_description"] as? String)?.components(separatedBy: "\r\n").first
             throw .token(reason ?? "HTTP \(status)")
         }
-        state.withLock { $0.token = token }
+        state.withLock { $0.tokens[service] = token }
         return token
     }
 
-    /// GETs one URL (absolute, or relative to the Graph v1.0 root) as JSON, retrying throttled
-    /// and unavailable answers and renewing an expired token once. Absolute URLs (next links) must
-    /// point at the Graph host: the token is never sent anywhere else.
+    /// GETs one URL (absolute, or relative to the Graph v1.0 root; `/beta/…` relative to the
+    /// Graph root) as JSON, retrying throttled and unavailable answers and renewing an expired
+    /// token once. Absolute URLs (next links) must point at the Graph host: the token is never sent
+    /// anywhere else.
     func get(_ target: String) async throws(CollectorError) -> [String: Any] {
-        let address = target.hasPrefix("http") ? target : "\(settings.graphURL)/v1.0\(target)"
+        let root = settings.graphURL
+        let address =
+            target.hasPrefix("http") ? target : target.hasPrefix("/beta/") ? root + target : "\(root)/v1.0\(target)"
+        return try await send(address, service: root, name: "Graph")
+    }
+
+    /// GETs one URL of Defender for Endpoint's API (absolute, or relative to its root).
+    func getDefender(_ target: String) async throws(CollectorError) -> [String: Any] {
+        guard let root = settings.defenderURL else {
+            throw .http(status: 0, message: "Defender for Endpoint's API is not offered in this cloud")
+        }
+        return try await send(target.hasPrefix("http") ? target : root + target, service: root, name: "Defender")
+    }
+
+    /// Runs one Exchange Online cmdlet through the admin API's `InvokeCommand` (as Exchange's own
+    /// management module does) and returns every object, following `@odata.nextLink`.
+    func invoke(_ cmdlet: String, parameters: [String: String] = [:]) async throws(CollectorError) -> [Any] {
+        let root = settings.exchangeURL
+        let body: [String: Any] = ["CmdletInput": ["CmdletName": cmdlet, "Parameters": parameters]]
+        let data: Data
+        do {
+            data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        } catch {
+            throw .http(status: 0, message: "the \(cmdlet) request cannot be written (\(error))")
+        }
+        var next: String? = "\(root)/adminapi/beta/\(settings.tenantID)/InvokeCommand"
+        var items: [Any] = []
+        while let address = next {
+            let page = try await send(address, service: root, name: "Exchange", body: data)
+            items += page["value"] as? [Any] ?? []
+            next = page["@odata.nextLink"] as? String
+        }
+        return items
+    }
+
+    /// Sends one request to a service with its token: a GET, or a JSON POST when there is a body.
+    private func send(
+        _ address: String,
+        service: String,
+        name: String,
+        body: Data? = nil
+    ) async throws(CollectorError) -> [String: Any] {
         guard let url = URL(string: address) else { throw .http(status: 0, message: "\(address) is not a URL") }
-        guard url.host == URL(string: settings.graphURL)?.host, url.scheme == URL(string: settings.graphURL)?.scheme
-        else { throw .http(status: 0, message: "Graph pointed at \(url.host ?? address), not at the Graph host") }
+        guard url.host == URL(string: service)?.host, url.scheme == URL(string: service)?.scheme,
+            url.port == URL(string: service)?.port
+        else { throw .http(status: 0, message: "\(name) pointed at \(url.host ?? address), not at the \(name) host") }
         var renewed = false
         while true {
             let bearer: String
-            if let token = state.withLock({ $0.token }) { bearer = token } else { bearer = try await acquireToken() }
+            if let token = state.withLock({ $0.tokens[service] }) {
+                bearer = token
+            } else {
+                bearer = try await acquireToken(for: service)
+            }
             var request = URLRequest(url: url)
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
             request.setValue("application/json", forHTTPHeaderField: "Accept")
+            if let body {
+                request.httpMethod = "POST"
+                request.httpBody = body
+                request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+                // Exchange routes app-only requests by the tenant's system mailbox.
+                request.setValue(
+                    "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@\(settings.tenantID)",
+                    forHTTPHeaderField: "X-AnchorMailbox"
+                )
+                request.setValue("odata.maxpagesize=1000", forHTTPHeaderField: "Prefer")
+            }
             let (data, status, _) = try await exchangeRetrying(request)
             switch status {
             case 200..<300:
@@ -137,7 +208,7 @@ final class GraphClient: Sendable {
             case 401 where !renewed:
                 // Tokens live about an hour; a long collection outlives one.
                 renewed = true
-                state.withLock { $0.token = nil }
+                state.withLock { $0.tokens[service] = nil }
             default:
                 throw .http(status: status, message: Self.graphMessage(data))
             }
@@ -191,6 +262,7 @@ final class GraphClient: Sendable {
     /// Every item of a collection, following `@odata.nextLink`; `onPage` sees the running count.
     func collection(
         _ path: String,
+        defender: Bool = false,
         onPage: @Sendable (_ items: Int, _ pages: Int) -> Void
     ) async throws(CollectorError) -> (context: Any?, items: [Any]) {
         var items: [Any] = []
@@ -198,7 +270,7 @@ final class GraphClient: Sendable {
         var context: Any?
         var pages = 0
         while let target = next {
-            let page = try await get(target)
+            let page = defender ? try await getDefender(target) : try await get(target)
             if pages == 0 { context = page["@odata.context"] }
             pages += 1
             items += page["value"] as? [Any] ?? []

@@ -87,7 +87,7 @@ public enum CollectorError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .credential(let message): "certificate: \(message)"
         case .token(let message): "cannot get a Graph token: \(message)"
-        case .unreachable(let message): "cannot reach Graph: \(message)"
+        case .unreachable(let message): "cannot reach \(message)"
         case .http(let status, let message): "HTTP \(status): \(message)"
         }
     }

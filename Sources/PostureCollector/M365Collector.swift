@@ -80,6 +80,8 @@ public struct M365Collector: Sendable {
         credential: GraphCredential,
         loginURL: String = "https://login.microsoftonline.com",
         graphURL: String = "https://graph.microsoft.com",
+        exchangeURL: String = MicrosoftCloud.commercial.exchangeURL,
+        defenderURL: String? = MicrosoftCloud.commercial.defenderURL,
         now: @escaping @Sendable () -> Date = Date.init,
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
@@ -91,6 +93,8 @@ public struct M365Collector: Sendable {
             credential: credential,
             loginURL: loginURL,
             graphURL: graphURL,
+            exchangeURL: exchangeURL,
+            defenderURL: defenderURL,
             sleep: sleep
         )
     }
@@ -118,16 +122,23 @@ public struct M365Collector: Sendable {
         var counts: [M365Resource: Int] = [:]
         var failures: [M365Resource: String] = [:]
         var collected: [M365Resource: [Any]] = [:]
-        // Group members come last: they are the groups the policies and role assignments name.
+        // Group members and compliance statuses come last: they are read per group the policies
+        // and role assignments name, and per compliance policy.
+        let assembled: Set<M365Resource> = [.groupMembers, .deviceComplianceStatuses]
         let wanted = M365Resource.allCases.filter { sources.contains($0.source) }
-        let order = wanted.filter { $0 != .groupMembers } + wanted.filter { $0 == .groupMembers }
+        let order = wanted.filter { !assembled.contains($0) } + wanted.filter { assembled.contains($0) }
         for (offset, resource) in order.enumerated() {
             let index = offset + 1
             do throws(CollectorError) {
                 let (data, items) =
-                    resource == .groupMembers
-                    ? try await groupMembers(collected, index: index, of: order.count, progress: progress)
-                    : try await fetch(resource, index: index, of: order.count, progress: progress)
+                    switch resource {
+                    case .groupMembers:
+                        try await groupMembers(collected, index: index, of: order.count, progress: progress)
+                    case .deviceComplianceStatuses:
+                        try await complianceStatuses(collected, index: index, of: order.count, progress: progress)
+                    default:
+                        try await fetch(resource, index: index, of: order.count, progress: progress)
+                    }
                 resources.append((resource, data))
                 counts[resource] = items.count
                 collected[resource] = items
@@ -155,17 +166,29 @@ public struct M365Collector: Sendable {
         of total: Int,
         progress: @escaping @Sendable (Progress) -> Void
     ) async throws(CollectorError) -> (Data, [Any]) {
-        guard resource.isCollection else {
-            let object = try await client.get(resource.graphPath)
-            return (try Self.json(object), [object])
-        }
         let onPage: @Sendable (Int, Int) -> Void = { items, pages in
             progress(.page(resource, index: index, of: total, items: items, pages: pages))
         }
-        var path = resource.graphPath
+        var path: String
+        var defender = false
+        switch resource.request {
+        case .exchange(let cmdlet, let parameters):
+            let items = try await client.invoke(cmdlet, parameters: parameters)
+            onPage(items.count, 1)
+            return (try Self.json(["value": items]), items)
+        case .defender(let target):
+            path = target
+            defender = true
+        case .graph(let target):
+            path = target
+        }
+        guard resource.isCollection else {
+            let object = try await client.get(path)
+            return (try Self.json(object), [object])
+        }
         var page: (context: Any?, items: [Any])
         do {
-            page = try await client.collection(path, onPage: onPage)
+            page = try await client.collection(path, defender: defender, onPage: onPage)
         } catch .http(let status, _) where resource == .users && status == 403 {
             // Sign-in activity needs Entra ID P1 and AuditLog.Read.All; collect users without it.
             path = path.replacingOccurrences(of: ",signInActivity", with: "").replacingOccurrences(
@@ -224,6 +247,28 @@ public struct M365Collector: Sendable {
             } catch .http(status: 404, _) {
                 continue  // not a group after all (a deleted principal, say)
             }
+        }
+        return (try Self.json(["value": entries]), entries)
+    }
+
+    /// The devices each compliance policy was evaluated on.
+    private func complianceStatuses(
+        _ collected: [M365Resource: [Any]],
+        index: Int,
+        of total: Int,
+        progress: @escaping @Sendable (Progress) -> Void
+    ) async throws(CollectorError) -> (Data, [Any]) {
+        guard let policies = collected[.deviceCompliancePolicies] else {
+            throw .http(status: 0, message: "needs deviceCompliancePolicies, which was not collected")
+        }
+        var entries: [Any] = []
+        for case let policy as [String: Any] in policies {
+            guard let id = policy["id"] as? String else { continue }
+            let path = "/deviceManagement/deviceCompliancePolicies/\(id)/deviceStatuses"
+            let statuses = try await client.collection(path) { items, pages in
+                progress(.page(.deviceComplianceStatuses, index: index, of: total, items: items, pages: pages))
+            }
+            entries.append(["id": id, "statuses": statuses.items])
         }
         return (try Self.json(["value": entries]), entries)
     }

@@ -4,6 +4,8 @@ import PostureCore
 /// the Graph resources and the application permissions behind them.
 public struct EvidenceCoverage: Sendable, Equatable {
     public var sources: [ConnectionSource]
+    /// The sources whose resources the action cannot be scored without: the source that scores it.
+    public var scoredBy: [ConnectionSource]
     public var resources: [M365Resource]
     public var permissions: [String]
 }
@@ -18,6 +20,7 @@ extension M365Assessment {
         for resource in assessor.reads where !resources.contains(resource) { resources.append(resource) }
         return EvidenceCoverage(
             sources: Array(Set(resources.map(\.source))).sorted(),
+            scoredBy: Array(Set(assessor.requires.map(\.source))).sorted(),
             resources: resources,
             permissions: Array(Set(resources.map(\.applicationPermission))).sorted()
         )

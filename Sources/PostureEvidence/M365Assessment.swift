@@ -15,7 +15,8 @@ public struct M365Assessment: Sendable {
 
     static let assessors: [M365Assessor] =
         M365Assessor.identity + M365Assessor.conditionalAccess + M365Assessor.roles + M365Assessor.applications
-        + M365Assessor.sharePoint
+        + M365Assessor.sharePoint + M365Assessor.exchange + M365Assessor.defenderOffice
+        + M365Assessor.defenderEndpoint + M365Assessor.intune + M365Assessor.adminCenter
 
     public func finding(_ actionID: String) -> M365Finding? { findings.first { $0.actionID == actionID } }
 

@@ -80,6 +80,7 @@ enum AuditJSON {
                 ("credential", .string(settings.credentialKind.rawValue)), ("cloud", .string(settings.cloud.rawValue)),
                 ("sources", .array(settings.sources.map { .string($0.rawValue) })),
                 ("loginUrl", optional(settings.loginURL)), ("graphUrl", optional(settings.graphURL)),
+                ("exchangeUrl", optional(settings.exchangeURL)), ("defenderUrl", optional(settings.defenderURL)),
                 ("collectEveryMinutes", .int(settings.schedule.intervalMinutes)),
                 ("credentialRotatedAt", .string(stored.credentialRotatedAt.iso8601)),
             ])

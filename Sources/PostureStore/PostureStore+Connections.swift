@@ -23,7 +23,8 @@ public struct StoredConnection: Sendable, Equatable {
 
 extension PostureStore {
     static let connectionColumns = """
-        organization_id, tenant_id, client_id, credential_kind, cloud, sources, login_url, graph_url, created_at,
+        organization_id, tenant_id, client_id, credential_kind, cloud, sources, login_url, graph_url, exchange_url,
+        defender_url, created_at,
         created_by, updated_at, credential_rotated_at, collect_every_minutes, next_run_at, lease_expires_at,
         last_attempt_at, last_success_at, last_finished_at, last_duration, consecutive_failures, last_problem,
         resources_collected, resources_failed, last_measured, connected_at, consented_at
@@ -72,6 +73,7 @@ extension PostureStore {
                     consent_state = \(bind: token), consented_at = \(bind: consented),
                     cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
                     login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
+                    exchange_url = \(bind: settings.exchangeURL), defender_url = \(bind: settings.defenderURL),
                     collect_every_minutes = \(bind: settings.schedule.intervalMinutes),
                     next_run_at = \(bind: instant.timeIntervalSince1970),
                     updated_at = \(bind: instant), credential_rotated_at = \(bind: instant)
@@ -82,11 +84,12 @@ extension PostureStore {
             try await sql.raw(
                 """
                 INSERT INTO connections (organization_id, tenant_id, client_id, credential_kind, sealed_credential,
-                    cloud, sources, login_url, graph_url, created_at, created_by, updated_at, credential_rotated_at,
-                    collect_every_minutes, next_run_at, connected_at, consent_state)
+                    cloud, sources, login_url, graph_url, exchange_url, defender_url, created_at, created_by,
+                    updated_at, credential_rotated_at, collect_every_minutes, next_run_at, connected_at, consent_state)
                 VALUES (\(bind: organizationID.rawValue), \(bind: settings.tenantID), \(bind: settings.clientID),
                     \(bind: kind.rawValue), \(bind: sealed), \(bind: settings.cloud.rawValue), \(bind: sources),
-                    \(bind: settings.loginURL), \(bind: settings.graphURL), \(bind: instant), \(bind: actor),
+                    \(bind: settings.loginURL), \(bind: settings.graphURL), \(bind: settings.exchangeURL),
+                    \(bind: settings.defenderURL), \(bind: instant), \(bind: actor),
                     \(bind: instant), \(bind: instant), \(bind: settings.schedule.intervalMinutes),
                     \(bind: instant.timeIntervalSince1970), \(bind: instant.timeIntervalSince1970), \(bind: token))
                 """
@@ -119,6 +122,7 @@ extension PostureStore {
             UPDATE connections SET \(consent) \(unsafeRaw: restart) tenant_id = \(bind: settings.tenantID), client_id = \(bind: settings.clientID),
                 cloud = \(bind: settings.cloud.rawValue), sources = \(bind: sources),
                 login_url = \(bind: settings.loginURL), graph_url = \(bind: settings.graphURL),
+                    exchange_url = \(bind: settings.exchangeURL), defender_url = \(bind: settings.defenderURL),
                 collect_every_minutes = \(bind: settings.schedule.intervalMinutes),
                 next_run_at = \(bind: instant.timeIntervalSince1970), updated_at = \(bind: instant)
             WHERE organization_id = \(bind: organizationID.rawValue)
@@ -216,6 +220,8 @@ extension StoredConnection {
                 sources: sources,
                 loginURL: try row.decode(column: "login_url", as: String?.self),
                 graphURL: try row.decode(column: "graph_url", as: String?.self),
+                exchangeURL: try row.decode(column: "exchange_url", as: String?.self),
+                defenderURL: try row.decode(column: "defender_url", as: String?.self),
                 schedule: CollectionSchedule(
                     intervalMinutes: try row.decode(column: "collect_every_minutes", as: Int.self)
                 )

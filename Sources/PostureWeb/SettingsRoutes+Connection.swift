@@ -40,6 +40,8 @@ extension SettingsRoutes {
                     sources: settings.sources.map(\.displayName),
                     loginURL: settings.effectiveLoginURL,
                     graphURL: settings.effectiveGraphURL,
+                    exchangeURL: settings.effectiveExchangeURL,
+                    defenderURL: settings.effectiveDefenderURL,
                     rotatedAt: ScoreFormat.minute(stored.credentialRotatedAt) + " UTC",
                     collection: Self.collection(stored, at: dependencies.clock.now()),
                     consent: consent
@@ -132,7 +134,8 @@ extension SettingsRoutes {
         let names = [
             "tenantId": "Tenant", "clientId": "Application (client) id", "sources": "Sources",
             "clientSecret": "Client secret", "certificate": "Certificate", "loginUrl": "Sign-in endpoint",
-            "graphUrl": "Graph endpoint", "collectEveryMinutes": "The schedule",
+            "graphUrl": "Graph endpoint", "exchangeUrl": "Exchange endpoint", "defenderUrl": "Defender endpoint",
+            "collectEveryMinutes": "The schedule",
         ]
         return problems.map { "\(names[$0.field] ?? $0.field) \($0.message)." }
     }

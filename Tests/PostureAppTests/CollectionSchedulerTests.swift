@@ -44,7 +44,9 @@ import Vapor
                 credentialKind: .secret,
                 sources: sources,
                 loginURL: graph.baseURL,
-                graphURL: graph.baseURL
+                graphURL: graph.baseURL,
+                exchangeURL: graph.baseURL,
+                defenderURL: graph.baseURL
             )
             _ = try await runtime.service.setConnection(
                 OrganizationID(id),

@@ -1,4 +1,5 @@
 import PostureCore
+import PostureEvidence
 import Testing
 
 @testable import PostureCollector
@@ -30,10 +31,32 @@ import Testing
         #expect(sharePoint.first?.permission == "SharePointTenantSettings.Read.All")
         let score = ConnectionCheck.probes(for: [.secureScore])
         #expect(score.map(\.name) == ["secureScores", "secureScoreControlProfiles"])
-        #expect(score.allSatisfy { $0.permission == "SecurityEvents.Read.All" && $0.path.hasSuffix("$top=1") })
+        #expect(
+            score.map(\.request) == [
+                .graph("/security/secureScores?$top=1"), .graph("/security/secureScoreControlProfiles?$top=1"),
+            ]
+        )
+        #expect(score.allSatisfy { $0.permission == "SecurityEvents.Read.All" })
         let entra = ConnectionCheck.probes(for: [.entraID])
         #expect(entra.count == 15 && !entra.contains { $0.name == "sharepointSettings" })
-        #expect(entra.first { $0.name == "users" }?.path.contains("$top=120") == true, "an existing $top stays")
-        #expect(entra.first { $0.name == "domains" }?.path == "/domains?$top=1")
+        #expect(
+            entra.first { $0.name == "users" }.map { "\($0.request)".contains("$top=120") } == true,
+            "an existing $top stays"
+        )
+        #expect(entra.first { $0.name == "domains" }?.request == .graph("/domains?$top=1"))
+    }
+
+    @Test func exchangeDefenderIntuneAndAdminCenterProbes() {
+        let exchange = ConnectionCheck.probes(for: [.exchangeOnline])
+        #expect(exchange.map(\.name) == ["exchangeOrganizationConfig", "safeLinksPolicies"])
+        #expect(exchange.first?.request == .exchange(cmdlet: "Get-OrganizationConfig", parameters: [:]))
+        #expect(exchange.allSatisfy { $0.permission == "Exchange.ManageAsApp" })
+        let defender = ConnectionCheck.probes(for: [.defenderEndpoint])
+        #expect(defender.map(\.request) == [.defender("/api/machines/SecureConfigurationsAssessmentByMachine?$top=1")])
+        #expect(defender.first?.permission == "Vulnerability.Read.All")
+        let intune = ConnectionCheck.probes(for: [.intune])
+        #expect(intune.map(\.name) == ["managedDevices", "deviceCompliancePolicies"], "statuses are read per policy")
+        let admin = ConnectionCheck.probes(for: [.adminCenter])
+        #expect(admin.map(\.request) == [.graph("/beta/admin/appsAndServices"), .graph("/beta/admin/forms")])
     }
 }

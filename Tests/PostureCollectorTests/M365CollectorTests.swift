@@ -30,6 +30,8 @@ import Testing
                 credential: credential,
                 loginURL: server.baseURL,
                 graphURL: server.baseURL,
+                exchangeURL: server.baseURL,
+                defenderURL: server.baseURL,
                 now: { Date(iso8601: "2026-11-20T08:00:00.75Z")! },
                 sleep: { seconds in sleeps.withLockedValue { $0.append(seconds) } }
             )

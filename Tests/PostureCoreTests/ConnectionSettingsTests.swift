@@ -108,7 +108,8 @@ import Testing
         #expect(
             throws: ConnectionProblem(
                 field: "sources",
-                "\"mail\" is not a source; use entra-id, sharepoint, secure-score"
+                "\"mail\" is not a source; use entra-id, sharepoint, secure-score, exchange-online, defender-endpoint, "
+                    + "intune, admin-center"
             )
         ) {
             try ConnectionSource.named(["entra-id", "mail"])

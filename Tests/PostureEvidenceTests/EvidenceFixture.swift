@@ -50,6 +50,11 @@ struct EvidenceFixture {
         each(resource) { item in if item["id"] as? String == id { change(&item) } }
     }
 
+    /// Changes one Exchange object, found by its `Name`.
+    mutating func named(_ resource: M365Resource, _ name: String, _ change: (inout [String: Any]) -> Void) {
+        each(resource) { item in if item["Name"] as? String == name { change(&item) } }
+    }
+
     /// Changes a single-object resource.
     mutating func object(_ resource: M365Resource, _ change: (inout [String: Any]) -> Void) {
         var object = resources[resource.rawValue] as? [String: Any] ?? [:]

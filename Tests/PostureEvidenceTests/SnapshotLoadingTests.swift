@@ -126,10 +126,10 @@ import Testing
             "\(String(describing: truncated))"
         )
 
-        fixture.resources["mailboxes"] = ["value": []]
+        fixture.resources["inboxRules"] = ["value": []]
         let unknown = #expect(throws: DiagnosticList.self) { try M365Snapshot.decode(bundle: try fixture.bundle()) }
         #expect(
-            unknown?.description.contains("resources.mailboxes: unknown resource") == true,
+            unknown?.description.contains("resources.inboxRules: unknown resource") == true,
             "\(String(describing: unknown))"
         )
     }

@@ -356,6 +356,8 @@ import Testing
                             sources: [t("Entra ID"), t("Microsoft Secure Score")],
                             loginURL: t("https://login.microsoftonline.us"),
                             graphURL: t("https://graph.microsoft.us"),
+                            exchangeURL: t("https://outlook.office365.us"),
+                            defenderURL: t("https://api-gov.securitycenter.microsoft.us"),
                             rotatedAt: t("2026-11-28 12:00 UTC"),
                             collection: .init(
                                 intervalMinutes: 90,

@@ -42,6 +42,8 @@ public final class RecordedGraphServer: Sendable {
         public var graphRequests: [String] = []
         /// The `Host` of every Graph request that carried a bearer token.
         public var bearerHosts: [String] = []
+        /// Every Exchange cmdlet invoked, in order.
+        public var exchangeCommands: [String] = []
     }
 
     let app: Application
@@ -152,15 +154,76 @@ public final class RecordedGraphServer: Sendable {
                 query: request.url.query,
                 directory: holding ?? directory,
                 base: script.nextLinkBase ?? base.withLockedValue { $0 },
-                pageSize: script.pageSize
+                pageSize: script.pageSize,
+                linkPrefix: "/" + (request.url.path.split(separator: "/").first.map(String.init) ?? "v1.0")
             )
         }
 
-        app.get("v1.0", "**") { request throws -> EventLoopFuture<Response> in
-            let response = try graphAnswer(request)
+        @Sendable func delayed(_ request: Request, _ response: Response) -> EventLoopFuture<Response> {
             guard script.answerDelay > 0 else { return request.eventLoop.makeSucceededFuture(response) }
             return request.eventLoop.scheduleTask(in: .milliseconds(Int64(script.answerDelay * 1000))) { response }
                 .futureResult
+        }
+        // Graph v1.0 and beta, and Defender for Endpoint's API (`/api/…`): GETs of recorded answers.
+        for root in ["v1.0", "beta", "api"] {
+            app.get(PathComponent(stringLiteral: root), "**") { request throws -> EventLoopFuture<Response> in
+                delayed(request, try graphAnswer(request))
+            }
+        }
+        // Exchange Online's admin API: `POST /adminapi/beta/{tenant}/InvokeCommand` with the cmdlet
+        // in the body, routed by the system mailbox anchor, paged with next links that are POSTed
+        // again with the same body.
+        app.on(.POST, "adminapi", "beta", ":tenant", "InvokeCommand", body: .collect(maxSize: "64kb")) {
+            request throws -> EventLoopFuture<Response> in
+            struct Invocation: Decodable {
+                struct Input: Decodable {
+                    var CmdletName: String
+                    var Parameters: [String: String]?
+                }
+                var CmdletInput: Input
+            }
+            guard request.parameters.get("tenant") == script.tenantID,
+                request.headers.first(name: "X-AnchorMailbox")?.hasSuffix("@\(script.tenantID)") == true
+            else {
+                return delayed(request, try graphError(400, "BadRequest", "The anchor mailbox or tenant is wrong."))
+            }
+            guard let invocation = try? request.content.decode(Invocation.self, as: .json),
+                let resource = exchangeResources[invocation.CmdletInput.CmdletName]
+            else {
+                return delayed(
+                    request,
+                    try graphError(400, "BadRequest", "The term is not recognized as a cmdlet available to you.")
+                )
+            }
+            log.withLockedValue { $0.exchangeCommands.append(invocation.CmdletInput.CmdletName) }
+            let valid = state.withLockedValue { value in
+                request.headers.bearerAuthorization.map { value.valid.contains($0.token) } ?? false
+            }
+            guard valid else {
+                return delayed(request, try graphError(401, "InvalidAuthenticationToken", "Access token is invalid."))
+            }
+            if let status = script.failing[resource] {
+                return delayed(
+                    request,
+                    try graphError(status, "Forbidden", "The role assigned to application isn't supported.")
+                )
+            }
+            let holding = ([directory] + script.alsoFrom).first {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent("\(resource).json").path)
+            }
+            let base = "\(script.nextLinkBase ?? base.withLockedValue { $0 })/adminapi/beta/\(script.tenantID)"
+            return delayed(
+                request,
+                try answer(
+                    path: "/InvokeCommand",
+                    resource: resource,
+                    query: request.url.query,
+                    directory: holding ?? directory,
+                    base: base,
+                    pageSize: script.pageSize,
+                    linkPrefix: ""
+                )
+            )
         }
 
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
@@ -180,6 +243,7 @@ public final class RecordedGraphServer: Sendable {
     /// The snapshot resource a Graph path belongs to (`users`, `groupMembers`, …).
     static func resourceName(_ path: String) -> String {
         if path.hasPrefix("/groups/") { return "groupMembers" }
+        if path.hasPrefix("/deviceManagement/deviceCompliancePolicies/") { return "deviceComplianceStatuses" }
         let table: [(String, String)] = [
             ("/organization", "organization"), ("/domains", "domains"), ("/subscribedSkus", "subscribedSkus"),
             ("/users", "users"), ("/reports/authenticationMethods/userRegistrationDetails", "userRegistrationDetails"),
@@ -194,10 +258,31 @@ public final class RecordedGraphServer: Sendable {
             ("/servicePrincipals", "servicePrincipals"), ("/oauth2PermissionGrants", "oauth2PermissionGrants"),
             ("/admin/sharepoint/settings", "sharepointSettings"), ("/security/secureScores", "secureScores"),
             ("/security/secureScoreControlProfiles", "secureScoreControlProfiles"),
+            ("/deviceManagement/managedDevices", "managedDevices"),
+            ("/deviceManagement/deviceCompliancePolicies", "deviceCompliancePolicies"),
+            ("/admin/appsAndServices", "appsAndServicesSettings"), ("/admin/forms", "formsSettings"),
+            ("/machines/SecureConfigurationsAssessmentByMachine", "secureConfigurationAssessments"),
         ]
         return table.first { $0.0 == path }?.1 ?? path
     }
 }
+
+/// Exchange cmdlets and the recorded answers they read.
+private let exchangeResources: [String: String] = [
+    "Get-OrganizationConfig": "exchangeOrganizationConfig", "Get-AcceptedDomain": "acceptedDomains",
+    "Get-Mailbox": "mailboxes", "Get-MailboxAuditBypassAssociation": "mailboxAuditBypass",
+    "Get-RoleAssignmentPolicy": "roleAssignmentPolicies", "Get-SharingPolicy": "sharingPolicies",
+    "Get-OwaMailboxPolicy": "owaMailboxPolicies", "Get-TransportRule": "transportRules",
+    "Get-AdminAuditLogConfig": "adminAuditLogConfig", "Get-IRMConfiguration": "irmConfiguration",
+    "Get-AntiPhishPolicy": "antiPhishPolicies", "Get-AntiPhishRule": "antiPhishRules",
+    "Get-AtpPolicyForO365": "atpPolicyForO365", "Get-SafeAttachmentPolicy": "safeAttachmentPolicies",
+    "Get-SafeAttachmentRule": "safeAttachmentRules", "Get-SafeLinksPolicy": "safeLinksPolicies",
+    "Get-SafeLinksRule": "safeLinksRules", "Get-HostedContentFilterPolicy": "hostedContentFilterPolicies",
+    "Get-MalwareFilterPolicy": "malwareFilterPolicies",
+    "Get-HostedOutboundSpamFilterPolicy": "outboundSpamFilterPolicies",
+    "Get-EOPProtectionPolicyRule": "eopProtectionPolicyRules",
+    "Get-ATPProtectionPolicyRule": "atpProtectionPolicyRules",
+]
 
 private func json(_ status: Int, _ object: [String: Any]) throws -> Response {
     let response = Response(status: HTTPResponseStatus(statusCode: status))
@@ -218,19 +303,23 @@ private func answer(
     query: String?,
     directory: URL,
     base: String,
-    pageSize: Int
+    pageSize: Int,
+    linkPrefix: String? = nil
 ) throws -> Response {
     var items: [Any]
     var envelope: [String: Any] = [:]
-    if resource == "groupMembers" {
-        let group = path.split(separator: "/")[1]
-        let data = try Data(contentsOf: directory.appendingPathComponent("groupMembers.json"))
-        let groups =
+    // Per-group and per-policy answers are recorded together, one entry per group or policy.
+    let grouped = ["groupMembers": (1, "members"), "deviceComplianceStatuses": (2, "statuses")]
+    if let (position, member) = grouped[resource] {
+        let parts = path.split(separator: "/")
+        let owner = parts.count > position ? String(parts[position]) : ""
+        let data = try Data(contentsOf: directory.appendingPathComponent("\(resource).json"))
+        let entries =
             (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["value"] as? [[String: Any]] ?? []
-        guard let entry = groups.first(where: { $0["id"] as? String == String(group) }) else {
-            return try graphError(404, "Request_ResourceNotFound", "Resource '\(group)' does not exist.")
+        guard let entry = entries.first(where: { $0["id"] as? String == owner }) else {
+            return try graphError(404, "Request_ResourceNotFound", "Resource '\(owner)' does not exist.")
         }
-        items = entry["members"] as? [Any] ?? []
+        items = entry[member] as? [Any] ?? []
     } else {
         let url = directory.appendingPathComponent("\(resource).json")
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -255,7 +344,7 @@ private func answer(
     envelope["value"] = page
     envelope["@odata.nextLink"] = nil
     if skip + pageSize < items.count {
-        envelope["@odata.nextLink"] = "\(base)/v1.0\(path)?$skiptoken=\(skip + pageSize)"
+        envelope["@odata.nextLink"] = "\(base)\(linkPrefix ?? "/v1.0")\(path)?$skiptoken=\(skip + pageSize)"
     }
     return try json(200, envelope)
 }

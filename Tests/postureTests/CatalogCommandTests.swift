@@ -41,7 +41,7 @@ import Testing
         #expect(coverage.stdout.contains("\(covered.count) of \(current.count) current actions"), "\(coverage.stdout)")
         let entraLine = try #require(coverage.stdout.split(separator: "\n").first { $0.hasPrefix("entra-id") })
         let entraCount = current.filter {
-            (($0["evidence"] as? [String: [String]])?["sources"] ?? []).contains("entra-id")
+            (($0["evidence"] as? [String: [String]])?["scoredBy"] ?? []).contains("entra-id")
         }
         #expect(
             entraLine.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first == "\(entraCount.count)"

@@ -26,17 +26,18 @@ import Testing
             let collected = try await CLIRunner.run(
                 [
                     "collect", "microsoft365", "--tenant-id", RecordedGraphServer.Script().tenantID, "--client-id",
-                    "collector-app", "--login-url", graph.baseURL, "--graph-url", graph.baseURL, "--out", out.path,
+                    "collector-app", "--login-url", graph.baseURL, "--graph-url", graph.baseURL, "--exchange-url",
+                    graph.baseURL, "--defender-url", graph.baseURL, "--out", out.path,
                     "--push", server.base, "--org", "contoso", "--token", token,
                 ],
                 environment: ["POSTURE_GRAPH_CLIENT_SECRET": "s3cret"]
             )
             #expect(collected.status == 0, "\(collected.stderr)")
             #expect(
-                collected.stderr.contains("[####################] 18/18 groupMembers: 1 items"),
+                collected.stderr.contains("[####################] 46/46 deviceComplianceStatuses: 4 items"),
                 "\(collected.stderr)"
             )
-            #expect(collected.stdout.contains("contoso: ") && collected.stdout.contains("after 31 measurement(s)"))
+            #expect(collected.stdout.contains("contoso: ") && collected.stdout.contains("after 72 measurement(s)"))
             #expect(!collected.stderr.contains("s3cret"), "the secret never appears in output")
 
             let measurementsFile = out.appendingPathComponent("measurements.out.json").path
@@ -76,7 +77,7 @@ import Testing
                     }
                 )
             }
-            #expect(offline?.count == 31)
+            #expect(offline?.count == 72)
             #expect(byAction(stored) == byAction(offline ?? []), "the server stored what the offline assessment gives")
 
             // The same snapshot pushed again from the directory changes nothing.

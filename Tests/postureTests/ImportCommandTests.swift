@@ -48,7 +48,7 @@ import Testing
         #expect(reasons["MFARegistrationV2"] == "same")
         #expect(reasons["RoleOverlap"] == "different counts: Microsoft 3/4, Posture 4/4")
         #expect(reasons["UserRiskPolicy"] == "the maximum differs: Microsoft 8.00, Posture 7.00")
-        #expect(reasons["mdo_safeattachments"] == "no data in Posture")
+        #expect(reasons["AATP_Sensor"] == "no data in Posture")
         #expect(reasons["scid_9999"] == "not in the Posture catalog")
         #expect(reasons["BlockLegacyAuthentication"] == "different result from the same kind of evidence")
         #expect(reasons["posture_ca_policy_coverage"] == "Posture's own action; Microsoft does not score it")

@@ -74,6 +74,9 @@ struct ConnectionRoutes {
         var sources: [String]
         var loginUrl: String
         var graphUrl: String
+        var exchangeUrl: String
+        /// Absent where the cloud offers no Defender for Endpoint API.
+        var defenderUrl: String?
         var collectEveryMinutes: Int
         var createdAt: Date
         var createdBy: String
@@ -94,6 +97,8 @@ struct ConnectionRoutes {
             sources = settings.sources.map(\.rawValue)
             loginUrl = settings.effectiveLoginURL
             graphUrl = settings.effectiveGraphURL
+            exchangeUrl = settings.effectiveExchangeURL
+            defenderUrl = settings.effectiveDefenderURL
             createdAt = stored.createdAt
             createdBy = stored.createdBy
             updatedAt = stored.updatedAt
@@ -167,13 +172,13 @@ struct ConnectionRoutes {
     }
 
     /// `{"tenantId", "clientId", "clientSecret" | "certificate", "cloud", "sources", "loginUrl", "graphUrl",
-    /// "collectEveryMinutes"}`; a replaced connection keeps its interval unless one is given.
+    /// "exchangeUrl", "defenderUrl", "collectEveryMinutes"}`; a replaced connection keeps its interval unless one is given.
     @Sendable func put(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
         var reader = NodeReader(file: "body", entry: nil, node: try request.jsonBody())
         reader.rejectUnknownKeys([
             "tenantId", "clientId", "clientSecret", "certificate", "cloud", "sources", "loginUrl", "graphUrl",
-            "collectEveryMinutes", "useInstanceApp",
+            "exchangeUrl", "defenderUrl", "collectEveryMinutes", "useInstanceApp",
         ])
         let every = reader.count("collectEveryMinutes", required: false)
         let throughApp = reader.bool("useInstanceApp", required: false) ?? false
@@ -183,6 +188,8 @@ struct ConnectionRoutes {
         let sourceNames = reader.stringArray("sources", required: false)
         let loginURL = reader.string("loginUrl", required: false)
         let graphURL = reader.string("graphUrl", required: false)
+        let exchangeURL = reader.string("exchangeUrl", required: false)
+        let defenderURL = reader.string("defenderUrl", required: false)
         let credential: ConnectionCredential?
         if throughApp {
             for field in ["clientId", "clientSecret", "certificate"] where reader.raw(field) != nil {
@@ -200,8 +207,9 @@ struct ConnectionRoutes {
         }
         // Endpoints set apart send the credential and the server's requests wherever they point:
         // only instance administrators choose them.
-        if loginURL != nil || graphURL != nil, !(try request.principal.access.instanceAdministrator) {
-            throw APIError.forbidden("only an instance-wide token sets loginUrl or graphUrl; the cloud chooses them")
+        let setApart = [loginURL, graphURL, exchangeURL, defenderURL].contains { $0 != nil }
+        if setApart, !(try request.principal.access.instanceAdministrator) {
+            throw APIError.forbidden(Self.endpointsForbidden)
         }
         let cloud: MicrosoftCloud
         let sources: [ConnectionSource]
@@ -227,6 +235,8 @@ struct ConnectionRoutes {
             sources: sources,
             loginURL: loginURL,
             graphURL: graphURL,
+            exchangeURL: exchangeURL,
+            defenderURL: defenderURL,
             schedule: CollectionSchedule(intervalMinutes: interval)
         )
         let (stored, replaced) =
@@ -268,14 +278,15 @@ struct ConnectionRoutes {
         return try JSONResponse.encode(try await document(stored, request))
     }
 
-    /// Any of `tenantId`, `clientId`, `cloud`, `sources`, `loginUrl`, `graphUrl` (null: the
-    /// cloud's) and `collectEveryMinutes`; the credential stays (rotate it on its own).
+    /// Any of `tenantId`, `clientId`, `cloud`, `sources`, `loginUrl`, `graphUrl`, `exchangeUrl`,
+    /// `defenderUrl` (null: the cloud's) and `collectEveryMinutes`; the credential stays (rotate it on its own).
     @Sendable func patch(_ request: Request) async throws -> Response {
         let id = try request.authorize(.changeState)
         let body = try request.jsonBody()
         var reader = NodeReader(file: "body", entry: nil, node: body)
         reader.rejectUnknownKeys([
-            "tenantId", "clientId", "cloud", "sources", "loginUrl", "graphUrl", "collectEveryMinutes",
+            "tenantId", "clientId", "cloud", "sources", "loginUrl", "graphUrl", "exchangeUrl", "defenderUrl",
+            "collectEveryMinutes",
         ])
         let tenant = reader.string("tenantId", required: false)
         let client = reader.string("clientId", required: false)
@@ -284,7 +295,7 @@ struct ConnectionRoutes {
         let every = reader.count("collectEveryMinutes", required: false)
         // An endpoint may be given (set apart) or null (back to the cloud's).
         var endpoints: [String: String?] = [:]
-        for field in ["loginUrl", "graphUrl"] {
+        for field in ["loginUrl", "graphUrl", "exchangeUrl", "defenderUrl"] {
             guard let node = body.member(field) else { continue }
             if case .null = node.value {
                 endpoints[field] = .some(nil)
@@ -296,7 +307,7 @@ struct ConnectionRoutes {
             throw APIError.badRequest(first.description, target: first.field ?? "tenantId")
         }
         if !endpoints.isEmpty, !(try request.principal.access.instanceAdministrator) {
-            throw APIError.forbidden("only an instance-wide token sets loginUrl or graphUrl; the cloud chooses them")
+            throw APIError.forbidden(Self.endpointsForbidden)
         }
         let cloud: MicrosoftCloud?
         let sources: [ConnectionSource]?
@@ -320,9 +331,14 @@ struct ConnectionRoutes {
             if let every { settings.schedule.intervalMinutes = every }
             if let login = endpoints["loginUrl"] { settings.loginURL = login }
             if let graph = endpoints["graphUrl"] { settings.graphURL = graph }
+            if let exchange = endpoints["exchangeUrl"] { settings.exchangeURL = exchange }
+            if let defender = endpoints["defenderUrl"] { settings.defenderURL = defender }
         }
         return try JSONResponse.encode(try await document(stored, request))
     }
+
+    static let endpointsForbidden =
+        "only an instance-wide token sets loginUrl, graphUrl, exchangeUrl or defenderUrl; the cloud chooses them"
 
     /// "Refresh now": 202, and a node collects the connection within seconds; the connection
     /// document says when it ran (`collection.lastAttemptAt`, `running`).

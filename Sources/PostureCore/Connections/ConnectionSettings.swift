@@ -18,6 +18,8 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var sources: [ConnectionSource]
     public var loginURL: String?
     public var graphURL: String?
+    public var exchangeURL: String?
+    public var defenderURL: String?
     /// How often the server collects this connection.
     public var schedule: CollectionSchedule
 
@@ -29,6 +31,8 @@ public struct ConnectionSettings: Sendable, Equatable {
         sources: [ConnectionSource] = ConnectionSource.allCases,
         loginURL: String? = nil,
         graphURL: String? = nil,
+        exchangeURL: String? = nil,
+        defenderURL: String? = nil,
         schedule: CollectionSchedule = CollectionSchedule()
     ) {
         self.tenantID = tenantID
@@ -38,12 +42,16 @@ public struct ConnectionSettings: Sendable, Equatable {
         self.sources = sources
         self.loginURL = loginURL
         self.graphURL = graphURL
+        self.exchangeURL = exchangeURL
+        self.defenderURL = defenderURL
         self.schedule = schedule
     }
 
     /// The sign-in endpoint in use: the one set apart, or the cloud's.
     public var effectiveLoginURL: String { loginURL ?? cloud.loginURL }
     public var effectiveGraphURL: String { graphURL ?? cloud.graphURL }
+    public var effectiveExchangeURL: String { exchangeURL ?? cloud.exchangeURL }
+    public var effectiveDefenderURL: String? { defenderURL ?? cloud.defenderURL }
 
     /// Every problem with the settings, each naming its field; empty when they are acceptable.
     public var problems: [ConnectionProblem] {
@@ -65,7 +73,9 @@ public struct ConnectionSettings: Sendable, Equatable {
             found.append(.init(field: "sources", "names a source twice"))
         }
         if let problem = CollectionSchedule.problem(intervalMinutes: schedule.intervalMinutes) { found.append(problem) }
-        for (field, url) in [("loginUrl", loginURL), ("graphUrl", graphURL)] {
+        for (field, url) in [
+            ("loginUrl", loginURL), ("graphUrl", graphURL), ("exchangeUrl", exchangeURL), ("defenderUrl", defenderURL),
+        ] {
             if let url, let problem = Self.endpointProblem(url) { found.append(.init(field: field, problem)) }
         }
         return found

@@ -25,6 +25,26 @@ public enum MicrosoftCloud: String, Sendable, CaseIterable, Equatable {
         }
     }
 
+    /// Exchange Online's admin endpoint (the one its management module calls), or a national cloud's.
+    public var exchangeURL: String {
+        switch self {
+        case .commercial, .gcc: "https://outlook.office365.com"
+        case .gccHigh: "https://outlook.office365.us"
+        case .dod: "https://webmail.apps.mil"
+        case .china: "https://partner.outlook.cn"
+        }
+    }
+
+    /// Microsoft Defender for Endpoint's API; nil where the cloud does not offer it.
+    public var defenderURL: String? {
+        switch self {
+        case .commercial: "https://api.securitycenter.microsoft.com"
+        case .gcc: "https://api-gcc.securitycenter.microsoft.us"
+        case .gccHigh, .dod: "https://api-gov.securitycenter.microsoft.us"
+        case .china: nil
+        }
+    }
+
     /// The cloud of a name people and requests give (`gcc-high`), or a problem naming `cloud`.
     public static func named(_ name: String) throws(ConnectionProblem) -> MicrosoftCloud {
         guard let cloud = MicrosoftCloud(rawValue: name) else {

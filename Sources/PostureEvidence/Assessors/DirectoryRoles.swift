@@ -2,6 +2,8 @@
 /// roles carry these ids in every tenant.
 public enum DirectoryRoles {
     public static let globalAdministrator = "62e90394-69f5-4237-9190-012177145e10"
+    /// Customer Lockbox Access Approver: approves Microsoft engineers' requests to content.
+    public static let customerLockboxApprover = "5c4f9dcd-47dc-4cf7-8c9a-9e4207cbfc91"
 
     /// The privileged roles Microsoft's "Require multifactor authentication for admins" template
     /// targets; "administrators" in the assessors means holders of any of these.

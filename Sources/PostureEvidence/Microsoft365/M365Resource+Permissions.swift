@@ -1,7 +1,8 @@
 import PostureCore
 
 extension M365Resource {
-    /// The application permission that reads the resource (the least one that does).
+    /// The application permission that reads the resource (the least one that does). Exchange
+    /// Online's app-only access also needs a directory role (Global Reader): see docs/connections.md.
     public var applicationPermission: String {
         switch self {
         case .organization, .domains, .subscribedSkus, .groupMembers, .groupSettings, .servicePrincipals,
@@ -15,11 +16,23 @@ extension M365Resource {
             "Policy.Read.All"
         case .onPremisesSynchronization: "OnPremDirectorySynchronization.Read.All"
         case .sharepointSettings: "SharePointTenantSettings.Read.All"
+        case .secureConfigurationAssessments: "Vulnerability.Read.All"
+        case .managedDevices: "DeviceManagementManagedDevices.Read.All"
+        case .deviceCompliancePolicies, .deviceComplianceStatuses: "DeviceManagementConfiguration.Read.All"
+        case .appsAndServicesSettings: "OrgSettings-AppsAndServices.Read.All"
+        case .formsSettings: "OrgSettings-Forms.Read.All"
+        default: "Exchange.ManageAsApp"
         }
     }
 
     /// The connection source the resource belongs to.
     public var source: ConnectionSource {
-        self == .sharepointSettings ? .sharePoint : .entraID
+        switch self {
+        case .sharepointSettings: .sharePoint
+        case .secureConfigurationAssessments: .defenderEndpoint
+        case .managedDevices, .deviceCompliancePolicies, .deviceComplianceStatuses: .intune
+        case .appsAndServicesSettings, .formsSettings: .adminCenter
+        default: exchangeCmdlet == nil ? .entraID : .exchangeOnline
+        }
     }
 }

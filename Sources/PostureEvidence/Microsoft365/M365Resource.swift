@@ -1,5 +1,5 @@
-/// One Microsoft Graph resource of a Microsoft 365 evidence snapshot: a file of its own, holding
-/// Graph's JSON as Graph returned it.
+/// One resource of a Microsoft 365 evidence snapshot: a file of its own, holding the service's JSON
+/// as the service returned it (Graph's, Exchange Online's admin API's, Defender for Endpoint's).
 public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     case organization
     case domains
@@ -19,6 +19,39 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     case servicePrincipals
     case oauth2PermissionGrants
     case sharepointSettings
+    // Exchange Online, one cmdlet each.
+    case exchangeOrganizationConfig
+    case acceptedDomains
+    case mailboxes
+    case mailboxAuditBypass
+    case roleAssignmentPolicies
+    case sharingPolicies
+    case owaMailboxPolicies
+    case transportRules
+    case adminAuditLogConfig
+    case irmConfiguration
+    // Defender for Office 365 and Exchange Online Protection, through the same API.
+    case antiPhishPolicies
+    case antiPhishRules
+    case atpPolicyForO365
+    case safeAttachmentPolicies
+    case safeAttachmentRules
+    case safeLinksPolicies
+    case safeLinksRules
+    case hostedContentFilterPolicies
+    case malwareFilterPolicies
+    case outboundSpamFilterPolicies
+    case eopProtectionPolicyRules
+    case atpProtectionPolicyRules
+    // Defender for Endpoint.
+    case secureConfigurationAssessments
+    // Intune, through Graph.
+    case managedDevices
+    case deviceCompliancePolicies
+    case deviceComplianceStatuses
+    // Microsoft 365 admin center settings, through Graph beta (v1.0 has no such resource).
+    case appsAndServicesSettings
+    case formsSettings
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -27,21 +60,70 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     /// The file inside the snapshot directory.
     public var fileName: String { rawValue + ".json" }
 
-    /// Whether Graph answers with a collection (`{"value": [...]}`, paged through
-    /// `@odata.nextLink`) rather than a single object.
+    /// Whether the service answers with a collection (`{"value": [...]}`, paged through
+    /// `@odata.nextLink`) rather than a single object. Exchange always answers with a collection,
+    /// even for its one organization configuration.
     public var isCollection: Bool {
         switch self {
         case .identitySecurityDefaultsEnforcementPolicy, .authorizationPolicy, .authenticationMethodsPolicy,
-            .adminConsentRequestPolicy, .sharepointSettings:
+            .adminConsentRequestPolicy, .sharepointSettings, .appsAndServicesSettings, .formsSettings:
             false
         default:
             true
         }
     }
 
+    /// How the resource is read.
+    public var request: M365Request {
+        if let cmdlet = exchangeCmdlet { return .exchange(cmdlet: cmdlet, parameters: exchangeParameters) }
+        if self == .secureConfigurationAssessments {
+            // The documented JSON export; the default page holds 50,000 rows.
+            return .defender("/api/machines/SecureConfigurationsAssessmentByMachine")
+        }
+        return .graph(graphPath)
+    }
+
+    /// The Exchange Online cmdlet behind the resource, nil for the others.
+    public var exchangeCmdlet: String? {
+        switch self {
+        case .exchangeOrganizationConfig: "Get-OrganizationConfig"
+        case .acceptedDomains: "Get-AcceptedDomain"
+        case .mailboxes: "Get-Mailbox"
+        case .mailboxAuditBypass: "Get-MailboxAuditBypassAssociation"
+        case .roleAssignmentPolicies: "Get-RoleAssignmentPolicy"
+        case .sharingPolicies: "Get-SharingPolicy"
+        case .owaMailboxPolicies: "Get-OwaMailboxPolicy"
+        case .transportRules: "Get-TransportRule"
+        case .adminAuditLogConfig: "Get-AdminAuditLogConfig"
+        case .irmConfiguration: "Get-IRMConfiguration"
+        case .antiPhishPolicies: "Get-AntiPhishPolicy"
+        case .antiPhishRules: "Get-AntiPhishRule"
+        case .atpPolicyForO365: "Get-AtpPolicyForO365"
+        case .safeAttachmentPolicies: "Get-SafeAttachmentPolicy"
+        case .safeAttachmentRules: "Get-SafeAttachmentRule"
+        case .safeLinksPolicies: "Get-SafeLinksPolicy"
+        case .safeLinksRules: "Get-SafeLinksRule"
+        case .hostedContentFilterPolicies: "Get-HostedContentFilterPolicy"
+        case .malwareFilterPolicies: "Get-MalwareFilterPolicy"
+        case .outboundSpamFilterPolicies: "Get-HostedOutboundSpamFilterPolicy"
+        case .eopProtectionPolicyRules: "Get-EOPProtectionPolicyRule"
+        case .atpProtectionPolicyRules: "Get-ATPProtectionPolicyRule"
+        default: nil
+        }
+    }
+
+    /// Parameters of the cmdlet: every mailbox and every bypass association, not the first 1,000.
+    var exchangeParameters: [String: String] {
+        switch self {
+        case .mailboxes, .mailboxAuditBypass: ["ResultSize": "Unlimited"]
+        default: [:]
+        }
+    }
+
     /// The Graph v1.0 request, relative to `https://graph.microsoft.com/v1.0`. `groupMembers` is
-    /// assembled from one `transitiveMembers` request per group the other resources refer to.
-    public var graphPath: String {
+    /// assembled from one `transitiveMembers` request per group the other resources refer to, and
+    /// `deviceComplianceStatuses` from one `deviceStatuses` request per compliance policy.
+    var graphPath: String {
         switch self {
         case .organization:
             "/organization?$select=id,displayName,onPremisesSyncEnabled,onPremisesLastSyncDateTime,"
@@ -67,6 +149,25 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
             "/servicePrincipals?$select=id,appId,displayName,appOwnerOrganizationId,servicePrincipalType&$top=999"
         case .oauth2PermissionGrants: "/oauth2PermissionGrants"
         case .sharepointSettings: "/admin/sharepoint/settings"
+        case .managedDevices:
+            "/deviceManagement/managedDevices?$select=id,deviceName,operatingSystem,osVersion,complianceState,"
+                + "managementAgent,isEncrypted,jailBroken"
+        case .deviceCompliancePolicies: "/deviceManagement/deviceCompliancePolicies?$expand=assignments"
+        case .deviceComplianceStatuses: "/deviceManagement/deviceCompliancePolicies/{id}/deviceStatuses"
+        case .appsAndServicesSettings: "/beta/admin/appsAndServices"
+        case .formsSettings: "/beta/admin/forms"
+        default: ""
         }
     }
+}
+
+/// How one resource is read from its service.
+public enum M365Request: Sendable, Equatable {
+    /// A Graph GET, relative to the Graph root's `/v1.0`, or to the root itself when it starts with
+    /// `/beta/`.
+    case graph(String)
+    /// An Exchange Online cmdlet, through the admin API's `InvokeCommand`.
+    case exchange(cmdlet: String, parameters: [String: String])
+    /// A Defender for Endpoint API GET, relative to its root.
+    case defender(String)
 }

@@ -23,6 +23,34 @@ public struct M365Snapshot: Sendable {
     public var servicePrincipals: [GraphServicePrincipal]?
     public var oauth2PermissionGrants: [GraphPermissionGrant]?
     public var sharepointSettings: GraphSharePointSettings?
+    public var exchangeOrganizationConfig: ExchangeOrganizationConfig?
+    public var acceptedDomains: [ExchangeAcceptedDomain]?
+    public var mailboxes: [ExchangeMailbox]?
+    public var mailboxAuditBypass: [ExchangeAuditBypass]?
+    public var roleAssignmentPolicies: [ExchangeRoleAssignmentPolicy]?
+    public var sharingPolicies: [ExchangeSharingPolicy]?
+    public var owaMailboxPolicies: [ExchangeOwaMailboxPolicy]?
+    public var transportRules: [ExchangeTransportRule]?
+    public var adminAuditLogConfig: ExchangeAdminAuditLogConfig?
+    public var irmConfiguration: ExchangeIRMConfiguration?
+    public var antiPhishPolicies: [ExchangeAntiPhishPolicy]?
+    public var antiPhishRules: [ExchangeProtectionRule]?
+    public var atpPolicyForO365: ExchangeAtpPolicyForO365?
+    public var safeAttachmentPolicies: [ExchangeSafeAttachmentPolicy]?
+    public var safeAttachmentRules: [ExchangeProtectionRule]?
+    public var safeLinksPolicies: [ExchangeSafeLinksPolicy]?
+    public var safeLinksRules: [ExchangeProtectionRule]?
+    public var hostedContentFilterPolicies: [ExchangeContentFilterPolicy]?
+    public var malwareFilterPolicies: [ExchangeMalwareFilterPolicy]?
+    public var outboundSpamFilterPolicies: [ExchangeOutboundSpamFilterPolicy]?
+    public var eopProtectionPolicyRules: [ExchangeProtectionRule]?
+    public var atpProtectionPolicyRules: [ExchangeProtectionRule]?
+    public var secureConfigurationAssessments: [DefenderConfigurationAssessment]?
+    public var managedDevices: [GraphManagedDevice]?
+    public var deviceCompliancePolicies: [GraphCompliancePolicy]?
+    public var deviceComplianceStatuses: [GraphComplianceStatuses]?
+    public var appsAndServicesSettings: GraphAppsAndServicesSettings?
+    public var formsSettings: GraphFormsSettings?
     /// Resources that could not be used, each with the file (or body member), path and reason.
     public var problems: [Diagnostic] = []
     /// Resources not in the snapshot at all, with the collector's reason when it recorded one.
@@ -52,6 +80,34 @@ public struct M365Snapshot: Sendable {
         case .servicePrincipals: servicePrincipals != nil
         case .oauth2PermissionGrants: oauth2PermissionGrants != nil
         case .sharepointSettings: sharepointSettings != nil
+        case .exchangeOrganizationConfig: exchangeOrganizationConfig != nil
+        case .acceptedDomains: acceptedDomains != nil
+        case .mailboxes: mailboxes != nil
+        case .mailboxAuditBypass: mailboxAuditBypass != nil
+        case .roleAssignmentPolicies: roleAssignmentPolicies != nil
+        case .sharingPolicies: sharingPolicies != nil
+        case .owaMailboxPolicies: owaMailboxPolicies != nil
+        case .transportRules: transportRules != nil
+        case .adminAuditLogConfig: adminAuditLogConfig != nil
+        case .irmConfiguration: irmConfiguration != nil
+        case .antiPhishPolicies: antiPhishPolicies != nil
+        case .antiPhishRules: antiPhishRules != nil
+        case .atpPolicyForO365: atpPolicyForO365 != nil
+        case .safeAttachmentPolicies: safeAttachmentPolicies != nil
+        case .safeAttachmentRules: safeAttachmentRules != nil
+        case .safeLinksPolicies: safeLinksPolicies != nil
+        case .safeLinksRules: safeLinksRules != nil
+        case .hostedContentFilterPolicies: hostedContentFilterPolicies != nil
+        case .malwareFilterPolicies: malwareFilterPolicies != nil
+        case .outboundSpamFilterPolicies: outboundSpamFilterPolicies != nil
+        case .eopProtectionPolicyRules: eopProtectionPolicyRules != nil
+        case .atpProtectionPolicyRules: atpProtectionPolicyRules != nil
+        case .secureConfigurationAssessments: secureConfigurationAssessments != nil
+        case .managedDevices: managedDevices != nil
+        case .deviceCompliancePolicies: deviceCompliancePolicies != nil
+        case .deviceComplianceStatuses: deviceComplianceStatuses != nil
+        case .appsAndServicesSettings: appsAndServicesSettings != nil
+        case .formsSettings: formsSettings != nil
         }
     }
 }
@@ -128,5 +184,33 @@ extension M365Snapshot {
         servicePrincipals = list(GraphServicePrincipal.self, .servicePrincipals)
         oauth2PermissionGrants = list(GraphPermissionGrant.self, .oauth2PermissionGrants)
         sharepointSettings = single(GraphSharePointSettings.self, .sharepointSettings)
+        exchangeOrganizationConfig = single(ExchangeOrganizationConfig.self, .exchangeOrganizationConfig)
+        acceptedDomains = list(ExchangeAcceptedDomain.self, .acceptedDomains)
+        mailboxes = list(ExchangeMailbox.self, .mailboxes)
+        mailboxAuditBypass = list(ExchangeAuditBypass.self, .mailboxAuditBypass)
+        roleAssignmentPolicies = list(ExchangeRoleAssignmentPolicy.self, .roleAssignmentPolicies)
+        sharingPolicies = list(ExchangeSharingPolicy.self, .sharingPolicies)
+        owaMailboxPolicies = list(ExchangeOwaMailboxPolicy.self, .owaMailboxPolicies)
+        transportRules = list(ExchangeTransportRule.self, .transportRules)
+        adminAuditLogConfig = single(ExchangeAdminAuditLogConfig.self, .adminAuditLogConfig)
+        irmConfiguration = single(ExchangeIRMConfiguration.self, .irmConfiguration)
+        antiPhishPolicies = list(ExchangeAntiPhishPolicy.self, .antiPhishPolicies)
+        antiPhishRules = list(ExchangeProtectionRule.self, .antiPhishRules)
+        atpPolicyForO365 = single(ExchangeAtpPolicyForO365.self, .atpPolicyForO365)
+        safeAttachmentPolicies = list(ExchangeSafeAttachmentPolicy.self, .safeAttachmentPolicies)
+        safeAttachmentRules = list(ExchangeProtectionRule.self, .safeAttachmentRules)
+        safeLinksPolicies = list(ExchangeSafeLinksPolicy.self, .safeLinksPolicies)
+        safeLinksRules = list(ExchangeProtectionRule.self, .safeLinksRules)
+        hostedContentFilterPolicies = list(ExchangeContentFilterPolicy.self, .hostedContentFilterPolicies)
+        malwareFilterPolicies = list(ExchangeMalwareFilterPolicy.self, .malwareFilterPolicies)
+        outboundSpamFilterPolicies = list(ExchangeOutboundSpamFilterPolicy.self, .outboundSpamFilterPolicies)
+        eopProtectionPolicyRules = list(ExchangeProtectionRule.self, .eopProtectionPolicyRules)
+        atpProtectionPolicyRules = list(ExchangeProtectionRule.self, .atpProtectionPolicyRules)
+        secureConfigurationAssessments = list(DefenderConfigurationAssessment.self, .secureConfigurationAssessments)
+        managedDevices = list(GraphManagedDevice.self, .managedDevices)
+        deviceCompliancePolicies = list(GraphCompliancePolicy.self, .deviceCompliancePolicies)
+        deviceComplianceStatuses = list(GraphComplianceStatuses.self, .deviceComplianceStatuses)
+        appsAndServicesSettings = single(GraphAppsAndServicesSettings.self, .appsAndServicesSettings)
+        formsSettings = single(GraphFormsSettings.self, .formsSettings)
     }
 }

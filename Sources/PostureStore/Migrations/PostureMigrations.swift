@@ -19,5 +19,6 @@ public enum PostureMigrations {
         M014CreateConnections(),  // 014: Microsoft 365 connections with sealed credentials
         M015AddCollectionSchedule(),  // 015: each connection's collection interval, lease and last attempts
         M016CreateConnectionApp(),  // 016: the instance-wide multi-tenant app; connections' admin consent
+        M017AddConnectionEndpoints(),  // 017: connections' Exchange Online and Defender endpoints
     ]
 }

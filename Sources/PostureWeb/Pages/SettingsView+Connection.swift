@@ -13,6 +13,9 @@ public struct ConnectionSection: Sendable, Equatable {
         public var sources: [String]
         public var loginURL: String
         public var graphURL: String
+        public var exchangeURL: String
+        /// Nil where the cloud offers no Defender for Endpoint API.
+        public var defenderURL: String?
         public var rotatedAt: String
         public var collection: Collection
         /// Through the instance-wide app: its consent address, and when consent was seen.
@@ -112,7 +115,7 @@ public struct ConnectionSection: Sendable, Equatable {
                 <dt>Credential</dt><dd>\(current.credential), last set \(current.rotatedAt)</dd>
                 <dt>Cloud</dt><dd>\(current.cloud)</dd>
                 <dt>Sources</dt><dd>\(current.sources.joined(separator: ", "))</dd>
-                <dt>Endpoints</dt><dd>\(current.loginURL) · \(current.graphURL)</dd>
+                <dt>Endpoints</dt><dd>\(current.loginURL) · \(current.graphURL) · \(current.exchangeURL)\(current.defenderURL.map { " · " + $0 } ?? "")</dd>
                 \(current.consent.map(Self.renderConsent) ?? "")
                 </dl>
                 """

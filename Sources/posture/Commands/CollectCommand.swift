@@ -20,8 +20,9 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
         abstract: "Collect a Microsoft 365 evidence snapshot from Microsoft Graph.",
         discussion: """
             Signs in as an app registration with the client-credentials grant (a client secret, or a \
-            certificate PEM holding the certificate and its private key) and reads the Graph resources \
-            the assessors need, following every page. Throttled requests wait as Graph asks \
+            certificate PEM holding the certificate and its private key) and reads what the assessors \
+            need from Microsoft Graph, Exchange Online's admin API and Defender for Endpoint's API, \
+            following every page. Throttled requests wait as Graph asks \
             (Retry-After) and back off; a resource that fails is recorded in the manifest with Graph's \
             reason and the rest is still collected. docs/evidence.md lists the application \
             permissions to grant.
@@ -72,7 +73,9 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
             clientID: signIn.clientID ?? "",
             credential: try signIn.credential(),
             loginURL: signIn.loginURL,
-            graphURL: signIn.graphURL
+            graphURL: signIn.graphURL,
+            exchangeURL: signIn.exchangeURL,
+            defenderURL: signIn.defenderURL
         )
         let bar = ProgressLine(enabled: !quiet)
         let result: M365Collector.Result

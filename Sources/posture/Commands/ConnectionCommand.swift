@@ -94,6 +94,10 @@ struct ConnectionCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Sign-in endpoint instead of the cloud's.", valueName: "url")) var loginURL: String?
         @Option(help: ArgumentHelp("Microsoft Graph endpoint instead of the cloud's.", valueName: "url")) var graphURL:
             String?
+        @Option(help: ArgumentHelp("Exchange Online admin endpoint instead of the cloud's.", valueName: "url"))
+        var exchangeURL: String?
+        @Option(help: ArgumentHelp("Defender for Endpoint API endpoint instead of the cloud's.", valueName: "url"))
+        var defenderURL: String?
         @Option(
             help: ArgumentHelp(
                 "Minutes between the server's collections, 15 to 10080 (default: 360, or the replaced connection's).",
@@ -125,6 +129,8 @@ struct ConnectionCommand: AsyncParsableCommand {
                 sources: chosen,
                 loginURL: loginURL,
                 graphURL: graphURL,
+                exchangeURL: exchangeURL,
+                defenderURL: defenderURL,
                 schedule: CollectionSchedule(intervalMinutes: every ?? CollectionSchedule.defaultIntervalMinutes)
             )
         }
@@ -154,7 +160,8 @@ struct ConnectionCommand: AsyncParsableCommand {
             let options = [
                 "tenantId": "--tenant-id", "clientId": "--client-id", "cloud": "--cloud", "sources": "--sources",
                 "loginUrl": "--login-url",
-                "graphUrl": "--graph-url", "clientSecret": "--client-secret", "certificate": "--certificate",
+                "graphUrl": "--graph-url", "exchangeUrl": "--exchange-url", "defenderUrl": "--defender-url",
+                "clientSecret": "--client-secret", "certificate": "--certificate",
                 "collectEveryMinutes": "--every",
             ]
             return "\(options[problem.field] ?? problem.field) \(problem.message)"
@@ -243,6 +250,8 @@ struct ConnectionCommand: AsyncParsableCommand {
                                 ("sources", .array(settings.sources.map { .string($0.rawValue) })),
                                 ("loginUrl", .string(settings.effectiveLoginURL)),
                                 ("graphUrl", .string(settings.effectiveGraphURL)),
+                                ("exchangeUrl", .string(settings.effectiveExchangeURL)),
+                                ("defenderUrl", settings.effectiveDefenderURL.map(JSONValue.string) ?? .null),
                                 ("credentialRotatedAt", .string(stored.credentialRotatedAt.iso8601)),
                                 ("collectEveryMinutes", .int(settings.schedule.intervalMinutes)),
                                 ("collection", ConnectionCommand.collectionJSON(stored, at: now)),

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import PostureCollector
+import PostureCore
 
-/// How `collect` and `import` sign in to Microsoft Graph as an app registration.
+/// How `collect` and `import` sign in as an app registration, and the services' endpoints.
 struct GraphSignInOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Entra ID tenant id (a GUID) or its primary domain.", valueName: "id"))
     var tenantID: String?
@@ -16,6 +17,10 @@ struct GraphSignInOptions: ParsableArguments {
     var loginURL = "https://login.microsoftonline.com"
     @Option(help: ArgumentHelp("Microsoft Graph endpoint, for national clouds.", valueName: "url"))
     var graphURL = "https://graph.microsoft.com"
+    @Option(help: ArgumentHelp("Exchange Online admin endpoint, for national clouds.", valueName: "url"))
+    var exchangeURL = MicrosoftCloud.commercial.exchangeURL
+    @Option(help: ArgumentHelp("Defender for Endpoint API endpoint, for national clouds.", valueName: "url"))
+    var defenderURL = MicrosoftCloud.commercial.defenderURL ?? ""
 
     var secret: String? { clientSecret ?? ProcessInfo.processInfo.environment["POSTURE_GRAPH_CLIENT_SECRET"] }
 
@@ -33,7 +38,10 @@ struct GraphSignInOptions: ParsableArguments {
                 "give either --client-secret (or POSTURE_GRAPH_CLIENT_SECRET) or --certificate, not both or neither"
             )
         }
-        for (name, value) in [("--login-url", loginURL), ("--graph-url", graphURL)] {
+        for (name, value) in [
+            ("--login-url", loginURL), ("--graph-url", graphURL), ("--exchange-url", exchangeURL),
+            ("--defender-url", defenderURL),
+        ] {
             guard let url = URL(string: value), let host = url.host, let scheme = url.scheme,
                 scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host))
             else {

@@ -38,6 +38,8 @@ struct CatalogEntry: Encodable {
 
     struct Evidence: Encodable {
         var sources: [String]
+        /// The source the action cannot be scored without.
+        var scoredBy: [String]
         var resources: [String]
         var permissions: [String]
     }
@@ -71,6 +73,7 @@ struct CatalogEntry: Encodable {
         evidence = M365Assessment.coverage(of: action.id).map {
             Evidence(
                 sources: $0.sources.map(\.rawValue),
+                scoredBy: $0.scoredBy.map(\.rawValue),
                 resources: $0.resources.map(\.rawValue),
                 permissions: $0.permissions
             )
@@ -86,8 +89,10 @@ enum CatalogOutput {
         var table = TextTable([("SOURCE", .left), ("ACTIONS", .right), ("PERMISSIONS", .left)])
         // secure-score scores nothing itself: it brings Microsoft's own score beside Posture's.
         for source in ConnectionSource.allCases where source != .secureScore {
-            let scored = covered.filter { $0.1.sources.contains(source) }
-            let permissions = Set(scored.flatMap(\.1.permissions)).sorted()
+            let scored = covered.filter { $0.1.scoredBy.contains(source) }
+            let permissions = Set(
+                covered.flatMap(\.1.resources).filter { $0.source == source }.map(\.applicationPermission)
+            ).sorted()
             table.add([source.rawValue, String(scored.count), permissions.joined(separator: ", ")])
         }
         let share = live.isEmpty ? 0 : Double(covered.count) / Double(live.count) * 100

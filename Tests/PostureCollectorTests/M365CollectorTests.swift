@@ -59,6 +59,15 @@ import Testing
             #expect(log.graphRequests.contains("/groups/9e1f0000-0000-0000-0000-0000000000aa/transitiveMembers"))
             #expect(sleeps.isEmpty)
             #expect(result.manifest.collectedAt == Date(iso8601: "2026-11-20T08:00:00Z"))
+            // Exchange: one InvokeCommand per cmdlet, six mailboxes in pages of three POSTed again.
+            #expect(result.itemCounts[.mailboxes] == 6)
+            #expect(log.exchangeCommands.filter { $0 == "Get-Mailbox" }.count == 2)
+            #expect(Set(log.exchangeCommands).count == M365Resource.allCases.filter { $0.exchangeCmdlet != nil }.count)
+            // Defender for Endpoint's rows in pages, and one status request per compliance policy.
+            #expect(result.itemCounts[.secureConfigurationAssessments] == 31)
+            #expect(log.graphRequests.filter { $0 == "/machines/SecureConfigurationsAssessmentByMachine" }.count == 11)
+            #expect(log.graphRequests.filter { $0.hasSuffix("/deviceStatuses") }.count == 4)
+            #expect(log.graphRequests.contains("/admin/forms"), "Graph beta")
 
             let collected = try Self.assess(result)
             let original = M365Assessment(
@@ -102,6 +111,27 @@ import Testing
             #expect(collector.tokenRequests == 2)
             #expect(result.manifest.failures.isEmpty, "\(result.manifest.failures)")
         }
+    }
+
+    /// Graph, Exchange Online and Defender for Endpoint each get a token for their own scope, and
+    /// each token goes only to its own host.
+    @Test func eachServiceHasItsOwnTokenAndHost() async throws {
+        let server = try await RecordedGraphServer.start(directory: Self.recorded, script: .init())
+        let other = server.baseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+        let collector = M365Collector(
+            tenantID: RecordedGraphServer.Script().tenantID,
+            clientID: "collector-app",
+            credential: .secret("s3cret"),
+            loginURL: server.baseURL,
+            graphURL: server.baseURL,
+            exchangeURL: other,
+            defenderURL: other + "/"
+        )
+        let result = try await collector.collect(sources: [.exchangeOnline, .defenderEndpoint])
+        try await server.stop()
+        #expect(result.manifest.failures.isEmpty, "\(result.manifest.failures)")
+        #expect(server.recorded.tokenScopes == ["\(server.baseURL)/.default", "\(other)/.default"])
+        #expect(Set(server.recorded.bearerHosts).allSatisfy { $0.hasPrefix("localhost") })
     }
 
     @Test func aRefusedSecretStopsWithEntraIDsReason() async throws {

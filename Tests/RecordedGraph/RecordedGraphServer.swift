@@ -39,6 +39,8 @@ public final class RecordedGraphServer: Sendable {
 
     public struct Log: Sendable {
         public var tokenRequests = 0
+        /// The `scope` of every token request: one service's `.default` each.
+        public var tokenScopes: [String] = []
         public var graphRequests: [String] = []
         /// The `Host` of every Graph request that carried a bearer token.
         public var bearerHosts: [String] = []
@@ -72,6 +74,7 @@ public final class RecordedGraphServer: Sendable {
         app.post(":tenant", "oauth2", "v2.0", "token") { request throws -> Response in
             log.withLockedValue { $0.tokenRequests += 1 }
             let form = try request.content.decode([String: String].self)
+            log.withLockedValue { $0.tokenScopes.append(form["scope"] ?? "") }
             guard request.parameters.get("tenant") == script.tenantID, form["client_id"] == script.clientID else {
                 return try json(
                     400,
@@ -102,6 +105,11 @@ public final class RecordedGraphServer: Sendable {
                 return value.newest
             }
             return try json(200, ["access_token": token, "token_type": "Bearer", "expires_in": 3599])
+        }
+
+        /// Next links name the host the request came to, as the real services' do.
+        @Sendable func origin(_ request: Request) -> String {
+            request.headers.first(name: .host).map { "http://\($0)" } ?? base.withLockedValue { $0 }
         }
 
         @Sendable func graphAnswer(_ request: Request) throws -> Response {
@@ -153,7 +161,7 @@ public final class RecordedGraphServer: Sendable {
                 resource: resource,
                 query: request.url.query,
                 directory: holding ?? directory,
-                base: script.nextLinkBase ?? base.withLockedValue { $0 },
+                base: script.nextLinkBase ?? origin(request),
                 pageSize: script.pageSize,
                 linkPrefix: "/" + (request.url.path.split(separator: "/").first.map(String.init) ?? "v1.0")
             )
@@ -211,7 +219,7 @@ public final class RecordedGraphServer: Sendable {
             let holding = ([directory] + script.alsoFrom).first {
                 FileManager.default.fileExists(atPath: $0.appendingPathComponent("\(resource).json").path)
             }
-            let base = "\(script.nextLinkBase ?? base.withLockedValue { $0 })/adminapi/beta/\(script.tenantID)"
+            let base = "\(script.nextLinkBase ?? origin(request))/adminapi/beta/\(script.tenantID)"
             return delayed(
                 request,
                 try answer(

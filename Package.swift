@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.2.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Pure domain: Foundation only, no I/O, no clock reads.
@@ -53,8 +54,9 @@ let package = Package(
             dependencies: ["PostureCore"],
             swiftSettings: swiftSettings
         ),
-        // `posture collect microsoft365`: a Graph client (app-only tokens, paging, throttling) that
-        // writes evidence snapshots.
+        // `posture collect microsoft365`: a client for Graph, Exchange Online and Defender for
+        // Endpoint (app-only tokens, paging, throttling) and a DNS TXT lookup, writing evidence
+        // snapshots.
         .target(
             name: "PostureCollector",
             dependencies: [
@@ -62,6 +64,8 @@ let package = Package(
                 "PostureEvidence",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -218,6 +222,8 @@ let package = Package(
             name: "RecordedGraph",
             dependencies: [
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -258,7 +264,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostureAppTests",
-            dependencies: ["PostureApp", "PostureCore", "PostureServices", "PostureTestSupport"],
+            dependencies: ["PostureApp", "PostureCollector", "PostureCore", "PostureServices", "PostureTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

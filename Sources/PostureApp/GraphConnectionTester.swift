@@ -32,9 +32,11 @@ public struct GraphConnectionTester: ConnectionTesting {
 /// Collects connections with the Graph collector, for the scheduler.
 public struct GraphConnectionCollector: ConnectionCollecting {
     let catalog: Catalog
+    let resolver: DNSResolver?
 
-    public init(catalog: Catalog) {
+    public init(catalog: Catalog, resolver: DNSResolver?) {
         self.catalog = catalog
+        self.resolver = resolver
     }
 
     public func collect(_ settings: ConnectionSettings, _ credential: ConnectionCredential) async -> CollectionHarvest {
@@ -44,6 +46,11 @@ public struct GraphConnectionCollector: ConnectionCollecting {
         } catch {
             return .failed(error.description)
         }
-        return await ConnectionCollection(settings: settings, credential: graphCredential, catalog: catalog).run()
+        return await ConnectionCollection(
+            settings: settings,
+            credential: graphCredential,
+            catalog: catalog,
+            resolver: resolver
+        ).run()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PostureCollector
 import PostureCore
 
 /// Every setting of a Posture process, read once at start-up: command-line flags first, then
@@ -73,6 +74,10 @@ public struct PostureConfiguration: Sendable {
     /// Seconds a node's hold on a connection lasts without renewal (`POSTURE_COLLECTION_LEASE`):
     /// how long a connection waits after its collector died before another node takes it.
     public var collectionLeaseSeconds = 90
+    /// The DNS server collections ask for the accepted domains' SPF records
+    /// (`POSTURE_DNS_SERVER`); by default the first `nameserver` of `/etc/resolv.conf`. Nil: none,
+    /// and those records are not read.
+    public var dnsResolver: DNSResolver? = DNSResolver.system()
 
     /// Cookies are Secure when people reach the server over HTTPS or on this machine; on plain
     /// HTTP elsewhere browsers would drop them, so they are sent without it (with a warning).
@@ -121,7 +126,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
         "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR", "POSTURE_COLLECTIONS",
-        "POSTURE_COLLECTION_LEASE",
+        "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER",
     ]
 
     public static func load(
@@ -265,6 +270,13 @@ public struct PostureConfiguration: Sendable {
                 problems.append(
                     "POSTURE_COLLECTION_LEASE must be a whole number of seconds from 5 to 3600, got \"\(text)\""
                 )
+            }
+        }
+        if let text = env("POSTURE_DNS_SERVER") {
+            do {
+                config.dnsResolver = try DNSResolver(parsing: text)
+            } catch {
+                problems.append("POSTURE_DNS_SERVER \(error.description)")
             }
         }
         if let list = env("POSTURE_ALLOWED_HOSTS") {

@@ -38,7 +38,7 @@ extension PostureRuntime {
         application.lifecycle.use(
             CollectionScheduler(
                 service: service,
-                collector: GraphConnectionCollector(catalog: service.catalog),
+                collector: GraphConnectionCollector(catalog: service.catalog, resolver: configuration.dnsResolver),
                 settings: .init(
                     concurrency: configuration.collectionConcurrency,
                     leaseSeconds: Double(configuration.collectionLeaseSeconds)

@@ -31,6 +31,8 @@ public struct ConnectionCheck: Sendable {
             .onPremisesSynchronization,
             // Read per compliance policy, with the policies' own permission.
             .deviceComplianceStatuses,
+            // Public DNS: no permission to prove.
+            .spfRecords,
         ]
         let exchangeProbes: Set<M365Resource> = [.exchangeOrganizationConfig, .safeLinksPolicies]
         for resource in M365Resource.allCases where sources.contains(resource.source) && !skipped.contains(resource) {
@@ -38,6 +40,8 @@ public struct ConnectionCheck: Sendable {
             switch request {
             case .exchange:
                 guard exchangeProbes.contains(resource) else { continue }
+            case .dnsText:
+                continue
             case .graph(let path), .defender(let path):
                 if resource.isCollection && !path.contains("$top=") {
                     let limited = path + (path.contains("?") ? "&" : "?") + "$top=1"
@@ -49,7 +53,10 @@ public struct ConnectionCheck: Sendable {
                     name: resource.rawValue,
                     request: request,
                     source: resource.source,
-                    permission: resource.applicationPermission
+                    // Exchange reads nothing app-only without a directory role as well.
+                    permission: resource.source == .exchangeOnline
+                        ? resource.applicationPermission + " with the Global Reader role"
+                        : resource.applicationPermission
                 )
             )
         }
@@ -112,6 +119,7 @@ public struct ConnectionCheck: Sendable {
                 case .graph(let path): _ = try await client.get(path)
                 case .defender(let path): _ = try await client.getDefender(path)
                 case .exchange(let cmdlet, let parameters): _ = try await client.invoke(cmdlet, parameters: parameters)
+                case .dnsText: break
                 }
                 outcome = .granted
             } catch .http(let status, let message) {

@@ -9,12 +9,14 @@ public struct ConnectionCollection: Sendable {
     let client: GraphClient
     let sources: [ConnectionSource]
     let catalog: Catalog
+    let resolver: DNSResolver?
     let now: @Sendable () -> Date
 
     public init(
         settings: ConnectionSettings,
         credential: GraphCredential,
         catalog: Catalog,
+        resolver: DNSResolver?,
         now: @escaping @Sendable () -> Date = Date.init,
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
@@ -30,6 +32,7 @@ public struct ConnectionCollection: Sendable {
         )
         sources = settings.sources
         self.catalog = catalog
+        self.resolver = resolver
         self.now = now
     }
 
@@ -47,7 +50,9 @@ public struct ConnectionCollection: Sendable {
         let configuration = sources.filter { $0 != .secureScore }
         if !configuration.isEmpty {
             do {
-                let result = try await M365Collector(client: client, now: now).collect(sources: configuration)
+                let result = try await M365Collector(client: client, resolver: resolver, now: now).collect(
+                    sources: configuration
+                )
                 // The same bundle a push sends, decoded the same way: a scheduled collection and a
                 // pushed one of the same tenant give the same measurements.
                 let assessment = M365Assessment(

@@ -139,7 +139,7 @@ final class GraphClient: Sendable {
     /// GETs one URL of Defender for Endpoint's API (absolute, or relative to its root).
     func getDefender(_ target: String) async throws(CollectorError) -> [String: Any] {
         guard let root = settings.defenderURL else {
-            throw .http(status: 0, message: "Defender for Endpoint's API is not offered in this cloud")
+            throw .unavailable("Defender for Endpoint's API is not offered in this cloud")
         }
         return try await send(target.hasPrefix("http") ? target : root + target, service: root, name: "Defender")
     }

@@ -82,6 +82,9 @@ public enum CollectorError: Error, Sendable, Equatable, CustomStringConvertible 
     case token(String)
     case unreachable(String)
     case http(status: Int, message: String)
+    /// Not an answer of a service: a resource that cannot be read here (no DNS server, a cloud
+    /// without the service, a resource it depends on missing).
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -89,6 +92,7 @@ public enum CollectorError: Error, Sendable, Equatable, CustomStringConvertible 
         case .token(let message): "cannot get a Graph token: \(message)"
         case .unreachable(let message): "cannot reach \(message)"
         case .http(let status, let message): "HTTP \(status): \(message)"
+        case .unavailable(let message): message
         }
     }
 }

@@ -73,6 +73,8 @@ public struct M365Collector: Sendable {
     let client: GraphClient
     let tenantID: String
     let now: @Sendable () -> Date
+    /// Looks up the accepted domains' TXT records; without one they are not read.
+    let resolver: DNSResolver?
 
     public init(
         tenantID: String,
@@ -82,11 +84,13 @@ public struct M365Collector: Sendable {
         graphURL: String = "https://graph.microsoft.com",
         exchangeURL: String = MicrosoftCloud.commercial.exchangeURL,
         defenderURL: String? = MicrosoftCloud.commercial.defenderURL,
+        resolver: DNSResolver?,
         now: @escaping @Sendable () -> Date = Date.init,
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
         self.tenantID = tenantID
         self.now = now
+        self.resolver = resolver
         client = GraphClient(
             tenantID: tenantID,
             clientID: clientID,
@@ -100,9 +104,10 @@ public struct M365Collector: Sendable {
     }
 
     /// A collector on a client another reader shares (one sign-in for a whole connection).
-    init(client: GraphClient, now: @escaping @Sendable () -> Date) {
+    init(client: GraphClient, resolver: DNSResolver?, now: @escaping @Sendable () -> Date) {
         self.client = client
         tenantID = client.settings.tenantID
+        self.resolver = resolver
         self.now = now
     }
 
@@ -124,7 +129,7 @@ public struct M365Collector: Sendable {
         var collected: [M365Resource: [Any]] = [:]
         // Group members and compliance statuses come last: they are read per group the policies
         // and role assignments name, and per compliance policy.
-        let assembled: Set<M365Resource> = [.groupMembers, .deviceComplianceStatuses]
+        let assembled: Set<M365Resource> = [.groupMembers, .deviceComplianceStatuses, .spfRecords]
         let wanted = M365Resource.allCases.filter { sources.contains($0.source) }
         let order = wanted.filter { !assembled.contains($0) } + wanted.filter { assembled.contains($0) }
         for (offset, resource) in order.enumerated() {
@@ -136,6 +141,8 @@ public struct M365Collector: Sendable {
                         try await groupMembers(collected, index: index, of: order.count, progress: progress)
                     case .deviceComplianceStatuses:
                         try await complianceStatuses(collected, index: index, of: order.count, progress: progress)
+                    case .spfRecords:
+                        try await textRecords(collected)
                     default:
                         try await fetch(resource, index: index, of: order.count, progress: progress)
                     }
@@ -181,6 +188,8 @@ public struct M365Collector: Sendable {
             defender = true
         case .graph(let target):
             path = target
+        case .dnsText:
+            throw .unavailable("read from DNS after the accepted domains")
         }
         guard resource.isCollection else {
             let object = try await client.get(path)
@@ -251,6 +260,50 @@ public struct M365Collector: Sendable {
         return (try Self.json(["value": entries]), entries)
     }
 
+    /// The TXT records of every accepted domain, eight lookups at a time. A domain DNS does not
+    /// answer for is recorded with the reason; the initial onmicrosoft.com domain is Microsoft's
+    /// and not looked up.
+    private func textRecords(_ collected: [M365Resource: [Any]]) async throws(CollectorError) -> (Data, [Any]) {
+        guard let resolver else { throw .unavailable("no DNS server is configured") }
+        guard let accepted = collected[.acceptedDomains] else {
+            throw .unavailable("needs acceptedDomains, which was not collected")
+        }
+        let domains = accepted.compactMap { item -> String? in
+            guard let domain = item as? [String: Any], domain["InitialDomain"] as? Bool != true,
+                let name = domain["DomainName"] as? String, !name.lowercased().hasSuffix(".onmicrosoft.com")
+            else { return nil }
+            return name
+        }
+        guard domains.count <= Self.domainLimit else {
+            throw .unavailable("\(domains.count) accepted domains; at most \(Self.domainLimit) are looked up")
+        }
+        let answers = await withTaskGroup(of: (Int, Swift.Result<[String], CollectorError>).self) { group in
+            var results: [(Int, Swift.Result<[String], CollectorError>)] = []
+            for (index, domain) in domains.enumerated() {
+                if index >= 8, let next = await group.next() { results.append(next) }
+                group.addTask {
+                    do throws(CollectorError) {
+                        return (index, .success(try await resolver.textRecords(domain)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let entries: [Any] = zip(domains, answers).map { domain, answer -> [String: Any] in
+            switch answer {
+            case .success(let records): ["domain": domain, "records": records]
+            case .failure(let error): ["domain": domain, "error": error.description]
+            }
+        }
+        return (try Self.json(["value": entries]), entries)
+    }
+
+    /// Accepted domains a collection looks up at most.
+    static let domainLimit = 1_000
+
     /// The devices each compliance policy was evaluated on.
     private func complianceStatuses(
         _ collected: [M365Resource: [Any]],
@@ -259,7 +312,7 @@ public struct M365Collector: Sendable {
         progress: @escaping @Sendable (Progress) -> Void
     ) async throws(CollectorError) -> (Data, [Any]) {
         guard let policies = collected[.deviceCompliancePolicies] else {
-            throw .http(status: 0, message: "needs deviceCompliancePolicies, which was not collected")
+            throw .unavailable("needs deviceCompliancePolicies, which was not collected")
         }
         var entries: [Any] = []
         for case let policy as [String: Any] in policies {

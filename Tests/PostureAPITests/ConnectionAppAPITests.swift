@@ -163,7 +163,7 @@ import VaporTesting
 
                 // It collects with the app's credential…
                 let service = harness.runtime.service
-                let collector = GraphConnectionCollector(catalog: service.catalog)
+                let collector = GraphConnectionCollector(catalog: service.catalog, resolver: nil)
                 let first = try await service.collectNow("fabrikam", holder: "t", leaseSeconds: 60, using: collector)
                 #expect(first.succeeded && first.measured > 10, "\(first)")
                 // …and replacing the app's credential changes every tenant's sign-in at once.
@@ -224,7 +224,7 @@ import VaporTesting
                     "fabrikam",
                     holder: "t",
                     leaseSeconds: 60,
-                    using: GraphConnectionCollector(catalog: service.catalog)
+                    using: GraphConnectionCollector(catalog: service.catalog, resolver: nil)
                 )
                 #expect(outcome.succeeded)
                 #expect(try await service.connection("fabrikam").consentedAt != nil)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import PostureCollector
 import PostureCore
 import PostureServices
 import PostureStore
@@ -61,11 +62,12 @@ import Vapor
         _ runtime: PostureRuntime,
         collector: (any ConnectionCollecting)? = nil,
         concurrency: Int = 2,
-        lease: Double = 30
+        lease: Double = 30,
+        resolver: DNSResolver? = nil
     ) -> CollectionScheduler {
         CollectionScheduler(
             service: runtime.service,
-            collector: collector ?? GraphConnectionCollector(catalog: runtime.service.catalog),
+            collector: collector ?? GraphConnectionCollector(catalog: runtime.service.catalog, resolver: resolver),
             settings: .init(concurrency: concurrency, leaseSeconds: lease, pollSeconds: 0.1),
             metrics: runtime.collectionMetrics,
             logger: Logger(label: "collection-test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -115,7 +117,9 @@ import Vapor
                 let service = runtime.service
                 try await Self.connect(runtime, graph, ["contoso", "fabrikam"], secret: ["fabrikam": "wrong"])
                 let before = try await service.currentReport("contoso")
-                let scheduler = Self.scheduler(runtime)
+                let dns = try await RecordedDNSServer.start(try .recorded(in: Self.snapshot))
+                defer { Task { try? await dns.stop() } }
+                let scheduler = Self.scheduler(runtime, resolver: DNSResolver(host: "127.0.0.1", port: dns.port))
                 try await Self.run(scheduler) {
                     let all = try await service.connections()
                     return all.allSatisfy { $0.collection.lastFinishedAt != nil }
@@ -132,7 +136,10 @@ import Vapor
                 let after = try await service.currentReport("contoso")
                 #expect(after.currentScore != before.currentScore)
                 #expect(try await !service.microsoftHistory("contoso").isEmpty)
-                #expect((contoso.collection.resourcesCollected ?? 0) >= 17)
+                // Every source: Graph, Exchange, Defender, Intune, the admin center and DNS.
+                #expect(contoso.collection.resourcesFailed.isEmpty, "\(contoso.collection.resourcesFailed)")
+                #expect(measured == 73, "every action an assessor scores")
+                #expect(Set(dns.questions) == ["contoso.com", "contoso.net"])
                 let next = contoso.collection.nextRunAt.timeIntervalSince(
                     try #require(contoso.collection.lastFinishedAt)
                 )
@@ -212,7 +219,7 @@ import Vapor
                         "contoso",
                         holder: "n",
                         leaseSeconds: 60,
-                        using: GraphConnectionCollector(catalog: service.catalog)
+                        using: GraphConnectionCollector(catalog: service.catalog, resolver: nil)
                     )
                 )
                 #expect(outcome.problem?.hasPrefix("cannot sign in") == true, "\(outcome)")
@@ -232,7 +239,9 @@ import Vapor
             try await TestDatabase.sqlite.withRuntime(clock: Self.realClock) { runtime in
                 let ids = (1...6).map { "org\($0)" }
                 try await Self.connect(runtime, graph, ids, sources: [.sharePoint])
-                let counting = CountingCollector(GraphConnectionCollector(catalog: runtime.service.catalog))
+                let counting = CountingCollector(
+                    GraphConnectionCollector(catalog: runtime.service.catalog, resolver: nil)
+                )
                 let scheduler = Self.scheduler(runtime, collector: counting, concurrency: 2)
                 try await Self.run(scheduler) {
                     try await runtime.service.connections().allSatisfy { $0.collection.lastSuccessAt != nil }

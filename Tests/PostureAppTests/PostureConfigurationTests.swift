@@ -1,5 +1,6 @@
 import Foundation
 import PostureApp
+import PostureCollector
 import PostureCore
 import Testing
 
@@ -52,6 +53,17 @@ import Testing
         }
         #expect(throws: ConfigurationError.self) {
             try PostureConfiguration.load(flags: Flags(port: 70000), environment: [:])
+        }
+    }
+
+    @Test func theDNSServerIsAnAddressOrAClearProblem() throws {
+        let set = try PostureConfiguration.load(flags: Flags(), environment: ["POSTURE_DNS_SERVER": "[::1]:5353"])
+        #expect(set.dnsResolver?.host == "::1" && set.dnsResolver?.port == 5353)
+        #expect {
+            try PostureConfiguration.load(flags: Flags(), environment: ["POSTURE_DNS_SERVER": "dns.example"])
+        } throws: { error in
+            "\(error)".contains("POSTURE_DNS_SERVER must be an IP address with an optional port")
+                && "\(error)".contains("got \"dns.example\"")
         }
     }
 

@@ -50,7 +50,7 @@ import Testing
         let exchange = ConnectionCheck.probes(for: [.exchangeOnline])
         #expect(exchange.map(\.name) == ["exchangeOrganizationConfig", "safeLinksPolicies"])
         #expect(exchange.first?.request == .exchange(cmdlet: "Get-OrganizationConfig", parameters: [:]))
-        #expect(exchange.allSatisfy { $0.permission == "Exchange.ManageAsApp" })
+        #expect(exchange.allSatisfy { $0.permission == "Exchange.ManageAsApp with the Global Reader role" })
         let defender = ConnectionCheck.probes(for: [.defenderEndpoint])
         #expect(defender.map(\.request) == [.defender("/api/machines/SecureConfigurationsAssessmentByMachine?$top=1")])
         #expect(defender.first?.permission == "Vulnerability.Read.All")

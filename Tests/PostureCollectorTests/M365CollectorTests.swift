@@ -22,6 +22,8 @@ import Testing
         body: (M365Collector.Result, RecordedGraphServer.Log, [Double], M365Collector) throws -> Void
     ) async throws {
         let server = try await RecordedGraphServer.start(directory: recorded, script: script)
+        let dns = try await RecordedDNSServer.start(try .recorded(in: recorded))
+        defer { Task { try? await dns.stop() } }
         do {
             let sleeps = NIOLockedValueBox<[Double]>([])
             let collector = M365Collector(
@@ -32,6 +34,7 @@ import Testing
                 graphURL: server.baseURL,
                 exchangeURL: server.baseURL,
                 defenderURL: server.baseURL,
+                resolver: DNSResolver(host: "127.0.0.1", port: dns.port),
                 now: { Date(iso8601: "2026-11-20T08:00:00.75Z")! },
                 sleep: { seconds in sleeps.withLockedValue { $0.append(seconds) } }
             )
@@ -68,6 +71,7 @@ import Testing
             #expect(log.graphRequests.filter { $0 == "/machines/SecureConfigurationsAssessmentByMachine" }.count == 11)
             #expect(log.graphRequests.filter { $0.hasSuffix("/deviceStatuses") }.count == 4)
             #expect(log.graphRequests.contains("/admin/forms"), "Graph beta")
+            #expect(result.itemCounts[.spfRecords] == 2, "the initial onmicrosoft.com domain is not looked up")
 
             let collected = try Self.assess(result)
             let original = M365Assessment(
@@ -125,11 +129,12 @@ import Testing
             loginURL: server.baseURL,
             graphURL: server.baseURL,
             exchangeURL: other,
-            defenderURL: other + "/"
+            defenderURL: other + "/",
+            resolver: nil
         )
         let result = try await collector.collect(sources: [.exchangeOnline, .defenderEndpoint])
         try await server.stop()
-        #expect(result.manifest.failures.isEmpty, "\(result.manifest.failures)")
+        #expect(result.manifest.failures == [.spfRecords: "no DNS server is configured"])
         #expect(server.recorded.tokenScopes == ["\(server.baseURL)/.default", "\(other)/.default"])
         #expect(Set(server.recorded.bearerHosts).allSatisfy { $0.hasPrefix("localhost") })
     }
@@ -141,7 +146,8 @@ import Testing
             clientID: "collector-app",
             credential: .secret("wrong"),
             loginURL: server.baseURL,
-            graphURL: server.baseURL
+            graphURL: server.baseURL,
+            resolver: nil
         )
         await #expect(throws: CollectorError.token("AADSTS7000215: Invalid client secret provided.")) {
             try await collector.collect()

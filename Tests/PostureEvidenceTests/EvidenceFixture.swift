@@ -55,6 +55,11 @@ struct EvidenceFixture {
         each(resource) { item in if item["Name"] as? String == name { change(&item) } }
     }
 
+    /// Changes one domain's DNS answer.
+    mutating func item(_ resource: M365Resource, domain: String, _ change: (inout [String: Any]) -> Void) {
+        each(resource) { item in if item["domain"] as? String == domain { change(&item) } }
+    }
+
     /// Changes a single-object resource.
     mutating func object(_ resource: M365Resource, _ change: (inout [String: Any]) -> Void) {
         var object = resources[resource.rawValue] as? [String: Any] ?? [:]

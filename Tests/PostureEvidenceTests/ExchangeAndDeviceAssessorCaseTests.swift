@@ -9,8 +9,6 @@ import Testing
 @Suite struct ExchangeAndDeviceAssessorCaseTests {
     typealias Case = M365AssessorCaseTests.Case
 
-    static let domains = ["contoso.com", "contoso.onmicrosoft.com"]
-
     static let cases: [Case] = [
         // Mailbox auditing
         Case(name: "auditing off for the organization", action: "MailboxAuditingEnabled", expected: "0/4") {
@@ -93,6 +91,33 @@ import Testing
         Case(name: "the bypass rule disabled", action: "exo_transportrulesallowlistdomains", expected: "done") {
             fixture in
             fixture.named(.transportRules, "Trust fabrikam mail") { $0["State"] = "Disabled" }
+        },
+        // SPF
+        Case(name: "contoso.net hard-fails", action: "exo_SPF_records_for_all_domains", expected: "3/3") { fixture in
+            fixture.item(.spfRecords, domain: "contoso.net") {
+                $0["records"] = ["v=spf1 include:spf.protection.outlook.com -all"]
+            }
+        },
+        Case(name: "a domain that sends no mail", action: "exo_SPF_records_for_all_domains", expected: "3/3") {
+            fixture in
+            fixture.item(.spfRecords, domain: "contoso.net") { $0["records"] = ["v=spf1 -all"] }
+        },
+        Case(name: "two SPF records", action: "exo_SPF_records_for_all_domains", expected: "1/3") { fixture in
+            fixture.item(.spfRecords, domain: "contoso.com") {
+                $0["records"] = ["v=spf1 include:spf.protection.outlook.com -all", "v=spf1 -all"]
+            }
+        },
+        Case(name: "without Microsoft 365", action: "exo_SPF_records_for_all_domains", expected: "1/3") { fixture in
+            fixture.item(.spfRecords, domain: "contoso.com") { $0["records"] = ["v=spf1 include:mailgun.org -all"] }
+        },
+        Case(name: "no TXT record at all", action: "exo_SPF_records_for_all_domains", expected: "1/3") { fixture in
+            fixture.item(.spfRecords, domain: "contoso.com") { $0["records"] = [] }
+        },
+        Case(name: "DNS did not answer", action: "exo_SPF_records_for_all_domains", expected: "no data") { fixture in
+            fixture.item(.spfRecords, domain: "contoso.net") {
+                $0["records"] = nil
+                $0["error"] = "cannot reach the DNS server 127.0.0.1:53 for contoso.net: no answer within 3.0 s"
+            }
         },
         Case(name: "unified audit log off", action: "mip_search_auditlog", expected: "not done") { fixture in
             fixture.each(.adminAuditLogConfig) { $0["UnifiedAuditLogIngestionEnabled"] = false }

@@ -26,6 +26,7 @@ import Testing
         "exo_mailtipsenabled": "done", "exo_oauth2clientprofileenabled": "done", "exo_outlookaddins": "not done",
         "exo_individualsharing": "not done", "exo_storageproviderrestricted": "done",
         "exo_transportrulesallowlistdomains": "not done", "mip_search_auditlog": "done", "IRMEnabled": "done",
+        "exo_SPF_records_for_all_domains": "2/3",
         // Defender for Office 365
         "mdo_antiphishingpolicies": "done", "mdo_targetedusersprotection": "done", "mdo_atpprotection": "done",
         "mdo_safedocuments": "not done", "mdo_safeattachments": "not done", "mdo_safelinksforemail": "done",

@@ -11,6 +11,8 @@ import Testing
 
     @Test func collectedEvidenceScoresTheSameOfflineAndOnTheServer() async throws {
         let graph = try await RecordedGraphServer.start(directory: Self.recorded, script: .init())
+        let dns = try await RecordedDNSServer.start(try .recorded(in: Self.recorded))
+        defer { Task { try? await dns.stop() } }
         let server = try ServerEndToEndTests.Server(demo: false)
         defer { server.stop() }
         do {
@@ -27,17 +29,17 @@ import Testing
                 [
                     "collect", "microsoft365", "--tenant-id", RecordedGraphServer.Script().tenantID, "--client-id",
                     "collector-app", "--login-url", graph.baseURL, "--graph-url", graph.baseURL, "--exchange-url",
-                    graph.baseURL, "--defender-url", graph.baseURL, "--out", out.path,
+                    graph.baseURL, "--defender-url", graph.baseURL, "--dns-server", dns.address, "--out", out.path,
                     "--push", server.base, "--org", "contoso", "--token", token,
                 ],
                 environment: ["POSTURE_GRAPH_CLIENT_SECRET": "s3cret"]
             )
             #expect(collected.status == 0, "\(collected.stderr)")
             #expect(
-                collected.stderr.contains("[####################] 46/46 deviceComplianceStatuses: 4 items"),
+                collected.stderr.contains("[####################] 47/47 deviceComplianceStatuses: 4 items"),
                 "\(collected.stderr)"
             )
-            #expect(collected.stdout.contains("contoso: ") && collected.stdout.contains("after 72 measurement(s)"))
+            #expect(collected.stdout.contains("contoso: ") && collected.stdout.contains("after 73 measurement(s)"))
             #expect(!collected.stderr.contains("s3cret"), "the secret never appears in output")
 
             let measurementsFile = out.appendingPathComponent("measurements.out.json").path
@@ -77,7 +79,8 @@ import Testing
                     }
                 )
             }
-            #expect(offline?.count == 72)
+            #expect(offline?.count == 73)
+            #expect(Set(dns.questions) == ["contoso.com", "contoso.net"])
             #expect(byAction(stored) == byAction(offline ?? []), "the server stored what the offline assessment gives")
 
             // The same snapshot pushed again from the directory changes nothing.

@@ -82,7 +82,8 @@ for round in 0..<rounds {
         clientID: script.clientID,
         credential: .secret(script.secret),
         loginURL: graph.baseURL,
-        graphURL: graph.baseURL
+        graphURL: graph.baseURL,
+        resolver: nil
     )
     let time = try await seconds {
         let result = try await collector.collect(sources: [.entraID, .sharePoint])
@@ -119,7 +120,7 @@ for index in 1...organizations {
     )
 }
 
-let counting = Counting(GraphConnectionCollector(catalog: service.catalog))
+let counting = Counting(GraphConnectionCollector(catalog: service.catalog, resolver: nil))
 var quiet = Logger(label: "bench")
 quiet.logLevel = .warning
 let scheduler = CollectionScheduler(

@@ -126,6 +126,9 @@ extension M365Assessor {
                     "spam filtering is skipped by sender in " + bypassing.map(\.name).joined(separator: ", ")
                 )
         },
+        M365Assessor("exo_SPF_records_for_all_domains", requires: [.acceptedDomains, .spfRecords]) { context in
+            spf(context)
+        },
         M365Assessor("mip_search_auditlog", requires: [.adminAuditLogConfig]) { context in
             setting(
                 "UnifiedAuditLogIngestionEnabled",
@@ -143,6 +146,48 @@ extension M365Assessor {
             )
         },
     ]
+
+    /// Accepted domains publishing one SPF record that authorises Microsoft 365 and ends in `-all`
+    /// (or `v=spf1 -all` for a domain that sends no mail); the initial onmicrosoft.com domain is
+    /// Microsoft's. A domain DNS did not answer for makes the whole action "no data".
+    static func spf(_ context: M365Context) -> (M365Finding.Outcome, String) {
+        var answers: [String: DomainTextRecords] = [:]
+        for entry in context.snapshot.spfRecords ?? [] { answers[entry.domain.lowercased()] = entry }
+        let domains = context.snapshot.acceptedDomains ?? []
+        let unanswered = domains.filter { domain in
+            !isInitial(domain) && (answers[domain.domainName.lowercased()]?.records == nil)
+        }
+        if !unanswered.isEmpty {
+            let reasons = unanswered.map { domain in
+                "\(domain.domainName) (\(answers[domain.domainName.lowercased()]?.error ?? "not looked up"))"
+            }
+            return (.noData, "no data: DNS did not answer for " + reasons.joined(separator: ", "))
+        }
+        let outcome = counted(domains, name: \.domainName) { domain in
+            isInitial(domain) || spfPasses(answers[domain.domainName.lowercased()]?.records ?? [])
+        }
+        return (
+            outcome,
+            ratio(outcome, "accepted domains") + " publish an SPF record that authorises Microsoft 365 and ends in -all"
+        )
+    }
+
+    static func isInitial(_ domain: ExchangeAcceptedDomain) -> Bool {
+        domain.initialDomain == true || domain.domainName.lowercased().hasSuffix(".onmicrosoft.com")
+    }
+
+    /// Exactly one `v=spf1` record, which is `v=spf1 -all` or includes Microsoft 365's and ends
+    /// in `-all`.
+    static func spfPasses(_ records: [String]) -> Bool {
+        let spf = records.filter { record in
+            let lowered = record.lowercased()
+            return lowered == "v=spf1" || lowered.hasPrefix("v=spf1 ")
+        }
+        guard spf.count == 1 else { return false }
+        let terms = spf[0].lowercased().split(separator: " ").map(String.init)
+        guard terms.last == "-all" else { return false }
+        return terms.count == 2 || terms.contains("include:spf.protection.outlook.com")
+    }
 
     /// The actions Microsoft audits by default for each logon type (Exchange Online, E3).
     static let defaultAuditActions: [String: Set<String>] = [

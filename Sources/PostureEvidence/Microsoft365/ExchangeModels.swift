@@ -136,6 +136,14 @@ public struct ExchangeAdminAuditLogConfig: Decodable, Sendable {
     }
 }
 
+/// One accepted domain's TXT records as DNS answered (none when the name does not exist), or
+/// why DNS did not answer.
+public struct DomainTextRecords: Decodable, Sendable {
+    public var domain: String
+    public var records: [String]?
+    public var error: String?
+}
+
 public struct ExchangeIRMConfiguration: Decodable, Sendable {
     public var azureRMSLicensingEnabled: Bool?
 

@@ -21,6 +21,8 @@ extension M365Resource {
         case .deviceCompliancePolicies, .deviceComplianceStatuses: "DeviceManagementConfiguration.Read.All"
         case .appsAndServicesSettings: "OrgSettings-AppsAndServices.Read.All"
         case .formsSettings: "OrgSettings-Forms.Read.All"
+        // Public DNS needs no permission; the domains it is asked about come from Exchange.
+        case .spfRecords: "Exchange.ManageAsApp"
         default: "Exchange.ManageAsApp"
         }
     }
@@ -32,6 +34,7 @@ extension M365Resource {
         case .secureConfigurationAssessments: .defenderEndpoint
         case .managedDevices, .deviceCompliancePolicies, .deviceComplianceStatuses: .intune
         case .appsAndServicesSettings, .formsSettings: .adminCenter
+        case .spfRecords: .exchangeOnline
         default: exchangeCmdlet == nil ? .entraID : .exchangeOnline
         }
     }

@@ -30,6 +30,8 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     case transportRules
     case adminAuditLogConfig
     case irmConfiguration
+    /// The TXT records of every accepted domain, from DNS.
+    case spfRecords
     // Defender for Office 365 and Exchange Online Protection, through the same API.
     case antiPhishPolicies
     case antiPhishRules
@@ -76,6 +78,7 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     /// How the resource is read.
     public var request: M365Request {
         if let cmdlet = exchangeCmdlet { return .exchange(cmdlet: cmdlet, parameters: exchangeParameters) }
+        if self == .spfRecords { return .dnsText }
         if self == .secureConfigurationAssessments {
             // The documented JSON export; the default page holds 50,000 rows.
             return .defender("/api/machines/SecureConfigurationsAssessmentByMachine")
@@ -170,4 +173,6 @@ public enum M365Request: Sendable, Equatable {
     case exchange(cmdlet: String, parameters: [String: String])
     /// A Defender for Endpoint API GET, relative to its root.
     case defender(String)
+    /// The DNS TXT records of every accepted domain.
+    case dnsText
 }

@@ -33,6 +33,7 @@ public struct M365Snapshot: Sendable {
     public var transportRules: [ExchangeTransportRule]?
     public var adminAuditLogConfig: ExchangeAdminAuditLogConfig?
     public var irmConfiguration: ExchangeIRMConfiguration?
+    public var spfRecords: [DomainTextRecords]?
     public var antiPhishPolicies: [ExchangeAntiPhishPolicy]?
     public var antiPhishRules: [ExchangeProtectionRule]?
     public var atpPolicyForO365: ExchangeAtpPolicyForO365?
@@ -90,6 +91,7 @@ public struct M365Snapshot: Sendable {
         case .transportRules: transportRules != nil
         case .adminAuditLogConfig: adminAuditLogConfig != nil
         case .irmConfiguration: irmConfiguration != nil
+        case .spfRecords: spfRecords != nil
         case .antiPhishPolicies: antiPhishPolicies != nil
         case .antiPhishRules: antiPhishRules != nil
         case .atpPolicyForO365: atpPolicyForO365 != nil
@@ -194,6 +196,7 @@ extension M365Snapshot {
         transportRules = list(ExchangeTransportRule.self, .transportRules)
         adminAuditLogConfig = single(ExchangeAdminAuditLogConfig.self, .adminAuditLogConfig)
         irmConfiguration = single(ExchangeIRMConfiguration.self, .irmConfiguration)
+        spfRecords = list(DomainTextRecords.self, .spfRecords)
         antiPhishPolicies = list(ExchangeAntiPhishPolicy.self, .antiPhishPolicies)
         antiPhishRules = list(ExchangeProtectionRule.self, .antiPhishRules)
         atpPolicyForO365 = single(ExchangeAtpPolicyForO365.self, .atpPolicyForO365)

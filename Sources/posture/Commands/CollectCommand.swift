@@ -41,12 +41,26 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
     var org: String?
     @Option(help: ArgumentHelp("Posture API token for --push (also POSTURE_TOKEN).", valueName: "token"))
     var token: String?
+    @Option(
+        help: ArgumentHelp(
+            "DNS server for the accepted domains' SPF records, an IP address[:port] (default: /etc/resolv.conf's).",
+            valueName: "address"
+        )
+    )
+    var dnsServer: String?
     @Flag(help: "No progress on standard error.") var quiet = false
 
     var pushToken: String? { token ?? ProcessInfo.processInfo.environment["POSTURE_TOKEN"] }
 
     func validate() throws {
         try signIn.check()
+        if let dnsServer {
+            do {
+                _ = try DNSResolver(parsing: dnsServer)
+            } catch {
+                throw ValidationError("--dns-server \(error.description)")
+            }
+        }
         if out == nil && push == nil { throw ValidationError("give --out DIR, --push URL --org ORG, or both") }
         if push != nil, org == nil { throw ValidationError("--push needs --org, the organization to send to") }
         if push != nil, pushToken == nil { throw ValidationError("--push needs --token (or POSTURE_TOKEN)") }
@@ -75,7 +89,8 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
             loginURL: signIn.loginURL,
             graphURL: signIn.graphURL,
             exchangeURL: signIn.exchangeURL,
-            defenderURL: signIn.defenderURL
+            defenderURL: signIn.defenderURL,
+            resolver: try dnsServer.map { try DNSResolver(parsing: $0) } ?? DNSResolver.system()
         )
         let bar = ProgressLine(enabled: !quiet)
         let result: M365Collector.Result

@@ -404,7 +404,10 @@ struct ConnectionCommand: AsyncParsableCommand {
                     OrganizationID(org),
                     holder: "cli/\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)",
                     leaseSeconds: Double(runtime.configuration.collectionLeaseSeconds),
-                    using: GraphConnectionCollector(catalog: runtime.service.catalog)
+                    using: GraphConnectionCollector(
+                        catalog: runtime.service.catalog,
+                        resolver: runtime.configuration.dnsResolver
+                    )
                 )
             }
             for (resource, reason) in outcome.resourcesFailed.sorted(by: { $0.key < $1.key }) {

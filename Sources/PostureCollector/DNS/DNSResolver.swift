@@ -1,0 +1,149 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Looks up TXT records with one DNS server over UDP: the server the instance is configured with
+/// (`POSTURE_DNS_SERVER`), or the first `nameserver` of `/etc/resolv.conf`. Each lookup waits at
+/// most `timeout` seconds per attempt, two attempts.
+public struct DNSResolver: Sendable {
+    public var host: String
+    public var port: Int
+    public var timeout: Double
+    public var attempts: Int
+
+    public init(host: String, port: Int = 53, timeout: Double = 3, attempts: Int = 2) {
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.attempts = attempts
+    }
+
+    /// `192.0.2.53`, `192.0.2.53:5353`, `2001:db8::53` or `[2001:db8::53]:5353`: an IP address
+    /// (never a name, which would itself need DNS), with an optional port.
+    public init(parsing text: String) throws(DNSResolverProblem) {
+        var address = text
+        var port = 53
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            address = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":"), let number = Int(rest.dropFirst()) else { throw .init(text) }
+                port = number
+            }
+        } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+            address = String(text[..<colon])
+            guard let number = Int(text[text.index(after: colon)...]) else { throw .init(text) }
+            port = number
+        }
+        guard (1...65_535).contains(port), (try? SocketAddress(ipAddress: address, port: port)) != nil else {
+            throw .init(text)
+        }
+        self.init(host: address, port: port)
+    }
+
+    /// The first `nameserver` of a resolv.conf text; nil when there is none.
+    public static func system(
+        resolvConf: String? = try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)
+    )
+        -> DNSResolver?
+    {
+        for line in (resolvConf ?? "").split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if words.first == "nameserver", words.count > 1, let resolver = try? DNSResolver(parsing: String(words[1]))
+            {
+                return resolver
+            }
+        }
+        return nil
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// The TXT records of `name` (none when the name does not exist).
+    public func textRecords(_ name: String) async throws(CollectorError) -> [String] {
+        let query: [UInt8]
+        let id = UInt16.random(in: 0...UInt16.max)
+        do {
+            query = try DNSMessage.query(id: id, name: name)
+        } catch {
+            throw .unavailable(error.description)
+        }
+        var last = "no answer"
+        for _ in 0..<max(attempts, 1) {
+            do {
+                let answer = try await exchange(query, id: id)
+                let (_, records) = try DNSMessage.textRecords(answer)
+                return records
+            } catch let problem as DNSMessage.Problem {
+                if case .failed(let rcode) = problem, rcode != 2 { throw .unavailable(problem.description) }
+                last = problem.description
+            } catch {
+                last = "\(error)"
+            }
+        }
+        throw .unreachable("the DNS server \(description) for \(name): \(last)")
+    }
+
+    /// Sends one query and waits for the answer with its id, or fails after `timeout`.
+    private func exchange(_ query: [UInt8], id: UInt16) async throws -> [UInt8] {
+        let remote = try SocketAddress(ipAddress: host, port: port)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let promise = group.next().makePromise(of: [UInt8].self)
+        let channel = try await DatagramBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AnswerHandler(id: id, promise: promise))
+                }
+            }
+            .bind(host: remote.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
+            .get()
+        let timer = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+            promise.fail(DNSMessage.Problem.malformed("no answer within \(timeout) s"))
+        }
+        defer {
+            timer.cancel()
+            channel.close(promise: nil)
+        }
+        var buffer = channel.allocator.buffer(capacity: query.count)
+        buffer.writeBytes(query)
+        try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer))
+        return try await promise.futureResult.get()
+    }
+}
+
+/// A DNS server address that cannot be used, named as given.
+public struct DNSResolverProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var text: String
+
+    init(_ text: String) { self.text = text }
+
+    public var description: String {
+        "must be an IP address with an optional port (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:5353), got \"\(text)\""
+    }
+}
+
+/// Completes the promise with the first datagram carrying the query's id; others are ignored
+/// (a late answer to an earlier attempt, or a forged one).
+private final class AnswerHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    let id: UInt16
+    let promise: EventLoopPromise<[UInt8]>
+
+    init(id: UInt16, promise: EventLoopPromise<[UInt8]>) {
+        self.id = id
+        self.promise = promise
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var envelope = unwrapInboundIn(data)
+        guard let bytes = envelope.data.readBytes(length: envelope.data.readableBytes), bytes.count >= 2,
+            UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id
+        else { return }
+        promise.succeed(bytes)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        promise.fail(error)
+    }
+}

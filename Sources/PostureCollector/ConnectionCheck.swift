@@ -113,17 +113,21 @@ public struct ConnectionCheck: Sendable {
         }
         var probes: [Probe] = []
         for probe in Self.probes(for: sources) {
+            if case .dnsText = probe.request { continue }  // public DNS: nothing to grant
             let outcome: Outcome
             do {
                 switch probe.request {
                 case .graph(let path): _ = try await client.get(path)
                 case .defender(let path): _ = try await client.getDefender(path)
                 case .exchange(let cmdlet, let parameters): _ = try await client.invoke(cmdlet, parameters: parameters)
-                case .dnsText: break
+                case .dnsText: continue
                 }
                 outcome = .granted
             } catch .http(let status, let message) {
                 outcome = Self.outcome(status: status, message: message, permission: probe.permission)
+            } catch .serviceToken(let service, let message) where message.hasPrefix("AADSTS500011") {
+                // The tenant has no such service (no Defender for Endpoint, say).
+                outcome = .notLicensed("\(service) is not set up in the tenant: \(message)")
             } catch {
                 outcome = .failed(error.description)
             }
@@ -139,7 +143,8 @@ public struct ConnectionCheck: Sendable {
     static func outcome(status: Int, message: String, permission: String) -> Outcome {
         let lowered = message.lowercased()
         // Exchange does not export a cmdlet the tenant has no licence for (Safe Links without
-        // Defender for Office 365).
+        // Defender for Office 365), nor one the app's directory role does not include: the message
+        // says which, and the docs name the role.
         if lowered.contains("licens") || lowered.contains("premium") || lowered.contains("sku")
             || lowered.contains("is not recognized")
         {

@@ -119,6 +119,9 @@ final class GraphClient: Sendable {
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard status == 200, let token = object["access_token"] as? String else {
             let reason = (object["error_description"] as? String)?.components(separatedBy: "\r\n").first
+            guard service == settings.graphURL else {
+                throw .serviceToken(service: URL(string: service)?.host ?? service, message: reason ?? "HTTP \(status)")
+            }
             throw .token(reason ?? "HTTP \(status)")
         }
         state.withLock { $0.tokens[service] = token }
@@ -155,14 +158,36 @@ final class GraphClient: Sendable {
         } catch {
             throw .http(status: 0, message: "the \(cmdlet) request cannot be written (\(error))")
         }
-        var next: String? = "\(root)/adminapi/beta/\(settings.tenantID)/InvokeCommand"
+        var next: String? = "\(root)/adminapi/beta/\(settings.tenantID)/InvokeCommand" + select(for: cmdlet)
         var items: [Any] = []
+        var seen = Set<String>()
         while let address = next {
+            try Self.checkNext(address, seen: &seen)
             let page = try await send(address, service: root, name: "Exchange", body: data)
             items += page["value"] as? [Any] ?? []
             next = page["@odata.nextLink"] as? String
         }
         return items
+    }
+
+    /// The properties worth reading of cmdlets whose objects are large (a mailbox is 10–15 KB):
+    /// `$select` on the admin API, as Exchange's own module sends it.
+    private func select(for cmdlet: String) -> String {
+        switch cmdlet {
+        case "Get-Mailbox":
+            "?$select=Name,UserPrincipalName,RecipientTypeDetails,AuditEnabled,AuditOwner,AuditDelegate,AuditAdmin,"
+                + "DefaultAuditSet,RoleAssignmentPolicy"
+        case "Get-MailboxAuditBypassAssociation": "?$select=Name,AuditBypassEnabled"
+        default: ""
+        }
+    }
+
+    /// Pages a service links to: never one seen before (a loop), and at most 100,000 of them.
+    static func checkNext(_ address: String, seen: inout Set<String>) throws(CollectorError) {
+        guard seen.insert(address).inserted else {
+            throw .unavailable("the service linked back to a page already read (\(address.prefix(120)))")
+        }
+        guard seen.count <= 100_000 else { throw .unavailable("more than 100,000 pages; stopped") }
     }
 
     /// Sends one request to a service with its token: a GET, or a JSON POST when there is a body.
@@ -173,9 +198,9 @@ final class GraphClient: Sendable {
         body: Data? = nil
     ) async throws(CollectorError) -> [String: Any] {
         guard let url = URL(string: address) else { throw .http(status: 0, message: "\(address) is not a URL") }
-        guard url.host == URL(string: service)?.host, url.scheme == URL(string: service)?.scheme,
-            url.port == URL(string: service)?.port
-        else { throw .http(status: 0, message: "\(name) pointed at \(url.host ?? address), not at the \(name) host") }
+        guard let root = URL(string: service), Self.sameOrigin(url, root) else {
+            throw .http(status: 0, message: "\(name) pointed at \(url.host ?? address), not at the \(name) host")
+        }
         var renewed = false
         while true {
             let bearer: String
@@ -255,7 +280,7 @@ final class GraphClient: Sendable {
         do {
             try await sleep(seconds)
         } catch {
-            throw .unreachable("cancelled while waiting to retry")
+            throw .unavailable("cancelled while waiting to retry")
         }
     }
 
@@ -269,7 +294,9 @@ final class GraphClient: Sendable {
         var next: String? = path
         var context: Any?
         var pages = 0
+        var seen = Set<String>()
         while let target = next {
+            try Self.checkNext(target, seen: &seen)
             let page = defender ? try await getDefender(target) : try await get(target)
             if pages == 0 { context = page["@odata.context"] }
             pages += 1
@@ -295,11 +322,24 @@ final class GraphClient: Sendable {
         }
     }
 
+    /// Scheme, host (in any case) and port (an explicit default port is the default) agree.
+    static func sameOrigin(_ url: URL, _ root: URL) -> Bool {
+        func port(_ url: URL) -> Int? { url.port ?? (url.scheme == "https" ? 443 : url.scheme == "http" ? 80 : nil) }
+        return url.scheme?.lowercased() == root.scheme?.lowercased()
+            && url.host?.lowercased() == root.host?.lowercased()
+            && port(url) == port(root)
+    }
+
+    /// The service's error: Graph's `code: message`; Exchange's admin API puts the cmdlet's own
+    /// error in `details[].message` or `innererror.internalException.message`.
     static func graphMessage(_ data: Data) -> String {
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         if let error = object?["error"] as? [String: Any] {
             let code = error["code"] as? String
-            let message = error["message"] as? String
+            let details = (error["details"] as? [[String: Any]])?.compactMap { $0["message"] as? String }.first
+            let inner =
+                ((error["innererror"] as? [String: Any])?["internalException"] as? [String: Any])?["message"] as? String
+            let message = details ?? inner ?? error["message"] as? String
             return [code, message].compactMap { $0 }.joined(separator: ": ")
         }
         return String(decoding: data.prefix(200), as: UTF8.self)

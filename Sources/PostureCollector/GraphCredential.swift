@@ -81,6 +81,8 @@ public enum CollectorError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The token endpoint refused (Entra ID's `error_description`, e.g. AADSTS7000215).
     case token(String)
     case unreachable(String)
+    /// A service other than Graph refused a token (AADSTS500011: the tenant has no such service).
+    case serviceToken(service: String, message: String)
     case http(status: Int, message: String)
     /// Not an answer of a service: a resource that cannot be read here (no DNS server, a cloud
     /// without the service, a resource it depends on missing).
@@ -93,6 +95,7 @@ public enum CollectorError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unreachable(let message): "cannot reach \(message)"
         case .http(let status, let message): "HTTP \(status): \(message)"
         case .unavailable(let message): message
+        case .serviceToken(let service, let message): "cannot get a token for \(service): \(message)"
         }
     }
 }

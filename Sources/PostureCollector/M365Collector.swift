@@ -206,6 +206,13 @@ public struct M365Collector: Sendable {
             )
             page = try await client.collection(path, onPage: onPage)
         }
+        if resource == .secureConfigurationAssessments {
+            // Every device times every configuration: keep the rows of the configurations scored.
+            let wanted = M365Assessment.defenderConfigurations
+            page.items = page.items.filter { row in
+                ((row as? [String: Any])?["configurationId"] as? String).map(wanted.contains) ?? false
+            }
+        }
         var envelope: [String: Any] = ["value": page.items]
         if let context = page.context { envelope["@odata.context"] = context }
         return (try Self.json(envelope), page.items)

@@ -18,6 +18,12 @@ public struct M365Assessment: Sendable {
         + M365Assessor.sharePoint + M365Assessor.exchange + M365Assessor.defenderOffice
         + M365Assessor.defenderEndpoint + M365Assessor.intune + M365Assessor.adminCenter
 
+    /// Defender for Endpoint configuration ids the assessors read (`scid-2010`): a collection keeps
+    /// only their rows of the device-by-configuration export.
+    public static var defenderConfigurations: Set<String> {
+        Set(M365Assessor.defenderConfigurationIDs.map { $0.replacingOccurrences(of: "_", with: "-") })
+    }
+
     public func finding(_ actionID: String) -> M365Finding? { findings.first { $0.actionID == actionID } }
 
     /// The resources an action cannot be assessed without.

@@ -1,3 +1,4 @@
+import Foundation
 import PostureCore
 import PostureEvidence
 import Testing
@@ -58,5 +59,39 @@ import Testing
         #expect(intune.map(\.name) == ["managedDevices", "deviceCompliancePolicies"], "statuses are read per policy")
         let admin = ConnectionCheck.probes(for: [.adminCenter])
         #expect(admin.map(\.request) == [.graph("/beta/admin/appsAndServices"), .graph("/beta/admin/forms")])
+    }
+
+    /// Exchange's admin API puts the cmdlet's own error in `details` or `innererror`.
+    @Test(
+        arguments: [
+            (
+                #"{"error": {"code": "Forbidden", "message": "Insufficient privileges."}}"#,
+                "Forbidden: Insufficient privileges."
+            ),
+            (
+                #"{"error": {"code": "BadRequest", "message": "x", "details": [{"message": "The term 'Get-SafeLinksPolicy' is not recognized"}]}}"#,
+                "BadRequest: The term 'Get-SafeLinksPolicy' is not recognized"
+            ),
+            (
+                #"{"error": {"code": "InternalError", "message": "x", "innererror": {"internalException": {"message": "The role assigned to application isn't supported"}}}}"#,
+                "InternalError: The role assigned to application isn't supported"
+            ),
+            ("<html>bad gateway</html>", "<html>bad gateway</html>"),
+        ] as [(String, String)]
+    )
+    func serviceErrors(_ body: String, _ message: String) {
+        #expect(GraphClient.graphMessage(Data(body.utf8)) == message)
+    }
+
+    @Test func nextLinksStayOnTheirServiceAndNeverLoop() throws {
+        let root = try #require(URL(string: "https://outlook.office365.com"))
+        #expect(GraphClient.sameOrigin(try #require(URL(string: "https://OUTLOOK.office365.com:443/x")), root))
+        #expect(!GraphClient.sameOrigin(try #require(URL(string: "https://outlook.office365.com:8443/x")), root))
+        #expect(!GraphClient.sameOrigin(try #require(URL(string: "http://outlook.office365.com/x")), root))
+        #expect(!GraphClient.sameOrigin(try #require(URL(string: "https://evil.example/x")), root))
+        var seen = Set<String>()
+        try GraphClient.checkNext("https://a/1", seen: &seen)
+        try GraphClient.checkNext("https://a/2", seen: &seen)
+        #expect(throws: CollectorError.self) { try GraphClient.checkNext("https://a/1", seen: &seen) }
     }
 }

@@ -99,12 +99,14 @@ import Testing
         ])
         script.failing = ["broken.example"]
         script.silent = ["silent.example"]
+        script.truncated = ["contoso.com"]
         let dns = try await RecordedDNSServer.start(script)
         defer { Task { try? await dns.stop() } }
         let resolver = DNSResolver(host: "127.0.0.1", port: dns.port, timeout: 0.3, attempts: 2)
 
         let records = try await resolver.textRecords("Contoso.com")
         #expect(records.count == 1 && records[0].hasSuffix("-all") && records[0].utf8.count > 255, "split and joined")
+        #expect(dns.questions.filter { $0 == "contoso.com" }.count == 2, "truncated over UDP, asked again over TCP")
         #expect(try await resolver.textRecords("nothing.example").isEmpty)
         await #expect(throws: CollectorError.self) { try await resolver.textRecords("broken.example") }
         let started = Date()
@@ -112,7 +114,7 @@ import Testing
             _ = try await resolver.textRecords("silent.example")
             Issue.record("a server that never answers must fail the lookup")
         } catch {
-            #expect(error.description.contains("no answer within 0.3 s"), "\(error)")
+            #expect(error.description.contains("for silent.example: no answer within 0.3 s"), "\(error)")
         }
         #expect(Date().timeIntervalSince(started) < 5, "two attempts of 0.3 s, not a hang")
         #expect(dns.questions.filter { $0 == "broken.example" }.count == 2, "SERVFAIL is tried again")

@@ -88,6 +88,14 @@ import Testing
         ) { fixture in
             fixture.named(.owaMailboxPolicies, "Frontline") { $0["AdditionalStorageProvidersAvailable"] = true }
         },
+        Case(
+            name: "SetSCL given as text",
+            action: "exo_transportrulesallowlistdomains",
+            expected: "not done",
+            because: "Trust fabrikam mail"
+        ) { fixture in
+            fixture.named(.transportRules, "Trust fabrikam mail") { $0["SetSCL"] = "-1" }
+        },
         Case(name: "the bypass rule disabled", action: "exo_transportrulesallowlistdomains", expected: "done") {
             fixture in
             fixture.named(.transportRules, "Trust fabrikam mail") { $0["State"] = "Disabled" }
@@ -197,19 +205,64 @@ import Testing
         Case(name: "the default forwards", action: "mdo_autoforwardingmode", expected: "not done") { fixture in
             fixture.named(.outboundSpamFilterPolicies, "Default") { $0["AutoForwardingMode"] = "On" }
         },
+        Case(
+            name: "the forwarding policy covers a whole domain",
+            action: "mdo_autoforwardingmode",
+            expected: "not done"
+        ) {
+            fixture in
+            fixture.named(.outboundSpamFilterRules, "Executive assistants") {
+                $0["FromMemberOf"] = NSNull()
+                $0["SenderDomainIs"] = ["contoso.com"]
+            }
+        },
+        Case(
+            name: "a weaker custom rule comes first",
+            action: "mdo_safelinksforemail",
+            expected: "not done",
+            because: "applies first to some recipients with a weaker policy"
+        ) { fixture in
+            var policies = fixture.items(.safeLinksPolicies)
+            policies.append(["Name": "Legacy links", "EnableSafeLinksForEmail": false])
+            fixture.setItems(.safeLinksPolicies, policies)
+            var rules = fixture.items(.safeLinksRules)
+            rules.append([
+                "Name": "Legacy links", "State": "Enabled", "Priority": 0, "SafeLinksPolicy": "Legacy links",
+                "SentToMemberOf": ["sales@contoso.com"],
+            ])
+            fixture.setItems(.safeLinksRules, rules)
+            fixture.named(.safeLinksRules, "Contoso links") { $0["Priority"] = 1 }
+        },
+        Case(
+            name: "the weaker custom rule comes after",
+            action: "mdo_safelinksforemail",
+            expected: "done",
+            because: "Contoso links checks links"
+        ) {
+            fixture in
+            var policies = fixture.items(.safeLinksPolicies)
+            policies.append(["Name": "Legacy links", "EnableSafeLinksForEmail": false])
+            fixture.setItems(.safeLinksPolicies, policies)
+            var rules = fixture.items(.safeLinksRules)
+            rules.append([
+                "Name": "Legacy links", "State": "Enabled", "Priority": 5, "SafeLinksPolicy": "Legacy links",
+                "SentToMemberOf": ["sales@contoso.com"],
+            ])
+            fixture.setItems(.safeLinksRules, rules)
+        },
         // Defender for Endpoint
         Case(name: "a device listed twice, once failing", action: "scid_2010", expected: "1/2") { fixture in
             var rows = fixture.items(.secureConfigurationAssessments)
-            var repeated = try! #require(rows.first { $0["ConfigurationId"] as? String == "scid-2010" })
-            repeated["IsCompliant"] = false
+            var repeated = try! #require(rows.first { $0["configurationId"] as? String == "scid-2010" })
+            repeated["isCompliant"] = false
             rows.append(repeated)
             fixture.setItems(.secureConfigurationAssessments, rows)
         },
         Case(name: "a Linux server onboarded", action: "scid_6094", expected: "1/1") { fixture in
             var rows = fixture.items(.secureConfigurationAssessments)
             rows.append([
-                "DeviceId": "4b8f3c1d", "DeviceName": "web-01", "OSPlatform": "Linux", "ConfigurationId": "scid-6094",
-                "IsApplicable": true, "IsCompliant": true,
+                "deviceId": "4b8f3c1d", "deviceName": "web-01", "osPlatform": "Linux", "configurationId": "scid-6094",
+                "isApplicable": true, "isCompliant": true,
             ])
             fixture.setItems(.secureConfigurationAssessments, rows)
         },

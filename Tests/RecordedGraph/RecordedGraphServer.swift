@@ -288,6 +288,7 @@ private let exchangeResources: [String: String] = [
     "Get-SafeLinksRule": "safeLinksRules", "Get-HostedContentFilterPolicy": "hostedContentFilterPolicies",
     "Get-MalwareFilterPolicy": "malwareFilterPolicies",
     "Get-HostedOutboundSpamFilterPolicy": "outboundSpamFilterPolicies",
+    "Get-HostedOutboundSpamFilterRule": "outboundSpamFilterRules",
     "Get-EOPProtectionPolicyRule": "eopProtectionPolicyRules",
     "Get-ATPProtectionPolicyRule": "atpProtectionPolicyRules",
 ]

@@ -36,7 +36,7 @@ import Testing
             )
             #expect(collected.status == 0, "\(collected.stderr)")
             #expect(
-                collected.stderr.contains("[####################] 47/47 deviceComplianceStatuses: 4 items"),
+                collected.stderr.contains("[####################] 48/48 deviceComplianceStatuses: 4 items"),
                 "\(collected.stderr)"
             )
             #expect(collected.stdout.contains("contoso: ") && collected.stdout.contains("after 73 measurement(s)"))

@@ -11,12 +11,14 @@ enum DNSMessage {
         case malformed(String)
         case truncated
         case failed(rcode: Int)
+        case timedOut(seconds: Double)
 
         var description: String {
             switch self {
             case .badName(let name): "\"\(name)\" is not a domain name DNS can look up"
             case .malformed(let why): "the DNS answer is malformed (\(why))"
             case .truncated: "the DNS answer was truncated (larger than 1,232 bytes)"
+            case .timedOut(let seconds): "no answer within \(seconds) s"
             case .failed(let rcode): "the DNS server answered \(Self.rcodeName(rcode))"
             }
         }

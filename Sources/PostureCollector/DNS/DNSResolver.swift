@@ -59,7 +59,8 @@ public struct DNSResolver: Sendable {
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    /// The TXT records of `name` (none when the name does not exist).
+    /// The TXT records of `name` (none when the name does not exist). An answer too large for UDP
+    /// is asked again over TCP, as RFC 7766 has it.
     public func textRecords(_ name: String) async throws(CollectorError) -> [String] {
         let query: [UInt8]
         let id = UInt16.random(in: 0...UInt16.max)
@@ -69,11 +70,18 @@ public struct DNSResolver: Sendable {
             throw .unavailable(error.description)
         }
         var last = "no answer"
-        for _ in 0..<max(attempts, 1) {
+        var overTCP = false
+        var attempt = 0
+        while attempt < max(attempts, 1) {
+            attempt += 1
             do {
-                let answer = try await exchange(query, id: id)
-                let (_, records) = try DNSMessage.textRecords(answer)
+                let answer = overTCP ? try await exchangeOverTCP(query) : try await exchange(query, id: id)
+                let (answered, records) = try DNSMessage.textRecords(answer)
+                guard answered == id else { throw DNSMessage.Problem.malformed("the answer's id is not the query's") }
                 return records
+            } catch DNSMessage.Problem.truncated where !overTCP {
+                overTCP = true
+                attempt -= 1  // the same attempt, over TCP
             } catch let problem as DNSMessage.Problem {
                 if case .failed(let rcode) = problem, rcode != 2 { throw .unavailable(problem.description) }
                 last = problem.description
@@ -84,21 +92,26 @@ public struct DNSResolver: Sendable {
         throw .unreachable("the DNS server \(description) for \(name): \(last)")
     }
 
-    /// Sends one query and waits for the answer with its id, or fails after `timeout`.
+    /// Sends one query over UDP and waits for the answer from the server with the query's id, or
+    /// fails after `timeout`.
     private func exchange(_ query: [UInt8], id: UInt16) async throws -> [UInt8] {
         let remote = try SocketAddress(ipAddress: host, port: port)
-        let group = MultiThreadedEventLoopGroup.singleton
-        let promise = group.next().makePromise(of: [UInt8].self)
-        let channel = try await DatagramBootstrap(group: group)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let promise = loop.makePromise(of: [UInt8].self)
+        // Every way out completes the promise: an unfulfilled one stops a debug build.
+        defer { promise.fail(DNSMessage.Problem.timedOut(seconds: timeout)) }
+        let channel = try await DatagramBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AnswerHandler(id: id, promise: promise))
+                    try channel.pipeline.syncOperations.addHandler(
+                        AnswerHandler(id: id, server: remote, promise: promise)
+                    )
                 }
             }
             .bind(host: remote.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
             .get()
-        let timer = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
-            promise.fail(DNSMessage.Problem.malformed("no answer within \(timeout) s"))
+        let timer = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+            promise.fail(DNSMessage.Problem.timedOut(seconds: timeout))
         }
         defer {
             timer.cancel()
@@ -107,6 +120,35 @@ public struct DNSResolver: Sendable {
         var buffer = channel.allocator.buffer(capacity: query.count)
         buffer.writeBytes(query)
         try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer))
+        return try await promise.futureResult.get()
+    }
+
+    /// Sends one query over TCP (a two-byte length before each message) and reads the answer.
+    private func exchangeOverTCP(_ query: [UInt8]) async throws -> [UInt8] {
+        let remote = try SocketAddress(ipAddress: host, port: port)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let promise = loop.makePromise(of: [UInt8].self)
+        defer { promise.fail(DNSMessage.Problem.timedOut(seconds: timeout)) }
+        let channel = try await ClientBootstrap(group: loop)
+            .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(StreamAnswerHandler(promise: promise))
+                }
+            }
+            .connect(to: remote)
+            .get()
+        let timer = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+            promise.fail(DNSMessage.Problem.timedOut(seconds: timeout))
+        }
+        defer {
+            timer.cancel()
+            channel.close(promise: nil)
+        }
+        var buffer = channel.allocator.buffer(capacity: query.count + 2)
+        buffer.writeInteger(UInt16(query.count))
+        buffer.writeBytes(query)
+        try await channel.writeAndFlush(buffer)
         return try await promise.futureResult.get()
     }
 }
@@ -122,25 +164,56 @@ public struct DNSResolverProblem: Error, Sendable, Equatable, CustomStringConver
     }
 }
 
-/// Completes the promise with the first datagram carrying the query's id; others are ignored
-/// (a late answer to an earlier attempt, or a forged one).
+/// Completes the promise with the first datagram from the server carrying the query's id; others
+/// are ignored (a late answer to an earlier attempt, or a forged one from elsewhere).
 private final class AnswerHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     let id: UInt16
+    let server: SocketAddress
     let promise: EventLoopPromise<[UInt8]>
 
-    init(id: UInt16, promise: EventLoopPromise<[UInt8]>) {
+    init(id: UInt16, server: SocketAddress, promise: EventLoopPromise<[UInt8]>) {
         self.id = id
+        self.server = server
         self.promise = promise
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var envelope = unwrapInboundIn(data)
-        guard let bytes = envelope.data.readBytes(length: envelope.data.readableBytes), bytes.count >= 2,
+        guard envelope.remoteAddress == server,
+            let bytes = envelope.data.readBytes(length: envelope.data.readableBytes), bytes.count >= 2,
             UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id
         else { return }
         promise.succeed(bytes)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        promise.fail(error)
+    }
+}
+
+/// Gathers one length-prefixed DNS message from a TCP stream (at most 65,535 bytes).
+private final class StreamAnswerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let promise: EventLoopPromise<[UInt8]>
+    var received: [UInt8] = []
+
+    init(promise: EventLoopPromise<[UInt8]>) {
+        self.promise = promise
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        received += buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard received.count >= 2 else { return }
+        let length = Int(received[0]) << 8 | Int(received[1])
+        if received.count >= length + 2 { promise.succeed(Array(received[2..<(length + 2)])) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(DNSMessage.Problem.malformed("the server closed the connection before answering"))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -7,25 +7,18 @@ extension M365Assessor {
             requires: [.antiPhishPolicies, .antiPhishRules, .acceptedDomains],
             reads: [.eopProtectionPolicyRules]
         ) { context in
+            let policies = context.snapshot.antiPhishPolicies ?? []
+            let good = Set(policies.filter { antiPhishProblems($0).isEmpty }.map(\.name))
             let applied = appliedToEveryone(context, context.snapshot.antiPhishRules, \.antiPhishPolicy)
-            let candidates = (context.snapshot.antiPhishPolicies ?? []).filter {
-                applied[$0.name] != nil && $0.isDefault != true && $0.enabled != false
-            }
-            if let passing = candidates.first(where: { antiPhishProblems($0).isEmpty }) {
-                return (
-                    .implemented(true), "\(passing.name) applies to every recipient with the settings the action needs"
-                )
-            }
-            guard let nearest = candidates.first else {
-                return (
-                    .implemented(false),
-                    "no custom or preset anti-phishing policy applies to every recipient (the default does not count)"
-                )
-            }
-            return (
-                .implemented(false),
-                "\(nearest.name) applies to every recipient but needs "
-                    + antiPhishProblems(nearest).joined(separator: ", ")
+            let candidates = policies.filter { applied[$0.name] != nil && $0.isDefault != true && $0.enabled != false }
+            return firstCovering(
+                candidates.map { ($0.name, antiPhishProblems($0), false) },
+                context: context,
+                rules: context.snapshot.antiPhishRules,
+                key: \.antiPhishPolicy,
+                passes: good.contains,
+                done: "applies to every recipient with the settings the action needs",
+                none: "no custom or preset anti-phishing policy applies to every recipient (the default does not count)"
             )
         },
         M365Assessor(
@@ -33,24 +26,29 @@ extension M365Assessor {
             requires: [.antiPhishPolicies, .antiPhishRules, .acceptedDomains],
             reads: [.eopProtectionPolicyRules]
         ) { context in
+            func problems(_ policy: ExchangeAntiPhishPolicy) -> [String] {
+                var found: [String] = []
+                if policy.enableTargetedUserProtection != true { found.append("user impersonation protection on") }
+                if (policy.targetedUsersToProtect ?? []).isEmpty { found.append("people named to protect") }
+                if policy.targetedUserProtectionAction?.lowercased() != "quarantine" {
+                    found.append("the quarantine action")
+                }
+                return found
+            }
+            let policies = context.snapshot.antiPhishPolicies ?? []
+            let good = Set(policies.filter { problems($0).isEmpty }.map(\.name))
             let applied = appliedToEveryone(context, context.snapshot.antiPhishRules, \.antiPhishPolicy)
-            let candidates = (context.snapshot.antiPhishPolicies ?? []).filter {
+            let candidates = policies.filter {
                 (applied[$0.name] != nil || $0.isDefault == true) && $0.enabled != false
             }
-            let passing = candidates.first { policy in
-                policy.enableTargetedUserProtection == true && !(policy.targetedUsersToProtect ?? []).isEmpty
-                    && policy.targetedUserProtectionAction?.lowercased() == "quarantine"
-            }
-            if let passing {
-                let count = passing.targetedUsersToProtect?.count ?? 0
-                return (
-                    .implemented(true),
-                    "\(passing.name) protects \(count) named \(count == 1 ? "person" : "people") and quarantines"
-                )
-            }
-            return (
-                .implemented(false),
-                "no anti-phishing policy covering every recipient protects named users with the quarantine action"
+            return firstCovering(
+                candidates.map { ($0.name, problems($0), $0.isDefault == true) },
+                context: context,
+                rules: context.snapshot.antiPhishRules,
+                key: \.antiPhishPolicy,
+                passes: good.contains,
+                done: "protects named people from impersonation, with quarantine, for every recipient",
+                none: "no anti-phishing policy covers every recipient"
             )
         },
         M365Assessor("mdo_atpprotection", requires: [.atpPolicyForO365]) { context in
@@ -76,19 +74,24 @@ extension M365Assessor {
             requires: [.safeAttachmentPolicies, .safeAttachmentRules, .acceptedDomains],
             reads: [.atpProtectionPolicyRules]
         ) { context in
-            let applied = appliedToEveryone(context, context.snapshot.safeAttachmentRules, \.safeAttachmentPolicy)
-            let covering = (context.snapshot.safeAttachmentPolicies ?? []).filter { applied[$0.name] != nil }
-            if let passing = covering.first(where: { policy in
-                policy.enable == true && policy.action?.lowercased() == "block"
-                    && policy.quarantineTag == "AdminOnlyAccessPolicy"
-            }) {
-                return (.implemented(true), "\(passing.name) blocks malicious attachments for every recipient")
+            func problems(_ policy: ExchangeSafeAttachmentPolicy) -> [String] {
+                var found: [String] = []
+                if policy.enable != true { found.append("the policy on") }
+                if policy.action?.lowercased() != "block" { found.append("the Block action") }
+                if policy.quarantineTag != "AdminOnlyAccessPolicy" { found.append("admin-only release") }
+                return found
             }
-            return (
-                .implemented(false),
-                covering.isEmpty
-                    ? "no Safe Attachments policy applies to every recipient"
-                    : "\(covering.map(\.name).joined(separator: ", ")) must be on, Block, with admin-only release"
+            let policies = context.snapshot.safeAttachmentPolicies ?? []
+            let good = Set(policies.filter { problems($0).isEmpty }.map(\.name))
+            let applied = appliedToEveryone(context, context.snapshot.safeAttachmentRules, \.safeAttachmentPolicy)
+            return firstCovering(
+                policies.filter { applied[$0.name] != nil }.map { ($0.name, problems($0), false) },
+                context: context,
+                rules: context.snapshot.safeAttachmentRules,
+                key: \.safeAttachmentPolicy,
+                passes: good.contains,
+                done: "blocks malicious attachments for every recipient",
+                none: "no Safe Attachments policy applies to every recipient"
             )
         },
         M365Assessor(
@@ -96,18 +99,17 @@ extension M365Assessor {
             requires: [.safeLinksPolicies, .safeLinksRules, .acceptedDomains],
             reads: [.atpProtectionPolicyRules]
         ) { context in
+            let policies = context.snapshot.safeLinksPolicies ?? []
+            let good = Set(policies.filter { safeLinksProblems($0).isEmpty }.map(\.name))
             let applied = appliedToEveryone(context, context.snapshot.safeLinksRules, \.safeLinksPolicy)
-            let covering = (context.snapshot.safeLinksPolicies ?? []).filter { applied[$0.name] != nil }
-            if let passing = covering.first(where: { safeLinksProblems($0).isEmpty }) {
-                return (.implemented(true), "\(passing.name) checks links in email for every recipient")
-            }
-            guard let nearest = covering.first else {
-                return (.implemented(false), "no Safe Links policy applies to every recipient")
-            }
-            return (
-                .implemented(false),
-                "\(nearest.name) applies to every recipient but needs "
-                    + safeLinksProblems(nearest).joined(separator: ", ")
+            return firstCovering(
+                policies.filter { applied[$0.name] != nil }.map { ($0.name, safeLinksProblems($0), false) },
+                context: context,
+                rules: context.snapshot.safeLinksRules,
+                key: \.safeLinksPolicy,
+                passes: good.contains,
+                done: "checks links in email for every recipient",
+                none: "no Safe Links policy applies to every recipient"
             )
         },
         M365Assessor("mdo_bulkthreshold", requires: [.hostedContentFilterPolicies]) { context in
@@ -150,22 +152,38 @@ extension M365Assessor {
                 $0.enableFileFilter == true
             }
         },
-        M365Assessor("mdo_autoforwardingmode", requires: [.outboundSpamFilterPolicies]) { context in
-            // A custom policy set to On reaches only the senders its rule names: allowed, and named.
+        M365Assessor(
+            "mdo_autoforwardingmode",
+            requires: [.outboundSpamFilterPolicies, .outboundSpamFilterRules]
+        ) { context in
+            // A custom policy set to On is allowed when its rules name senders (people or groups),
+            // never whole domains.
             let policies = context.snapshot.outboundSpamFilterPolicies ?? []
-            let defaults = policies.filter { $0.isDefault == true }
-            let open = defaults.filter { !["automatic", "off"].contains($0.autoForwardingMode?.lowercased() ?? "") }
-            let scoped = policies.filter { $0.isDefault != true && $0.autoForwardingMode?.lowercased() == "on" }
+            let rules = (context.snapshot.outboundSpamFilterRules ?? []).filter { $0.state?.lowercased() != "disabled" }
+            guard policies.contains(where: { $0.isDefault == true }) else {
+                return (.implemented(false), "no default outbound spam policy found")
+            }
+            var open: [String] = []
+            var scoped: [String] = []
+            for policy in policies where policy.autoForwardingMode?.lowercased() == "on" {
+                let own = rules.filter { $0.policy == policy.name }
+                let named = own.allSatisfy { rule in
+                    (rule.senderDomainIs ?? []).isEmpty && !((rule.from ?? []) + (rule.fromMemberOf ?? [])).isEmpty
+                }
+                if policy.isDefault == true || !named {
+                    open.append(policy.name)
+                } else if !own.isEmpty {
+                    scoped.append(policy.name)
+                }
+            }
             let note =
-                scoped.isEmpty
-                ? "" : "; forwarding allowed for the senders of " + scoped.map(\.name).joined(separator: ", ")
-            guard !defaults.isEmpty else { return (.implemented(false), "no default outbound spam policy found") }
+                scoped.isEmpty ? "" : "; forwarding allowed for the named senders of " + scoped.joined(separator: ", ")
             return open.isEmpty
-                ? (
-                    .implemented(true),
-                    "the default outbound policy keeps automatic forwarding off or system-controlled" + note
+                ? (.implemented(true), "automatic forwarding is off or system-controlled" + note)
+                : (
+                    .implemented(false),
+                    "AutoForwardingMode is On for everyone or whole domains in " + open.joined(separator: ", ") + note
                 )
-                : (.implemented(false), "AutoForwardingMode is On in the default outbound policy" + note)
         },
     ]
 
@@ -179,6 +197,48 @@ extension M365Assessor {
         let presets =
             (context.snapshot.eopProtectionPolicyRules ?? []) + (context.snapshot.atpProtectionPolicyRules ?? [])
         return coverage.policies(rules: rules ?? [], presets: presets, policy: policy)
+    }
+
+    /// The first candidate (name, what it lacks, whether it is the default policy) that lacks
+    /// nothing and that no earlier rule takes recipients from with a weaker policy; otherwise why.
+    static func firstCovering(
+        _ candidates: [(name: String, problems: [String], isDefault: Bool)],
+        context: M365Context,
+        rules: [ExchangeProtectionRule]?,
+        key: KeyPath<ExchangeProtectionRule, String?>,
+        passes: (String) -> Bool,
+        done: String,
+        none: String
+    ) -> (M365Finding.Outcome, String) {
+        guard !candidates.isEmpty else { return (.implemented(false), none) }
+        let coverage = ProtectionCoverage(context.snapshot.acceptedDomains ?? [])
+        let presets =
+            (context.snapshot.eopProtectionPolicyRules ?? []) + (context.snapshot.atpProtectionPolicyRules ?? [])
+        var shadowed: (String, [String])?
+        for candidate in candidates where candidate.problems.isEmpty {
+            let earlier = coverage.shadowing(
+                candidate.name,
+                rules: rules ?? [],
+                presets: presets,
+                key: key,
+                isDefault: candidate.isDefault,
+                passes: passes
+            )
+            if earlier.isEmpty { return (.implemented(true), "\(candidate.name) \(done)") }
+            shadowed = shadowed ?? (candidate.name, earlier)
+        }
+        if let (name, earlier) = shadowed {
+            return (
+                .implemented(false),
+                "\(name) would qualify, but " + earlier.joined(separator: ", ")
+                    + " applies first to some recipients with a weaker policy"
+            )
+        }
+        let nearest = candidates[0]
+        return (
+            .implemented(false),
+            "\(nearest.name) applies to every recipient but needs " + nearest.problems.joined(separator: ", ")
+        )
     }
 
     static func antiPhishProblems(_ policy: ExchangeAntiPhishPolicy) -> [String] {

@@ -36,6 +36,27 @@ struct ProtectionCoverage {
         return names
     }
 
+    /// The enabled custom rules that a recipient meets before `policy`'s own rule (a lower
+    /// `Priority`, or any rule at all for the default policy) and that send them to a policy
+    /// failing `passes`: the recipients those rules pick do not get `policy`. A policy applied
+    /// through a preset is first for everyone (presets come before custom rules).
+    func shadowing(
+        _ policy: String,
+        rules: [ExchangeProtectionRule],
+        presets: [ExchangeProtectionRule],
+        key: KeyPath<ExchangeProtectionRule, String?>,
+        isDefault: Bool,
+        passes: (String) -> Bool
+    ) -> [String] {
+        if presets.contains(where: { isPreset($0) && coversEveryone($0) && $0[keyPath: key] == policy }) { return [] }
+        let own = rules.filter { $0[keyPath: key] == policy && coversEveryone($0) }.compactMap(\.priority).min()
+        let first = isDefault ? Int.max : own ?? Int.max
+        return rules.filter { rule in
+            rule.state?.lowercased() == "enabled" && (rule.priority ?? Int.max) < first
+                && rule[keyPath: key].map { !passes($0) } == true
+        }.map(\.name)
+    }
+
     /// The Standard and Strict preset security policies' rules (not the built-in protection).
     func isPreset(_ rule: ExchangeProtectionRule) -> Bool {
         let name = rule.name.lowercased()

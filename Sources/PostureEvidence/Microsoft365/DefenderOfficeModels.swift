@@ -7,6 +7,8 @@ public struct ExchangeProtectionRule: Decodable, Sendable {
     public var name: String
     /// `Enabled` or `Disabled`.
     public var state: String?
+    /// Rules apply in this order, 0 first; the first rule that matches a recipient decides.
+    public var priority: Int?
     public var antiPhishPolicy: String?
     public var safeAttachmentPolicy: String?
     public var safeLinksPolicy: String?
@@ -20,6 +22,7 @@ public struct ExchangeProtectionRule: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case name = "Name"
         case state = "State"
+        case priority = "Priority"
         case antiPhishPolicy = "AntiPhishPolicy"
         case safeAttachmentPolicy = "SafeAttachmentPolicy"
         case safeLinksPolicy = "SafeLinksPolicy"
@@ -136,6 +139,25 @@ public struct ExchangeMalwareFilterPolicy: Decodable, Sendable {
         case name = "Name"
         case zapEnabled = "ZapEnabled"
         case enableFileFilter = "EnableFileFilter"
+    }
+}
+
+/// The rule that applies a custom outbound spam policy to named senders.
+public struct ExchangeOutboundSpamFilterRule: Decodable, Sendable {
+    public var name: String
+    public var state: String?
+    public var policy: String?
+    public var from: [String]?
+    public var fromMemberOf: [String]?
+    public var senderDomainIs: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name"
+        case state = "State"
+        case policy = "HostedOutboundSpamFilterPolicy"
+        case from = "From"
+        case fromMemberOf = "FromMemberOf"
+        case senderDomainIs = "SenderDomainIs"
     }
 }
 

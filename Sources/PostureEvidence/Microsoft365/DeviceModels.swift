@@ -2,7 +2,8 @@
 // with only the properties the assessors read.
 
 /// One device's state for one configuration (`scid-2010` on `laptop-17`), from
-/// `/api/machines/SecureConfigurationsAssessmentByMachine`.
+/// `/api/machines/SecureConfigurationsAssessmentByMachine` (camelCase in the answer, as in
+/// Microsoft's example; the documentation's property table spells them in PascalCase).
 public struct DefenderConfigurationAssessment: Decodable, Sendable {
     public var deviceId: String
     public var deviceName: String?
@@ -12,14 +13,6 @@ public struct DefenderConfigurationAssessment: Decodable, Sendable {
     public var isCompliant: Bool?
     public var osPlatform: String?
 
-    enum CodingKeys: String, CodingKey {
-        case deviceId = "DeviceId"
-        case deviceName = "DeviceName"
-        case configurationId = "ConfigurationId"
-        case isApplicable = "IsApplicable"
-        case isCompliant = "IsCompliant"
-        case osPlatform = "OSPlatform"
-    }
 }
 
 public struct GraphManagedDevice: Decodable, Sendable {

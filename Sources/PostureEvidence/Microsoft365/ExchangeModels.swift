@@ -117,6 +117,31 @@ public struct ExchangeTransportRule: Decodable, Sendable {
     public var fromAddressContainsWords: [String]?
     public var fromAddressMatchesPatterns: [String]?
 
+    /// `SetSCL` comes as a number or as text (`"-1"`), depending on the serializer.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        state = try container.decodeIfPresent(String.self, forKey: .state)
+        if let number = try? container.decodeIfPresent(Int.self, forKey: .setSCL) {
+            setSCL = number
+        } else if let text = try container.decodeIfPresent(String.self, forKey: .setSCL) {
+            guard let number = Int(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .setSCL,
+                    in: container,
+                    debugDescription: "expected a spam confidence level from -1 to 9, found \"\(text)\""
+                )
+            }
+            setSCL = number
+        } else {
+            setSCL = nil
+        }
+        senderDomainIs = try container.decodeIfPresent([String].self, forKey: .senderDomainIs)
+        from = try container.decodeIfPresent([String].self, forKey: .from)
+        fromAddressContainsWords = try container.decodeIfPresent([String].self, forKey: .fromAddressContainsWords)
+        fromAddressMatchesPatterns = try container.decodeIfPresent([String].self, forKey: .fromAddressMatchesPatterns)
+    }
+
     enum CodingKeys: String, CodingKey {
         case name = "Name"
         case state = "State"

@@ -22,8 +22,13 @@ extension M365Resource {
         case .appsAndServicesSettings: "OrgSettings-AppsAndServices.Read.All"
         case .formsSettings: "OrgSettings-Forms.Read.All"
         // Public DNS needs no permission; the domains it is asked about come from Exchange.
-        case .spfRecords: "Exchange.ManageAsApp"
-        default: "Exchange.ManageAsApp"
+        case .exchangeOrganizationConfig, .acceptedDomains, .mailboxes, .mailboxAuditBypass, .roleAssignmentPolicies,
+            .sharingPolicies, .owaMailboxPolicies, .transportRules, .adminAuditLogConfig, .irmConfiguration,
+            .antiPhishPolicies, .antiPhishRules, .atpPolicyForO365, .safeAttachmentPolicies, .safeAttachmentRules,
+            .safeLinksPolicies, .safeLinksRules, .hostedContentFilterPolicies, .malwareFilterPolicies,
+            .outboundSpamFilterPolicies, .outboundSpamFilterRules, .eopProtectionPolicyRules,
+            .atpProtectionPolicyRules, .spfRecords:
+            "Exchange.ManageAsApp"
         }
     }
 
@@ -34,8 +39,19 @@ extension M365Resource {
         case .secureConfigurationAssessments: .defenderEndpoint
         case .managedDevices, .deviceCompliancePolicies, .deviceComplianceStatuses: .intune
         case .appsAndServicesSettings, .formsSettings: .adminCenter
-        case .spfRecords: .exchangeOnline
-        default: exchangeCmdlet == nil ? .entraID : .exchangeOnline
+        case .exchangeOrganizationConfig, .acceptedDomains, .mailboxes, .mailboxAuditBypass, .roleAssignmentPolicies,
+            .sharingPolicies, .owaMailboxPolicies, .transportRules, .adminAuditLogConfig, .irmConfiguration,
+            .antiPhishPolicies, .antiPhishRules, .atpPolicyForO365, .safeAttachmentPolicies, .safeAttachmentRules,
+            .safeLinksPolicies, .safeLinksRules, .hostedContentFilterPolicies, .malwareFilterPolicies,
+            .outboundSpamFilterPolicies, .outboundSpamFilterRules, .eopProtectionPolicyRules,
+            .atpProtectionPolicyRules, .spfRecords:
+            .exchangeOnline
+        case .organization, .domains, .subscribedSkus, .users, .userRegistrationDetails, .roleAssignments,
+            .roleEligibilitySchedules, .groupMembers, .conditionalAccessPolicies,
+            .identitySecurityDefaultsEnforcementPolicy, .authorizationPolicy, .authenticationMethodsPolicy,
+            .adminConsentRequestPolicy, .groupSettings, .onPremisesSynchronization, .servicePrincipals,
+            .oauth2PermissionGrants:
+            .entraID
         }
     }
 }

@@ -43,6 +43,7 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
     case hostedContentFilterPolicies
     case malwareFilterPolicies
     case outboundSpamFilterPolicies
+    case outboundSpamFilterRules
     case eopProtectionPolicyRules
     case atpProtectionPolicyRules
     // Defender for Endpoint.
@@ -109,6 +110,7 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
         case .hostedContentFilterPolicies: "Get-HostedContentFilterPolicy"
         case .malwareFilterPolicies: "Get-MalwareFilterPolicy"
         case .outboundSpamFilterPolicies: "Get-HostedOutboundSpamFilterPolicy"
+        case .outboundSpamFilterRules: "Get-HostedOutboundSpamFilterRule"
         case .eopProtectionPolicyRules: "Get-EOPProtectionPolicyRule"
         case .atpProtectionPolicyRules: "Get-ATPProtectionPolicyRule"
         default: nil
@@ -159,7 +161,14 @@ public enum M365Resource: String, CaseIterable, Sendable, Codable, Comparable {
         case .deviceComplianceStatuses: "/deviceManagement/deviceCompliancePolicies/{id}/deviceStatuses"
         case .appsAndServicesSettings: "/beta/admin/appsAndServices"
         case .formsSettings: "/beta/admin/forms"
-        default: ""
+        // Not Graph's: read from Exchange, Defender for Endpoint or DNS (see `request`).
+        case .exchangeOrganizationConfig, .acceptedDomains, .mailboxes, .mailboxAuditBypass, .roleAssignmentPolicies,
+            .sharingPolicies, .owaMailboxPolicies, .transportRules, .adminAuditLogConfig, .irmConfiguration,
+            .antiPhishPolicies, .antiPhishRules, .atpPolicyForO365, .safeAttachmentPolicies, .safeAttachmentRules,
+            .safeLinksPolicies, .safeLinksRules, .hostedContentFilterPolicies, .malwareFilterPolicies,
+            .outboundSpamFilterPolicies, .outboundSpamFilterRules, .eopProtectionPolicyRules, .atpProtectionPolicyRules,
+            .spfRecords, .secureConfigurationAssessments:
+            ""
         }
     }
 }

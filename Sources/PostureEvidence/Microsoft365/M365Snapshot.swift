@@ -44,6 +44,7 @@ public struct M365Snapshot: Sendable {
     public var hostedContentFilterPolicies: [ExchangeContentFilterPolicy]?
     public var malwareFilterPolicies: [ExchangeMalwareFilterPolicy]?
     public var outboundSpamFilterPolicies: [ExchangeOutboundSpamFilterPolicy]?
+    public var outboundSpamFilterRules: [ExchangeOutboundSpamFilterRule]?
     public var eopProtectionPolicyRules: [ExchangeProtectionRule]?
     public var atpProtectionPolicyRules: [ExchangeProtectionRule]?
     public var secureConfigurationAssessments: [DefenderConfigurationAssessment]?
@@ -102,6 +103,7 @@ public struct M365Snapshot: Sendable {
         case .hostedContentFilterPolicies: hostedContentFilterPolicies != nil
         case .malwareFilterPolicies: malwareFilterPolicies != nil
         case .outboundSpamFilterPolicies: outboundSpamFilterPolicies != nil
+        case .outboundSpamFilterRules: outboundSpamFilterRules != nil
         case .eopProtectionPolicyRules: eopProtectionPolicyRules != nil
         case .atpProtectionPolicyRules: atpProtectionPolicyRules != nil
         case .secureConfigurationAssessments: secureConfigurationAssessments != nil
@@ -207,6 +209,7 @@ extension M365Snapshot {
         hostedContentFilterPolicies = list(ExchangeContentFilterPolicy.self, .hostedContentFilterPolicies)
         malwareFilterPolicies = list(ExchangeMalwareFilterPolicy.self, .malwareFilterPolicies)
         outboundSpamFilterPolicies = list(ExchangeOutboundSpamFilterPolicy.self, .outboundSpamFilterPolicies)
+        outboundSpamFilterRules = list(ExchangeOutboundSpamFilterRule.self, .outboundSpamFilterRules)
         eopProtectionPolicyRules = list(ExchangeProtectionRule.self, .eopProtectionPolicyRules)
         atpProtectionPolicyRules = list(ExchangeProtectionRule.self, .atpProtectionPolicyRules)
         secureConfigurationAssessments = list(DefenderConfigurationAssessment.self, .secureConfigurationAssessments)

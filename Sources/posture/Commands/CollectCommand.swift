@@ -86,10 +86,10 @@ struct CollectMicrosoft365Command: AsyncParsableCommand {
             tenantID: signIn.tenantID ?? "",
             clientID: signIn.clientID ?? "",
             credential: try signIn.credential(),
-            loginURL: signIn.loginURL,
-            graphURL: signIn.graphURL,
-            exchangeURL: signIn.exchangeURL,
-            defenderURL: signIn.defenderURL,
+            loginURL: signIn.endpoints.effectiveLoginURL,
+            graphURL: signIn.endpoints.effectiveGraphURL,
+            exchangeURL: signIn.endpoints.effectiveExchangeURL,
+            defenderURL: signIn.endpoints.effectiveDefenderURL,
             resolver: try dnsServer.map { try DNSResolver(parsing: $0) } ?? DNSResolver.system()
         )
         let bar = ProgressLine(enabled: !quiet)

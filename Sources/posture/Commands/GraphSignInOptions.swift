@@ -13,14 +13,36 @@ struct GraphSignInOptions: ParsableArguments {
     var clientSecret: String?
     @Option(help: ArgumentHelp("PEM with the certificate and its RSA private key.", valueName: "pem"))
     var certificate: String?
-    @Option(help: ArgumentHelp("Sign-in endpoint, for national clouds.", valueName: "url"))
-    var loginURL = "https://login.microsoftonline.com"
-    @Option(help: ArgumentHelp("Microsoft Graph endpoint, for national clouds.", valueName: "url"))
-    var graphURL = "https://graph.microsoft.com"
-    @Option(help: ArgumentHelp("Exchange Online admin endpoint, for national clouds.", valueName: "url"))
-    var exchangeURL = MicrosoftCloud.commercial.exchangeURL
-    @Option(help: ArgumentHelp("Defender for Endpoint API endpoint, for national clouds.", valueName: "url"))
-    var defenderURL = MicrosoftCloud.commercial.defenderURL ?? ""
+    @Option(
+        help: ArgumentHelp(
+            "The tenant's cloud, which chooses every endpoint: "
+                + MicrosoftCloud.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            valueName: "cloud"
+        )
+    )
+    var cloud = "commercial"
+    @Option(help: ArgumentHelp("Sign-in endpoint instead of the cloud's.", valueName: "url"))
+    var loginURL: String?
+    @Option(help: ArgumentHelp("Microsoft Graph endpoint instead of the cloud's.", valueName: "url"))
+    var graphURL: String?
+    @Option(help: ArgumentHelp("Exchange Online admin endpoint instead of the cloud's.", valueName: "url"))
+    var exchangeURL: String?
+    @Option(help: ArgumentHelp("Defender for Endpoint API endpoint instead of the cloud's.", valueName: "url"))
+    var defenderURL: String?
+
+    /// The endpoints in use: the ones given, else the cloud's (no Defender where it has none).
+    var endpoints: ConnectionSettings {
+        ConnectionSettings(
+            tenantID: tenantID ?? "",
+            clientID: clientID ?? "",
+            credentialKind: .secret,
+            cloud: MicrosoftCloud(rawValue: cloud) ?? .commercial,
+            loginURL: loginURL,
+            graphURL: graphURL,
+            exchangeURL: exchangeURL,
+            defenderURL: defenderURL
+        )
+    }
 
     var secret: String? { clientSecret ?? ProcessInfo.processInfo.environment["POSTURE_GRAPH_CLIENT_SECRET"] }
 
@@ -38,10 +60,16 @@ struct GraphSignInOptions: ParsableArguments {
                 "give either --client-secret (or POSTURE_GRAPH_CLIENT_SECRET) or --certificate, not both or neither"
             )
         }
-        for (name, value) in [
+        do {
+            _ = try MicrosoftCloud.named(cloud)
+        } catch {
+            throw ValidationError("--cloud " + error.message)
+        }
+        for (name, given) in [
             ("--login-url", loginURL), ("--graph-url", graphURL), ("--exchange-url", exchangeURL),
             ("--defender-url", defenderURL),
         ] {
+            guard let value = given else { continue }
             guard let url = URL(string: value), let host = url.host, let scheme = url.scheme,
                 scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host))
             else {

@@ -92,8 +92,8 @@ struct ImportMicrosoftSecureScoreCommand: AsyncParsableCommand {
                 tenantID: signIn.tenantID ?? "",
                 clientID: signIn.clientID ?? "",
                 credential: try signIn.credential(),
-                loginURL: signIn.loginURL,
-                graphURL: signIn.graphURL
+                loginURL: signIn.endpoints.effectiveLoginURL,
+                graphURL: signIn.endpoints.effectiveGraphURL
             )
             let (scores, profiles) = try await download.download()
             return try MicrosoftSecureScoreExport.decode(scores: scores, profiles: profiles)

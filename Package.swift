@@ -92,6 +92,7 @@ let package = Package(
                 "PostureCore",
                 "PostureStore",
                 .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -89,7 +89,8 @@ public func buildApplication(
             store: store,
             catalog: catalog,
             clock: clock,
-            connectionTester: GraphConnectionTester()
+            connectionTester: GraphConnectionTester(),
+            outbound: OutboundPolicy(allowPrivateTargets: configuration.allowPrivateTargets)
         )
         let identity = IdentityService(
             store: store,

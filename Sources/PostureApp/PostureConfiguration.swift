@@ -78,6 +78,11 @@ public struct PostureConfiguration: Sendable {
     /// (`POSTURE_DNS_SERVER`); by default the first `nameserver` of `/etc/resolv.conf`. Nil: none,
     /// and those records are not read.
     public var dnsResolver: DNSResolver? = DNSResolver.system()
+    /// Deliveries this node sends at once (`POSTURE_DELIVERIES`); 0: this node sends none.
+    public var deliveryConcurrency = 4
+    /// `POSTURE_ALLOW_PRIVATE_TARGETS`: webhooks may go to private, loopback and link-local
+    /// addresses (and plain http); off by default, on for tests and closed networks.
+    public var allowPrivateTargets = false
 
     /// Cookies are Secure when people reach the server over HTTPS or on this machine; on plain
     /// HTTP elsewhere browsers would drop them, so they are sent without it (with a warning).
@@ -126,7 +131,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
         "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR", "POSTURE_COLLECTIONS",
-        "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER",
+        "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER", "POSTURE_DELIVERIES", "POSTURE_ALLOW_PRIVATE_TARGETS",
     ]
 
     public static func load(
@@ -270,6 +275,22 @@ public struct PostureConfiguration: Sendable {
                 problems.append(
                     "POSTURE_COLLECTION_LEASE must be a whole number of seconds from 5 to 3600, got \"\(text)\""
                 )
+            }
+        }
+        if let text = env("POSTURE_DELIVERIES") {
+            if let count = Int(text), (0...64).contains(count) {
+                config.deliveryConcurrency = count
+            } else {
+                problems.append(
+                    "POSTURE_DELIVERIES must be a whole number from 0 (this node sends nothing) to 64, got \"\(text)\""
+                )
+            }
+        }
+        if let text = env("POSTURE_ALLOW_PRIVATE_TARGETS") {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": config.allowPrivateTargets = true
+            case "0", "false", "no", "off": config.allowPrivateTargets = false
+            default: problems.append("POSTURE_ALLOW_PRIVATE_TARGETS must be true or false, got \"\(text)\"")
             }
         }
         if let text = env("POSTURE_DNS_SERVER") {

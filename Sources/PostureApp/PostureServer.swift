@@ -47,6 +47,14 @@ extension PostureRuntime {
                 logger: logger
             )
         )
+        application.lifecycle.use(
+            DeliveryScheduler(
+                service: service,
+                sender: WebhookHTTPSender(policy: service.outbound),
+                settings: .init(concurrency: configuration.deliveryConcurrency),
+                logger: logger
+            )
+        )
         return notes
     }
 

@@ -97,4 +97,16 @@ enum AuditJSON {
             )
         )
     }
+
+    /// An endpoint without its secret, which the audit log never holds.
+    static func webhook(_ endpoint: WebhookEndpoint) -> String {
+        text(
+            .object(
+                JSONObject([
+                    ("id", .string(endpoint.id)), ("url", .string(endpoint.url)),
+                    ("events", .array(endpoint.events.map { .string($0.rawValue) })),
+                ])
+            )
+        )
+    }
 }

@@ -17,6 +17,8 @@ public struct PostureService: Sendable {
     let rulesKey: String
     /// Signs in to a tenant to test a connection; nil where nothing may leave this machine.
     let connectionTester: (any ConnectionTesting)?
+    /// Where outbound messages may go (private targets only when the operator allows them).
+    public let outbound: OutboundPolicy
 
     public init(
         store: PostureStore,
@@ -24,7 +26,8 @@ public struct PostureService: Sendable {
         weights: RankingWeights = .default,
         clock: PostureClock,
         currentScores: CurrentScoreCache = CurrentScoreCache(),
-        connectionTester: (any ConnectionTesting)? = nil
+        connectionTester: (any ConnectionTesting)? = nil,
+        outbound: OutboundPolicy = OutboundPolicy()
     ) {
         self.store = store
         self.catalog = catalog
@@ -32,6 +35,7 @@ public struct PostureService: Sendable {
         self.clock = clock
         self.currentScores = currentScores
         self.connectionTester = connectionTester
+        self.outbound = outbound
         rulesKey = CurrentScore.rulesKey(catalog: catalog, weights: weights)
     }
 
@@ -287,6 +291,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case connectionAppInUse(Int)
     /// Only instance administrators may do this (the message says what).
     case instanceAdministratorOnly(String)
+    case webhookNotFound(String)
+    case tooManyWebhooks(Int)
 
     public var description: String {
         switch self {
@@ -303,6 +309,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .connectionAppNotFound:
             "no instance-wide app is set up (posture connection app set, or PUT /api/v1/connection-app)"
         case .instanceAdministratorOnly(let what): "only instance administrators \(what)"
+        case .webhookNotFound(let id): "no webhook endpoint with id \"\(id)\""
+        case .tooManyWebhooks(let limit): "an organization has at most \(limit) webhook endpoints; remove one first"
         case .connectionAppInUse(let count):
             "\(counted(count, "connection")) \(count == 1 ? "signs" : "sign") in with the instance-wide app; connect "
                 + "\(count == 1 ? "it" : "them") otherwise or remove \(count == 1 ? "it" : "them") first"

@@ -67,6 +67,25 @@ import Testing
         }
     }
 
+    @Test func outboundSettings() throws {
+        let defaults = try PostureConfiguration.load(flags: Flags(), environment: [:])
+        #expect(defaults.deliveryConcurrency == 4 && !defaults.allowPrivateTargets)
+        let set = try PostureConfiguration.load(
+            flags: Flags(),
+            environment: ["POSTURE_DELIVERIES": "0", "POSTURE_ALLOW_PRIVATE_TARGETS": "true"]
+        )
+        #expect(set.deliveryConcurrency == 0 && set.allowPrivateTargets)
+        #expect {
+            try PostureConfiguration.load(
+                flags: Flags(),
+                environment: ["POSTURE_DELIVERIES": "65", "POSTURE_ALLOW_PRIVATE_TARGETS": "sometimes"]
+            )
+        } throws: { error in
+            "\(error)".contains("POSTURE_DELIVERIES must be")
+                && "\(error)".contains("POSTURE_ALLOW_PRIVATE_TARGETS must be")
+        }
+    }
+
     @Test func identitySettingsAreCheckedWithoutEchoingSecrets() throws {
         let good = try PostureConfiguration.load(
             flags: Flags(),

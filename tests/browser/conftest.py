@@ -76,10 +76,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     data_dir = tmp_path_factory.mktemp("posture-browser")
     port = free_port()
     log = data_dir / "server.log"
-    # POSTURE_COLLECTIONS=0: no tenant is reachable from a test machine, so the connections the
-    # tests make are never collected (the Swift suites test collection against a recorded service).
+    # POSTURE_COLLECTIONS=0 and POSTURE_DELIVERIES=0: no tenant or webhook receiver is reachable
+    # from a test machine, so the connections and endpoints the tests make are never collected or
+    # sent to (the Swift suites test both against local services).
     env = dict(os.environ, POSTURE_DATA_DIR=str(data_dir), POSTURE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-               POSTURE_LOG_LEVEL="warning", POSTURE_COLLECTIONS="0")
+               POSTURE_LOG_LEVEL="warning", POSTURE_COLLECTIONS="0", POSTURE_DELIVERIES="0")
     env.pop("POSTURE_CATALOG_DIR", None)
     with open(log, "w") as output:
         process = subprocess.Popen([str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO_ROOT,

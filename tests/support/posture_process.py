@@ -91,9 +91,10 @@ def server_environment(data_dir: Path, database_variable: str) -> dict[str, str]
     dropped so that the default run is always the SQLite one."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env["POSTURE_DATA_DIR"] = str(data_dir)
-    # No tenant is reachable from a test machine: these servers collect nothing on their own (the
-    # Swift suites test scheduled collection against the recorded Graph service).
+    # No tenant or webhook receiver is reachable from a test machine: these servers collect and
+    # send nothing on their own (the Swift suites test both against local services).
     env.setdefault("POSTURE_COLLECTIONS", "0")
+    env.setdefault("POSTURE_DELIVERIES", "0")
     if os.environ.get(database_variable):
         env["DATABASE_URL"] = os.environ[database_variable]
     return env

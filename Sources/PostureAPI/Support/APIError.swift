@@ -75,9 +75,9 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: problems.first?.field)
             case .connectionTestUnavailable:
                 return APIError(.notImplemented, code: "notSupported", message: error.description)
-            case .collectionRunning, .connectionAppInUse:
+            case .collectionRunning, .connectionAppInUse, .tooManyWebhooks:
                 return APIError(.conflict, code: "conflict", message: error.description)
-            case .connectionAppNotFound:
+            case .connectionAppNotFound, .webhookNotFound:
                 return .notFound(error.description)
             case .instanceAdministratorOnly:
                 return .forbidden(error.description)

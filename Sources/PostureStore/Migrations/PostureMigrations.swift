@@ -20,5 +20,6 @@ public enum PostureMigrations {
         M015AddCollectionSchedule(),  // 015: each connection's collection interval, lease and last attempts
         M016CreateConnectionApp(),  // 016: the instance-wide multi-tenant app; connections' admin consent
         M017AddConnectionEndpoints(),  // 017: connections' Exchange Online and Defender endpoints
+        M018CreateWebhooks(),  // 018: webhook endpoints and the delivery queue
     ]
 }

@@ -1,0 +1,109 @@
+import Foundation
+import PostureCore
+import PostureServices
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sends webhook attempts over HTTPS: no redirects (a 3xx is a failure, as Standard Webhooks
+/// says), 15 seconds at most, and never to a name that resolves to a private, loopback or
+/// link-local address unless the operator allows private targets.
+public struct WebhookHTTPSender: WebhookSending {
+    let policy: OutboundPolicy
+    let session: URLSession
+
+    public init(policy: OutboundPolicy, timeout: Double = 15) {
+        self.policy = policy
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }
+
+    public func send(url: String, headers: [(String, String)], body: String) async -> WebhookAttempt {
+        guard let target = URL(string: url), let host = target.host else {
+            return WebhookAttempt(status: nil, error: "\(url) is not a URL")
+        }
+        if !policy.allowPrivateTargets {
+            if let problem = OutboundTarget.problem(url, field: "url", allowPrivate: false) {
+                return WebhookAttempt(status: nil, error: problem.message)
+            }
+            let addresses = await Self.resolve(host)
+            guard !addresses.isEmpty else { return WebhookAttempt(status: nil, error: "\(host) does not resolve") }
+            if let special = addresses.first(where: { OutboundTarget.isSpecial(address: $0) ?? true }) {
+                return WebhookAttempt(
+                    status: nil,
+                    error: "\(host) resolves to \(special), a private, loopback or link-local address"
+                )
+            }
+        }
+        var request = URLRequest(url: target)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        do {
+            let (_, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else {
+                return WebhookAttempt(status: nil, error: "no HTTP answer")
+            }
+            let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init)
+            return WebhookAttempt(status: http.statusCode, retryAfter: retryAfter)
+        } catch {
+            return WebhookAttempt(status: nil, error: "\(host): \(error.localizedDescription)")
+        }
+    }
+
+    /// Every address a name resolves to (getaddrinfo, off the cooperative threads).
+    static func resolve(_ host: String) async -> [String] {
+        let name = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if OutboundTarget.isSpecial(address: name) != nil { return [name] }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var hints = addrinfo()
+                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+                var list: UnsafeMutablePointer<addrinfo>?
+                guard getaddrinfo(name, nil, &hints, &list) == 0, let first = list else {
+                    continuation.resume(returning: [])
+                    return
+                }
+                defer { freeaddrinfo(first) }
+                var addresses: [String] = []
+                var cursor: UnsafeMutablePointer<addrinfo>? = first
+                while let entry = cursor {
+                    var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+                    if getnameinfo(
+                        entry.pointee.ai_addr,
+                        entry.pointee.ai_addrlen,
+                        &buffer,
+                        socklen_t(buffer.count),
+                        nil,
+                        0,
+                        NI_NUMERICHOST
+                    ) == 0 {
+                        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+                        addresses.append(String(decoding: bytes, as: UTF8.self))
+                    }
+                    cursor = entry.pointee.ai_next
+                }
+                continuation.resume(returning: addresses)
+            }
+        }
+    }
+}
+
+/// Refuses every redirect: the attempt's answer is the 3xx itself.
+final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+}

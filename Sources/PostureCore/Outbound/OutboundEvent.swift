@@ -1,0 +1,46 @@
+import Foundation
+
+/// What Posture tells the outside world about, and the JSON every channel carries:
+/// `{"type", "timestamp", "data"}` (Standard Webhooks' suggested shape).
+public enum OutboundEventType: String, Sendable, CaseIterable, Comparable {
+    case scoreDropped = "score.dropped"
+    case actionRegressed = "action.regressed"
+    case exceptionExpiring = "exception.expiring"
+    case exceptionExpired = "exception.expired"
+    case scoreBelowFloor = "score.belowFloor"
+    case connectionFailing = "connection.failing"
+    case ticketUpdated = "ticket.updated"
+    /// Sent on demand to check an endpoint; every endpoint receives it whatever it subscribed to.
+    case webhookTest = "webhook.test"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The events an endpoint can subscribe to (the test event always reaches it).
+    public static var subscribable: [OutboundEventType] { allCases.filter { $0 != .webhookTest } }
+}
+
+/// One event as it is sent: the body is fixed when the event is queued, so every attempt (and
+/// every signature) covers the same bytes.
+public struct OutboundEvent: Sendable, Equatable {
+    public var type: OutboundEventType
+    public var timestamp: Date
+    public var data: JSONObject
+
+    public init(type: OutboundEventType, timestamp: Date, data: JSONObject) {
+        self.type = type
+        self.timestamp = timestamp
+        self.data = data
+    }
+
+    /// The JSON body, at most `OutboundEvent.maxBodyBytes`.
+    public var body: String {
+        JSONValue.object(
+            JSONObject([
+                ("type", .string(type.rawValue)), ("timestamp", .string(timestamp.iso8601)), ("data", .object(data)),
+            ])
+        ).jsonText
+    }
+
+    /// Receivers (Teams among them) refuse larger bodies; events stay well under.
+    public static let maxBodyBytes = 20_000
+}

@@ -1,0 +1,137 @@
+import Foundation
+import PostureCore
+import SQLKit
+
+/// The delivery queue. A node takes due deliveries by writing its lease into their rows with one
+/// conditional UPDATE (as collections are taken), so exactly one node sends each attempt; a node
+/// killed between sending and recording leaves a lease that expires, and the next holder sends
+/// again with the same id, which the receiver's idempotency check absorbs.
+extension PostureStore {
+    public func enqueueDeliveries(_ deliveries: [Delivery]) async throws {
+        for delivery in deliveries {
+            try await sql.raw(
+                """
+                INSERT INTO deliveries (id, organization_id, endpoint_id, event_type, body, created_at, state, attempts,
+                    next_attempt_at)
+                VALUES (\(bind: delivery.id), \(bind: delivery.organizationID.rawValue), \(bind: delivery.endpointID),
+                    \(bind: delivery.eventType.rawValue), \(bind: delivery.body),
+                    \(bind: delivery.createdAt.timeIntervalSince1970), \(bind: delivery.state.rawValue),
+                    \(bind: delivery.attempts), \(bind: delivery.nextAttemptAt?.timeIntervalSince1970))
+                """
+            ).run()
+        }
+    }
+
+    /// Takes up to `limit` due deliveries no live lease holds, oldest due first.
+    public func claimDueDeliveries(
+        at now: Date,
+        holder: String,
+        leaseUntil: Date,
+        limit: Int
+    ) async throws
+        -> [Delivery]
+    {
+        guard limit > 0 else { return [] }
+        let instant = now.timeIntervalSince1970
+        let due: SQLQueryString = """
+            state = 'pending' AND next_attempt_at <= \(bind: instant)
+                AND (lease_expires_at IS NULL OR lease_expires_at <= \(bind: instant))
+            """
+        return try await sql.raw(
+            """
+            UPDATE deliveries SET lease_holder = \(bind: holder), lease_expires_at = \(bind: leaseUntil.timeIntervalSince1970)
+            WHERE id IN (SELECT id FROM deliveries WHERE \(due) ORDER BY next_attempt_at, id LIMIT \(bind: limit))
+                AND \(due)
+            RETURNING \(unsafeRaw: Self.deliveryColumns)
+            """
+        ).all().map(Delivery.init(row:)).sorted {
+            ($0.nextAttemptAt ?? .distantPast, $0.id) < ($1.nextAttemptAt ?? .distantPast, $1.id)
+        }
+    }
+
+    /// Records one attempt of `holder`'s and lets go of the lease: delivered, failed for good, or
+    /// due again at `nextAttemptAt`. False when `holder` no longer held it.
+    public func finishDeliveryAttempt(
+        _ id: String,
+        holder: String,
+        at now: Date,
+        status: Int?,
+        error: String?,
+        state: DeliveryState,
+        nextAttemptAt: Date?
+    ) async throws -> Bool {
+        let finished = state == .pending ? nil : now.timeIntervalSince1970
+        return try await !sql.raw(
+            """
+            UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = \(bind: now.timeIntervalSince1970),
+                last_status = \(bind: status), last_error = \(bind: error), state = \(bind: state.rawValue),
+                next_attempt_at = \(bind: nextAttemptAt?.timeIntervalSince1970), finished_at = \(bind: finished),
+                lease_holder = NULL, lease_expires_at = NULL
+            WHERE id = \(bind: id) AND lease_holder = \(bind: holder) AND state = 'pending'
+            RETURNING id
+            """
+        ).all().isEmpty
+    }
+
+    /// Lets go of every lease `holder` has (a node stopping).
+    public func releaseDeliveryLeases(holder: String) async throws {
+        try await sql.raw(
+            "UPDATE deliveries SET lease_holder = NULL, lease_expires_at = NULL WHERE lease_holder = \(bind: holder)"
+        ).run()
+    }
+
+    /// The organization's deliveries, newest first: the delivery log.
+    public func deliveries(_ organizationID: OrganizationID, limit: Int) async throws -> [Delivery] {
+        try await sql.raw(
+            """
+            SELECT \(unsafeRaw: Self.deliveryColumns) FROM deliveries
+            WHERE organization_id = \(bind: organizationID.rawValue)
+            ORDER BY created_at DESC, id DESC LIMIT \(bind: max(1, min(limit, 1_000)))
+            """
+        ).all().map(Delivery.init(row:))
+    }
+
+    public func delivery(_ id: String) async throws -> Delivery? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.deliveryColumns) FROM deliveries WHERE id = \(bind: id)").first()
+            .map(Delivery.init(row:))
+    }
+
+    func cancelDeliveries(endpointID: String, at now: Date, reason: String) async throws {
+        try await sql.raw(
+            """
+            UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, finished_at = \(bind: now.timeIntervalSince1970),
+                last_error = \(bind: reason), lease_holder = NULL, lease_expires_at = NULL
+            WHERE endpoint_id = \(bind: endpointID) AND state = 'pending'
+            """
+        ).run()
+    }
+
+    static let deliveryColumns = """
+        id, organization_id, endpoint_id, event_type, body, created_at, state, attempts, next_attempt_at,
+        last_attempt_at, last_status, last_error, finished_at
+        """
+}
+
+extension Delivery {
+    init(row: any SQLRow) throws {
+        func date(_ column: String) throws -> Date? {
+            try row.decode(column: column, as: Double?.self).map(Date.init(timeIntervalSince1970:))
+        }
+        self.init(
+            id: try row.decode(column: "id", as: String.self),
+            organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)),
+            endpointID: try row.decode(column: "endpoint_id", as: String.self),
+            eventType: OutboundEventType(rawValue: try row.decode(column: "event_type", as: String.self))
+                ?? .webhookTest,
+            body: try row.decode(column: "body", as: String.self),
+            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
+            state: DeliveryState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed,
+            attempts: try row.decode(column: "attempts", as: Int.self),
+            nextAttemptAt: try date("next_attempt_at"),
+            lastAttemptAt: try date("last_attempt_at"),
+            lastStatus: try row.decode(column: "last_status", as: Int?.self),
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            finishedAt: try date("finished_at")
+        )
+    }
+}

@@ -27,6 +27,9 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", "test", use: testConnection)
         organization.post("settings", "connection", "refresh", use: refreshConnection)
         organization.post("settings", "connection", "schedule", use: scheduleConnection)
+        organization.post("settings", "webhooks", use: addWebhook)
+        organization.post("settings", "webhooks", ":endpoint", "test", use: testWebhook)
+        organization.post("settings", "webhooks", ":endpoint", "remove", use: removeWebhook)
     }
 
     static let messages = [
@@ -34,6 +37,8 @@ struct SettingsRoutes: Sendable {
         "granted": "Role granted.", "removed": "Role removed.", "connection": "Connection saved.",
         "rotated": "Credential replaced.", "disconnected": "Connection removed.",
         "refresh": "Collection requested: a node starts it within seconds.", "schedule": "Schedule saved.",
+        "webhook-test": "Test event queued: it leaves within a second; the delivery log shows how it went.",
+        "webhook-removed": "Endpoint removed; what it still had to send is cancelled.",
     ]
 
     @Sendable func page(_ request: Request) async throws -> Response {
@@ -47,6 +52,7 @@ struct SettingsRoutes: Sendable {
         secret: (String, String)? = nil,
         oneTime: (String, String)? = nil,
         test: ConnectionCheckReport? = nil,
+        webhookSecret: (String, String)? = nil,
         status: HTTPStatus = .ok
     ) async throws -> Response {
         let context = try await OrganizationContext.resolve(request, .settings, service: service)
@@ -111,6 +117,7 @@ struct SettingsRoutes: Sendable {
                     request: request,
                     instanceAdministrator: context.web.user.instanceAdministrator
                 ) : nil,
+            webhooks: try await webhookSection(id, canWrite: context.canWrite, newSecret: webhookSecret),
             message: message,
             errors: errors
         )

@@ -396,6 +396,29 @@ import Testing
                             ]
                         )
                     ),
+                    webhooks: WebhookSection(
+                        endpoints: [
+                            .init(
+                                id: t("ep_1"),
+                                url: hostile,
+                                events: t("score.dropped"),
+                                state: t("off: the receiver answered 410 Gone")
+                            )
+                        ],
+                        deliveries: [
+                            .init(
+                                created: t("2026-11-28 12:00 UTC"),
+                                event: t("webhook.test"),
+                                state: t("pending"),
+                                attempts: 1,
+                                last: hostile,
+                                endpointID: t("ep_1")
+                            )
+                        ],
+                        events: [t("score.dropped"), t("action.regressed")],
+                        canWrite: true,
+                        newSecret: (t("ep_1"), t("whsec_c2VjcmV0"))
+                    ),
                     message: t("Client created."),
                     errors: []
                 ).render()

@@ -41,13 +41,15 @@ public struct SettingsView: Sendable, Equatable {
     public var newMember: (username: String, password: String)? = nil
     /// The Microsoft 365 connection: read-write roles; nil for the others.
     public var connection: ConnectionSection? = nil
+    /// Webhook endpoints and the delivery log: every role that reads the organization.
+    public var webhooks: WebhookSection? = nil
     public var message: String?
     public var errors: [String]
 
     public static func == (lhs: SettingsView, rhs: SettingsView) -> Bool {
         lhs.nav == rhs.nav && lhs.lockedReason == rhs.lockedReason && lhs.clients == rhs.clients
             && lhs.members == rhs.members && lhs.errors == rhs.errors && lhs.message == rhs.message
-            && lhs.connection == rhs.connection
+            && lhs.connection == rhs.connection && lhs.webhooks == rhs.webhooks
     }
 
     public func render() -> String {
@@ -159,6 +161,7 @@ public struct SettingsView: Sendable, Equatable {
               <button type="submit"\(disabled)>Save comparison</button>
             </form></section>
             \(connection?.render(base: base, csrf: csrf))
+            \(webhooks?.render(base: base, csrf: csrf))
             \(access)
             """
         )

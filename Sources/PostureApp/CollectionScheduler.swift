@@ -30,7 +30,6 @@ public final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
     /// mistakes its predecessor's leases for its own.
     let holder: String
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-    private let running = NIOLockedValueBox(0)
     private let doorbell = Doorbell()
 
     public init(
@@ -84,34 +83,24 @@ public final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
 
     /// Claims due connections into free slots and collects them, until cancelled.
     public func run() async {
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
-                let free = settings.concurrency - running.withLockedValue { $0 }
-                var claimed: [OrganizationID] = []
-                if free > 0 {
-                    do {
-                        claimed = try await service.claimDueCollections(
-                            holder: holder,
-                            leaseSeconds: settings.leaseSeconds,
-                            limit: free
-                        )
-                    } catch {
-                        logger.error("looking for due collections failed", metadata: ["error": "\(error)"])
-                    }
+        await SlotLoop.run(
+            concurrency: settings.concurrency,
+            pollSeconds: settings.pollSeconds,
+            doorbell: doorbell,
+            claim: { [self] free in
+                do {
+                    return try await service.claimDueCollections(
+                        holder: holder,
+                        leaseSeconds: settings.leaseSeconds,
+                        limit: free
+                    )
+                } catch {
+                    logger.error("looking for due collections failed", metadata: ["error": "\(error)"])
+                    return []
                 }
-                for organizationID in claimed {
-                    running.withLockedValue { $0 += 1 }
-                    group.addTask { [self] in
-                        await collect(organizationID)
-                        running.withLockedValue { $0 -= 1 }
-                        await doorbell.ring()
-                    }
-                }
-                // Every slot busy, or nothing more due now: wait for a slot or the next poll.
-                if claimed.count < free || free <= 0 { await doorbell.wait(seconds: settings.pollSeconds) }
-            }
-            group.cancelAll()
-        }
+            },
+            work: { [self] organizationID in await collect(organizationID) }
+        )
         // Collections cut short by a stop go to the next node now rather than at expiry.
         try? await service.releaseCollectionLeases(holder: holder)
     }

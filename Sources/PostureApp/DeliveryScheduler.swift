@@ -27,7 +27,6 @@ public final class DeliveryScheduler: LifecycleHandler, @unchecked Sendable {
     let logger: Logger
     let holder: String
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-    private let running = NIOLockedValueBox(0)
     private let doorbell = Doorbell()
 
     public init(service: PostureService, sender: any WebhookSending, settings: Settings, logger: Logger) {
@@ -54,46 +53,41 @@ public final class DeliveryScheduler: LifecycleHandler, @unchecked Sendable {
 
     /// Claims due deliveries into free slots and sends them, until cancelled.
     public func run() async {
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
-                let free = settings.concurrency - running.withLockedValue { $0 }
-                var claimed: [Delivery] = []
-                if free > 0 {
-                    do {
-                        claimed = try await service.claimDueDeliveries(
-                            holder: holder,
-                            leaseSeconds: settings.leaseSeconds,
-                            limit: free
-                        )
-                    } catch {
-                        logger.error("looking for due deliveries failed", metadata: ["error": "\(error)"])
-                    }
+        await SlotLoop.run(
+            concurrency: settings.concurrency,
+            pollSeconds: settings.pollSeconds,
+            doorbell: doorbell,
+            claim: { [self] free in
+                do {
+                    return try await service.claimDueDeliveries(
+                        holder: holder,
+                        leaseSeconds: settings.leaseSeconds,
+                        limit: free
+                    )
+                } catch {
+                    logger.error("looking for due deliveries failed", metadata: ["error": "\(error)"])
+                    return []
                 }
-                for delivery in claimed {
-                    running.withLockedValue { $0 += 1 }
-                    group.addTask { [self] in
-                        do {
-                            let recorded = try await service.deliver(delivery, holder: holder, using: sender)
-                            if let recorded, recorded.state != .delivered {
-                                logger.info(
-                                    "delivery attempt failed",
-                                    metadata: [
-                                        "delivery": "\(delivery.id)",
-                                        "organization": "\(delivery.organizationID.rawValue)",
-                                        "state": "\(recorded.state.rawValue)", "error": "\(recorded.lastError ?? "")",
-                                    ]
-                                )
-                            }
-                        } catch {
-                            logger.error("recording a delivery failed", metadata: ["error": "\(error)"])
-                        }
-                        running.withLockedValue { $0 -= 1 }
-                        await doorbell.ring()
-                    }
-                }
-                if claimed.count < free || free <= 0 { await doorbell.wait(seconds: settings.pollSeconds) }
-            }
-        }
+            },
+            work: { [self] delivery in await send(delivery) }
+        )
         try? await service.releaseDeliveryLeases(holder: holder)
+    }
+
+    func send(_ delivery: Delivery) async {
+        do {
+            let recorded = try await service.deliver(delivery, holder: holder, using: sender)
+            if let recorded, recorded.state != .delivered {
+                logger.info(
+                    "delivery attempt failed",
+                    metadata: [
+                        "delivery": "\(delivery.id)", "organization": "\(delivery.organizationID.rawValue)",
+                        "state": "\(recorded.state.rawValue)", "error": "\(recorded.lastError ?? "")",
+                    ]
+                )
+            }
+        } catch {
+            logger.error("recording a delivery failed", metadata: ["error": "\(error)"])
+        }
     }
 }

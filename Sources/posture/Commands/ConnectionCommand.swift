@@ -647,13 +647,19 @@ struct ConnectionCommand: AsyncParsableCommand {
         return "\(table.render())\n\(report.summary)"
     }
 
-    static func run<T>(_ server: ServerOptions, _ body: (PostureRuntime) async throws -> T) async throws -> T {
+    /// Runs `body` on the server's data; a refusal is printed, its problems named by the options
+    /// a person typed (`naming`), and the command exits 1.
+    static func run<T>(
+        _ server: ServerOptions,
+        naming option: (ConnectionProblem) -> String = Add.option,
+        _ body: (PostureRuntime) async throws -> T
+    ) async throws -> T {
         try await withRuntime(try server.configuration()) { runtime in
             do {
                 return try await body(runtime)
             } catch let error as ServiceError {
                 if case .invalidConnection(let problems) = error {
-                    Console.error(problems.map(Add.option).joined(separator: "; "))
+                    Console.error(problems.map(option).joined(separator: "; "))
                 } else {
                     Console.error(error.description)
                 }

@@ -127,22 +127,8 @@ struct WebhookCommand: AsyncParsableCommand {
         }
     }
 
+    /// A webhook's problems name their options (`--url`, `--events`).
     static func run<T>(_ server: ServerOptions, _ body: (PostureRuntime) async throws -> T) async throws -> T {
-        try await withRuntime(try server.configuration()) { runtime in
-            do {
-                return try await body(runtime)
-            } catch let error as ServiceError {
-                if case .invalidConnection(let problems) = error {
-                    Console.error(
-                        problems.map { "--\($0.field == "url" ? "url" : "events") \($0.message)" }.joined(
-                            separator: "; "
-                        )
-                    )
-                } else {
-                    Console.error(error.description)
-                }
-                throw ExitCode(1)
-            }
-        }
+        try await ConnectionCommand.run(server, naming: { "--\($0.field) \($0.message)" }, body)
     }
 }

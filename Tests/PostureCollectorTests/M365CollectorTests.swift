@@ -88,7 +88,10 @@ import Testing
         script.firstAnswer = [
             "userRegistrationDetails": (429, 7), "domains": (503, nil), "conditionalAccessPolicies": (504, 2),
         ]
-        script.failing = ["sharepointSettings": 403, "roleEligibilitySchedules": 400]
+        script.failing = [
+            "sharepointSettings": 403, "roleEligibilitySchedules": 400, "mailboxes": 403,
+            "secureConfigurationAssessments": 403,
+        ]
         try await Self.collect(script) { result, log, sleeps, _ in
             #expect(sleeps == [1, 7, 2], "Retry-After when given, else backoff from 1 s")
             #expect(log.graphRequests.filter { $0 == "/domains" }.count == 2)
@@ -104,6 +107,13 @@ import Testing
             #expect(assessment.finding("spo_legacy_auth")?.detail.contains("HTTP 403") == true)
             #expect(assessment.finding("PIMEnabled")?.result == "no data")
             #expect(assessment.finding("AdminMFAV2")?.result == "2/3")
+            // A 403 from Exchange or Defender costs only the actions that read that resource.
+            #expect(result.manifest.failures[.mailboxes]?.hasPrefix("HTTP 403: Forbidden") == true)
+            #expect(assessment.finding("MailboxAuditingEnabled")?.result == "no data")
+            #expect(assessment.finding("exo_outlookaddins")?.result == "not done", "mailboxes only sharpen it")
+            #expect(assessment.finding("mdo_zapphish")?.result == "done")
+            #expect(assessment.finding("scid_2010")?.result == "no data")
+            #expect(assessment.finding("MDMPWReq")?.result == "2/2")
         }
     }
 

@@ -44,8 +44,7 @@ public final class CollectionScheduler: LifecycleHandler, @unchecked Sendable {
         self.settings = settings
         self.metrics = metrics
         self.logger = logger
-        holder =
-            "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
+        holder = SlotLoop.holderName()
     }
 
     public func didBootAsync(_ application: Application) async throws {

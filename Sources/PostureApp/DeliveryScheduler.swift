@@ -34,8 +34,7 @@ public final class DeliveryScheduler: LifecycleHandler, @unchecked Sendable {
         self.sender = sender
         self.settings = settings
         self.logger = logger
-        holder =
-            "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
+        holder = SlotLoop.holderName()
     }
 
     public func didBootAsync(_ application: Application) async throws {

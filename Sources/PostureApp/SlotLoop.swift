@@ -1,9 +1,16 @@
+import Foundation
 import NIOConcurrencyHelpers
 
 /// The loop both schedulers run: fill up to `concurrency` slots with work claimed from the
 /// database, run each in its own task, and wait for a slot to free or the next poll; until
 /// cancelled.
 enum SlotLoop {
+    /// A process's name on the leases it takes: unique per process, so a restarted node never
+    /// mistakes its predecessor's leases for its own.
+    static func holderName() -> String {
+        "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
+    }
+
     static func run<Item: Sendable>(
         concurrency: Int,
         pollSeconds: Double,

@@ -90,7 +90,10 @@ public func buildApplication(
             catalog: catalog,
             clock: clock,
             connectionTester: GraphConnectionTester(),
-            outbound: OutboundPolicy(allowPrivateTargets: configuration.allowPrivateTargets)
+            outbound: OutboundPolicy(
+                allowPrivateTargets: configuration.allowPrivateTargets,
+                linkBase: configuration.linkBase.resolve(host: nil, forwardedProto: nil)
+            )
         )
         let identity = IdentityService(
             store: store,

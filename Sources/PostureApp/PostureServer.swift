@@ -47,6 +47,7 @@ extension PostureRuntime {
                 logger: logger
             )
         )
+        application.lifecycle.use(AlertScheduler(service: service, logger: logger))
         application.lifecycle.use(
             DeliveryScheduler(
                 service: service,

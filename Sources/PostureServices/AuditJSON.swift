@@ -109,4 +109,6 @@ enum AuditJSON {
             )
         )
     }
+
+    static func alertRules(_ rules: AlertRules) -> String { text(rules.json) }
 }

@@ -140,6 +140,10 @@ extension PostureService {
             consecutiveFailures: failures,
             nextRunAt: next
         )
+        // A failure (or a recovery) is news for the connection alert: looked at within seconds.
+        if !outcome.succeeded || connection.collection.consecutiveFailures > 0 {
+            try? await store.markAlertsPending(connection.organizationID, at: outcome.finishedAt)
+        }
     }
 
     /// Stores a successful harvest while `holder` still holds the connection; returns how many

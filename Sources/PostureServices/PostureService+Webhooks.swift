@@ -118,6 +118,18 @@ extension PostureService {
     /// Queues an event for every enabled endpoint of the organization that wants it.
     @discardableResult
     public func publish(_ event: OutboundEvent, for organizationID: OrganizationID) async throws -> [Delivery] {
+        try await enqueue(event, for: organizationID, store: store)
+    }
+
+    /// ``publish(_:for:)`` inside a caller's transaction.
+    @discardableResult
+    func enqueue(
+        _ event: OutboundEvent,
+        for organizationID: OrganizationID,
+        store: PostureStore
+    ) async throws
+        -> [Delivery]
+    {
         let body = event.body
         let deliveries = try await store.webhookEndpoints(organizationID)
             .filter { $0.isEnabled && $0.wants(event.type) }

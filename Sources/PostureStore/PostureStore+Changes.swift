@@ -12,10 +12,15 @@ extension PostureStore {
     public func appendChanges(_ organizationID: OrganizationID, _ entries: [ChangeEntry]) async throws {
         guard !entries.isEmpty else { return }
         var sequence = try await lastChangeSequence(organizationID)
+        let before = sequence
         for start in stride(from: 0, to: entries.count, by: Self.changeBatchLimit) {
             let part = entries[start..<min(start + Self.changeBatchLimit, entries.count)]
             try await Self.insertChangeBatch(sql, organizationID, firstSequence: sequence + 1, part)
             sequence += Int64(part.count)
+        }
+        // Only a loss of points can raise an alert; gains re-arm incidents at the next look.
+        if let lost = entries.filter({ $0.delta < 0 }).map(\.occurredAt).max() {
+            try await markAlertsPending(organizationID, at: lost, startingAfter: before)
         }
         try await announceChange(organizationID)
     }
@@ -149,7 +154,8 @@ extension PostureStore {
         try await sql.delete(from: "change_batches").where("organization_id", .equal, organizationID.rawValue).run()
     }
 
-    private func lastChangeSequence(_ organizationID: OrganizationID) async throws -> Int64 {
+    /// The newest sequence of the organization's change log (0 when it has none).
+    public func lastChangeSequence(_ organizationID: OrganizationID) async throws -> Int64 {
         let row = try await sql.raw(
             "SELECT MAX(last_sequence) AS last FROM change_batches WHERE organization_id = \(bind: organizationID.rawValue)"
         ).first()

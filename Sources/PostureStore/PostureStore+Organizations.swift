@@ -105,6 +105,7 @@ extension PostureStore {
             // The connection and its sealed credential: nothing of the tenant's access stays.
             _ = try await store.deleteConnection(id)
             try await store.deleteCurrentScore(id)
+            try await store.deleteOutbound(id)
             try await store.anonymizeCohortMember(id)
             try await record.delete(on: store.database)
             try await store.announceChange(id)

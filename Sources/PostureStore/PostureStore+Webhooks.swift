@@ -89,3 +89,14 @@ extension WebhookEndpoint {
         )
     }
 }
+
+extension PostureStore {
+    /// The organization's endpoints, their sealed secrets and its delivery log: part of deleting
+    /// the organization, so a later organization of the same id sends nowhere.
+    func deleteOutbound(_ organizationID: OrganizationID) async throws {
+        try await sql.raw("DELETE FROM deliveries WHERE organization_id = \(bind: organizationID.rawValue)").run()
+        try await sql.raw("DELETE FROM webhook_endpoints WHERE organization_id = \(bind: organizationID.rawValue)")
+            .run()
+        try await deleteAlerts(organizationID)
+    }
+}

@@ -64,7 +64,13 @@ public struct PostureStore: Sendable {
             }
         }
         return try await database.transaction { database in
-            try await body(
+            if let sql = database as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                // Take SQLite's write lock first: a transaction that read before another process
+                // (the CLI beside a server on one file) wrote could not upgrade to writing and would
+                // fail with SQLITE_BUSY_SNAPSHOT; holding the lock from the start makes it wait.
+                try await sql.raw("DELETE FROM _fluent_migrations WHERE 0 = 1").run()
+            }
+            return try await body(
                 PostureStore(
                     database: database,
                     locks: locks,

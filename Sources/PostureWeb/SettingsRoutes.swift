@@ -27,6 +27,7 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", "test", use: testConnection)
         organization.post("settings", "connection", "refresh", use: refreshConnection)
         organization.post("settings", "connection", "schedule", use: scheduleConnection)
+        organization.post("settings", "alerts", use: saveAlerts)
         organization.post("settings", "webhooks", use: addWebhook)
         organization.post("settings", "webhooks", ":endpoint", "test", use: testWebhook)
         organization.post("settings", "webhooks", ":endpoint", "remove", use: removeWebhook)
@@ -39,6 +40,7 @@ struct SettingsRoutes: Sendable {
         "refresh": "Collection requested: a node starts it within seconds.", "schedule": "Schedule saved.",
         "webhook-test": "Test event queued: it leaves within a second; the delivery log shows how it went.",
         "webhook-removed": "Endpoint removed; what it still had to send is cancelled.",
+        "alerts": "Alerts saved.",
     ]
 
     @Sendable func page(_ request: Request) async throws -> Response {
@@ -118,6 +120,7 @@ struct SettingsRoutes: Sendable {
                     instanceAdministrator: context.web.user.instanceAdministrator
                 ) : nil,
             webhooks: try await webhookSection(id, canWrite: context.canWrite, newSecret: webhookSecret),
+            alerts: try await alertSection(id, canWrite: context.canWrite),
             message: message,
             errors: errors
         )

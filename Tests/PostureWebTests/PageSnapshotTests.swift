@@ -419,6 +419,18 @@ import Testing
                         canWrite: true,
                         newSecret: (t("ep_1"), t("whsec_c2VjcmV0"))
                     ),
+                    alerts: AlertSection(
+                        scoreDrop: true,
+                        dropPercentagePoints: hostile,
+                        dropPoints: t("10"),
+                        regressions: true,
+                        exceptions: false,
+                        exceptionDays: t("14"),
+                        floor: false,
+                        floorPercent: t("50"),
+                        connections: true,
+                        canWrite: true
+                    ),
                     message: t("Client created."),
                     errors: []
                 ).render()

@@ -37,6 +37,7 @@ struct NativeRoutes {
         ExclusionRoutes(dependencies: dependencies).register(on: organization)
         ConnectionRoutes(dependencies: dependencies).register(on: organization)
         WebhookRoutes(dependencies: dependencies).register(on: organization)
+        AlertRoutes(dependencies: dependencies).register(on: organization)
         EvidenceRoutes(dependencies: dependencies).register(on: organization)
         MicrosoftScoreRoutes(dependencies: dependencies).register(on: organization)
     }

@@ -114,8 +114,11 @@ public struct OutboundPolicy: Sendable, Equatable {
     /// `POSTURE_ALLOW_PRIVATE_TARGETS`: private, loopback and link-local targets (and plain http)
     /// are allowed; for tests and closed networks.
     public var allowPrivateTargets: Bool
+    /// Where links in messages point: `POSTURE_PUBLIC_URL`, else the listening address.
+    public var linkBase: String
 
-    public init(allowPrivateTargets: Bool = false) {
+    public init(allowPrivateTargets: Bool = false, linkBase: String = "http://localhost:8080") {
         self.allowPrivateTargets = allowPrivateTargets
+        self.linkBase = linkBase.hasSuffix("/") ? String(linkBase.dropLast()) : linkBase
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The score-drop alert's rule: today against the previous closed day, over the actions present
 /// on both days, so a catalog that grows (a larger maximum) never looks like a drop. It fires when
 /// the percentage falls by at least `percentagePoints` or the points by at least `points`.
-public struct ScoreDropRule: Sendable, Equatable {
+public struct ScoreDropRule: Sendable, Equatable, Codable {
     public static let defaultPercentagePoints = 5.0
     public static let defaultPoints = 10.0
     public static let percentagePointsRange = 1.0...50.0
@@ -84,7 +84,7 @@ public struct ScoreDropRule: Sendable, Equatable {
 /// One alert per incident: an alert opens an incident with the score it fell from; no further
 /// alert of the kind goes out until the score recovers to within 1 percentage point of that
 /// baseline or 7 days pass.
-public struct AlertIncident: Sendable, Equatable {
+public struct AlertIncident: Sendable, Equatable, Codable {
     public var openedAt: Date
     /// The percentage the score fell from.
     public var baselinePercent: Double
@@ -104,13 +104,31 @@ public struct AlertIncident: Sendable, Equatable {
         comparison: ScoreDropRule.Comparison,
         at now: Date
     ) -> (incident: AlertIncident?, alert: Bool) {
+        evaluate(
+            open: incident,
+            firing: firing,
+            currentPercent: comparison.currentPercent,
+            baselinePercent: comparison.previousPercent,
+            at: now
+        )
+    }
+
+    /// The same for any percentage watched against a baseline (the score drop's previous day, the
+    /// floor's own level): a new incident remembers `baselinePercent`.
+    public static func evaluate(
+        open incident: AlertIncident?,
+        firing: Bool,
+        currentPercent: Double,
+        baselinePercent: Double,
+        at now: Date
+    ) -> (incident: AlertIncident?, alert: Bool) {
         var current = incident
         if let open = current {
-            let recovered = comparison.currentPercent >= open.baselinePercent - rearmWithinPercentagePoints
+            let recovered = currentPercent >= open.baselinePercent - rearmWithinPercentagePoints
             let expired = now.timeIntervalSince(open.openedAt) >= rearmAfterSeconds
             if recovered || expired { current = nil }
         }
         guard current == nil, firing else { return (current, false) }
-        return (AlertIncident(openedAt: now, baselinePercent: comparison.previousPercent), true)
+        return (AlertIncident(openedAt: now, baselinePercent: baselinePercent), true)
     }
 }

@@ -21,5 +21,6 @@ public enum PostureMigrations {
         M016CreateConnectionApp(),  // 016: the instance-wide multi-tenant app; connections' admin consent
         M017AddConnectionEndpoints(),  // 017: connections' Exchange Online and Defender endpoints
         M018CreateWebhooks(),  // 018: webhook endpoints and the delivery queue
+        M019CreateAlertStates(),  // 019: alert rules, open incidents and how far each organization's alerts have read
     ]
 }

@@ -43,13 +43,15 @@ public struct SettingsView: Sendable, Equatable {
     public var connection: ConnectionSection? = nil
     /// Webhook endpoints and the delivery log: every role that reads the organization.
     public var webhooks: WebhookSection? = nil
+    /// Alert rules: every role that reads the organization.
+    public var alerts: AlertSection? = nil
     public var message: String?
     public var errors: [String]
 
     public static func == (lhs: SettingsView, rhs: SettingsView) -> Bool {
         lhs.nav == rhs.nav && lhs.lockedReason == rhs.lockedReason && lhs.clients == rhs.clients
             && lhs.members == rhs.members && lhs.errors == rhs.errors && lhs.message == rhs.message
-            && lhs.connection == rhs.connection && lhs.webhooks == rhs.webhooks
+            && lhs.connection == rhs.connection && lhs.webhooks == rhs.webhooks && lhs.alerts == rhs.alerts
     }
 
     public func render() -> String {
@@ -161,6 +163,7 @@ public struct SettingsView: Sendable, Equatable {
               <button type="submit"\(disabled)>Save comparison</button>
             </form></section>
             \(connection?.render(base: base, csrf: csrf))
+            \(alerts?.render(base: base, csrf: csrf))
             \(webhooks?.render(base: base, csrf: csrf))
             \(access)
             """

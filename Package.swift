@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure domain: Foundation only, no I/O, no clock reads.
@@ -66,6 +67,17 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // E-mail out: a small SMTP submission client (STARTTLS or TLS, AUTH PLAIN/LOGIN) on SwiftNIO.
+        .target(
+            name: "PostureMail",
+            dependencies: [
+                "PostureCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -129,6 +141,7 @@ let package = Package(
                 "PostureCore",
                 "PostureCatalog",
                 "PostureCollector",
+                "PostureMail",
                 "PostureStore",
                 "PostureServices",
                 "PostureAPI",
@@ -261,6 +274,11 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostureMailTests",
+            dependencies: ["PostureMail", "PostureCore", "PostureTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

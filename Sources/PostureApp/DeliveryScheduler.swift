@@ -22,16 +22,16 @@ public final class DeliveryScheduler: LifecycleHandler, @unchecked Sendable {
     }
 
     let service: PostureService
-    let sender: any WebhookSending
+    let senders: OutboundSenders
     let settings: Settings
     let logger: Logger
     let holder: String
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
     private let doorbell = Doorbell()
 
-    public init(service: PostureService, sender: any WebhookSending, settings: Settings, logger: Logger) {
+    public init(service: PostureService, senders: OutboundSenders, settings: Settings, logger: Logger) {
         self.service = service
-        self.sender = sender
+        self.senders = senders
         self.settings = settings
         self.logger = logger
         holder = SlotLoop.holderName()
@@ -75,7 +75,7 @@ public final class DeliveryScheduler: LifecycleHandler, @unchecked Sendable {
 
     func send(_ delivery: Delivery) async {
         do {
-            let recorded = try await service.deliver(delivery, holder: holder, using: sender)
+            let recorded = try await service.deliver(delivery, holder: holder, using: senders)
             if let recorded, recorded.state != .delivered {
                 logger.info(
                     "delivery attempt failed",

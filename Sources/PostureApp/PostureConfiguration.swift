@@ -83,6 +83,9 @@ public struct PostureConfiguration: Sendable {
     /// `POSTURE_ALLOW_PRIVATE_TARGETS`: webhooks may go to private, loopback and link-local
     /// addresses (and plain http); off by default, on for tests and closed networks.
     public var allowPrivateTargets = false
+    /// `POSTURE_OUTBOUND_CA_FILE`: PEM certificates trusted besides the system's for outbound TLS
+    /// to SMTP relays (a private CA); read at start-up.
+    public var outboundTrustRoots: String?
 
     /// Cookies are Secure when people reach the server over HTTPS or on this machine; on plain
     /// HTTP elsewhere browsers would drop them, so they are sent without it (with a warning).
@@ -132,6 +135,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
         "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR", "POSTURE_COLLECTIONS",
         "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER", "POSTURE_DELIVERIES", "POSTURE_ALLOW_PRIVATE_TARGETS",
+        "POSTURE_OUTBOUND_CA_FILE",
     ]
 
     public static func load(
@@ -291,6 +295,16 @@ public struct PostureConfiguration: Sendable {
             case "1", "true", "yes", "on": config.allowPrivateTargets = true
             case "0", "false", "no", "off": config.allowPrivateTargets = false
             default: problems.append("POSTURE_ALLOW_PRIVATE_TARGETS must be true or false, got \"\(text)\"")
+            }
+        }
+        if let path = env("POSTURE_OUTBOUND_CA_FILE") {
+            if let pem = try? String(contentsOfFile: path, encoding: .utf8), pem.contains("-----BEGIN CERTIFICATE-----")
+            {
+                config.outboundTrustRoots = pem
+            } else {
+                problems.append(
+                    "POSTURE_OUTBOUND_CA_FILE must name a readable PEM file of certificates, got \"\(path)\""
+                )
             }
         }
         if let text = env("POSTURE_DNS_SERVER") {

@@ -51,7 +51,7 @@ extension PostureRuntime {
         application.lifecycle.use(
             DeliveryScheduler(
                 service: service,
-                sender: WebhookHTTPSender(policy: service.outbound),
+                senders: .network(policy: service.outbound, extraTrustRoots: configuration.outboundTrustRoots),
                 settings: .init(concurrency: configuration.deliveryConcurrency),
                 logger: logger
             )

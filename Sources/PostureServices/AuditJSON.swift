@@ -99,15 +99,28 @@ enum AuditJSON {
     }
 
     /// An endpoint without its secret, which the audit log never holds.
-    static func webhook(_ endpoint: WebhookEndpoint) -> String {
-        text(
-            .object(
-                JSONObject([
-                    ("id", .string(endpoint.id)), ("url", .string(endpoint.url)),
-                    ("events", .array(endpoint.events.map { .string($0.rawValue) })),
-                ])
+    /// A channel as the audit log keeps it: never its secret (a webhook's key, a Teams URL's
+    /// signature, an SMTP password).
+    static func channel(_ channel: OutboundChannel) -> String {
+        var fields: [(String, JSONValue)] = [
+            ("id", .string(channel.id)), ("kind", .string(channel.kind.rawValue)), ("name", .string(channel.name)),
+            ("target", .string(channel.target)), ("events", .array(channel.events.map { .string($0.rawValue) })),
+        ]
+        if let mail = channel.mail {
+            fields.append(
+                (
+                    "smtp",
+                    .object(
+                        JSONObject([
+                            ("host", .string(mail.host)), ("port", .int(mail.port)),
+                            ("security", .string(mail.security.rawValue)), ("username", .string(mail.username ?? "")),
+                            ("from", .string(mail.from)),
+                        ])
+                    )
+                )
             )
-        )
+        }
+        return text(.object(JSONObject(fields)))
     }
 
     static func alertRules(_ rules: AlertRules) -> String { text(rules.json) }

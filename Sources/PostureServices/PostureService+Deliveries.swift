@@ -3,15 +3,31 @@ import Foundation
 import PostureCore
 import PostureStore
 
-/// Sends one signed HTTP request and says how the receiver answered; implemented over the
-/// network by the app, by a recorder in tests.
-public protocol WebhookSending: Sendable {
-    func send(url: String, headers: [(String, String)], body: String) async -> WebhookAttempt
+/// Sends one HTTP POST and says how the receiver answered (webhooks and Teams); implemented over
+/// the network by the app, by a recorder in tests.
+public protocol HTTPSending: Sendable {
+    func send(url: String, headers: [(String, String)], body: String) async -> DeliveryAttempt
 }
 
-/// How one attempt went: the receiver's status (nil when it did not answer), its `Retry-After`,
-/// and why it failed in a person's words.
-public struct WebhookAttempt: Sendable, Equatable {
+/// Sends one e-mail through an SMTP server and says how it answered.
+public protocol MailSending: Sendable {
+    func send(_ message: MailMessage, via settings: MailSettings, password: String) async -> DeliveryAttempt
+}
+
+/// The senders the delivery queue uses, one per way of sending.
+public struct OutboundSenders: Sendable {
+    public var http: any HTTPSending
+    public var mail: any MailSending
+
+    public init(http: any HTTPSending, mail: any MailSending) {
+        self.http = http
+        self.mail = mail
+    }
+}
+
+/// How one attempt went: the receiver's status (an HTTP status, or an SMTP reply code; nil when it
+/// did not answer), its `Retry-After`, and why it failed in a person's words.
+public struct DeliveryAttempt: Sendable, Equatable {
     public var status: Int?
     public var retryAfter: Double?
     public var error: String?
@@ -45,35 +61,62 @@ extension PostureService {
     public func deliver(
         _ delivery: Delivery,
         holder: String,
-        using sender: any WebhookSending,
+        using senders: OutboundSenders,
         jitter: Double = Double.random(in: 0..<1)
     ) async throws -> Delivery? {
-        let endpoint = try await store.webhookEndpoint(delivery.organizationID, id: delivery.endpointID)
-        guard let endpoint, endpoint.isEnabled, let secret = try await store.webhookSecret(endpoint.id),
-            let key = StandardWebhooks.key(ofSecret: secret)
-        else {
-            _ = try await store.finishDeliveryAttempt(
-                delivery.id,
+        let channel = try await store.channel(delivery.organizationID, id: delivery.channelID)
+        guard let channel, channel.isEnabled, let secret = try await store.channelSecret(channel) else {
+            return try await finish(
+                delivery,
                 holder: holder,
-                at: clock.now(),
-                status: nil,
-                error: "the endpoint was removed or turned off",
                 state: .cancelled,
-                nextAttemptAt: nil
+                "the channel was removed or turned off"
             )
-            return try await store.delivery(delivery.id)
         }
-        let timestamp = Int(clock.now().timeIntervalSince1970)
-        let signature = HMAC<SHA256>.authenticationCode(
-            for: Data(StandardWebhooks.signedContent(id: delivery.id, timestamp: timestamp, body: delivery.body).utf8),
-            using: SymmetricKey(data: key)
-        )
-        let headers = [
-            ("content-type", "application/json"), ("webhook-id", delivery.id), ("webhook-timestamp", "\(timestamp)"),
-            ("webhook-signature", StandardWebhooks.signatureHeader([Array(signature)])),
-            ("user-agent", "Posture-Webhooks/1"),
-        ]
-        let attempt = await sender.send(url: endpoint.url, headers: headers, body: delivery.body)
+        let attempt: DeliveryAttempt
+        switch channel.kind {
+        case .webhook:
+            guard let key = StandardWebhooks.key(ofSecret: secret) else {
+                return try await finish(delivery, holder: holder, state: .failed, "the channel's secret is unreadable")
+            }
+            let timestamp = Int(clock.now().timeIntervalSince1970)
+            let signature = HMAC<SHA256>.authenticationCode(
+                for: Data(
+                    StandardWebhooks.signedContent(id: delivery.id, timestamp: timestamp, body: delivery.body).utf8
+                ),
+                using: SymmetricKey(data: key)
+            )
+            let headers = [
+                ("content-type", "application/json"), ("webhook-id", delivery.id),
+                ("webhook-timestamp", "\(timestamp)"),
+                ("webhook-signature", StandardWebhooks.signatureHeader([Array(signature)])),
+                ("user-agent", "Posture-Webhooks/1"),
+            ]
+            attempt = await senders.http.send(url: channel.target, headers: headers, body: delivery.body)
+        case .teams:
+            guard let message = EventMessage.make(body: delivery.body) else {
+                return try await finish(delivery, holder: holder, state: .failed, "the queued message is not an event")
+            }
+            attempt = await senders.http.send(
+                url: secret,
+                headers: [("content-type", "application/json"), ("user-agent", "Posture/1")],
+                body: TeamsCard.payload(message)
+            )
+        case .email:
+            guard let mail = channel.mail, let message = EventMessage.make(body: delivery.body) else {
+                return try await finish(delivery, holder: holder, state: .failed, "the queued message is not an event")
+            }
+            let domain = mail.from.split(separator: "@").last.map(String.init) ?? "posture.invalid"
+            // The delivery's id is the Message-ID on every attempt: a repeat is recognisably the same mail.
+            let mime = MailMessage.event(
+                message,
+                from: mail.from,
+                to: mail.to,
+                date: clock.now(),
+                messageID: "<\(delivery.id)@\(domain)>"
+            )
+            attempt = await senders.mail.send(mime, via: mail, password: secret)
+        }
         let finished = clock.now()
         let result = DeliveryResult(status: attempt.status)
         let attempts = delivery.attempts + 1
@@ -104,12 +147,33 @@ extension PostureService {
             nextAttemptAt: next
         )
         if result == .gone {
-            try await store.disableWebhookEndpoint(
-                endpoint.id,
+            try await store.disableChannel(
+                channel.id,
                 at: finished,
                 reason: "the receiver answered 410 Gone"
             )
         }
+        return try await store.delivery(delivery.id)
+    }
+
+    /// Records an attempt that could not be made, for good.
+    private func finish(
+        _ delivery: Delivery,
+        holder: String,
+        state: DeliveryState,
+        _ reason: String
+    ) async throws
+        -> Delivery?
+    {
+        _ = try await store.finishDeliveryAttempt(
+            delivery.id,
+            holder: holder,
+            at: clock.now(),
+            status: nil,
+            error: reason,
+            state: state,
+            nextAttemptAt: nil
+        )
         return try await store.delivery(delivery.id)
     }
 }

@@ -291,8 +291,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case connectionAppInUse(Int)
     /// Only instance administrators may do this (the message says what).
     case instanceAdministratorOnly(String)
-    case webhookNotFound(String)
-    case tooManyWebhooks(Int)
+    case channelNotFound(String)
+    case tooManyChannels(Int)
 
     public var description: String {
         switch self {
@@ -309,8 +309,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .connectionAppNotFound:
             "no instance-wide app is set up (posture connection app set, or PUT /api/v1/connection-app)"
         case .instanceAdministratorOnly(let what): "only instance administrators \(what)"
-        case .webhookNotFound(let id): "no webhook endpoint with id \"\(id)\""
-        case .tooManyWebhooks(let limit): "an organization has at most \(limit) webhook endpoints; remove one first"
+        case .channelNotFound(let id): "no channel with id \"\(id)\""
+        case .tooManyChannels(let limit): "an organization has at most \(limit) channels; remove one first"
         case .connectionAppInUse(let count):
             "\(counted(count, "connection")) \(count == 1 ? "signs" : "sign") in with the instance-wide app; connect "
                 + "\(count == 1 ? "it" : "them") otherwise or remove \(count == 1 ? "it" : "them") first"

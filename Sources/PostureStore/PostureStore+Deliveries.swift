@@ -11,9 +11,9 @@ extension PostureStore {
         for delivery in deliveries {
             try await sql.raw(
                 """
-                INSERT INTO deliveries (id, organization_id, endpoint_id, event_type, body, created_at, state, attempts,
+                INSERT INTO deliveries (id, organization_id, channel_id, event_type, body, created_at, state, attempts,
                     next_attempt_at)
-                VALUES (\(bind: delivery.id), \(bind: delivery.organizationID.rawValue), \(bind: delivery.endpointID),
+                VALUES (\(bind: delivery.id), \(bind: delivery.organizationID.rawValue), \(bind: delivery.channelID),
                     \(bind: delivery.eventType.rawValue), \(bind: delivery.body),
                     \(bind: delivery.createdAt.timeIntervalSince1970), \(bind: delivery.state.rawValue),
                     \(bind: delivery.attempts), \(bind: delivery.nextAttemptAt?.timeIntervalSince1970))
@@ -96,18 +96,18 @@ extension PostureStore {
             .map(Delivery.init(row:))
     }
 
-    func cancelDeliveries(endpointID: String, at now: Date, reason: String) async throws {
+    func cancelDeliveries(channelID: String, at now: Date, reason: String) async throws {
         try await sql.raw(
             """
             UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, finished_at = \(bind: now.timeIntervalSince1970),
                 last_error = \(bind: reason), lease_holder = NULL, lease_expires_at = NULL
-            WHERE endpoint_id = \(bind: endpointID) AND state = 'pending'
+            WHERE channel_id = \(bind: channelID) AND state = 'pending'
             """
         ).run()
     }
 
     static let deliveryColumns = """
-        id, organization_id, endpoint_id, event_type, body, created_at, state, attempts, next_attempt_at,
+        id, organization_id, channel_id, event_type, body, created_at, state, attempts, next_attempt_at,
         last_attempt_at, last_status, last_error, finished_at
         """
 }
@@ -120,7 +120,7 @@ extension Delivery {
         self.init(
             id: try row.decode(column: "id", as: String.self),
             organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)),
-            endpointID: try row.decode(column: "endpoint_id", as: String.self),
+            channelID: try row.decode(column: "channel_id", as: String.self),
             eventType: OutboundEventType(rawValue: try row.decode(column: "event_type", as: String.self))
                 ?? .webhookTest,
             body: try row.decode(column: "body", as: String.self),

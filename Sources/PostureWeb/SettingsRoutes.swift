@@ -28,9 +28,9 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", "refresh", use: refreshConnection)
         organization.post("settings", "connection", "schedule", use: scheduleConnection)
         organization.post("settings", "alerts", use: saveAlerts)
-        organization.post("settings", "webhooks", use: addWebhook)
-        organization.post("settings", "webhooks", ":endpoint", "test", use: testWebhook)
-        organization.post("settings", "webhooks", ":endpoint", "remove", use: removeWebhook)
+        organization.post("settings", "channels", use: addChannel)
+        organization.post("settings", "channels", ":channel", "test", use: testChannel)
+        organization.post("settings", "channels", ":channel", "remove", use: removeChannel)
     }
 
     static let messages = [
@@ -38,8 +38,8 @@ struct SettingsRoutes: Sendable {
         "granted": "Role granted.", "removed": "Role removed.", "connection": "Connection saved.",
         "rotated": "Credential replaced.", "disconnected": "Connection removed.",
         "refresh": "Collection requested: a node starts it within seconds.", "schedule": "Schedule saved.",
-        "webhook-test": "Test event queued: it leaves within a second; the delivery log shows how it went.",
-        "webhook-removed": "Endpoint removed; what it still had to send is cancelled.",
+        "channel-test": "Test message queued: it leaves within a second; the delivery log shows how it went.",
+        "channel-removed": "Channel removed; what it still had to send is cancelled.",
         "alerts": "Alerts saved.",
     ]
 
@@ -119,7 +119,7 @@ struct SettingsRoutes: Sendable {
                     request: request,
                     instanceAdministrator: context.web.user.instanceAdministrator
                 ) : nil,
-            webhooks: try await webhookSection(id, canWrite: context.canWrite, newSecret: webhookSecret),
+            channels: try await channelSection(id, canWrite: context.canWrite, newSecret: webhookSecret),
             alerts: try await alertSection(id, canWrite: context.canWrite),
             message: message,
             errors: errors

@@ -87,7 +87,7 @@ import Vapor
                 #expect(try await service.evaluateDueAlerts() == 0, "looked at already")
                 #expect(try await service.evaluateAlerts("fabrikam").isEmpty, "one alert per incident")
 
-                let sender = WebhookHTTPSender(policy: service.outbound)
+                let sender = OutboundSenders.network(policy: service.outbound)
                 for delivery in try await service.claimDueDeliveries(holder: "t", leaseSeconds: 60, limit: 10) {
                     let recorded = try await service.deliver(delivery, holder: "t", using: sender, jitter: 0)
                     #expect(recorded?.state == .delivered)
@@ -109,7 +109,7 @@ import Vapor
                 #expect(try await service.deleteOrganization("fabrikam", actor: "test"))
                 #expect(try await harness.runtime.store.alerts("fabrikam") == nil)
                 #expect(try await harness.runtime.store.deliveries("fabrikam", limit: 10).isEmpty)
-                #expect(try await harness.runtime.store.webhookEndpoints("fabrikam").isEmpty)
+                #expect(try await harness.runtime.store.channels("fabrikam").isEmpty)
             }
         } catch {
             try? await receiver.stop()

@@ -129,7 +129,7 @@ import VaporTesting
             let log = try await harness.send(.GET, "/api/v1/organizations/contoso/deliveries", token: reader)
             let entries = try #require(try object(log.body)["value"] as? [[String: Any]])
             #expect(entries.count == 1 && entries[0]["event"] as? String == "webhook.test")
-            #expect(entries[0]["state"] as? String == "pending" && entries[0]["endpointId"] as? String == id)
+            #expect(entries[0]["state"] as? String == "pending" && entries[0]["channelId"] as? String == id)
             #expect(
                 try await harness.send(.GET, "/api/v1/organizations/contoso/deliveries?limit=0", token: reader).status
                     == .badRequest
@@ -141,7 +141,7 @@ import VaporTesting
             let after = try await harness.runtime.store.deliveries("contoso", limit: 10)
             #expect(after.first?.state == .cancelled, "what the endpoint still had to send is cancelled")
 
-            for number in 0..<WebhookEndpoint.limitPerOrganization {
+            for number in 0..<OutboundChannel.limitPerOrganization {
                 let json = #"{"url": "https://hooks.example.com/\#(number)", "events": ["score.dropped"]}"#
                 #expect(try await harness.send(.POST, Self.path, token: writer, json: json).status == .created)
             }
@@ -184,7 +184,7 @@ import VaporTesting
                     "not subscribed"
                 )
 
-                let sender = WebhookHTTPSender(policy: service.outbound)
+                let sender = OutboundSenders.network(policy: service.outbound)
                 var waits: [Double] = []
                 for attempt in 1...4 {
                     let first = try await service.claimDueDeliveries(holder: "a", leaseSeconds: 60, limit: 5)
@@ -217,7 +217,7 @@ import VaporTesting
                 #expect(seen.allSatisfy { $0.body == event.body })
 
                 // A lease that nobody finishes expires, and the next holder sends again.
-                _ = try await service.testWebhookEndpoint("contoso", id: endpoint.id)
+                _ = try await service.testChannel("contoso", id: endpoint.id)
                 let taken = try await service.claimDueDeliveries(holder: "dead", leaseSeconds: 60, limit: 5)
                 #expect(taken.count == 1)
                 now.withLockedValue { $0 = $0.addingTimeInterval(61) }
@@ -236,13 +236,13 @@ import VaporTesting
                     events: ["score.dropped"],
                     actor: "test"
                 )
-                _ = try await service.testWebhookEndpoint("contoso", id: gone.id)
+                _ = try await service.testChannel("contoso", id: gone.id)
                 for delivery in try await service.claimDueDeliveries(holder: "c", leaseSeconds: 60, limit: 5)
-                where delivery.endpointID == gone.id {
+                where delivery.channelID == gone.id {
                     let recorded = try await service.deliver(delivery, holder: "c", using: sender)
                     #expect(recorded?.state == .failed && recorded?.lastStatus == 410)
                 }
-                let disabled = try #require(try await service.webhookEndpoints("contoso").first { $0.id == gone.id })
+                let disabled = try #require(try await service.channels("contoso").first { $0.id == gone.id })
                 #expect(!disabled.isEnabled && disabled.disabledReason?.contains("410") == true)
             }
         } catch {
@@ -268,7 +268,7 @@ import VaporTesting
                 receiver.secret.withLockedValue { $0 = secret }
                 let scheduler = DeliveryScheduler(
                     service: service,
-                    sender: WebhookHTTPSender(policy: service.outbound),
+                    senders: .network(policy: service.outbound),
                     settings: .init(concurrency: 2, pollSeconds: 0.1),
                     logger: Logger(label: "delivery-test", factory: { _ in SwiftLogNoOpLogHandler() })
                 )
@@ -298,7 +298,7 @@ import VaporTesting
     /// Without the operator's permission, a name that resolves to this machine is refused at send
     /// time, whatever the URL looked like when it was stored.
     @Test func theSenderRefusesPrivateAddresses() async throws {
-        let sender = WebhookHTTPSender(policy: OutboundPolicy(allowPrivateTargets: false))
+        let sender = OutboundHTTPSender(policy: OutboundPolicy(allowPrivateTargets: false))
         let attempt = await sender.send(url: "https://localhost:9/hook", headers: [], body: "{}")
         #expect(attempt.status == nil && attempt.error?.contains("private, loopback or link-local") == true)
     }

@@ -84,6 +84,24 @@ import Testing
             "\(error)".contains("POSTURE_DELIVERIES must be")
                 && "\(error)".contains("POSTURE_ALLOW_PRIVATE_TARGETS must be")
         }
+        let pem = FileManager.default.temporaryDirectory.appendingPathComponent("posture-ca-\(UUID().uuidString).pem")
+        defer { try? FileManager.default.removeItem(at: pem) }
+        try "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".write(
+            to: pem,
+            atomically: true,
+            encoding: .utf8
+        )
+        let trusted = try PostureConfiguration.load(flags: Flags(), environment: ["POSTURE_OUTBOUND_CA_FILE": pem.path])
+        #expect(trusted.outboundTrustRoots?.hasPrefix("-----BEGIN CERTIFICATE-----") == true)
+        #expect(defaults.outboundTrustRoots == nil)
+        #expect {
+            try PostureConfiguration.load(
+                flags: Flags(),
+                environment: ["POSTURE_OUTBOUND_CA_FILE": "/nonexistent/ca.pem"]
+            )
+        } throws: { error in
+            "\(error)".contains("POSTURE_OUTBOUND_CA_FILE must name a readable PEM file")
+        }
     }
 
     @Test func identitySettingsAreCheckedWithoutEchoingSecrets() throws {

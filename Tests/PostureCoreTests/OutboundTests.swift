@@ -86,13 +86,13 @@ import Testing
 
     @Test func endpointsTakeKnownEventsOnly() throws {
         #expect(
-            try WebhookEndpoint.events(named: ["score.dropped", "action.regressed", "score.dropped"]) == [
+            try OutboundChannel.events(named: ["score.dropped", "action.regressed", "score.dropped"]) == [
                 .actionRegressed, .scoreDropped,
             ]
         )
-        #expect(throws: ConnectionProblem.self) { try WebhookEndpoint.events(named: []) }
-        #expect(throws: ConnectionProblem.self) { try WebhookEndpoint.events(named: ["webhook.test"]) }
-        #expect(throws: ConnectionProblem.self) { try WebhookEndpoint.events(named: ["score.Dropped"]) }
+        #expect(throws: ConnectionProblem.self) { try OutboundChannel.events(named: []) }
+        #expect(throws: ConnectionProblem.self) { try OutboundChannel.events(named: ["webhook.test"]) }
+        #expect(throws: ConnectionProblem.self) { try OutboundChannel.events(named: ["score.Dropped"]) }
     }
 
     @Test func secretsAndSignedContent() throws {

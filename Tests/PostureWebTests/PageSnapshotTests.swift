@@ -396,14 +396,24 @@ import Testing
                             ]
                         )
                     ),
-                    webhooks: WebhookSection(
-                        endpoints: [
+                    channels: ChannelSection(
+                        channels: [
                             .init(
                                 id: t("ep_1"),
-                                url: hostile,
+                                kind: t("Webhook"),
+                                name: hostile,
+                                target: hostile,
                                 events: t("score.dropped"),
                                 state: t("off: the receiver answered 410 Gone")
-                            )
+                            ),
+                            .init(
+                                id: t("ch_2"),
+                                kind: t("E-mail"),
+                                name: t("Security team"),
+                                target: t("secops@contoso.example via smtp.contoso.example:587"),
+                                events: t("action.regressed"),
+                                state: t("enabled")
+                            ),
                         ],
                         deliveries: [
                             .init(
@@ -412,7 +422,7 @@ import Testing
                                 state: t("pending"),
                                 attempts: 1,
                                 last: hostile,
-                                endpointID: t("ep_1")
+                                channelID: t("ep_1")
                             )
                         ],
                         events: [t("score.dropped"), t("action.regressed")],
@@ -448,7 +458,7 @@ import Testing
                 name == "password"
                 ? "Ana &lt;Admin&gt;" : "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;"
             #expect(html.contains(escaped), "\(name)")
-            #expect(!HTMLTests.hasRawSpecial(html, allowTags: true), "\(name): a raw quote before a combining mark")
+            #expect(!MarkupChecks.hasRawSpecial(html, allowTags: true), "\(name): a raw quote before a combining mark")
             let file = Self.directory.appendingPathComponent("\(name).html")
             if record {
                 try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)

@@ -201,15 +201,15 @@ import VaporTesting
             let encoded = WebHarness.encode(hostile)
             let signIn = try await web.send(.GET, "/signin?next=/\(encoded)")
             #expect(signIn.status == .ok)
-            #expect(!HTMLTests.hasRawSpecial(signIn.body, allowTags: true), "next is reflected raw")
+            #expect(!MarkupChecks.hasRawSpecial(signIn.body, allowTags: true), "next is reflected raw")
             let refused = try await web.signIn(hostile, "wrong password here")
-            #expect(!HTMLTests.hasRawSpecial(refused.body, allowTags: true), "username is reflected raw")
+            #expect(!MarkupChecks.hasRawSpecial(refused.body, allowTags: true), "username is reflected raw")
             #expect(refused.body.contains("x&quot;\u{301} autofocus"))
             try await web.addUser("erin", password: Self.password, roles: ["contoso": .securityReader])
             _ = try await web.signIn("erin", Self.password)
             let list = try await web.send(.GET, "/orgs/contoso/actions?q=\(encoded)")
             #expect(list.status == .ok)
-            #expect(!HTMLTests.hasRawSpecial(list.body, allowTags: true), "the search is reflected raw")
+            #expect(!MarkupChecks.hasRawSpecial(list.body, allowTags: true), "the search is reflected raw")
             #expect(list.body.contains("&lt;\u{338}script&gt;"))
         }
     }

@@ -46,7 +46,7 @@ import Testing
         #expect(audit.stdout.contains("webhook.add") && !audit.stdout.contains(secret))
         await #expect(try cli(["webhook", "remove", "--org", "acme", "--id", id]).status == 0)
         let gone = try await cli(["webhook", "remove", "--org", "acme", "--id", id])
-        #expect(gone.status == 1 && gone.stderr.contains("no webhook endpoint with id"))
+        #expect(gone.status == 1 && gone.stderr.contains("no channel with id"))
         let database = try Data(contentsOf: directory.appendingPathComponent("posture.sqlite"))
         #expect(database.range(of: Data(secret.utf8)) == nil, "the secret is sealed at rest")
     }

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # The Python environments of the test suites under tests/ (graph: the Graph SDK suite; browser: the
-# dashboard in headless Chromium; fuzz: schemathesis over the OpenAPI documents).
+# dashboard in headless Chromium; fuzz: schemathesis over the OpenAPI documents; mail: the SMTP
+# server the Swift suite sends e-mail to).
 #
 #   source scripts/lib/python-venv.sh
 #   py=$(graph_venv)            # e.g. /path/to/repo/.venv/graph/bin/python; browser_venv, fuzz_venv likewise
@@ -106,4 +107,9 @@ browser_venv() {
 # The fuzz stage's environment (tests/fuzz: schemathesis and pytest).
 fuzz_venv() {
     suite_venv fuzz
+}
+
+# The SMTP server the Swift suite's e-mail tests send to (tests/mail: aiosmtpd).
+mail_venv() {
+    suite_venv mail
 }

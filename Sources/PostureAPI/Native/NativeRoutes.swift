@@ -36,7 +36,7 @@ struct NativeRoutes {
         TrendRoutes(dependencies: dependencies).register(on: organization)
         ExclusionRoutes(dependencies: dependencies).register(on: organization)
         ConnectionRoutes(dependencies: dependencies).register(on: organization)
-        WebhookRoutes(dependencies: dependencies).register(on: organization)
+        ChannelRoutes(dependencies: dependencies).register(on: organization)
         AlertRoutes(dependencies: dependencies).register(on: organization)
         EvidenceRoutes(dependencies: dependencies).register(on: organization)
         MicrosoftScoreRoutes(dependencies: dependencies).register(on: organization)

@@ -75,9 +75,9 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: problems.first?.field)
             case .connectionTestUnavailable:
                 return APIError(.notImplemented, code: "notSupported", message: error.description)
-            case .collectionRunning, .connectionAppInUse, .tooManyWebhooks:
+            case .collectionRunning, .connectionAppInUse, .tooManyChannels:
                 return APIError(.conflict, code: "conflict", message: error.description)
-            case .connectionAppNotFound, .webhookNotFound:
+            case .connectionAppNotFound, .channelNotFound:
                 return .notFound(error.description)
             case .instanceAdministratorOnly:
                 return .forbidden(error.description)

@@ -1,11 +1,11 @@
 import Foundation
 
-/// One outbound message to one endpoint, as the delivery queue holds it. Its id is the
+/// One outbound message to one channel, as the delivery queue holds it. Its id is the
 /// `webhook-id` the receiver sees on every attempt: its idempotency key.
 public struct Delivery: Sendable, Equatable {
     public var id: String
     public var organizationID: OrganizationID
-    public var endpointID: String
+    public var channelID: String
     public var eventType: OutboundEventType
     /// The JSON body, fixed when queued.
     public var body: String
@@ -23,7 +23,7 @@ public struct Delivery: Sendable, Equatable {
     public init(
         id: String,
         organizationID: OrganizationID,
-        endpointID: String,
+        channelID: String,
         eventType: OutboundEventType,
         body: String,
         createdAt: Date,
@@ -37,7 +37,7 @@ public struct Delivery: Sendable, Equatable {
     ) {
         self.id = id
         self.organizationID = organizationID
-        self.endpointID = endpointID
+        self.channelID = channelID
         self.eventType = eventType
         self.body = body
         self.createdAt = createdAt

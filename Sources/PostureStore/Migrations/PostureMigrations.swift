@@ -22,5 +22,6 @@ public enum PostureMigrations {
         M017AddConnectionEndpoints(),  // 017: connections' Exchange Online and Defender endpoints
         M018CreateWebhooks(),  // 018: webhook endpoints and the delivery queue
         M019CreateAlertStates(),  // 019: alert rules, open incidents and how far each organization's alerts have read
+        M020CreateChannels(),  // 020: webhook endpoints become channels: webhooks, Microsoft Teams, e-mail
     ]
 }

@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The improvement actions list, with its filters, and the details flyout of one action.
 public struct ActionsView: Sendable, Equatable {
     public struct Row: Sendable, Equatable {

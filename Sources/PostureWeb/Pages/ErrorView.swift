@@ -1,3 +1,5 @@
+import PostureCore
+
 /// A page for a refused or failed request.
 public struct ErrorView: Sendable, Equatable {
     public var title: String

@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The overview page of one organization.
 public struct OverviewView: Sendable, Equatable {
     public struct Category: Sendable, Equatable {

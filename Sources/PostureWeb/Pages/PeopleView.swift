@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The People page for instance administrators: everyone who can sign in, with their roles;
 /// adding people, new one-time passwords and removal.
 public struct PeopleView: Sendable, Equatable {

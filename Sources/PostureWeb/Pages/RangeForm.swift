@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The date-range form shared by the History and Metrics pages.
 struct RangeForm: Sendable, Equatable {
     var action: String

@@ -1,3 +1,5 @@
+import PostureCore
+
 /// Settings → Alerts: which incidents go out to the organization's channels, with their
 /// thresholds. Every role that reads the organization sees them; read-write roles change them.
 public struct AlertSection: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The Connections part of Settings: the organization's Microsoft 365 connection, for read-write
 /// roles. The credential is entered, never shown: a stored one is only ever replaced.
 public struct ConnectionSection: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The Settings page: score zones and the custom comparison (read-write roles), API clients and
 /// people's roles (Global administrators).
 public struct SettingsView: Sendable, Equatable {
@@ -41,8 +43,8 @@ public struct SettingsView: Sendable, Equatable {
     public var newMember: (username: String, password: String)? = nil
     /// The Microsoft 365 connection: read-write roles; nil for the others.
     public var connection: ConnectionSection? = nil
-    /// Webhook endpoints and the delivery log: every role that reads the organization.
-    public var webhooks: WebhookSection? = nil
+    /// Channels and the delivery log: every role that reads the organization.
+    public var channels: ChannelSection? = nil
     /// Alert rules: every role that reads the organization.
     public var alerts: AlertSection? = nil
     public var message: String?
@@ -51,7 +53,7 @@ public struct SettingsView: Sendable, Equatable {
     public static func == (lhs: SettingsView, rhs: SettingsView) -> Bool {
         lhs.nav == rhs.nav && lhs.lockedReason == rhs.lockedReason && lhs.clients == rhs.clients
             && lhs.members == rhs.members && lhs.errors == rhs.errors && lhs.message == rhs.message
-            && lhs.connection == rhs.connection && lhs.webhooks == rhs.webhooks && lhs.alerts == rhs.alerts
+            && lhs.connection == rhs.connection && lhs.channels == rhs.channels && lhs.alerts == rhs.alerts
     }
 
     public func render() -> String {
@@ -164,7 +166,7 @@ public struct SettingsView: Sendable, Equatable {
             </form></section>
             \(connection?.render(base: base, csrf: csrf))
             \(alerts?.render(base: base, csrf: csrf))
-            \(webhooks?.render(base: base, csrf: csrf))
+            \(channels?.render(base: base, csrf: csrf))
             \(access)
             """
         )

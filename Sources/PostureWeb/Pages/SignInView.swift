@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The sign-in page.
 public struct SignInView: Sendable, Equatable {
     public var username: String

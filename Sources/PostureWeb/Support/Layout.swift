@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The frame of every page: head, the signed-in bar and the main content.
 public struct Layout {
     /// The signed-in person, shown in the bar with the sign-out button.

@@ -1,3 +1,5 @@
+import PostureCore
+
 /// The status line and the error list that forms show above themselves.
 enum Notices {
     static func render(message: String?, errors: [String]) -> SafeHTML {

@@ -12,7 +12,7 @@ import Glibc
 /// Sends webhook attempts over HTTPS: no redirects (a 3xx is a failure, as Standard Webhooks
 /// says), 15 seconds at most, and never to a name that resolves to a private, loopback or
 /// link-local address unless the operator allows private targets.
-public struct WebhookHTTPSender: WebhookSending {
+public struct OutboundHTTPSender: HTTPSending {
     let policy: OutboundPolicy
     let session: URLSession
 
@@ -24,18 +24,18 @@ public struct WebhookHTTPSender: WebhookSending {
         session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }
 
-    public func send(url: String, headers: [(String, String)], body: String) async -> WebhookAttempt {
+    public func send(url: String, headers: [(String, String)], body: String) async -> DeliveryAttempt {
         guard let target = URL(string: url), let host = target.host else {
-            return WebhookAttempt(status: nil, error: "\(url) is not a URL")
+            return DeliveryAttempt(status: nil, error: "\(url) is not a URL")
         }
         if !policy.allowPrivateTargets {
             if let problem = OutboundTarget.problem(url, field: "url", allowPrivate: false) {
-                return WebhookAttempt(status: nil, error: problem.message)
+                return DeliveryAttempt(status: nil, error: problem.message)
             }
             let addresses = await Self.resolve(host)
-            guard !addresses.isEmpty else { return WebhookAttempt(status: nil, error: "\(host) does not resolve") }
+            guard !addresses.isEmpty else { return DeliveryAttempt(status: nil, error: "\(host) does not resolve") }
             if let special = addresses.first(where: { OutboundTarget.isSpecial(address: $0) ?? true }) {
-                return WebhookAttempt(
+                return DeliveryAttempt(
                     status: nil,
                     error: "\(host) resolves to \(special), a private, loopback or link-local address"
                 )
@@ -48,12 +48,12 @@ public struct WebhookHTTPSender: WebhookSending {
         do {
             let (_, response) = try await session.data(for: request)
             guard let http = response as? HTTPURLResponse else {
-                return WebhookAttempt(status: nil, error: "no HTTP answer")
+                return DeliveryAttempt(status: nil, error: "no HTTP answer")
             }
             let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init)
-            return WebhookAttempt(status: http.statusCode, retryAfter: retryAfter)
+            return DeliveryAttempt(status: http.statusCode, retryAfter: retryAfter)
         } catch {
-            return WebhookAttempt(status: nil, error: "\(host): \(error.localizedDescription)")
+            return DeliveryAttempt(status: nil, error: "\(host): \(error.localizedDescription)")
         }
     }
 

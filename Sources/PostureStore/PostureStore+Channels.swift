@@ -1,0 +1,114 @@
+import Foundation
+import PostureCore
+import SQLKit
+
+/// Channels: their settings, and their secrets (a webhook's signing secret, a Teams URL, an SMTP
+/// password) sealed with the connection key. The sealed text is bound to the channel's kind and id,
+/// so a secret cannot be moved to another channel.
+extension PostureStore {
+    /// Stores a new channel with its secret; the caller shows a webhook's secret once.
+    public func createChannel(_ channel: OutboundChannel, secret: String) async throws {
+        guard let key = connectionKey else { throw ConnectionKeyError.cannotSeal }
+        let sealed = try key.seal(secret, for: Self.secretContext(channel.kind, channel.id))
+        try await sql.raw(
+            """
+            INSERT INTO channels (id, organization_id, kind, name, url, events, settings, sealed_secret, created_at,
+                created_by)
+            VALUES (\(bind: channel.id), \(bind: channel.organizationID.rawValue), \(bind: channel.kind.rawValue),
+                \(bind: channel.name), \(bind: channel.target),
+                \(bind: channel.events.map(\.rawValue).joined(separator: " ")),
+                \(bind: channel.mail.map { StoredJSON.encode($0) }), \(bind: sealed),
+                \(bind: channel.createdAt.timeIntervalSince1970), \(bind: channel.createdBy))
+            """
+        ).run()
+    }
+
+    public func channels(_ organizationID: OrganizationID) async throws -> [OutboundChannel] {
+        try await sql.raw(
+            """
+            SELECT \(unsafeRaw: Self.channelColumns) FROM channels
+            WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY created_at, id
+            """
+        ).all().map(OutboundChannel.init(row:))
+    }
+
+    public func channel(_ organizationID: OrganizationID, id: String) async throws -> OutboundChannel? {
+        try await sql.raw(
+            """
+            SELECT \(unsafeRaw: Self.channelColumns) FROM channels
+            WHERE organization_id = \(bind: organizationID.rawValue) AND id = \(bind: id)
+            """
+        ).first().map(OutboundChannel.init(row:))
+    }
+
+    /// The channel's secret, opened: for sending, never for showing.
+    public func channelSecret(_ channel: OutboundChannel) async throws -> String? {
+        guard
+            let row = try await sql.raw("SELECT sealed_secret FROM channels WHERE id = \(bind: channel.id)").first()
+        else { return nil }
+        guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
+        return try key.open(
+            try row.decode(column: "sealed_secret", as: String.self),
+            for: Self.secretContext(channel.kind, channel.id)
+        )
+    }
+
+    /// Removes a channel and cancels what it still had to send; false when there was none.
+    public func deleteChannel(_ organizationID: OrganizationID, id: String, at now: Date) async throws -> Bool {
+        let removed = try await !sql.raw(
+            """
+            DELETE FROM channels WHERE organization_id = \(bind: organizationID.rawValue) AND id = \(bind: id)
+            RETURNING id
+            """
+        ).all().isEmpty
+        if removed { try await cancelDeliveries(channelID: id, at: now, reason: "the channel was removed") }
+        return removed
+    }
+
+    /// Turns a channel off (a 410 Gone) and cancels what it still had to send.
+    public func disableChannel(_ id: String, at now: Date, reason: String) async throws {
+        try await sql.raw(
+            """
+            UPDATE channels SET disabled_at = \(bind: now.timeIntervalSince1970), disabled_reason = \(bind: reason)
+            WHERE id = \(bind: id) AND disabled_at IS NULL
+            """
+        ).run()
+        try await cancelDeliveries(channelID: id, at: now, reason: reason)
+    }
+
+    /// Webhook secrets were sealed as `webhook:<id>` before other kinds existed; every kind keeps
+    /// that shape.
+    static func secretContext(_ kind: ChannelKind, _ id: String) -> String { kind.rawValue + ":" + id }
+
+    static let channelColumns =
+        "id, organization_id, kind, name, url, events, settings, created_at, created_by, disabled_at, disabled_reason"
+
+    /// The organization's channels, their sealed secrets and its delivery log: part of deleting
+    /// the organization, so a later organization of the same id sends nowhere.
+    func deleteOutbound(_ organizationID: OrganizationID) async throws {
+        try await sql.raw("DELETE FROM deliveries WHERE organization_id = \(bind: organizationID.rawValue)").run()
+        try await sql.raw("DELETE FROM channels WHERE organization_id = \(bind: organizationID.rawValue)").run()
+        try await deleteAlerts(organizationID)
+    }
+}
+
+extension OutboundChannel {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "id", as: String.self),
+            organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)),
+            kind: ChannelKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .webhook,
+            name: try row.decode(column: "name", as: String.self),
+            target: try row.decode(column: "url", as: String.self),
+            events: try row.decode(column: "events", as: String.self).split(separator: " ")
+                .compactMap { OutboundEventType(rawValue: String($0)) },
+            mail: try row.decode(column: "settings", as: String?.self).map {
+                try StoredJSON.decode(MailSettings.self, $0)
+            },
+            createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
+            createdBy: try row.decode(column: "created_by", as: String.self),
+            disabledAt: try row.decode(column: "disabled_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+            disabledReason: try row.decode(column: "disabled_reason", as: String?.self)
+        )
+    }
+}

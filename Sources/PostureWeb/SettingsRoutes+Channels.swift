@@ -1,0 +1,145 @@
+import Foundation
+import PostureCore
+import PostureServices
+import PostureStore
+import Vapor
+
+/// Settings → Channels: add a webhook (its secret shown once), a Teams channel or an e-mail
+/// channel, send one a test, remove it, and read the delivery log. Read-write roles change them.
+extension SettingsRoutes {
+    func channelSection(
+        _ id: OrganizationID,
+        canWrite: Bool,
+        newSecret: (String, String)?
+    ) async throws -> ChannelSection {
+        let channels = try await service.channels(id)
+        let deliveries = try await service.deliveries(id, limit: 20)
+        return ChannelSection(
+            channels: channels.map { channel in
+                .init(
+                    id: channel.id,
+                    kind: channel.kind.label,
+                    name: channel.name,
+                    target: channel.mail.map { "\($0.to.joined(separator: ", ")) via \($0.host):\($0.port)" }
+                        ?? channel.target,
+                    events: channel.events.map(\.rawValue).joined(separator: ", "),
+                    state: channel.isEnabled ? "enabled" : "off: \(channel.disabledReason ?? "turned off")"
+                )
+            },
+            deliveries: deliveries.map { delivery in
+                .init(
+                    created: ScoreFormat.minute(delivery.createdAt) + " UTC",
+                    event: delivery.eventType.rawValue,
+                    state: delivery.state.rawValue,
+                    attempts: delivery.attempts,
+                    last: delivery.lastStatus.map { "answered \($0)" } ?? delivery.lastError ?? "",
+                    channelID: delivery.channelID
+                )
+            },
+            events: OutboundEventType.subscribable.map(\.rawValue),
+            canWrite: canWrite,
+            newSecret: newSecret.map { (id: $0.0, secret: $0.1) }
+        )
+    }
+
+    struct ChannelForm: Content {
+        var kind: String?
+        var name: String?
+        var url: String?
+        var events: [String]?
+        var to: String?
+        var host: String?
+        var port: String?
+        var security: String?
+        var username: String?
+        var password: String?
+        var from: String?
+    }
+
+    @Sendable func addChannel(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        let form = (try? request.content.decode(ChannelForm.self)) ?? ChannelForm()
+        let kind = ChannelKind(rawValue: form.kind ?? "") ?? .webhook
+        var draft = ChannelDraft(
+            kind: kind,
+            name: (form.name ?? "").trimmingCharacters(in: .whitespaces),
+            url: (form.url ?? "").trimmingCharacters(in: .whitespaces),
+            events: form.events ?? []
+        )
+        if kind == .email {
+            let security = MailSecurity(rawValue: form.security ?? "") ?? .starttls
+            let port = (form.port ?? "").trimmingCharacters(in: .whitespaces)
+            guard port.isEmpty || Int(port) != nil else {
+                return try await render(request, errors: ["Port must be a number."], status: .badRequest)
+            }
+            let username = (form.username ?? "").trimmingCharacters(in: .whitespaces)
+            draft.mail = MailSettings(
+                host: (form.host ?? "").trimmingCharacters(in: .whitespaces),
+                port: Int(port),
+                security: security,
+                username: username.isEmpty ? nil : username,
+                from: (form.from ?? "").trimmingCharacters(in: .whitespaces),
+                to: EmailAddress.list(form.to ?? "")
+            )
+            draft.password = form.password ?? ""
+        }
+        do {
+            let (channel, secret) = try await service.addChannel(
+                context.id,
+                draft,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+            return try await render(
+                request,
+                message: "\(kind.label) channel added.",
+                webhookSecret: secret.map { (channel.id, $0) }
+            )
+        } catch let error as ServiceError {
+            return try await channelRefusal(request, error)
+        }
+    }
+
+    @Sendable func testChannel(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        do {
+            _ = try await service.testChannel(context.id, id: request.parameters.get("channel") ?? "")
+        } catch let error as ServiceError {
+            return try await channelRefusal(request, error)
+        }
+        return back(request, "channel-test", section: "channels")
+    }
+
+    @Sendable func removeChannel(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        do {
+            try await service.removeChannel(
+                context.id,
+                id: request.parameters.get("channel") ?? "",
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as ServiceError {
+            return try await channelRefusal(request, error)
+        }
+        return back(request, "channel-removed", section: "channels")
+    }
+
+    /// Each problem in a sentence that names the form's field.
+    func channelRefusal(_ request: Request, _ error: ServiceError) async throws -> Response {
+        let labels = [
+            "url": "The URL", "events": "Events:", "name": "The name", "to": "To:", "smtp.host": "The SMTP server",
+            "smtp.port": "The port", "smtp.security": "Security", "smtp.username": "The user name",
+            "smtp.password": "The password", "smtp.from": "From", "smtp": "The SMTP server",
+        ]
+        let errors: [String]
+        switch error {
+        case .invalidConnection(let problems):
+            errors = problems.map { "\(labels[$0.field] ?? $0.field) \($0.message)." }
+        case .channelNotFound, .tooManyChannels:
+            errors = [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
+        default: throw error
+        }
+        return try await render(request, errors: errors, status: .badRequest)
+    }
+}

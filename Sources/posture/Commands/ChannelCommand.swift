@@ -1,0 +1,213 @@
+import ArgumentParser
+import Foundation
+import PostureApp
+import PostureCore
+import PostureServices
+
+/// `posture channel` (also `posture webhook`): where an organization's alerts and shares go, and
+/// its delivery log.
+struct ChannelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "channel",
+        abstract: "Send an organization's alerts to webhooks, Microsoft Teams or e-mail.",
+        discussion: """
+            A channel is where messages go and the events it wants. Webhooks are signed with a secret \
+            shown once when added (Standard Webhooks); a Teams channel is its Workflows URL; an e-mail \
+            channel is an SMTP server and its recipients. The server tries each message again for about \
+            a day. See docs/channels.md.
+            """,
+        subcommands: [Add.self, List.self, Remove.self, Test.self, Deliveries.self],
+        aliases: ["webhook"]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a channel; a webhook's secret is printed, once.",
+            discussion: """
+                posture channel add --org contoso --url https://hooks.example.com/posture --events score.dropped
+                posture channel add --org contoso --kind teams --name SOC --url - --events action.regressed < url.txt
+                POSTURE_SMTP_PASSWORD=… posture channel add --org contoso --kind email --to secops@contoso.example \\
+                    --smtp-host smtp.office365.com --smtp-user posture@contoso.example --from posture@contoso.example \\
+                    --events score.dropped,action.regressed
+                """
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("webhook (default), teams or email.", valueName: "kind")) var kind: ChannelKind =
+            .webhook
+        @Option(help: ArgumentHelp("A name people recognise.", valueName: "name")) var name = ""
+        @Option(
+            help: ArgumentHelp(
+                "A webhook's https URL, or a Teams channel's Workflows URL (- reads it from standard input: it is a credential).",
+                valueName: "url"
+            )
+        )
+        var url: String?
+        @Option(
+            help: ArgumentHelp("Events, comma-separated: \(OutboundChannel.eventNames).", valueName: "list")
+        )
+        var events: String
+        @Option(help: ArgumentHelp("E-mail: recipients, comma-separated.", valueName: "list")) var to: String?
+        @Option(help: ArgumentHelp("E-mail: the SMTP server's host name.", valueName: "host")) var smtpHost: String?
+        @Option(help: ArgumentHelp("E-mail: its port (default 587, or 465 with tls).", valueName: "n"))
+        var smtpPort: Int?
+        @Option(help: ArgumentHelp("E-mail: starttls (default), tls or none.", valueName: "mode"))
+        var smtpSecurity: MailSecurity = .starttls
+        @Option(help: ArgumentHelp("E-mail: the user name to sign in with.", valueName: "user")) var smtpUser: String?
+        @Option(
+            help: ArgumentHelp(
+                "E-mail: its password (better: POSTURE_SMTP_PASSWORD, or - to read it from standard input).",
+                valueName: "password"
+            )
+        )
+        var smtpPassword: String?
+        @Option(help: ArgumentHelp("E-mail: the sender address.", valueName: "address")) var from: String?
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            switch kind {
+            case .webhook, .teams:
+                guard url != nil else { throw ValidationError("--url is needed for a \(kind.rawValue) channel") }
+            case .email:
+                guard to != nil, smtpHost != nil, from != nil else {
+                    throw ValidationError("an e-mail channel needs --to, --smtp-host and --from")
+                }
+            }
+        }
+
+        func run() async throws {
+            var draft = ChannelDraft(
+                kind: kind,
+                name: name,
+                url: url == "-" ? (readLine(strippingNewline: true) ?? "") : (url ?? ""),
+                events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            )
+            if kind == .email {
+                var password = smtpPassword ?? ProcessInfo.processInfo.environment["POSTURE_SMTP_PASSWORD"] ?? ""
+                if password == "-" { password = readLine(strippingNewline: true) ?? "" }
+                draft.mail = MailSettings(
+                    host: smtpHost ?? "",
+                    port: smtpPort,
+                    security: smtpSecurity,
+                    username: smtpUser,
+                    from: from ?? "",
+                    to: EmailAddress.list(to ?? "")
+                )
+                draft.password = password
+            }
+            let added = draft
+            let (channel, secret) = try await ChannelCommand.run(server) { runtime in
+                try await runtime.service.addChannel(OrganizationID(org), added, actor: "cli")
+            }
+            Console.write("added \(channel.id) for \(channel.events.map(\.rawValue).joined(separator: ", "))")
+            if let secret { Console.write("secret (shown once, keep it with the receiver): \(secret)") }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List an organization's channels (never their secrets)."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let channels = try await ChannelCommand.run(server) { runtime in
+                try await runtime.service.channels(OrganizationID(org))
+            }
+            var table = TextTable([
+                ("ID", .left), ("KIND", .left), ("NAME", .left), ("STATE", .left), ("EVENTS", .left),
+                ("SENDS TO", .left),
+            ])
+            for channel in channels {
+                table.add([
+                    channel.id, channel.kind.rawValue, channel.name,
+                    channel.isEnabled ? "enabled" : "off: \(channel.disabledReason ?? "")",
+                    channel.events.map(\.rawValue).joined(separator: ","), channel.target,
+                ])
+            }
+            Console.write(channels.isEmpty ? "\(org) has no channel" : table.render())
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a channel; what it had to send is cancelled."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("The channel's id (ep_… or ch_…).", valueName: "id")) var id: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            try await ChannelCommand.run(server) { runtime in
+                try await runtime.service.removeChannel(OrganizationID(org), id: id, actor: "cli")
+            }
+            Console.write("removed \(id)")
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue a test message for a channel; the server sends it within a second."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("The channel's id (ep_… or ch_…).", valueName: "id")) var id: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let delivery = try await ChannelCommand.run(server) { runtime in
+                try await runtime.service.testChannel(OrganizationID(org), id: id)
+            }
+            Console.write("queued \(delivery.id); see posture channel deliveries --org \(org)")
+        }
+    }
+
+    struct Deliveries: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The delivery log, newest first.")
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("How many, 1 to 1000.", valueName: "n")) var limit = 20
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            guard (1...1_000).contains(limit) else {
+                throw ValidationError("--limit must be from 1 to 1000, got \(limit)")
+            }
+        }
+
+        func run() async throws {
+            let deliveries = try await ChannelCommand.run(server) { runtime in
+                try await runtime.service.deliveries(OrganizationID(org), limit: limit)
+            }
+            var table = TextTable([
+                ("CREATED", .left), ("EVENT", .left), ("STATE", .left), ("ATTEMPTS", .right), ("LAST", .left),
+                ("CHANNEL", .left), ("ID", .left),
+            ])
+            for delivery in deliveries {
+                let last = delivery.lastStatus.map(String.init) ?? delivery.lastError ?? ""
+                table.add([
+                    delivery.createdAt.iso8601, delivery.eventType.rawValue, delivery.state.rawValue,
+                    String(delivery.attempts), TextTable.clip(last, 40), delivery.channelID, delivery.id,
+                ])
+            }
+            Console.write(deliveries.isEmpty ? "\(org) has sent nothing yet" : table.render())
+        }
+    }
+
+    static let options = [
+        "url": "--url", "events": "--events", "name": "--name", "to": "--to", "smtp": "--smtp-host",
+        "smtp.host": "--smtp-host", "smtp.port": "--smtp-port", "smtp.security": "--smtp-security",
+        "smtp.username": "--smtp-user", "smtp.password": "--smtp-password", "smtp.from": "--from",
+    ]
+
+    /// A channel's problems name their options (`--url`, `--smtp-host`, …).
+    static func run<T>(_ server: ServerOptions, _ body: (PostureRuntime) async throws -> T) async throws -> T {
+        try await ConnectionCommand.run(server, naming: { "\(options[$0.field] ?? $0.field) \($0.message)" }, body)
+    }
+}
+
+extension ChannelKind: ExpressibleByArgument {}
+extension MailSecurity: ExpressibleByArgument {}

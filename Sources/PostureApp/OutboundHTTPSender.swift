@@ -25,35 +25,51 @@ public struct OutboundHTTPSender: HTTPSending {
     }
 
     public func send(url: String, headers: [(String, String)], body: String) async -> DeliveryAttempt {
+        let answer = await perform("POST", url: url, headers: headers, body: body)
+        return DeliveryAttempt(status: answer.status, retryAfter: answer.retryAfter, error: answer.error)
+    }
+
+    /// One request's answer: its status and body, or why there was none.
+    struct Answer {
+        var status: Int?
+        var body: String = ""
+        var retryAfter: Double?
+        var error: String?
+    }
+
+    /// One request under the outbound rules: never to a private address unless allowed, no
+    /// redirects, bounded time; an answer body of at most 1 MB is read.
+    func perform(_ method: String, url: String, headers: [(String, String)], body: String?) async -> Answer {
         guard let target = URL(string: url), let host = target.host else {
-            return DeliveryAttempt(status: nil, error: "\(url) is not a URL")
+            return Answer(status: nil, error: "the address is not a URL")
         }
         if !policy.allowPrivateTargets {
             if let problem = OutboundTarget.problem(url, field: "url", allowPrivate: false) {
-                return DeliveryAttempt(status: nil, error: problem.message)
+                return Answer(status: nil, error: problem.message)
             }
             let addresses = await Self.resolve(host)
-            guard !addresses.isEmpty else { return DeliveryAttempt(status: nil, error: "\(host) does not resolve") }
+            guard !addresses.isEmpty else { return Answer(status: nil, error: "\(host) does not resolve") }
             if let special = addresses.first(where: { OutboundTarget.isSpecial(address: $0) ?? true }) {
-                return DeliveryAttempt(
+                return Answer(
                     status: nil,
                     error: "\(host) resolves to \(special), a private, loopback or link-local address"
                 )
             }
         }
         var request = URLRequest(url: target)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0.utf8) }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         do {
-            let (_, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else {
-                return DeliveryAttempt(status: nil, error: "no HTTP answer")
-            }
-            let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init)
-            return DeliveryAttempt(status: http.statusCode, retryAfter: retryAfter)
+            let (data, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else { return Answer(status: nil, error: "no HTTP answer") }
+            return Answer(
+                status: http.statusCode,
+                body: String(decoding: data.prefix(1 << 20), as: UTF8.self),
+                retryAfter: http.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
+            )
         } catch {
-            return DeliveryAttempt(status: nil, error: "\(host): \(error.localizedDescription)")
+            return Answer(status: nil, error: "\(host): \(error.localizedDescription)")
         }
     }
 

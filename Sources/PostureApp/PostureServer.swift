@@ -47,11 +47,16 @@ extension PostureRuntime {
                 logger: logger
             )
         )
+        let senders = OutboundSenders.network(
+            policy: service.outbound,
+            extraTrustRoots: configuration.outboundTrustRoots
+        )
         application.lifecycle.use(AlertScheduler(service: service, logger: logger))
+        application.lifecycle.use(TicketScheduler(service: service, senders: senders, logger: logger))
         application.lifecycle.use(
             DeliveryScheduler(
                 service: service,
-                senders: .network(policy: service.outbound, extraTrustRoots: configuration.outboundTrustRoots),
+                senders: senders,
                 settings: .init(concurrency: configuration.deliveryConcurrency),
                 logger: logger
             )

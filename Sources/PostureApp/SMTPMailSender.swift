@@ -56,11 +56,12 @@ public struct SMTPMailSender: MailSending {
 }
 
 extension OutboundSenders {
-    /// The senders that reach the network: HTTPS for webhooks and Teams, SMTP for e-mail.
+    /// The senders that reach the network: HTTPS for webhooks, Teams and ServiceNow, SMTP for e-mail.
     public static func network(policy: OutboundPolicy, extraTrustRoots: String? = nil) -> OutboundSenders {
         OutboundSenders(
             http: OutboundHTTPSender(policy: policy),
-            mail: SMTPMailSender(policy: policy, extraTrustRoots: extraTrustRoots)
+            mail: SMTPMailSender(policy: policy, extraTrustRoots: extraTrustRoots),
+            tickets: ServiceNowClient(policy: policy)
         )
     }
 }

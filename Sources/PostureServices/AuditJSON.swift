@@ -120,8 +120,35 @@ enum AuditJSON {
                 )
             )
         }
+        if let settings = channel.serviceNow {
+            fields.append(
+                (
+                    "servicenow",
+                    .object(
+                        JSONObject([
+                            ("instanceUrl", .string(settings.instanceURL)), ("table", .string(settings.table.rawValue)),
+                            ("authentication", .string(settings.authentication.rawValue)),
+                            ("username", .string(settings.username)), ("clientId", .string(settings.clientID ?? "")),
+                        ])
+                    )
+                )
+            )
+        }
         return text(.object(JSONObject(fields)))
     }
 
     static func alertRules(_ rules: AlertRules) -> String { text(rules.json) }
+
+    static func share(_ share: ActionShare) -> String {
+        text(
+            .object(
+                JSONObject([
+                    ("id", .string(share.id)), ("method", .string(share.method.rawValue)),
+                    ("target", .string(share.target)),
+                    ("channelId", .string(share.channelID)), ("note", .string(share.note)),
+                    ("deliveryId", .string(share.deliveryID)),
+                ])
+            )
+        )
+    }
 }

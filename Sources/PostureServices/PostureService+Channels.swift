@@ -11,15 +11,21 @@ public struct ChannelDraft: Sendable, Equatable {
     public var events: [String]
     /// An e-mail channel's server and addresses, and its SMTP password (empty: no sign-in).
     public var mail: MailSettings?
+    /// An e-mail channel's SMTP password, or a ServiceNow integration user's password.
     public var password: String
+    /// A ServiceNow channel's instance, table and sign-in, and its OAuth client secret.
+    public var serviceNow: ServiceNowSettings?
+    public var clientSecret: String
 
     public init(
         kind: ChannelKind,
         name: String = "",
         url: String = "",
-        events: [String],
+        events: [String] = [],
         mail: MailSettings? = nil,
-        password: String = ""
+        password: String = "",
+        serviceNow: ServiceNowSettings? = nil,
+        clientSecret: String = ""
     ) {
         self.kind = kind
         self.name = name
@@ -27,6 +33,8 @@ public struct ChannelDraft: Sendable, Equatable {
         self.events = events
         self.mail = mail
         self.password = password
+        self.serviceNow = serviceNow
+        self.clientSecret = clientSecret
     }
 }
 
@@ -51,10 +59,21 @@ extension PostureService {
         var problems: [ConnectionProblem] = []
         if let problem = OutboundChannel.nameProblem(draft.name) { problems.append(problem) }
         var events: [OutboundEventType] = []
-        do {
-            events = try OutboundChannel.events(named: draft.events)
-        } catch {
-            problems.append(error)
+        if !draft.kind.takesEvents {
+            if !draft.events.isEmpty {
+                problems.append(
+                    ConnectionProblem(
+                        field: "events",
+                        "a \(draft.kind.label) channel raises tickets for shared actions; it takes no events"
+                    )
+                )
+            }
+        } else {
+            do {
+                events = try OutboundChannel.events(named: draft.events)
+            } catch {
+                problems.append(error)
+            }
         }
         var target = ""
         var secret = ""
@@ -89,6 +108,26 @@ extension PostureService {
                 problems.append(ConnectionProblem(field: "smtp", "an e-mail channel needs its server and addresses"))
             }
             secret = draft.password
+        case .servicenow:
+            if let settings = draft.serviceNow {
+                problems += settings.problems(allowPrivate: allowPrivate)
+                if draft.password.isEmpty || draft.password.utf8.count > 1_024 {
+                    problems.append(ConnectionProblem(field: "servicenow.password", "is needed, at most 1,024 bytes"))
+                }
+                if settings.authentication == .oauth, draft.clientSecret.isEmpty {
+                    problems.append(ConnectionProblem(field: "servicenow.clientSecret", "is needed with OAuth"))
+                }
+                target = "\(settings.instanceURL) (\(settings.table.rawValue))"
+            } else {
+                problems.append(
+                    ConnectionProblem(field: "servicenow", "a ServiceNow channel needs its instance, table and user")
+                )
+            }
+            secret =
+                ServiceNowCredentials(
+                    password: draft.password,
+                    clientSecret: draft.clientSecret.isEmpty ? nil : draft.clientSecret
+                ).sealedText
         }
         guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
         let now = clock.now()
@@ -100,6 +139,7 @@ extension PostureService {
             target: target,
             events: events,
             mail: draft.kind == .email ? draft.mail : nil,
+            serviceNow: draft.kind == .servicenow ? draft.serviceNow : nil,
             createdAt: now,
             createdBy: actor
         )

@@ -14,14 +14,41 @@ public protocol MailSending: Sendable {
     func send(_ message: MailMessage, via settings: MailSettings, password: String) async -> DeliveryAttempt
 }
 
+/// Raises tickets in ServiceNow and reads them back.
+public protocol TicketSending: Sendable {
+    /// Raises a ticket for the draft, or finds the open one of its correlation id; the attempt and
+    /// the record when there is one.
+    func raise(
+        _ draft: TicketDraft,
+        settings: ServiceNowSettings,
+        credentials: ServiceNowCredentials
+    ) async -> (DeliveryAttempt, ServiceNowTableAPI.Record?)
+
+    /// The records a query finds, or why it could not be read.
+    func records(
+        query: String,
+        settings: ServiceNowSettings,
+        credentials: ServiceNowCredentials
+    ) async -> Result<[ServiceNowTableAPI.Record], TicketReadFailure>
+}
+
+/// Why tickets could not be read, in a person's words.
+public struct TicketReadFailure: Error, Sendable, Equatable {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+}
+
 /// The senders the delivery queue uses, one per way of sending.
 public struct OutboundSenders: Sendable {
     public var http: any HTTPSending
     public var mail: any MailSending
+    public var tickets: any TicketSending
 
-    public init(http: any HTTPSending, mail: any MailSending) {
+    public init(http: any HTTPSending, mail: any MailSending, tickets: any TicketSending) {
         self.http = http
         self.mail = mail
+        self.tickets = tickets
     }
 }
 
@@ -111,11 +138,45 @@ extension PostureService {
             let mime = MailMessage.event(
                 message,
                 from: mail.from,
-                to: mail.to,
+                // A share names its own addresses; everything else goes to the channel's.
+                to: ActionShare.recipients(inBody: delivery.body) ?? mail.to,
                 date: clock.now(),
                 messageID: "<\(delivery.id)@\(domain)>"
             )
             attempt = await senders.mail.send(mime, via: mail, password: secret)
+        case .servicenow:
+            guard let settings = channel.serviceNow, let credentials = ServiceNowCredentials(sealedText: secret),
+                let message = EventMessage.make(body: delivery.body), delivery.eventType == .actionShared,
+                let shared = ActionShare.sharedAction(inBody: delivery.body)
+            else {
+                return try await finish(delivery, holder: holder, state: .failed, "only shared actions raise tickets")
+            }
+            let draft = TicketDraft.make(
+                organizationID: delivery.organizationID,
+                actionID: shared.actionID,
+                message: message,
+                remaining: shared.remaining
+            )
+            let (result, record) = await senders.tickets.raise(draft, settings: settings, credentials: credentials)
+            attempt = result
+            if let record {
+                let now = clock.now()
+                try await store.upsertTicket(
+                    Ticket(
+                        id: "tk_" + RandomHex.make(bytes: 12),
+                        organizationID: delivery.organizationID,
+                        actionID: shared.actionID,
+                        channelID: channel.id,
+                        externalID: record.sysID,
+                        number: record.number,
+                        state: record.state,
+                        active: record.active,
+                        url: ServiceNowTableAPI.recordURL(settings, sysID: record.sysID),
+                        createdAt: now,
+                        updatedAt: now
+                    )
+                )
+            }
         }
         let finished = clock.now()
         let result = DeliveryResult(status: attempt.status)

@@ -17,7 +17,8 @@ extension PostureStore {
             VALUES (\(bind: channel.id), \(bind: channel.organizationID.rawValue), \(bind: channel.kind.rawValue),
                 \(bind: channel.name), \(bind: channel.target),
                 \(bind: channel.events.map(\.rawValue).joined(separator: " ")),
-                \(bind: channel.mail.map { StoredJSON.encode($0) }), \(bind: sealed),
+                \(bind: channel.mail.map { StoredJSON.encode($0) } ?? channel.serviceNow.map { StoredJSON.encode($0) }),
+                \(bind: sealed),
                 \(bind: channel.createdAt.timeIntervalSince1970), \(bind: channel.createdBy))
             """
         ).run()
@@ -89,22 +90,26 @@ extension PostureStore {
         try await sql.raw("DELETE FROM deliveries WHERE organization_id = \(bind: organizationID.rawValue)").run()
         try await sql.raw("DELETE FROM channels WHERE organization_id = \(bind: organizationID.rawValue)").run()
         try await deleteAlerts(organizationID)
+        try await deleteShares(organizationID)
+        try await deleteTickets(organizationID)
     }
 }
 
 extension OutboundChannel {
     init(row: any SQLRow) throws {
+        let kind = ChannelKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .webhook
+        let settings = try row.decode(column: "settings", as: String?.self)
         self.init(
             id: try row.decode(column: "id", as: String.self),
             organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)),
-            kind: ChannelKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .webhook,
+            kind: kind,
             name: try row.decode(column: "name", as: String.self),
             target: try row.decode(column: "url", as: String.self),
             events: try row.decode(column: "events", as: String.self).split(separator: " ")
                 .compactMap { OutboundEventType(rawValue: String($0)) },
-            mail: try row.decode(column: "settings", as: String?.self).map {
-                try StoredJSON.decode(MailSettings.self, $0)
-            },
+            mail: kind == .email ? try settings.map { try StoredJSON.decode(MailSettings.self, $0) } : nil,
+            serviceNow: kind == .servicenow
+                ? try settings.map { try StoredJSON.decode(ServiceNowSettings.self, $0) } : nil,
             createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
             createdBy: try row.decode(column: "created_by", as: String.self),
             disabledAt: try row.decode(column: "disabled_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),

@@ -21,6 +21,7 @@ struct DashboardRoutes: Sendable {
         organization.get("actions.csv", use: actionsCSV)
         organization.get("actions", ":action", use: actionDetail)
         organization.post("actions", ":action", "status", use: setStatus)
+        organization.post("actions", ":action", "share", use: share)
         organization.post("actions", ":action", "tags", use: addTag)
         organization.post("actions", ":action", "tags", "delete", use: removeTag)
         organization.get("history", use: history)
@@ -99,7 +100,10 @@ struct DashboardRoutes: Sendable {
         )
     }
 
-    static let savedMessages = ["status": "Status saved.", "tag": "Tag added.", "untag": "Tag removed."]
+    static let savedMessages = [
+        "status": "Status saved.", "tag": "Tag added.", "untag": "Tag removed.",
+        "shared": "Shared: it leaves within a second; the list below shows how it went.",
+    ]
 
     func renderDetail(
         _ request: Request,

@@ -54,6 +54,13 @@ extension SettingsRoutes {
         var username: String?
         var password: String?
         var from: String?
+        var instanceUrl: String?
+        var table: String?
+        var authentication: String?
+        var clientId: String?
+        var clientSecret: String?
+        var category: String?
+        var assignmentGroup: String?
     }
 
     @Sendable func addChannel(_ request: Request) async throws -> Response {
@@ -82,6 +89,23 @@ extension SettingsRoutes {
                 to: EmailAddress.list(form.to ?? "")
             )
             draft.password = form.password ?? ""
+        }
+        if kind == .servicenow {
+            func field(_ text: String?) -> String? {
+                let trimmed = (text ?? "").trimmingCharacters(in: .whitespaces)
+                return trimmed.isEmpty ? nil : trimmed
+            }
+            draft.serviceNow = ServiceNowSettings(
+                instanceURL: field(form.instanceUrl) ?? "",
+                table: ServiceNowSettings.Table(rawValue: form.table ?? "") ?? .incident,
+                authentication: ServiceNowSettings.Authentication(rawValue: form.authentication ?? "") ?? .basic,
+                username: field(form.username) ?? "",
+                clientID: field(form.clientId),
+                category: field(form.category),
+                assignmentGroup: field(form.assignmentGroup)
+            )
+            draft.password = form.password ?? ""
+            draft.clientSecret = form.clientSecret ?? ""
         }
         do {
             let (channel, secret) = try await service.addChannel(
@@ -131,6 +155,10 @@ extension SettingsRoutes {
             "url": "The URL", "events": "Events:", "name": "The name", "to": "To:", "smtp.host": "The SMTP server",
             "smtp.port": "The port", "smtp.security": "Security", "smtp.username": "The user name",
             "smtp.password": "The password", "smtp.from": "From", "smtp": "The SMTP server",
+            "servicenow.instanceUrl": "The instance", "servicenow.username": "The user name",
+            "servicenow.password": "The password", "servicenow.clientId": "The OAuth client id",
+            "servicenow.clientSecret": "The OAuth client secret", "servicenow.category": "The category",
+            "servicenow.assignmentGroup": "The assignment group", "servicenow": "The instance",
         ]
         let errors: [String]
         switch error {

@@ -160,12 +160,39 @@ import VaporTesting
             #expect(email.status == .ok && email.body.contains("E-mail channel added."))
             #expect(email.body.contains("secops@contoso.example, ciso@contoso.example via smtp.contoso.example:587"))
             #expect(!email.body.contains("hunter2-smtp"))
-            let channels = try await web.runtime.service.channels("contoso")
+            let serviceNow: [(String, String)] = [
+                ("csrf", csrf), ("kind", "servicenow"), ("name", "IT"),
+                ("instanceUrl", "https://contoso.service-now.com"),
+                ("table", "change_request"), ("authentication", "basic"), ("username", "posture.integration"),
+                ("category", "Security"),
+            ]
+            let noPassword = try await web.send(.POST, "/orgs/contoso/settings/channels", form: serviceNow)
+            #expect(noPassword.status == .badRequest && noPassword.body.contains("The password is needed"))
+            let ticketing = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/channels",
+                form: serviceNow + [("password", "sn-secret-pw")]
+            )
+            #expect(ticketing.status == .ok && ticketing.body.contains("ServiceNow channel added."))
+            #expect(ticketing.body.contains("https://contoso.service-now.com (change_request)"))
+            #expect(!ticketing.body.contains("sn-secret-pw"))
+            var channels = try await web.runtime.service.channels("contoso")
+            #expect(channels.first { $0.kind == .servicenow }?.serviceNow?.table == .changeRequest)
+            try await web.runtime.service.removeChannel(
+                "contoso",
+                id: try #require(channels.first { $0.kind == .servicenow }?.id),
+                actor: "test"
+            )
+            channels = try await web.runtime.service.channels("contoso")
             #expect(Set(channels.map(\.kind)) == [.teams, .email])
             #expect(channels.first { $0.kind == .email }?.mail?.username == "posture@contoso.example")
             let audit = try await web.runtime.store.auditEntries(organizationID: "contoso")
-            #expect(audit.filter { $0.action == "channel.add" }.count == 2)
-            #expect(!audit.contains { "\($0)".contains("hunter2-smtp") || "\($0)".contains(signature) })
+            #expect(audit.filter { $0.action == "channel.add" }.count == 3)
+            #expect(
+                !audit.contains {
+                    "\($0)".contains("hunter2-smtp") || "\($0)".contains(signature) || "\($0)".contains("sn-secret-pw")
+                }
+            )
         }
     }
 

@@ -84,6 +84,13 @@ import Testing
             statusChoices: [(t("toAddress"), t("To address")), (t("planned"), t("Planned"))],
             history: [.init(day: t("2026-11-28"), points: t("0.50"), status: t("Planned"))],
             changes: [t("2026-11-28: To address → Planned (ana)")],
+            share: ShareOptions(
+                canShare: true,
+                canEmail: true,
+                channels: [.init(id: t("ch_1"), label: hostile)],
+                shared: [.init(when: t("2026-11-28 12:00 UTC"), by: hostile, target: hostile, state: t("delivered"))],
+                tickets: [Self.ticket(hostile)]
+            ),
             message: t("Status saved."),
             errors: [t("expiresAt: only exceptions expire")],
             csrfToken: t("csrf-token")
@@ -215,7 +222,8 @@ import Testing
                         problem: hostile,
                         nextRun: t("at 2026-11-28 12:05 UTC"),
                         settingsLink: t("/orgs/contoso/settings#connection")
-                    )
+                    ),
+                    tickets: [Self.ticket(hostile)]
                 ).render()
             ),
             (t("actions"), actions.render()),
@@ -499,6 +507,16 @@ import Testing
         #expect(svg.contains(#"stroke-dasharray="6 4""#), "the comparison line is dashed, not only coloured")
         #expect(svg.contains("<td class=\"number\">–</td>"), "a gap in the data table where a value is missing")
         #expect(Self.bars.render().markup.contains("<title>2026-11-27: 1.50</title>"))
+    }
+    static func ticket(_ hostile: String) -> TicketRow {
+        TicketRow(
+            number: "INC0010001",
+            url: "https://contoso.service-now.com/nav_to.do?uri=incident.do?sys_id=a1",
+            actionID: "AdminMFAV2",
+            actionTitle: hostile,
+            state: hostile,
+            updated: "2026-11-28 12:00 UTC"
+        )
     }
 }
 

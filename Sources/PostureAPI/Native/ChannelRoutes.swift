@@ -31,6 +31,16 @@ struct ChannelRoutes {
         var from: String
     }
 
+    struct ServiceNowDTO: Encodable {
+        var instanceUrl: String
+        var table: String
+        var authentication: String
+        var username: String
+        var clientId: String?
+        var category: String?
+        var assignmentGroup: String?
+    }
+
     struct ChannelDTO: Encodable {
         var id: String
         var kind: String
@@ -39,6 +49,7 @@ struct ChannelRoutes {
         var url: String?
         var to: [String]?
         var smtp: SMTPDTO?
+        var servicenow: ServiceNowDTO?
         var events: [String]
         var createdAt: Date
         var createdBy: String
@@ -52,7 +63,7 @@ struct ChannelRoutes {
             id = channel.id
             kind = channel.kind.rawValue
             name = channel.name
-            url = channel.kind == .email ? nil : channel.target
+            url = channel.kind == .webhook || channel.kind == .teams ? channel.target : nil
             to = channel.mail?.to
             smtp = channel.mail.map {
                 SMTPDTO(
@@ -61,6 +72,17 @@ struct ChannelRoutes {
                     security: $0.security.rawValue,
                     username: $0.username,
                     from: $0.from
+                )
+            }
+            servicenow = channel.serviceNow.map {
+                ServiceNowDTO(
+                    instanceUrl: $0.instanceURL,
+                    table: $0.table.rawValue,
+                    authentication: $0.authentication.rawValue,
+                    username: $0.username,
+                    clientId: $0.clientID,
+                    category: $0.category,
+                    assignmentGroup: $0.assignmentGroup
                 )
             }
             events = channel.events.map(\.rawValue)
@@ -122,10 +144,14 @@ struct ChannelRoutes {
         let kind = only ?? reader.enumeration("kind", ChannelKind.self) ?? .webhook
         var known: Set<String> = ["name", "events"]
         if only == nil { known.insert("kind") }
-        known.formUnion(kind == .email ? ["to", "smtp"] : ["url"])
+        switch kind {
+        case .email: known.formUnion(["to", "smtp"])
+        case .servicenow: known.insert("servicenow")
+        case .webhook, .teams: known.insert("url")
+        }
         reader.rejectUnknownKeys(known)
         let name = reader.string("name", required: false, allowEmpty: true) ?? ""
-        let events = reader.stringArray("events") ?? []
+        let events = reader.stringArray("events", required: kind.takesEvents) ?? []
         var draft = ChannelDraft(kind: kind, name: name, events: events)
         if kind == .email {
             let to = reader.stringArray("to") ?? []
@@ -145,6 +171,32 @@ struct ChannelRoutes {
                 reader.absorb(smtp.collected)
             } else {
                 reader.report("smtp", "an e-mail channel needs its SMTP server: host, port, security, from")
+            }
+        } else if kind == .servicenow {
+            if let node = reader.raw("servicenow") {
+                var settings = NodeReader(file: "body", entry: nil, node: node, fieldPrefix: "servicenow.")
+                settings.rejectUnknownKeys([
+                    "instanceUrl", "table", "authentication", "username", "password", "clientId", "clientSecret",
+                    "category", "assignmentGroup",
+                ])
+                draft.serviceNow = ServiceNowSettings(
+                    instanceURL: settings.string("instanceUrl") ?? "",
+                    table: settings.enumeration("table", ServiceNowSettings.Table.self, required: false) ?? .incident,
+                    authentication: settings.enumeration(
+                        "authentication",
+                        ServiceNowSettings.Authentication.self,
+                        required: false
+                    ) ?? .basic,
+                    username: settings.string("username") ?? "",
+                    clientID: settings.string("clientId", required: false),
+                    category: settings.string("category", required: false),
+                    assignmentGroup: settings.string("assignmentGroup", required: false)
+                )
+                draft.password = settings.string("password") ?? ""
+                draft.clientSecret = settings.string("clientSecret", required: false) ?? ""
+                reader.absorb(settings.collected)
+            } else {
+                reader.report("servicenow", "a ServiceNow channel needs its instanceUrl, table, username and password")
             }
         } else {
             draft.url = reader.string("url") ?? ""

@@ -38,6 +38,8 @@ struct NativeRoutes {
         ConnectionRoutes(dependencies: dependencies).register(on: organization)
         ChannelRoutes(dependencies: dependencies).register(on: organization)
         AlertRoutes(dependencies: dependencies).register(on: organization)
+        ShareRoutes(dependencies: dependencies).register(on: organization)
+        TicketRoutes(dependencies: dependencies).register(on: organization)
         EvidenceRoutes(dependencies: dependencies).register(on: organization)
         MicrosoftScoreRoutes(dependencies: dependencies).register(on: organization)
     }

@@ -64,7 +64,7 @@ public struct AlertRules: Sendable, Equatable, Codable {
         case .exceptionExpiring, .exceptionExpired: exceptionsEnabled
         case .scoreBelowFloor: floorEnabled
         case .connectionFailing: connectionsEnabled
-        case .ticketUpdated, .webhookTest: true
+        case .ticketUpdated, .webhookTest, .actionShared: true
         }
     }
 }

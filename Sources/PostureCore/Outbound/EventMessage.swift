@@ -24,6 +24,11 @@ public struct EventMessage: Sendable, Equatable {
     public var moreItems: Int
     public var link: String?
     public var linkTitle: String
+    /// Why the reader got it, for the foot of an e-mail.
+    public var reason: String
+
+    public static let alertReason =
+        "Posture sent this because this address is on one of the organization's alert channels."
 
     public init(
         title: String,
@@ -32,7 +37,8 @@ public struct EventMessage: Sendable, Equatable {
         items: [Item] = [],
         moreItems: Int = 0,
         link: String? = nil,
-        linkTitle: String = "Open in Posture"
+        linkTitle: String = "Open in Posture",
+        reason: String = Self.alertReason
     ) {
         self.title = title
         self.summary = summary
@@ -41,6 +47,7 @@ public struct EventMessage: Sendable, Equatable {
         self.moreItems = moreItems
         self.link = link
         self.linkTitle = linkTitle
+        self.reason = reason
     }
 
     public static func == (lhs: EventMessage, rhs: EventMessage) -> Bool {
@@ -188,6 +195,32 @@ public struct EventMessage: Sendable, Equatable {
                 title: "\(organization): ticket \(fields.text("number") ?? "") is \(fields.text("state") ?? "updated")",
                 summary: fields.text("title") ?? "",
                 link: fields.text("ticketUrl") ?? fields.url
+            )
+        case .actionShared:
+            let title = fields.text("title") ?? fields.text("actionId") ?? "an improvement action"
+            var facts: [(name: String, value: String)] = [
+                ("Points", "\(number(fields.number("points") ?? 0)) of \(number(fields.number("maxScore") ?? 0))"),
+                ("Status", fields.text("status").flatMap(ActionStatus.init(rawValue:))?.label ?? "To address"),
+            ]
+            if let category = fields.text("category") { facts.append(("Category", category)) }
+            var summary = "\(fields.text("sharedBy") ?? "Someone") shared this improvement action with you."
+            if let note = fields.text("note"), !note.isEmpty { summary += " Their note: " + note }
+            var items: [Item] = []
+            if let description = fields.text("description"), !description.isEmpty {
+                items.append(Item(title: "What it is", detail: String(description.prefix(1_000))))
+            }
+            if let steps = fields.text("steps"), !steps.isEmpty {
+                items.append(Item(title: "How to do it", detail: String(steps.prefix(2_000))))
+            }
+            return EventMessage(
+                title: "\(organization): \(title)",
+                summary: summary,
+                facts: facts,
+                items: items,
+                link: fields.url,
+                linkTitle: "Open the action in Posture",
+                reason:
+                    "\(fields.text("sharedBy") ?? "A person") shared this improvement action with this address in Posture."
             )
         case .webhookTest:
             return EventMessage(

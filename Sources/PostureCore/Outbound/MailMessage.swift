@@ -194,7 +194,7 @@ public struct MailMessage: Sendable, Equatable {
         }
         if message.moreItems > 0 { text.append("…and \(message.moreItems) more in Posture.") }
         if let link = message.link { text += ["", "\(message.linkTitle): \(link)"] }
-        text += ["", "-- ", "Posture sent this because this address is on one of the organization's alert channels."]
+        text += ["", "-- ", message.reason]
 
         let facts = message.facts.map { fact -> SafeHTML in
             "<tr><th align=\"left\">\(fact.name)</th><td>\(fact.value)</td></tr>"
@@ -213,7 +213,7 @@ public struct MailMessage: Sendable, Equatable {
             <h1 style="font-size: 1.2em">\(message.title)</h1>
             <p>\(message.summary)</p>
             \(table)\(list)\(more)\(link)
-            <p style="color: #666; font-size: 0.85em">Posture sent this because this address is on one of the organization's alert channels.</p>
+            <p style="color: #666; font-size: 0.85em">\(message.reason)</p>
             </body></html>
             """
         return MailMessage(

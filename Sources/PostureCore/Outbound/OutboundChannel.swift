@@ -8,14 +8,20 @@ public enum ChannelKind: String, Sendable, CaseIterable, Codable {
     case teams
     /// E-mail through an SMTP submission server.
     case email
+    /// ServiceNow's Table API: a shared action raises a ticket there, and Posture follows its state.
+    case servicenow
 
     public var label: String {
         switch self {
         case .webhook: "Webhook"
         case .teams: "Microsoft Teams"
         case .email: "E-mail"
+        case .servicenow: "ServiceNow"
         }
     }
+
+    /// Ticket systems take shared actions only, never alerts.
+    public var takesEvents: Bool { self != .servicenow }
 }
 
 /// An organization's channel as configured: what it is, where it sends, and which events. Its
@@ -33,6 +39,8 @@ public struct OutboundChannel: Sendable, Equatable {
     public var events: [OutboundEventType]
     /// An e-mail channel's server and addresses.
     public var mail: MailSettings?
+    /// A ServiceNow channel's instance, table and sign-in.
+    public var serviceNow: ServiceNowSettings?
     public var createdAt: Date
     public var createdBy: String
     /// Set when the receiver answered 410 Gone, or a person turned the channel off.
@@ -47,6 +55,7 @@ public struct OutboundChannel: Sendable, Equatable {
         target: String,
         events: [OutboundEventType],
         mail: MailSettings? = nil,
+        serviceNow: ServiceNowSettings? = nil,
         createdAt: Date,
         createdBy: String,
         disabledAt: Date? = nil,
@@ -59,6 +68,7 @@ public struct OutboundChannel: Sendable, Equatable {
         self.target = target
         self.events = events
         self.mail = mail
+        self.serviceNow = serviceNow
         self.createdAt = createdAt
         self.createdBy = createdBy
         self.disabledAt = disabledAt
@@ -82,7 +92,7 @@ public struct OutboundChannel: Sendable, Equatable {
         }
         var events: [OutboundEventType] = []
         for name in names {
-            guard let event = OutboundEventType(rawValue: name), event != .webhookTest else {
+            guard let event = OutboundEventType(rawValue: name), OutboundEventType.subscribable.contains(event) else {
                 throw ConnectionProblem(field: "events", "\"\(name)\" is not an event; use \(Self.eventNames)")
             }
             if !events.contains(event) { events.append(event) }

@@ -10,13 +10,18 @@ public enum OutboundEventType: String, Sendable, CaseIterable, Comparable {
     case scoreBelowFloor = "score.belowFloor"
     case connectionFailing = "connection.failing"
     case ticketUpdated = "ticket.updated"
+    /// A person shared an improvement action to one chosen channel (never subscribed to).
+    case actionShared = "action.shared"
     /// Sent on demand to check an endpoint; every endpoint receives it whatever it subscribed to.
     case webhookTest = "webhook.test"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The events an endpoint can subscribe to (the test event always reaches it).
-    public static var subscribable: [OutboundEventType] { allCases.filter { $0 != .webhookTest } }
+    /// The events a channel can subscribe to (the test event always reaches it; a share goes to
+    /// the channel a person chose).
+    public static var subscribable: [OutboundEventType] {
+        allCases.filter { $0 != .webhookTest && $0 != .actionShared }
+    }
 }
 
 /// One event as it is sent: the body is fixed when the event is queued, so every attempt (and

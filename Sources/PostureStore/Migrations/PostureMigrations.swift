@@ -23,5 +23,7 @@ public enum PostureMigrations {
         M018CreateWebhooks(),  // 018: webhook endpoints and the delivery queue
         M019CreateAlertStates(),  // 019: alert rules, open incidents and how far each organization's alerts have read
         M020CreateChannels(),  // 020: webhook endpoints become channels: webhooks, Microsoft Teams, e-mail
+        M021CreateActionShares(),  // 021: improvement actions shared by e-mail or to a channel
+        M022CreateTickets(),  // 022: tickets raised in ServiceNow for shared actions, and their state
     ]
 }

@@ -35,6 +35,30 @@ extension ActionDetailView {
                 "This action is managed in \(managedIn ?? "another product"); change its status there."
             case .completed: "Completed: the data shows every point earned, so the status is locked."
             }
+        let channels = try await service.channels(context.id).filter(\.isEnabled)
+        let shared = try await service.shares(context.id, actionID: actionID, limit: 10)
+        var share = ShareOptions(
+            canShare: context.canWrite,
+            canEmail: channels.contains { $0.kind == .email },
+            channels: channels.filter { $0.kind != .email }.map {
+                .init(
+                    id: $0.id,
+                    label: ($0.kind == .servicenow ? "Raise a ServiceNow ticket" : $0.kind.label)
+                        + ($0.name.isEmpty ? "" : ": " + $0.name)
+                )
+            },
+            shared: shared.map {
+                .init(
+                    when: ScoreFormat.minute($0.share.sharedAt) + " UTC",
+                    by: $0.share.sharedBy,
+                    target: $0.share.target,
+                    state: $0.state?.rawValue ?? "unknown"
+                )
+            }
+        )
+        share.tickets = try await service.tickets(context.id, actionID: actionID, limit: 5).map {
+            TicketRow.make($0, title: action.title)
+        }
         // The form starts from what a person set, never from the system's own record and note.
         let record = score.statusRecord.flatMap { $0.isSystem ? nil : $0 }
         return ActionDetailView(
@@ -79,6 +103,7 @@ extension ActionDetailView {
             changes: history.changes.suffix(10).reversed().map {
                 "\(CivilDay($0.occurredAt)): \($0.detail) (\($0.actor))"
             },
+            share: share,
             message: message,
             errors: errors,
             csrfToken: context.web.session.csrfToken

@@ -158,6 +158,8 @@ public struct ActionDetailView: Sendable, Equatable {
     public var statusChoices: [(value: String, label: String)]
     public var history: [HistoryDay]
     public var changes: [String]
+    /// Where the viewer may share the action: read-write roles only (anyone copies the link).
+    public var share: ShareOptions = ShareOptions()
     public var message: String?
     public var errors: [String]
     public var csrfToken: String
@@ -165,7 +167,7 @@ public struct ActionDetailView: Sendable, Equatable {
     public static func == (lhs: ActionDetailView, rhs: ActionDetailView) -> Bool {
         lhs.id == rhs.id && lhs.status == rhs.status && lhs.note == rhs.note && lhs.tags == rhs.tags
             && lhs.lockedReason == rhs.lockedReason && lhs.points == rhs.points && lhs.errors == rhs.errors
-            && lhs.message == rhs.message
+            && lhs.message == rhs.message && lhs.share == rhs.share
     }
 
     func render(base: String, back: String) -> SafeHTML {
@@ -245,7 +247,7 @@ public struct ActionDetailView: Sendable, Equatable {
             <p class="hint">\(explanation)</p>
             <p><a href="\(href: manageURL)" rel="noopener noreferrer">Manage</a> ·
             <button type="button" class="link" data-copy="\(shareURL)">Copy link</button> ·
-            <a href="\(href: mail)">Share by e-mail</a></p>
+            <a href="\(href: mail)">Open in your mail app</a></p>
             <h3>At a glance</h3>
             <dl class="facts"><dt>Category</dt><dd>\(category)</dd><dt>Protects against</dt><dd>\(threats.isEmpty ? "–" : threats.joined(separator: ", "))</dd>
             <dt>Product</dt><dd>\(product)</dd><dt>Tier</dt><dd>\(tier)</dd></dl>
@@ -277,6 +279,7 @@ public struct ActionDetailView: Sendable, Equatable {
               <button type="submit"\(disabled)>Save</button>
             </form>
             <h3>Tags</h3><p>\(tagList)</p>\(tagForm)
+            \(share.render(path: path, csrf: csrfToken))
             <h3>History</h3>
             <table><thead><tr><th scope="col">Day</th><th scope="col" class="number">Points</th><th scope="col">Status</th></tr></thead><tbody>\(history)</tbody></table>
             \(changeList)

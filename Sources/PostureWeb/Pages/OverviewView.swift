@@ -39,6 +39,8 @@ public struct OverviewView: Sendable, Equatable {
     public var changes: [Change]
     /// Said above everything when the connection's data is stale or its collections fail.
     public var collection: CollectionBanner? = nil
+    /// Open tickets raised for shared actions; the panel shows when there are any.
+    public var tickets: [TicketRow] = []
 
     /// What the overview says about a connection in trouble.
     public struct CollectionBanner: Sendable, Equatable {
@@ -123,6 +125,7 @@ public struct OverviewView: Sendable, Equatable {
             </section>
             <section aria-labelledby="h-top"><h2 id="h-top">Top improvement actions</h2>\(top)
             <p><a href="\(base)/actions">All improvement actions</a></p></section>
+            \(TicketRow.panel(tickets, base: base))
             <section aria-labelledby="h-recent"><h2 id="h-recent">Recent changes</h2>\(changes)
             <p><a href="\(base)/history">History</a></p></section>
             <aside class="notice" aria-labelledby="h-risk"><h2 id="h-risk">Risk awareness</h2>

@@ -96,6 +96,21 @@ public struct ChannelSection: Sendable, Equatable {
               <fieldset><legend>Events</legend>\(boxes("em"))</fieldset>
               <button type="submit">Add e-mail channel</button>
             </form>
+            <h3>Add a ServiceNow instance</h3>
+            <p class="hint">Shared actions raise tickets in the table chosen here, and Posture reads their state back every ten minutes. Use an integration user with the itil role (incidents) or a change role (change requests); with OAuth, an OAuth API endpoint for external clients too. Passwords and the client secret are sealed and never shown again.</p>
+            <form method="post" action="\(base)/channels" class="row" data-testid="add-servicenow">\(csrf)<input type="hidden" name="kind" value="servicenow">
+              <label for="sn-name">Name</label><input type="text" id="sn-name" name="name" maxlength="100" placeholder="IT service desk">
+              <label for="sn-url">Instance</label><input type="url" id="sn-url" name="instanceUrl" required placeholder="https://contoso.service-now.com">
+              <label for="sn-table">Tickets are</label><select id="sn-table" name="table"><option value="incident" selected>Incidents</option><option value="change_request">Change requests</option></select>
+              <label for="sn-auth">Sign-in</label><select id="sn-auth" name="authentication"><option value="basic" selected>User name and password</option><option value="oauth">OAuth (password grant)</option></select>
+              <label for="sn-user">User name</label><input type="text" id="sn-user" name="username" required autocomplete="off">
+              <label for="sn-password">Password</label><input type="password" id="sn-password" name="password" required autocomplete="new-password">
+              <label for="sn-client">OAuth client id</label><input type="text" id="sn-client" name="clientId" autocomplete="off">
+              <label for="sn-secret">OAuth client secret</label><input type="password" id="sn-secret" name="clientSecret" autocomplete="new-password">
+              <label for="sn-category">Category</label><input type="text" id="sn-category" name="category" placeholder="(the table's default)">
+              <label for="sn-group">Assignment group</label><input type="text" id="sn-group" name="assignmentGroup" placeholder="(none)">
+              <button type="submit">Add ServiceNow</button>
+            </form>
             """ : ""
         let log = deliveries.map { entry -> SafeHTML in
             "<tr><td>\(entry.created)</td><td>\(entry.event)</td><td>\(entry.state)</td><td>\(entry.attempts)</td><td>\(entry.last)</td><td><code>\(entry.channelID)</code></td></tr>"
@@ -108,7 +123,7 @@ public struct ChannelSection: Sendable, Equatable {
             """
         return """
             <section aria-labelledby="h-channels" id="channels"><h2 id="h-channels">Channels</h2>
-            <p class="hint">Alerts and shared actions go out through these channels. Each message is tried again for about a day; a webhook receiver that answers 410 turns its channel off. Webhooks are signed (Standard Webhooks): see the documentation for verifying them.</p>
+            <p class="hint">Alerts and shared actions go out through these channels; shared actions raise tickets in ServiceNow. Each message is tried again for about a day; a webhook receiver that answers 410 turns its channel off. Webhooks are signed (Standard Webhooks): see the documentation for verifying them.</p>
             \(secret)
             \(table)
             \(forms)

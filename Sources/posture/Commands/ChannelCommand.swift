@@ -33,7 +33,12 @@ struct ChannelCommand: AsyncParsableCommand {
         )
 
         @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
-        @Option(help: ArgumentHelp("webhook (default), teams or email.", valueName: "kind")) var kind: ChannelKind =
+        @Option(
+            help: ArgumentHelp(
+                "webhook (default), teams or email (servicenow: in Settings or the API).",
+                valueName: "kind"
+            )
+        ) var kind: ChannelKind =
             .webhook
         @Option(help: ArgumentHelp("A name people recognise.", valueName: "name")) var name = ""
         @Option(
@@ -72,6 +77,10 @@ struct ChannelCommand: AsyncParsableCommand {
                 guard to != nil, smtpHost != nil, from != nil else {
                     throw ValidationError("an e-mail channel needs --to, --smtp-host and --from")
                 }
+            case .servicenow:
+                throw ValidationError(
+                    "add a ServiceNow channel in Settings → Channels or with POST …/channels (see docs/channels.md)"
+                )
             }
         }
 

@@ -1,0 +1,80 @@
+import Foundation
+import PostureCore
+import PostureStore
+
+/// Tickets raised for shared actions: read back from their systems on a schedule, each change of
+/// state announced (`ticket.updated`) to the organization's channels that want it.
+extension PostureService {
+    /// The organization's tickets, newest change first (the open ones only when `openOnly`).
+    public func tickets(
+        _ organizationID: OrganizationID,
+        actionID: String? = nil,
+        openOnly: Bool = false,
+        limit: Int = 50
+    ) async throws -> [Ticket] {
+        _ = try await organization(organizationID)
+        return try await store.tickets(organizationID, actionID: actionID, openOnly: openOnly, limit: limit)
+    }
+
+    /// Reads every ServiceNow channel's tickets (one query per channel, by the organization's
+    /// correlation prefix), records what changed and queues `ticket.updated` for each change.
+    /// Returns how many tickets changed; a channel that cannot be read is skipped and named.
+    @discardableResult
+    public func refreshTickets(using senders: OutboundSenders) async throws -> (changed: Int, failures: [String]) {
+        var changed = 0
+        var failures: [String] = []
+        for channel in try await store.ticketChannels() {
+            guard let settings = channel.serviceNow, let sealed = try await store.channelSecret(channel),
+                let credentials = ServiceNowCredentials(sealedText: sealed)
+            else { continue }
+            let known = Dictionary(
+                try await store.tickets(channel.organizationID, limit: 500).filter { $0.channelID == channel.id }
+                    .map { ($0.externalID, $0) },
+                uniquingKeysWith: { first, _ in first }
+            )
+            guard !known.isEmpty else { continue }
+            let result = await senders.tickets.records(
+                query: ServiceNowTableAPI.organizationQuery(channel.organizationID),
+                settings: settings,
+                credentials: credentials
+            )
+            guard case .success(let records) = result else {
+                if case .failure(let failure) = result { failures.append("\(channel.id): \(failure.message)") }
+                continue
+            }
+            for record in records {
+                guard let ticket = known[record.sysID], ticket.state != record.state || ticket.active != record.active
+                else { continue }
+                var updated = ticket
+                updated.number = record.number
+                updated.state = record.state
+                updated.active = record.active
+                updated.updatedAt = clock.now()
+                try await announce(updated, channel: channel)
+                changed += 1
+            }
+        }
+        return (changed, failures)
+    }
+
+    /// Records a ticket's new state and queues `ticket.updated`, in one transaction.
+    func announce(_ ticket: Ticket, channel: OutboundChannel) async throws {
+        let organization = try await organization(ticket.organizationID)
+        let title = catalog[ticket.actionID]?.title ?? ticket.actionID
+        let event = OutboundEvent(
+            type: .ticketUpdated,
+            timestamp: ticket.updatedAt,
+            data: JSONObject([
+                ("organizationId", .string(ticket.organizationID.rawValue)),
+                ("organizationName", .string(organization.organization.displayName)),
+                ("actionId", .string(ticket.actionID)), ("title", .string(title)), ("number", .string(ticket.number)),
+                ("state", .string(ticket.state)), ("active", .bool(ticket.active)), ("ticketUrl", .string(ticket.url)),
+                ("system", .string(channel.kind.rawValue)),
+            ])
+        )
+        try await store.transaction { store in
+            try await store.upsertTicket(ticket)
+            try await self.enqueue(event, for: ticket.organizationID, store: store)
+        }
+    }
+}

@@ -76,11 +76,12 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     data_dir = tmp_path_factory.mktemp("posture-browser")
     port = free_port()
     log = data_dir / "server.log"
-    # POSTURE_COLLECTIONS=0 and POSTURE_DELIVERIES=0: no tenant or webhook receiver is reachable
-    # from a test machine, so the connections and endpoints the tests make are never collected or
-    # sent to (the Swift suites test both against local services).
+    # POSTURE_COLLECTIONS=0: no tenant is reachable from a test machine, so the connections the
+    # tests make are never collected (the Swift suites test collection against a local Graph).
+    # Deliveries run, to the local receivers the tests start (POSTURE_ALLOW_PRIVATE_TARGETS).
     env = dict(os.environ, POSTURE_DATA_DIR=str(data_dir), POSTURE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-               POSTURE_LOG_LEVEL="warning", POSTURE_COLLECTIONS="0", POSTURE_DELIVERIES="0")
+               POSTURE_LOG_LEVEL="warning", POSTURE_COLLECTIONS="0", POSTURE_DELIVERIES="2",
+               POSTURE_ALLOW_PRIVATE_TARGETS="true")
     env.pop("POSTURE_CATALOG_DIR", None)
     with open(log, "w") as output:
         process = subprocess.Popen([str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO_ROOT,

@@ -1,15 +1,18 @@
 """The dashboard in headless Chromium against a running server: sign-in, the overview's numbers
 against the API, searching and filtering, status and note changes and their effects, read-only
-refusals, date ranges, escaping of user text, and a screenshot of every page."""
+refusals, date ranges, escaping of user text, a shared action raising a ServiceNow ticket (a
+local fake of the Table API), and a screenshot of every page."""
 
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 from conftest import ADMIN_PASSWORD, ONE_TIME, Server, change_password, sign_in, signed_in, submit
+from fake_servicenow import PASSWORD, USERNAME, FakeServiceNow
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -291,3 +294,44 @@ def test_a_writer_connects_the_tenant_and_never_sees_the_secret_again(browser, s
     shot(browser, screenshots, "settings-connection")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/settings/connection/remove'] button"))
     assert "Connection removed." in browser.page_source
+
+
+def test_a_writer_raises_a_servicenow_ticket_and_sees_it_on_the_overview(browser, server: Server,
+                                                                         screenshots: Path):
+    fake = FakeServiceNow()
+    try:
+        signed_in(browser, server, "tess", "securityAdministrator")
+        browser.get(server.base + "/orgs/contoso/settings")
+        form = browser.find_element(By.CSS_SELECTOR, "form[data-testid=add-servicenow]")
+        form.find_element(By.ID, "sn-name").send_keys("IT desk")
+        form.find_element(By.ID, "sn-url").send_keys(fake.base)
+        form.find_element(By.ID, "sn-user").send_keys(USERNAME)
+        form.find_element(By.ID, "sn-password").send_keys(PASSWORD)
+        submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        assert "ServiceNow channel added." in browser.page_source
+        assert PASSWORD not in browser.page_source
+
+        browser.get(server.base + "/orgs/contoso/actions/AdminMFAV2")
+        share = browser.find_element(By.CSS_SELECTOR, "form[data-testid=share-channel]")
+        Select(share.find_element(By.ID, "share-channel")).select_by_visible_text("Raise a ServiceNow ticket: IT desk")
+        share.find_element(By.ID, "share-channel-note").send_keys("for Thursday's change board")
+        submit(browser, share.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        assert "Shared:" in browser.page_source
+
+        # The delivery queue raises the ticket within seconds; the overview then lists it.
+        deadline = time.time() + 30
+        while time.time() < deadline and not fake.records:
+            time.sleep(0.5)
+        assert len(fake.records) == 1, "one ticket raised"
+        record = fake.records[0]
+        assert record["correlation_id"] == "posture:contoso:AdminMFAV2"
+        assert "for Thursday's change board" in record["description"]
+        browser.get(server.base + "/orgs/contoso")
+        panel = browser.find_element(By.CSS_SELECTOR, "[data-testid=tickets]")
+        assert record["number"] in panel.text and "New" in panel.text
+        shot(browser, screenshots, "overview-tickets")
+        browser.get(server.base + "/orgs/contoso/actions/AdminMFAV2")
+        assert record["number"] in browser.find_element(By.CSS_SELECTOR, "[data-testid=action-tickets]").text
+        assert "tess → a ticket in ServiceNow: IT desk" in browser.page_source
+    finally:
+        fake.stop()

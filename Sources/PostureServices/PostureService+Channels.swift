@@ -182,6 +182,42 @@ extension PostureService {
         return (channel, secret ?? "")
     }
 
+    /// How long a webhook's previous secret still signs after a rotation.
+    public static let previousSecretSeconds: Double = 86_400
+
+    /// Gives a webhook a new signing secret, shown once; for a day every message carries a
+    /// signature with each secret (Standard Webhooks' space-separated list), so the receiver can
+    /// switch over without losing a message. Returns the new secret and until when the old one signs.
+    public func rotateWebhookSecret(
+        _ organizationID: OrganizationID,
+        id: String,
+        actor: String,
+        requestID: String? = nil
+    ) async throws -> (secret: String, previousUntil: Date) {
+        let now = clock.now()
+        let secret = Self.newWebhookSecret()
+        let until = now.addingTimeInterval(Self.previousSecretSeconds)
+        try await store.transaction { store in
+            guard let channel = try await store.channel(organizationID, id: id), channel.kind == .webhook else {
+                throw ServiceError.channelNotFound(id)
+            }
+            _ = try await store.rotateChannelSecret(channel, secret: secret, previousUntil: until)
+            try await store.appendAudit(
+                AuditDraft(
+                    occurredAt: now,
+                    actor: actor,
+                    organizationID: organizationID.rawValue,
+                    action: "webhook.rotate",
+                    target: id,
+                    before: nil,
+                    after: AuditJSON.channel(channel),
+                    requestID: requestID
+                )
+            )
+        }
+        return (secret, until)
+    }
+
     public func removeChannel(
         _ organizationID: OrganizationID,
         id: String,

@@ -107,16 +107,19 @@ extension PostureService {
                 return try await finish(delivery, holder: holder, state: .failed, "the channel's secret is unreadable")
             }
             let timestamp = Int(clock.now().timeIntervalSince1970)
-            let signature = HMAC<SHA256>.authenticationCode(
-                for: Data(
-                    StandardWebhooks.signedContent(id: delivery.id, timestamp: timestamp, body: delivery.body).utf8
-                ),
-                using: SymmetricKey(data: key)
+            let content = Data(
+                StandardWebhooks.signedContent(id: delivery.id, timestamp: timestamp, body: delivery.body).utf8
             )
+            // During a rotation the previous secret signs too, so a receiver holding either verifies.
+            let previous = try await store.previousChannelSecret(channel, at: clock.now())
+                .flatMap(StandardWebhooks.key(ofSecret:))
+            let signatures = ([key] + (previous.map { [$0] } ?? [])).map {
+                Array(HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: $0)))
+            }
             let headers = [
                 ("content-type", "application/json"), ("webhook-id", delivery.id),
                 ("webhook-timestamp", "\(timestamp)"),
-                ("webhook-signature", StandardWebhooks.signatureHeader([Array(signature)])),
+                ("webhook-signature", StandardWebhooks.signatureHeader(signatures)),
                 ("user-agent", "Posture-Webhooks/1"),
             ]
             attempt = await senders.http.send(url: channel.target, headers: headers, body: delivery.body)

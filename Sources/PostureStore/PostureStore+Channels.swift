@@ -54,6 +54,42 @@ extension PostureStore {
         )
     }
 
+    /// Replaces a channel's secret; the one it replaces stays valid until `previousUntil` (nil:
+    /// not at all). One statement: the right-hand sides read the row as it was. False when there
+    /// is no such channel.
+    public func rotateChannelSecret(
+        _ channel: OutboundChannel,
+        secret: String,
+        previousUntil: Date?
+    ) async throws -> Bool {
+        guard let key = connectionKey else { throw ConnectionKeyError.cannotSeal }
+        let sealed = try key.seal(secret, for: Self.secretContext(channel.kind, channel.id))
+        return try await !sql.raw(
+            """
+            UPDATE channels SET previous_sealed_secret = \(unsafeRaw: previousUntil == nil ? "NULL" : "sealed_secret"),
+                previous_expires_at = \(bind: previousUntil?.timeIntervalSince1970), sealed_secret = \(bind: sealed)
+            WHERE id = \(bind: channel.id) AND organization_id = \(bind: channel.organizationID.rawValue)
+            RETURNING id
+            """
+        ).all().isEmpty
+    }
+
+    /// The channel's previous secret, opened, while it is still valid at `now`.
+    public func previousChannelSecret(_ channel: OutboundChannel, at now: Date) async throws -> String? {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT previous_sealed_secret, previous_expires_at FROM channels WHERE id = \(bind: channel.id)
+                """
+            ).first(),
+            let sealed = try row.decode(column: "previous_sealed_secret", as: String?.self),
+            let until = try row.decode(column: "previous_expires_at", as: Double?.self),
+            until > now.timeIntervalSince1970
+        else { return nil }
+        guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
+        return try key.open(sealed, for: Self.secretContext(channel.kind, channel.id))
+    }
+
     /// Removes a channel and cancels what it still had to send; false when there was none.
     public func deleteChannel(_ organizationID: OrganizationID, id: String, at now: Date) async throws -> Bool {
         let removed = try await !sql.raw(

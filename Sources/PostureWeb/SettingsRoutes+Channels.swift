@@ -23,7 +23,8 @@ extension SettingsRoutes {
                     target: channel.mail.map { "\($0.to.joined(separator: ", ")) via \($0.host):\($0.port)" }
                         ?? channel.target,
                     events: channel.events.map(\.rawValue).joined(separator: ", "),
-                    state: channel.isEnabled ? "enabled" : "off: \(channel.disabledReason ?? "turned off")"
+                    state: channel.isEnabled ? "enabled" : "off: \(channel.disabledReason ?? "turned off")",
+                    rotatable: channel.kind == .webhook
                 )
             },
             deliveries: deliveries.map { delivery in
@@ -147,6 +148,28 @@ extension SettingsRoutes {
             return try await channelRefusal(request, error)
         }
         return back(request, "channel-removed", section: "channels")
+    }
+
+    /// A webhook's new secret, shown once on the page; the old one signs too for a day.
+    @Sendable func rotateWebhook(_ request: Request) async throws -> Response {
+        let context = try await connectionContext(request)
+        let id = request.parameters.get("channel") ?? ""
+        do {
+            let (secret, until) = try await service.rotateWebhookSecret(
+                context.id,
+                id: id,
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+            return try await render(
+                request,
+                message:
+                    "New secret made. Messages carry a signature with the old one too until \(ScoreFormat.minute(until)) UTC.",
+                webhookSecret: (id, secret)
+            )
+        } catch let error as ServiceError {
+            return try await channelRefusal(request, error)
+        }
     }
 
     /// Each problem in a sentence that names the form's field.

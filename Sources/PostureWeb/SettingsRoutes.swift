@@ -31,6 +31,7 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "channels", use: addChannel)
         organization.post("settings", "channels", ":channel", "test", use: testChannel)
         organization.post("settings", "channels", ":channel", "remove", use: removeChannel)
+        organization.post("settings", "channels", ":channel", "rotate", use: rotateWebhook)
     }
 
     static let messages = [

@@ -26,6 +26,7 @@ import VaporTesting
             var id: String
             var verified: Bool
             var body: String
+            var signatures: Int = 1
         }
         let app: Application
         let base: String
@@ -63,7 +64,9 @@ import VaporTesting
                 )
                 verified = signatures.contains("v1," + Data(expected).base64EncodedString())
             }
-            seen.withLockedValue { $0.append(Seen(id: id, verified: verified, body: body)) }
+            seen.withLockedValue {
+                $0.append(Seen(id: id, verified: verified, body: body, signatures: signatures.count))
+            }
             let fail = failures.withLockedValue { left -> Bool in
                 defer { left = max(left - 1, 0) }
                 return left > 0
@@ -244,6 +247,56 @@ import VaporTesting
                 }
                 let disabled = try #require(try await service.channels("contoso").first { $0.id == gone.id })
                 #expect(!disabled.isEnabled && disabled.disabledReason?.contains("410") == true)
+            }
+        } catch {
+            try? await receiver.stop()
+            throw error
+        }
+        try await receiver.stop()
+    }
+
+    /// After a rotation the new secret is shown once and every message is signed with both
+    /// secrets for a day; then with the new one only.
+    @Test(arguments: TestDatabase.available)
+    func aRotatedSecretSignsBesideTheOldOneForADay(_ database: TestDatabase) async throws {
+        let receiver = try await Receiver(failures: 0)
+        let now = NIOLockedValueBox(APIHarness.now)
+        let clock = PostureClock { now.withLockedValue { $0 } }
+        do {
+            try await APIHarness.with(database: database, clock: clock, configure: Self.allowPrivate) { harness in
+                let service = harness.runtime.service
+                let writer = try await harness.token("contoso", .readWrite, lifetime: 3 * 86_400)
+                let (endpoint, old) = try await service.addWebhookEndpoint(
+                    "contoso",
+                    url: receiver.base + "/hook",
+                    events: ["score.dropped"],
+                    actor: "test"
+                )
+                let rotated = try await harness.send(.POST, Self.path + "/\(endpoint.id)/rotate", token: writer)
+                #expect(rotated.status == .ok, "\(rotated.body)")
+                let new = try #require(try object(rotated.body)["secret"] as? String)
+                #expect(new.hasPrefix("whsec_") && new != old)
+                #expect(try await harness.send(.POST, Self.path + "/ch_none/rotate", token: writer).status == .notFound)
+                let listed = try await harness.send(.GET, Self.path, token: writer)
+                #expect(!listed.body.contains(new) && !listed.body.contains(old))
+
+                let senders = OutboundSenders.network(policy: service.outbound)
+                func send(verifyingWith secret: String) async throws -> (verified: Bool, signatures: Int) {
+                    receiver.secret.withLockedValue { $0 = secret }
+                    _ = try await service.testChannel("contoso", id: endpoint.id)
+                    for delivery in try await service.claimDueDeliveries(holder: "t", leaseSeconds: 60, limit: 5) {
+                        _ = try await service.deliver(delivery, holder: "t", using: senders)
+                    }
+                    let seen = try #require(receiver.seen.withLockedValue { $0 }.last)
+                    return (seen.verified, seen.signatures)
+                }
+                #expect(try await send(verifyingWith: old) == (true, 2), "the old secret still verifies")
+                #expect(try await send(verifyingWith: new) == (true, 2))
+                now.withLockedValue { $0 = $0.addingTimeInterval(PostureService.previousSecretSeconds + 1) }
+                #expect(try await send(verifyingWith: old) == (false, 1), "a day later only the new one signs")
+                #expect(try await send(verifyingWith: new) == (true, 1))
+                let audit = try await harness.runtime.store.auditEntries(organizationID: "contoso")
+                #expect(audit.contains { $0.action == "webhook.rotate" } && !audit.contains { "\($0)".contains(new) })
             }
         } catch {
             try? await receiver.stop()

@@ -79,6 +79,18 @@ import VaporTesting
             let log = try await web.send(.GET, "/orgs/contoso/settings?saved=channel-test")
             #expect(log.body.contains("Test message queued") && log.body.contains(#"data-testid="delivery-log""#))
             #expect(log.body.contains("<td>webhook.test</td><td>pending</td>"))
+            let rotated = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/channels/\(endpoint.id)/rotate",
+                form: [("csrf", csrf)]
+            )
+            #expect(rotated.status == .ok && rotated.body.contains("New secret made."))
+            let newSecret = try #require(
+                rotated.body.range(of: #"data-testid="webhook-secret">"#).map { range in
+                    String(rotated.body[range.upperBound...].prefix { $0 != "<" })
+                }
+            )
+            #expect(newSecret.hasPrefix("whsec_") && newSecret != secret)
 
             _ = try await web.send(.POST, "/signout", form: [("csrf", csrf)])
             _ = try await web.signIn("viewer", Self.password)
@@ -104,7 +116,7 @@ import VaporTesting
             #expect(removed.status == .seeOther)
             #expect(try await web.runtime.service.channels("contoso").isEmpty)
             let audit = try await web.runtime.store.auditEntries(organizationID: "contoso").map(\.action)
-            #expect(audit.filter { $0.hasPrefix("webhook.") } == ["webhook.add", "webhook.remove"])
+            #expect(audit.filter { $0.hasPrefix("webhook.") } == ["webhook.add", "webhook.rotate", "webhook.remove"])
         }
     }
 

@@ -44,6 +44,11 @@ import Testing
         #expect(log.stdout.contains("webhook.test") && log.stdout.contains("pending"))
         let audit = try await cli(["audit", "export", "--org", "acme"])
         #expect(audit.stdout.contains("webhook.add") && !audit.stdout.contains(secret))
+        let rotated = try await cli(["webhook", "rotate", "--org", "acme", "--id", id])
+        #expect(
+            rotated.status == 0 && rotated.stdout.contains("new secret (shown once") && !rotated.stdout.contains(secret)
+        )
+        #expect(rotated.stdout.contains("with the old secret too until"))
         await #expect(try cli(["webhook", "remove", "--org", "acme", "--id", id]).status == 0)
         let gone = try await cli(["webhook", "remove", "--org", "acme", "--id", id])
         #expect(gone.status == 1 && gone.stderr.contains("no channel with id"))

@@ -20,6 +20,7 @@ struct ChannelRoutes {
         organization.post("webhooks") { try await add($0, only: .webhook) }
         organization.delete("webhooks", ":channel") { try await remove($0, only: .webhook) }
         organization.post("webhooks", ":channel", "test") { try await test($0, only: .webhook) }
+        organization.post("webhooks", ":channel", "rotate", use: rotate)
         organization.get("deliveries", use: deliveries)
     }
 
@@ -219,6 +220,27 @@ struct ChannelRoutes {
         let id = try request.authorize(.changeState)
         let delivery = try await service.testChannel(id, id: try await channelID(request, id, only: kind))
         return try JSONResponse.encode(DeliveryDTO(delivery), status: .accepted)
+    }
+
+    struct RotatedDTO: Encodable {
+        var id: String
+        /// The new `whsec_…` secret, shown this once.
+        var secret: String
+        /// Until when messages are also signed with the previous secret.
+        var previousSecretValidUntil: Date
+    }
+
+    /// A webhook's new secret (200, shown once); the old one signs too for a day.
+    @Sendable func rotate(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.changeState)
+        let channelID = request.parameters.get("channel") ?? ""
+        let (secret, until) = try await service.rotateWebhookSecret(
+            id,
+            id: channelID,
+            actor: request.actor,
+            requestID: request.id
+        )
+        return try JSONResponse.encode(RotatedDTO(id: channelID, secret: secret, previousSecretValidUntil: until))
     }
 
     /// The path's channel id; on `/webhooks` only a webhook's id is found.

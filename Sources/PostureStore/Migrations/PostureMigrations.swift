@@ -25,5 +25,6 @@ public enum PostureMigrations {
         M020CreateChannels(),  // 020: webhook endpoints become channels: webhooks, Microsoft Teams, e-mail
         M021CreateActionShares(),  // 021: improvement actions shared by e-mail or to a channel
         M022CreateTickets(),  // 022: tickets raised in ServiceNow for shared actions, and their state
+        M023AddPreviousSecrets(),  // 023: a webhook's previous secret, kept a day after a rotation
     ]
 }

@@ -13,6 +13,8 @@ public struct ChannelSection: Sendable, Equatable {
         public var events: String
         /// `enabled`, or why it is off.
         public var state: String
+        /// A webhook: its signing secret can be replaced.
+        public var rotatable: Bool = false
     }
 
     public struct Entry: Sendable, Equatable {
@@ -40,7 +42,7 @@ public struct ChannelSection: Sendable, Equatable {
 
     func render(base: String, csrf: SafeHTML) -> SafeHTML {
         let secret = newSecret.map { created -> SafeHTML in
-            #"<div class="ok" role="status"><p>Webhook <code>\#(created.id)</code> added. Its signing secret is shown only now; give it to the receiver:</p><p><code data-testid="webhook-secret">\#(created.secret)</code></p></div>"#
+            #"<div class="ok" role="status"><p>Webhook <code>\#(created.id)</code>: its signing secret is shown only now; give it to the receiver:</p><p><code data-testid="webhook-secret">\#(created.secret)</code></p></div>"#
         }
         let rows = channels.map { channel -> SafeHTML in
             let actions: SafeHTML =
@@ -49,8 +51,13 @@ public struct ChannelSection: Sendable, Equatable {
                 <form method="post" action="\(base)/channels/\(WebPath.segment(channel.id))/test" class="inline">\(csrf)<button type="submit" class="link">Send a test</button></form>
                 <form method="post" action="\(base)/channels/\(WebPath.segment(channel.id))/remove" class="inline">\(csrf)<button type="submit" class="link">Remove</button></form>
                 """ : ""
+            let rotate: SafeHTML =
+                canWrite && channel.rotatable
+                ? """
+                <form method="post" action="\(base)/channels/\(WebPath.segment(channel.id))/rotate" class="inline">\(csrf)<button type="submit" class="link">New secret</button></form>
+                """ : ""
             return
-                "<tr><td><code>\(channel.id)</code></td><td>\(channel.kind)</td><td>\(channel.name)</td><td class=\"wrap\">\(channel.target)</td><td>\(channel.events)</td><td>\(channel.state)</td><td>\(actions)</td></tr>"
+                "<tr><td><code>\(channel.id)</code></td><td>\(channel.kind)</td><td>\(channel.name)</td><td class=\"wrap\">\(channel.target)</td><td>\(channel.events)</td><td>\(channel.state)</td><td>\(actions)\(rotate)</td></tr>"
         }
         let table: SafeHTML =
             channels.isEmpty

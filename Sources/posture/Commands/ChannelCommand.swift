@@ -16,7 +16,7 @@ struct ChannelCommand: AsyncParsableCommand {
             channel is an SMTP server and its recipients. The server tries each message again for about \
             a day. See docs/channels.md.
             """,
-        subcommands: [Add.self, List.self, Remove.self, Test.self, Deliveries.self],
+        subcommands: [Add.self, List.self, Remove.self, Test.self, Rotate.self, Deliveries.self],
         aliases: ["webhook"]
     )
 
@@ -171,6 +171,24 @@ struct ChannelCommand: AsyncParsableCommand {
                 try await runtime.service.testChannel(OrganizationID(org), id: id)
             }
             Console.write("queued \(delivery.id); see posture channel deliveries --org \(org)")
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a webhook a new secret, printed once; the old one also signs for a day."
+        )
+
+        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("The webhook's id (ep_…).", valueName: "id")) var id: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let (secret, until) = try await ChannelCommand.run(server) { runtime in
+                try await runtime.service.rotateWebhookSecret(OrganizationID(org), id: id, actor: "cli")
+            }
+            Console.write("new secret (shown once, give it to the receiver): \(secret)")
+            Console.write("messages carry a signature with the old secret too until \(until.iso8601)")
         }
     }
 

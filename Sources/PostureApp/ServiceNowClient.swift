@@ -4,7 +4,8 @@ import PostureServices
 
 /// ServiceNow's Table API over HTTPS, under the outbound rules: Basic sign-in, or an OAuth token
 /// from `/oauth_token.do` (password grant) for each call. A ticket is raised only when no open one
-/// has its correlation id, so a retried or repeated share never raises a second.
+/// has its correlation id, so a retried or repeated share never raises a second: a repeated share
+/// adds a work note to the open one instead.
 public struct ServiceNowClient: TicketSending {
     let http: OutboundHTTPSender
 
@@ -35,7 +36,24 @@ public struct ServiceNowClient: TicketSending {
             body: nil
         )
         if open.status == 200, let existing = ServiceNowTableAPI.records(open.body)?.first {
-            return (DeliveryAttempt(status: 200), existing)
+            // Shared again: a work note on the open ticket instead of a second ticket.
+            let noted = await http.perform(
+                "PATCH",
+                url: settings.instanceURL + ServiceNowTableAPI.recordPath(settings.table, sysID: existing.sysID),
+                headers: headers + [("content-type", "application/json")],
+                body: ServiceNowTableAPI.workNoteBody(draft)
+            )
+            guard let status = noted.status, (200..<300).contains(status) else {
+                return (
+                    DeliveryAttempt(
+                        status: noted.status,
+                        retryAfter: noted.retryAfter,
+                        error: noted.error ?? Self.describe(noted)
+                    ),
+                    existing
+                )
+            }
+            return (DeliveryAttempt(status: status), ServiceNowTableAPI.records(noted.body)?.first ?? existing)
         }
         let created = await http.perform(
             "POST",

@@ -94,6 +94,15 @@ import Vapor
                         && incident.fields["assignment_group"] == "Security Operations"
                 )
                 #expect(incident.fields["impact"] != nil && incident.fields["urgency"] != nil)
+                #expect(
+                    incident.fields["work_notes"]?.hasPrefix("Shared again from Posture.") == true,
+                    "the second share noted on the open ticket"
+                )
+                #expect(
+                    fake.seen.withLockedValue { $0 }.contains {
+                        $0.method == "PATCH" && $0.path.contains(incident.sysID)
+                    }
+                )
 
                 let listed = try object(
                     try await harness.send(.GET, "\(Self.base)/tickets?open=true", token: reader).body

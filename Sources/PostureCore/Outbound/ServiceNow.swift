@@ -201,6 +201,18 @@ public enum ServiceNowTableAPI {
         "correlation_idSTARTSWITH\(TicketDraft.correlationPrefix(organizationID))^ORDERBYDESCsys_updated_on"
     }
 
+    /// The update a repeated share makes to the open ticket: a work note with what the new share
+    /// says, so the people working it see it was raised again.
+    public static func workNoteBody(_ draft: TicketDraft) -> String {
+        JSONValue.object(
+            JSONObject([("work_notes", .string("Shared again from Posture.\n\n" + draft.description))])
+        ).jsonText
+    }
+
+    public static func recordPath(_ table: ServiceNowSettings.Table, sysID: String) -> String {
+        "/api/now/table/\(table.rawValue)/\(sysID)?sysparm_display_value=all&sysparm_exclude_reference_link=true&sysparm_fields=\(fields)"
+    }
+
     public static func body(_ draft: TicketDraft, _ settings: ServiceNowSettings) -> String {
         var fields: [(String, JSONValue)] = [
             ("short_description", .string(draft.shortDescription)), ("description", .string(draft.description)),

@@ -47,14 +47,7 @@ public struct OutboundHTTPSender: HTTPSending {
             if let problem = OutboundTarget.problem(url, field: "url", allowPrivate: false) {
                 return Answer(status: nil, error: problem.message)
             }
-            let addresses = await Self.resolve(host)
-            guard !addresses.isEmpty else { return Answer(status: nil, error: "\(host) does not resolve") }
-            if let special = addresses.first(where: { OutboundTarget.isSpecial(address: $0) ?? true }) {
-                return Answer(
-                    status: nil,
-                    error: "\(host) resolves to \(special), a private, loopback or link-local address"
-                )
-            }
+            if let problem = await Self.privateAddressProblem(host) { return Answer(status: nil, error: problem) }
         }
         var request = URLRequest(url: target)
         request.httpMethod = method
@@ -71,6 +64,17 @@ public struct OutboundHTTPSender: HTTPSending {
         } catch {
             return Answer(status: nil, error: "\(host): \(error.localizedDescription)")
         }
+    }
+
+    /// Why `host` may not be sent to: it does not resolve, or one of its addresses is private,
+    /// loopback or link-local. Nil when every address is public. (SMTP relays are checked the same way.)
+    static func privateAddressProblem(_ host: String) async -> String? {
+        let addresses = await resolve(host)
+        guard !addresses.isEmpty else { return "\(host) does not resolve" }
+        if let special = addresses.first(where: { OutboundTarget.isSpecial(address: $0) ?? true }) {
+            return "\(host) resolves to \(special), a private, loopback or link-local address"
+        }
+        return nil
     }
 
     /// Every address a name resolves to (getaddrinfo, off the cooperative threads).

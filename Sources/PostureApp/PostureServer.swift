@@ -51,8 +51,8 @@ extension PostureRuntime {
             policy: service.outbound,
             extraTrustRoots: configuration.outboundTrustRoots
         )
-        application.lifecycle.use(AlertScheduler(service: service, logger: logger))
-        application.lifecycle.use(TicketScheduler(service: service, senders: senders, logger: logger))
+        application.lifecycle.use(LockedPeriodicJob.alerts(service: service, logger: logger))
+        application.lifecycle.use(LockedPeriodicJob.tickets(service: service, senders: senders, logger: logger))
         application.lifecycle.use(
             DeliveryScheduler(
                 service: service,

@@ -19,17 +19,8 @@ public struct SMTPMailSender: MailSending {
     }
 
     public func send(_ message: MailMessage, via settings: MailSettings, password: String) async -> DeliveryAttempt {
-        if !policy.allowPrivateTargets {
-            let addresses = await OutboundHTTPSender.resolve(settings.host)
-            guard !addresses.isEmpty else {
-                return DeliveryAttempt(status: nil, error: "\(settings.host) does not resolve")
-            }
-            if let special = addresses.first(where: { OutboundTarget.isSpecial(address: $0) ?? true }) {
-                return DeliveryAttempt(
-                    status: nil,
-                    error: "\(settings.host) resolves to \(special), a private, loopback or link-local address"
-                )
-            }
+        if !policy.allowPrivateTargets, let problem = await OutboundHTTPSender.privateAddressProblem(settings.host) {
+            return DeliveryAttempt(status: nil, error: problem)
         }
         let server = SMTPServer(
             host: settings.host,

@@ -134,7 +134,6 @@ extension PostureService {
                 consecutiveFailures: stored.collection.consecutiveFailures
             )
         }
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         return AlertInput(
             organizationID: id,
             organizationName: organization.organization.displayName,
@@ -144,8 +143,7 @@ extension PostureService {
             exceptions: exceptions,
             connection: connection,
             titles: Dictionary(report.actions.map { ($0.action.id, $0.action.title) }, uniquingKeysWith: { a, _ in a }),
-            link: outbound.linkBase + "/orgs/"
-                + (id.rawValue.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+            link: outbound.organizationLink(id)
         )
     }
 }

@@ -57,11 +57,7 @@ extension PostureService {
                 + (chosen.name.isEmpty ? "" : ": " + chosen.name)
         }
         let now = clock.now()
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let link =
-            outbound.linkBase + "/orgs/"
-            + (organizationID.rawValue.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-            + "/actions/" + (actionID.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        let link = OutboundPolicy.actionLink(organizationLink: outbound.organizationLink(organizationID), actionID)
         let event = ActionShare.event(
             score,
             organizationID: organizationID,

@@ -82,22 +82,25 @@ extension PostureStore {
         ).run()
     }
 
+    /// A new organization's row: nothing read yet, due its first look.
+    func startAlerts(_ organizationID: OrganizationID) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO alert_states (organization_id, change_cursor) VALUES (\(bind: organizationID.rawValue), 0)
+            ON CONFLICT (organization_id) DO NOTHING
+            """
+        ).run()
+    }
+
     /// Organizations due a look: marked at least `settle` seconds ago, or not looked at for
-    /// `sweep` seconds (expiries and stale connections come with time, not writes). Organizations
-    /// without a row yet get one that starts at the end of their change log.
+    /// `sweep` seconds (expiries and stale connections come with time, not writes). Every
+    /// organization has a row (made with it, or by migration 019), so this only reads.
     public func dueAlertOrganizations(
         at now: Date,
         settleSeconds: Double,
         sweepSeconds: Double,
         limit: Int
     ) async throws -> [OrganizationID] {
-        try await sql.raw(
-            """
-            INSERT INTO alert_states (organization_id, change_cursor)
-            SELECT o.id, COALESCE((SELECT MAX(c.last_sequence) FROM change_batches c WHERE c.organization_id = o.id), 0)
-            FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM alert_states a WHERE a.organization_id = o.id)
-            """
-        ).run()
         let instant = now.timeIntervalSince1970
         return try await sql.raw(
             """

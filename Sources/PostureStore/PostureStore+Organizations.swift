@@ -29,6 +29,9 @@ extension PostureStore {
         record.createdAt = instant
         record.apply(organization, enabledServices: enabledServices, at: instant)
         try await record.create(on: database)
+        // Its alerts start at the beginning of its (empty) change log; older organizations got
+        // their row from migration 019.
+        try await startAlerts(OrganizationID(organization.id))
         // Lists of organizations change too.
         try await announceChange(OrganizationID(organization.id))
         try await announceChange(nil)

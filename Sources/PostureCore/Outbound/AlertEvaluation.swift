@@ -335,7 +335,6 @@ public enum AlertEvaluation {
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
     static func actionLink(_ input: AlertInput, _ actionID: String) -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return input.link + "/actions/" + (actionID.addingPercentEncoding(withAllowedCharacters: allowed) ?? actionID)
+        OutboundPolicy.actionLink(organizationLink: input.link, actionID)
     }
 }

@@ -121,4 +121,20 @@ public struct OutboundPolicy: Sendable, Equatable {
         self.allowPrivateTargets = allowPrivateTargets
         self.linkBase = linkBase.hasSuffix("/") ? String(linkBase.dropLast()) : linkBase
     }
+
+    /// The organization's page in the dashboard, for messages.
+    public func organizationLink(_ organizationID: OrganizationID) -> String {
+        linkBase + "/orgs/" + Self.segment(organizationID.rawValue)
+    }
+
+    /// An action's flyout under an organization's page.
+    public static func actionLink(organizationLink: String, _ actionID: String) -> String {
+        organizationLink + "/actions/" + segment(actionID)
+    }
+
+    /// One path segment, percent-encoded (unreserved characters kept).
+    static func segment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? text
+    }
 }

@@ -49,27 +49,38 @@ public final class RecordedDNSServer: Sendable {
         self.asked = asked
     }
 
+    /// UDP takes a free port and TCP the same number; when another socket already holds that TCP
+    /// port, both start again on a new one.
     public static func start(_ script: Script) async throws -> RecordedDNSServer {
         let asked = NIOLockedValueBox<[String]>([])
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Answerer(script: script, asked: asked))
+        var attempt = 0
+        while true {
+            attempt += 1
+            let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(Answerer(script: script, asked: asked))
+                    }
                 }
+                .bind(host: "127.0.0.1", port: 0)
+                .get()
+            let port = channel.localAddress?.port ?? 0
+            do {
+                let stream = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .childChannelInitializer { child in
+                        child.eventLoop.makeCompletedFuture {
+                            try child.pipeline.syncOperations.addHandler(StreamAnswerer(script: script, asked: asked))
+                        }
+                    }
+                    .bind(host: "127.0.0.1", port: port)
+                    .get()
+                return RecordedDNSServer(channel: channel, stream: stream, port: port, asked: asked)
+            } catch {
+                try? await channel.close()
+                if attempt >= 20 { throw error }
             }
-            .bind(host: "127.0.0.1", port: 0)
-            .get()
-        let port = channel.localAddress?.port ?? 0
-        let stream = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(StreamAnswerer(script: script, asked: asked))
-                }
-            }
-            .bind(host: "127.0.0.1", port: port)
-            .get()
-        return RecordedDNSServer(channel: channel, stream: stream, port: port, asked: asked)
+        }
     }
 
     public func stop() async throws {

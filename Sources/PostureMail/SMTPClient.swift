@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostureCore
+import Synchronization
 
 /// Where and how to submit mail.
 public struct SMTPServer: Sendable {
@@ -60,6 +61,7 @@ public enum SMTPClient {
             throw .tls("\(error)")
         }
         let channel: NIOAsyncChannel<SMTPReply, ByteBuffer>
+        let errors = FirstError()
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.milliseconds(Int64(min(server.timeout, 10) * 1000)))
@@ -71,6 +73,7 @@ public enum SMTPClient {
                             )
                         }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(errors)
                         return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -100,13 +103,32 @@ public enum SMTPClient {
             }
         } catch let error as SMTPError {
             if timedOut.isSet { throw .timedOut(seconds: server.timeout) }
+            // A failed handshake closes the connection; what the exchange saw may be only that.
+            if let tlsError = errors.first as? NIOSSLError { throw .tls("\(tlsError)") }
             throw error
         } catch let error as NIOSSLError {
             throw .tls("\(error)")
         } catch {
+            // A write can fail on the closed connection before the handshake's error is read.
+            if let tlsError = errors.first as? NIOSSLError { throw .tls("\(tlsError)") }
             if timedOut.isSet { throw .timedOut(seconds: server.timeout) }
             if "\(error)".contains("handshake") || "\(error)".contains("certificate") { throw .tls("\(error)") }
             throw .connect("\(server.host):\(server.port): \(error)")
+        }
+    }
+
+    /// Keeps the first error the connection's pipeline raised and passes it on: a TLS handshake
+    /// that fails closes the connection, and the exchange may see only the closing.
+    final class FirstError: ChannelInboundHandler, Sendable {
+        typealias InboundIn = SMTPReply
+        typealias InboundOut = SMTPReply
+        private let box = Mutex<(any Error)?>(nil)
+
+        var first: (any Error)? { box.withLock { $0 } }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            box.withLock { if $0 == nil { $0 = error } }
+            context.fireErrorCaught(error)
         }
     }
 

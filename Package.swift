@@ -197,6 +197,20 @@ let package = Package(
             path: "bench/CollectionBench",
             swiftSettings: swiftSettings
         ),
+        // bench/deliveries.sh: 1,000 alerts through the delivery queue against plain signed posts.
+        .executableTarget(
+            name: "posture-delivery-bench",
+            dependencies: [
+                "PostureApp",
+                "PostureServices",
+                "PostureStore",
+                "PostureCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            path: "bench/DeliveryBench",
+            swiftSettings: swiftSettings
+        ),
         // bench/evidence.sh: assessing a 100,000-user snapshot against decoding it alone.
         .executableTarget(
             name: "posture-evidence-bench",

@@ -27,6 +27,14 @@ public struct GraphConnectionTester: ConnectionTesting {
             sources: settings.sources
         ).run()
     }
+
+    public func checkPlanner(
+        _ planner: PlannerSettings,
+        _ settings: ConnectionSettings,
+        _ credential: ConnectionCredential
+    ) async -> ConnectionCheckReport.Outcome {
+        await PlannerTaskSender().check(planner, connection: settings, credential: credential)
+    }
 }
 
 /// Collects connections with the Graph collector, for the scheduler.

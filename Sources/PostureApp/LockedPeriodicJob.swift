@@ -5,8 +5,9 @@ import Vapor
 
 /// A job every node runs on a period while the server runs, one node at a time under a
 /// cluster-wide job lock: the alert look (every 5 s, with ``PostureService/alertSettleSeconds``
-/// an alert leaves within about 20 s of the write that caused it) and reading tickets back from
-/// ServiceNow (every 10 minutes).
+/// an alert leaves within about 20 s of the write that caused it), reading tickets back from
+/// ServiceNow and Planner (every 10 minutes), and queuing the weekly digests (every 5 minutes, so
+/// they leave soon after 07:00 UTC on Mondays).
 final class LockedPeriodicJob: LifecycleHandler, @unchecked Sendable {
     private let service: PostureService
     private let lockName: String
@@ -55,6 +56,14 @@ final class LockedPeriodicJob: LifecycleHandler, @unchecked Sendable {
         LockedPeriodicJob(service: service, lockName: "posture.alerts", everySeconds: 5, logger: logger) {
             let queued = try await service.evaluateDueAlerts()
             if queued > 0 { logger.info("alerts queued", metadata: ["deliveries": "\(queued)"]) }
+        }
+    }
+
+    /// Queues the weekly digests that are due.
+    static func digests(service: PostureService, logger: Logger) -> LockedPeriodicJob {
+        LockedPeriodicJob(service: service, lockName: "posture.digests", everySeconds: 300, logger: logger) {
+            let queued = try await service.queueDueDigests()
+            if queued > 0 { logger.info("weekly digests queued", metadata: ["deliveries": "\(queued)"]) }
         }
     }
 

@@ -53,6 +53,7 @@ extension PostureRuntime {
         )
         application.lifecycle.use(LockedPeriodicJob.alerts(service: service, logger: logger))
         application.lifecycle.use(LockedPeriodicJob.tickets(service: service, senders: senders, logger: logger))
+        application.lifecycle.use(LockedPeriodicJob.digests(service: service, logger: logger))
         application.lifecycle.use(
             DeliveryScheduler(
                 service: service,

@@ -139,6 +139,33 @@ final class GraphClient: Sendable {
         return try await send(address, service: root, name: "Graph")
     }
 
+    /// Sends a JSON request to Graph v1.0 (a path relative to its root): a write, with the
+    /// resource's ETag in `If-Match` when it needs one. A create (POST) is not repeated after a
+    /// lost connection or a server error, since it may have been made: the caller looks before it
+    /// tries again. An empty answer (204) is an empty object.
+    func write(
+        _ method: String,
+        _ path: String,
+        body: String,
+        ifMatch: String? = nil
+    ) async throws(CollectorError) -> [String: Any] {
+        let root = settings.graphURL
+        return try await send(
+            "\(root)/v1.0\(path)",
+            service: root,
+            name: "Graph",
+            method: method,
+            body: Data(body.utf8),
+            headers: ifMatch.map { [("If-Match", $0)] } ?? []
+        )
+    }
+
+    /// The current access token for Graph, getting one when there is none.
+    func graphToken() async throws(CollectorError) -> String {
+        if let token = state.withLock({ $0.tokens[settings.graphURL] }) { return token }
+        return try await acquireToken()
+    }
+
     /// GETs one URL of Defender for Endpoint's API (absolute, or relative to its root).
     func getDefender(_ target: String) async throws(CollectorError) -> [String: Any] {
         guard let root = settings.defenderURL else {
@@ -163,7 +190,7 @@ final class GraphClient: Sendable {
         var seen = Set<String>()
         while let address = next {
             try Self.checkNext(address, seen: &seen)
-            let page = try await send(address, service: root, name: "Exchange", body: data)
+            let page = try await send(address, service: root, name: "Exchange", method: "POST", body: data)
             items += page["value"] as? [Any] ?? []
             next = page["@odata.nextLink"] as? String
         }
@@ -190,12 +217,14 @@ final class GraphClient: Sendable {
         guard seen.count <= 100_000 else { throw .unavailable("more than 100,000 pages; stopped") }
     }
 
-    /// Sends one request to a service with its token: a GET, or a JSON POST when there is a body.
+    /// Sends one request to a service with its token: a GET, or a JSON request with a body.
     private func send(
         _ address: String,
         service: String,
         name: String,
-        body: Data? = nil
+        method: String = "GET",
+        body: Data? = nil,
+        headers: [(String, String)] = []
     ) async throws(CollectorError) -> [String: Any] {
         guard let url = URL(string: address) else { throw .http(status: 0, message: "\(address) is not a URL") }
         guard let root = URL(string: service), Self.sameOrigin(url, root) else {
@@ -212,10 +241,13 @@ final class GraphClient: Sendable {
             var request = URLRequest(url: url)
             request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
             request.setValue("application/json", forHTTPHeaderField: "Accept")
+            request.httpMethod = method
+            for (header, value) in headers { request.setValue(value, forHTTPHeaderField: header) }
             if let body {
-                request.httpMethod = "POST"
                 request.httpBody = body
                 request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+            }
+            if name == "Exchange" {
                 // Exchange routes app-only requests by the tenant's system mailbox.
                 request.setValue(
                     "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@\(settings.tenantID)",
@@ -223,9 +255,13 @@ final class GraphClient: Sendable {
                 )
                 request.setValue("odata.maxpagesize=1000", forHTTPHeaderField: "Prefer")
             }
-            let (data, status, _) = try await exchangeRetrying(request)
+            let (data, status, _) = try await exchangeRetrying(
+                request,
+                repeatable: method != "POST" || name == "Exchange"
+            )
             switch status {
             case 200..<300:
+                if data.isEmpty { return [:] }
                 guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
                     throw .http(status: status, message: "the answer is not a JSON object")
                 }
@@ -243,7 +279,10 @@ final class GraphClient: Sendable {
     /// Sends a request, retrying what is worth retrying: throttling (429, 503, 504) up to
     /// `maxAttempts` attempts, waiting as `Retry-After` says or 1, 2, 4, … seconds (at most 300);
     /// server errors (500, 502) and lost connections up to three attempts. Returns the last answer.
-    private func exchangeRetrying(_ request: URLRequest) async throws(CollectorError) -> (Data, Int, [String: String]) {
+    private func exchangeRetrying(
+        _ request: URLRequest,
+        repeatable: Bool = true
+    ) async throws(CollectorError) -> (Data, Int, [String: String]) {
         var throttled = 0
         var failed = 0
         while true {
@@ -252,7 +291,7 @@ final class GraphClient: Sendable {
                 answer = try await exchange(request)
             } catch {
                 failed += 1
-                guard failed < 3 else { throw error }
+                guard failed < 3, repeatable else { throw error }
                 try await pause(pow(2, Double(failed - 1)))
                 continue
             }
@@ -267,7 +306,7 @@ final class GraphClient: Sendable {
             if [429, 503, 504].contains(status), throttled + 1 < settings.maxAttempts {
                 throttled += 1
                 try await pause(min(advised ?? pow(2, Double(throttled - 1)), 300))
-            } else if [500, 502].contains(status), failed + 1 < 3 {
+            } else if [500, 502].contains(status), failed + 1 < 3, repeatable {
                 failed += 1
                 try await pause(pow(2, Double(failed - 1)))
             } else {

@@ -134,6 +134,19 @@ enum AuditJSON {
                 )
             )
         }
+        if let planner = channel.planner {
+            fields.append(
+                (
+                    "planner",
+                    .object(
+                        JSONObject([
+                            ("planId", .string(planner.planID)), ("bucketId", .string(planner.bucketID)),
+                            ("assigneeId", .string(planner.assigneeID ?? "")),
+                        ])
+                    )
+                )
+            )
+        }
         return text(.object(JSONObject(fields)))
     }
 

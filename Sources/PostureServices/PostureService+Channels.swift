@@ -16,6 +16,8 @@ public struct ChannelDraft: Sendable, Equatable {
     /// A ServiceNow channel's instance, table and sign-in, and its OAuth client secret.
     public var serviceNow: ServiceNowSettings?
     public var clientSecret: String
+    /// A Planner channel's plan, bucket and assignee.
+    public var planner: PlannerSettings?
 
     public init(
         kind: ChannelKind,
@@ -25,7 +27,8 @@ public struct ChannelDraft: Sendable, Equatable {
         mail: MailSettings? = nil,
         password: String = "",
         serviceNow: ServiceNowSettings? = nil,
-        clientSecret: String = ""
+        clientSecret: String = "",
+        planner: PlannerSettings? = nil
     ) {
         self.kind = kind
         self.name = name
@@ -35,6 +38,7 @@ public struct ChannelDraft: Sendable, Equatable {
         self.password = password
         self.serviceNow = serviceNow
         self.clientSecret = clientSecret
+        self.planner = planner
     }
 }
 
@@ -64,7 +68,7 @@ extension PostureService {
                 problems.append(
                     ConnectionProblem(
                         field: "events",
-                        "a \(draft.kind.label) channel raises tickets for shared actions; it takes no events"
+                        "a \(draft.kind.label) channel follows shared actions as tickets or tasks; it takes no events"
                     )
                 )
             }
@@ -128,6 +132,22 @@ extension PostureService {
                     password: draft.password,
                     clientSecret: draft.clientSecret.isEmpty ? nil : draft.clientSecret
                 ).sealedText
+        case .planner:
+            if let settings = draft.planner {
+                problems += settings.problems()
+                target = "plan \(settings.planID), bucket \(settings.bucketID)"
+            } else {
+                problems.append(ConnectionProblem(field: "planner", "a Planner channel needs its planId and bucketId"))
+            }
+            // Planner signs in as the organization's connection: no secret of its own.
+            if try await store.connection(organizationID) == nil {
+                problems.append(
+                    ConnectionProblem(
+                        field: "planner",
+                        "creates tasks through the organization's Microsoft 365 connection: add the connection first (Settings → Connection)"
+                    )
+                )
+            }
         }
         guard problems.isEmpty else { throw ServiceError.invalidConnection(problems) }
         let now = clock.now()
@@ -140,6 +160,7 @@ extension PostureService {
             events: events,
             mail: draft.kind == .email ? draft.mail : nil,
             serviceNow: draft.kind == .servicenow ? draft.serviceNow : nil,
+            planner: draft.kind == .planner ? draft.planner : nil,
             createdAt: now,
             createdBy: actor
         )

@@ -6,6 +6,13 @@ import PostureStore
 /// resource its sources need. The server's is the Graph collector's; stores nothing.
 public protocol ConnectionTesting: Sendable {
     func check(_ settings: ConnectionSettings, _ credential: ConnectionCredential) async -> ConnectionCheckReport
+
+    /// Whether the connection may create tasks in a Planner channel's plan and bucket.
+    func checkPlanner(
+        _ planner: PlannerSettings,
+        _ settings: ConnectionSettings,
+        _ credential: ConnectionCredential
+    ) async -> ConnectionCheckReport.Outcome
 }
 
 /// Microsoft 365 connections: one per organization, its credential sealed at rest and never read
@@ -44,8 +51,23 @@ extension PostureService {
     public func testConnection(_ organizationID: OrganizationID) async throws -> ConnectionCheckReport {
         guard let connectionTester else { throw ServiceError.connectionTestUnavailable }
         let (connection, credential) = try await connectionSignIn(organizationID)
-        let report = await connectionTester.check(connection.settings, credential)
-        if report.signInProblem == nil { try await noteConsent(connection, makeDue: true) }
+        var report = await connectionTester.check(connection.settings, credential)
+        if report.signInProblem == nil {
+            try await noteConsent(connection, makeDue: true)
+            // Sharing to Planner goes through the connection too: its permission is checked with
+            // the sources' when a Planner channel needs it.
+            for channel in try await store.channels(organizationID) where channel.isEnabled {
+                guard let planner = channel.planner else { continue }
+                report.probes.append(
+                    ConnectionCheckReport.Probe(
+                        resource: "plannerTasks",
+                        source: nil,
+                        permission: PlannerAPI.permission,
+                        outcome: await connectionTester.checkPlanner(planner, connection.settings, credential)
+                    )
+                )
+            }
+        }
         return report
     }
 

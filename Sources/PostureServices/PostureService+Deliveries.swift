@@ -32,6 +32,40 @@ public protocol TicketSending: Sendable {
     ) async -> Result<[ServiceNowTableAPI.Record], TicketReadFailure>
 }
 
+/// Creates Microsoft Planner tasks through an organization's Microsoft 365 connection and reads
+/// them back.
+public protocol TaskSending: Sendable {
+    /// Creates the draft's task, or finds the open one it would repeat; the attempt and the task
+    /// when there is one.
+    func createTask(
+        _ draft: PlannerTaskDraft,
+        in planner: PlannerSettings,
+        connection: ConnectionSettings,
+        credential: ConnectionCredential
+    ) async -> (DeliveryAttempt, PlannerAPI.Task?)
+
+    /// Every task of the channel's plan, or why they could not be read.
+    func tasks(
+        in planner: PlannerSettings,
+        connection: ConnectionSettings,
+        credential: ConnectionCredential
+    ) async -> Result<[PlannerAPI.Task], TicketReadFailure>
+
+    /// Whether the connection may create tasks in the plan and bucket.
+    func check(
+        _ planner: PlannerSettings,
+        connection: ConnectionSettings,
+        credential: ConnectionCredential
+    ) async -> ConnectionCheckReport.Outcome
+}
+
+extension Result {
+    var failureValue: Failure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
+    }
+}
+
 /// Why tickets could not be read, in a person's words.
 public struct TicketReadFailure: Error, Sendable, Equatable {
     public var message: String
@@ -44,11 +78,13 @@ public struct OutboundSenders: Sendable {
     public var http: any HTTPSending
     public var mail: any MailSending
     public var tickets: any TicketSending
+    public var tasks: any TaskSending
 
-    public init(http: any HTTPSending, mail: any MailSending, tickets: any TicketSending) {
+    public init(http: any HTTPSending, mail: any MailSending, tickets: any TicketSending, tasks: any TaskSending) {
         self.http = http
         self.mail = mail
         self.tickets = tickets
+        self.tasks = tasks
     }
 }
 
@@ -91,8 +127,14 @@ extension PostureService {
         using senders: OutboundSenders,
         jitter: Double = Double.random(in: 0..<1)
     ) async throws -> Delivery? {
-        let channel = try await store.channel(delivery.organizationID, id: delivery.channelID)
-        guard let channel, channel.isEnabled, let secret = try await store.channelSecret(channel) else {
+        // One read for the channel and its secrets: with the claim and the record, a delivery costs
+        // the database three statements.
+        let sending = try await store.channelForSending(
+            delivery.organizationID,
+            id: delivery.channelID,
+            at: clock.now()
+        )
+        guard let (channel, secret, previousSecret) = sending, channel.isEnabled else {
             return try await finish(
                 delivery,
                 holder: holder,
@@ -111,8 +153,7 @@ extension PostureService {
                 StandardWebhooks.signedContent(id: delivery.id, timestamp: timestamp, body: delivery.body).utf8
             )
             // During a rotation the previous secret signs too, so a receiver holding either verifies.
-            let previous = try await store.previousChannelSecret(channel, at: clock.now())
-                .flatMap(StandardWebhooks.key(ofSecret:))
+            let previous = previousSecret.flatMap(StandardWebhooks.key(ofSecret:))
             let signatures = ([key] + (previous.map { [$0] } ?? [])).map {
                 Array(HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: $0)))
             }
@@ -148,8 +189,31 @@ extension PostureService {
             )
             attempt = await senders.mail.send(mime, via: mail, password: secret)
         case .servicenow:
-            guard let settings = channel.serviceNow, let credentials = ServiceNowCredentials(sealedText: secret),
-                let message = EventMessage.make(body: delivery.body), delivery.eventType == .actionShared,
+            guard let settings = channel.serviceNow, let credentials = ServiceNowCredentials(sealedText: secret) else {
+                return try await finish(
+                    delivery,
+                    holder: holder,
+                    state: .failed,
+                    "the channel's settings are unreadable"
+                )
+            }
+            if delivery.eventType == .webhookTest {
+                // A test reads the table: the instance answers and the user may use it.
+                let read = await senders.tickets.records(
+                    query: ServiceNowTableAPI.openQuery(
+                        TicketDraft.correlationPrefix(delivery.organizationID) + "test"
+                    ),
+                    settings: settings,
+                    credentials: credentials
+                )
+                return try await record(
+                    delivery,
+                    holder: holder,
+                    channel: channel,
+                    attempt: Self.testAttempt(problem: read.failureValue?.message)
+                )
+            }
+            guard let message = EventMessage.make(body: delivery.body), delivery.eventType == .actionShared,
                 let shared = ActionShare.sharedAction(inBody: delivery.body)
             else {
                 return try await finish(delivery, holder: holder, state: .failed, "only shared actions raise tickets")
@@ -180,7 +244,98 @@ extension PostureService {
                     )
                 )
             }
+        case .planner:
+            return try await deliverToPlanner(delivery, holder: holder, channel: channel, senders: senders)
         }
+        return try await record(delivery, holder: holder, channel: channel, attempt: attempt, jitter: jitter)
+    }
+
+    /// A Planner channel's delivery: a shared action becomes a task, followed as a ticket; the
+    /// test event checks the permission, plan and bucket.
+    private func deliverToPlanner(
+        _ delivery: Delivery,
+        holder: String,
+        channel: OutboundChannel,
+        senders: OutboundSenders
+    ) async throws -> Delivery? {
+        guard let planner = channel.planner else {
+            return try await finish(delivery, holder: holder, state: .failed, "the channel's settings are unreadable")
+        }
+        let signIn: (connection: StoredConnection, credential: ConnectionCredential)
+        do {
+            signIn = try await connectionSignIn(delivery.organizationID)
+        } catch ServiceError.connectionNotFound {
+            return try await finish(
+                delivery,
+                holder: holder,
+                state: .failed,
+                "the organization has no Microsoft 365 connection to create tasks with"
+            )
+        }
+        let settings = signIn.connection.settings
+        if delivery.eventType == .webhookTest {
+            let outcome = await senders.tasks.check(planner, connection: settings, credential: signIn.credential)
+            let problem: String? =
+                switch outcome {
+                case .granted: nil
+                case .missing(let permission):
+                    "the connection's app lacks the \(permission) application permission (with admin consent)"
+                case .notLicensed(let message), .failed(let message): message
+                }
+            return try await record(
+                delivery,
+                holder: holder,
+                channel: channel,
+                attempt: Self.testAttempt(problem: problem)
+            )
+        }
+        guard let message = EventMessage.make(body: delivery.body), delivery.eventType == .actionShared,
+            let shared = ActionShare.sharedAction(inBody: delivery.body)
+        else {
+            return try await finish(delivery, holder: holder, state: .failed, "only shared actions create tasks")
+        }
+        let draft = PlannerTaskDraft.make(message: message, remaining: shared.remaining)
+        let (attempt, task) = await senders.tasks.createTask(
+            draft,
+            in: planner,
+            connection: settings,
+            credential: signIn.credential
+        )
+        if let task {
+            let now = clock.now()
+            try await store.upsertTicket(
+                Ticket(
+                    id: "tk_" + RandomHex.make(bytes: 12),
+                    organizationID: delivery.organizationID,
+                    actionID: shared.actionID,
+                    channelID: channel.id,
+                    externalID: task.id,
+                    number: "Planner",
+                    state: task.state,
+                    active: task.isOpen,
+                    url: PlannerAPI.taskURL(tenantID: settings.tenantID, taskID: task.id),
+                    createdAt: now,
+                    updatedAt: now
+                )
+            )
+        }
+        return try await record(delivery, holder: holder, channel: channel, attempt: attempt)
+    }
+
+    /// A test of a ticket system: 200 when it answered as it should, the reason otherwise.
+    static func testAttempt(problem: String?) -> DeliveryAttempt {
+        problem.map { DeliveryAttempt(status: nil, error: $0) } ?? DeliveryAttempt(status: 200)
+    }
+
+    /// Records how an attempt went: delivered, failed for good (410 also turns the channel off),
+    /// or due again after the back-off.
+    private func record(
+        _ delivery: Delivery,
+        holder: String,
+        channel: OutboundChannel,
+        attempt: DeliveryAttempt,
+        jitter: Double = Double.random(in: 0..<1)
+    ) async throws -> Delivery? {
         let finished = clock.now()
         let result = DeliveryResult(status: attempt.status)
         let attempts = delivery.attempts + 1
@@ -201,7 +356,7 @@ extension PostureService {
             if next == nil { state = .failed }
         }
         let error = result == .delivered ? nil : attempt.error ?? attempt.status.map { "the receiver answered \($0)" }
-        _ = try await store.finishDeliveryAttempt(
+        let recorded = try await store.finishDeliveryAttempt(
             delivery.id,
             holder: holder,
             at: finished,
@@ -217,7 +372,7 @@ extension PostureService {
                 reason: "the receiver answered 410 Gone"
             )
         }
-        return try await store.delivery(delivery.id)
+        return recorded
     }
 
     /// Records an attempt that could not be made, for good.
@@ -229,7 +384,7 @@ extension PostureService {
     ) async throws
         -> Delivery?
     {
-        _ = try await store.finishDeliveryAttempt(
+        try await store.finishDeliveryAttempt(
             delivery.id,
             holder: holder,
             at: clock.now(),
@@ -238,6 +393,5 @@ extension PostureService {
             state: state,
             nextAttemptAt: nil
         )
-        return try await store.delivery(delivery.id)
     }
 }

@@ -53,7 +53,9 @@ extension PostureService {
             }
             (channel, method) = (chosen, .channel)
             target =
-                (chosen.kind == .servicenow ? "a ticket in ServiceNow" : chosen.kind.label)
+                (chosen.kind == .servicenow
+                    ? "a ticket in ServiceNow"
+                    : chosen.kind == .planner ? "a task in Microsoft Planner" : chosen.kind.label)
                 + (chosen.name.isEmpty ? "" : ": " + chosen.name)
         }
         let now = clock.now()

@@ -16,45 +16,82 @@ extension PostureService {
         return try await store.tickets(organizationID, actionID: actionID, openOnly: openOnly, limit: limit)
     }
 
-    /// Reads every ServiceNow channel's tickets (one query per channel, by the organization's
-    /// correlation prefix), records what changed and queues `ticket.updated` for each change.
-    /// Returns how many tickets changed; a channel that cannot be read is skipped and named.
+    /// Reads every ticket channel's tickets (one query per channel: ServiceNow by the
+    /// organization's correlation prefix, Planner by the plan's tasks), records what changed and
+    /// queues `ticket.updated` for each change. Returns how many tickets changed; a channel that
+    /// cannot be read is skipped and named.
     @discardableResult
     public func refreshTickets(using senders: OutboundSenders) async throws -> (changed: Int, failures: [String]) {
         var changed = 0
         var failures: [String] = []
         for channel in try await store.ticketChannels() {
-            guard let settings = channel.serviceNow, let sealed = try await store.channelSecret(channel),
-                let credentials = ServiceNowCredentials(sealedText: sealed)
-            else { continue }
             let known = Dictionary(
                 try await store.tickets(channel.organizationID, limit: 500).filter { $0.channelID == channel.id }
                     .map { ($0.externalID, $0) },
                 uniquingKeysWith: { first, _ in first }
             )
             guard !known.isEmpty else { continue }
-            let result = await senders.tickets.records(
-                query: ServiceNowTableAPI.organizationQuery(channel.organizationID),
-                settings: settings,
-                credentials: credentials
-            )
-            guard case .success(let records) = result else {
+            let result = try await currentTickets(of: channel, senders: senders)
+            guard case .success(let current) = result else {
                 if case .failure(let failure) = result { failures.append("\(channel.id): \(failure.message)") }
                 continue
             }
-            for record in records {
-                guard let ticket = known[record.sysID], ticket.state != record.state || ticket.active != record.active
+            for now in current {
+                guard let ticket = known[now.externalID], ticket.state != now.state || ticket.active != now.active
                 else { continue }
                 var updated = ticket
-                updated.number = record.number
-                updated.state = record.state
-                updated.active = record.active
+                updated.number = now.number
+                updated.state = now.state
+                updated.active = now.active
                 updated.updatedAt = clock.now()
                 try await announce(updated, channel: channel)
                 changed += 1
             }
         }
         return (changed, failures)
+    }
+
+    /// A ticket as its system shows it now.
+    struct TicketReading {
+        var externalID: String
+        var number: String
+        var state: String
+        var active: Bool
+    }
+
+    /// The channel's tickets as its system shows them now.
+    private func currentTickets(
+        of channel: OutboundChannel,
+        senders: OutboundSenders
+    ) async throws -> Result<[TicketReading], TicketReadFailure> {
+        switch channel.kind {
+        case .servicenow:
+            guard let settings = channel.serviceNow, let sealed = try await store.channelSecret(channel),
+                let credentials = ServiceNowCredentials(sealedText: sealed)
+            else { return .success([]) }
+            return await senders.tickets.records(
+                query: ServiceNowTableAPI.organizationQuery(channel.organizationID),
+                settings: settings,
+                credentials: credentials
+            ).map { records in
+                records.map {
+                    TicketReading(externalID: $0.sysID, number: $0.number, state: $0.state, active: $0.active)
+                }
+            }
+        case .planner:
+            guard let planner = channel.planner,
+                let signIn = try? await connectionSignIn(channel.organizationID)
+            else { return .failure(TicketReadFailure("the organization has no Microsoft 365 connection")) }
+            return await senders.tasks.tasks(
+                in: planner,
+                connection: signIn.connection.settings,
+                credential: signIn.credential
+            ).map { tasks in
+                tasks.map { TicketReading(externalID: $0.id, number: "Planner", state: $0.state, active: $0.isOpen) }
+            }
+        default:
+            return .success([])
+        }
     }
 
     /// Records a ticket's new state and queues `ticket.updated`, in one transaction.

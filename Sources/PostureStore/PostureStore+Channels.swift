@@ -17,7 +17,7 @@ extension PostureStore {
             VALUES (\(bind: channel.id), \(bind: channel.organizationID.rawValue), \(bind: channel.kind.rawValue),
                 \(bind: channel.name), \(bind: channel.target),
                 \(bind: channel.events.map(\.rawValue).joined(separator: " ")),
-                \(bind: channel.mail.map { StoredJSON.encode($0) } ?? channel.serviceNow.map { StoredJSON.encode($0) }),
+                \(bind: Self.settingsText(channel)),
                 \(bind: sealed),
                 \(bind: channel.createdAt.timeIntervalSince1970), \(bind: channel.createdBy))
             """
@@ -54,6 +54,35 @@ extension PostureStore {
         )
     }
 
+    /// A channel with its secret and, during a rotation, its previous one, opened: what sending
+    /// needs, in one read.
+    public func channelForSending(
+        _ organizationID: OrganizationID,
+        id: String,
+        at now: Date
+    ) async throws -> (channel: OutboundChannel, secret: String, previousSecret: String?)? {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.channelColumns), sealed_secret, previous_sealed_secret, previous_expires_at
+                FROM channels WHERE organization_id = \(bind: organizationID.rawValue) AND id = \(bind: id)
+                """
+            ).first()
+        else { return nil }
+        let channel = try OutboundChannel(row: row)
+        guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
+        let context = Self.secretContext(channel.kind, channel.id)
+        let secret = try key.open(try row.decode(column: "sealed_secret", as: String.self), for: context)
+        var previous: String?
+        if let sealed = try row.decode(column: "previous_sealed_secret", as: String?.self),
+            let until = try row.decode(column: "previous_expires_at", as: Double?.self),
+            until > now.timeIntervalSince1970
+        {
+            previous = try key.open(sealed, for: context)
+        }
+        return (channel, secret, previous)
+    }
+
     /// Replaces a channel's secret; the one it replaces stays valid until `previousUntil` (nil:
     /// not at all). One statement: the right-hand sides read the row as it was. False when there
     /// is no such channel.
@@ -72,22 +101,6 @@ extension PostureStore {
             RETURNING id
             """
         ).all().isEmpty
-    }
-
-    /// The channel's previous secret, opened, while it is still valid at `now`.
-    public func previousChannelSecret(_ channel: OutboundChannel, at now: Date) async throws -> String? {
-        guard
-            let row = try await sql.raw(
-                """
-                SELECT previous_sealed_secret, previous_expires_at FROM channels WHERE id = \(bind: channel.id)
-                """
-            ).first(),
-            let sealed = try row.decode(column: "previous_sealed_secret", as: String?.self),
-            let until = try row.decode(column: "previous_expires_at", as: Double?.self),
-            until > now.timeIntervalSince1970
-        else { return nil }
-        guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
-        return try key.open(sealed, for: Self.secretContext(channel.kind, channel.id))
     }
 
     /// Removes a channel and cancels what it still had to send; false when there was none.
@@ -113,6 +126,12 @@ extension PostureStore {
         try await cancelDeliveries(channelID: id, at: now, reason: reason)
     }
 
+    /// A channel's settings as stored: its kind's own, as JSON.
+    static func settingsText(_ channel: OutboundChannel) -> String? {
+        channel.mail.map { StoredJSON.encode($0) } ?? channel.serviceNow.map { StoredJSON.encode($0) }
+            ?? channel.planner.map { StoredJSON.encode($0) }
+    }
+
     /// Webhook secrets were sealed as `webhook:<id>` before other kinds existed; every kind keeps
     /// that shape.
     static func secretContext(_ kind: ChannelKind, _ id: String) -> String { kind.rawValue + ":" + id }
@@ -128,6 +147,7 @@ extension PostureStore {
         try await deleteAlerts(organizationID)
         try await deleteShares(organizationID)
         try await deleteTickets(organizationID)
+        try await deleteDigestSubscriptions(organizationID)
     }
 }
 
@@ -146,6 +166,7 @@ extension OutboundChannel {
             mail: kind == .email ? try settings.map { try StoredJSON.decode(MailSettings.self, $0) } : nil,
             serviceNow: kind == .servicenow
                 ? try settings.map { try StoredJSON.decode(ServiceNowSettings.self, $0) } : nil,
+            planner: kind == .planner ? try settings.map { try StoredJSON.decode(PlannerSettings.self, $0) } : nil,
             createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
             createdBy: try row.decode(column: "created_by", as: String.self),
             disabledAt: try row.decode(column: "disabled_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),

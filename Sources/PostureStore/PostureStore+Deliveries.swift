@@ -50,7 +50,9 @@ extension PostureStore {
     }
 
     /// Records one attempt of `holder`'s and lets go of the lease: delivered, failed for good, or
-    /// due again at `nextAttemptAt`. False when `holder` no longer held it.
+    /// due again at `nextAttemptAt`. Returns the delivery as recorded; nil when `holder` no longer
+    /// held it.
+    @discardableResult
     public func finishDeliveryAttempt(
         _ id: String,
         holder: String,
@@ -59,18 +61,18 @@ extension PostureStore {
         error: String?,
         state: DeliveryState,
         nextAttemptAt: Date?
-    ) async throws -> Bool {
+    ) async throws -> Delivery? {
         let finished = state == .pending ? nil : now.timeIntervalSince1970
-        return try await !sql.raw(
+        return try await sql.raw(
             """
             UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = \(bind: now.timeIntervalSince1970),
                 last_status = \(bind: status), last_error = \(bind: error), state = \(bind: state.rawValue),
                 next_attempt_at = \(bind: nextAttemptAt?.timeIntervalSince1970), finished_at = \(bind: finished),
                 lease_holder = NULL, lease_expires_at = NULL
             WHERE id = \(bind: id) AND lease_holder = \(bind: holder) AND state = 'pending'
-            RETURNING id
+            RETURNING \(unsafeRaw: Self.deliveryColumns)
             """
-        ).all().isEmpty
+        ).first().map(Delivery.init(row:))
     }
 
     /// Lets go of every lease `holder` has (a node stopping).

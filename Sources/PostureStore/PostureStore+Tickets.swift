@@ -65,12 +65,14 @@ extension PostureStore {
         return try await sql.raw(query).all().map(Ticket.init(row:))
     }
 
-    /// Every ServiceNow channel of every organization: what the ticket poller reads.
+    /// Every ServiceNow and Planner channel of every organization: what the ticket poller reads.
     public func ticketChannels() async throws -> [OutboundChannel] {
         try await sql.raw(
             """
             SELECT \(unsafeRaw: Self.channelColumns) FROM channels
-            WHERE kind = \(bind: ChannelKind.servicenow.rawValue) AND disabled_at IS NULL ORDER BY organization_id, id
+            WHERE kind IN (\(bind: ChannelKind.servicenow.rawValue), \(bind: ChannelKind.planner.rawValue))
+                AND disabled_at IS NULL
+            ORDER BY organization_id, id
             """
         ).all().map(OutboundChannel.init(row:))
     }

@@ -62,6 +62,9 @@ extension SettingsRoutes {
         var clientSecret: String?
         var category: String?
         var assignmentGroup: String?
+        var planId: String?
+        var bucketId: String?
+        var assigneeId: String?
     }
 
     @Sendable func addChannel(_ request: Request) async throws -> Response {
@@ -107,6 +110,14 @@ extension SettingsRoutes {
             )
             draft.password = form.password ?? ""
             draft.clientSecret = form.clientSecret ?? ""
+        }
+        if kind == .planner {
+            let assignee = (form.assigneeId ?? "").trimmingCharacters(in: .whitespaces)
+            draft.planner = PlannerSettings(
+                planID: (form.planId ?? "").trimmingCharacters(in: .whitespaces),
+                bucketID: (form.bucketId ?? "").trimmingCharacters(in: .whitespaces),
+                assigneeID: assignee.isEmpty ? nil : assignee
+            )
         }
         do {
             let (channel, secret) = try await service.addChannel(
@@ -182,6 +193,8 @@ extension SettingsRoutes {
             "servicenow.password": "The password", "servicenow.clientId": "The OAuth client id",
             "servicenow.clientSecret": "The OAuth client secret", "servicenow.category": "The category",
             "servicenow.assignmentGroup": "The assignment group", "servicenow": "The instance",
+            "planner.planId": "The plan id", "planner.bucketId": "The bucket id",
+            "planner.assigneeId": "The assignee", "planner": "Planner",
         ]
         let errors: [String]
         switch error {

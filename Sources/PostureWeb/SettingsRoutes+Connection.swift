@@ -57,7 +57,7 @@ extension SettingsRoutes {
                 report.summary, report.isReady,
                 report.probes.map {
                     .init(
-                        source: $0.source.displayName,
+                        source: $0.sourceName,
                         resource: $0.resource,
                         permission: $0.permission,
                         result: $0.outcome.label,

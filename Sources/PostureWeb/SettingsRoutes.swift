@@ -28,6 +28,8 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", "refresh", use: refreshConnection)
         organization.post("settings", "connection", "schedule", use: scheduleConnection)
         organization.post("settings", "alerts", use: saveAlerts)
+        organization.post("settings", "digest", use: subscribeDigest)
+        organization.post("settings", "digest", "stop", use: stopDigest)
         organization.post("settings", "channels", use: addChannel)
         organization.post("settings", "channels", ":channel", "test", use: testChannel)
         organization.post("settings", "channels", ":channel", "remove", use: removeChannel)
@@ -41,7 +43,8 @@ struct SettingsRoutes: Sendable {
         "refresh": "Collection requested: a node starts it within seconds.", "schedule": "Schedule saved.",
         "channel-test": "Test message queued: it leaves within a second; the delivery log shows how it went.",
         "channel-removed": "Channel removed; what it still had to send is cancelled.",
-        "alerts": "Alerts saved.",
+        "alerts": "Alerts saved.", "digest": "Your weekly digest is set: the next one leaves on Monday morning.",
+        "digest-stopped": "Your weekly digest is stopped.",
     ]
 
     @Sendable func page(_ request: Request) async throws -> Response {
@@ -122,6 +125,7 @@ struct SettingsRoutes: Sendable {
                 ) : nil,
             channels: try await channelSection(id, canWrite: context.canWrite, newSecret: webhookSecret),
             alerts: try await alertSection(id, canWrite: context.canWrite),
+            digest: try await digestSection(id, username: context.web.user.username),
             message: message,
             errors: errors
         )

@@ -13,7 +13,8 @@ struct Posture: AsyncParsableCommand {
             ServeCommand.self, AssessCommand.self, CatalogCommand.self, OrgCommand.self, MeasurementsCommand.self,
             SyncCommand.self, MigrateCommand.self, TokenCommand.self, ClientCommand.self, KeysCommand.self,
             UserCommand.self, AuditCommand.self, HistoryCommand.self, ExclusionCommand.self, ConnectionCommand.self,
-            ChannelCommand.self, AlertCommand.self, PushCommand.self, CollectCommand.self, ImportCommand.self,
+            ChannelCommand.self, AlertCommand.self, DigestCommand.self, PushCommand.self, CollectCommand.self,
+            ImportCommand.self,
         ]
     )
 }

@@ -226,7 +226,10 @@ import VaporTesting
                 now.withLockedValue { $0 = $0.addingTimeInterval(61) }
                 let retaken = try await service.claimDueDeliveries(holder: "b", leaseSeconds: 60, limit: 5)
                 #expect(retaken.map(\.id) == taken.map(\.id))
-                #expect(try await service.deliver(retaken[0], holder: "dead", using: sender) != nil)
+                #expect(
+                    try await service.deliver(retaken[0], holder: "dead", using: sender) == nil,
+                    "nothing is recorded for a holder whose lease was taken"
+                )
                 #expect(
                     try await service.deliveries("contoso").first { $0.id == taken[0].id }?.state == .pending,
                     "the dead holder's late record is refused"

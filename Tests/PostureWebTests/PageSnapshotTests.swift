@@ -449,6 +449,7 @@ import Testing
                         connections: true,
                         canWrite: true
                     ),
+                    digest: DigestSection(email: hostile, hasEmailChannel: true),
                     message: t("Client created."),
                     errors: []
                 ).render()

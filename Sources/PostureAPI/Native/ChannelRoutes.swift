@@ -3,7 +3,8 @@ import PostureCore
 import PostureServices
 import Vapor
 
-/// An organization's channels (webhooks, Microsoft Teams, e-mail) and its delivery log. Read-write
+/// An organization's channels (webhooks, Microsoft Teams, e-mail, ServiceNow, Microsoft Planner)
+/// and its delivery log. Read-write
 /// roles add, remove and test channels; every role that reads the organization sees them (never
 /// their secrets) and the log. `/webhooks` is the same for webhook channels only.
 struct ChannelRoutes {
@@ -42,6 +43,12 @@ struct ChannelRoutes {
         var assignmentGroup: String?
     }
 
+    struct PlannerDTO: Encodable {
+        var planId: String
+        var bucketId: String
+        var assigneeId: String?
+    }
+
     struct ChannelDTO: Encodable {
         var id: String
         var kind: String
@@ -51,6 +58,7 @@ struct ChannelRoutes {
         var to: [String]?
         var smtp: SMTPDTO?
         var servicenow: ServiceNowDTO?
+        var planner: PlannerDTO?
         var events: [String]
         var createdAt: Date
         var createdBy: String
@@ -85,6 +93,9 @@ struct ChannelRoutes {
                     category: $0.category,
                     assignmentGroup: $0.assignmentGroup
                 )
+            }
+            planner = channel.planner.map {
+                PlannerDTO(planId: $0.planID, bucketId: $0.bucketID, assigneeId: $0.assigneeID)
             }
             events = channel.events.map(\.rawValue)
             createdAt = channel.createdAt
@@ -139,7 +150,7 @@ struct ChannelRoutes {
     }
 
     /// The draft a body describes: `kind` (not on `/webhooks`), `name`, `events`, and the kind's
-    /// fields: `url` for webhooks and Teams, `to` and `smtp` for e-mail.
+    /// fields: `url` for webhooks and Teams, `to` and `smtp` for e-mail, `servicenow`, `planner`.
     static func draft(_ body: SourceNode, only: ChannelKind?) throws -> ChannelDraft {
         var reader = NodeReader(file: "body", entry: nil, node: body)
         let kind = only ?? reader.enumeration("kind", ChannelKind.self) ?? .webhook
@@ -148,6 +159,7 @@ struct ChannelRoutes {
         switch kind {
         case .email: known.formUnion(["to", "smtp"])
         case .servicenow: known.insert("servicenow")
+        case .planner: known.insert("planner")
         case .webhook, .teams: known.insert("url")
         }
         reader.rejectUnknownKeys(known)
@@ -198,6 +210,19 @@ struct ChannelRoutes {
                 reader.absorb(settings.collected)
             } else {
                 reader.report("servicenow", "a ServiceNow channel needs its instanceUrl, table, username and password")
+            }
+        } else if kind == .planner {
+            if let node = reader.raw("planner") {
+                var settings = NodeReader(file: "body", entry: nil, node: node, fieldPrefix: "planner.")
+                settings.rejectUnknownKeys(["planId", "bucketId", "assigneeId"])
+                draft.planner = PlannerSettings(
+                    planID: settings.string("planId") ?? "",
+                    bucketID: settings.string("bucketId") ?? "",
+                    assigneeID: settings.string("assigneeId", required: false)
+                )
+                reader.absorb(settings.collected)
+            } else {
+                reader.report("planner", "a Planner channel needs its planId and bucketId")
             }
         } else {
             draft.url = reader.string("url") ?? ""

@@ -44,7 +44,7 @@ struct ConnectionRoutes {
             probes = report.probes.map {
                 Probe(
                     resource: $0.resource,
-                    source: $0.source.rawValue,
+                    source: $0.sourceCode,
                     permission: $0.permission,
                     result: $0.outcome.code,
                     detail: $0.outcome.label

@@ -29,11 +29,17 @@ public struct ConnectionCheckReport: Sendable, Equatable {
 
     public struct Probe: Sendable, Equatable {
         public var resource: String
-        public var source: ConnectionSource
+        /// The source that reads the resource; nil for what sharing needs (Microsoft Planner).
+        public var source: ConnectionSource?
         public var permission: String
         public var outcome: Outcome
 
-        public init(resource: String, source: ConnectionSource, permission: String, outcome: Outcome) {
+        /// The source's code, or `sharing`.
+        public var sourceCode: String { source?.rawValue ?? "sharing" }
+        /// The source's name, or what sharing uses the permission for.
+        public var sourceName: String { source?.displayName ?? "Sharing to Microsoft Planner" }
+
+        public init(resource: String, source: ConnectionSource?, permission: String, outcome: Outcome) {
             self.resource = resource
             self.source = source
             self.permission = permission
@@ -69,7 +75,8 @@ public struct ConnectionCheckReport: Sendable, Equatable {
         if let signInProblem { return "sign-in failed: \(signInProblem)" }
         let missing = missingPermissions
         return missing.isEmpty
-            ? "signed in; every permission the sources need is granted"
+            ? "signed in; every permission the sources"
+                + (probes.contains { $0.source == nil } ? " and sharing" : "") + " need is granted"
             : "signed in; grant " + missing.joined(separator: ", ") + " (application permissions, with admin consent)"
     }
 }

@@ -222,6 +222,8 @@ public struct EventMessage: Sendable, Equatable {
                 reason:
                     "\(fields.text("sharedBy") ?? "A person") shared this improvement action with this address in Posture."
             )
+        case .digestWeekly:
+            return digest(fields)
         case .webhookTest:
             return EventMessage(
                 title: "Posture test message",
@@ -229,6 +231,71 @@ public struct EventMessage: Sendable, Equatable {
                 link: nil
             )
         }
+    }
+
+    /// The weekly digest: the score and its change, the actions worth most, open tickets and
+    /// exceptions expiring soon.
+    static func digest(_ fields: Fields) -> EventMessage {
+        let current = fields.number("currentPercent") ?? 0
+        var facts: [(name: String, value: String)] = [
+            (
+                "Score",
+                "\(percent(current)) (\(points(fields.number("currentPoints") ?? 0)) of \(number(fields.number("maxPoints") ?? 0)))"
+            )
+        ]
+        var change = "no closed day a week ago to compare with"
+        if let before = fields.number("weekAgoPercent") {
+            let delta = current - before
+            change =
+                abs(delta) < 0.05
+                ? "unchanged" : (delta > 0 ? "up " : "down ") + String(format: "%.1f points of percentage", abs(delta))
+            facts.append(("A week ago", percent(before)))
+        }
+        facts.append(("Change over the week", change))
+        func list(_ key: String) -> [JSONObject] {
+            guard case .array(let values)? = fields.data[key] else { return [] }
+            return values.compactMap { value in
+                if case .object(let object) = value { return object }
+                return nil
+            }
+        }
+        var items = list("actions").map { action -> Item in
+            let item = Fields(action)
+            return Item(
+                title: "To do: " + (item.text("title") ?? item.text("id") ?? ""),
+                detail: "\(points(item.number("remaining") ?? 0)) to earn",
+                url: item.url
+            )
+        }
+        let tickets = list("tickets")
+        items += tickets.map { ticket in
+            let item = Fields(ticket)
+            return Item(
+                title: "Open ticket \(item.text("number") ?? ""): \(item.text("title") ?? "")",
+                detail: item.text("state") ?? "",
+                url: item.text("url")
+            )
+        }
+        items += list("exceptions").map { exception in
+            let item = Fields(exception)
+            let status = item.text("status").flatMap(ActionStatus.init(rawValue:))?.label ?? "Exception"
+            return Item(
+                title: "Expiring: " + (item.text("title") ?? item.text("id") ?? ""),
+                detail: "\(status) until \(item.text("expiresAt").map { String($0.prefix(10)) } ?? "")"
+            )
+        }
+        facts.append(("Open tickets", String(tickets.count + Int(fields.number("moreTickets") ?? 0))))
+        return EventMessage(
+            title: "\(fields.organization): weekly Secure Score digest, \(percent(current))",
+            summary:
+                "The organization's score this week (\(change)), the five actions worth most, open tickets and exceptions expiring within \(WeeklyDigest.expiringDays) days.",
+            facts: facts,
+            items: items,
+            moreItems: Int(fields.number("moreTickets") ?? 0) + Int(fields.number("moreExceptions") ?? 0),
+            link: fields.url,
+            reason:
+                "You receive this because you asked for the weekly digest of this organization in Posture; turn it off in the organization's Settings."
+        )
     }
 
     static func regressedItem(_ action: JSONObject) -> Item {

@@ -176,14 +176,8 @@ public struct MailMessage: Sendable, Equatable {
         return formatter.string(from: date)
     }
 
-    /// An event's message as an e-mail to `to` from `from`.
-    public static func event(
-        _ message: EventMessage,
-        from: String,
-        to: [String],
-        date: Date,
-        messageID: String
-    ) -> MailMessage {
+    /// The text part of an event's e-mail: the summary, facts, items, link and why it was sent.
+    public static func plainText(_ message: EventMessage) -> [String] {
         var text = [message.summary, ""]
         for fact in message.facts { text.append("\(fact.name): \(fact.value)") }
         if !message.facts.isEmpty { text.append("") }
@@ -195,6 +189,18 @@ public struct MailMessage: Sendable, Equatable {
         if message.moreItems > 0 { text.append("…and \(message.moreItems) more in Posture.") }
         if let link = message.link { text += ["", "\(message.linkTitle): \(link)"] }
         text += ["", "-- ", message.reason]
+        return text
+    }
+
+    /// An event's message as an e-mail to `to` from `from`.
+    public static func event(
+        _ message: EventMessage,
+        from: String,
+        to: [String],
+        date: Date,
+        messageID: String
+    ) -> MailMessage {
+        let text = plainText(message)
 
         let facts = message.facts.map { fact -> SafeHTML in
             "<tr><th align=\"left\">\(fact.name)</th><td>\(fact.value)</td></tr>"

@@ -10,6 +10,9 @@ public enum ChannelKind: String, Sendable, CaseIterable, Codable {
     case email
     /// ServiceNow's Table API: a shared action raises a ticket there, and Posture follows its state.
     case servicenow
+    /// Microsoft Planner, through the organization's Microsoft 365 connection: a shared action
+    /// becomes a task in a chosen plan and bucket, and Posture follows its progress.
+    case planner
 
     public var label: String {
         switch self {
@@ -17,11 +20,24 @@ public enum ChannelKind: String, Sendable, CaseIterable, Codable {
         case .teams: "Microsoft Teams"
         case .email: "E-mail"
         case .servicenow: "ServiceNow"
+        case .planner: "Microsoft Planner"
         }
     }
 
-    /// Ticket systems take shared actions only, never alerts.
-    public var takesEvents: Bool { self != .servicenow }
+    /// Ticket and task systems take shared actions only, never alerts.
+    public var takesEvents: Bool { !raisesTickets }
+
+    /// A shared action becomes a ticket (or task) Posture follows.
+    public var raisesTickets: Bool { self == .servicenow || self == .planner }
+
+    /// What sharing through a channel of this kind does, in the share menu's words.
+    public var shareLabel: String {
+        switch self {
+        case .servicenow: "Raise a ServiceNow ticket"
+        case .planner: "Create a Planner task"
+        default: label
+        }
+    }
 }
 
 /// An organization's channel as configured: what it is, where it sends, and which events. Its
@@ -41,6 +57,8 @@ public struct OutboundChannel: Sendable, Equatable {
     public var mail: MailSettings?
     /// A ServiceNow channel's instance, table and sign-in.
     public var serviceNow: ServiceNowSettings?
+    /// A Planner channel's plan, bucket and assignee.
+    public var planner: PlannerSettings?
     public var createdAt: Date
     public var createdBy: String
     /// Set when the receiver answered 410 Gone, or a person turned the channel off.
@@ -56,6 +74,7 @@ public struct OutboundChannel: Sendable, Equatable {
         events: [OutboundEventType],
         mail: MailSettings? = nil,
         serviceNow: ServiceNowSettings? = nil,
+        planner: PlannerSettings? = nil,
         createdAt: Date,
         createdBy: String,
         disabledAt: Date? = nil,
@@ -69,6 +88,7 @@ public struct OutboundChannel: Sendable, Equatable {
         self.events = events
         self.mail = mail
         self.serviceNow = serviceNow
+        self.planner = planner
         self.createdAt = createdAt
         self.createdBy = createdBy
         self.disabledAt = disabledAt

@@ -12,6 +12,8 @@ public enum OutboundEventType: String, Sendable, CaseIterable, Comparable {
     case ticketUpdated = "ticket.updated"
     /// A person shared an improvement action to one chosen channel (never subscribed to).
     case actionShared = "action.shared"
+    /// A person's weekly digest of an organization, by e-mail (never subscribed to by channels).
+    case digestWeekly = "digest.weekly"
     /// Sent on demand to check an endpoint; every endpoint receives it whatever it subscribed to.
     case webhookTest = "webhook.test"
 
@@ -20,7 +22,7 @@ public enum OutboundEventType: String, Sendable, CaseIterable, Comparable {
     /// The events a channel can subscribe to (the test event always reaches it; a share goes to
     /// the channel a person chose).
     public static var subscribable: [OutboundEventType] {
-        allCases.filter { $0 != .webhookTest && $0 != .actionShared }
+        allCases.filter { $0 != .webhookTest && $0 != .actionShared && $0 != .digestWeekly }
     }
 }
 

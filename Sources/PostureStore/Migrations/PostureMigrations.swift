@@ -26,5 +26,6 @@ public enum PostureMigrations {
         M021CreateActionShares(),  // 021: improvement actions shared by e-mail or to a channel
         M022CreateTickets(),  // 022: tickets raised in ServiceNow for shared actions, and their state
         M023AddPreviousSecrets(),  // 023: a webhook's previous secret, kept a day after a rotation
+        M024CreateDigestSubscriptions(),  // 024: people's weekly digests by e-mail
     ]
 }

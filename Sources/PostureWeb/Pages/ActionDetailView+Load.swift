@@ -43,7 +43,7 @@ extension ActionDetailView {
             channels: channels.filter { $0.kind != .email }.map {
                 .init(
                     id: $0.id,
-                    label: ($0.kind == .servicenow ? "Raise a ServiceNow ticket" : $0.kind.label)
+                    label: $0.kind.shareLabel
                         + ($0.name.isEmpty ? "" : ": " + $0.name)
                 )
             },

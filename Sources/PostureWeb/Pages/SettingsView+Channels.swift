@@ -118,6 +118,15 @@ public struct ChannelSection: Sendable, Equatable {
               <label for="sn-group">Assignment group</label><input type="text" id="sn-group" name="assignmentGroup" placeholder="(none)">
               <button type="submit">Add ServiceNow</button>
             </form>
+            <h3>Add a Microsoft Planner plan</h3>
+            <p class="hint">Shared actions become tasks in this plan and bucket, created through the organization's Microsoft 365 connection: its app needs the Tasks.ReadWrite.All application permission (Test connection checks it). Posture reads the tasks' progress back every ten minutes. The plan and bucket ids are in the plan's address in Planner, or from Graph (GET /groups/{group-id}/planner/plans, then /planner/plans/{plan-id}/buckets).</p>
+            <form method="post" action="\(base)/channels" class="row" data-testid="add-planner">\(csrf)<input type="hidden" name="kind" value="planner">
+              <label for="pl-name">Name</label><input type="text" id="pl-name" name="name" maxlength="100" placeholder="Security backlog">
+              <label for="pl-plan">Plan id</label><input type="text" id="pl-plan" name="planId" required maxlength="64" autocomplete="off">
+              <label for="pl-bucket">Bucket id</label><input type="text" id="pl-bucket" name="bucketId" required maxlength="64" autocomplete="off">
+              <label for="pl-assignee">Assign to</label><input type="text" id="pl-assignee" name="assigneeId" maxlength="36" autocomplete="off" placeholder="(nobody: a person's Entra ID object id)">
+              <button type="submit">Add Planner plan</button>
+            </form>
             """ : ""
         let log = deliveries.map { entry -> SafeHTML in
             "<tr><td>\(entry.created)</td><td>\(entry.event)</td><td>\(entry.state)</td><td>\(entry.attempts)</td><td>\(entry.last)</td><td><code>\(entry.channelID)</code></td></tr>"
@@ -130,7 +139,7 @@ public struct ChannelSection: Sendable, Equatable {
             """
         return """
             <section aria-labelledby="h-channels" id="channels"><h2 id="h-channels">Channels</h2>
-            <p class="hint">Alerts and shared actions go out through these channels; shared actions raise tickets in ServiceNow. Each message is tried again for about a day; a webhook receiver that answers 410 turns its channel off. Webhooks are signed (Standard Webhooks): see the documentation for verifying them.</p>
+            <p class="hint">Alerts and shared actions go out through these channels; shared actions raise tickets in ServiceNow and tasks in Microsoft Planner. Each message is tried again for about a day; a webhook receiver that answers 410 turns its channel off. Webhooks are signed (Standard Webhooks): see the documentation for verifying them.</p>
             \(secret)
             \(table)
             \(forms)

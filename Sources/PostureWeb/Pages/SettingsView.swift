@@ -47,6 +47,8 @@ public struct SettingsView: Sendable, Equatable {
     public var channels: ChannelSection? = nil
     /// Alert rules: every role that reads the organization.
     public var alerts: AlertSection? = nil
+    /// The person's own weekly digest.
+    public var digest: DigestSection? = nil
     public var message: String?
     public var errors: [String]
 
@@ -54,6 +56,7 @@ public struct SettingsView: Sendable, Equatable {
         lhs.nav == rhs.nav && lhs.lockedReason == rhs.lockedReason && lhs.clients == rhs.clients
             && lhs.members == rhs.members && lhs.errors == rhs.errors && lhs.message == rhs.message
             && lhs.connection == rhs.connection && lhs.channels == rhs.channels && lhs.alerts == rhs.alerts
+            && lhs.digest == rhs.digest
     }
 
     public func render() -> String {
@@ -149,6 +152,7 @@ public struct SettingsView: Sendable, Equatable {
             """
             <h1>Settings</h1>
             \(messages)
+            \(digest?.render(base: base, csrf: csrf))
             <section aria-labelledby="h-zones" id="zones"><h2 id="h-zones">Score zones</h2>
             \(reason)
             <form method="post" action="\(base)/zones" class="zones">\(csrf)\(zoneInputs)

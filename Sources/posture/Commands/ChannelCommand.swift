@@ -29,13 +29,15 @@ struct ChannelCommand: AsyncParsableCommand {
                 POSTURE_SMTP_PASSWORD=… posture channel add --org contoso --kind email --to secops@contoso.example \\
                     --smtp-host smtp.office365.com --smtp-user posture@contoso.example --from posture@contoso.example \\
                     --events score.dropped,action.regressed
+                posture channel add --org contoso --kind planner --name Backlog --plan xqQg5FS2LkCp935s-FIFm2QAFkHM \\
+                    --bucket hsOf2dhOJkqyYYZEtdzDe2QAIUCR
                 """
         )
 
         @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
         @Option(
             help: ArgumentHelp(
-                "webhook (default), teams or email (servicenow: in Settings or the API).",
+                "webhook (default), teams, email or planner (servicenow: in Settings or the API).",
                 valueName: "kind"
             )
         ) var kind: ChannelKind =
@@ -49,9 +51,12 @@ struct ChannelCommand: AsyncParsableCommand {
         )
         var url: String?
         @Option(
-            help: ArgumentHelp("Events, comma-separated: \(OutboundChannel.eventNames).", valueName: "list")
+            help: ArgumentHelp(
+                "Events, comma-separated: \(OutboundChannel.eventNames) (none for planner).",
+                valueName: "list"
+            )
         )
-        var events: String
+        var events: String?
         @Option(help: ArgumentHelp("E-mail: recipients, comma-separated.", valueName: "list")) var to: String?
         @Option(help: ArgumentHelp("E-mail: the SMTP server's host name.", valueName: "host")) var smtpHost: String?
         @Option(help: ArgumentHelp("E-mail: its port (default 587, or 465 with tls).", valueName: "n"))
@@ -67,15 +72,26 @@ struct ChannelCommand: AsyncParsableCommand {
         )
         var smtpPassword: String?
         @Option(help: ArgumentHelp("E-mail: the sender address.", valueName: "address")) var from: String?
+        @Option(help: ArgumentHelp("Planner: the plan's id.", valueName: "id")) var plan: String?
+        @Option(help: ArgumentHelp("Planner: the bucket's id, in that plan.", valueName: "id")) var bucket: String?
+        @Option(help: ArgumentHelp("Planner: the assignee's Entra ID object id.", valueName: "guid"))
+        var assignee: String?
         @OptionGroup var server: ServerOptions
 
         func validate() throws {
+            if kind.takesEvents, events == nil {
+                throw ValidationError("--events is needed for a \(kind.rawValue) channel")
+            }
             switch kind {
             case .webhook, .teams:
                 guard url != nil else { throw ValidationError("--url is needed for a \(kind.rawValue) channel") }
             case .email:
                 guard to != nil, smtpHost != nil, from != nil else {
                     throw ValidationError("an e-mail channel needs --to, --smtp-host and --from")
+                }
+            case .planner:
+                guard plan != nil, bucket != nil else {
+                    throw ValidationError("a Planner channel needs --plan and --bucket")
                 }
             case .servicenow:
                 throw ValidationError(
@@ -89,7 +105,7 @@ struct ChannelCommand: AsyncParsableCommand {
                 kind: kind,
                 name: name,
                 url: url == "-" ? (readLine(strippingNewline: true) ?? "") : (url ?? ""),
-                events: events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                events: (events ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             )
             if kind == .email {
                 var password = smtpPassword ?? ProcessInfo.processInfo.environment["POSTURE_SMTP_PASSWORD"] ?? ""
@@ -104,11 +120,18 @@ struct ChannelCommand: AsyncParsableCommand {
                 )
                 draft.password = password
             }
+            if kind == .planner {
+                draft.planner = PlannerSettings(planID: plan ?? "", bucketID: bucket ?? "", assigneeID: assignee)
+            }
             let added = draft
             let (channel, secret) = try await ChannelCommand.run(server) { runtime in
                 try await runtime.service.addChannel(OrganizationID(org), added, actor: "cli")
             }
-            Console.write("added \(channel.id) for \(channel.events.map(\.rawValue).joined(separator: ", "))")
+            Console.write(
+                channel.kind.takesEvents
+                    ? "added \(channel.id) for \(channel.events.map(\.rawValue).joined(separator: ", "))"
+                    : "added \(channel.id): shared actions go to \(channel.kind.label) (\(channel.target))"
+            )
             if let secret { Console.write("secret (shown once, keep it with the receiver): \(secret)") }
         }
     }
@@ -228,6 +251,8 @@ struct ChannelCommand: AsyncParsableCommand {
         "url": "--url", "events": "--events", "name": "--name", "to": "--to", "smtp": "--smtp-host",
         "smtp.host": "--smtp-host", "smtp.port": "--smtp-port", "smtp.security": "--smtp-security",
         "smtp.username": "--smtp-user", "smtp.password": "--smtp-password", "smtp.from": "--from",
+        "planner": "--plan", "planner.planId": "--plan", "planner.bucketId": "--bucket",
+        "planner.assigneeId": "--assignee",
     ]
 
     /// A channel's problems name their options (`--url`, `--smtp-host`, …).

@@ -642,7 +642,7 @@ struct ConnectionCommand: AsyncParsableCommand {
         guard report.signInProblem == nil else { return report.summary }
         var table = TextTable([("SOURCE", .left), ("RESOURCE", .left), ("PERMISSION", .left), ("RESULT", .left)])
         for probe in report.probes {
-            table.add([probe.source.rawValue, probe.resource, probe.permission, probe.outcome.label])
+            table.add([probe.sourceCode, probe.resource, probe.permission, probe.outcome.label])
         }
         return "\(table.render())\n\(report.summary)"
     }

@@ -21,6 +21,9 @@ public struct OutboundHTTPSender: HTTPSending {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
+        // Many channels share a host (every Teams Workflows URL of a region, a SIEM's collector):
+        // the default of 6 connections per host would cap the delivery queue's concurrency.
+        configuration.httpMaximumConnectionsPerHost = 32
         session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }
 

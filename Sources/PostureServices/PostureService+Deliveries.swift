@@ -115,6 +115,11 @@ extension PostureService {
         )
     }
 
+    /// How many deliveries are in each state, across every organization.
+    public func deliveryStateCounts() async throws -> [DeliveryState: Int] {
+        try await store.deliveryStateCounts()
+    }
+
     public func releaseDeliveryLeases(holder: String) async throws {
         try await store.releaseDeliveryLeases(holder: holder)
     }

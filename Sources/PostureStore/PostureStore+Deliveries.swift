@@ -75,6 +75,17 @@ extension PostureStore {
         ).first().map(Delivery.init(row:))
     }
 
+    /// How many deliveries are in each state, across every organization.
+    public func deliveryStateCounts() async throws -> [DeliveryState: Int] {
+        var counts: [DeliveryState: Int] = [:]
+        for row in try await sql.raw("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state").all() {
+            if let state = DeliveryState(rawValue: try row.decode(column: "state", as: String.self)) {
+                counts[state] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+
     /// Lets go of every lease `holder` has (a node stopping).
     public func releaseDeliveryLeases(holder: String) async throws {
         try await sql.raw(

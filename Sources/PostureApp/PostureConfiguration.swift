@@ -80,6 +80,9 @@ public struct PostureConfiguration: Sendable {
     public var dnsResolver: DNSResolver? = DNSResolver.system()
     /// Deliveries this node sends at once (`POSTURE_DELIVERIES`); 0: this node sends none.
     public var deliveryConcurrency = 4
+    /// Seconds a node's hold on a delivery lasts (`POSTURE_DELIVERY_LEASE`): how long a message
+    /// whose sender died waits before another node sends it again. Longer than a send may take.
+    public var deliveryLeaseSeconds = 60
     /// `POSTURE_ALLOW_PRIVATE_TARGETS`: webhooks may go to private, loopback and link-local
     /// addresses (and plain http); off by default, on for tests and closed networks.
     public var allowPrivateTargets = false
@@ -134,8 +137,8 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_KEYS_DIR", "POSTURE_PUBLIC_URL", "POSTURE_CATALOG_DIR", "POSTURE_LOG_LEVEL",
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
         "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR", "POSTURE_COLLECTIONS",
-        "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER", "POSTURE_DELIVERIES", "POSTURE_ALLOW_PRIVATE_TARGETS",
-        "POSTURE_OUTBOUND_CA_FILE",
+        "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER", "POSTURE_DELIVERIES", "POSTURE_DELIVERY_LEASE",
+        "POSTURE_ALLOW_PRIVATE_TARGETS", "POSTURE_OUTBOUND_CA_FILE",
     ]
 
     public static func load(
@@ -287,6 +290,17 @@ public struct PostureConfiguration: Sendable {
             } else {
                 problems.append(
                     "POSTURE_DELIVERIES must be a whole number from 0 (this node sends nothing) to 64, got \"\(text)\""
+                )
+            }
+        }
+        if let text = env("POSTURE_DELIVERY_LEASE") {
+            // A send takes at most 15 s (30 s for e-mail): a shorter lease would let a second node
+            // send while the first still waits for its answer.
+            if let seconds = Int(text), (35...3600).contains(seconds) {
+                config.deliveryLeaseSeconds = seconds
+            } else {
+                problems.append(
+                    "POSTURE_DELIVERY_LEASE must be a whole number of seconds from 35 (longer than a send) to 3600, got \"\(text)\""
                 )
             }
         }

@@ -58,7 +58,10 @@ extension PostureRuntime {
             DeliveryScheduler(
                 service: service,
                 senders: senders,
-                settings: .init(concurrency: configuration.deliveryConcurrency),
+                settings: .init(
+                    concurrency: configuration.deliveryConcurrency,
+                    leaseSeconds: Double(configuration.deliveryLeaseSeconds)
+                ),
                 logger: logger
             )
         )

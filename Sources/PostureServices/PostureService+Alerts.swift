@@ -14,7 +14,7 @@ extension PostureService {
     static let alertChangesPerLook = 2_000
 
     public func alertRules(_ organizationID: OrganizationID) async throws -> AlertRules {
-        _ = try await organization(organizationID)
+        try await checkOutboundOwner(organizationID)
         return try await store.alerts(organizationID)?.rules ?? AlertRules()
     }
 
@@ -27,7 +27,7 @@ extension PostureService {
         requestID: String? = nil,
         _ change: @escaping @Sendable (AlertRules) throws -> AlertRules
     ) async throws -> AlertRules {
-        _ = try await organization(organizationID)
+        try await checkOutboundOwner(organizationID)
         let now = clock.now()
         return try await store.organizationTransaction(organizationID) { store in
             let before = try await store.alerts(organizationID)?.rules ?? AlertRules()
@@ -43,7 +43,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID.rawValue,
+                    organizationID: organizationID.auditOwner,
                     action: "alerts.set",
                     before: AuditJSON.alertRules(before),
                     after: AuditJSON.alertRules(rules),
@@ -89,7 +89,25 @@ extension PostureService {
             let (next, events) = AlertEvaluation.evaluate(rules: rules, state: state, input: input, at: now)
             var deliveries = 0
             for event in events { deliveries += try await enqueue(event, for: organizationID, store: store).count }
-            try await store.saveAlertState(organizationID, next, checkedAt: now)
+            // The instance-wide rules look at the same input with their own memory, for the
+            // instance's channels; only when there are any.
+            var instanceNext: AlertState?
+            if try await store.channels(.instance).contains(where: \.isEnabled) {
+                var instanceState = stored?.instanceState ?? AlertState()
+                instanceState.changeCursor = state.changeCursor
+                let instanceRules = try await store.alerts(.instance)?.rules ?? AlertRules()
+                let (after, instanceEvents) = AlertEvaluation.evaluate(
+                    rules: instanceRules,
+                    state: instanceState,
+                    input: input,
+                    at: now
+                )
+                for event in instanceEvents {
+                    deliveries += try await enqueue(event, for: .instance, store: store).count
+                }
+                instanceNext = after
+            }
+            try await store.saveAlertState(organizationID, next, instanceState: instanceNext, checkedAt: now)
             return (events, deliveries)
         }
     }

@@ -45,8 +45,13 @@ public struct ChannelDraft: Sendable, Equatable {
 /// An organization's channels (read-write roles configure them; secrets are sealed and a webhook's
 /// is shown once) and the events queued for them.
 extension PostureService {
+    /// An organization that exists, or the instance (its instance-wide channels and rules).
+    func checkOutboundOwner(_ organizationID: OrganizationID) async throws {
+        if !organizationID.isInstance { _ = try await organization(organizationID) }
+    }
+
     public func channels(_ organizationID: OrganizationID) async throws -> [OutboundChannel] {
-        _ = try await organization(organizationID)
+        try await checkOutboundOwner(organizationID)
         return try await store.channels(organizationID)
     }
 
@@ -58,7 +63,7 @@ extension PostureService {
         actor: String,
         requestID: String? = nil
     ) async throws -> (channel: OutboundChannel, secret: String?) {
-        _ = try await organization(organizationID)
+        try await checkOutboundOwner(organizationID)
         let allowPrivate = outbound.allowPrivateTargets
         var problems: [ConnectionProblem] = []
         if let problem = OutboundChannel.nameProblem(draft.name) { problems.append(problem) }
@@ -78,6 +83,14 @@ extension PostureService {
             } catch {
                 problems.append(error)
             }
+        }
+        if organizationID.isInstance, draft.kind.raisesTickets {
+            problems.append(
+                ConnectionProblem(
+                    field: "kind",
+                    "instance-wide channels carry alerts: a webhook, a Teams channel or e-mail (tickets and tasks belong to an organization)"
+                )
+            )
         }
         var target = ""
         var secret = ""
@@ -140,7 +153,7 @@ extension PostureService {
                 problems.append(ConnectionProblem(field: "planner", "a Planner channel needs its planId and bucketId"))
             }
             // Planner signs in as the organization's connection: no secret of its own.
-            if try await store.connection(organizationID) == nil {
+            if !organizationID.isInstance, try await store.connection(organizationID) == nil {
                 problems.append(
                     ConnectionProblem(
                         field: "planner",
@@ -175,7 +188,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID.rawValue,
+                    organizationID: organizationID.auditOwner,
                     action: draft.kind == .webhook ? "webhook.add" : "channel.add",
                     before: nil,
                     after: AuditJSON.channel(channel),
@@ -227,7 +240,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID.rawValue,
+                    organizationID: organizationID.auditOwner,
                     action: "webhook.rotate",
                     target: id,
                     before: nil,
@@ -255,7 +268,7 @@ extension PostureService {
                 AuditDraft(
                     occurredAt: now,
                     actor: actor,
-                    organizationID: organizationID.rawValue,
+                    organizationID: organizationID.auditOwner,
                     action: before.kind == .webhook ? "webhook.remove" : "channel.remove",
                     before: AuditJSON.channel(before),
                     after: nil,
@@ -324,7 +337,7 @@ extension PostureService {
 
     /// The delivery log: newest first.
     public func deliveries(_ organizationID: OrganizationID, limit: Int = 100) async throws -> [Delivery] {
-        _ = try await organization(organizationID)
+        try await checkOutboundOwner(organizationID)
         return try await store.deliveries(organizationID, limit: limit)
     }
 
@@ -335,4 +348,9 @@ extension PostureService {
         for index in key.indices { key[index] = UInt8.random(in: 0...255, using: &generator) }
         return StandardWebhooks.secret(fromKey: key)
     }
+}
+
+extension OrganizationID {
+    /// The organization an audit entry belongs to: none for the instance's own.
+    var auditOwner: String? { isInstance ? nil : rawValue }
 }

@@ -7,6 +7,8 @@ import SQLKit
 public struct StoredAlerts: Sendable, Equatable {
     public var rules: AlertRules?
     public var state: AlertState
+    /// What the instance-wide rules remember about this organization.
+    public var instanceState: AlertState?
     public var pendingSince: Date?
     public var checkedAt: Date?
 }
@@ -38,7 +40,7 @@ extension PostureStore {
         guard
             let row = try await sql.raw(
                 """
-                SELECT rules, state, change_cursor, pending_since, checked_at FROM alert_states
+                SELECT rules, state, instance_state, change_cursor, pending_since, checked_at FROM alert_states
                 WHERE organization_id = \(bind: organizationID.rawValue)
                 """
             ).first()
@@ -50,6 +52,9 @@ extension PostureStore {
         return StoredAlerts(
             rules: try row.decode(column: "rules", as: String?.self).map { try StoredJSON.decode(AlertRules.self, $0) },
             state: state,
+            instanceState: try row.decode(column: "instance_state", as: String?.self).map {
+                try StoredJSON.decode(AlertState.self, $0)
+            },
             pendingSince: try row.decode(column: "pending_since", as: Double?.self).map(
                 Date.init(timeIntervalSince1970:)
             ),
@@ -69,15 +74,21 @@ extension PostureStore {
 
     /// Records an evaluation: the new state, when it ran, and no mark left (the evaluation holds
     /// the organization's lock, so no write can mark it in between).
-    public func saveAlertState(_ organizationID: OrganizationID, _ state: AlertState, checkedAt: Date) async throws {
+    public func saveAlertState(
+        _ organizationID: OrganizationID,
+        _ state: AlertState,
+        instanceState: AlertState? = nil,
+        checkedAt: Date
+    ) async throws {
         try await sql.raw(
             """
-            INSERT INTO alert_states (organization_id, state, change_cursor, checked_at)
-            VALUES (\(bind: organizationID.rawValue), \(bind: StoredJSON.encode(state)), \(bind: state.changeCursor),
+            INSERT INTO alert_states (organization_id, state, instance_state, change_cursor, checked_at)
+            VALUES (\(bind: organizationID.rawValue), \(bind: StoredJSON.encode(state)),
+                \(bind: instanceState.map { StoredJSON.encode($0) }), \(bind: state.changeCursor),
                 \(bind: checkedAt.timeIntervalSince1970))
             ON CONFLICT (organization_id) DO UPDATE
-            SET state = excluded.state, change_cursor = excluded.change_cursor, checked_at = excluded.checked_at,
-                pending_since = NULL
+            SET state = excluded.state, instance_state = COALESCE(excluded.instance_state, alert_states.instance_state),
+                change_cursor = excluded.change_cursor, checked_at = excluded.checked_at, pending_since = NULL
             """
         ).run()
     }
@@ -105,8 +116,9 @@ extension PostureStore {
         return try await sql.raw(
             """
             SELECT organization_id FROM alert_states
-            WHERE pending_since <= \(bind: instant - settleSeconds) OR checked_at IS NULL
-                OR checked_at <= \(bind: instant - sweepSeconds)
+            WHERE (pending_since <= \(bind: instant - settleSeconds) OR checked_at IS NULL
+                OR checked_at <= \(bind: instant - sweepSeconds))
+                AND organization_id <> \(bind: OrganizationID.instance.rawValue)
             ORDER BY COALESCE(pending_since, checked_at, 0), organization_id LIMIT \(bind: max(1, limit))
             """
         ).all().map { OrganizationID(try $0.decode(column: "organization_id", as: String.self)) }

@@ -27,13 +27,9 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", "test", use: testConnection)
         organization.post("settings", "connection", "refresh", use: refreshConnection)
         organization.post("settings", "connection", "schedule", use: scheduleConnection)
-        organization.post("settings", "alerts", use: saveAlerts)
         organization.post("settings", "digest", use: subscribeDigest)
         organization.post("settings", "digest", "stop", use: stopDigest)
-        organization.post("settings", "channels", use: addChannel)
-        organization.post("settings", "channels", ":channel", "test", use: testChannel)
-        organization.post("settings", "channels", ":channel", "remove", use: removeChannel)
-        organization.post("settings", "channels", ":channel", "rotate", use: rotateWebhook)
+        registerOutbound(on: organization.grouped("settings"))
     }
 
     static let messages = [

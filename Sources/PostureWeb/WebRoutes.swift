@@ -87,6 +87,7 @@ public struct WebRoutes: Sendable {
         signedIn.post("bulk", "status", use: routes.bulkStatus)
         DashboardRoutes(dependencies: dependencies).register(on: signedIn)
         PeopleRoutes(dependencies: dependencies).register(on: signedIn)
+        InstanceAlertRoutes(dependencies: dependencies).register(on: signedIn)
     }
 
     // MARK: sign-in and sign-out

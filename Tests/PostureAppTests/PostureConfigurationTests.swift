@@ -70,18 +70,24 @@ import Testing
     @Test func outboundSettings() throws {
         let defaults = try PostureConfiguration.load(flags: Flags(), environment: [:])
         #expect(defaults.deliveryConcurrency == 4 && !defaults.allowPrivateTargets)
+        #expect(defaults.deliveryLeaseSeconds == 60)
         let set = try PostureConfiguration.load(
             flags: Flags(),
-            environment: ["POSTURE_DELIVERIES": "0", "POSTURE_ALLOW_PRIVATE_TARGETS": "true"]
+            environment: [
+                "POSTURE_DELIVERIES": "0", "POSTURE_ALLOW_PRIVATE_TARGETS": "true", "POSTURE_DELIVERY_LEASE": "35",
+            ]
         )
-        #expect(set.deliveryConcurrency == 0 && set.allowPrivateTargets)
+        #expect(set.deliveryConcurrency == 0 && set.allowPrivateTargets && set.deliveryLeaseSeconds == 35)
         #expect {
             try PostureConfiguration.load(
                 flags: Flags(),
-                environment: ["POSTURE_DELIVERIES": "65", "POSTURE_ALLOW_PRIVATE_TARGETS": "sometimes"]
+                environment: [
+                    "POSTURE_DELIVERIES": "65", "POSTURE_ALLOW_PRIVATE_TARGETS": "sometimes",
+                    "POSTURE_DELIVERY_LEASE": "10",
+                ]
             )
         } throws: { error in
-            "\(error)".contains("POSTURE_DELIVERIES must be")
+            "\(error)".contains("POSTURE_DELIVERIES must be") && "\(error)".contains("POSTURE_DELIVERY_LEASE must be")
                 && "\(error)".contains("POSTURE_ALLOW_PRIVATE_TARGETS must be")
         }
         let pem = FileManager.default.temporaryDirectory.appendingPathComponent("posture-ca-\(UUID().uuidString).pem")

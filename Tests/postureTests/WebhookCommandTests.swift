@@ -55,4 +55,51 @@ import Testing
         let database = try Data(contentsOf: directory.appendingPathComponent("posture.sqlite"))
         #expect(database.range(of: Data(secret.utf8)) == nil, "the secret is sealed at rest")
     }
+
+    /// `--instance` addresses the instance-wide channels and rules; Planner needs the connection
+    /// first; the digest is listed and previewed.
+    @Test func instanceChannelsPlannerAndDigestFromTheCommandLine() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-channels-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func cli(_ arguments: [String]) async throws -> CLIRunner.Result {
+            try await CLIRunner.run(arguments, environment: ["POSTURE_DATA_DIR": directory.path])
+        }
+        await #expect(try cli(["org", "create", "--id", "acme", "--name", "Acme"]).status == 0)
+        let neither = try await cli(["channel", "list"])
+        #expect(neither.status != 0 && neither.stderr.contains("--org or --instance is needed"), "\(neither.stderr)")
+        let both = try await cli(["channel", "list", "--org", "acme", "--instance"])
+        #expect(both.status != 0 && both.stderr.contains("not both"))
+        let added = try await cli([
+            "channel", "add", "--instance", "--url", "https://soc.example.com/posture", "--events", "action.regressed",
+        ])
+        #expect(added.status == 0 && added.stdout.contains("whsec_"), "\(added.stderr)")
+        #expect(try await cli(["channel", "list", "--instance"]).stdout.contains("https://soc.example.com/posture"))
+        #expect(try await cli(["channel", "list", "--org", "acme"]).stdout.contains("acme has no channel"))
+        let rules = try await cli(["alert", "set", "--instance", "--floor", "60"])
+        #expect(rules.status == 0 && rules.stdout.contains("below 60%"), "\(rules.stderr)")
+        let own = try await cli(["alert", "show", "--org", "acme"]).stdout
+        #expect(own.contains("score.belowFloor") && !own.contains("below 60%"), "the organization keeps its own rules")
+        let ticketless = try await cli([
+            "channel", "add", "--instance", "--kind", "planner", "--plan", "p", "--bucket", "b",
+        ])
+        #expect(ticketless.status == 1 && ticketless.stderr.contains("--kind instance-wide channels carry alerts"))
+
+        let planner = try await cli(["channel", "add", "--org", "acme", "--kind", "planner", "--plan", "p1"])
+        #expect(planner.status != 0 && planner.stderr.contains("--plan and --bucket"), "\(planner.stderr)")
+        let unconnected = try await cli([
+            "channel", "add", "--org", "acme", "--kind", "planner", "--plan", "xqQg5FS2LkCp935s-FIFm2QAFkHM",
+            "--bucket", "hsOf2dhOJkqyYYZEtdzDe2QAIUCR",
+        ])
+        #expect(
+            unconnected.status == 1 && unconnected.stderr.contains("Microsoft 365 connection"),
+            "\(unconnected.stderr)"
+        )
+
+        #expect(try await cli(["digest", "list", "--org", "acme"]).stdout.contains("nobody gets acme's weekly digest"))
+        let preview = try await cli(["digest", "preview", "--org", "acme"])
+        #expect(preview.status == 0 && preview.stdout.contains("Acme: weekly Secure Score digest"), "\(preview.stderr)")
+        #expect(preview.stdout.contains("Change over the week"))
+    }
 }

@@ -7,6 +7,8 @@ import Vapor
 /// roles change them with a merge (`PATCH`: what the body leaves out stays).
 struct AlertRoutes {
     let dependencies: APIDependencies
+    /// Under `/instance`: the instance-wide rules, for instance administrators.
+    var instance = false
 
     var service: PostureService { dependencies.service }
 
@@ -16,12 +18,12 @@ struct AlertRoutes {
     }
 
     @Sendable func show(_ request: Request) async throws -> Response {
-        let id = try request.authorize(.read)
+        let id = try request.authorizeOwner(.read, instance: instance)
         return JSONResponse.make(try await service.alertRules(id).json)
     }
 
     @Sendable func update(_ request: Request) async throws -> Response {
-        let id = try request.authorize(.changeState)
+        let id = try request.authorizeOwner(.changeState, instance: instance)
         let body = try request.jsonBody()
         let rules = try await service.updateAlertRules(id, actor: request.actor, requestID: request.id) { rules in
             try rules.merging(body)

@@ -9,6 +9,8 @@ import Vapor
 /// their secrets) and the log. `/webhooks` is the same for webhook channels only.
 struct ChannelRoutes {
     let dependencies: APIDependencies
+    /// Under `/instance`: the instance-wide channels, for instance administrators.
+    var instance = false
 
     var service: PostureService { dependencies.service }
 
@@ -136,14 +138,14 @@ struct ChannelRoutes {
     }
 
     func list(_ request: Request, only kind: ChannelKind?) async throws -> Response {
-        let id = try request.authorize(.read)
+        let id = try request.authorizeOwner(.read, instance: instance)
         let channels = try await service.channels(id).filter { kind == nil || $0.kind == kind }
         return try JSONResponse.encode(["value": channels.map { ChannelDTO($0) }])
     }
 
     /// 201 with the channel (and a webhook's secret, shown this once).
     func add(_ request: Request, only: ChannelKind?) async throws -> Response {
-        let id = try request.authorize(.changeState)
+        let id = try request.authorizeOwner(.changeState, instance: instance)
         let draft = try Self.draft(try request.jsonBody(), only: only)
         let (channel, secret) = try await service.addChannel(id, draft, actor: request.actor, requestID: request.id)
         return try JSONResponse.encode(ChannelDTO(channel, secret: secret), status: .created)
@@ -153,7 +155,7 @@ struct ChannelRoutes {
     /// fields: `url` for webhooks and Teams, `to` and `smtp` for e-mail, `servicenow`, `planner`.
     static func draft(_ body: SourceNode, only: ChannelKind?) throws -> ChannelDraft {
         var reader = NodeReader(file: "body", entry: nil, node: body)
-        let kind = only ?? reader.enumeration("kind", ChannelKind.self) ?? .webhook
+        let kind = only ?? reader.enumeration("kind", ChannelKind.self, required: false) ?? .webhook
         var known: Set<String> = ["name", "events"]
         if only == nil { known.insert("kind") }
         switch kind {
@@ -234,7 +236,7 @@ struct ChannelRoutes {
     }
 
     func remove(_ request: Request, only kind: ChannelKind?) async throws -> Response {
-        let id = try request.authorize(.changeState)
+        let id = try request.authorizeOwner(.changeState, instance: instance)
         let channelID = try await channelID(request, id, only: kind)
         try await service.removeChannel(id, id: channelID, actor: request.actor, requestID: request.id)
         return Response(status: .noContent)
@@ -242,7 +244,7 @@ struct ChannelRoutes {
 
     /// Queues the test message for the channel: 202 with the delivery, which the log then shows.
     func test(_ request: Request, only kind: ChannelKind?) async throws -> Response {
-        let id = try request.authorize(.changeState)
+        let id = try request.authorizeOwner(.changeState, instance: instance)
         let delivery = try await service.testChannel(id, id: try await channelID(request, id, only: kind))
         return try JSONResponse.encode(DeliveryDTO(delivery), status: .accepted)
     }
@@ -257,7 +259,7 @@ struct ChannelRoutes {
 
     /// A webhook's new secret (200, shown once); the old one signs too for a day.
     @Sendable func rotate(_ request: Request) async throws -> Response {
-        let id = try request.authorize(.changeState)
+        let id = try request.authorizeOwner(.changeState, instance: instance)
         let channelID = request.parameters.get("channel") ?? ""
         let (secret, until) = try await service.rotateWebhookSecret(
             id,
@@ -280,7 +282,7 @@ struct ChannelRoutes {
 
     /// The delivery log, newest first (`limit`, 1 to 1,000, default 100).
     @Sendable func deliveries(_ request: Request) async throws -> Response {
-        let id = try request.authorize(.read)
+        let id = try request.authorizeOwner(.read, instance: instance)
         let limit = try request.query.get(Int?.self, at: "limit") ?? 100
         guard (1...1_000).contains(limit) else {
             throw APIError.badRequest("limit must be from 1 to 1000", target: "limit")

@@ -14,6 +14,9 @@ struct NativeRoutes {
     func register(on routes: any RoutesBuilder) {
         BulkStatusRoutes(dependencies: dependencies).register(on: routes)
         ConnectionAppRoutes(dependencies: dependencies).register(on: routes)
+        let instance = routes.grouped("instance")
+        ChannelRoutes(dependencies: dependencies, instance: true).register(on: instance)
+        AlertRoutes(dependencies: dependencies, instance: true).register(on: instance)
         let organizations = routes.grouped("organizations")
         organizations.get(use: listOrganizations)
         organizations.post(use: createOrganization)

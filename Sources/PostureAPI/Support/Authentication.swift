@@ -60,6 +60,22 @@ extension Request {
         return id
     }
 
+    /// The owner of the channels or alert rules a route addresses: the organization of `:org`, or
+    /// the instance, whose channels and rules only instance administrators read, and change with
+    /// the read-write scope.
+    func authorizeOwner(_ operation: AccessOperation, instance: Bool) throws -> OrganizationID {
+        guard instance else { return try authorize(operation) }
+        let principal = try principal
+        guard principal.access.instanceAdministrator else {
+            throw APIError.forbidden("only instance administrators see and change instance-wide alerts and channels")
+        }
+        if operation != .read, !principal.scopes.contains(.readWrite) {
+            throw APIError.forbidden("this change needs the SecurityEvents.ReadWrite.All scope")
+        }
+        if principal.scopes.isEmpty { throw APIError.forbidden("this needs the SecurityEvents.Read.All scope") }
+        return .instance
+    }
+
     func authorize(_ operation: AccessOperation, organizationID id: OrganizationID) throws {
         switch try principal.decide(operation, in: id) {
         case .allowed: return

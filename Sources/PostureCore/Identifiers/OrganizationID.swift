@@ -22,5 +22,11 @@ public struct OrganizationID: RawRepresentable, Hashable, Comparable, Sendable, 
 
     public var description: String { rawValue }
 
+    /// The owner of instance-wide channels and alert rules: never an organization's id, which
+    /// cannot contain `*`.
+    public static let instance = OrganizationID("*")
+
+    public var isInstance: Bool { rawValue == "*" }
+
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -27,5 +27,6 @@ public enum PostureMigrations {
         M022CreateTickets(),  // 022: tickets raised in ServiceNow for shared actions, and their state
         M023AddPreviousSecrets(),  // 023: a webhook's previous secret, kept a day after a rotation
         M024CreateDigestSubscriptions(),  // 024: people's weekly digests by e-mail
+        M025AddInstanceAlerts(),  // 025: what the instance-wide alert rules remember per organization
     ]
 }

@@ -32,6 +32,8 @@ public struct ChannelSection: Sendable, Equatable {
     /// The events a channel can take.
     public var events: [String]
     public var canWrite: Bool
+    /// ServiceNow and Planner forms: an organization's page offers them, the instance's does not.
+    public var offersTickets = true
     /// A webhook just added: its secret, shown this once.
     public var newSecret: (id: String, secret: String)?
 
@@ -72,6 +74,35 @@ public struct ChannelSection: Sendable, Equatable {
                 }
             )
         }
+        // Tickets and tasks belong to an organization: the instance's page has no such forms.
+        let tickets: SafeHTML =
+            canWrite && offersTickets
+            ? """
+            <h3>Add a ServiceNow instance</h3>
+            <p class="hint">Shared actions raise tickets in the table chosen here, and Posture reads their state back every ten minutes. Use an integration user with the itil role (incidents) or a change role (change requests); with OAuth, an OAuth API endpoint for external clients too. Passwords and the client secret are sealed and never shown again.</p>
+            <form method="post" action="\(base)/channels" class="row" data-testid="add-servicenow">\(csrf)<input type="hidden" name="kind" value="servicenow">
+              <label for="sn-name">Name</label><input type="text" id="sn-name" name="name" maxlength="100" placeholder="IT service desk">
+              <label for="sn-url">Instance</label><input type="url" id="sn-url" name="instanceUrl" required placeholder="https://contoso.service-now.com">
+              <label for="sn-table">Tickets are</label><select id="sn-table" name="table"><option value="incident" selected>Incidents</option><option value="change_request">Change requests</option></select>
+              <label for="sn-auth">Sign-in</label><select id="sn-auth" name="authentication"><option value="basic" selected>User name and password</option><option value="oauth">OAuth (password grant)</option></select>
+              <label for="sn-user">User name</label><input type="text" id="sn-user" name="username" required autocomplete="off">
+              <label for="sn-password">Password</label><input type="password" id="sn-password" name="password" required autocomplete="new-password">
+              <label for="sn-client">OAuth client id</label><input type="text" id="sn-client" name="clientId" autocomplete="off">
+              <label for="sn-secret">OAuth client secret</label><input type="password" id="sn-secret" name="clientSecret" autocomplete="new-password">
+              <label for="sn-category">Category</label><input type="text" id="sn-category" name="category" placeholder="(the table's default)">
+              <label for="sn-group">Assignment group</label><input type="text" id="sn-group" name="assignmentGroup" placeholder="(none)">
+              <button type="submit">Add ServiceNow</button>
+            </form>
+            <h3>Add a Microsoft Planner plan</h3>
+            <p class="hint">Shared actions become tasks in this plan and bucket, created through the organization's Microsoft 365 connection: its app needs the Tasks.ReadWrite.All application permission (Test connection checks it). Posture reads the tasks' progress back every ten minutes. The plan and bucket ids are in the plan's address in Planner, or from Graph (GET /groups/{group-id}/planner/plans, then /planner/plans/{plan-id}/buckets).</p>
+            <form method="post" action="\(base)/channels" class="row" data-testid="add-planner">\(csrf)<input type="hidden" name="kind" value="planner">
+              <label for="pl-name">Name</label><input type="text" id="pl-name" name="name" maxlength="100" placeholder="Security backlog">
+              <label for="pl-plan">Plan id</label><input type="text" id="pl-plan" name="planId" required maxlength="64" autocomplete="off">
+              <label for="pl-bucket">Bucket id</label><input type="text" id="pl-bucket" name="bucketId" required maxlength="64" autocomplete="off">
+              <label for="pl-assignee">Assign to</label><input type="text" id="pl-assignee" name="assigneeId" maxlength="36" autocomplete="off" placeholder="(nobody: a person's Entra ID object id)">
+              <button type="submit">Add Planner plan</button>
+            </form>
+            """ : ""
         let forms: SafeHTML =
             canWrite
             ? """
@@ -103,30 +134,7 @@ public struct ChannelSection: Sendable, Equatable {
               <fieldset><legend>Events</legend>\(boxes("em"))</fieldset>
               <button type="submit">Add e-mail channel</button>
             </form>
-            <h3>Add a ServiceNow instance</h3>
-            <p class="hint">Shared actions raise tickets in the table chosen here, and Posture reads their state back every ten minutes. Use an integration user with the itil role (incidents) or a change role (change requests); with OAuth, an OAuth API endpoint for external clients too. Passwords and the client secret are sealed and never shown again.</p>
-            <form method="post" action="\(base)/channels" class="row" data-testid="add-servicenow">\(csrf)<input type="hidden" name="kind" value="servicenow">
-              <label for="sn-name">Name</label><input type="text" id="sn-name" name="name" maxlength="100" placeholder="IT service desk">
-              <label for="sn-url">Instance</label><input type="url" id="sn-url" name="instanceUrl" required placeholder="https://contoso.service-now.com">
-              <label for="sn-table">Tickets are</label><select id="sn-table" name="table"><option value="incident" selected>Incidents</option><option value="change_request">Change requests</option></select>
-              <label for="sn-auth">Sign-in</label><select id="sn-auth" name="authentication"><option value="basic" selected>User name and password</option><option value="oauth">OAuth (password grant)</option></select>
-              <label for="sn-user">User name</label><input type="text" id="sn-user" name="username" required autocomplete="off">
-              <label for="sn-password">Password</label><input type="password" id="sn-password" name="password" required autocomplete="new-password">
-              <label for="sn-client">OAuth client id</label><input type="text" id="sn-client" name="clientId" autocomplete="off">
-              <label for="sn-secret">OAuth client secret</label><input type="password" id="sn-secret" name="clientSecret" autocomplete="new-password">
-              <label for="sn-category">Category</label><input type="text" id="sn-category" name="category" placeholder="(the table's default)">
-              <label for="sn-group">Assignment group</label><input type="text" id="sn-group" name="assignmentGroup" placeholder="(none)">
-              <button type="submit">Add ServiceNow</button>
-            </form>
-            <h3>Add a Microsoft Planner plan</h3>
-            <p class="hint">Shared actions become tasks in this plan and bucket, created through the organization's Microsoft 365 connection: its app needs the Tasks.ReadWrite.All application permission (Test connection checks it). Posture reads the tasks' progress back every ten minutes. The plan and bucket ids are in the plan's address in Planner, or from Graph (GET /groups/{group-id}/planner/plans, then /planner/plans/{plan-id}/buckets).</p>
-            <form method="post" action="\(base)/channels" class="row" data-testid="add-planner">\(csrf)<input type="hidden" name="kind" value="planner">
-              <label for="pl-name">Name</label><input type="text" id="pl-name" name="name" maxlength="100" placeholder="Security backlog">
-              <label for="pl-plan">Plan id</label><input type="text" id="pl-plan" name="planId" required maxlength="64" autocomplete="off">
-              <label for="pl-bucket">Bucket id</label><input type="text" id="pl-bucket" name="bucketId" required maxlength="64" autocomplete="off">
-              <label for="pl-assignee">Assign to</label><input type="text" id="pl-assignee" name="assigneeId" maxlength="36" autocomplete="off" placeholder="(nobody: a person's Entra ID object id)">
-              <button type="submit">Add Planner plan</button>
-            </form>
+            \(tickets)
             """ : ""
         let log = deliveries.map { entry -> SafeHTML in
             "<tr><td>\(entry.created)</td><td>\(entry.event)</td><td>\(entry.state)</td><td>\(entry.attempts)</td><td>\(entry.last)</td><td><code>\(entry.channelID)</code></td></tr>"
@@ -139,7 +147,7 @@ public struct ChannelSection: Sendable, Equatable {
             """
         return """
             <section aria-labelledby="h-channels" id="channels"><h2 id="h-channels">Channels</h2>
-            <p class="hint">Alerts and shared actions go out through these channels; shared actions raise tickets in ServiceNow and tasks in Microsoft Planner. Each message is tried again for about a day; a webhook receiver that answers 410 turns its channel off. Webhooks are signed (Standard Webhooks): see the documentation for verifying them.</p>
+            <p class="hint">\(offersTickets ? "Alerts and shared actions go out through these channels; shared actions raise tickets in ServiceNow and tasks in Microsoft Planner." : "Every organization's alerts go out through these channels, under the instance-wide rules.") Each message is tried again for about a day; a webhook receiver that answers 410 turns its channel off. Webhooks are signed (Standard Webhooks): see the documentation for verifying them.</p>
             \(secret)
             \(table)
             \(forms)

@@ -125,7 +125,9 @@ public struct Layout {
     public func render(_ main: SafeHTML) -> String {
         var bar: SafeHTML = ""
         if let signedIn {
-            let people: SafeHTML = signedIn.instanceAdministrator ? #"<a href="/people">People</a>"# : ""
+            let people: SafeHTML =
+                signedIn.instanceAdministrator
+                ? #"<a href="/people">People</a><a href="/instance/alerts">Instance alerts</a>"# : ""
             bar = """
                 <nav class="account" aria-label="Account">
                   <span class="who">\(signedIn.displayName)</span>

@@ -4,7 +4,7 @@ import PostureApp
 import PostureCore
 import PostureServices
 
-/// `posture alert`: an organization's alert rules.
+/// `posture alert`: an organization's alert rules, or the instance-wide ones.
 struct AlertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alert",
@@ -13,7 +13,8 @@ struct AlertCommand: AsyncParsableCommand {
             Alerts go out as events to the organization's channels (see posture webhook): a score drop \
             against the previous closed day, actions that lost points, exceptions expiring or expired, \
             a score below a floor, a failing Microsoft 365 connection. Each incident is announced once. \
-            See docs/alerts.md.
+            With --instance, the instance-wide rules, whose alerts of every organization go to the \
+            instance's channels (posture channel --instance). See docs/alerts.md.
             """,
         subcommands: [Show.self, Set.self]
     )
@@ -21,12 +22,12 @@ struct AlertCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the rules in force.")
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
             let rules = try await AlertCommand.run(server) { runtime in
-                try await runtime.service.alertRules(OrganizationID(org))
+                try await runtime.service.alertRules(owner.owner)
             }
             Console.write(AlertCommand.describe(rules))
         }
@@ -35,10 +36,13 @@ struct AlertCommand: AsyncParsableCommand {
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change rules; what you leave out stays as it is.",
-            discussion: "Example: posture alert set --org contoso --floor 60 --exception-days 30"
+            discussion: """
+                posture alert set --org contoso --floor 60 --exception-days 30
+                posture alert set --instance --regressions on --drop-percentage-points 10
+                """
         )
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @Option(help: ArgumentHelp("score.dropped on or off.", valueName: "on|off")) var scoreDrop: Switch?
         @Option(help: ArgumentHelp("Percentage points down that fire it (1 to 50).", valueName: "n"))
         var dropPercentagePoints: Double?
@@ -82,7 +86,7 @@ struct AlertCommand: AsyncParsableCommand {
                 return rules
             }
             let rules = try await AlertCommand.run(server) { runtime in
-                try await runtime.service.updateAlertRules(OrganizationID(org), actor: "cli", change)
+                try await runtime.service.updateAlertRules(owner.owner, actor: "cli", change)
             }
             Console.write(AlertCommand.describe(rules))
         }

@@ -34,7 +34,7 @@ struct ChannelCommand: AsyncParsableCommand {
                 """
         )
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @Option(
             help: ArgumentHelp(
                 "webhook (default), teams, email or planner (servicenow: in Settings or the API).",
@@ -125,7 +125,7 @@ struct ChannelCommand: AsyncParsableCommand {
             }
             let added = draft
             let (channel, secret) = try await ChannelCommand.run(server) { runtime in
-                try await runtime.service.addChannel(OrganizationID(org), added, actor: "cli")
+                try await runtime.service.addChannel(owner.owner, added, actor: "cli")
             }
             Console.write(
                 channel.kind.takesEvents
@@ -141,12 +141,12 @@ struct ChannelCommand: AsyncParsableCommand {
             abstract: "List an organization's channels (never their secrets)."
         )
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
             let channels = try await ChannelCommand.run(server) { runtime in
-                try await runtime.service.channels(OrganizationID(org))
+                try await runtime.service.channels(owner.owner)
             }
             var table = TextTable([
                 ("ID", .left), ("KIND", .left), ("NAME", .left), ("STATE", .left), ("EVENTS", .left),
@@ -159,7 +159,7 @@ struct ChannelCommand: AsyncParsableCommand {
                     channel.events.map(\.rawValue).joined(separator: ","), channel.target,
                 ])
             }
-            Console.write(channels.isEmpty ? "\(org) has no channel" : table.render())
+            Console.write(channels.isEmpty ? "\(owner.name) has no channel" : table.render())
         }
     }
 
@@ -168,13 +168,13 @@ struct ChannelCommand: AsyncParsableCommand {
             abstract: "Remove a channel; what it had to send is cancelled."
         )
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @Option(help: ArgumentHelp("The channel's id (ep_… or ch_…).", valueName: "id")) var id: String
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
             try await ChannelCommand.run(server) { runtime in
-                try await runtime.service.removeChannel(OrganizationID(org), id: id, actor: "cli")
+                try await runtime.service.removeChannel(owner.owner, id: id, actor: "cli")
             }
             Console.write("removed \(id)")
         }
@@ -185,15 +185,17 @@ struct ChannelCommand: AsyncParsableCommand {
             abstract: "Queue a test message for a channel; the server sends it within a second."
         )
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @Option(help: ArgumentHelp("The channel's id (ep_… or ch_…).", valueName: "id")) var id: String
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
             let delivery = try await ChannelCommand.run(server) { runtime in
-                try await runtime.service.testChannel(OrganizationID(org), id: id)
+                try await runtime.service.testChannel(owner.owner, id: id)
             }
-            Console.write("queued \(delivery.id); see posture channel deliveries --org \(org)")
+            Console.write(
+                "queued \(delivery.id); see posture channel deliveries \(owner.instance ? "--instance" : "--org " + owner.name)"
+            )
         }
     }
 
@@ -202,13 +204,13 @@ struct ChannelCommand: AsyncParsableCommand {
             abstract: "Give a webhook a new secret, printed once; the old one also signs for a day."
         )
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @Option(help: ArgumentHelp("The webhook's id (ep_…).", valueName: "id")) var id: String
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
             let (secret, until) = try await ChannelCommand.run(server) { runtime in
-                try await runtime.service.rotateWebhookSecret(OrganizationID(org), id: id, actor: "cli")
+                try await runtime.service.rotateWebhookSecret(owner.owner, id: id, actor: "cli")
             }
             Console.write("new secret (shown once, give it to the receiver): \(secret)")
             Console.write("messages carry a signature with the old secret too until \(until.iso8601)")
@@ -218,7 +220,7 @@ struct ChannelCommand: AsyncParsableCommand {
     struct Deliveries: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The delivery log, newest first.")
 
-        @Option(help: ArgumentHelp("Organization.", valueName: "org")) var org: String
+        @OptionGroup var owner: OwnerOptions
         @Option(help: ArgumentHelp("How many, 1 to 1000.", valueName: "n")) var limit = 20
         @OptionGroup var server: ServerOptions
 
@@ -230,7 +232,7 @@ struct ChannelCommand: AsyncParsableCommand {
 
         func run() async throws {
             let deliveries = try await ChannelCommand.run(server) { runtime in
-                try await runtime.service.deliveries(OrganizationID(org), limit: limit)
+                try await runtime.service.deliveries(owner.owner, limit: limit)
             }
             var table = TextTable([
                 ("CREATED", .left), ("EVENT", .left), ("STATE", .left), ("ATTEMPTS", .right), ("LAST", .left),
@@ -243,7 +245,7 @@ struct ChannelCommand: AsyncParsableCommand {
                     String(delivery.attempts), TextTable.clip(last, 40), delivery.channelID, delivery.id,
                 ])
             }
-            Console.write(deliveries.isEmpty ? "\(org) has sent nothing yet" : table.render())
+            Console.write(deliveries.isEmpty ? "\(owner.name) has sent nothing yet" : table.render())
         }
     }
 
@@ -251,7 +253,7 @@ struct ChannelCommand: AsyncParsableCommand {
         "url": "--url", "events": "--events", "name": "--name", "to": "--to", "smtp": "--smtp-host",
         "smtp.host": "--smtp-host", "smtp.port": "--smtp-port", "smtp.security": "--smtp-security",
         "smtp.username": "--smtp-user", "smtp.password": "--smtp-password", "smtp.from": "--from",
-        "planner": "--plan", "planner.planId": "--plan", "planner.bucketId": "--bucket",
+        "kind": "--kind", "planner": "--plan", "planner.planId": "--plan", "planner.bucketId": "--bucket",
         "planner.assigneeId": "--assignee",
     ]
 

@@ -4,8 +4,9 @@ import PostureServices
 import PostureStore
 import Vapor
 
-/// Settings → Alerts: the rules as a form; read-write roles save them.
-extension SettingsRoutes {
+/// The alert rules as a form, on an organization's Settings or the instance's Alerts page;
+/// whoever may change them saves them.
+extension OutboundPage {
     func alertSection(_ id: OrganizationID, canWrite: Bool) async throws -> AlertSection {
         let rules = try await service.alertRules(id)
         return AlertSection(
@@ -22,22 +23,10 @@ extension SettingsRoutes {
         )
     }
 
-    struct AlertForm: Content {
-        var scoreDrop: String?
-        var dropPercentagePoints: String?
-        var dropPoints: String?
-        var regressions: String?
-        var exceptions: String?
-        var exceptionDays: String?
-        var floor: String?
-        var floorPercent: String?
-        var connections: String?
-    }
-
     /// A box left unticked is absent from the form: off. A number that does not read is refused
     /// by name, with nothing saved.
     @Sendable func saveAlerts(_ request: Request) async throws -> Response {
-        let context = try await connectionContext(request)
+        let owner = try await outboundOwner(request)
         let form = (try? request.content.decode(AlertForm.self)) ?? AlertForm()
         var errors: [String] = []
         func number(_ text: String?, _ label: String) -> Double? {
@@ -53,7 +42,7 @@ extension SettingsRoutes {
         let days = number(form.exceptionDays, "Days ahead")
         let floor = number(form.floorPercent, "Floor percent")
         guard errors.isEmpty, let percentagePoints, let points, let days, let floor else {
-            return try await render(request, errors: errors, status: .badRequest)
+            return try await renderOutbound(request, errors: errors, status: .badRequest)
         }
         let change: @Sendable (AlertRules) -> AlertRules = { before in
             var rules = before
@@ -69,8 +58,8 @@ extension SettingsRoutes {
         }
         do {
             try await service.updateAlertRules(
-                context.id,
-                actor: context.web.user.username,
+                owner.id,
+                actor: owner.actor,
                 requestID: request.id,
                 change
             )
@@ -79,12 +68,25 @@ extension SettingsRoutes {
                 "scoreDropped.percentagePoints": "Percentage points", "scoreDropped.points": "Points",
                 "exceptionExpiring.days": "Days ahead", "scoreBelowFloor.percent": "Floor percent",
             ]
-            return try await render(
+            return try await renderOutbound(
                 request,
                 errors: problems.map { "\(labels[$0.field] ?? $0.field) \($0.message)." },
                 status: .badRequest
             )
         }
-        return back(request, "alerts", section: "alerts")
+        return backToOutbound(request, "alerts", section: "alerts")
     }
+}
+
+/// The form's fields as posted.
+struct AlertForm: Content {
+    var scoreDrop: String?
+    var dropPercentagePoints: String?
+    var dropPoints: String?
+    var regressions: String?
+    var exceptions: String?
+    var exceptionDays: String?
+    var floor: String?
+    var floorPercent: String?
+    var connections: String?
 }

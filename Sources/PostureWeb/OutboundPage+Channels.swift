@@ -4,9 +4,10 @@ import PostureServices
 import PostureStore
 import Vapor
 
-/// Settings → Channels: add a webhook (its secret shown once), a Teams channel or an e-mail
-/// channel, send one a test, remove it, and read the delivery log. Read-write roles change them.
-extension SettingsRoutes {
+/// Channels as forms, on an organization's Settings or the instance's Alerts page: add a webhook
+/// (its secret shown once), a Teams channel, an e-mail channel (and, for an organization,
+/// ServiceNow or Planner), send one a test, remove it, and read the delivery log.
+extension OutboundPage {
     func channelSection(
         _ id: OrganizationID,
         canWrite: Bool,
@@ -43,32 +44,8 @@ extension SettingsRoutes {
         )
     }
 
-    struct ChannelForm: Content {
-        var kind: String?
-        var name: String?
-        var url: String?
-        var events: [String]?
-        var to: String?
-        var host: String?
-        var port: String?
-        var security: String?
-        var username: String?
-        var password: String?
-        var from: String?
-        var instanceUrl: String?
-        var table: String?
-        var authentication: String?
-        var clientId: String?
-        var clientSecret: String?
-        var category: String?
-        var assignmentGroup: String?
-        var planId: String?
-        var bucketId: String?
-        var assigneeId: String?
-    }
-
     @Sendable func addChannel(_ request: Request) async throws -> Response {
-        let context = try await connectionContext(request)
+        let owner = try await outboundOwner(request)
         let form = (try? request.content.decode(ChannelForm.self)) ?? ChannelForm()
         let kind = ChannelKind(rawValue: form.kind ?? "") ?? .webhook
         var draft = ChannelDraft(
@@ -81,7 +58,7 @@ extension SettingsRoutes {
             let security = MailSecurity(rawValue: form.security ?? "") ?? .starttls
             let port = (form.port ?? "").trimmingCharacters(in: .whitespaces)
             guard port.isEmpty || Int(port) != nil else {
-                return try await render(request, errors: ["Port must be a number."], status: .badRequest)
+                return try await renderOutbound(request, errors: ["Port must be a number."], status: .badRequest)
             }
             let username = (form.username ?? "").trimmingCharacters(in: .whitespaces)
             draft.mail = MailSettings(
@@ -121,12 +98,12 @@ extension SettingsRoutes {
         }
         do {
             let (channel, secret) = try await service.addChannel(
-                context.id,
+                owner.id,
                 draft,
-                actor: context.web.user.username,
+                actor: owner.actor,
                 requestID: request.id
             )
-            return try await render(
+            return try await renderOutbound(
                 request,
                 message: "\(kind.label) channel added.",
                 webhookSecret: secret.map { (channel.id, $0) }
@@ -137,42 +114,42 @@ extension SettingsRoutes {
     }
 
     @Sendable func testChannel(_ request: Request) async throws -> Response {
-        let context = try await connectionContext(request)
+        let owner = try await outboundOwner(request)
         do {
-            _ = try await service.testChannel(context.id, id: request.parameters.get("channel") ?? "")
+            _ = try await service.testChannel(owner.id, id: request.parameters.get("channel") ?? "")
         } catch let error as ServiceError {
             return try await channelRefusal(request, error)
         }
-        return back(request, "channel-test", section: "channels")
+        return backToOutbound(request, "channel-test", section: "channels")
     }
 
     @Sendable func removeChannel(_ request: Request) async throws -> Response {
-        let context = try await connectionContext(request)
+        let owner = try await outboundOwner(request)
         do {
             try await service.removeChannel(
-                context.id,
+                owner.id,
                 id: request.parameters.get("channel") ?? "",
-                actor: context.web.user.username,
+                actor: owner.actor,
                 requestID: request.id
             )
         } catch let error as ServiceError {
             return try await channelRefusal(request, error)
         }
-        return back(request, "channel-removed", section: "channels")
+        return backToOutbound(request, "channel-removed", section: "channels")
     }
 
     /// A webhook's new secret, shown once on the page; the old one signs too for a day.
     @Sendable func rotateWebhook(_ request: Request) async throws -> Response {
-        let context = try await connectionContext(request)
+        let owner = try await outboundOwner(request)
         let id = request.parameters.get("channel") ?? ""
         do {
             let (secret, until) = try await service.rotateWebhookSecret(
-                context.id,
+                owner.id,
                 id: id,
-                actor: context.web.user.username,
+                actor: owner.actor,
                 requestID: request.id
             )
-            return try await render(
+            return try await renderOutbound(
                 request,
                 message:
                     "New secret made. Messages carry a signature with the old one too until \(ScoreFormat.minute(until)) UTC.",
@@ -204,6 +181,31 @@ extension SettingsRoutes {
             errors = [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
         default: throw error
         }
-        return try await render(request, errors: errors, status: .badRequest)
+        return try await renderOutbound(request, errors: errors, status: .badRequest)
     }
+}
+
+/// The form's fields as posted.
+struct ChannelForm: Content {
+    var kind: String?
+    var name: String?
+    var url: String?
+    var events: [String]?
+    var to: String?
+    var host: String?
+    var port: String?
+    var security: String?
+    var username: String?
+    var password: String?
+    var from: String?
+    var instanceUrl: String?
+    var table: String?
+    var authentication: String?
+    var clientId: String?
+    var clientSecret: String?
+    var category: String?
+    var assignmentGroup: String?
+    var planId: String?
+    var bucketId: String?
+    var assigneeId: String?
 }

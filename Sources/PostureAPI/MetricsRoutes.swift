@@ -27,7 +27,8 @@ struct MetricsRoutes {
         if connections.count > 1 {
             try request.spendWork(connections.count - 1, budget: dependencies.workBudget, now: now)
         }
-        let text = Self.render(dependencies.collectionMetrics.snapshot, connections: connections, at: now)
+        var text = Self.render(dependencies.collectionMetrics.snapshot, connections: connections, at: now)
+        text += Self.render(deliveries: try await dependencies.service.deliveryStateCounts())
         var headers = HTTPHeaders()
         headers.add(name: .contentType, value: PrometheusText.contentType)
         headers.add(name: .cacheControl, value: "no-store")
@@ -105,6 +106,19 @@ struct MetricsRoutes {
                     Double($0.collection.consecutiveFailures)
                 )
             }
+        )
+        return text.rendered
+    }
+
+    /// The delivery queue, cluster-wide from the database: messages in each state, so a queue that
+    /// grows (a receiver down, a node not sending) can be alerted on.
+    static func render(deliveries counts: [DeliveryState: Int]) -> String {
+        var text = PrometheusText()
+        text.add(
+            "posture_deliveries",
+            .gauge,
+            help: "Outbound messages in the delivery queue by state, from the database, the same on every node.",
+            DeliveryState.allCases.map { PrometheusText.Sample([("state", $0.rawValue)], Double(counts[$0] ?? 0)) }
         )
         return text.rendered
     }

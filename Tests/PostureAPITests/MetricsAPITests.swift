@@ -62,6 +62,20 @@ import VaporTesting
             ] {
                 #expect(second.body.contains(line + "\n"), "\(line)\n\(second.body)")
             }
+            #expect(second.body.contains(#"posture_deliveries{state="pending"} 0"# + "\n"))
+            _ = try await harness.runtime.service.addWebhookEndpoint(
+                "contoso",
+                url: "https://hooks.example.com/posture",
+                events: ["score.dropped"],
+                actor: "test"
+            )
+            _ = try await harness.runtime.service.testChannel(
+                "contoso",
+                id: try await harness.runtime.service.channels("contoso")[0].id
+            )
+            let third = try await harness.send(.GET, "/metrics", token: instance)
+            #expect(third.body.contains(#"posture_deliveries{state="pending"} 1"# + "\n"), "\(third.body)")
+            #expect(third.body.contains(#"posture_deliveries{state="delivered"} 0"# + "\n"))
             #expect(second.headers.first(name: .cacheControl) == "no-store")
             #expect(!second.body.contains("secret") && !second.body.contains("\"k\""))
         }

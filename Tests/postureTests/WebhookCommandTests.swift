@@ -97,6 +97,22 @@ import Testing
             "\(unconnected.stderr)"
         )
 
+        let serviceNow = [
+            "channel", "add", "--org", "acme", "--kind", "servicenow", "--name", "IT", "--instance-url",
+            "https://acme.service-now.com", "--sn-user", "posture.integration", "--table", "change_request",
+        ]
+        let withoutPassword = try await cli(serviceNow)
+        #expect(
+            withoutPassword.status == 1 && withoutPassword.stderr.contains("POSTURE_SERVICENOW_PASSWORD is needed"),
+            "\(withoutPassword.stderr)"
+        )
+        let snAdded = try await CLIRunner.run(
+            serviceNow,
+            environment: ["POSTURE_DATA_DIR": directory.path, "POSTURE_SERVICENOW_PASSWORD": "sn-secret-1"]
+        )
+        #expect(snAdded.status == 0 && snAdded.stdout.contains("shared actions go to ServiceNow"), "\(snAdded.stderr)")
+        #expect(snAdded.stdout.contains("change_request") && !snAdded.stdout.contains("sn-secret-1"))
+
         #expect(try await cli(["digest", "list", "--org", "acme"]).stdout.contains("nobody gets acme's weekly digest"))
         let preview = try await cli(["digest", "preview", "--org", "acme"])
         #expect(preview.status == 0 && preview.stdout.contains("Acme: weekly Secure Score digest"), "\(preview.stderr)")

@@ -29,6 +29,8 @@ struct ChannelCommand: AsyncParsableCommand {
                 POSTURE_SMTP_PASSWORD=… posture channel add --org contoso --kind email --to secops@contoso.example \\
                     --smtp-host smtp.office365.com --smtp-user posture@contoso.example --from posture@contoso.example \\
                     --events score.dropped,action.regressed
+                POSTURE_SERVICENOW_PASSWORD=… posture channel add --org contoso --kind servicenow --name IT \\
+                    --instance-url https://contoso.service-now.com --sn-user posture.integration --category Security
                 posture channel add --org contoso --kind planner --name Backlog --plan xqQg5FS2LkCp935s-FIFm2QAFkHM \\
                     --bucket hsOf2dhOJkqyYYZEtdzDe2QAIUCR
                 """
@@ -37,7 +39,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @OptionGroup var owner: OwnerOptions
         @Option(
             help: ArgumentHelp(
-                "webhook (default), teams, email or planner (servicenow: in Settings or the API).",
+                "webhook (default), teams, email, servicenow or planner.",
                 valueName: "kind"
             )
         ) var kind: ChannelKind =
@@ -76,6 +78,17 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Planner: the bucket's id, in that plan.", valueName: "id")) var bucket: String?
         @Option(help: ArgumentHelp("Planner: the assignee's Entra ID object id.", valueName: "guid"))
         var assignee: String?
+        @Option(help: ArgumentHelp("ServiceNow: the instance, https://<name>.service-now.com.", valueName: "url"))
+        var instanceUrl: String?
+        @Option(help: ArgumentHelp("ServiceNow: incident (default) or change_request.", valueName: "table"))
+        var table: ServiceNowSettings.Table = .incident
+        @Option(help: ArgumentHelp("ServiceNow: basic (default) or oauth.", valueName: "mode"))
+        var authentication: ServiceNowSettings.Authentication = .basic
+        @Option(help: ArgumentHelp("ServiceNow: the integration user.", valueName: "user")) var snUser: String?
+        @Option(help: ArgumentHelp("ServiceNow: the OAuth client's id (oauth).", valueName: "id")) var clientId: String?
+        @Option(help: ArgumentHelp("ServiceNow: the tickets' category.", valueName: "category")) var category: String?
+        @Option(help: ArgumentHelp("ServiceNow: the assignment group, by name.", valueName: "group"))
+        var assignmentGroup: String?
         @OptionGroup var server: ServerOptions
 
         func validate() throws {
@@ -94,9 +107,11 @@ struct ChannelCommand: AsyncParsableCommand {
                     throw ValidationError("a Planner channel needs --plan and --bucket")
                 }
             case .servicenow:
-                throw ValidationError(
-                    "add a ServiceNow channel in Settings → Channels or with POST …/channels (see docs/channels.md)"
-                )
+                guard instanceUrl != nil, snUser != nil else {
+                    throw ValidationError(
+                        "a ServiceNow channel needs --instance-url and --sn-user (its password in POSTURE_SERVICENOW_PASSWORD)"
+                    )
+                }
             }
         }
 
@@ -122,6 +137,23 @@ struct ChannelCommand: AsyncParsableCommand {
             }
             if kind == .planner {
                 draft.planner = PlannerSettings(planID: plan ?? "", bucketID: bucket ?? "", assigneeID: assignee)
+            }
+            if kind == .servicenow {
+                // Secrets by environment, or `-` on standard input: never on the command line.
+                let environment = ProcessInfo.processInfo.environment
+                var password = environment["POSTURE_SERVICENOW_PASSWORD"] ?? ""
+                if password == "-" { password = readLine(strippingNewline: true) ?? "" }
+                draft.serviceNow = ServiceNowSettings(
+                    instanceURL: instanceUrl ?? "",
+                    table: table,
+                    authentication: authentication,
+                    username: snUser ?? "",
+                    clientID: clientId,
+                    category: category,
+                    assignmentGroup: assignmentGroup
+                )
+                draft.password = password
+                draft.clientSecret = environment["POSTURE_SERVICENOW_CLIENT_SECRET"] ?? ""
             }
             let added = draft
             let (channel, secret) = try await ChannelCommand.run(server) { runtime in
@@ -253,7 +285,11 @@ struct ChannelCommand: AsyncParsableCommand {
         "url": "--url", "events": "--events", "name": "--name", "to": "--to", "smtp": "--smtp-host",
         "smtp.host": "--smtp-host", "smtp.port": "--smtp-port", "smtp.security": "--smtp-security",
         "smtp.username": "--smtp-user", "smtp.password": "--smtp-password", "smtp.from": "--from",
-        "kind": "--kind", "planner": "--plan", "planner.planId": "--plan", "planner.bucketId": "--bucket",
+        "kind": "--kind", "planner": "--plan", "planner.planId": "--plan", "servicenow.instanceUrl": "--instance-url",
+        "servicenow.username": "--sn-user", "servicenow.password": "POSTURE_SERVICENOW_PASSWORD",
+        "servicenow.clientId": "--client-id", "servicenow.clientSecret": "POSTURE_SERVICENOW_CLIENT_SECRET",
+        "servicenow.category": "--category", "servicenow.assignmentGroup": "--assignment-group",
+        "planner.bucketId": "--bucket",
         "planner.assigneeId": "--assignee",
     ]
 
@@ -265,3 +301,5 @@ struct ChannelCommand: AsyncParsableCommand {
 
 extension ChannelKind: ExpressibleByArgument {}
 extension MailSecurity: ExpressibleByArgument {}
+extension ServiceNowSettings.Table: ExpressibleByArgument {}
+extension ServiceNowSettings.Authentication: ExpressibleByArgument {}

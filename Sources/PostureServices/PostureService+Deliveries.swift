@@ -232,21 +232,17 @@ extension PostureService {
             let (result, record) = await senders.tickets.raise(draft, settings: settings, credentials: credentials)
             attempt = result
             if let record {
-                let now = clock.now()
-                try await store.upsertTicket(
-                    Ticket(
-                        id: "tk_" + RandomHex.make(bytes: 12),
-                        organizationID: delivery.organizationID,
-                        actionID: shared.actionID,
-                        channelID: channel.id,
+                try await recordTicket(
+                    delivery,
+                    actionID: shared.actionID,
+                    channel: channel,
+                    reading: TicketReading(
                         externalID: record.sysID,
                         number: record.number,
                         state: record.state,
-                        active: record.active,
-                        url: ServiceNowTableAPI.recordURL(settings, sysID: record.sysID),
-                        createdAt: now,
-                        updatedAt: now
-                    )
+                        active: record.active
+                    ),
+                    url: ServiceNowTableAPI.recordURL(settings, sysID: record.sysID)
                 )
             }
         case .planner:
@@ -307,24 +303,41 @@ extension PostureService {
             credential: signIn.credential
         )
         if let task {
-            let now = clock.now()
-            try await store.upsertTicket(
-                Ticket(
-                    id: "tk_" + RandomHex.make(bytes: 12),
-                    organizationID: delivery.organizationID,
-                    actionID: shared.actionID,
-                    channelID: channel.id,
-                    externalID: task.id,
-                    number: "Planner",
-                    state: task.state,
-                    active: task.isOpen,
-                    url: PlannerAPI.taskURL(tenantID: settings.tenantID, taskID: task.id),
-                    createdAt: now,
-                    updatedAt: now
-                )
+            try await recordTicket(
+                delivery,
+                actionID: shared.actionID,
+                channel: channel,
+                reading: TicketReading(externalID: task.id, number: "Planner", state: task.state, active: task.isOpen),
+                url: PlannerAPI.taskURL(tenantID: settings.tenantID, taskID: task.id)
             )
         }
         return try await record(delivery, holder: holder, channel: channel, attempt: attempt)
+    }
+
+    /// Records the ticket (or task) a shared action raised, or its new state when it was known.
+    private func recordTicket(
+        _ delivery: Delivery,
+        actionID: String,
+        channel: OutboundChannel,
+        reading: TicketReading,
+        url: String
+    ) async throws {
+        let now = clock.now()
+        try await store.upsertTicket(
+            Ticket(
+                id: "tk_" + RandomHex.make(bytes: 12),
+                organizationID: delivery.organizationID,
+                actionID: actionID,
+                channelID: channel.id,
+                externalID: reading.externalID,
+                number: reading.number,
+                state: reading.state,
+                active: reading.active,
+                url: url,
+                createdAt: now,
+                updatedAt: now
+            )
+        )
     }
 
     /// A test of a ticket system: 200 when it answered as it should, the reason otherwise.

@@ -94,3 +94,15 @@ func graphErrorCode(_ body: String) throws -> String? {
     #expect(error["innerError"] is [String: Any])
     return error["code"] as? String
 }
+
+extension PostureService {
+    /// Claims what is due (20 at most) and sends each once, as the delivery scheduler would, with
+    /// no jitter; the deliveries as recorded.
+    func deliverDue(using senders: OutboundSenders) async throws -> [Delivery] {
+        var recorded: [Delivery] = []
+        for delivery in try await claimDueDeliveries(holder: "t", leaseSeconds: 60, limit: 20) {
+            if let done = try await deliver(delivery, holder: "t", using: senders, jitter: 0) { recorded.append(done) }
+        }
+        return recorded
+    }
+}

@@ -34,15 +34,7 @@ import Vapor
                 let reader = try await harness.token("contoso")
                 let service = harness.runtime.service
                 let senders = OutboundSenders.network(policy: service.outbound)
-                func deliverAll() async throws -> [Delivery] {
-                    var recorded: [Delivery] = []
-                    for delivery in try await service.claimDueDeliveries(holder: "t", leaseSeconds: 60, limit: 20) {
-                        if let done = try await service.deliver(delivery, holder: "t", using: senders, jitter: 0) {
-                            recorded.append(done)
-                        }
-                    }
-                    return recorded
-                }
+                func deliverAll() async throws -> [Delivery] { try await service.deliverDue(using: senders) }
 
                 // Planner signs in as the organization's connection: none yet, no channel.
                 let early = try await harness.send(

@@ -59,15 +59,7 @@ import Vapor
                 )
                 receiver.secret.withLockedValue { $0 = secret }
                 let senders = OutboundSenders.network(policy: service.outbound)
-                func deliverAll() async throws -> [Delivery] {
-                    var recorded: [Delivery] = []
-                    for delivery in try await service.claimDueDeliveries(holder: "t", leaseSeconds: 60, limit: 20) {
-                        if let done = try await service.deliver(delivery, holder: "t", using: senders, jitter: 0) {
-                            recorded.append(done)
-                        }
-                    }
-                    return recorded
-                }
+                func deliverAll() async throws -> [Delivery] { try await service.deliverDue(using: senders) }
 
                 let share = #"{"channelId": "\#(channel)", "note": "for the change board"}"#
                 #expect(

@@ -1,7 +1,8 @@
 """The dashboard in headless Chromium against a running server: sign-in, the overview's numbers
 against the API, searching and filtering, status and note changes and their effects, read-only
 refusals, date ranges, escaping of user text, a shared action raising a ServiceNow ticket (a
-local fake of the Table API), and a screenshot of every page."""
+local fake of the Table API), a reader choosing the weekly digest, an instance administrator's
+instance-wide channels, and a screenshot of every page."""
 
 from __future__ import annotations
 
@@ -335,3 +336,44 @@ def test_a_writer_raises_a_servicenow_ticket_and_sees_it_on_the_overview(browser
         assert "tess → a ticket in ServiceNow: IT desk" in browser.page_source
     finally:
         fake.stop()
+
+
+def test_a_reader_chooses_the_weekly_digest_for_themselves(browser, server: Server, screenshots: Path):
+    server.cli("channel", "add", "--org", "contoso", "--kind", "email", "--name", "Security team",
+               "--to", "secops@contoso.example", "--smtp-host", "smtp.contoso.example",
+               "--from", "posture@contoso.example", "--events", "score.dropped")
+    signed_in(browser, server, "rhea", "globalReader")
+    browser.get(server.base + "/orgs/contoso/settings")
+    assert "You do not get this organization" in text(browser, "digest-state")
+    form = browser.find_element(By.CSS_SELECTOR, "form[data-testid=digest-form]")
+    form.find_element(By.ID, "dg-email").send_keys("rhea@contoso.example")
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "Your weekly digest is set" in browser.page_source
+    assert "rhea@contoso.example" in text(browser, "digest-state")
+    shot(browser, screenshots, "settings-digest")
+    assert "rhea" in server.cli("digest", "list", "--org", "contoso")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/settings/digest/stop'] button"))
+    assert "Your weekly digest is stopped." in browser.page_source
+    assert "You do not get this organization" in text(browser, "digest-state")
+
+
+def test_an_instance_administrator_routes_every_organizations_alerts(browser, server: Server, screenshots: Path):
+    output = server.cli("user", "add", "ivan", "--instance-admin")
+    one_time = ONE_TIME.search(output).group(1)
+    sign_in(browser, server, "ivan", one_time)
+    change_password(browser, one_time, "instance wide lighthouse 7")
+    submit(browser, browser.find_element(By.LINK_TEXT, "Instance alerts"))
+    assert browser.current_url.endswith("/instance/alerts")
+    assert not browser.find_elements(By.CSS_SELECTOR, "form[data-testid=add-servicenow]"), "no ticket forms here"
+    form = browser.find_element(By.CSS_SELECTOR, "form[data-testid=add-webhook]")
+    form.find_element(By.ID, "wh-url").send_keys("https://soc.example.com/posture")
+    form.find_element(By.CSS_SELECTOR, "input[value='action.regressed']").click()
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    secret = text(browser, "webhook-secret")
+    assert secret.startswith("whsec_")
+    assert "soc.example.com" in text(browser, "channels")
+    shot(browser, screenshots, "instance-alerts")
+    browser.get(server.base + "/instance/alerts")
+    assert secret not in browser.page_source, "the secret is shown once"
+    assert "soc.example.com" not in server.cli("channel", "list", "--org", "contoso")
+    assert "soc.example.com" in server.cli("channel", "list", "--instance")

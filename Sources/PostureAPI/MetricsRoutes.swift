@@ -28,7 +28,7 @@ struct MetricsRoutes {
             try request.spendWork(connections.count - 1, budget: dependencies.workBudget, now: now)
         }
         var text = Self.render(dependencies.collectionMetrics.snapshot, connections: connections, at: now)
-        text += Self.render(deliveries: try await dependencies.service.deliveryStateCounts())
+        text += Self.render(deliveries: try await dependencies.service.deliveryStateCounts([.pending, .failed]))
         var headers = HTTPHeaders()
         headers.add(name: .contentType, value: PrometheusText.contentType)
         headers.add(name: .cacheControl, value: "no-store")
@@ -110,15 +110,18 @@ struct MetricsRoutes {
         return text.rendered
     }
 
-    /// The delivery queue, cluster-wide from the database: messages in each state, so a queue that
-    /// grows (a receiver down, a node not sending) can be alerted on.
+    /// The delivery queue's backlog, cluster-wide from the database: messages waiting and given up
+    /// on, so a queue that grows (a receiver down, a node not sending) can be alerted on.
     static func render(deliveries counts: [DeliveryState: Int]) -> String {
         var text = PrometheusText()
         text.add(
             "posture_deliveries",
             .gauge,
-            help: "Outbound messages in the delivery queue by state, from the database, the same on every node.",
-            DeliveryState.allCases.map { PrometheusText.Sample([("state", $0.rawValue)], Double(counts[$0] ?? 0)) }
+            help:
+                "Outbound messages pending or failed in the delivery queue, from the database, the same on every node.",
+            [DeliveryState.pending, .failed].map {
+                PrometheusText.Sample([("state", $0.rawValue)], Double(counts[$0] ?? 0))
+            }
         )
         return text.rendered
     }

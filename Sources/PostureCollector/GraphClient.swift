@@ -85,6 +85,9 @@ final class GraphClient: Sendable {
         session = URLSession(configuration: configuration, delegate: SameHostRedirects(), delegateQueue: nil)
     }
 
+    // Each client has its own session (and delegate): let it go with the client.
+    deinit { session.finishTasksAndInvalidate() }
+
     var tokenEndpoint: String {
         "\(settings.loginURL)/\(settings.tenantID)/oauth2/v2.0/token"
     }
@@ -303,7 +306,9 @@ final class GraphClient: Sendable {
                     $0.lastRetryAfter = advised ?? $0.lastRetryAfter
                 }
             }
-            if [429, 503, 504].contains(status), throttled + 1 < settings.maxAttempts {
+            // 429 is a refusal; 503 and 504 may come after a create was made, so a create is not
+            // repeated on them.
+            if status == 429 || ([503, 504].contains(status) && repeatable), throttled + 1 < settings.maxAttempts {
                 throttled += 1
                 try await pause(min(advised ?? pow(2, Double(throttled - 1)), 300))
             } else if [500, 502].contains(status), failed + 1 < 3, repeatable {

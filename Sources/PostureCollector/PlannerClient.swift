@@ -15,13 +15,20 @@ public struct PlannerClient: Sendable {
     }
 
     let client: GraphClient
+    /// Seconds a whole call may take, retries and pages included: well inside the delivery
+    /// queue's shortest lease (35 s), so no second node sends while this one still works.
+    let deadline: Double
+    /// Pages of a plan's tasks read at most (Graph gives up to 100 a page).
+    static let pageLimit = 40
 
     public init(
         settings: ConnectionSettings,
         credential: GraphCredential,
         timeout: Double = 15,
+        deadline: Double = 25,
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
     ) {
+        self.deadline = deadline
         client = GraphClient(
             tenantID: settings.tenantID,
             clientID: settings.clientID,
@@ -38,6 +45,13 @@ public struct PlannerClient: Sendable {
     /// repeated, or an attempt whose answer was lost): then that one, its description set if it
     /// has none yet.
     public func createTask(
+        _ draft: PlannerTaskDraft,
+        in planner: PlannerSettings
+    ) async -> Result<PlannerAPI.Task, Failure> {
+        await within { await self.create(draft, in: planner) }
+    }
+
+    private func create(
         _ draft: PlannerTaskDraft,
         in planner: PlannerSettings
     ) async -> Result<PlannerAPI.Task, Failure> {
@@ -79,18 +93,48 @@ public struct PlannerClient: Sendable {
         }
     }
 
-    /// Every task of the plan, following next links.
+    /// Every task of the plan, following next links, up to ``pageLimit`` pages.
     public func tasks(_ planner: PlannerSettings) async throws(CollectorError) -> [PlannerAPI.Task] {
-        let (_, items) = try await client.collection(PlannerAPI.planTasksPath(planner)) { _, _ in }
-        return items.compactMap { ($0 as? [String: Any]).flatMap { PlannerAPI.task(Self.object($0)) } }
+        var next: String? = PlannerAPI.planTasksPath(planner)
+        var seen = Set<String>()
+        var tasks: [PlannerAPI.Task] = []
+        while let target = next, seen.count < Self.pageLimit {
+            try GraphClient.checkNext(target, seen: &seen)
+            let page = try await client.get(target)
+            tasks += (page["value"] as? [Any] ?? []).compactMap {
+                ($0 as? [String: Any]).flatMap { PlannerAPI.task(Self.object($0)) }
+            }
+            next = page["@odata.nextLink"] as? String
+        }
+        return tasks
     }
 
     /// ``tasks(_:)`` with its failure in a person's words.
     public func readTasks(_ planner: PlannerSettings) async -> Result<[PlannerAPI.Task], Failure> {
-        do {
-            return .success(try await tasks(planner))
-        } catch {
-            return .failure(failure(error))
+        await within {
+            do throws(CollectorError) {
+                return .success(try await self.tasks(planner))
+            } catch {
+                return .failure(self.failure(error))
+            }
+        }
+    }
+
+    /// The call's result, or a failure once ``deadline`` has passed (the call is cancelled).
+    func within<T: Sendable>(
+        _ body: @escaping @Sendable () async -> Result<T, Failure>
+    ) async -> Result<T, Failure> {
+        let deadline = deadline
+        return await withTaskGroup(of: Result<T, Failure>?.self) { group in
+            group.addTask { await body() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(deadline))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+                ?? .failure(Failure(status: nil, message: "Planner did not answer within \(Int(deadline)) seconds"))
         }
     }
 
@@ -98,6 +142,13 @@ public struct PlannerClient: Sendable {
     /// permissions name `Tasks.ReadWrite.All` (when the token says), and the plan and the bucket
     /// can be read.
     public func check(_ planner: PlannerSettings) async -> ConnectionCheckReport.Outcome {
+        switch await within({ .success(await self.checkNow(planner)) }) {
+        case .success(let outcome): outcome
+        case .failure(let failure): .failed(failure.message)
+        }
+    }
+
+    private func checkNow(_ planner: PlannerSettings) async -> ConnectionCheckReport.Outcome {
         do {
             let token = try await client.graphToken()
             if let roles = PlannerAPI.grantedRoles(accessToken: token), !roles.contains(PlannerAPI.permission) {

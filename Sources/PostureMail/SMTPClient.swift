@@ -104,13 +104,13 @@ public enum SMTPClient {
         } catch let error as SMTPError {
             if timedOut.isSet { throw .timedOut(seconds: server.timeout) }
             // A failed handshake closes the connection; what the exchange saw may be only that.
-            if let tlsError = errors.first as? NIOSSLError { throw .tls("\(tlsError)") }
+            if let failed = errors.handshakeFailure { throw .tls("\(failed)") }
             throw error
         } catch let error as NIOSSLError {
             throw .tls("\(error)")
         } catch {
             // A write can fail on the closed connection before the handshake's error is read.
-            if let tlsError = errors.first as? NIOSSLError { throw .tls("\(tlsError)") }
+            if let failed = errors.handshakeFailure { throw .tls("\(failed)") }
             if timedOut.isSet { throw .timedOut(seconds: server.timeout) }
             if "\(error)".contains("handshake") || "\(error)".contains("certificate") { throw .tls("\(error)") }
             throw .connect("\(server.host):\(server.port): \(error)")
@@ -125,6 +125,13 @@ public enum SMTPClient {
         private let box = Mutex<(any Error)?>(nil)
 
         var first: (any Error)? { box.withLock { $0 } }
+
+        /// The first error, when it was the TLS handshake failing (an untrusted certificate, no
+        /// common protocol): not a reply the server sent before it closed.
+        var handshakeFailure: NIOSSLError? {
+            guard let error = first as? NIOSSLError, case .handshakeFailed = error else { return nil }
+            return error
+        }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
             box.withLock { if $0 == nil { $0 = error } }

@@ -123,6 +123,8 @@ public struct IdentityService: Sendable {
         let now = clock.now()
         try await store.transaction { store in
             _ = try await store.deleteUser(user.id)
+            // A later person of the same name must not inherit the digests.
+            try await store.deleteDigestSubscriptions(username: user.username)
             try await store.appendAudit(
                 AuditDraft(
                     occurredAt: now,
@@ -201,6 +203,7 @@ public struct IdentityService: Sendable {
         let now = clock.now()
         return try await store.transaction { store in
             guard try await store.revokeGrant(from: user.id, in: organizationID) else { return false }
+            try await store.deleteDigestSubscriptions(username: user.username, in: organizationID)
             try await store.appendAudit(
                 AuditDraft(
                     occurredAt: now,

@@ -92,7 +92,9 @@ extension PostureService {
             // The instance-wide rules look at the same input with their own memory, for the
             // instance's channels; only when there are any.
             var instanceNext: AlertState?
-            if try await store.channels(.instance).contains(where: \.isEnabled) {
+            // Evaluated while the instance has channels, even when all are off, so its memory of
+            // open incidents stays current; only enabled channels are sent to.
+            if try await !store.channels(.instance).isEmpty {
                 var instanceState = stored?.instanceState ?? AlertState()
                 instanceState.changeCursor = state.changeCursor
                 let instanceRules = try await store.alerts(.instance)?.rules ?? AlertRules()

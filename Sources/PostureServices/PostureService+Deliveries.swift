@@ -116,8 +116,10 @@ extension PostureService {
     }
 
     /// How many deliveries are in each state, across every organization.
-    public func deliveryStateCounts() async throws -> [DeliveryState: Int] {
-        try await store.deliveryStateCounts()
+    public func deliveryStateCounts(
+        _ states: [DeliveryState] = DeliveryState.allCases
+    ) async throws -> [DeliveryState: Int] {
+        try await store.deliveryStateCounts(states)
     }
 
     public func releaseDeliveryLeases(holder: String) async throws {
@@ -271,6 +273,14 @@ extension PostureService {
                 holder: holder,
                 state: .failed,
                 "the organization has no Microsoft 365 connection to create tasks with"
+            )
+        } catch {
+            // The instance-wide app removed, a credential that cannot be opened: not for retrying.
+            return try await finish(
+                delivery,
+                holder: holder,
+                state: .failed,
+                "the organization's Microsoft 365 connection cannot sign in: \(error)"
             )
         }
         let settings = signIn.connection.settings

@@ -70,6 +70,8 @@ extension PostureStore {
             ).first()
         else { return nil }
         let channel = try OutboundChannel(row: row)
+        // A channel turned off sends nothing: its secrets stay sealed.
+        guard channel.isEnabled else { return (channel, "", nil) }
         guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
         let context = Self.secretContext(channel.kind, channel.id)
         let secret = try key.open(try row.decode(column: "sealed_secret", as: String.self), for: context)

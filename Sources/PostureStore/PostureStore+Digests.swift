@@ -74,6 +74,21 @@ extension PostureStore {
         ).run()
     }
 
+    /// A person's subscriptions: every one (the person removed), or one organization's (their role
+    /// there removed).
+    public func deleteDigestSubscriptions(username: String, in organizationID: OrganizationID? = nil) async throws {
+        if let organizationID {
+            try await sql.raw(
+                """
+                DELETE FROM digest_subscriptions
+                WHERE username = \(bind: username) AND organization_id = \(bind: organizationID.rawValue)
+                """
+            ).run()
+        } else {
+            try await sql.raw("DELETE FROM digest_subscriptions WHERE username = \(bind: username)").run()
+        }
+    }
+
     func deleteDigestSubscriptions(_ organizationID: OrganizationID) async throws {
         try await sql.raw(
             "DELETE FROM digest_subscriptions WHERE organization_id = \(bind: organizationID.rawValue)"

@@ -60,6 +60,12 @@ import Vapor
                     try await service.channels("fabrikam").isEmpty,
                     "the instance's channels are not the organization's"
                 )
+                for path in ["/api/v1/organizations/*/channels", "/api/v1/organizations/*/alerts"] {
+                    #expect(
+                        try await harness.send(.GET, path, token: administrator).status == .notFound,
+                        "the instance's reserved id is no organization"
+                    )
+                }
 
                 // The organization turns its own regression alerts off: the instance still hears them.
                 #expect(

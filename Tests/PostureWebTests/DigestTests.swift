@@ -57,6 +57,15 @@ import VaporTesting
                 form: [("email", "not an address"), ("csrf", csrf)]
             )
             #expect(refused.status == .badRequest && refused.body.contains("Your e-mail"))
+            refused = try await web.send(
+                .POST,
+                settings + "/digest",
+                form: [("email", "dana@elsewhere.example"), ("csrf", csrf)]
+            )
+            #expect(
+                refused.status == .badRequest && refused.body.contains("mail domains (contoso.example)"),
+                "only the organization's own mail domains"
+            )
             let saved = try await web.send(
                 .POST,
                 settings + "/digest",
@@ -90,17 +99,26 @@ import VaporTesting
             #expect(text.components(separatedBy: "- To do: ").count - 1 == WeeklyDigest.topActions)
             #expect(text.contains("/orgs/contoso"))
 
-            // Access removed: the next week's digest is not sent.
+            // A person who lost access is passed over; one who is put back is not subscribed again.
             #expect(try await web.runtime.identity.revoke(from: "dana", in: "contoso", actor: "test"))
+            #expect(try await service.digestSubscription("contoso", username: "dana") == nil)
+            try await web.runtime.identity.grant(.securityReader, to: "dana", in: "contoso", actor: "test")
             web.advance(7 * 86_400)
             #expect(try await service.queueDueDigests() == 0)
             #expect(try await service.claimDueDeliveries(holder: "t", leaseSeconds: 60, limit: 10).isEmpty)
 
-            // Stopping it is the person's own choice.
-            try await web.runtime.identity.grant(.securityReader, to: "dana", in: "contoso", actor: "test")
-            // A week and more later the session has expired: sign in again.
+            // Stopping it is the person's own choice. A week and more later the session has
+            // expired: sign in again.
             #expect(try await web.send(.GET, settings).status == .seeOther)
             #expect(try await web.signIn("dana", "correct horse battery").status == .seeOther)
+            page = try await web.send(.GET, settings)
+            let again = try await web.send(
+                .POST,
+                settings + "/digest",
+                form: [("email", "dana@contoso.example"), ("csrf", try WebHarness.csrf(page.body))]
+            )
+            #expect(again.status == .seeOther)
+            #expect(try await service.digestSubscription("contoso", username: "dana") != nil)
             page = try await web.send(.GET, settings)
             let stopped = try await web.send(
                 .POST,
@@ -108,6 +126,16 @@ import VaporTesting
                 form: [("csrf", try WebHarness.csrf(page.body))]
             )
             #expect(stopped.status == .seeOther)
+            #expect(try await service.digestSubscription("contoso", username: "dana") == nil)
+            #expect(
+                try await service.auditEntries(organizationID: "contoso").contains {
+                    $0.action == "digest.unsubscribe" && $0.actor == "dana"
+                }
+            )
+
+            // A person removed takes their digests along: a later person of that name has none.
+            try await service.subscribeDigest("contoso", username: "dana", email: "dana@contoso.example")
+            try await web.runtime.identity.removeUser("dana", actor: "test")
             #expect(try await service.digestSubscription("contoso", username: "dana") == nil)
         }
     }

@@ -56,6 +56,8 @@ extension Request {
     func authorize(_ operation: AccessOperation, parameter: String = "org") throws -> OrganizationID {
         guard let text = parameters.get(parameter) else { throw APIError.notFound("no such organization") }
         let id = OrganizationID(text)
+        // `*` owns the instance-wide channels and rules, reached only under /instance.
+        if id.isInstance { throw APIError.notFound("no organization with id \"\(id)\"") }
         try authorize(operation, organizationID: id)
         return id
     }

@@ -48,7 +48,8 @@ import Testing
         let broken = """
             {"issuers": [
               {"issuer": "http://login.example.com/t", "audience": "api://posture", "jwksUrl": "ftp://keys",
-               "roles": [{"claim": "groups", "value": "x", "organization": "contoso", "role": "owner"}]},
+               "roles": [{"claim": "groups", "value": "x", "organization": "contoso", "role": "owner"},
+                         {"claim": "groups", "value": "y", "organization": "*", "role": "globalReader"}]},
               {"audience": 5, "extra": true, "roles": []}
             ]}
             """
@@ -59,7 +60,7 @@ import Testing
             let text = error.description
             for fragment in [
                 "issuers.json:2", "must be an https URL", "jwksUrl: must be an https URL", "issuers.json:3",
-                "must be one of", "issuers[1]",
+                "must be one of", "must be an organization's id, got \"*\"", "issuers[1]",
                 "extra: unknown field", "issuer: missing required field",
             ] {
                 #expect(text.contains(fragment), "\(fragment) in \(text)")

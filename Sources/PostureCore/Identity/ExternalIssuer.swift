@@ -148,6 +148,12 @@ extension ExternalIssuer {
                     if let roleName, role == nil {
                         rule.report("role", "must be one of \(Role.choices), got \"\(roleName)\"")
                     }
+                    if let organization, !Organization.isValidID(organization) {
+                        rule.report(
+                            "organization",
+                            "must be an organization's id, got \"\(organization)\" (for every organization, use \"instanceAdministrator\": true)"
+                        )
+                    }
                     if let claim, let value, let organization, let role {
                         mappings.append(
                             .init(claim: claim, value: value, grant: .role(role, organizationID: organization))

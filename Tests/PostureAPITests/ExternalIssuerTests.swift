@@ -28,6 +28,7 @@ final class TestIssuer: Sendable {
         var roles: [String]?
         var groups: [String]?
         var scp: String?
+        var wids: [String]?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
@@ -90,6 +91,7 @@ final class TestIssuer: Sendable {
         roles: [String]? = ["SecurityEvents.ReadWrite.All"],
         groups: [String]? = ["posture-contoso-readers"],
         subject: String = "ana@contoso.example",
+        wids: [String]? = nil,
         now: Date = APIHarness.now,
         signingKey: JWTKit.Insecure.RSA.PrivateKey? = nil
     ) async throws -> String {
@@ -107,7 +109,8 @@ final class TestIssuer: Sendable {
             nbf: .init(value: now.addingTimeInterval(-60)),
             roles: roles,
             groups: groups,
-            scp: nil
+            scp: nil,
+            wids: wids
         )
         return try await collection.sign(claims, kid: JWKIdentifier(string: kid))
     }
@@ -163,6 +166,56 @@ enum JSONResponseBody {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let header = TestIssuer.base64URL(Data(#"{"alg":"\#(alg)","kid":"k1","typ":"JWT"}"#.utf8))
         return ([header] + parts.dropFirst()).joined(separator: ".")
+    }
+
+    /// An Entra ID tenant bound to an organization: the directory roles in `wids` are the
+    /// person's Secure Score roles there, the strongest of them and of the mapped claims wins, and
+    /// roles Secure Score does not know grant nothing.
+    @Test func directoryRolesInWidsAreRoles() async throws {
+        let issuer = try await TestIssuer.start()
+        var bound = Self.configuration(issuer)
+        bound.directoryRolesOrganization = "contoso"
+        let issuers = [bound]
+        let configure: @Sendable (inout PostureConfiguration) -> Void = { $0.externalIssuers = issuers }
+        let securityAdministrator = "194ae4cb-b126-40b2-bd5b-6091b380977d"
+        let globalReader = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+        let defaultUser = "b79fbf4d-3ef9-4689-8143-76b194e85509"
+        do {
+            try await APIHarness.with(configure: configure) { harness in
+                let status = "/api/v1/organizations/contoso/actions/PIMEnabled/status"
+                let administrator = try await issuer.token(wids: [defaultUser, securityAdministrator])
+                let written = try await harness.send(
+                    .PUT,
+                    status,
+                    token: administrator,
+                    json: #"{"status": "planned"}"#
+                )
+                #expect(
+                    written.status == .ok,
+                    "Security administrator writes, over the mapped reader role: \(written.body)"
+                )
+                let reader = try await issuer.token(groups: nil, wids: [globalReader, defaultUser])
+                #expect(
+                    try await harness.send(.GET, "/api/v1/organizations/contoso/score", token: reader).status == .ok
+                )
+                #expect(
+                    try await harness.send(.PUT, status, token: reader, json: #"{"status": "planned"}"#).status
+                        == .forbidden
+                )
+                #expect(
+                    try await harness.send(.GET, "/api/v1/organizations/fabrikam/score", token: reader).status
+                        == .notFound,
+                    "directory roles count in the bound organization only"
+                )
+                let nobody = try await issuer.token(groups: nil, wids: [defaultUser])
+                let refused = try await harness.send(.GET, "/api/v1/organizations/contoso/score", token: nobody)
+                #expect(refused.status == .unauthorized || refused.status == .notFound, "\(refused.status)")
+            }
+        } catch {
+            try? await issuer.stop()
+            throw error
+        }
+        try await issuer.stop()
     }
 
     @Test func issuerTokensAreAcceptedMappedAndRefusedWhenWrong() async throws {

@@ -12,26 +12,37 @@ public struct ExternalIssuer: Sendable, Equatable {
     /// The claim that names the person or service, recorded as the actor of changes.
     public var subjectClaim: String
     public var mappings: [ClaimRoleMapping]
+    /// The organization bound to this Entra ID tenant: a token's directory roles (its `wids`
+    /// claim) grant their Secure Score role there (``DirectoryRoles``). Nil: `wids` is ignored.
+    public var directoryRolesOrganization: String?
 
     public init(
         issuer: String,
         audience: String,
         jwksURL: String? = nil,
         subjectClaim: String = "sub",
-        mappings: [ClaimRoleMapping]
+        mappings: [ClaimRoleMapping],
+        directoryRolesOrganization: String? = nil
     ) {
         self.issuer = issuer
         self.audience = audience
         self.jwksURL = jwksURL
         self.subjectClaim = subjectClaim
         self.mappings = mappings
+        self.directoryRolesOrganization = directoryRolesOrganization
     }
 
     /// The access that a token's claims grant: every mapping whose claim holds its value (as a
-    /// string or inside an array) contributes; with several roles in one organization the
-    /// strongest wins.
+    /// string or inside an array) contributes, and so do the directory roles in `wids` when the
+    /// issuer is bound to an organization; with several roles in one organization the strongest
+    /// wins.
     public func access(claims: JSONObject) -> Access {
         var access = Access()
+        if let organization = directoryRolesOrganization,
+            let role = DirectoryRoles.strongest(Self.values(of: claims["wids"]))
+        {
+            access.roles[organization] = role
+        }
         for mapping in mappings where Self.values(of: claims[mapping.claim]).contains(mapping.value) {
             switch mapping.grant {
             case .instanceAdministrator:
@@ -104,8 +115,9 @@ public struct ClaimRoleMapping: Sendable, Equatable {
 
 extension ExternalIssuer {
     /// Reads the issuers file (JSON): `{"issuers": [{"issuer", "audience", "jwksUrl"?,
-    /// "subjectClaim"?, "roles": [{"claim", "value", "organization", "role"} |
-    /// {"claim", "value", "instanceAdministrator": true}]}]}`. Reports every problem with its line.
+    /// "subjectClaim"?, "wids"?: organization, "roles": [{"claim", "value", "organization", "role"} |
+    /// {"claim", "value", "instanceAdministrator": true}]}]}`; `roles` may be left out when `wids`
+    /// is given. Reports every problem with its line.
     public static func decodeList(_ text: String, file: String) throws(DiagnosticList) -> [ExternalIssuer] {
         let root: SourceNode
         do { root = try JSONSourceParser.parse(text, file: file) } catch { throw DiagnosticList([error]) }
@@ -115,7 +127,7 @@ extension ExternalIssuer {
         var issuers: [ExternalIssuer] = []
         for (index, node) in (top.array("issuers") ?? []).enumerated() {
             var reader = NodeReader(file: file, entry: "issuers[\(index)]", node: node)
-            reader.rejectUnknownKeys(["issuer", "audience", "jwksUrl", "subjectClaim", "roles"])
+            reader.rejectUnknownKeys(["issuer", "audience", "jwksUrl", "subjectClaim", "wids", "roles"])
             let issuer = reader.string("issuer")
             if let issuer, !Self.isTrustedURL(issuer) {
                 reader.report("issuer", "must be an https URL (http only on a loopback address), got \"\(issuer)\"")
@@ -126,8 +138,13 @@ extension ExternalIssuer {
                 reader.report("jwksUrl", "must be an https URL (http only on a loopback address), got \"\(jwks)\"")
             }
             let subject = reader.string("subjectClaim", required: false) ?? "sub"
+            let wids = reader.string("wids", required: false)
+            if let wids, !Organization.isValidID(wids) {
+                reader.report("wids", "must be the id of the organization bound to this tenant, got \"\(wids)\"")
+            }
             var mappings: [ClaimRoleMapping] = []
-            for (position, child) in (reader.array("roles", nonEmpty: true) ?? []).enumerated() {
+            let rules = reader.array("roles", required: wids == nil, nonEmpty: wids == nil) ?? []
+            for (position, child) in rules.enumerated() {
                 var rule = NodeReader(
                     file: file,
                     entry: "issuers[\(index)]",
@@ -169,7 +186,8 @@ extension ExternalIssuer {
                         audience: audience,
                         jwksURL: jwks,
                         subjectClaim: subject,
-                        mappings: mappings
+                        mappings: mappings,
+                        directoryRolesOrganization: wids
                     )
                 )
             }

@@ -52,11 +52,7 @@ extension PostureService {
                 throw ServiceError.channelNotFound(id)
             }
             (channel, method) = (chosen, .channel)
-            target =
-                (chosen.kind == .servicenow
-                    ? "a ticket in ServiceNow"
-                    : chosen.kind == .planner ? "a task in Microsoft Planner" : chosen.kind.label)
-                + (chosen.name.isEmpty ? "" : ": " + chosen.name)
+            target = chosen.kind.shareTarget + (chosen.name.isEmpty ? "" : ": " + chosen.name)
         }
         let now = clock.now()
         let link = OutboundPolicy.actionLink(organizationLink: outbound.organizationLink(organizationID), actionID)

@@ -66,8 +66,9 @@ extension PostureService {
     ) async throws -> Result<[TicketReading], TicketReadFailure> {
         switch channel.kind {
         case .servicenow:
-            guard let settings = channel.serviceNow, let sealed = try await store.channelSecret(channel),
-                let credentials = ServiceNowCredentials(sealedText: sealed)
+            guard let settings = channel.serviceNow,
+                let sealed = try await store.channelForSending(channel.organizationID, id: channel.id, at: clock.now()),
+                let credentials = ServiceNowCredentials(sealedText: sealed.secret)
             else { return .success([]) }
             return await senders.tickets.records(
                 query: ServiceNowTableAPI.organizationQuery(channel.organizationID),

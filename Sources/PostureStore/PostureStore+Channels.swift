@@ -42,18 +42,6 @@ extension PostureStore {
         ).first().map(OutboundChannel.init(row:))
     }
 
-    /// The channel's secret, opened: for sending, never for showing.
-    public func channelSecret(_ channel: OutboundChannel) async throws -> String? {
-        guard
-            let row = try await sql.raw("SELECT sealed_secret FROM channels WHERE id = \(bind: channel.id)").first()
-        else { return nil }
-        guard let key = connectionKey else { throw ConnectionKeyError.cannotOpen }
-        return try key.open(
-            try row.decode(column: "sealed_secret", as: String.self),
-            for: Self.secretContext(channel.kind, channel.id)
-        )
-    }
-
     /// A channel with its secret and, during a rotation, its previous one, opened: what sending
     /// needs, in one read.
     public func channelForSending(

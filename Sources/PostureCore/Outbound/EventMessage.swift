@@ -298,6 +298,18 @@ public struct EventMessage: Sendable, Equatable {
         )
     }
 
+    /// The message as a ticket's or task's plain description: the sentence, the facts, each item
+    /// and the link back.
+    public var ticketText: String {
+        var lines = [summary, ""]
+        for fact in facts { lines.append("\(fact.name): \(fact.value)") }
+        for item in items {
+            lines += ["", item.title + ":", item.detail]
+        }
+        if let link { lines += ["", "In Posture: \(link)"] }
+        return lines.joined(separator: "\n")
+    }
+
     static func regressedItem(_ action: JSONObject) -> Item {
         let item = Fields(action)
         var detail = "\(points(item.number("pointsBefore") ?? 0)) → \(points(item.number("pointsAfter") ?? 0))"

@@ -30,6 +30,15 @@ public enum ChannelKind: String, Sendable, CaseIterable, Codable {
     /// A shared action becomes a ticket (or task) Posture follows.
     public var raisesTickets: Bool { self == .servicenow || self == .planner }
 
+    /// Where a share through a channel of this kind went, in the action's share history.
+    public var shareTarget: String {
+        switch self {
+        case .servicenow: "a ticket in ServiceNow"
+        case .planner: "a task in Microsoft Planner"
+        default: label
+        }
+    }
+
     /// What sharing through a channel of this kind does, in the share menu's words.
     public var shareLabel: String {
         switch self {

@@ -76,15 +76,9 @@ public struct PlannerTaskDraft: Sendable, Equatable {
 
     /// The task for a shared action, from the share's event.
     public static func make(message: EventMessage, remaining: Double) -> PlannerTaskDraft {
-        var lines = [message.summary, ""]
-        for fact in message.facts { lines.append("\(fact.name): \(fact.value)") }
-        for item in message.items {
-            lines += ["", item.title + ":", item.detail]
-        }
-        if let link = message.link { lines += ["", "In Posture: \(link)"] }
-        return PlannerTaskDraft(
+        PlannerTaskDraft(
             title: String(message.title.prefix(titleLimit)),
-            description: String(lines.joined(separator: "\n").prefix(descriptionLimit)),
+            description: String(message.ticketText.prefix(descriptionLimit)),
             priority: priority(remaining: remaining),
             link: message.link
         )

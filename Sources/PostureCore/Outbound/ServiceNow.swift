@@ -116,16 +116,10 @@ public struct TicketDraft: Sendable, Equatable {
         message: EventMessage,
         remaining: Double
     ) -> TicketDraft {
-        var lines = [message.summary, ""]
-        for fact in message.facts { lines.append("\(fact.name): \(fact.value)") }
-        for item in message.items {
-            lines += ["", item.title + ":", item.detail]
-        }
-        if let link = message.link { lines += ["", "In Posture: \(link)"] }
-        return TicketDraft(
+        TicketDraft(
             correlationID: correlationID(organizationID, actionID: actionID),
             shortDescription: String(("Posture: " + message.title).prefix(160)),
-            description: String(lines.joined(separator: "\n").prefix(4_000)),
+            description: String(message.ticketText.prefix(4_000)),
             priority: priority(remaining: remaining)
         )
     }

@@ -98,7 +98,9 @@ public func buildApplication(
         let identity = IdentityService(
             store: store,
             passwords: BcryptPasswordHasher(cost: configuration.passwordCost),
-            clock: clock
+            clock: clock,
+            sessionLifetime: TimeInterval(configuration.sessionHours) * 3600,
+            idleTimeout: min(2 * 3600, TimeInterval(configuration.sessionHours) * 3600)
         )
         PostureRoutes.register(
             on: app,
@@ -128,7 +130,9 @@ public func buildApplication(
                 clock: clock,
                 secureCookies: configuration.secureCookies,
                 trustedProxies: configuration.trustedProxies,
-                publicBaseURL: configuration.linkBase
+                publicBaseURL: configuration.linkBase,
+                issuers: configuration.externalIssuers,
+                passwordSignIn: configuration.passwordSignIn
             )
         )
         return PostureRuntime(

@@ -53,6 +53,12 @@ public struct PostureConfiguration: Sendable {
     public var adminPassword: String?
     /// External OpenID Connect issuers whose tokens are accepted (from `POSTURE_OIDC_ISSUERS`).
     public var externalIssuers: [ExternalIssuer] = []
+    /// Whether people may sign in to the dashboard with a Posture password
+    /// (`POSTURE_PASSWORD_SIGN_IN`); off only when a provider in the issuers file signs people in.
+    public var passwordSignIn = true
+    /// How long a dashboard session lasts at most, in hours (`POSTURE_SESSION_HOURS`); roles from
+    /// a provider's sign-in end with it.
+    public var sessionHours = 12
     /// Reverse proxies whose `X-Forwarded-For` is believed for rate limits (`POSTURE_TRUSTED_PROXIES`).
     public var trustedProxies: Set<String> = []
     /// `Host` values (`name[:port]`) that may appear in absolute links when no public URL is set
@@ -138,7 +144,8 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_ADMIN_PASSWORD", "POSTURE_OIDC_ISSUERS", "POSTURE_TRUSTED_PROXIES", "POSTURE_MAX_EVIDENCE_MB",
         "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR", "POSTURE_COLLECTIONS",
         "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER", "POSTURE_DELIVERIES", "POSTURE_DELIVERY_LEASE",
-        "POSTURE_ALLOW_PRIVATE_TARGETS", "POSTURE_OUTBOUND_CA_FILE",
+        "POSTURE_ALLOW_PRIVATE_TARGETS", "POSTURE_OUTBOUND_CA_FILE", "POSTURE_PASSWORD_SIGN_IN",
+        "POSTURE_SESSION_HOURS",
     ]
 
     public static func load(
@@ -358,12 +365,35 @@ public struct PostureConfiguration: Sendable {
         if let path = env("POSTURE_OIDC_ISSUERS") {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
                 do {
-                    config.externalIssuers = try ExternalIssuer.decodeList(text, file: path)
+                    config.externalIssuers = try ExternalIssuer.decodeList(
+                        text,
+                        file: path,
+                        environment: environment
+                    )
                 } catch {
                     problems.append("POSTURE_OIDC_ISSUERS: the issuers file is invalid:\n" + error.description)
                 }
             } else {
                 problems.append("POSTURE_OIDC_ISSUERS names \"\(path)\", which cannot be read")
+            }
+        }
+        if let text = env("POSTURE_PASSWORD_SIGN_IN") {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": config.passwordSignIn = true
+            case "0", "false", "no", "off": config.passwordSignIn = false
+            default: problems.append("POSTURE_PASSWORD_SIGN_IN must be on or off, got \"\(text)\"")
+            }
+        }
+        if !config.passwordSignIn, !config.externalIssuers.contains(where: { $0.signIn != nil }) {
+            problems.append(
+                "POSTURE_PASSWORD_SIGN_IN is off but no issuer in POSTURE_OIDC_ISSUERS has signIn: nobody could sign in to the dashboard"
+            )
+        }
+        if let text = env("POSTURE_SESSION_HOURS") {
+            if let hours = Int(text), (1...720).contains(hours) {
+                config.sessionHours = hours
+            } else {
+                problems.append("POSTURE_SESSION_HOURS must be a whole number of hours from 1 to 720, got \"\(text)\"")
             }
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }

@@ -259,7 +259,10 @@ public struct IdentityService: Sendable {
     /// timing does not reveal which accounts exist.
     public func signIn(_ name: String, password: String, requestID: String? = nil) async throws -> SignInResult {
         let now = clock.now()
-        guard let username = UserName.normalized(name), var user = try await store.user(named: username) else {
+        // People who sign in through a provider have no password to check.
+        guard let username = UserName.normalized(name), var user = try await store.user(named: username),
+            user.hasPassword
+        else {
             _ = try await passwords.verify(password, against: Self.decoyHash)
             return .refused
         }
@@ -302,13 +305,16 @@ public struct IdentityService: Sendable {
     public func session(_ token: String) async throws -> (session: StoredSession, user: StoredUser)? {
         let now = clock.now()
         let hash = PostureStore.secretHash(token)
-        guard let (session, user) = try await store.sessionWithUser(tokenHash: hash) else { return nil }
+        guard let (session, stored) = try await store.sessionWithUser(tokenHash: hash) else { return nil }
         guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < idleTimeout else {
             try await store.deleteSession(tokenHash: hash)
             return nil
         }
         // Writing on every request would make each page view a write; a minute is precise enough.
         if now.timeIntervalSince(session.lastSeenAt) > 60 { try await store.touchSession(tokenHash: hash, at: now) }
+        // Roles from the provider's claims at sign-in hold for this session only.
+        var user = stored
+        if let access = session.directoryAccess { user.merge(access) }
         return (session, user)
     }
 
@@ -325,6 +331,8 @@ public struct IdentityService: Sendable {
     ) async throws -> String? {
         let now = clock.now()
         guard var changed = try await store.user(id: user.id) else { throw IdentityError.userNotFound(user.username) }
+        // A person who signs in through a provider has no current password to give.
+        guard changed.hasPassword else { return nil }
         // A stolen session must not allow guessing the password: wrong guesses count and end it.
         guard try await passwords.verify(current, against: changed.passwordHash) else {
             try await recordWrongCurrentPassword(changed, now: now, requestID: requestID)

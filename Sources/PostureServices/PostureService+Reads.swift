@@ -170,6 +170,11 @@ extension IdentityService {
         try await store.users()
     }
 
+    /// The provider accounts people sign in with, with the roles their last sign-in brought.
+    public func identities() async throws -> [StoredIdentity] {
+        try await store.identities()
+    }
+
     public func userCount() async throws -> Int {
         try await store.userCount()
     }

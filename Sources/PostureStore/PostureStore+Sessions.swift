@@ -10,6 +10,7 @@ extension PostureStore {
         let rows = try await sql.raw(
             """
             SELECT s.user_id, s.csrf_token, s.created_at AS session_created_at, s.expires_at, s.last_seen_at,
+                s.provider, s.directory_access,
                 u.username, u.display_name, u.password_hash, u.must_change_password, u.instance_admin,
                 u.failed_sign_ins, u.locked_until, u.created_at AS user_created_at, u.password_changed_at,
                 g.organization_id AS grant_organization_id, g.role AS grant_role
@@ -27,7 +28,11 @@ extension PostureStore {
             csrfToken: try first.decode(column: "csrf_token", as: String.self),
             createdAt: try first.decode(column: "session_created_at", as: Date.self),
             expiresAt: try first.decode(column: "expires_at", as: Date.self),
-            lastSeenAt: try first.decode(column: "last_seen_at", as: Date.self)
+            lastSeenAt: try first.decode(column: "last_seen_at", as: Date.self),
+            provider: try first.decode(column: "provider", as: String?.self),
+            directoryAccess: try first.decode(column: "directory_access", as: String?.self).flatMap(
+                Access.init(storedText:)
+            )
         )
         var roles: [String: Role] = [:]
         for row in rows {

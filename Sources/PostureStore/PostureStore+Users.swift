@@ -54,15 +54,29 @@ public struct StoredSession: Sendable, Equatable {
     public var createdAt: Date
     public var expiresAt: Date
     public var lastSeenAt: Date
+    /// The issuer (as configured) the person signed in through; nil: with a password.
+    public var provider: String?
+    /// The roles the provider's claims gave at this sign-in; they end with the session.
+    public var directoryAccess: Access?
 
-    package init(tokenHash: String, userID: UUID, csrfToken: String, createdAt: Date, expiresAt: Date, lastSeenAt: Date)
-    {
+    package init(
+        tokenHash: String,
+        userID: UUID,
+        csrfToken: String,
+        createdAt: Date,
+        expiresAt: Date,
+        lastSeenAt: Date,
+        provider: String? = nil,
+        directoryAccess: Access? = nil
+    ) {
         self.tokenHash = tokenHash
         self.userID = userID
         self.csrfToken = csrfToken
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.lastSeenAt = lastSeenAt
+        self.provider = provider
+        self.directoryAccess = directoryAccess
     }
 }
 
@@ -133,6 +147,7 @@ extension PostureStore {
         // Deleted explicitly too: SQLite enforces foreign keys only when asked to.
         try await SessionRecord.query(on: database).filter(\.$userID == id).delete()
         try await RoleGrantRecord.query(on: database).filter(\.$userID == id).delete()
+        try await sql.raw("DELETE FROM user_identities WHERE user_id = \(bind: id.uuidString)").run()
         try await record.delete(on: database)
         try await announceChange(nil)
         return true
@@ -200,6 +215,15 @@ extension PostureStore {
         record.expiresAt = session.expiresAt
         record.lastSeenAt = session.lastSeenAt
         try await record.create(on: database)
+        if session.provider != nil || session.directoryAccess != nil {
+            try await sql.raw(
+                """
+                UPDATE sessions SET provider = \(bind: session.provider),
+                    directory_access = \(bind: session.directoryAccess.map(Access.storedText))
+                WHERE token_hash = \(bind: session.tokenHash)
+                """
+            ).run()
+        }
     }
 
     public func session(tokenHash: String) async throws -> StoredSession? {

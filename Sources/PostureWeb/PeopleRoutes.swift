@@ -38,15 +38,29 @@ struct PeopleRoutes: Sendable {
         status: HTTPStatus = .ok
     ) async throws -> Response {
         let web = try administrator(request)
+        let accounts = Dictionary(grouping: try await identity.identities(), by: \.userID)
         let people = try await identity.users().map { user in
-            var roles = user.instanceAdministrator ? ["instance administrator"] : []
-            roles += user.roles.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.displayName)" }
-            let state = user.state
+            let linked = accounts[user.id] ?? []
+            var roles = user.instanceAdministrator ? ["instance administrator (granted in Posture)"] : []
+            roles += user.roles.sorted { $0.key < $1.key }.map {
+                "\($0.key): \($0.value.displayName) (granted in Posture)"
+            }
+            // Directory roles live in sessions; the last sign-in's are shown as where they come from.
+            for account in linked {
+                guard let access = account.directoryAccess else { continue }
+                if access.instanceAdministrator { roles.append("instance administrator (from \(account.provider))") }
+                roles += access.roles.sorted { $0.key < $1.key }.map {
+                    "\($0.key): \($0.value.displayName) (from \(account.provider) at the last sign-in)"
+                }
+            }
+            var methods = user.hasPassword ? ["Password"] : []
+            methods += Set(linked.map(\.provider)).sorted()
             return PeopleView.Person(
                 username: user.username,
                 displayName: user.displayName,
                 roles: roles.joined(separator: ", "),
-                state: state
+                state: user.hasPassword ? user.state : "active",
+                signsInWith: methods.isEmpty ? "Password (none set)" : methods.joined(separator: ", ")
             )
         }
         let view = PeopleView(

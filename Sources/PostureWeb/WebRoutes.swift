@@ -16,6 +16,10 @@ public struct WebDependencies: Sendable {
     public var trustedProxies: Set<String>
     /// The base of links people share (an action's URL).
     public var publicBaseURL: PublicBaseURL
+    /// The issuers file's entries; those with `signIn` are buttons on the sign-in page.
+    public var issuers: [ExternalIssuer]
+    /// Whether people may sign in with a Posture password (`POSTURE_PASSWORD_SIGN_IN`).
+    public var passwordSignIn: Bool
 
     public init(
         service: PostureService,
@@ -23,9 +27,13 @@ public struct WebDependencies: Sendable {
         clock: PostureClock,
         secureCookies: Bool,
         trustedProxies: Set<String> = [],
-        publicBaseURL: PublicBaseURL = PublicBaseURL()
+        publicBaseURL: PublicBaseURL = PublicBaseURL(),
+        issuers: [ExternalIssuer] = [],
+        passwordSignIn: Bool = true
     ) {
         self.publicBaseURL = publicBaseURL
+        self.issuers = issuers
+        self.passwordSignIn = passwordSignIn
         self.service = service
         self.identity = identity
         self.clock = clock
@@ -44,6 +52,8 @@ public struct WebRoutes: Sendable {
     let throttle: SignInThrottle
     /// The bulk form's actions by title: the catalog is fixed for the process, so sorted once.
     let bulkActions: [OrganizationsView.Choice]
+    /// The providers people sign in through.
+    let providers: OpenIDProviders
     /// Cookies are Secure when configured so or when the request came through HTTPS (a proxy
     /// that terminates TLS says so in `X-Forwarded-Proto`).
     func cookies(_ request: Request) -> WebCookies {
@@ -61,7 +71,8 @@ public struct WebRoutes: Sendable {
             throttle: SignInThrottle(),
             bulkActions: dependencies.service.catalog.actions.sorted { $0.title < $1.title }.map {
                 .init(value: $0.id, label: $0.title)
-            }
+            },
+            providers: OpenIDProviders(issuers: dependencies.issuers, client: app.client, clock: dependencies.clock)
         )
         let web = app.routes.grouped(WebSecurityHeadersMiddleware()).grouped(WebErrorMiddleware())
         web.get("assets", "posture.css") { _ in
@@ -79,6 +90,8 @@ public struct WebRoutes: Sendable {
         ConsentRoutes(dependencies: dependencies).register(on: web)
         web.get("signin", use: routes.signInPage)
         web.post("signin", use: routes.signIn)
+        web.get("signin", "provider", ":index", use: routes.startProviderSignIn)
+        web.get("signin", "callback", use: routes.providerCallback)
         let signedIn = web.grouped(WebSessionMiddleware(identity: dependencies.identity))
         signedIn.post("signout", use: routes.signOut)
         signedIn.get("account", "password", use: routes.passwordPage)
@@ -96,12 +109,19 @@ public struct WebRoutes: Sendable {
         if let token = request.cookies[WebCookies.session]?.string, try await identity.session(token) != nil {
             return request.redirect(to: Self.localPath(request.query[String.self, at: "next"]))
         }
-        return signInForm(request, username: "", error: nil, status: .ok)
+        let notice = request.query[String.self, at: "signedout"] != nil ? "You are signed out." : nil
+        return signInForm(request, username: "", error: nil, status: .ok, notice: notice)
     }
 
     /// A fresh form with its own CSRF token, bound to the browser by a cookie (double submit):
     /// before signing in there is no session to hold the token.
-    func signInForm(_ request: Request, username: String, error: String?, status: HTTPStatus) -> Response {
+    func signInForm(
+        _ request: Request,
+        username: String,
+        error: String?,
+        status: HTTPStatus,
+        notice: String? = nil
+    ) -> Response {
         let token = RandomToken.make()
         let view = SignInView(
             username: username,
@@ -109,7 +129,10 @@ public struct WebRoutes: Sendable {
             next: Self.localPath(
                 request.query[String.self, at: "next"] ?? (try? request.content.get(String.self, at: "next"))
             ),
-            error: error
+            error: error,
+            providers: providers.providers.enumerated().map { .init(index: $0.offset, name: $0.element.settings.name) },
+            passwords: dependencies.passwordSignIn,
+            notice: notice
         )
         let response = WebPages.html(view.render(), status: status)
         response.cookies[WebCookies.signInCSRF] = cookies(request).signIn(token)
@@ -124,6 +147,14 @@ public struct WebRoutes: Sendable {
     }
 
     @Sendable func signIn(_ request: Request) async throws -> Response {
+        guard dependencies.passwordSignIn else {
+            return WebPages.error(
+                .forbidden,
+                "Passwords are switched off",
+                "This Posture signs people in through their organization's sign-in provider only. Use a button on the sign-in page.",
+                signedIn: nil
+            )
+        }
         let form = (try? request.content.decode(SignInForm.self)) ?? SignInForm()
         let expected = request.cookies[WebCookies.signInCSRF]?.string ?? ""
         guard !expected.isEmpty, ConstantTime.equal(form.csrf ?? "", expected) else {
@@ -163,8 +194,14 @@ public struct WebRoutes: Sendable {
     }
 
     @Sendable func signOut(_ request: Request) async throws -> Response {
-        try await identity.signOut(try request.webUser.sessionToken)
-        let response = request.redirect(to: "/signin", redirectType: .normal)
+        let web = try request.webUser
+        try await identity.signOut(web.sessionToken)
+        let response: Response
+        if let (name, url) = await providerSignOut(request, session: web.session) {
+            response = WebPages.html(SignedOutView(providerName: name, providerSignOut: url).render())
+        } else {
+            response = request.redirect(to: "/signin?signedout=1", redirectType: .normal)
+        }
         response.cookies[WebCookies.session] = cookies(request).expired()
         return response
     }

@@ -71,7 +71,7 @@ import VaporTesting
             #expect(home.headers.first(name: .cacheControl) == "no-store")
 
             let signOut = try await web.send(.POST, "/signout", form: [("csrf", try WebHarness.csrf(home.body))])
-            #expect(signOut.status == .seeOther && signOut.location == "/signin")
+            #expect(signOut.status == .seeOther && signOut.location == "/signin?signedout=1")
             let after = try await web.send(.GET, "/")
             #expect(after.location == "/signin?next=/")
             // The new password works; the one-time one no longer does.

@@ -15,8 +15,9 @@ public struct ExternalTokenVerifier: Sendable {
     private let clock: PostureClock
 
     public init(issuers: [ExternalIssuer], client: any Client, clock: PostureClock) {
+        // Entries without an audience serve dashboard sign-in only.
         self.issuers = Dictionary(
-            uniqueKeysWithValues: issuers.map {
+            uniqueKeysWithValues: issuers.filter { $0.audience != nil }.map {
                 ($0.issuer, IssuerKeys(configuration: $0, client: client, clock: clock))
             }
         )
@@ -30,28 +31,16 @@ public struct ExternalTokenVerifier: Sendable {
     public var isEmpty: Bool { issuers.isEmpty }
 
     public func verify(_ token: String, issuer: String) async throws(TokenError) -> Principal {
-        guard let keys = issuers[issuer] else { throw TokenError.invalid("the token was issued by someone else") }
-        let header = try UnverifiedJWT.header(token)
-        guard let alg = header["alg"] as? String, Self.algorithms.contains(alg) else {
-            throw TokenError.invalid("the token's algorithm is not accepted")
+        guard let keys = issuers[issuer], let audience = keys.configuration.audience else {
+            throw TokenError.invalid("the token was issued by someone else")
         }
-        guard let kid = header["kid"] as? String else { throw TokenError.invalid("the token names no key") }
-        let (collection, key) = try await keys.collection(containing: kid)
-        // The key decides the algorithm, not the token: a header naming another algorithm than the
-        // key's (declared, or pinned by its type) is refused before verifying.
-        guard key.accepts(alg) else { throw TokenError.invalid("the token's algorithm does not match its key") }
-        let claims: ExternalClaims
-        do {
-            claims = try await collection.verify(token, as: ExternalClaims.self)
-        } catch {
-            throw TokenError.invalid("the token's signature or format is invalid")
-        }
+        let claims = try await keys.verifySignature(token, as: ExternalClaims.self)
         let configuration = keys.configuration
         let now = clock.now()
         guard claims.iss.value == configuration.issuer else {
             throw TokenError.invalid("the token was issued by someone else")
         }
-        guard claims.aud.value.contains(configuration.audience) else {
+        guard claims.aud.value.contains(audience) else {
             throw TokenError.invalid("the token is not for this API")
         }
         guard claims.exp.value.addingTimeInterval(Self.leeway) > now else {
@@ -90,6 +79,11 @@ struct ExternalClaims: JWTPayload {
     var nbf: NotBeforeClaim?
 
     // Time checks run in ``ExternalTokenVerifier`` against the injected clock.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// No claims: for checking a signature alone.
+struct SignatureOnly: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
@@ -135,9 +129,10 @@ struct PublishedKey: Sendable, Equatable {
     }
 }
 
-/// One issuer's key cache.
-actor IssuerKeys {
-    nonisolated let configuration: ExternalIssuer
+/// One issuer's key cache, and the signature check of its tokens (API access tokens and
+/// dashboard ID tokens alike).
+public actor IssuerKeys {
+    public nonisolated let configuration: ExternalIssuer
     private let client: any Client
     private let clock: PostureClock
     private var collection = JWTKeyCollection()
@@ -147,23 +142,55 @@ actor IssuerKeys {
     static let minimumRefreshInterval: TimeInterval = 60
     static let maximumAge: TimeInterval = 86_400
 
-    init(configuration: ExternalIssuer, client: any Client, clock: PostureClock) {
+    public init(configuration: ExternalIssuer, client: any Client, clock: PostureClock) {
         self.configuration = configuration
         self.client = client
         self.clock = clock
     }
 
-    func collection(containing kid: String) async throws(TokenError) -> (JWTKeyCollection, PublishedKey) {
+    /// The token's payload once its signature is verified with one of the issuer's keys: the
+    /// header's `kid` names it, or, when the issuer publishes a single key, a header without `kid`
+    /// means that one. The key decides the algorithm, not the token: a header naming another
+    /// algorithm than the key's (declared, or pinned by its type) is refused before verifying.
+    public func verifySignature<Payload: JWTPayload>(
+        _ token: String,
+        as payload: Payload.Type
+    ) async throws(TokenError) -> Payload {
+        let header = try UnverifiedJWT.header(token)
+        guard let alg = header["alg"] as? String, ExternalTokenVerifier.algorithms.contains(alg) else {
+            throw TokenError.invalid("the token's algorithm is not accepted")
+        }
+        let (collection, key) = try await collection(containing: header["kid"] as? String)
+        guard key.accepts(alg) else { throw TokenError.invalid("the token's algorithm does not match its key") }
+        do {
+            return try await collection.verify(token, as: Payload.self)
+        } catch {
+            throw TokenError.invalid("the token's signature or format is invalid")
+        }
+    }
+
+    /// The whole payload of a token whose signature is verified; the caller checks the claims.
+    public func verifiedClaims(_ token: String) async throws(TokenError) -> JSONObject {
+        _ = try await verifySignature(token, as: SignatureOnly.self)
+        return try UnverifiedJWT.payload(token)
+    }
+
+    func collection(containing named: String?) async throws(TokenError) -> (JWTKeyCollection, PublishedKey) {
         let now = clock.now()
         let stale = fetchedAt.map { now.timeIntervalSince($0) > Self.maximumAge } ?? true
         let mayRefresh = fetchedAt.map { now.timeIntervalSince($0) >= Self.minimumRefreshInterval } ?? true
-        if stale || (kids[kid] == nil && mayRefresh) {
+        let missing = named.map { kids[$0] == nil } ?? kids.isEmpty
+        if stale || (missing && mayRefresh) {
             do {
                 try await refresh(now: now)
             } catch {
                 // Keep serving the keys we have; without any, say why tokens fail.
                 if kids.isEmpty { throw TokenError.invalid("the issuer's keys could not be fetched") }
             }
+        }
+        // Without a kid, JWTKit verifies with its default key: allowed only when it is the only one.
+        guard let kid = named ?? (kids.count == 1 ? kids.keys.first : nil) else {
+            throw TokenError.invalid("the token names no key and the issuer publishes several")
         }
         guard let key = kids[kid] else { throw TokenError.invalid("the token's key id is unknown") }
         return (collection, key)
@@ -173,9 +200,7 @@ actor IssuerKeys {
         fetchedAt = now
         var jwksURL = configuration.jwksURL
         if jwksURL == nil {
-            let base =
-                configuration.issuer.hasSuffix("/") ? String(configuration.issuer.dropLast()) : configuration.issuer
-            let response = try await client.get(URI(string: base + "/.well-known/openid-configuration")) {
+            let response = try await client.get(URI(string: configuration.discoveryDocumentURL)) {
                 $0.timeout = .seconds(10)
             }
             guard response.status == .ok, let body = response.body,

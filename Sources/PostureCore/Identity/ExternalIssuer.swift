@@ -1,35 +1,82 @@
 import Foundation
 
-/// An external OpenID Connect issuer whose access tokens Posture accepts, and how their claims
-/// map to roles.
+/// An external OpenID Connect issuer: whose access tokens the API accepts (when it has an
+/// audience), who may sign in to the dashboard through it (when it has ``signIn``), and how the
+/// claims of both map to roles. One entry of the issuers file serves both.
 public struct ExternalIssuer: Sendable, Equatable {
     /// The `iss` value tokens must carry, e.g. `https://login.microsoftonline.com/{tenant}/v2.0`.
+    /// A multi-tenant Entra ID application writes `{tenantid}` where the tenant goes; each
+    /// token's own `tid` claim fills it in.
     public var issuer: String
-    /// The `aud` value tokens must carry.
-    public var audience: String
-    /// Where the keys are; default: `jwks_uri` of `{issuer}/.well-known/openid-configuration`.
+    /// The `aud` value API access tokens must carry; nil: the issuer serves dashboard sign-in only.
+    public var audience: String?
+    /// Where the keys are; default: `jwks_uri` of the discovery document.
     public var jwksURL: String?
+    /// The discovery document; default `{issuer}/.well-known/openid-configuration`.
+    public var discoveryURL: String?
     /// The claim that names the person or service, recorded as the actor of changes.
     public var subjectClaim: String
     public var mappings: [ClaimRoleMapping]
     /// The organization bound to this Entra ID tenant: a token's directory roles (its `wids`
     /// claim) grant their Secure Score role there (``DirectoryRoles``). Nil: `wids` is ignored.
     public var directoryRolesOrganization: String?
+    /// For a multi-tenant issuer: tenant id (`tid`) → the organization its directory roles apply to.
+    public var tenantOrganizations: [String: String]
+    /// Dashboard sign-in through this issuer; nil: its tokens are for the API only.
+    public var signIn: SignInSettings?
 
     public init(
         issuer: String,
-        audience: String,
+        audience: String?,
         jwksURL: String? = nil,
+        discoveryURL: String? = nil,
         subjectClaim: String = "sub",
         mappings: [ClaimRoleMapping],
-        directoryRolesOrganization: String? = nil
+        directoryRolesOrganization: String? = nil,
+        tenantOrganizations: [String: String] = [:],
+        signIn: SignInSettings? = nil
     ) {
         self.issuer = issuer
         self.audience = audience
         self.jwksURL = jwksURL
+        self.discoveryURL = discoveryURL
         self.subjectClaim = subjectClaim
         self.mappings = mappings
         self.directoryRolesOrganization = directoryRolesOrganization
+        self.tenantOrganizations = tenantOrganizations
+        self.signIn = signIn
+    }
+
+    /// The placeholder a multi-tenant issuer holds for the tenant.
+    public static let tenantPlaceholder = "{tenantid}"
+
+    /// True for a multi-tenant issuer, whose `iss` depends on the token's tenant.
+    public var isMultiTenant: Bool { issuer.contains(Self.tenantPlaceholder) }
+
+    /// The discovery document's address.
+    public var discoveryDocumentURL: String {
+        if let discoveryURL { return discoveryURL }
+        return (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/.well-known/openid-configuration"
+    }
+
+    /// The `iss` a token with these claims must carry: the issuer, or for a multi-tenant one the
+    /// issuer with the token's `tid`; nil when a multi-tenant token has no usable `tid`.
+    public func expectedIssuer(claims: JSONObject) -> String? {
+        guard isMultiTenant else { return issuer }
+        guard case .string(let tenant) = claims["tid"], Self.isTenantID(tenant) else { return nil }
+        return issuer.replacingOccurrences(of: Self.tenantPlaceholder, with: tenant.lowercased())
+    }
+
+    /// Tenant ids are GUIDs: only hex digits and dashes may go into an issuer.
+    static func isTenantID(_ text: String) -> Bool {
+        text.count == 36 && text.allSatisfy { $0.isHexDigit || $0 == "-" }
+    }
+
+    /// The organization a token's directory roles apply to.
+    func directoryRolesTarget(claims: JSONObject) -> String? {
+        if let directoryRolesOrganization { return directoryRolesOrganization }
+        guard case .string(let tenant) = claims["tid"] else { return nil }
+        return tenantOrganizations[tenant.lowercased()]
     }
 
     /// The access that a token's claims grant: every mapping whose claim holds its value (as a
@@ -38,7 +85,7 @@ public struct ExternalIssuer: Sendable, Equatable {
     /// wins.
     public func access(claims: JSONObject) -> Access {
         var access = Access()
-        if let organization = directoryRolesOrganization,
+        if let organization = directoryRolesTarget(claims: claims),
             let role = DirectoryRoles.strongest(Self.values(of: claims["wids"]))
         {
             access.roles[organization] = role
@@ -110,96 +157,5 @@ public struct ClaimRoleMapping: Sendable, Equatable {
         self.claim = claim
         self.value = value
         self.grant = grant
-    }
-}
-
-extension ExternalIssuer {
-    /// Reads the issuers file (JSON): `{"issuers": [{"issuer", "audience", "jwksUrl"?,
-    /// "subjectClaim"?, "wids"?: organization, "roles": [{"claim", "value", "organization", "role"} |
-    /// {"claim", "value", "instanceAdministrator": true}]}]}`; `roles` may be left out when `wids`
-    /// is given. Reports every problem with its line.
-    public static func decodeList(_ text: String, file: String) throws(DiagnosticList) -> [ExternalIssuer] {
-        let root: SourceNode
-        do { root = try JSONSourceParser.parse(text, file: file) } catch { throw DiagnosticList([error]) }
-        var top = NodeReader(file: file, entry: nil, node: root)
-        top.rejectUnknownKeys(["issuers"])
-        var diagnostics: [Diagnostic] = []
-        var issuers: [ExternalIssuer] = []
-        for (index, node) in (top.array("issuers") ?? []).enumerated() {
-            var reader = NodeReader(file: file, entry: "issuers[\(index)]", node: node)
-            reader.rejectUnknownKeys(["issuer", "audience", "jwksUrl", "subjectClaim", "wids", "roles"])
-            let issuer = reader.string("issuer")
-            if let issuer, !Self.isTrustedURL(issuer) {
-                reader.report("issuer", "must be an https URL (http only on a loopback address), got \"\(issuer)\"")
-            }
-            let audience = reader.string("audience")
-            let jwks = reader.string("jwksUrl", required: false)
-            if let jwks, !Self.isTrustedURL(jwks) {
-                reader.report("jwksUrl", "must be an https URL (http only on a loopback address), got \"\(jwks)\"")
-            }
-            let subject = reader.string("subjectClaim", required: false) ?? "sub"
-            let wids = reader.string("wids", required: false)
-            if let wids, !Organization.isValidID(wids) {
-                reader.report("wids", "must be the id of the organization bound to this tenant, got \"\(wids)\"")
-            }
-            var mappings: [ClaimRoleMapping] = []
-            let rules = reader.array("roles", required: wids == nil, nonEmpty: wids == nil) ?? []
-            for (position, child) in rules.enumerated() {
-                var rule = NodeReader(
-                    file: file,
-                    entry: "issuers[\(index)]",
-                    node: child,
-                    fieldPrefix: "roles[\(position)]."
-                )
-                rule.rejectUnknownKeys(["claim", "value", "organization", "role", "instanceAdministrator"])
-                let claim = rule.string("claim")
-                let value = rule.string("value")
-                if rule.bool("instanceAdministrator", required: false) == true {
-                    if let claim, let value {
-                        mappings.append(.init(claim: claim, value: value, grant: .instanceAdministrator))
-                    }
-                } else {
-                    let organization = rule.string("organization")
-                    let roleName = rule.string("role")
-                    let role = roleName.flatMap(Role.init(name:))
-                    if let roleName, role == nil {
-                        rule.report("role", "must be one of \(Role.choices), got \"\(roleName)\"")
-                    }
-                    if let organization, !Organization.isValidID(organization) {
-                        rule.report(
-                            "organization",
-                            "must be an organization's id, got \"\(organization)\" (for every organization, use \"instanceAdministrator\": true)"
-                        )
-                    }
-                    if let claim, let value, let organization, let role {
-                        mappings.append(
-                            .init(claim: claim, value: value, grant: .role(role, organizationID: organization))
-                        )
-                    }
-                }
-                reader.absorb(rule.collected)
-            }
-            if let issuer, let audience {
-                issuers.append(
-                    ExternalIssuer(
-                        issuer: issuer,
-                        audience: audience,
-                        jwksURL: jwks,
-                        subjectClaim: subject,
-                        mappings: mappings,
-                        directoryRolesOrganization: wids
-                    )
-                )
-            }
-            diagnostics += reader.collected
-        }
-        diagnostics = top.collected + diagnostics
-        if Set(issuers.map(\.issuer)).count != issuers.count {
-            diagnostics.append(
-                Diagnostic(file: file, line: root.line, field: "issuers", message: "an issuer is listed twice")
-            )
-        }
-        guard diagnostics.isEmpty else { throw DiagnosticList(diagnostics) }
-        return issuers
     }
 }

@@ -28,5 +28,6 @@ public enum PostureMigrations {
         M023AddPreviousSecrets(),  // 023: a webhook's previous secret, kept a day after a rotation
         M024CreateDigestSubscriptions(),  // 024: people's weekly digests by e-mail
         M025AddInstanceAlerts(),  // 025: what the instance-wide alert rules remember per organization
+        M026CreateSignInIdentities(),  // 026: single sign-on: sign-ins under way, provider accounts, session roles
     ]
 }

@@ -31,6 +31,8 @@ enum Stylesheet {
           color: var(--fg); background: var(--bg); border: 1px solid var(--muted); border-radius: 6px; }
         button { font: inherit; padding: .5rem 1rem; border-radius: 6px; border: 1px solid var(--accent);
           background: var(--accent); color: var(--accent-fg); cursor: pointer; margin-top: 1rem; }
+        a.button { display: block; text-align: center; padding: .5rem 1rem; border-radius: 6px;
+          border: 1px solid var(--accent); background: var(--accent); color: var(--accent-fg); text-decoration: none; }
         button.link { background: none; border: none; color: var(--accent); padding: 0; margin: 0;
           text-decoration: underline; }
         :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }

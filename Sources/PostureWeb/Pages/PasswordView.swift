@@ -7,6 +7,16 @@ public struct PasswordView: Sendable, Equatable {
     public var errors: [String]
 
     public func render() -> String {
+        guard signedIn.hasPassword else {
+            return Layout(title: "Password", signedIn: signedIn).render(
+                """
+                <section class="card">
+                <h1>No password here</h1>
+                <p>You sign in through your organization's sign-in provider, so Posture keeps no password for you. Change your password, or your multifactor settings, there.</p>
+                </section>
+                """
+            )
+        }
         let intro: SafeHTML =
             mustChange
             ? "<p>Choose your own password before you go on: the one you signed in with was for one use only.</p>"

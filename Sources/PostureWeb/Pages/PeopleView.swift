@@ -8,6 +8,8 @@ public struct PeopleView: Sendable, Equatable {
         public var displayName: String
         public var roles: String
         public var state: String
+        /// "Password", the providers the person signs in through, or both.
+        public var signsInWith: String
     }
 
     public var signedIn: Layout.SignedIn
@@ -28,7 +30,7 @@ public struct PeopleView: Sendable, Equatable {
         let csrf = Notices.csrf(signedIn.csrfToken)
         let rows = people.map { person -> SafeHTML in
             """
-            <tr><td>\(person.username)</td><td>\(person.displayName)</td><td>\(person.roles)</td><td>\(person.state)</td>
+            <tr><td>\(person.username)</td><td>\(person.displayName)</td><td>\(person.signsInWith)</td><td>\(person.roles)</td><td>\(person.state)</td>
             <td><form method="post" action="/people/reset" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username)"><button type="submit" class="link">New one-time password</button></form>
             · <form method="post" action="/people/remove" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username)"><button type="submit" class="link">Remove</button></form></td></tr>
             """
@@ -45,7 +47,7 @@ public struct PeopleView: Sendable, Equatable {
             """
             <h1>People</h1>
             \(messages)\(secret)
-            <table><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col"></th></tr></thead>
+            <table><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Signs in with</th><th scope="col">Roles</th><th scope="col">State</th><th scope="col"></th></tr></thead>
             <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>
             <h2>Add a person</h2>
             <form method="post" action="/people" class="row">\(csrf)

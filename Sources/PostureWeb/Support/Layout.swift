@@ -8,11 +8,19 @@ public struct Layout {
         public var csrfToken: String
         /// Instance administrators also see the People page.
         public var instanceAdministrator: Bool
+        /// People who sign in through a provider have no password to change here.
+        public var hasPassword: Bool
 
-        public init(displayName: String, csrfToken: String, instanceAdministrator: Bool = false) {
+        public init(
+            displayName: String,
+            csrfToken: String,
+            instanceAdministrator: Bool = false,
+            hasPassword: Bool = true
+        ) {
             self.displayName = displayName
             self.csrfToken = csrfToken
             self.instanceAdministrator = instanceAdministrator
+            self.hasPassword = hasPassword
         }
     }
 
@@ -115,6 +123,9 @@ public struct Layout {
     public var title: String
     public var signedIn: SignedIn?
     public var organization: OrganizationNav?
+    /// An address the browser opens by itself right away (after signing out, the provider's own
+    /// sign-out): a form's redirect to another site would be refused by `form-action 'self'`.
+    public var refresh: String?
 
     public init(title: String, signedIn: SignedIn?, organization: OrganizationNav? = nil) {
         self.title = title
@@ -128,11 +139,12 @@ public struct Layout {
             let people: SafeHTML =
                 signedIn.instanceAdministrator
                 ? #"<a href="/people">People</a><a href="/instance/alerts">Instance alerts</a>"# : ""
+            let password: SafeHTML = signedIn.hasPassword ? #"<a href="/account/password">Change password</a>"# : ""
             bar = """
                 <nav class="account" aria-label="Account">
                   <span class="who">\(signedIn.displayName)</span>
                   <a href="/">All organizations</a>\(people)
-                  <a href="/account/password">Change password</a>
+                  \(password)
                   <form method="post" action="/signout" class="inline">
                     <input type="hidden" name="csrf" value="\(signedIn.csrfToken)">
                     <button type="submit" class="link">Sign out</button>
@@ -147,7 +159,7 @@ public struct Layout {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="color-scheme" content="light dark">
-            <title>\(title) · Posture</title>
+            <title>\(title) · Posture</title>\(refresh.map { url -> SafeHTML in "\n<meta http-equiv=\"refresh\" content=\"0; url=\(url)\">" })
             <link rel="stylesheet" href="/assets/posture.css">
             <script src="/assets/posture.js" defer></script>
             </head>

@@ -14,7 +14,8 @@ struct WebUser: Sendable {
         Layout.SignedIn(
             displayName: user.displayName,
             csrfToken: session.csrfToken,
-            instanceAdministrator: user.instanceAdministrator
+            instanceAdministrator: user.instanceAdministrator,
+            hasPassword: user.hasPassword
         )
     }
 }
@@ -29,6 +30,8 @@ struct WebUserKey: StorageKey {
 struct WebCookies: Sendable {
     static let session = "posture_session"
     static let signInCSRF = "posture_signin"
+    /// Binds a sign-in at a provider to the browser that started it.
+    static let providerSignIn = "posture_provider"
     var secure: Bool
 
     func session(_ token: String) -> HTTPCookies.Value {
@@ -41,6 +44,31 @@ struct WebCookies: Sendable {
             expires: Date(timeIntervalSince1970: 0),
             maxAge: 0,
             path: "/",
+            isSecure: secure,
+            isHTTPOnly: true,
+            sameSite: .lax
+        )
+    }
+
+    /// Lax, not Strict: the provider sends the browser back with a top-level navigation from its
+    /// own site, which must carry the cookie.
+    func providerSignIn(_ token: String) -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: token,
+            maxAge: Int(IdentityService.signInAttemptLifetime),
+            path: "/signin",
+            isSecure: secure,
+            isHTTPOnly: true,
+            sameSite: .lax
+        )
+    }
+
+    func expired(path: String) -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: "",
+            expires: Date(timeIntervalSince1970: 0),
+            maxAge: 0,
+            path: path,
             isSecure: secure,
             isHTTPOnly: true,
             sameSite: .lax

@@ -67,7 +67,8 @@ import VaporTesting
     }
 
     @Test func theCallbackRefusesATamperedOrReplayedState() async throws {
-        try await WebHarness.with(configure: { $0.externalIssuers = [Self.provider] }) { web in
+        let configure: @Sendable (inout PostureConfiguration) -> Void = { $0.externalIssuers = [Self.provider] }
+        try await WebHarness.with(configure: configure) { web in
             let start = try #require(
                 try await web.runtime.identity.beginExternalSignIn(issuer: Self.provider.issuer, next: "/")
             )
@@ -153,10 +154,11 @@ import VaporTesting
     }
 
     @Test func passwordsSwitchedOffLeaveOnlyTheProviders() async throws {
-        try await WebHarness.with(configure: {
+        let configure: @Sendable (inout PostureConfiguration) -> Void = {
             $0.externalIssuers = [Self.provider]
             $0.passwordSignIn = false
-        }) { web in
+        }
+        try await WebHarness.with(configure: configure) { web in
             try await web.addUser("ana", password: "a long local passphrase")
             let page = try await web.send(.GET, "/signin?next=/orgs/contoso")
             #expect(

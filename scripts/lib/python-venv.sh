@@ -113,3 +113,8 @@ fuzz_venv() {
 mail_venv() {
     suite_venv mail
 }
+
+# The OpenID Connect provider the browser suite signs in through (tests/oidc: oidc-provider-mock).
+oidc_venv() {
+    suite_venv oidc
+}

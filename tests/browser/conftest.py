@@ -7,6 +7,10 @@ Environment:
 - `POSTURE_SCREENSHOT_DIR`: where page screenshots go (default `.build/browser-screenshots`).
 - `POSTURE_CHROMIUM`, `POSTURE_CHROMEDRIVER`: the browser and driver (default /usr/bin/chromium and
   /usr/bin/chromedriver).
+- `POSTURE_OIDC_PYTHON`: a Python with `oidc-provider-mock` (tests/oidc/requirements.txt; default
+  .venv/oidc/bin/python). Two providers run on loopback ports, and the server signs people in
+  through them: "Test directory", and "Expired directory", whose ID tokens expired two minutes
+  before they were issued.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,10 +75,67 @@ class Server:
             return json.loads(response.read())
 
 
+@dataclass
+class Provider:
+    """A running oidc-provider-mock: its issuer and the claims of the people who sign in there."""
+    base: str
+    process: subprocess.Popen
+
+    def set_user(self, sub: str, claims: dict) -> None:
+        request = urllib.request.Request(f"{self.base}/users/{sub}", data=json.dumps(claims).encode(), method="PUT",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 204
+
+
+def start_provider(log: Path, *arguments: str) -> Provider:
+    python = os.environ.get("POSTURE_OIDC_PYTHON", str(REPO_ROOT / ".venv/oidc/bin/python"))
+    if not Path(python).exists():
+        raise RuntimeError(f"no Python with oidc-provider-mock at {python}: run scripts/test, or set POSTURE_OIDC_PYTHON")
+    port = free_port()
+    with open(log, "w") as output:
+        process = subprocess.Popen([python, "-m", "oidc_provider_mock", "-p", str(port), "-H", "127.0.0.1", *arguments],
+                                   stdout=output, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1"))
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        if process.poll() is not None:
+            raise RuntimeError("oidc-provider-mock stopped:\n" + log.read_text())
+        try:
+            with urllib.request.urlopen(base + "/.well-known/openid-configuration", timeout=1):
+                return Provider(base=base, process=process)
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("oidc-provider-mock did not start:\n" + log.read_text())
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory):
+def providers(tmp_path_factory: pytest.TempPathFactory):
+    directory = tmp_path_factory.mktemp("oidc")
+    started = {"test": start_provider(directory / "test.log"),
+               "expired": start_provider(directory / "expired.log", "--token-max-age=-120")}
+    yield started
+    for provider in started.values():
+        provider.process.terminate()
+        provider.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, providers: dict[str, Provider]):
     binary = posture_binary()
     data_dir = tmp_path_factory.mktemp("posture-browser")
+    # One file for both: the directory roles (wids) of "Test directory" apply in contoso, and its
+    # groups claim can make someone an instance administrator (a generic provider's mapping).
+    issuers = data_dir / "issuers.json"
+    issuers.write_text(json.dumps({"issuers": [
+        {"issuer": providers["test"].base, "wids": "contoso",
+         "roles": [{"claim": "groups", "value": "posture-administrators", "instanceAdministrator": True}],
+         "signIn": {"name": "Test directory", "clientId": "posture-dashboard",
+                    "clientSecretEnv": "POSTURE_TEST_OIDC_SECRET"}},
+        {"issuer": providers["expired"].base, "wids": "contoso",
+         "signIn": {"name": "Expired directory", "clientId": "posture-dashboard",
+                    "clientSecretEnv": "POSTURE_TEST_OIDC_SECRET"}},
+    ]}))
     port = free_port()
     log = data_dir / "server.log"
     # POSTURE_COLLECTIONS=0: no tenant is reachable from a test machine, so the connections the
@@ -81,7 +143,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     # Deliveries run, to the local receivers the tests start (POSTURE_ALLOW_PRIVATE_TARGETS).
     env = dict(os.environ, POSTURE_DATA_DIR=str(data_dir), POSTURE_ADMIN_PASSWORD=ADMIN_PASSWORD,
                POSTURE_LOG_LEVEL="warning", POSTURE_COLLECTIONS="0", POSTURE_DELIVERIES="2",
-               POSTURE_ALLOW_PRIVATE_TARGETS="true")
+               POSTURE_ALLOW_PRIVATE_TARGETS="true", POSTURE_OIDC_ISSUERS=str(issuers),
+               POSTURE_TEST_OIDC_SECRET="a client secret")
     env.pop("POSTURE_CATALOG_DIR", None)
     with open(log, "w") as output:
         process = subprocess.Popen([str(binary), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO_ROOT,

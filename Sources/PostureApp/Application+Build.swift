@@ -198,6 +198,9 @@ public struct StartupError: Error, CustomStringConvertible, Sendable {
 
 extension PostureConfiguration {
     /// Where absolute links point: the public URL, else an allowed `Host`, else the listening address.
+    /// The base people reach the dashboard at, for messages: the public URL, else the listening address.
+    public var linkBaseDescription: String { linkBase.configured ?? linkBase.fallback }
+
     var linkBase: PublicBaseURL {
         let listening = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         return PublicBaseURL(

@@ -78,6 +78,11 @@ final class TestIssuer: Sendable {
         try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
     }
 
+    /// The private key published under `kid`.
+    func signingKey(_ kid: String) -> JWTKit.Insecure.RSA.PrivateKey? {
+        keys.withLockedValue { keys in keys.first { $0.kid == kid }?.key }
+    }
+
     func addKey(_ kid: String) throws {
         let key = try Self.newKey()
         keys.withLockedValue { $0.append((kid, key)) }

@@ -40,6 +40,7 @@ import Testing
         let json = try await cli(["user", "list", "--org", "acme", "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]])
         #expect(rows.map { $0["username"] } == ["ana@acme.example"])
+        #expect(rows.first?["signsInWith"] == "password")
         #expect(!json.stdout.contains("$2b$"), "password hashes never leave the database")
 
         await #expect(try cli(["user", "revoke", "ana@acme.example", "--org", "acme"]).status == 0)

@@ -53,9 +53,19 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             }
             Console.note("Graph API: http://\(configuration.host):\(configuration.port)/v1.0/security/secureScores")
-            Console.note(
-                "Dashboard: http://\(configuration.host):\(configuration.port)/ (sign in as an administrator or a user from `posture user add`)"
-            )
+            let providers = configuration.externalIssuers.compactMap { $0.signIn?.name }
+            let how =
+                providers.isEmpty
+                ? "sign in as an administrator or a user from `posture user add`"
+                : "sign in with "
+                    + (providers + (configuration.passwordSignIn ? ["a Posture password"] : []))
+                    .joined(separator: ", ")
+            Console.note("Dashboard: http://\(configuration.host):\(configuration.port)/ (\(how))")
+            if !providers.isEmpty {
+                Console.note(
+                    "Sign-in providers send people back to \(configuration.linkBaseDescription)/signin/callback: register that redirect URI with each"
+                )
+            }
             Console.note("API clients: posture client add --org ORG --name NAME, then POST /oauth2/v2.0/token")
         } catch {
             try? await runtime.shutdown()

@@ -100,10 +100,17 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let users = try await UserCommand.run(server) { runtime in
-                try await runtime.identity.users().filter { user in
+            let (users, accounts) = try await UserCommand.run(server) { runtime in
+                let users = try await runtime.identity.users().filter { user in
                     org.map { user.roles[$0] != nil } ?? true
                 }
+                return (users, Dictionary(grouping: try await runtime.identity.identities(), by: \.userID))
+            }
+            // "password", and the providers the person signs in through.
+            func signsInWith(_ user: StoredUser) -> String {
+                let methods =
+                    (user.hasPassword ? ["password"] : []) + Set((accounts[user.id] ?? []).map(\.provider)).sorted()
+                return methods.joined(separator: ", ")
             }
             func roles(_ user: StoredUser) -> String {
                 var parts = user.instanceAdministrator ? ["instance administrator"] : []
@@ -113,13 +120,20 @@ struct UserCommand: AsyncParsableCommand {
             func state(_ user: StoredUser) -> String { user.state }
             if format == .json {
                 let rows: [[String: String]] = users.map {
-                    ["username": $0.username, "displayName": $0.displayName, "roles": roles($0), "state": state($0)]
+                    [
+                        "username": $0.username, "displayName": $0.displayName, "roles": roles($0), "state": state($0),
+                        "signsInWith": signsInWith($0),
+                    ]
                 }
                 Console.write(try JSONOutput.encode(rows))
                 return
             }
-            var table = TextTable([("USER", .left), ("NAME", .left), ("ROLES", .left), ("STATE", .left)])
-            for user in users { table.add([user.username, user.displayName, roles(user), state(user)]) }
+            var table = TextTable([
+                ("USER", .left), ("NAME", .left), ("SIGNS IN WITH", .left), ("ROLES", .left), ("STATE", .left),
+            ])
+            for user in users {
+                table.add([user.username, user.displayName, signsInWith(user), roles(user), state(user)])
+            }
             Console.write(users.isEmpty ? "no users" + (org.map { " in \($0)" } ?? "") : table.render())
         }
     }

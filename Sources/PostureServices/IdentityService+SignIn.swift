@@ -8,6 +8,11 @@ extension IdentityService {
     /// Sign-ins under way at once on the instance: starting one needs no account, so the table
     /// they wait in is bounded.
     public static let signInAttemptLimit = 10_000
+    /// …and from one client (an IPv4 address or IPv6 /64): more than a person needs, few enough
+    /// that filling the table takes hundreds of networks.
+    public static let signInAttemptsPerClient = 20
+    /// The longest page address a sign-in returns to.
+    public static let nextPathLimit = 1_024
     /// How long a person has at the provider before the sign-in must start again.
     public static let signInAttemptLifetime: TimeInterval = 600
 
@@ -20,9 +25,9 @@ extension IdentityService {
         public var browserToken: String
     }
 
-    /// Starts a sign-in through the provider of `issuer` (as configured); nil when too many are
-    /// under way.
-    public func beginExternalSignIn(issuer: String, next: String) async throws -> SignInStart? {
+    /// Starts a sign-in through the provider of `issuer` (as configured) for a client (its
+    /// ``ClientAddress/limitKey(_:)``); nil when too many are under way.
+    public func beginExternalSignIn(issuer: String, next: String, client: String = "") async throws -> SignInStart? {
         let now = clock.now()
         let start = SignInStart(
             state: RandomToken.make(),
@@ -34,14 +39,16 @@ extension IdentityService {
             StoredSignInAttempt(
                 stateHash: PostureStore.secretHash(start.state),
                 browserHash: PostureStore.secretHash(start.browserToken),
+                clientKey: client,
                 issuer: issuer,
                 nonce: start.nonce,
                 codeVerifier: start.codeVerifier,
-                next: next,
+                next: next.utf8.count <= Self.nextPathLimit ? next : "/",
                 expiresAt: now.addingTimeInterval(Self.signInAttemptLifetime)
             ),
             now: now,
-            limit: Self.signInAttemptLimit
+            limit: Self.signInAttemptLimit,
+            perClient: Self.signInAttemptsPerClient
         )
         return saved ? start : nil
     }
@@ -80,12 +87,30 @@ extension IdentityService {
     ) async throws -> (user: StoredUser, sessionToken: String) {
         let now = clock.now()
         let found: StoredUser
-        if let identity = try await store.identity(issuer: tokenIssuer, subject: profile.subject),
-            let linked = try await store.user(id: identity.userID)
-        {
+        if let linked = try await linkedUser(tokenIssuer: tokenIssuer, subject: profile.subject) {
             found = linked
         } else {
-            found = try await createExternalPerson(profile, providerName: providerName, now: now, requestID: requestID)
+            let account = StoredIdentity(
+                issuer: tokenIssuer,
+                subject: profile.subject,
+                userID: UUID(),
+                provider: providerName,
+                directoryAccess: access,
+                lastSignInAt: now
+            )
+            do {
+                found = try await createExternalPerson(profile, account: account, now: now, requestID: requestID)
+            } catch {
+                // A second first sign-in of the same account won the race (take its person), or
+                // someone took the name meanwhile (another name).
+                if let linked = try await linkedUser(tokenIssuer: tokenIssuer, subject: profile.subject) {
+                    found = linked
+                } else {
+                    var renamed = profile
+                    renamed.preferredUsername = nil
+                    found = try await createExternalPerson(renamed, account: account, now: now, requestID: requestID)
+                }
+            }
         }
         let user = found
         let token = RandomToken.make()
@@ -134,17 +159,24 @@ extension IdentityService {
         return (signedIn, token)
     }
 
-    /// A person for a provider account seen for the first time: named after their e-mail address
-    /// when that name is free, with no password (they sign in through the provider only).
+    /// The person a provider account is linked to.
+    public func linkedUser(tokenIssuer: String, subject: String) async throws -> StoredUser? {
+        guard let identity = try await store.identity(issuer: tokenIssuer, subject: subject) else { return nil }
+        return try await store.user(id: identity.userID)
+    }
+
+    /// A person for a provider account seen for the first time, linked to it in the same
+    /// transaction: named after their e-mail address when that name is free, with no password
+    /// (they sign in through the provider only).
     func createExternalPerson(
         _ profile: SignInProfile,
-        providerName: String,
+        account: StoredIdentity,
         now: Date,
         requestID: String?
     ) async throws -> StoredUser {
         let username = try await freeUsername(for: profile)
         let user = StoredUser(
-            id: UUID(),
+            id: account.userID,
             username: username,
             displayName: profile.displayName,
             passwordHash: "",
@@ -158,6 +190,7 @@ extension IdentityService {
         )
         try await store.transaction { store in
             try await store.createUser(user)
+            try await store.saveIdentity(account)
             try await store.appendAudit(
                 AuditDraft(
                     occurredAt: now,
@@ -167,7 +200,7 @@ extension IdentityService {
                     target: username,
                     after: JSONValue.object(
                         JSONObject([
-                            ("displayName", .string(user.displayName)), ("signsInWith", .string(providerName)),
+                            ("displayName", .string(user.displayName)), ("signsInWith", .string(account.provider)),
                         ])
                     ).jsonText,
                     requestID: requestID

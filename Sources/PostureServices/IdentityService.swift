@@ -303,6 +303,12 @@ public struct IdentityService: Sendable {
 
     /// The session and its user for a cookie's token, when it is still valid.
     public func session(_ token: String) async throws -> (session: StoredSession, user: StoredUser)? {
+        try await signedIn(token).map { ($0.session, $0.user) }
+    }
+
+    /// The session, its person with every role they hold in it, and the roles granted in Posture
+    /// alone: only those may hand out access that outlasts the session (roles, API clients).
+    public func signedIn(_ token: String) async throws -> (session: StoredSession, user: StoredUser, granted: Access)? {
         let now = clock.now()
         let hash = PostureStore.secretHash(token)
         guard let (session, stored) = try await store.sessionWithUser(tokenHash: hash) else { return nil }
@@ -315,7 +321,7 @@ public struct IdentityService: Sendable {
         // Roles from the provider's claims at sign-in hold for this session only.
         var user = stored
         if let access = session.directoryAccess { user.merge(access) }
-        return (session, user)
+        return (session, user, stored.access)
     }
 
     public func signOut(_ token: String) async throws {

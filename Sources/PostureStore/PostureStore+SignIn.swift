@@ -7,6 +7,8 @@ import SQLKit
 public struct StoredSignInAttempt: Sendable, Equatable {
     public var stateHash: String
     public var browserHash: String
+    /// Who started it, for the cap per client (``ClientAddress/limitKey(_:)``).
+    public var clientKey: String
     /// The issuer as configured, naming the provider.
     public var issuer: String
     public var nonce: String
@@ -18,6 +20,7 @@ public struct StoredSignInAttempt: Sendable, Equatable {
     public init(
         stateHash: String,
         browserHash: String,
+        clientKey: String,
         issuer: String,
         nonce: String,
         codeVerifier: String,
@@ -26,6 +29,7 @@ public struct StoredSignInAttempt: Sendable, Equatable {
     ) {
         self.stateHash = stateHash
         self.browserHash = browserHash
+        self.clientKey = clientKey
         self.issuer = issuer
         self.nonce = nonce
         self.codeVerifier = codeVerifier
@@ -65,20 +69,32 @@ public struct StoredIdentity: Sendable, Equatable {
 
 extension PostureStore {
     /// Records a sign-in under way, after dropping expired ones; false (nothing stored) when
-    /// `limit` sign-ins are already under way, so anonymous requests cannot fill the table.
-    public func saveSignInAttempt(_ attempt: StoredSignInAttempt, now: Date, limit: Int) async throws -> Bool {
+    /// `limit` sign-ins are under way on the instance or `perClient` from the attempt's client, so
+    /// anonymous requests can neither fill the table nor, from a few addresses, keep others out.
+    public func saveSignInAttempt(
+        _ attempt: StoredSignInAttempt,
+        now: Date,
+        limit: Int,
+        perClient: Int
+    ) async throws -> Bool {
         try await sql.raw(
             "DELETE FROM sign_in_attempts WHERE expires_at < \(bind: now.timeIntervalSince1970)"
         ).run()
-        let count = try await sql.raw("SELECT COUNT(*) AS n FROM sign_in_attempts").first()?.decode(
-            column: "n",
-            as: Int.self
-        )
-        guard (count ?? 0) < limit else { return false }
+        let counts = try await sql.raw(
+            """
+            SELECT COUNT(*) AS n, SUM(CASE WHEN client_key = \(bind: attempt.clientKey) THEN 1 ELSE 0 END) AS mine
+            FROM sign_in_attempts
+            """
+        ).first()
+        let total = try counts?.decode(column: "n", as: Int.self) ?? 0
+        let mine = try counts?.decode(column: "mine", as: Int?.self) ?? 0
+        guard total < limit, mine < perClient else { return false }
         try await sql.raw(
             """
-            INSERT INTO sign_in_attempts (state_hash, browser_hash, issuer, nonce, code_verifier, next_path, expires_at)
-            VALUES (\(bind: attempt.stateHash), \(bind: attempt.browserHash), \(bind: attempt.issuer),
+            INSERT INTO sign_in_attempts (state_hash, browser_hash, client_key, issuer, nonce, code_verifier,
+                next_path, expires_at)
+            VALUES (\(bind: attempt.stateHash), \(bind: attempt.browserHash), \(bind: attempt.clientKey),
+                \(bind: attempt.issuer),
                 \(bind: attempt.nonce), \(bind: attempt.codeVerifier), \(bind: attempt.next),
                 \(bind: attempt.expiresAt.timeIntervalSince1970))
             """
@@ -93,13 +109,14 @@ extension PostureStore {
             let row = try await sql.raw(
                 """
                 DELETE FROM sign_in_attempts WHERE state_hash = \(bind: stateHash)
-                RETURNING state_hash, browser_hash, issuer, nonce, code_verifier, next_path, expires_at
+                RETURNING state_hash, browser_hash, client_key, issuer, nonce, code_verifier, next_path, expires_at
                 """
             ).first()
         else { return nil }
         return StoredSignInAttempt(
             stateHash: try row.decode(column: "state_hash", as: String.self),
             browserHash: try row.decode(column: "browser_hash", as: String.self),
+            clientKey: try row.decode(column: "client_key", as: String.self),
             issuer: try row.decode(column: "issuer", as: String.self),
             nonce: try row.decode(column: "nonce", as: String.self),
             codeVerifier: try row.decode(column: "code_verifier", as: String.self),

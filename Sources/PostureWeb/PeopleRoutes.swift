@@ -23,6 +23,7 @@ struct PeopleRoutes: Sendable {
         guard web.user.instanceAdministrator else {
             throw WebError.forbidden("Only instance administrators manage people.")
         }
+        try web.requireGranted(\.instanceAdministrator)
         return web
     }
 
@@ -60,7 +61,8 @@ struct PeopleRoutes: Sendable {
                 displayName: user.displayName,
                 roles: roles.joined(separator: ", "),
                 state: user.hasPassword ? user.state : "active",
-                signsInWith: methods.isEmpty ? "Password (none set)" : methods.joined(separator: ", ")
+                signsInWith: methods.isEmpty ? "Password (none set)" : methods.joined(separator: ", "),
+                canReset: user.hasPassword
             )
         }
         let view = PeopleView(
@@ -122,6 +124,16 @@ struct PeopleRoutes: Sendable {
     @Sendable func reset(_ request: Request) async throws -> Response {
         let web = try administrator(request)
         let name = (try? request.content.decode(PersonForm.self))?.username ?? ""
+        // A password would let them around the provider and its multifactor authentication.
+        if let person = try? await identity.user(name), !person.hasPassword {
+            return try await render(
+                request,
+                errors: [
+                    "\(person.username) signs in through a sign-in provider and has no password; `posture user reset-password` gives one if that is really meant."
+                ],
+                status: .badRequest
+            )
+        }
         do {
             let password = try await identity.resetPassword(name, actor: web.user.username, requestID: request.id)
             return try await render(request, oneTime: (name, password), message: "New one-time password for \(name).")

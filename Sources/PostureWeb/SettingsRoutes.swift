@@ -60,15 +60,16 @@ struct SettingsRoutes: Sendable {
         let context = try await OrganizationContext.resolve(request, .settings, service: service)
         let id = context.id
         let (zones, comparison) = try await service.settings(id)
+        // People and API clients outlast the session: only roles granted in Posture manage them.
         let manage =
             AccessPolicy.decide(
                 .manageAccess,
                 organizationID: id,
-                access: context.web.user.access,
+                access: context.web.granted,
                 scopes: [.readWrite]
             )
             == .allowed
-        let grantable = AccessPolicy.grantableRoles(in: id, access: context.web.user.access)
+        let grantable = AccessPolicy.grantableRoles(in: id, access: context.web.granted)
         let view = SettingsView(
             signedIn: context.web.signedIn,
             nav: context.nav,
@@ -257,6 +258,7 @@ struct SettingsRoutes: Sendable {
             service: service,
             operation: .manageAccess
         )
+        try context.web.requireGranted(context.manages)
         let form = (try? request.content.decode(ClientForm.self)) ?? ClientForm()
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
         if let problem = TextLimits.problem(.name, name, required: true) {
@@ -284,6 +286,7 @@ struct SettingsRoutes: Sendable {
             service: service,
             operation: .manageAccess
         )
+        try context.web.requireGranted(context.manages)
         let clientID = request.parameters.get("client") ?? ""
         guard let client = try await service.client(clientID), client.organizationID == context.id else {
             throw WebError.notFound
@@ -304,6 +307,7 @@ struct SettingsRoutes: Sendable {
             service: service,
             operation: .changeState
         )
+        try context.web.requireGranted { !AccessPolicy.grantableRoles(in: context.id, access: $0).isEmpty }
         let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
         guard let role = form.role.flatMap(Role.init(rawValue:)) else {
             return try await render(request, errors: ["Choose a role."], status: .badRequest)
@@ -314,7 +318,7 @@ struct SettingsRoutes: Sendable {
                 to: form.username ?? "",
                 in: context.id,
                 linkingExisting: context.web.user.instanceAdministrator,
-                grantor: context.web.user.access,
+                grantor: context.web.granted,
                 actor: context.web.user.username,
                 requestID: request.id
             )
@@ -338,6 +342,7 @@ struct SettingsRoutes: Sendable {
             service: service,
             operation: .changeState
         )
+        try context.web.requireGranted { !AccessPolicy.grantableRoles(in: context.id, access: $0).isEmpty }
         let form = (try? request.content.decode(NewMemberForm.self)) ?? NewMemberForm()
         guard let role = form.role.flatMap(Role.init(rawValue:)) else {
             return try await render(request, errors: ["Choose a role."], status: .badRequest)
@@ -348,7 +353,7 @@ struct SettingsRoutes: Sendable {
                 displayName: form.displayName,
                 role: role,
                 in: context.id,
-                grantor: context.web.user.access,
+                grantor: context.web.granted,
                 actor: context.web.user.username,
                 requestID: request.id
             )
@@ -365,12 +370,13 @@ struct SettingsRoutes: Sendable {
             service: service,
             operation: .changeState
         )
+        try context.web.requireGranted { !AccessPolicy.grantableRoles(in: context.id, access: $0).isEmpty }
         let form = (try? request.content.decode(MemberForm.self)) ?? MemberForm()
         do {
             try await dependencies.identity.revoke(
                 from: form.username ?? "",
                 in: context.id,
-                grantor: context.web.user.access,
+                grantor: context.web.granted,
                 actor: context.web.user.username,
                 requestID: request.id
             )

@@ -19,8 +19,8 @@ extension WebRoutes {
         }
         let provider = providers.providers[index]
         let now = dependencies.clock.now()
-        let address = request.clientAddress(trustedProxies: dependencies.trustedProxies)
-        if let wait = addressLimiter.acquire(address, now: now) {
+        let client = ClientAddress.limitKey(request.clientAddress(trustedProxies: dependencies.trustedProxies))
+        if let wait = addressLimiter.acquire(client, now: now) {
             let response = refused(
                 .tooManyRequests,
                 "Too many sign-in attempts",
@@ -41,7 +41,12 @@ extension WebRoutes {
             )
         }
         let next = Self.localPath(request.query[String.self, at: "next"])
-        guard let start = try await identity.beginExternalSignIn(issuer: provider.configuration.issuer, next: next)
+        guard
+            let start = try await identity.beginExternalSignIn(
+                issuer: provider.configuration.issuer,
+                next: next,
+                client: client
+            )
         else {
             return refused(
                 .serviceUnavailable,
@@ -140,7 +145,13 @@ extension WebRoutes {
         }
         let profile = SignInProfile(claims: claims, subjectClaim: provider.configuration.subjectClaim)
         let access = provider.configuration.access(claims: claims)
-        guard !access.isEmpty else {
+        guard case .string(let tokenIssuer) = claims["iss"] else {
+            return refused(.unauthorized, "Not signed in", "The ID token has no issuer.")
+        }
+        // Roles granted in Posture count too: a linked person with a grant signs in without any
+        // role from the directory.
+        let linked = try await identity.linkedUser(tokenIssuer: tokenIssuer, subject: profile.subject)
+        guard !access.isEmpty || !(linked?.access.isEmpty ?? true) else {
             request.logger.notice("sign-in with \(name): no role for subject \(profile.subject)")
             return WebPages.html(
                 SignInRefusedView(
@@ -151,9 +162,6 @@ extension WebRoutes {
                 ).render(),
                 status: .forbidden
             )
-        }
-        guard case .string(let tokenIssuer) = claims["iss"] else {
-            return refused(.unauthorized, "Not signed in", "The ID token has no issuer.")
         }
         let (user, token) = try await identity.signInExternally(
             tokenIssuer: tokenIssuer,

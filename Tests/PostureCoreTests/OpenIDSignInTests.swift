@@ -43,6 +43,7 @@ import Testing
             ("several audiences without azp", claims(["aud": ["posture", "other"]]), .wrongAudience),
             ("several audiences, azp another", claims(["aud": ["posture", "other"], "azp": "other"]), .wrongAudience),
             ("several audiences, azp us", claims(["aud": ["posture", "other"], "azp": "posture"]), nil),
+            ("one audience, azp another", claims(["azp": "other"]), .wrongAudience),
             ("expired beyond the leeway", claims(["exp": .int(Int(now.timeIntervalSince1970) - 61)]), .expired),
             ("expired within the leeway", claims(["exp": .int(Int(now.timeIntervalSince1970) - 30)]), nil),
             ("no expiry", claims(removing: ["exp"]), .missingTime("exp")),
@@ -127,6 +128,12 @@ import Testing
         // Nothing but a subject that is no user name: no preferred user name; control characters go.
         let bare = SignInProfile(claims: ["sub": "id|42", "name": "Eve\u{7}\nWright"], subjectClaim: "sub")
         #expect(bare.preferredUsername == nil && bare.displayName == "EveWright")
+        // An address the provider has not verified names nobody.
+        let unverified = SignInProfile(
+            claims: ["sub": "s", "email": "ceo@contoso.example", "email_verified": false],
+            subjectClaim: "sub"
+        )
+        #expect(unverified.preferredUsername == nil && unverified.email == nil)
         let long = SignInProfile(
             claims: ["sub": "s", "name": .string(String(repeating: "x", count: 500))],
             subjectClaim: "sub"
@@ -231,6 +238,14 @@ import Testing
                 #"{"issuers": [{"issuer": "https://a.example", "wids": "contoso", "signIn": {"name": "A", "clientId": "c", "scopes": ["openid profile"]}}]}"#,
                 "signIn.scopes: a scope is one word"
             ),
+            (
+                #"{"issuers": [{"issuer": "https://login.example/{tenantid}/v2.0", "discoveryUrl": "https://login.example/d", "wids": {"11111111-2222-3333-4444-555555555555": "contoso"}, "roles": [{"claim": "roles", "value": "Admin", "instanceAdministrator": true}], "signIn": {"name": "A", "clientId": "c"}}]}"#,
+                "roles: a multi-tenant issuer grants roles by each tenant's directory roles (wids) only"
+            ),
+            (
+                #"{"issuers": [{"issuer": "https://a.example", "audience": "c", "wids": "contoso", "signIn": {"name": "A", "clientId": "c"}}]}"#,
+                "audience: must differ from signIn.clientId"
+            ),
         ]
     )
     func aMisconfiguredProviderIsReportedWithItsLineAndField(_ text: String, _ expected: String) {
@@ -240,5 +255,25 @@ import Testing
         } catch {
             #expect(error.description.contains(expected), "\(error.description)")
         }
+    }
+}
+
+/// Rate limits and caps count an IPv6 client by its /64: one host usually holds a whole one.
+@Suite struct ClientLimitKeyTests {
+    @Test(
+        arguments: [
+            ("192.0.2.7", "192.0.2.7"),
+            ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+            ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+            ("2001:0db8:0001:0002::", "2001:db8:1:2::/64"),
+            ("[2001:db8::1]", "2001:db8:0:0::/64"),
+            ("fe80::1%eth0", "fe80:0:0:0::/64"),
+            ("::1", "0:0:0:0::/64"),
+            ("::ffff:198.51.100.4", "198.51.100.4"),
+            ("unknown", "unknown"),
+        ]
+    )
+    func keys(_ address: String, _ key: String) {
+        #expect(ClientAddress.limitKey(address) == key)
     }
 }

@@ -37,7 +37,7 @@ import Testing
             lastSeenAt: now
         )
         return OrganizationContext(
-            web: WebUser(user: user, session: session, sessionToken: ""),
+            web: WebUser(user: user, session: session, sessionToken: "", granted: user.access),
             organization: organization,
             role: role,
             nav: Layout.OrganizationNav(

@@ -58,6 +58,37 @@ import VaporTesting
             #expect(attempt.nonce == second.nonce && attempt.codeVerifier == second.codeVerifier && attempt.next == "/")
             #expect(attempt.stateHash != second.state, "only a hash of the state is stored")
 
+            // One client cannot keep everyone else out: its sign-ins under way are capped.
+            for _ in 0..<IdentityService.signInAttemptsPerClient {
+                #expect(
+                    try await identity.beginExternalSignIn(issuer: Self.provider.issuer, next: "/", client: "192.0.2.9")
+                        != nil
+                )
+            }
+            #expect(
+                try await identity.beginExternalSignIn(issuer: Self.provider.issuer, next: "/", client: "192.0.2.9")
+                    == nil
+            )
+            #expect(
+                try await identity.beginExternalSignIn(issuer: Self.provider.issuer, next: "/", client: "192.0.2.10")
+                    != nil
+            )
+            // An overlong return address is not kept.
+            let long = "/orgs/contoso?" + String(repeating: "x", count: IdentityService.nextPathLimit)
+            let overlong = try #require(
+                try await identity.beginExternalSignIn(issuer: Self.provider.issuer, next: long)
+            )
+            guard
+                case .valid(let kept) = try await identity.takeExternalSignIn(
+                    state: overlong.state,
+                    browserToken: overlong.browserToken
+                )
+            else {
+                Issue.record("refused")
+                return
+            }
+            #expect(kept.next == "/")
+
             let late = try #require(try await identity.beginExternalSignIn(issuer: Self.provider.issuer, next: "/"))
             web.advance(IdentityService.signInAttemptLifetime + 1)
             #expect(
@@ -150,6 +181,50 @@ import VaporTesting
             // Removing the person removes the account link: a later sign-in starts afresh.
             try await identity.removeUser(user.username, actor: "test")
             #expect(try await web.runtime.service.store.identities().isEmpty)
+        }
+    }
+
+    @Test func rolesFromTheDirectoryDoNotHandOutAccessThatOutlastsTheSession() async throws {
+        try await WebHarness.with { web in
+            let identity = web.runtime.identity
+            let (_, token) = try await identity.signInExternally(
+                tokenIssuer: Self.provider.issuer,
+                providerName: "Test directory",
+                providerIssuer: Self.provider.issuer,
+                profile: SignInProfile(claims: ["sub": "g-1", "email": "gabe@contoso.example"], subjectClaim: "sub"),
+                access: Access(instanceAdministrator: true, roles: ["contoso": .globalAdministrator])
+            )
+            web.cookies.withLockedValue { $0[WebCookies.session] = token }
+            // They read and change what their role allows…
+            #expect(try await web.send(.GET, "/orgs/contoso").status == .ok)
+            let settings = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(settings.status == .ok && !settings.body.contains("settings/people"))
+            // …but give no role, make no person and no API client that would outlive the session.
+            let csrf = try WebHarness.csrf(settings.body)
+            let member = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/people",
+                form: [("csrf", csrf), ("username", "mallory"), ("role", "globalAdministrator")]
+            )
+            #expect(member.status == .forbidden && member.body.contains("comes from your directory sign-in"))
+            let client = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/clients",
+                form: [("csrf", csrf), ("name", "backdoor"), ("role", "globalAdministrator"), ("write", "1")]
+            )
+            #expect(client.status == .forbidden)
+            #expect(try await web.send(.GET, "/people").status == .forbidden)
+            #expect(try await web.runtime.service.store.users().map(\.username) == ["gabe@contoso.example"])
+            // A role granted in Posture does.
+            try await identity.grant(.globalAdministrator, to: "gabe@contoso.example", in: "contoso", actor: "test")
+            let granted = try await web.send(.GET, "/orgs/contoso/settings")
+            #expect(granted.body.contains(#"action="/orgs/contoso/settings/people""#))
+            let created = try await web.send(
+                .POST,
+                "/orgs/contoso/settings/clients",
+                form: [("csrf", csrf), ("name", "sensor"), ("role", "securityReader")]
+            )
+            #expect(created.status == .ok && created.body.contains("Client created."))
         }
     }
 

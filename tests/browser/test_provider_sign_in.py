@@ -1,8 +1,8 @@
 """Signing in to the dashboard through an OpenID Connect provider (oidc-provider-mock), in headless
 Chromium: directory roles (`wids`) land people on their organization with the role they map to,
-read-only roles are refused on writes, a role removed at the provider is gone at the next sign-in,
-a groups claim makes an instance administrator, the People page says how people sign in and where
-their roles come from, sign-out ends the provider's session too, and a tampered state or nonce, a
+read-only roles are refused on writes, a role removed at the provider is gone at the next sign-in (roles granted in Posture still count),
+a groups claim makes an instance administrator (who hands out no access that outlasts the session),
+the People page says how people sign in and where their roles come from, sign-out ends the provider's session too, and a tampered state or nonce, a
 replayed code and an expired ID token are refused."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from conftest import Provider, Server, submit
+from conftest import ONE_TIME, Provider, Server, change_password, sign_in, submit
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -155,6 +155,11 @@ def test_a_role_removed_at_the_provider_is_gone_at_the_next_sign_in(browser, ser
     provider_sign_in(browser, server, "Test directory", "rory")
     assert "no wids claim" in refusal(browser)
 
+    # A role granted in Posture counts without any from the directory.
+    server.cli("user", "grant", "rory@contoso.example", "--org", "contoso", "--role", "globalReader")
+    provider_sign_in(browser, server, "Test directory", "rory")
+    assert browser.current_url == server.base + "/orgs/contoso"
+
 
 def test_a_groups_claim_makes_an_instance_administrator_who_sees_how_people_sign_in(
         browser, server: Server, providers: dict[str, Provider], screenshots: Path):
@@ -162,13 +167,24 @@ def test_a_groups_claim_makes_an_instance_administrator_who_sees_how_people_sign
                                        "groups": ["posture-administrators"]})
     provider_sign_in(browser, server, "Test directory", "ida")
     assert browser.current_url == server.base + "/"
+    assert "Demo peer" in browser.page_source, "an instance administrator sees every organization"
+    # People outlast the session: managing them needs the role granted in Posture.
+    browser.get(server.base + "/people")
+    assert "comes from your directory sign-in" in browser.page_source
+
+    output = server.cli("user", "add", "pat", "--instance-admin")
+    browser.delete_all_cookies()
+    sign_in(browser, server, "pat", ONE_TIME.search(output).group(1))
+    change_password(browser, ONE_TIME.search(output).group(1), "a second private passphrase")
     browser.get(server.base + "/people")
     rows = {row.find_element(By.CSS_SELECTOR, "td").text: row.text
             for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")}
+    assert "ida@contoso.example" in rows, (browser.current_url, list(rows))
     assert "Test directory" in rows["ida@contoso.example"]
     assert "instance administrator (from Test directory)" in rows["ida@contoso.example"]
     assert "contoso: Security administrator (from Test directory at the last sign-in)" in rows["sam@contoso.example"]
-    assert "Password" in rows["admin"] and "Test directory" not in rows["admin"]
+    assert "Password" in rows["pat"] and "Test directory" not in rows["pat"]
+    assert "New one-time password" not in rows["sam@contoso.example"], "no password around the provider"
     shot(browser, screenshots, "people-sign-in-methods")
 
 

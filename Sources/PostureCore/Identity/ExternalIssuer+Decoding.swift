@@ -89,6 +89,15 @@ extension ExternalIssuer {
                     "a multi-tenant issuer ({tenantid}) serves sign-in only; list each tenant's issuer for API tokens"
                 )
             }
+            if let rules = reader.raw("roles") {
+                // Claims such as app roles are set by each tenant's own administrators: a rule
+                // would grant its role to people of every tenant.
+                reader.report(
+                    "roles",
+                    at: rules.line,
+                    "a multi-tenant issuer grants roles by each tenant's directory roles (wids) only; a rule here would apply to every tenant"
+                )
+            }
             if reader.raw("discoveryUrl") == nil {
                 reader.report(
                     "discoveryUrl",
@@ -141,7 +150,7 @@ extension ExternalIssuer {
         }
         let bound = reader.raw("wids") != nil
         var mappings: [ClaimRoleMapping] = []
-        let rules = reader.array("roles", required: !bound, nonEmpty: !bound) ?? []
+        let rules = multiTenant ? [] : reader.array("roles", required: !bound, nonEmpty: !bound) ?? []
         for (position, child) in rules.enumerated() {
             var rule = NodeReader(
                 file: file,
@@ -151,6 +160,10 @@ extension ExternalIssuer {
             )
             if let mapping = decodeMapping(&rule) { mappings.append(mapping) }
             reader.absorb(rule.collected)
+        }
+        if let audience, audience == signIn?.clientID {
+            // An ID token names the client id as its audience: it must never pass as an API token.
+            reader.report("audience", "must differ from signIn.clientId: ID tokens are not API access tokens")
         }
         guard let issuer, audience != nil || hasSignIn else { return nil }
         return ExternalIssuer(

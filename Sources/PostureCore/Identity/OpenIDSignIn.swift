@@ -66,8 +66,8 @@ public enum IDTokenCheck {
         else { return .wrongIssuer }
         let audiences = ExternalIssuer.values(of: claims["aud"])
         guard audiences.contains(clientID) else { return .wrongAudience }
-        if audiences.count > 1 {
-            // Several audiences: the token must say it was issued to us.
+        // Several audiences: the token must say it was issued to us; an azp, when present, too.
+        if audiences.count > 1 || claims["azp"] != nil {
             guard case .string(let azp) = claims["azp"], azp == clientID else { return .wrongAudience }
         }
         guard let exp = seconds(claims["exp"]) else { return .missingTime("exp") }
@@ -107,12 +107,14 @@ public struct SignInProfile: Sendable, Equatable {
         }
         subject = text(subjectClaim) ?? ""
         let preferred = text("preferred_username") ?? text("upn")
-        email = text("email") ?? preferred.flatMap { $0.contains("@") ? $0 : nil }
+        // An address the provider says it has not verified names nobody: anyone could have typed it.
+        let unverified = claims["email_verified"] == .bool(false)
+        email = unverified ? nil : text("email") ?? preferred.flatMap { $0.contains("@") ? $0 : nil }
         let name = text("name") ?? preferred ?? email ?? subject
         // Claims are someone else's text: cut to the limit, without control characters.
         let scalars = name.unicodeScalars.filter { $0.properties.generalCategory != .control }
         displayName = String(String.UnicodeScalarView(scalars.prefix(TextLimits.Field.displayName.maximum)))
-        preferredUsername = (email ?? preferred).flatMap(UserName.normalized)
+        preferredUsername = unverified ? nil : (email ?? preferred).flatMap(UserName.normalized)
     }
 }
 

@@ -15,6 +15,7 @@ public struct M026CreateSignInIdentities: AsyncMigration {
             CREATE TABLE sign_in_attempts (
                 state_hash TEXT PRIMARY KEY,
                 browser_hash TEXT NOT NULL,
+                client_key TEXT NOT NULL,
                 issuer TEXT NOT NULL,
                 nonce TEXT NOT NULL,
                 code_verifier TEXT NOT NULL,
@@ -24,6 +25,7 @@ public struct M026CreateSignInIdentities: AsyncMigration {
             """
         ).run()
         try await sql.raw("CREATE INDEX sign_in_attempts_expiry ON sign_in_attempts (expires_at)").run()
+        try await sql.raw("CREATE INDEX sign_in_attempts_client ON sign_in_attempts (client_key)").run()
         try await sql.raw(
             """
             CREATE TABLE user_identities (

@@ -10,6 +10,9 @@ public struct PeopleView: Sendable, Equatable {
         public var state: String
         /// "Password", the providers the person signs in through, or both.
         public var signsInWith: String
+        /// False for people who sign in through a provider only: a password would let them around
+        /// the provider and its multifactor authentication.
+        public var canReset: Bool = true
     }
 
     public var signedIn: Layout.SignedIn
@@ -31,8 +34,7 @@ public struct PeopleView: Sendable, Equatable {
         let rows = people.map { person -> SafeHTML in
             """
             <tr><td>\(person.username)</td><td>\(person.displayName)</td><td>\(person.signsInWith)</td><td>\(person.roles)</td><td>\(person.state)</td>
-            <td><form method="post" action="/people/reset" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username)"><button type="submit" class="link">New one-time password</button></form>
-            · <form method="post" action="/people/remove" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username)"><button type="submit" class="link">Remove</button></form></td></tr>
+            <td>\(person.canReset ? #"<form method="post" action="/people/reset" class="inline">\#(csrf)<input type="hidden" name="username" value="\#(person.username)"><button type="submit" class="link">New one-time password</button></form> · "# as SafeHTML : "")<form method="post" action="/people/remove" class="inline">\(csrf)<input type="hidden" name="username" value="\(person.username)"><button type="submit" class="link">Remove</button></form></td></tr>
             """
         }
         let organizationOptions: SafeHTML =

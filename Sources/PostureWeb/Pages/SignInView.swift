@@ -89,7 +89,7 @@ public struct SignedOutView: Sendable, Equatable {
             """
             <section class="card">
             <h1>Signed out of Posture</h1>
-            <p>You are signed out of Posture. <a href="\(providerSignOut)" data-testid="provider-sign-out">Sign out of \(providerName) too</a> if your browser does not go there by itself.</p>
+            <p>You are signed out of Posture. <a href="\(href: providerSignOut)" data-testid="provider-sign-out">Sign out of \(providerName) too</a> if your browser does not go there by itself.</p>
             </section>
             """
         )

@@ -120,13 +120,18 @@ struct ProviderMetadata: Sendable, Equatable {
 }
 
 /// One provider's discovery document, fetched when first needed and again after an hour; a
-/// provider that cannot be reached fails its sign-ins only.
+/// provider that cannot be reached fails its sign-ins only. Callers at the same moment share one
+/// fetch, and a failure is remembered for half a minute, so anonymous requests cannot make Posture
+/// call a provider that is down once each.
 actor ProviderMetadataCache {
     static let maximumAge: TimeInterval = 3600
+    static let failureAge: TimeInterval = 30
     let configuration: ExternalIssuer
     let client: any Client
     let clock: PostureClock
     private var cached: (metadata: ProviderMetadata, at: Date)?
+    private var failed: (failure: OpenIDProviders.Failure, at: Date)?
+    private var inFlight: Task<ProviderMetadata, any Error>?
 
     init(configuration: ExternalIssuer, client: any Client, clock: PostureClock) {
         self.configuration = configuration
@@ -137,6 +142,24 @@ actor ProviderMetadataCache {
     func metadata() async throws -> ProviderMetadata {
         let now = clock.now()
         if let cached, now.timeIntervalSince(cached.at) < Self.maximumAge { return cached.metadata }
+        if let failed, now.timeIntervalSince(failed.at) < Self.failureAge { throw failed.failure }
+        let task =
+            inFlight
+            ?? Task { [configuration, client] in try await Self.fetch(configuration: configuration, client: client) }
+        inFlight = task
+        defer { inFlight = nil }
+        do {
+            let metadata = try await task.value
+            cached = (metadata, now)
+            failed = nil
+            return metadata
+        } catch let failure as OpenIDProviders.Failure {
+            failed = (failure, now)
+            throw failure
+        }
+    }
+
+    static func fetch(configuration: ExternalIssuer, client: any Client) async throws -> ProviderMetadata {
         let url = configuration.discoveryDocumentURL
         let response: ClientResponse
         do {
@@ -151,9 +174,7 @@ actor ProviderMetadataCache {
                 "the provider's discovery document (\(url)) answered \(response.status.code), not a JSON document"
             )
         }
-        let metadata = try Self.read(document, configuration: configuration)
-        cached = (metadata, now)
-        return metadata
+        return try read(document, configuration: configuration)
     }
 
     /// The endpoints, each over TLS (plain HTTP only on this machine), from a document whose

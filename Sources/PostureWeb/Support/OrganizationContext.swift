@@ -13,6 +13,11 @@ struct OrganizationContext {
     var nav: Layout.OrganizationNav
 
     var id: OrganizationID { organization.id }
+    /// Whether `access` manages people and API clients here.
+    func manages(_ access: Access) -> Bool {
+        AccessPolicy.decide(.manageAccess, organizationID: id, access: access, scopes: [.readWrite]) == .allowed
+    }
+
     var canWrite: Bool {
         AccessPolicy.decide(.changeState, organizationID: id, access: web.user.access, scopes: [.readWrite])
             == .allowed

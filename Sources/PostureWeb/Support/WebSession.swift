@@ -6,9 +6,22 @@ import Vapor
 
 /// The signed-in person of a dashboard request.
 struct WebUser: Sendable {
+    /// The person with every role they hold in this session (granted and from the directory).
     var user: StoredUser
     var session: StoredSession
     var sessionToken: String
+    /// The roles granted in Posture alone, without those the provider's sign-in gave.
+    var granted: Access
+
+    /// Refuses handing out access that would outlast the session (roles, people, API clients) to
+    /// someone whose right to do so comes from the directory sign-in only: that right ends with the
+    /// session, what they created would not.
+    func requireGranted(_ allowed: (Access) -> Bool) throws {
+        guard !allowed(granted) else { return }
+        throw WebError.forbidden(
+            "Your role here comes from your directory sign-in and ends with this session; giving roles or creating API clients that outlast it needs a role granted in Posture. Ask an instance administrator, or use `posture user grant`."
+        )
+    }
 
     var signedIn: Layout.SignedIn {
         Layout.SignedIn(
@@ -94,14 +107,14 @@ struct WebSessionMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let token = request.cookies[WebCookies.session]?.string, !token.isEmpty,
-            let (session, user) = try await identity.session(token)
+            let (session, user, granted) = try await identity.signedIn(token)
         else {
             if request.method == .GET {
                 return request.redirect(to: "/signin?next=" + WebRoutes.percentEncoded(request.url.string))
             }
             return WebPages.error(.unauthorized, "Signed out", "Your session has ended. Sign in again.", signedIn: nil)
         }
-        let web = WebUser(user: user, session: session, sessionToken: token)
+        let web = WebUser(user: user, session: session, sessionToken: token, granted: granted)
         request.storage[WebUserKey.self] = web
         if user.mustChangePassword, !["/account/password", "/signout"].contains(request.url.path) {
             return request.redirect(to: "/account/password")

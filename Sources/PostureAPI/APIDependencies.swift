@@ -30,6 +30,10 @@ public struct APIDependencies: Sendable {
     public var workBudget: WorkBudget
     /// This node's collection counters, for `/metrics`.
     public var collectionMetrics: CollectionMetrics
+    /// Renders reports as HTML; nil: reports are offered as JSON and CSV only.
+    public var reportRenderer: (any ReportRendering)?
+    /// Makes PDFs of reports; nil: no PDFs (501).
+    public var pdfConverter: (any PDFConverting)?
 
     public init(
         service: PostureService,
@@ -44,8 +48,12 @@ public struct APIDependencies: Sendable {
         spoolDirectory: URL = FileManager.default.temporaryDirectory,
         dataStamp: DataStamp? = nil,
         workBudget: WorkBudget = WorkBudget(),
-        collectionMetrics: CollectionMetrics = CollectionMetrics()
+        collectionMetrics: CollectionMetrics = CollectionMetrics(),
+        reportRenderer: (any ReportRendering)? = nil,
+        pdfConverter: (any PDFConverting)? = nil
     ) {
+        self.reportRenderer = reportRenderer
+        self.pdfConverter = pdfConverter
         self.workBudget = workBudget
         self.collectionMetrics = collectionMetrics
         self.service = service

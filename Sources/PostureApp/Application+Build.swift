@@ -25,6 +25,8 @@ public struct PostureRuntime: Sendable {
     /// The store under the services, for the benchmarks and the tests' fixtures only: routes and
     /// commands reach data through the services, which is what `scripts/check-layers` checks.
     public let store: PostureStore
+    /// Makes reports' PDFs (the CLI's `posture report --format pdf` uses it too).
+    public let pdfConverter: ChromiumPDFConverter
 }
 
 /// The composition root: builds the Vapor application with its database, migrations, catalog,
@@ -95,6 +97,13 @@ public func buildApplication(
                 linkBase: configuration.linkBase.resolve(host: nil, forwardedProto: nil)
             )
         )
+        let engine: String? =
+            switch configuration.pdfEngine {
+            case .automatic: ChromiumPDFConverter.locate()
+            case .executable(let path): path
+            case .off: nil
+            }
+        let pdf = ChromiumPDFConverter(engine: engine)
         let identity = IdentityService(
             store: store,
             passwords: BcryptPasswordHasher(cost: configuration.passwordCost),
@@ -119,7 +128,9 @@ public func buildApplication(
                     capacity: Double(configuration.readBudgetPerSecond) * 3,
                     refillPerSecond: Double(configuration.readBudgetPerSecond)
                 ),
-                collectionMetrics: collectionMetrics
+                collectionMetrics: collectionMetrics,
+                reportRenderer: ReportPage(),
+                pdfConverter: pdf
             )
         )
         WebRoutes.register(
@@ -132,7 +143,8 @@ public func buildApplication(
                 trustedProxies: configuration.trustedProxies,
                 publicBaseURL: configuration.linkBase,
                 issuers: configuration.externalIssuers,
-                passwordSignIn: configuration.passwordSignIn
+                passwordSignIn: configuration.passwordSignIn,
+                pdfConverter: pdf
             )
         )
         return PostureRuntime(
@@ -143,7 +155,8 @@ public func buildApplication(
             configuration: configuration,
             dataStamp: stamp,
             collectionMetrics: collectionMetrics,
-            store: store
+            store: store,
+            pdfConverter: pdf
         )
     } catch {
         try? await app.asyncShutdown()
@@ -221,5 +234,13 @@ extension Application {
         logger.notice(
             "applied \(counted(pending.count, "database migration")), through \(String(describing: type(of: last.0)))"
         )
+    }
+}
+
+extension PostureRuntime {
+    /// A report as the page built for print, with its stylesheet inside: a file that opens and
+    /// prints on its own (`posture report`). `paper` is `a4` (default) or `letter`.
+    public func reportHTML(_ report: OrganizationReport, paper: String = "a4") -> String {
+        ReportPage().render(report, paper: paper, inlineStyles: true)
     }
 }

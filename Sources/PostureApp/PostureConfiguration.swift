@@ -53,6 +53,9 @@ public struct PostureConfiguration: Sendable {
     public var adminPassword: String?
     /// External OpenID Connect issuers whose tokens are accepted (from `POSTURE_OIDC_ISSUERS`).
     public var externalIssuers: [ExternalIssuer] = []
+    /// The PDF engine (`POSTURE_PDF_ENGINE`): an executable, `off`, or unset to look for
+    /// chromium-headless-shell or chromium on `PATH` at start-up.
+    public var pdfEngine: PDFEngineChoice = .automatic
     /// Whether people may sign in to the dashboard with a Posture password
     /// (`POSTURE_PASSWORD_SIGN_IN`); off only when a provider in the issuers file signs people in.
     public var passwordSignIn = true
@@ -145,7 +148,7 @@ public struct PostureConfiguration: Sendable {
         "POSTURE_ALLOWED_HOSTS", "POSTURE_READ_BUDGET", "POSTURE_SPOOL_DIR", "POSTURE_COLLECTIONS",
         "POSTURE_COLLECTION_LEASE", "POSTURE_DNS_SERVER", "POSTURE_DELIVERIES", "POSTURE_DELIVERY_LEASE",
         "POSTURE_ALLOW_PRIVATE_TARGETS", "POSTURE_OUTBOUND_CA_FILE", "POSTURE_PASSWORD_SIGN_IN",
-        "POSTURE_SESSION_HOURS",
+        "POSTURE_SESSION_HOURS", "POSTURE_PDF_ENGINE",
     ]
 
     public static func load(
@@ -389,6 +392,17 @@ public struct PostureConfiguration: Sendable {
                 "POSTURE_PASSWORD_SIGN_IN is off but no issuer in POSTURE_OIDC_ISSUERS has signIn: nobody could sign in to the dashboard"
             )
         }
+        if let text = env("POSTURE_PDF_ENGINE") {
+            if ["off", "none", "false", "0"].contains(text.lowercased()) {
+                config.pdfEngine = .off
+            } else if FileManager.default.isExecutableFile(atPath: text) {
+                config.pdfEngine = .executable(text)
+            } else {
+                problems.append(
+                    "POSTURE_PDF_ENGINE must name an executable (chromium-headless-shell or chromium) or be off, got \"\(text)\""
+                )
+            }
+        }
         if let text = env("POSTURE_SESSION_HOURS") {
             if let hours = Int(text), (1...720).contains(hours) {
                 config.sessionHours = hours
@@ -404,6 +418,15 @@ public struct PostureConfiguration: Sendable {
     static func scheme(of url: String) -> String {
         String(url.prefix { $0 != ":" }.prefix(20))
     }
+}
+
+/// Where reports' PDFs come from.
+public enum PDFEngineChoice: Sendable, Equatable {
+    /// chromium-headless-shell or chromium on `PATH`, if there is one.
+    case automatic
+    case executable(String)
+    /// No PDFs: asking for one is refused at once.
+    case off
 }
 
 public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {

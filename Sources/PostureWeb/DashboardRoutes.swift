@@ -26,6 +26,7 @@ struct DashboardRoutes: Sendable {
         organization.post("actions", ":action", "tags", "delete", use: removeTag)
         organization.get("history", use: history)
         organization.get("metrics", use: metrics)
+        ReportRoutes(dependencies: dependencies).register(on: organization)
         SettingsRoutes(dependencies: dependencies).register(on: organization)
     }
 
@@ -299,6 +300,8 @@ struct DashboardRoutes: Sendable {
 enum WebError: Error {
     case notFound
     case forbidden(String)
+    /// A request the page cannot take, with what to change.
+    case badRequest(String)
 }
 
 /// Turns ``WebError`` into pages: a missing organization or action is a 404 page (never a 403,
@@ -319,6 +322,8 @@ struct WebErrorMiddleware: AsyncMiddleware {
                 )
             case .forbidden(let reason):
                 return WebPages.error(.forbidden, "Not allowed", reason, signedIn: signedIn)
+            case .badRequest(let reason):
+                return WebPages.error(.badRequest, "Cannot show that", reason, signedIn: signedIn)
             }
         }
     }

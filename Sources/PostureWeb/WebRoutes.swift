@@ -20,6 +20,8 @@ public struct WebDependencies: Sendable {
     public var issuers: [ExternalIssuer]
     /// Whether people may sign in with a Posture password (`POSTURE_PASSWORD_SIGN_IN`).
     public var passwordSignIn: Bool
+    /// Makes reports' PDFs; nil: none.
+    public var pdfConverter: (any PDFConverting)?
 
     public init(
         service: PostureService,
@@ -29,8 +31,10 @@ public struct WebDependencies: Sendable {
         trustedProxies: Set<String> = [],
         publicBaseURL: PublicBaseURL = PublicBaseURL(),
         issuers: [ExternalIssuer] = [],
-        passwordSignIn: Bool = true
+        passwordSignIn: Bool = true,
+        pdfConverter: (any PDFConverting)? = nil
     ) {
+        self.pdfConverter = pdfConverter
         self.publicBaseURL = publicBaseURL
         self.issuers = issuers
         self.passwordSignIn = passwordSignIn
@@ -87,6 +91,7 @@ public struct WebRoutes: Sendable {
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return Response(status: .ok, headers: headers, body: .init(string: Script.javascript))
         }
+        ReportRoutes.stylesheets(on: web)
         ConsentRoutes(dependencies: dependencies).register(on: web)
         web.get("signin", use: routes.signInPage)
         web.post("signin", use: routes.signIn)

@@ -14,7 +14,7 @@ struct Posture: AsyncParsableCommand {
             SyncCommand.self, MigrateCommand.self, TokenCommand.self, ClientCommand.self, KeysCommand.self,
             UserCommand.self, AuditCommand.self, HistoryCommand.self, ExclusionCommand.self, ConnectionCommand.self,
             ChannelCommand.self, AlertCommand.self, DigestCommand.self, PushCommand.self, CollectCommand.self,
-            ImportCommand.self,
+            ImportCommand.self, ReportCommand.self,
         ]
     )
 }

@@ -43,6 +43,7 @@ struct NativeRoutes {
         AlertRoutes(dependencies: dependencies).register(on: organization)
         ShareRoutes(dependencies: dependencies).register(on: organization)
         TicketRoutes(dependencies: dependencies).register(on: organization)
+        ReportRoutes(dependencies: dependencies).register(on: organization)
         EvidenceRoutes(dependencies: dependencies).register(on: organization)
         MicrosoftScoreRoutes(dependencies: dependencies).register(on: organization)
     }

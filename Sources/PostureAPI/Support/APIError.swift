@@ -50,6 +50,18 @@ public struct APIError: Error, Sendable, Equatable {
         return error
     }
 
+    /// 503: the server cannot do it now; with `Retry-After` when it can say when to try again.
+    public static func serviceUnavailable(_ message: String, retryAfter seconds: Int? = nil) -> APIError {
+        var error = APIError(.serviceUnavailable, code: "serviceNotAvailable", message: message)
+        if let seconds { error.headers = [("Retry-After", String(seconds))] }
+        return error
+    }
+
+    /// 501: this server does not do it at all (a feature it was set up without).
+    public static func notImplemented(_ message: String) -> APIError {
+        APIError(.notImplemented, code: "notSupported", message: message)
+    }
+
     /// 405 with the `Allow` header HTTP requires.
     public static func methodNotAllowed(_ message: String, allow: [HTTPMethod]) -> APIError {
         var error = APIError(.methodNotAllowed, code: "notSupported", message: message)

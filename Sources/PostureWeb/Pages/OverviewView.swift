@@ -104,6 +104,7 @@ public struct OverviewView: Sendable, Equatable {
         return Layout(title: "Overview · \(nav.name)", signedIn: signedIn, organization: nav).render(
             """
             <h1>Secure Score</h1>
+            <p class="hint"><a href="/orgs/\(WebPath.segment(nav.id))/report" data-testid="report-link">Report for print</a> · the last 30 days (<a href="/orgs/\(WebPath.segment(nav.id))/report.pdf" data-testid="report-pdf">PDF</a>, <a href="/orgs/\(WebPath.segment(nav.id))/report.csv">CSV</a>, <a href="/orgs/\(WebPath.segment(nav.id))/report.json">JSON</a>)</p>
             \(collection?.render() ?? "")
             <section class="tiles" aria-label="Score">
               <div class="tile zone-\(zone)">

@@ -1,0 +1,100 @@
+import Foundation
+import PostureCore
+import PostureServices
+import Vapor
+
+/// Reports: an organization's report for a period, as its data (JSON, CSV), the page built for
+/// print (HTML) or that page as PDF. Any role that reads the organization reads its report.
+struct ReportRoutes {
+    let dependencies: APIDependencies
+
+    var service: PostureService { dependencies.service }
+
+    func register(on organization: any RoutesBuilder) {
+        organization.get("reports", "organization", use: organizationReport)
+    }
+
+    enum Format: String, CaseIterable {
+        case json, csv, html, pdf
+    }
+
+    @Sendable func organizationReport(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.read)
+        let formatText = request.queryValue("format") ?? "json"
+        guard let format = Format(rawValue: formatText.lowercased()) else {
+            throw APIError.badRequest(
+                "format must be one of \(Format.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(formatText.prefix(32))\"",
+                target: "format"
+            )
+        }
+        let paper = (request.queryValue("paper") ?? "a4").lowercased()
+        guard ["a4", "letter"].contains(paper) else {
+            throw APIError.badRequest("paper must be a4 or letter", target: "paper")
+        }
+        let now = dependencies.clock.now()
+        let period = try DayRange.interval(request, now: now, defaultDays: 30)
+        guard period.days.count <= OrganizationReport.maximumDays else {
+            throw APIError.badRequest(
+                "a report covers at most \(OrganizationReport.maximumDays) days (two years)",
+                target: "from"
+            )
+        }
+        var target: Double?
+        if let text = request.queryValue("target") {
+            guard let value = Double(text), value.isFinite, (0...100).contains(value) else {
+                throw APIError.badRequest("target must be a percentage between 0 and 100, e.g. 70", target: "target")
+            }
+            target = value
+        }
+        // A PDF runs a browser for about a second: it costs a second of the caller's read budget.
+        let printing = format == .pdf ? Int(dependencies.workBudget.refillPerSecond) : 0
+        try request.spendWork(period.days.count + printing, budget: dependencies.workBudget, now: now)
+        let report = try await service.organizationReport(id, period: period, target: target)
+        let name = "posture-report-\(id.rawValue)-\(report.from)-\(report.to)"
+        switch format {
+        case .json:
+            return try JSONResponse.encode(report)
+        case .csv:
+            return Self.download(Data(report.csv.utf8), type: "text/csv; charset=utf-8", filename: name + ".csv")
+        case .html:
+            var headers = HTTPHeaders()
+            headers.contentType = .html
+            let page = try renderer().render(report, paper: paper, inlineStyles: false)
+            return Response(status: .ok, headers: headers, body: .init(string: page))
+        case .pdf:
+            let page = try renderer().render(report, paper: paper, inlineStyles: true)
+            guard let converter = dependencies.pdfConverter else {
+                throw APIError.notImplemented("this server makes no PDFs; ask for format=html and print it")
+            }
+            do {
+                return Self.download(
+                    try await converter.pdf(fromHTML: page),
+                    type: "application/pdf",
+                    filename: name + ".pdf"
+                )
+            } catch .unavailable(let reason) {
+                throw APIError.notImplemented(reason)
+            } catch .busy {
+                throw APIError.serviceUnavailable(PDFError.busy.description, retryAfter: 5)
+            } catch {
+                throw APIError.serviceUnavailable(error.description)
+            }
+        }
+    }
+
+    func renderer() throws -> any ReportRendering {
+        guard let renderer = dependencies.reportRenderer else {
+            throw APIError.badRequest("this server renders no HTML reports; ask for json or csv", target: "format")
+        }
+        return renderer
+    }
+
+    /// A file to save: its type and a name built from the organization id and the days (ids are
+    /// letters, digits and dashes, so the name needs no quoting beyond the quotes).
+    static func download(_ data: Data, type: String, filename: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: type)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import PostureCore
+import PostureStore
+
+extension PostureService {
+    /// The organization's report for `period`, from its stored current score, its snapshots and
+    /// change log (the numbers every page shows), with the plan to `target` percent (default: where
+    /// its good zone starts).
+    public func organizationReport(
+        _ organizationID: OrganizationID,
+        period: DayInterval,
+        target: Double? = nil
+    ) async throws -> OrganizationReport {
+        let stored = try await organization(organizationID)
+        let report = try await currentReport(of: stored)
+        let settings = try await settings(organizationID)
+        let comparison = try await comparisonTrend(
+            stored.organization,
+            period,
+            custom: .some(settings.comparison),
+            categories: false
+        )
+        let tickets = try await tickets(organizationID, openOnly: true, limit: OrganizationReport.listLimit)
+        let connection = try await connectionIfAny(organizationID)
+        return OrganizationReport(
+            OrganizationReport.Input(
+                organizationID: organizationID.rawValue,
+                organizationName: stored.organization.displayName,
+                period: period,
+                generatedAt: clock.now(),
+                report: report,
+                zones: settings.zones,
+                changes: try await scoreChanges(organizationID, period),
+                regressions: try await regressionTrend(organizationID, period, category: nil).regressions,
+                series: try await history(organizationID, period, category: nil).series,
+                cohortName: "Organizations with \(comparison.seatBand.rawValue) seats (average %)",
+                cohort: comparison.seatBandPoints,
+                targetPercentage: target ?? settings.zones.ranges.first { $0.zone == .good }?.from ?? 70,
+                weights: weights,
+                tickets: tickets.map {
+                    OrganizationReport.Ticket(
+                        number: $0.number,
+                        state: $0.state,
+                        actionID: $0.actionID,
+                        title: catalog[$0.actionID]?.title ?? $0.actionID,
+                        url: $0.url
+                    )
+                },
+                lastCollectedAt: connection?.collection.lastSuccessAt
+            )
+        )
+    }
+}
+
+/// Renders a report as a page built for print (the dashboard's renderer, given to the API by the
+/// composition root, so both serve the same page).
+public protocol ReportRendering: Sendable {
+    /// `paper` is `a4` or `letter`; `inlineStyles` puts the stylesheet inside the page (a file, a
+    /// PDF engine) instead of linking the server's.
+    func render(_ report: OrganizationReport, paper: String, inlineStyles: Bool) -> String
+}
+
+/// Turns a report's printable page into PDF (a browser engine run by the composition root).
+public protocol PDFConverting: Sendable {
+    func pdf(fromHTML html: String) async throws(PDFError) -> Data
+}
+
+/// Why no PDF came out, in words for the person who asked.
+public enum PDFError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No engine on this server: the server refuses at once rather than hang.
+    case unavailable(String)
+    /// As many PDFs as the server makes at once are being made.
+    case busy
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let reason): reason
+        case .busy: "the server is making other PDFs; try again in a few seconds"
+        case .failed(let reason): "the PDF could not be made: \(reason)"
+        }
+    }
+}

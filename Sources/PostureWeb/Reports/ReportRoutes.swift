@@ -1,0 +1,138 @@
+import Foundation
+import PostureCore
+import PostureServices
+import Vapor
+
+/// The dashboard's report of an organization: the page built for print, and its data as CSV and
+/// JSON, for `from`/`to` (default the last 30 days), `paper` (a4 or letter) and `target` (%).
+struct ReportRoutes: Sendable {
+    let dependencies: WebDependencies
+
+    var service: PostureService { dependencies.service }
+
+    func register(on organization: any RoutesBuilder) {
+        organization.get("report", use: page)
+        organization.get("report.csv", use: csv)
+        organization.get("report.json", use: json)
+        organization.get("report.pdf", use: pdf)
+    }
+
+    static func stylesheets(on web: any RoutesBuilder) {
+        for paper in ReportPaper.allCases {
+            web.get("assets", "report-\(paper.rawValue).css") { _ in
+                var headers = HTTPHeaders()
+                headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+                headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+                return Response(status: .ok, headers: headers, body: .init(string: ReportStylesheet.css(paper: paper)))
+            }
+        }
+    }
+
+    /// The report the request asks for; a range or target the report cannot take is refused with
+    /// what to change.
+    func report(_ request: Request) async throws -> (OrganizationContext, OrganizationReport) {
+        let context = try await OrganizationContext.resolve(request, .overview, service: service)
+        let today = CivilDay(dependencies.clock.now())
+        let period: DayInterval
+        do {
+            period = try DayInterval.resolve(
+                from: request.query[String.self, at: "from"],
+                to: request.query[String.self, at: "to"],
+                today: today,
+                defaultDays: 30
+            )
+        } catch {
+            throw WebError.badRequest(
+                "Choose days like 2026-11-28, from before to, to not after today (\(today.description))."
+            )
+        }
+        guard period.days.count <= OrganizationReport.maximumDays else {
+            throw WebError.badRequest("A report covers at most \(OrganizationReport.maximumDays) days (two years).")
+        }
+        var target: Double?
+        if let text = request.query[String.self, at: "target"] {
+            guard let value = Double(text), value.isFinite, (0...100).contains(value) else {
+                throw WebError.badRequest("The target is a percentage from 0 to 100.")
+            }
+            target = value
+        }
+        return (context, try await service.organizationReport(context.id, period: period, target: target))
+    }
+
+    @Sendable func page(_ request: Request) async throws -> Response {
+        let (context, report) = try await report(request)
+        let paper = ReportPaper(rawValue: request.query[String.self, at: "paper"]?.lowercased() ?? "") ?? .a4
+        let base = "/orgs/\(WebPath.segment(context.id.rawValue))"
+        let query = "?from=\(report.from.description)&to=\(report.to.description)"
+        let other: ReportPaper = paper == .a4 ? .letter : .a4
+        let renderer = ReportPage(
+            paper: paper,
+            screenLinks: [
+                ("Back to the overview", base), ("CSV", base + "/report.csv" + query),
+                ("PDF", base + "/report.pdf" + query + "&paper=\(paper.rawValue)"),
+                ("JSON", base + "/report.json" + query),
+                (
+                    "Lay out for \(other == .a4 ? "A4" : "US Letter")",
+                    base + "/report" + query + "&paper=\(other.rawValue)"
+                ),
+            ]
+        )
+        return WebPages.html(renderer.html(report))
+    }
+
+    @Sendable func csv(_ request: Request) async throws -> Response {
+        let (context, report) = try await report(request)
+        return Self.download(
+            report.csv,
+            type: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
+            filename: "posture-report-\(context.id.rawValue)-\(report.from)-\(report.to).csv"
+        )
+    }
+
+    @Sendable func json(_ request: Request) async throws -> Response {
+        let (context, report) = try await report(request)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return Self.download(
+            String(decoding: try encoder.encode(report), as: UTF8.self),
+            type: .json,
+            filename: "posture-report-\(context.id.rawValue)-\(report.from)-\(report.to).json"
+        )
+    }
+
+    @Sendable func pdf(_ request: Request) async throws -> Response {
+        let (context, report) = try await report(request)
+        let paper = request.query[String.self, at: "paper"]?.lowercased() ?? "a4"
+        let page = ReportPage().render(report, paper: paper, inlineStyles: true)
+        guard let converter = dependencies.pdfConverter else {
+            throw WebError.badRequest("This server makes no PDFs. Open the report and print it from the browser.")
+        }
+        let data: Data
+        do {
+            data = try await converter.pdf(fromHTML: page)
+        } catch {
+            let status: HTTPStatus = if case .unavailable = error { .notImplemented } else { .serviceUnavailable }
+            return WebPages.error(
+                status,
+                "No PDF",
+                "\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Open the report and print it from the browser instead.",
+                signedIn: context.web.signedIn
+            )
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: "attachment; filename=\"posture-report-\(context.id.rawValue)-\(report.from)-\(report.to).pdf\""
+        )
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    static func download(_ text: String, type: HTTPMediaType, filename: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = type
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+}

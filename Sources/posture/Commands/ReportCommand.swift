@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import PostureApp
+import PostureCore
+import PostureServices
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write reports for people who never open the dashboard.",
+        subcommands: [Organization.self]
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case html, pdf, json, csv
+    }
+
+    struct Organization: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "org",
+            abstract: "An organization's report for a period: HTML built for print, PDF, or its data as JSON or CSV.",
+            discussion: """
+                The same report as the dashboard's and GET /api/v1/organizations/{org}/reports/organization, \
+                from the stored score and daily snapshots. The HTML file holds its stylesheet and prints \
+                on its own (A4 or US Letter); the PDF is that page printed by headless Chromium \
+                (chromium-headless-shell or chromium; POSTURE_PDF_ENGINE names another) and needs --output.
+                """
+        )
+
+        @Argument(help: ArgumentHelp("Organization id.", valueName: "org")) var org: String
+        @Option(help: ArgumentHelp("First day (yyyy-MM-dd); default: 30 days before --to.", valueName: "day"))
+        var from: String?
+        @Option(help: ArgumentHelp("Last day (yyyy-MM-dd); default: today.", valueName: "day")) var to: String?
+        @Option(
+            help: ArgumentHelp(
+                "Target percentage for the plan; default: where the good zone starts.",
+                valueName: "percent"
+            )
+        )
+        var target: Double?
+        @Option(help: "Output format.") var format: Format = .html
+        @Option(help: "Paper for HTML (a4 or letter).") var paper: String = "a4"
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output:
+            String?
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            if format == .pdf, output == nil {
+                throw ValidationError("--format pdf writes a file: add --output FILE")
+            }
+            if let target, !(target.isFinite && (0...100).contains(target)) {
+                throw ValidationError("--target must be a percentage from 0 to 100, got \(target)")
+            }
+            guard ["a4", "letter"].contains(paper.lowercased()) else {
+                throw ValidationError("--paper must be a4 or letter, got \"\(paper)\"")
+            }
+        }
+
+        func run() async throws {
+            let period: DayInterval
+            do {
+                period = try DayInterval.resolve(from: from, to: to, today: CivilDay(Date()), defaultDays: 30)
+            } catch {
+                throw ValidationError(Self.describe(error))
+            }
+            guard period.days.count <= OrganizationReport.maximumDays else {
+                throw ValidationError("a report covers at most \(OrganizationReport.maximumDays) days (two years)")
+            }
+            let data = try await withRuntime(try server.configuration()) { runtime -> Data in
+                let report: OrganizationReport
+                do {
+                    report = try await runtime.service.organizationReport(
+                        OrganizationID(org),
+                        period: period,
+                        target: target
+                    )
+                } catch let error as ServiceError {
+                    Console.error(error.description + " (see `posture org list`)")
+                    throw ExitCode(1)
+                }
+                switch format {
+                case .html: return Data(runtime.reportHTML(report, paper: paper.lowercased()).utf8)
+                case .csv: return Data(report.csv.utf8)
+                case .json:
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    encoder.dateEncodingStrategy = .iso8601
+                    return try encoder.encode(report) + Data("\n".utf8)
+                case .pdf:
+                    do {
+                        return try await runtime.pdfConverter.pdf(
+                            fromHTML: runtime.reportHTML(report, paper: paper.lowercased())
+                        )
+                    } catch let error as PDFError {
+                        Console.error("no PDF: \(error.description)")
+                        throw ExitCode(1)
+                    }
+                }
+            }
+            guard let output else {
+                Console.write(String(decoding: data, as: UTF8.self))
+                return
+            }
+            do {
+                try data.write(to: URL(fileURLWithPath: output))
+            } catch {
+                Console.error("cannot write \(output): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+            Console.note("wrote \(output)")
+        }
+
+        static func describe(_ problem: DayInterval.Problem) -> String {
+            switch problem {
+            case .malformed(let field, let text): "--\(field) must be a day like 2026-11-28, got \"\(text.prefix(64))\""
+            case .inverted(let from, let to): "--from (\(from)) is after --to (\(to))"
+            case .inFuture(let to, let today): "--to (\(to)) is in the future; the latest day is \(today)"
+            case .tooLong: "the range may span at most ten years"
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// `posture report org` against a data directory of its own.
+@Suite struct ReportCommandTests {
+    @Test func anOrganizationsReportAsHTMLCSVAndJSON() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-report-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["POSTURE_DATA_DIR": directory.path]
+        func cli(_ arguments: [String]) async throws -> CLIRunner.Result {
+            try await CLIRunner.run(arguments, environment: environment)
+        }
+        await #expect(try cli(["org", "create", "--id", "acme", "--name", "Acme <Labs>"]).status == 0)
+
+        let file = directory.appendingPathComponent("acme.html").path
+        let html = try await cli(["report", "org", "acme", "--output", file])
+        #expect(html.status == 0, "\(html.stderr)")
+        let page = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(page.contains("<h1>Acme &lt;Labs&gt;</h1>") && page.contains("size: A4"), "escaped, styles inside")
+        #expect(page.contains("What to do next") && !page.contains("/assets/report"))
+
+        let csv = try await cli(["report", "org", "acme", "--format", "csv", "--paper", "letter"])
+        #expect(csv.stdout.hasPrefix("section,id,name,value,detail\nreport,acme,Acme <Labs>,"))
+        #expect(csv.stdout.contains("\nscore,points,Score,0.00,"))
+        let json = try await cli([
+            "report", "org", "acme", "--format", "json", "--from", "2026-01-01", "--to", "2026-01-31",
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["from"] as? String == "2026-01-01" && object["to"] as? String == "2026-01-31")
+        #expect((object["score"] as? [String: Any])?["zone"] as? String == "bad")
+
+        let unknown = try await cli(["report", "org", "nowhere"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("nowhere"))
+        let badDay = try await cli(["report", "org", "acme", "--from", "2026-13-01"])
+        #expect(badDay.status != 0 && badDay.stderr.contains("--from must be a day like 2026-11-28"))
+        let long = try await cli(["report", "org", "acme", "--from", "2020-01-01", "--to", "2026-01-01"])
+        #expect(long.status != 0 && long.stderr.contains("at most 732 days"))
+        let paper = try await cli(["report", "org", "acme", "--paper", "a3"])
+        #expect(paper.status != 0 && paper.stderr.contains("--paper must be a4 or letter"))
+    }
+}

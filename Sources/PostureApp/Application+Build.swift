@@ -243,4 +243,9 @@ extension PostureRuntime {
     public func reportHTML(_ report: OrganizationReport, paper: String = "a4") -> String {
         ReportPage().render(report, paper: paper, inlineStyles: true)
     }
+
+    /// The all-organizations report likewise.
+    public func reportHTML(_ report: InstanceReport, paper: String = "a4") -> String {
+        ReportPage().render(report, paper: paper, inlineStyles: true)
+    }
 }

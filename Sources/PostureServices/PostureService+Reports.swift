@@ -22,6 +22,21 @@ extension PostureService {
         )
         let tickets = try await tickets(organizationID, openOnly: true, limit: OrganizationReport.listLimit)
         let connection = try await connectionIfAny(organizationID)
+        // The period's snapshots are read once, for both the change over it and its regressions (a
+        // year of them is most of a report's work); the chart needs only their summaries.
+        let snapshots = try await snapshots(organizationID, period, baseline: true)
+        let changes = try await store.changes(
+            organizationID,
+            from: period.from.start,
+            to: period.to.adding(days: 1).start
+        )
+        var scoreChanges = Trends.scoreChanges(snapshots)
+        scoreChanges.from = max(scoreChanges.from ?? period.from, period.from)
+        let regressions = Trends.regressions(snapshots, changes: changes, catalog: catalog, category: nil)
+            .regressions.filter { $0.day >= period.from }
+        let series = Trends.series(
+            try await store.snapshotSummaries(organizationID, from: period.from, to: period.to)
+        )
         return OrganizationReport(
             OrganizationReport.Input(
                 organizationID: organizationID.rawValue,
@@ -30,9 +45,9 @@ extension PostureService {
                 generatedAt: clock.now(),
                 report: report,
                 zones: settings.zones,
-                changes: try await scoreChanges(organizationID, period),
-                regressions: try await regressionTrend(organizationID, period, category: nil).regressions,
-                series: try await history(organizationID, period, category: nil).series,
+                changes: scoreChanges,
+                regressions: regressions,
+                series: series,
                 cohortName: "Organizations with \(comparison.seatBand.rawValue) seats (average %)",
                 cohort: comparison.seatBandPoints,
                 targetPercentage: target ?? settings.zones.ranges.first { $0.zone == .good }?.from ?? 70,
@@ -58,6 +73,8 @@ public protocol ReportRendering: Sendable {
     /// `paper` is `a4` or `letter`; `inlineStyles` puts the stylesheet inside the page (a file, a
     /// PDF engine) instead of linking the server's.
     func render(_ report: OrganizationReport, paper: String, inlineStyles: Bool) -> String
+    /// The all-organizations report, likewise.
+    func render(_ report: InstanceReport, paper: String, inlineStyles: Bool) -> String
 }
 
 /// Turns a report's printable page into PDF (a browser engine run by the composition root).
@@ -79,5 +96,37 @@ public enum PDFError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy: "the server is making other PDFs; try again in a few seconds"
         case .failed(let reason): "the PDF could not be made: \(reason)"
         }
+    }
+}
+
+extension PostureService {
+    /// Every organization of the instance (at most ``InstanceReport/maximumOrganizations``) from
+    /// the stored scores, in pages of the organization list's SQL query.
+    public func instanceReport(
+        sort: OrganizationListQuery.Sort = .name,
+        descending: Bool = false
+    ) async throws -> InstanceReport {
+        var rows: [OrganizationListRow] = []
+        var after: OrganizationListCursor?
+        var total = 0
+        repeat {
+            let query = try OrganizationListQuery(
+                sort: sort,
+                descending: descending,
+                limit: ListPage.maximumSize,
+                after: after
+            )
+            let page = try await organizationPage(query, visible: nil)
+            rows += page.rows.map(\.row)
+            total = page.total
+            after = page.next
+        } while after != nil && rows.count < InstanceReport.maximumOrganizations
+        return InstanceReport(
+            rows: Array(rows.prefix(InstanceReport.maximumOrganizations)),
+            sort: sort,
+            descending: descending,
+            truncated: total > InstanceReport.maximumOrganizations,
+            generatedAt: clock.now()
+        )
     }
 }

@@ -105,6 +105,7 @@ public struct WebRoutes: Sendable {
         signedIn.post("bulk", "status", use: routes.bulkStatus)
         DashboardRoutes(dependencies: dependencies).register(on: signedIn)
         PeopleRoutes(dependencies: dependencies).register(on: signedIn)
+        ReportRoutes(dependencies: dependencies).registerInstance(on: signedIn)
         InstanceAlertRoutes(dependencies: dependencies).register(on: signedIn)
     }
 

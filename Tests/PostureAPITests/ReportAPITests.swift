@@ -44,6 +44,34 @@ import Vapor
         }
     }
 
+    @Test func theAllOrganizationsReportIsForInstanceTokens() async throws {
+        try await APIHarness.with { harness in
+            let instance = try await harness.token(nil)
+            let answer = try await harness.send(
+                .GET,
+                "/api/v1/reports/organizations?sort=percentage&order=desc",
+                token: instance
+            )
+            #expect(answer.status == .ok, "\(answer.body)")
+            let report = try object(answer.body)
+            let rows = try #require(report["organizations"] as? [[String: Any]])
+            #expect(Set(rows.compactMap { $0["id"] as? String }) == ["contoso", "fabrikam"])
+            let percentages = rows.compactMap { $0["percentage"] as? Double }
+            #expect(percentages == percentages.sorted(by: >), "highest first")
+            let distribution = try #require(report["distribution"] as? [String: Any])
+            let buckets = try #require(distribution["buckets"] as? [[String: Any]])
+            #expect(buckets.count == 10 && buckets.compactMap { $0["organizations"] as? Int }.reduce(0, +) == 2)
+            let csv = try await harness.send(.GET, "/api/v1/reports/organizations?format=csv", token: instance)
+            #expect(
+                csv.body.hasPrefix("id,name,points,maxPoints,percentage,zone,change30,regressions,connection\ncontoso,")
+            )
+            let reader = try await harness.send(.GET, "/api/v1/reports/organizations", token: try await harness.token())
+            #expect(reader.status == .forbidden)
+            let badSort = try await harness.send(.GET, "/api/v1/reports/organizations?sort=size", token: instance)
+            #expect(badSort.status == .badRequest && badSort.body.contains(#""target":"sort""#))
+        }
+    }
+
     @Test func aPDFOrAClearRefusalWithoutAnEngine() async throws {
         try await APIHarness.with { harness in
             let reader = try await harness.token()

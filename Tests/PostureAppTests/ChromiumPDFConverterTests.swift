@@ -59,8 +59,66 @@ import Testing
                     #expect(text.contains(String(action.title.prefix(30))), "\(action.title)")
                 }
                 #expect(text.contains("Page 1 of \(pages ?? 0)"), "page numbers in the margin")
+                if paper == "a4" { try Self.compareFirstPage(file, folder: folder) }
             }
         }
+    }
+
+    /// The reviewed picture of the first page, at 20 dpi in grey (POSTURE_RECORD_GOLDEN=1 records it).
+    static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Reference/report-a4-page1.pgm")
+
+    /// The first page rendered at low resolution matches the reviewed one within a tolerance: a
+    /// lost chart, a moved section or a broken stylesheet changes far more than fonts do.
+    static func compareFirstPage(_ pdf: URL, folder: URL) throws {
+        let stem = folder.appendingPathComponent("page1").path
+        _ = try tool("pdftoppm", ["-r", "20", "-gray", "-f", "1", "-l", "1", "-singlefile", pdf.path, stem])
+        let rendered = try Data(contentsOf: URL(fileURLWithPath: stem + ".pgm"))
+        if ProcessInfo.processInfo.environment["POSTURE_RECORD_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(
+                at: reference.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            try rendered.write(to: reference)
+            return
+        }
+        let expected = try #require(Self.grey(try Data(contentsOf: reference)), "the reference is a PGM")
+        let actual = try #require(Self.grey(rendered), "pdftoppm wrote a PGM")
+        #expect(actual.width == expected.width && actual.height == expected.height, "the page size changed")
+        guard actual.pixels.count == expected.pixels.count else { return }
+        let difference = zip(actual.pixels, expected.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+        let mean = Double(difference) / Double(actual.pixels.count)
+        // An identical page differs by 0; a page with its chart gone differs by several levels (the
+        // whole page averages 7 levels from white).
+        #expect(mean < 1.5, "the first page differs from the reviewed one by \(mean) grey levels per pixel")
+        // The measure can fail: a blank page is far from the reviewed one.
+        let blank = [UInt8](repeating: 255, count: expected.pixels.count)
+        let blankMean =
+            Double(zip(blank, expected.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) })
+            / Double(blank.count)
+        #expect(blankMean > 4, "a blank page differs by \(blankMean)")
+    }
+
+    /// A binary PGM (P5, 8 bits): its size and grey levels.
+    static func grey(_ data: Data) -> (width: Int, height: Int, pixels: [UInt8])? {
+        let bytes = [UInt8](data)
+        var fields: [Int] = []
+        var index = 2
+        guard bytes.starts(with: Array("P5".utf8)) else { return nil }
+        while fields.count < 3, index < bytes.count {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
+            var value = 0
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
+                value = value * 10 + Int(bytes[index] - 0x30)
+                index += 1
+            }
+            fields.append(value)
+        }
+        index += 1
+        guard fields.count == 3, fields[2] == 255, bytes.count - index == fields[0] * fields[1] else { return nil }
+        return (fields[0], fields[1], Array(bytes[index...]))
     }
 
     @Test func withoutAnEngineBusyFailingOrHangingItRefusesInBoundedTime() async throws {

@@ -49,6 +49,28 @@ import VaporTesting
         }
     }
 
+    @Test func instanceAdministratorsReadTheReportOfAllOrganizations() async throws {
+        try await WebHarness.with { web in
+            try await web.addUser("ada", password: "an administrator passphrase", instanceAdministrator: true)
+            try await web.addUser("rita", password: "a long reader passphrase", roles: ["contoso": .securityReader])
+            _ = try await web.signIn("ada", "an administrator passphrase")
+            #expect(try await web.send(.GET, "/").body.contains(#"href="/reports/organizations""#))
+            let page = try await web.send(.GET, "/reports/organizations?sort=name&order=desc")
+            #expect(page.status == .ok)
+            let fabrikam = try #require(page.body.range(of: "Fabrikam &lt;script&gt;"))
+            let contoso = try #require(page.body.range(of: "<td>Contoso</td>"))
+            #expect(fabrikam.lowerBound < contoso.lowerBound, "names descending")
+            #expect(!page.body.contains("<script>alert(1)</script>"))
+            let csv = try await web.send(.GET, "/reports/organizations.csv")
+            #expect(csv.body.split(separator: "\n").count == 3, "a header and two organizations")
+
+            web.cookies.withLockedValue { $0 = [:] }
+            _ = try await web.signIn("rita", "a long reader passphrase")
+            #expect(try await web.send(.GET, "/reports/organizations").status == .forbidden)
+            #expect(!(try await web.send(.GET, "/").body.contains("/reports/organizations")))
+        }
+    }
+
     @Test func textInTheReportIsEscapedAndAThinCohortIsHidden() async throws {
         try await WebHarness.with { web in
             try await web.addUser("ada", password: "an administrator passphrase", instanceAdministrator: true)

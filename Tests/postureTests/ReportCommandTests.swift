@@ -31,6 +31,11 @@ import Testing
         #expect(object["from"] as? String == "2026-01-01" && object["to"] as? String == "2026-01-31")
         #expect((object["score"] as? [String: Any])?["zone"] as? String == "bad")
 
+        let all = try await cli(["report", "all", "--format", "csv", "--sort", "percentage", "--descending"])
+        #expect(all.stdout.hasPrefix("id,name,points,maxPoints,percentage,zone,change30,regressions,connection\nacme,"))
+        let badSort = try await cli(["report", "all", "--sort", "size"])
+        #expect(badSort.status != 0 && badSort.stderr.contains("--sort must be one of name, score"))
+
         let unknown = try await cli(["report", "org", "nowhere"])
         #expect(unknown.status == 1 && unknown.stderr.contains("nowhere"))
         let badDay = try await cli(["report", "org", "acme", "--from", "2026-13-01"])

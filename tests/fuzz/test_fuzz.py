@@ -66,7 +66,7 @@ SEED = int(os.environ.get("POSTURE_FUZZ_SEED", "20240531"))
 REQUEST_TIMEOUT = 20
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 DESTRUCTIVE = ["DELETE /api/v1/organizations/{org}"]
-ADMIN_ONLY = ["POST /api/v1/organizations/{org}/history/recompute"]
+ADMIN_ONLY = ["POST /api/v1/organizations/{org}/history/recompute", "GET /api/v1/reports/organizations"]
 
 # Valid OData expressions, drawn half of the time for $filter/$select/$orderby so that the
 # in-memory query engine runs, not only its parser's error paths.

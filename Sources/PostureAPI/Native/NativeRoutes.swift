@@ -14,6 +14,7 @@ struct NativeRoutes {
     func register(on routes: any RoutesBuilder) {
         BulkStatusRoutes(dependencies: dependencies).register(on: routes)
         ConnectionAppRoutes(dependencies: dependencies).register(on: routes)
+        ReportRoutes(dependencies: dependencies).registerInstance(on: routes)
         let instance = routes.grouped("instance")
         ChannelRoutes(dependencies: dependencies, instance: true).register(on: instance)
         AlertRoutes(dependencies: dependencies, instance: true).register(on: instance)

@@ -14,12 +14,52 @@ struct ReportRoutes {
         organization.get("reports", "organization", use: organizationReport)
     }
 
-    enum Format: String, CaseIterable {
-        case json, csv, html, pdf
+    /// The all-organizations report, for instance-wide tokens.
+    func registerInstance(on routes: any RoutesBuilder) {
+        routes.get("reports", "organizations", use: instanceReport)
     }
 
-    @Sendable func organizationReport(_ request: Request) async throws -> Response {
-        let id = try request.authorize(.read)
+    @Sendable func instanceReport(_ request: Request) async throws -> Response {
+        let principal = try request.principal
+        guard principal.access.instanceAdministrator else {
+            throw APIError.forbidden("only instance administrators read the report of all organizations")
+        }
+        if principal.scopes.isEmpty { throw APIError.forbidden("this needs the SecurityEvents.Read.All scope") }
+        let (format, paper) = try Self.format(request)
+        let sortText = request.queryValue("sort") ?? "name"
+        guard let sort = OrganizationListQuery.Sort(rawValue: sortText) else {
+            throw APIError.badRequest(
+                "sort must be one of \(NodeReader.choices(OrganizationListQuery.Sort.self)), not \"\(sortText.prefix(32))\"",
+                target: "sort"
+            )
+        }
+        let order = request.queryValue("order") ?? "asc"
+        guard ["asc", "desc"].contains(order) else {
+            throw APIError.badRequest("order must be asc or desc", target: "order")
+        }
+        let now = dependencies.clock.now()
+        let printing = format == .pdf ? Int(dependencies.workBudget.refillPerSecond) : 0
+        let report = try await service.instanceReport(sort: sort, descending: order == "desc")
+        try request.spendWork(report.organizations.count + printing, budget: dependencies.workBudget, now: now)
+        let name = "posture-organizations-\(CivilDay(report.generatedAt))"
+        switch format {
+        case .json: return try JSONResponse.encode(report)
+        case .csv: return Self.download(Data(report.csv.utf8), type: "text/csv; charset=utf-8", filename: name + ".csv")
+        case .html:
+            var headers = HTTPHeaders()
+            headers.contentType = .html
+            let page = try renderer().render(report, paper: paper, inlineStyles: false)
+            return Response(status: .ok, headers: headers, body: .init(string: page))
+        case .pdf:
+            return try await pdf(
+                try renderer().render(report, paper: paper, inlineStyles: true),
+                filename: name + ".pdf"
+            )
+        }
+    }
+
+    /// The format and paper a request asks for.
+    static func format(_ request: Request) throws -> (Format, String) {
         let formatText = request.queryValue("format") ?? "json"
         guard let format = Format(rawValue: formatText.lowercased()) else {
             throw APIError.badRequest(
@@ -31,6 +71,32 @@ struct ReportRoutes {
         guard ["a4", "letter"].contains(paper) else {
             throw APIError.badRequest("paper must be a4 or letter", target: "paper")
         }
+        return (format, paper)
+    }
+
+    /// The page as PDF, or a Graph-style refusal saying why there is none.
+    func pdf(_ page: String, filename: String) async throws -> Response {
+        guard let converter = dependencies.pdfConverter else {
+            throw APIError.notImplemented("this server makes no PDFs; ask for format=html and print it")
+        }
+        do {
+            return Self.download(try await converter.pdf(fromHTML: page), type: "application/pdf", filename: filename)
+        } catch .unavailable(let reason) {
+            throw APIError.notImplemented(reason)
+        } catch .busy {
+            throw APIError.serviceUnavailable(PDFError.busy.description, retryAfter: 5)
+        } catch {
+            throw APIError.serviceUnavailable(error.description)
+        }
+    }
+
+    enum Format: String, CaseIterable {
+        case json, csv, html, pdf
+    }
+
+    @Sendable func organizationReport(_ request: Request) async throws -> Response {
+        let id = try request.authorize(.read)
+        let (format, paper) = try Self.format(request)
         let now = dependencies.clock.now()
         let period = try DayRange.interval(request, now: now, defaultDays: 30)
         guard period.days.count <= OrganizationReport.maximumDays else {
@@ -62,23 +128,10 @@ struct ReportRoutes {
             let page = try renderer().render(report, paper: paper, inlineStyles: false)
             return Response(status: .ok, headers: headers, body: .init(string: page))
         case .pdf:
-            let page = try renderer().render(report, paper: paper, inlineStyles: true)
-            guard let converter = dependencies.pdfConverter else {
-                throw APIError.notImplemented("this server makes no PDFs; ask for format=html and print it")
-            }
-            do {
-                return Self.download(
-                    try await converter.pdf(fromHTML: page),
-                    type: "application/pdf",
-                    filename: name + ".pdf"
-                )
-            } catch .unavailable(let reason) {
-                throw APIError.notImplemented(reason)
-            } catch .busy {
-                throw APIError.serviceUnavailable(PDFError.busy.description, retryAfter: 5)
-            } catch {
-                throw APIError.serviceUnavailable(error.description)
-            }
+            return try await pdf(
+                try renderer().render(report, paper: paper, inlineStyles: true),
+                filename: name + ".pdf"
+            )
         }
     }
 

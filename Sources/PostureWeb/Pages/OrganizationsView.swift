@@ -80,8 +80,12 @@ public struct OrganizationsView: Sendable, Equatable {
         } else {
             body = "\(searchForm)\n\(Pager.summary(page))\n\(list)"
         }
+        let report: SafeHTML =
+            signedIn.instanceAdministrator
+            ? #"<p class="hint"><a href="/reports/organizations" data-testid="instance-report">Report of all organizations</a> (for print; <a href="/reports/organizations.pdf">PDF</a>, <a href="/reports/organizations.csv">CSV</a>)</p>"#
+            : ""
         return Layout(title: "Organizations", signedIn: signedIn).render(
-            "<h1>Organizations</h1>\n\(Notices.render(message: message, errors: errors))\(body)"
+            "<h1>Organizations</h1>\n\(report)\(Notices.render(message: message, errors: errors))\(body)"
         )
     }
 

@@ -27,6 +27,11 @@ public struct ReportPage: ReportRendering {
         return page.html(report)
     }
 
+    public func render(_ report: InstanceReport, paper: String, inlineStyles: Bool) -> String {
+        InstanceReportPage(paper: ReportPaper(rawValue: paper.lowercased()) ?? .a4, inlineStyles: inlineStyles)
+            .html(report)
+    }
+
     public func html(_ report: OrganizationReport) -> String {
         // The stylesheet is our own constant text: inside <style> entities are not decoded, so it
         // goes in as it is, in place of a marker.
@@ -49,11 +54,12 @@ public struct ReportPage: ReportRendering {
             <main class="report">
             \(links)
             \(headline(report))
-            \(change(report))
             \(history(report))
+            \(change(report))
             \(categories(report))
             \(actions(report))
             \(plan(report))
+            \(regressions(report))
             \(planned(report))
             \(exceptions(report))
             \(tickets(report))
@@ -92,23 +98,36 @@ public struct ReportPage: ReportRendering {
                 "<section><h2>Change over the period</h2><p class=\"empty\">No daily history in this period.</p></section>"
         }
         let signed = (change.netChange >= 0 ? "+" : "") + ScoreFormat.points(change.netChange)
-        let rows = report.regressions.map { entry -> SafeHTML in
-            "<tr><td>\(entry.day.description)</td><td>\(entry.title)</td><td class=\"number\">\(ScoreFormat.points(entry.pointsLost))</td><td>\(entry.cause)</td></tr>"
-        }
-        let table: SafeHTML =
-            rows.isEmpty
-            ? "<p class=\"empty\">No regressions in this period.</p>"
-            : """
-            <table><thead><tr><th>Day</th><th>Action</th><th class="number">Points lost</th><th>Cause</th></tr></thead>
-            <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>
-            """
         return """
-            <section class="long">
+            <section>
             <h2>Change over the period</h2>
             <p>From \(ScoreFormat.points(change.startPoints)) to \(ScoreFormat.points(change.endPoints)) points (<strong>\(signed)</strong>): \(ScoreFormat.points(change.pointsGained)) gained in \(change.actionsImproved) actions, \(ScoreFormat.points(change.pointsRegressed)) lost in \(change.actionsRegressed).</p>
-            <h3>Regressions and their causes</h3>
-            \(table)
             </section>
+            """
+    }
+
+    /// The regressions that cost most: a reader of the page needs the big ones; the data (JSON,
+    /// CSV) has them all.
+    static let regressionRows = 15
+
+    func regressions(_ report: OrganizationReport) -> SafeHTML {
+        let biggest = report.regressions.sorted { $0.pointsLost > $1.pointsLost }.prefix(Self.regressionRows)
+        let rows = biggest.map { entry -> SafeHTML in
+            "<tr><td class=\"day\">\(entry.day.description)</td><td>\(entry.title)</td><td class=\"number\">\(ScoreFormat.points(entry.pointsLost))</td><td>\(entry.cause)</td></tr>"
+        }
+        guard !rows.isEmpty else {
+            return
+                "<section><h2>Regressions and their causes</h2><p class=\"empty\">No regressions in this period.</p></section>"
+        }
+        let more = report.regressions.count - rows.count
+        let note: SafeHTML =
+            more > 0
+            ? "<p class=\"hint\">The \(rows.count) that cost most; \(more) more in the report's data (CSV, JSON).</p>"
+            : ""
+        return """
+            <section class="long"><h2>Regressions and their causes</h2>
+            <table><thead><tr><th>Day</th><th>Action</th><th class="number">Points lost</th><th>Cause</th></tr></thead>
+            <tbody>\(SafeHTML.join(rows, separator: "\n"))</tbody></table>\(note)</section>
             """
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PostureCore
 import PostureServices
+import PostureStore
 import Vapor
 
 /// The dashboard's report of an organization: the page built for print, and its data as CSV and
@@ -15,6 +16,91 @@ struct ReportRoutes: Sendable {
         organization.get("report.csv", use: csv)
         organization.get("report.json", use: json)
         organization.get("report.pdf", use: pdf)
+    }
+
+    /// The all-organizations report, for instance administrators.
+    func registerInstance(on signedIn: any RoutesBuilder) {
+        signedIn.get("reports", "organizations", use: instancePage)
+        signedIn.get("reports", "organizations.csv", use: instanceCSV)
+        signedIn.get("reports", "organizations.json", use: instanceJSON)
+        signedIn.get("reports", "organizations.pdf", use: instancePDF)
+    }
+
+    func instanceReport(_ request: Request) async throws -> (WebUser, InstanceReport) {
+        let web = try request.webUser
+        guard web.user.instanceAdministrator else {
+            throw WebError.forbidden("Only instance administrators read the report of all organizations.")
+        }
+        let sort = OrganizationListQuery.Sort(rawValue: request.query[String.self, at: "sort"] ?? "") ?? .name
+        let descending = request.query[String.self, at: "order"] == "desc"
+        return (web, try await service.instanceReport(sort: sort, descending: descending))
+    }
+
+    @Sendable func instancePage(_ request: Request) async throws -> Response {
+        let (_, report) = try await instanceReport(request)
+        let order = "?sort=\(report.sort.rawValue)&order=\(report.descending ? "desc" : "asc")"
+        let page = InstanceReportPage(
+            sortBase: "/reports/organizations",
+            screenLinks: [
+                ("All organizations", "/"), ("PDF", "/reports/organizations.pdf" + order),
+                ("CSV", "/reports/organizations.csv" + order), ("JSON", "/reports/organizations.json" + order),
+            ]
+        )
+        return WebPages.html(page.html(report))
+    }
+
+    @Sendable func instanceCSV(_ request: Request) async throws -> Response {
+        let (_, report) = try await instanceReport(request)
+        return Self.download(
+            report.csv,
+            type: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
+            filename: "posture-organizations-\(CivilDay(report.generatedAt)).csv"
+        )
+    }
+
+    @Sendable func instanceJSON(_ request: Request) async throws -> Response {
+        let (_, report) = try await instanceReport(request)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return Self.download(
+            String(decoding: try encoder.encode(report), as: UTF8.self),
+            type: .json,
+            filename: "posture-organizations-\(CivilDay(report.generatedAt)).json"
+        )
+    }
+
+    @Sendable func instancePDF(_ request: Request) async throws -> Response {
+        let (web, report) = try await instanceReport(request)
+        let paper = ReportPaper(rawValue: request.query[String.self, at: "paper"]?.lowercased() ?? "") ?? .a4
+        return try await pdfResponse(
+            InstanceReportPage(paper: paper, inlineStyles: true).html(report),
+            filename: "posture-organizations-\(CivilDay(report.generatedAt)).pdf",
+            signedIn: web.signedIn
+        )
+    }
+
+    /// The page as PDF, or a page saying why there is none.
+    func pdfResponse(_ page: String, filename: String, signedIn: Layout.SignedIn) async throws -> Response {
+        guard let converter = dependencies.pdfConverter else {
+            throw WebError.badRequest("This server makes no PDFs. Open the report and print it from the browser.")
+        }
+        let data: Data
+        do {
+            data = try await converter.pdf(fromHTML: page)
+        } catch {
+            let status: HTTPStatus = if case .unavailable = error { .notImplemented } else { .serviceUnavailable }
+            return WebPages.error(
+                status,
+                "No PDF",
+                "\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Open the report and print it from the browser instead.",
+                signedIn: signedIn
+            )
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
     static func stylesheets(on web: any RoutesBuilder) {
@@ -104,29 +190,11 @@ struct ReportRoutes: Sendable {
     @Sendable func pdf(_ request: Request) async throws -> Response {
         let (context, report) = try await report(request)
         let paper = request.query[String.self, at: "paper"]?.lowercased() ?? "a4"
-        let page = ReportPage().render(report, paper: paper, inlineStyles: true)
-        guard let converter = dependencies.pdfConverter else {
-            throw WebError.badRequest("This server makes no PDFs. Open the report and print it from the browser.")
-        }
-        let data: Data
-        do {
-            data = try await converter.pdf(fromHTML: page)
-        } catch {
-            let status: HTTPStatus = if case .unavailable = error { .notImplemented } else { .serviceUnavailable }
-            return WebPages.error(
-                status,
-                "No PDF",
-                "\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Open the report and print it from the browser instead.",
-                signedIn: context.web.signedIn
-            )
-        }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
-        headers.replaceOrAdd(
-            name: .contentDisposition,
-            value: "attachment; filename=\"posture-report-\(context.id.rawValue)-\(report.from)-\(report.to).pdf\""
+        return try await pdfResponse(
+            ReportPage().render(report, paper: paper, inlineStyles: true),
+            filename: "posture-report-\(context.id.rawValue)-\(report.from)-\(report.to).pdf",
+            signedIn: context.web.signedIn
         )
-        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
     static func download(_ text: String, type: HTTPMediaType, filename: String) -> Response {

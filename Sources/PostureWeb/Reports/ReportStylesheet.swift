@@ -26,6 +26,7 @@ enum ReportStylesheet {
         th, td { text-align: left; padding: 1.2mm 2mm; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { font-size: 9pt; color: var(--muted); font-weight: 600; }
         td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+        td.day { white-space: nowrap; }
         section { break-inside: avoid-page; }
         section.long { break-inside: auto; }
         figure.chart-figure { margin: 2mm 0; break-inside: avoid; }

@@ -8,7 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write reports for people who never open the dashboard.",
-        subcommands: [Organization.self]
+        subcommands: [Organization.self, All.self]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -97,6 +97,11 @@ struct ReportCommand: AsyncParsableCommand {
                     }
                 }
             }
+            try Self.write(data, to: output)
+        }
+
+        /// To the file, or to standard output without one.
+        static func write(_ data: Data, to output: String?) throws {
             guard let output else {
                 Console.write(String(decoding: data, as: UTF8.self))
                 return
@@ -117,6 +122,61 @@ struct ReportCommand: AsyncParsableCommand {
             case .inFuture(let to, let today): "--to (\(to)) is in the future; the latest day is \(today)"
             case .tooLong: "the range may span at most ten years"
             }
+        }
+    }
+
+    struct All: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "all",
+            abstract: "The report of all organizations: one row each, and how they spread across percentages and zones."
+        )
+
+        @Option(help: "Order: name, score, percentage, zone, change or regressions.") var sort: String = "name"
+        @Flag(help: "Highest first.") var descending = false
+        @Option(help: "Output format.") var format: Format = .html
+        @Option(help: "Paper for HTML and PDF (a4 or letter).") var paper: String = "a4"
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var output:
+            String?
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            guard OrganizationListQuery.Sort(rawValue: sort) != nil else {
+                throw ValidationError(
+                    "--sort must be one of \(OrganizationListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(sort)\""
+                )
+            }
+            guard ["a4", "letter"].contains(paper.lowercased()) else {
+                throw ValidationError("--paper must be a4 or letter, got \"\(paper)\"")
+            }
+            if format == .pdf, output == nil { throw ValidationError("--format pdf writes a file: add --output FILE") }
+        }
+
+        func run() async throws {
+            let data = try await withRuntime(try server.configuration()) { runtime -> Data in
+                let report = try await runtime.service.instanceReport(
+                    sort: OrganizationListQuery.Sort(rawValue: sort) ?? .name,
+                    descending: descending
+                )
+                switch format {
+                case .html: return Data(runtime.reportHTML(report, paper: paper.lowercased()).utf8)
+                case .csv: return Data(report.csv.utf8)
+                case .json:
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    encoder.dateEncodingStrategy = .iso8601
+                    return try encoder.encode(report) + Data("\n".utf8)
+                case .pdf:
+                    do {
+                        return try await runtime.pdfConverter.pdf(
+                            fromHTML: runtime.reportHTML(report, paper: paper.lowercased())
+                        )
+                    } catch let error as PDFError {
+                        Console.error("no PDF: \(error.description)")
+                        throw ExitCode(1)
+                    }
+                }
+            }
+            try Organization.write(data, to: output)
         }
     }
 }

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 
 
 def test_a_reader_opens_the_report_and_downloads_its_pdf(browser, server: Server, screenshots: Path):
-    signed_in(browser, server, "rhea", "globalReader")
+    signed_in(browser, server, "remy", "globalReader")
     browser.get(server.base + "/orgs/contoso")
     percentage = browser.find_element(By.CSS_SELECTOR, "[data-testid='percentage']").text
     pdf_link = browser.find_element(By.CSS_SELECTOR, "[data-testid='report-pdf']").get_attribute("href")

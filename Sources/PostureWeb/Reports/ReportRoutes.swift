@@ -51,23 +51,12 @@ struct ReportRoutes: Sendable {
 
     @Sendable func instanceCSV(_ request: Request) async throws -> Response {
         let (_, report) = try await instanceReport(request)
-        return Self.download(
-            report.csv,
-            type: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
-            filename: "posture-organizations-\(CivilDay(report.generatedAt)).csv"
-        )
+        return Self.csv(report.csv, name: "posture-organizations-\(CivilDay(report.generatedAt))")
     }
 
     @Sendable func instanceJSON(_ request: Request) async throws -> Response {
         let (_, report) = try await instanceReport(request)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return Self.download(
-            String(decoding: try encoder.encode(report), as: UTF8.self),
-            type: .json,
-            filename: "posture-organizations-\(CivilDay(report.generatedAt)).json"
-        )
+        return try Self.json(report, name: "posture-organizations-\(CivilDay(report.generatedAt))")
     }
 
     @Sendable func instancePDF(_ request: Request) async throws -> Response {
@@ -97,10 +86,7 @@ struct ReportRoutes: Sendable {
                 signedIn: signedIn
             )
         }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return Self.download(data, type: HTTPMediaType(type: "application", subType: "pdf"), filename: filename)
     }
 
     static func stylesheets(on web: any RoutesBuilder) {
@@ -168,23 +154,24 @@ struct ReportRoutes: Sendable {
 
     @Sendable func csv(_ request: Request) async throws -> Response {
         let (context, report) = try await report(request)
-        return Self.download(
-            report.csv,
-            type: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
-            filename: "posture-report-\(context.id.rawValue)-\(report.from)-\(report.to).csv"
-        )
+        return Self.csv(report.csv, name: "posture-report-\(context.id.rawValue)-\(report.from)-\(report.to)")
     }
 
     @Sendable func json(_ request: Request) async throws -> Response {
         let (context, report) = try await report(request)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return Self.download(
-            String(decoding: try encoder.encode(report), as: UTF8.self),
-            type: .json,
-            filename: "posture-report-\(context.id.rawValue)-\(report.from)-\(report.to).json"
+        return try Self.json(report, name: "posture-report-\(context.id.rawValue)-\(report.from)-\(report.to)")
+    }
+
+    static func csv(_ text: String, name: String) -> Response {
+        download(
+            Data(text.utf8),
+            type: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
+            filename: name + ".csv"
         )
+    }
+
+    static func json(_ value: some Encodable, name: String) throws -> Response {
+        download(try ReportJSON.encode(value), type: .json, filename: name + ".json")
     }
 
     @Sendable func pdf(_ request: Request) async throws -> Response {
@@ -197,10 +184,10 @@ struct ReportRoutes: Sendable {
         )
     }
 
-    static func download(_ text: String, type: HTTPMediaType, filename: String) -> Response {
+    static func download(_ data: Data, type: HTTPMediaType, filename: String) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = type
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        return Response(status: .ok, headers: headers, body: .init(string: text))
+        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 }

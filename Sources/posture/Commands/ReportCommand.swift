@@ -15,6 +15,28 @@ struct ReportCommand: AsyncParsableCommand {
         case html, pdf, json, csv
     }
 
+    /// A report in `format`: its page, that page as PDF, or its data.
+    static func bytes(
+        _ format: Format,
+        page: String,
+        csv: String,
+        json: @autoclosure () throws -> Data,
+        runtime: PostureRuntime
+    ) async throws -> Data {
+        switch format {
+        case .html: return Data(page.utf8)
+        case .csv: return Data(csv.utf8)
+        case .json: return try json()
+        case .pdf:
+            do {
+                return try await runtime.pdfConverter.pdf(fromHTML: page)
+            } catch {
+                Console.error("no PDF: \(error.description)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
     struct Organization: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "org",
@@ -78,24 +100,13 @@ struct ReportCommand: AsyncParsableCommand {
                     Console.error(error.description + " (see `posture org list`)")
                     throw ExitCode(1)
                 }
-                switch format {
-                case .html: return Data(runtime.reportHTML(report, paper: paper.lowercased()).utf8)
-                case .csv: return Data(report.csv.utf8)
-                case .json:
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    encoder.dateEncodingStrategy = .iso8601
-                    return try encoder.encode(report) + Data("\n".utf8)
-                case .pdf:
-                    do {
-                        return try await runtime.pdfConverter.pdf(
-                            fromHTML: runtime.reportHTML(report, paper: paper.lowercased())
-                        )
-                    } catch let error as PDFError {
-                        Console.error("no PDF: \(error.description)")
-                        throw ExitCode(1)
-                    }
-                }
+                return try await ReportCommand.bytes(
+                    format,
+                    page: runtime.reportHTML(report, paper: paper.lowercased()),
+                    csv: report.csv,
+                    json: try ReportJSON.encode(report),
+                    runtime: runtime
+                )
             }
             try Self.write(data, to: output)
         }
@@ -157,24 +168,13 @@ struct ReportCommand: AsyncParsableCommand {
                     sort: OrganizationListQuery.Sort(rawValue: sort) ?? .name,
                     descending: descending
                 )
-                switch format {
-                case .html: return Data(runtime.reportHTML(report, paper: paper.lowercased()).utf8)
-                case .csv: return Data(report.csv.utf8)
-                case .json:
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    encoder.dateEncodingStrategy = .iso8601
-                    return try encoder.encode(report) + Data("\n".utf8)
-                case .pdf:
-                    do {
-                        return try await runtime.pdfConverter.pdf(
-                            fromHTML: runtime.reportHTML(report, paper: paper.lowercased())
-                        )
-                    } catch let error as PDFError {
-                        Console.error("no PDF: \(error.description)")
-                        throw ExitCode(1)
-                    }
-                }
+                return try await ReportCommand.bytes(
+                    format,
+                    page: runtime.reportHTML(report, paper: paper.lowercased()),
+                    csv: report.csv,
+                    json: try ReportJSON.encode(report),
+                    runtime: runtime
+                )
             }
             try Organization.write(data, to: output)
         }

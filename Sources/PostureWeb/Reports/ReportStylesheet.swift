@@ -1,3 +1,6 @@
+import Foundation
+import PostureCore
+
 /// The report's own stylesheet: built for paper (A4 by default, US Letter on request), light
 /// colours only, page numbers in the bottom margin, tables and charts kept whole across pages.
 enum ReportStylesheet {
@@ -56,5 +59,47 @@ public enum ReportPaper: String, Sendable, CaseIterable {
         case .a4: "A4"
         case .letter: "letter"
         }
+    }
+}
+
+/// The frame of every report page: head, stylesheet (linked, or inside the page for a file or a
+/// PDF engine), the on-screen links that are never printed, and the body.
+struct ReportDocument {
+    var title: String
+    var paper: ReportPaper
+    var inlineStyles: Bool
+    var screenLinks: [(label: String, href: String)]
+
+    func render(_ body: SafeHTML) -> String {
+        let style: SafeHTML =
+            inlineStyles
+            ? "<!--report-styles-->" : #"<link rel="stylesheet" href="/assets/report-\#(paper.rawValue).css">"#
+        let links: SafeHTML =
+            screenLinks.isEmpty
+            ? ""
+            : #"<nav class="screen-only">\#(SafeHTML.join(screenLinks.map { link -> SafeHTML in #"<a href="\#(href: link.href)">\#(link.label)</a>"# }, separator: " · ")) · print this page (Ctrl+P) to save it as PDF</nav>"#
+        let page: SafeHTML = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>\(title)</title>
+            \(style)
+            </head>
+            <body>
+            <main class="report">
+            \(links)
+            \(body)
+            </main>
+            </body>
+            </html>
+            """
+        guard inlineStyles else { return page.description }
+        // The stylesheet is our own constant text: inside <style> entities are not decoded, so it
+        // goes in as it is, in place of a marker no escaped text can contain.
+        return page.description.replacingOccurrences(
+            of: "<!--report-styles-->",
+            with: "<style>\n" + ReportStylesheet.css(paper: paper) + "\n</style>"
+        )
     }
 }

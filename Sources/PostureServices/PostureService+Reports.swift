@@ -11,6 +11,9 @@ extension PostureService {
         period: DayInterval,
         target: Double? = nil
     ) async throws -> OrganizationReport {
+        if let problem = OrganizationReport.problem(period: period, target: target) {
+            throw ServiceError.invalidReport(problem)
+        }
         let stored = try await organization(organizationID)
         let report = try await currentReport(of: stored)
         let settings = try await settings(organizationID)

@@ -108,6 +108,22 @@ import Vapor
                 #expect(answer.body.contains(words), "\(query): \(answer.body)")
                 #expect(answer.body.contains(#""target":"\#(target)""#), "\(query)")
             }
+            // The service holds the same rule, for every path that asks it for a report.
+            let today = CivilDay(APIHarness.now)
+            let service = harness.runtime.service
+            await #expect(throws: ServiceError.invalidReport(.periodTooLong)) {
+                _ = try await service.organizationReport(
+                    "contoso",
+                    period: DayInterval(from: today.adding(days: -OrganizationReport.maximumDays), to: today)
+                )
+            }
+            await #expect(throws: ServiceError.invalidReport(.targetOutOfRange)) {
+                _ = try await service.organizationReport(
+                    "contoso",
+                    period: DayInterval(from: today, to: today),
+                    target: .nan
+                )
+            }
             // Another organization's report is not found, not forbidden.
             let other = try await harness.send(
                 .GET,

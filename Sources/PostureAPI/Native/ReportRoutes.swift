@@ -41,20 +41,33 @@ struct ReportRoutes {
         let printing = format == .pdf ? Int(dependencies.workBudget.refillPerSecond) : 0
         let report = try await service.instanceReport(sort: sort, descending: order == "desc")
         try request.spendWork(report.organizations.count + printing, budget: dependencies.workBudget, now: now)
-        let name = "posture-organizations-\(CivilDay(report.generatedAt))"
+        return try await respond(
+            format,
+            name: "posture-organizations-\(CivilDay(report.generatedAt))",
+            data: report,
+            csv: report.csv
+        ) { renderer, inline in renderer.render(report, paper: paper, inlineStyles: inline) }
+    }
+
+    /// A report in the format asked for: its data, its page, or that page as PDF.
+    func respond(
+        _ format: Format,
+        name: String,
+        data: some Encodable,
+        csv: String,
+        page: (any ReportRendering, Bool) -> String
+    ) async throws -> Response {
         switch format {
-        case .json: return try JSONResponse.encode(report)
-        case .csv: return Self.download(Data(report.csv.utf8), type: "text/csv; charset=utf-8", filename: name + ".csv")
+        case .json:
+            return try JSONResponse.encode(data)
+        case .csv:
+            return Self.download(Data(csv.utf8), type: "text/csv; charset=utf-8", filename: name + ".csv")
         case .html:
             var headers = HTTPHeaders()
             headers.contentType = .html
-            let page = try renderer().render(report, paper: paper, inlineStyles: false)
-            return Response(status: .ok, headers: headers, body: .init(string: page))
+            return Response(status: .ok, headers: headers, body: .init(string: page(try renderer(), false)))
         case .pdf:
-            return try await pdf(
-                try renderer().render(report, paper: paper, inlineStyles: true),
-                filename: name + ".pdf"
-            )
+            return try await pdf(page(try renderer(), true), filename: name + ".pdf")
         }
     }
 
@@ -99,40 +112,22 @@ struct ReportRoutes {
         let (format, paper) = try Self.format(request)
         let now = dependencies.clock.now()
         let period = try DayRange.interval(request, now: now, defaultDays: 30)
-        guard period.days.count <= OrganizationReport.maximumDays else {
-            throw APIError.badRequest(
-                "a report covers at most \(OrganizationReport.maximumDays) days (two years)",
-                target: "from"
-            )
-        }
-        var target: Double?
-        if let text = request.queryValue("target") {
-            guard let value = Double(text), value.isFinite, (0...100).contains(value) else {
-                throw APIError.badRequest("target must be a percentage between 0 and 100, e.g. 70", target: "target")
-            }
-            target = value
+        // Text that is no number is as far out of range as 101.
+        let target = request.queryValue("target").map { Double($0) ?? .nan }
+        // Checked before any work is charged or done.
+        if let problem = OrganizationReport.problem(period: period, target: target) {
+            throw APIError.from(ServiceError.invalidReport(problem))
         }
         // A PDF runs a browser for about a second: it costs a second of the caller's read budget.
         let printing = format == .pdf ? Int(dependencies.workBudget.refillPerSecond) : 0
         try request.spendWork(period.days.count + printing, budget: dependencies.workBudget, now: now)
         let report = try await service.organizationReport(id, period: period, target: target)
-        let name = "posture-report-\(id.rawValue)-\(report.from)-\(report.to)"
-        switch format {
-        case .json:
-            return try JSONResponse.encode(report)
-        case .csv:
-            return Self.download(Data(report.csv.utf8), type: "text/csv; charset=utf-8", filename: name + ".csv")
-        case .html:
-            var headers = HTTPHeaders()
-            headers.contentType = .html
-            let page = try renderer().render(report, paper: paper, inlineStyles: false)
-            return Response(status: .ok, headers: headers, body: .init(string: page))
-        case .pdf:
-            return try await pdf(
-                try renderer().render(report, paper: paper, inlineStyles: true),
-                filename: name + ".pdf"
-            )
-        }
+        return try await respond(
+            format,
+            name: "posture-report-\(id.rawValue)-\(report.from)-\(report.to)",
+            data: report,
+            csv: report.csv
+        ) { renderer, inline in renderer.render(report, paper: paper, inlineStyles: inline) }
     }
 
     func renderer() throws -> any ReportRendering {

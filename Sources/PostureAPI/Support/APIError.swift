@@ -83,6 +83,8 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: "exclusion")
             case .invalidText(let field, _):
                 return .badRequest(error.description, target: field)
+            case .invalidReport(let problem):
+                return .badRequest(error.description, target: problem.field)
             case .invalidConnection(let problems):
                 return .badRequest(error.description, target: problems.first?.field)
             case .connectionTestUnavailable:

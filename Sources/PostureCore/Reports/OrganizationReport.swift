@@ -137,6 +137,35 @@ public struct OrganizationReport: Sendable, Equatable, Codable {
     public static let topActionCount = 10
     public static let listLimit = 50
     public static let regressionLimit = 50
+
+    /// Why a report cannot be made for a period and target; every path (page, API, command line,
+    /// the service itself) asks here.
+    public enum RequestProblem: Error, Sendable, Equatable, CustomStringConvertible {
+        case periodTooLong
+        case targetOutOfRange
+
+        /// The parameter at fault.
+        public var field: String {
+            switch self {
+            case .periodTooLong: "from"
+            case .targetOutOfRange: "target"
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .periodTooLong: "a report covers at most \(OrganizationReport.maximumDays) days (two years)"
+            case .targetOutOfRange: "target must be a percentage between 0 and 100, e.g. 70"
+            }
+        }
+    }
+
+    /// The first problem with a report's period and target, or nil.
+    public static func problem(period: DayInterval, target: Double?) -> RequestProblem? {
+        if period.days.count > maximumDays { return .periodTooLong }
+        if let target, !(target.isFinite && (0...100).contains(target)) { return .targetOutOfRange }
+        return nil
+    }
 }
 
 extension OrganizationReport {

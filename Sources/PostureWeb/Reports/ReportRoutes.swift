@@ -118,15 +118,11 @@ struct ReportRoutes: Sendable {
                 "Choose days like 2026-11-28, from before to, to not after today (\(today.description))."
             )
         }
-        guard period.days.count <= OrganizationReport.maximumDays else {
-            throw WebError.badRequest("A report covers at most \(OrganizationReport.maximumDays) days (two years).")
-        }
-        var target: Double?
-        if let text = request.query[String.self, at: "target"] {
-            guard let value = Double(text), value.isFinite, (0...100).contains(value) else {
-                throw WebError.badRequest("The target is a percentage from 0 to 100.")
-            }
-            target = value
+        let target = request.query[String.self, at: "target"].map { Double($0) ?? .nan }
+        if let problem = OrganizationReport.problem(period: period, target: target) {
+            throw WebError.badRequest(
+                problem.description.prefix(1).uppercased() + problem.description.dropFirst() + "."
+            )
         }
         return (context, try await service.organizationReport(context.id, period: period, target: target))
     }

@@ -70,9 +70,6 @@ struct ReportCommand: AsyncParsableCommand {
             if format == .pdf, output == nil {
                 throw ValidationError("--format pdf writes a file: add --output FILE")
             }
-            if let target, !(target.isFinite && (0...100).contains(target)) {
-                throw ValidationError("--target must be a percentage from 0 to 100, got \(target)")
-            }
             guard ["a4", "letter"].contains(paper.lowercased()) else {
                 throw ValidationError("--paper must be a4 or letter, got \"\(paper)\"")
             }
@@ -85,8 +82,9 @@ struct ReportCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError(Self.describe(error))
             }
-            guard period.days.count <= OrganizationReport.maximumDays else {
-                throw ValidationError("a report covers at most \(OrganizationReport.maximumDays) days (two years)")
+            if let problem = OrganizationReport.problem(period: period, target: target) {
+                // The option is named as it was typed.
+                throw ValidationError(problem == .targetOutOfRange ? "--" + problem.description : problem.description)
             }
             let data = try await withRuntime(try server.configuration()) { runtime -> Data in
                 let report: OrganizationReport

@@ -194,7 +194,7 @@ public struct WebRoutes: Sendable {
             let target = user.mustChangePassword ? "/account/password" : Self.localPath(form.next)
             let response = request.redirect(to: target, redirectType: .normal)
             response.cookies[WebCookies.session] = cookies(request).session(token)
-            response.cookies[WebCookies.signInCSRF] = cookies(request).expired()
+            response.cookies[WebCookies.signInCSRF] = cookies(request).expired(path: "/signin")
             return response
         }
     }

@@ -30,6 +30,9 @@ import VaporTesting
             for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
                 #expect(session.contains(attribute), "\(attribute) in \(session)")
             }
+            // The sign-in form's cookie is deleted where it was set, or the browser would keep it.
+            let spent = try #require(signedIn.setCookie("posture_signin"))
+            #expect(spent.contains("Max-Age=0") && spent.contains("Path=/signin"), "\(spent)")
 
             // Until the password changes, every page leads to the change form.
             #expect(try await web.send(.GET, "/").location == "/account/password")

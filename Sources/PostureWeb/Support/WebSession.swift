@@ -51,18 +51,6 @@ struct WebCookies: Sendable {
         HTTPCookies.Value(string: token, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
-    func expired() -> HTTPCookies.Value {
-        HTTPCookies.Value(
-            string: "",
-            expires: Date(timeIntervalSince1970: 0),
-            maxAge: 0,
-            path: "/",
-            isSecure: secure,
-            isHTTPOnly: true,
-            sameSite: .lax
-        )
-    }
-
     /// Lax, not Strict: the provider sends the browser back with a top-level navigation from its
     /// own site, which must carry the cookie.
     func providerSignIn(_ token: String) -> HTTPCookies.Value {
@@ -76,7 +64,8 @@ struct WebCookies: Sendable {
         )
     }
 
-    func expired(path: String) -> HTTPCookies.Value {
+    /// Deletes a cookie: the path must be the one it was set with.
+    func expired(path: String = "/") -> HTTPCookies.Value {
         HTTPCookies.Value(
             string: "",
             expires: Date(timeIntervalSince1970: 0),

@@ -27,6 +27,9 @@ public struct PostureRuntime: Sendable {
     public let store: PostureStore
     /// Makes reports' PDFs (the CLI's `posture report --format pdf` uses it too).
     public let pdfConverter: ChromiumPDFConverter
+
+    /// The page and the engine that print scheduled reports' PDFs.
+    public var reportPrinter: ReportPrinter { ReportPrinter(renderer: ReportPage(), converter: pdfConverter) }
 }
 
 /// The composition root: builds the Vapor application with its database, migrations, catalog,

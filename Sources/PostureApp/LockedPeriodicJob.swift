@@ -6,8 +6,8 @@ import Vapor
 /// A job every node runs on a period while the server runs, one node at a time under a
 /// cluster-wide job lock: the alert look (every 5 s, with ``PostureService/alertSettleSeconds``
 /// an alert leaves within about 20 s of the write that caused it), reading tickets back from
-/// ServiceNow and Planner (every 10 minutes), and queuing the weekly digests (every 5 minutes, so
-/// they leave soon after 07:00 UTC on Mondays).
+/// ServiceNow and Planner (every 10 minutes), and queuing the weekly digests and scheduled reports
+/// (every 5 minutes, so they leave soon after 07:00 UTC).
 final class LockedPeriodicJob: LifecycleHandler, @unchecked Sendable {
     private let service: PostureService
     private let lockName: String
@@ -64,6 +64,15 @@ final class LockedPeriodicJob: LifecycleHandler, @unchecked Sendable {
         LockedPeriodicJob(service: service, lockName: "posture.digests", everySeconds: 300, logger: logger) {
             let queued = try await service.queueDueDigests()
             if queued > 0 { logger.info("weekly digests queued", metadata: ["deliveries": "\(queued)"]) }
+        }
+    }
+
+    /// Queues the scheduled reports that are due (every 5 minutes, so they leave soon after 07:00
+    /// UTC on Mondays and on the 1st).
+    static func reports(service: PostureService, logger: Logger) -> LockedPeriodicJob {
+        LockedPeriodicJob(service: service, lockName: "posture.reports", everySeconds: 300, logger: logger) {
+            let queued = try await service.queueDueReports()
+            if queued > 0 { logger.info("scheduled reports queued", metadata: ["deliveries": "\(queued)"]) }
         }
     }
 

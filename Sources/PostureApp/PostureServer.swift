@@ -49,11 +49,13 @@ extension PostureRuntime {
         )
         let senders = OutboundSenders.network(
             policy: service.outbound,
-            extraTrustRoots: configuration.outboundTrustRoots
+            extraTrustRoots: configuration.outboundTrustRoots,
+            reports: reportPrinter
         )
         application.lifecycle.use(LockedPeriodicJob.alerts(service: service, logger: logger))
         application.lifecycle.use(LockedPeriodicJob.tickets(service: service, senders: senders, logger: logger))
         application.lifecycle.use(LockedPeriodicJob.digests(service: service, logger: logger))
+        application.lifecycle.use(LockedPeriodicJob.reports(service: service, logger: logger))
         application.lifecycle.use(
             DeliveryScheduler(
                 service: service,

@@ -49,12 +49,18 @@ public struct SMTPMailSender: MailSending {
 extension OutboundSenders {
     /// The senders that reach the network: HTTPS for webhooks, Teams and ServiceNow, SMTP for e-mail,
     /// Graph (as the organization's connection) for Planner.
-    public static func network(policy: OutboundPolicy, extraTrustRoots: String? = nil) -> OutboundSenders {
+    /// Scheduled reports' PDFs come from `reports`.
+    public static func network(
+        policy: OutboundPolicy,
+        extraTrustRoots: String? = nil,
+        reports: ReportPrinter? = nil
+    ) -> OutboundSenders {
         OutboundSenders(
             http: OutboundHTTPSender(policy: policy),
             mail: SMTPMailSender(policy: policy, extraTrustRoots: extraTrustRoots),
             tickets: ServiceNowClient(policy: policy),
-            tasks: PlannerTaskSender()
+            tasks: PlannerTaskSender(),
+            reports: reports
         )
     }
 }

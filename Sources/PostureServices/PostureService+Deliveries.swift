@@ -79,12 +79,32 @@ public struct OutboundSenders: Sendable {
     public var mail: any MailSending
     public var tickets: any TicketSending
     public var tasks: any TaskSending
+    /// Prints the PDF a scheduled report's e-mail carries; nil on a server that prints none.
+    public var reports: ReportPrinter?
 
-    public init(http: any HTTPSending, mail: any MailSending, tickets: any TicketSending, tasks: any TaskSending) {
+    public init(
+        http: any HTTPSending,
+        mail: any MailSending,
+        tickets: any TicketSending,
+        tasks: any TaskSending,
+        reports: ReportPrinter? = nil
+    ) {
         self.http = http
         self.mail = mail
         self.tickets = tickets
         self.tasks = tasks
+        self.reports = reports
+    }
+}
+
+/// The dashboard's report page and the PDF engine, for e-mails that carry a report.
+public struct ReportPrinter: Sendable {
+    public var renderer: any ReportRendering
+    public var converter: any PDFConverting
+
+    public init(renderer: any ReportRendering, converter: any PDFConverting) {
+        self.renderer = renderer
+        self.converter = converter
     }
 }
 
@@ -126,7 +146,8 @@ extension PostureService {
         try await store.releaseDeliveryLeases(holder: holder)
     }
 
-    /// Sends one attempt of a claimed delivery and records it. Returns the delivery as recorded.
+    /// Sends one attempt of a claimed delivery and records it. Returns the delivery as recorded;
+    /// nil when it was given back unsent to wait for the PDF engine, or its lease was lost.
     @discardableResult
     public func deliver(
         _ delivery: Delivery,
@@ -184,15 +205,38 @@ extension PostureService {
             guard let mail = channel.mail, let message = EventMessage.make(body: delivery.body) else {
                 return try await finish(delivery, holder: holder, state: .failed, "the queued message is not an event")
             }
+            var attachments: [MailMessage.Attachment] = []
+            if delivery.eventType == .reportScheduled {
+                switch await printedReport(delivery, printer: senders.reports) {
+                case .printed(let attachment): attachments = [attachment]
+                case .later:
+                    try await store.postponeDelivery(
+                        delivery.id,
+                        holder: holder,
+                        until: clock.now().addingTimeInterval(10 + 10 * jitter)
+                    )
+                    return nil
+                case .never(let reason): return try await finish(delivery, holder: holder, state: .failed, reason)
+                case .retry(let reason):
+                    return try await record(
+                        delivery,
+                        holder: holder,
+                        channel: channel,
+                        attempt: DeliveryAttempt(status: nil, error: reason),
+                        jitter: jitter
+                    )
+                }
+            }
             let domain = mail.from.split(separator: "@").last.map(String.init) ?? "posture.invalid"
             // The delivery's id is the Message-ID on every attempt: a repeat is recognisably the same mail.
             let mime = MailMessage.event(
                 message,
                 from: mail.from,
-                // A share names its own addresses; everything else goes to the channel's.
+                // A share, a digest and a report name their own addresses; alerts go to the channel's.
                 to: ActionShare.recipients(inBody: delivery.body) ?? mail.to,
                 date: clock.now(),
-                messageID: "<\(delivery.id)@\(domain)>"
+                messageID: "<\(delivery.id)@\(domain)>",
+                attachments: attachments
             )
             attempt = await senders.mail.send(mime, via: mail, password: secret)
         case .servicenow:
@@ -353,6 +397,41 @@ extension PostureService {
     /// A test of a ticket system: 200 when it answered as it should, the reason otherwise.
     static func testAttempt(problem: String?) -> DeliveryAttempt {
         problem.map { DeliveryAttempt(status: nil, error: $0) } ?? DeliveryAttempt(status: 200)
+    }
+
+    enum PrintedReport {
+        case printed(MailMessage.Attachment)
+        /// The engine is busy: the delivery waits its turn without counting an attempt.
+        case later
+        /// This attempt failed; the next may not.
+        case retry(String)
+        /// No attempt can succeed (no engine, an unreadable body).
+        case never(String)
+    }
+
+    /// The PDF a scheduled report's e-mail carries, printed now from the stored state.
+    func printedReport(_ delivery: Delivery, printer: ReportPrinter?) async -> PrintedReport {
+        guard let request = ReportSchedule.request(inBody: delivery.body),
+            request.organizationID == delivery.organizationID
+        else { return .never("the queued message is not a report") }
+        guard let printer else { return .never("this server prints no PDFs: it has no PDF engine") }
+        let report: OrganizationReport
+        do {
+            report = try await organizationReport(delivery.organizationID, period: request.period)
+        } catch {
+            return .never("the report could not be made: \(error)")
+        }
+        let page = printer.renderer.render(report, paper: request.paper.rawValue, inlineStyles: true)
+        do {
+            let pdf = try await printer.converter.pdf(fromHTML: page)
+            return .printed(.init(filename: request.filename, contentType: "application/pdf", data: Array(pdf)))
+        } catch {
+            switch error {
+            case .unavailable(let reason): return .never(reason)
+            case .busy: return .later
+            case .failed: return .retry(error.description)
+            }
+        }
     }
 
     /// Records how an attempt went: delivered, failed for good (410 also turns the channel off),

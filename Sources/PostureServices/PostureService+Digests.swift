@@ -33,27 +33,12 @@ extension PostureService {
         if let problem = EmailAddress.problem(address) {
             throw ServiceError.invalidConnection([ConnectionProblem(field: "email", problem)])
         }
-        let mail = try await store.channels(organizationID).filter { $0.kind == .email && $0.isEnabled }
-            .compactMap(\.mail)
-        guard !mail.isEmpty else {
-            throw ServiceError.invalidConnection([
-                ConnectionProblem(
-                    field: "email",
-                    "needs the organization's e-mail channel to go through: a read-write role adds one in Settings → Channels"
-                )
-            ])
-        }
-        // The organization's security data goes only to its own mail domains: those its e-mail
-        // channels already send from or to, so nobody can route the digest to an outside address.
-        let domains = Set(mail.flatMap { [$0.from] + $0.to }.compactMap(Self.domain))
-        guard let domain = Self.domain(address), domains.contains(domain) else {
-            throw ServiceError.invalidConnection([
-                ConnectionProblem(
-                    field: "email",
-                    "must be at one of the organization's mail domains (\(domains.sorted().joined(separator: ", "))): those its e-mail channels send from or to"
-                )
-            ])
-        }
+        try await checkOwnMailDomains(
+            organizationID,
+            [address],
+            field: "email",
+            noChannel: ConnectionProblem(field: "email", Self.needsEmailChannel)
+        )
         let now = clock.now()
         let existing = try await store.digestSubscription(organizationID, username: username)
         let subscription = DigestSubscription(

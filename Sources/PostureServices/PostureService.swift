@@ -293,6 +293,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case instanceAdministratorOnly(String)
     case channelNotFound(String)
     case tooManyChannels(Int)
+    case reportScheduleNotFound(String)
+    case tooManyReportSchedules(Int)
     /// A report asked for a period or target it cannot take.
     case invalidReport(OrganizationReport.RequestProblem)
 
@@ -313,6 +315,9 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .instanceAdministratorOnly(let what): "only instance administrators \(what)"
         case .channelNotFound(let id): "no channel with id \"\(id)\""
         case .tooManyChannels(let limit): "an organization has at most \(limit) channels; remove one first"
+        case .reportScheduleNotFound(let id): "no scheduled report with id \"\(id)\""
+        case .tooManyReportSchedules(let limit):
+            "an organization has at most \(limit) scheduled reports; remove one first"
         case .invalidReport(let problem): problem.description
         case .connectionAppInUse(let count):
             "\(counted(count, "connection")) \(count == 1 ? "signs" : "sign") in with the instance-wide app; connect "

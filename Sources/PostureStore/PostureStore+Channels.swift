@@ -138,6 +138,7 @@ extension PostureStore {
         try await deleteShares(organizationID)
         try await deleteTickets(organizationID)
         try await deleteDigestSubscriptions(organizationID)
+        try await deleteReportSchedules(organizationID)
     }
 }
 

@@ -75,6 +75,18 @@ extension PostureStore {
         ).first().map(Delivery.init(row:))
     }
 
+    /// Gives a claimed delivery back without counting an attempt, due again at `until`: it could
+    /// not start (a shared resource was busy), which is no fault of the receiver's.
+    public func postponeDelivery(_ id: String, holder: String, until: Date) async throws {
+        try await sql.raw(
+            """
+            UPDATE deliveries SET next_attempt_at = \(bind: until.timeIntervalSince1970),
+                lease_holder = NULL, lease_expires_at = NULL
+            WHERE id = \(bind: id) AND lease_holder = \(bind: holder) AND state = 'pending'
+            """
+        ).run()
+    }
+
     /// How many deliveries are in each state, across every organization; `states` limits the count
     /// to those (the pending and failed ones are few and indexed, the delivered ones grow).
     public func deliveryStateCounts(

@@ -29,6 +29,9 @@ struct SettingsRoutes: Sendable {
         organization.post("settings", "connection", "schedule", use: scheduleConnection)
         organization.post("settings", "digest", use: subscribeDigest)
         organization.post("settings", "digest", "stop", use: stopDigest)
+        organization.post("settings", "reports", use: addReportSchedule)
+        organization.post("settings", "reports", ":schedule", "remove", use: removeReportSchedule)
+        organization.post("settings", "reports", ":schedule", "send", use: sendReportSchedule)
         registerOutbound(on: organization.grouped("settings"))
     }
 
@@ -41,6 +44,9 @@ struct SettingsRoutes: Sendable {
         "channel-removed": "Channel removed; what it still had to send is cancelled.",
         "alerts": "Alerts saved.", "digest": "Your weekly digest is set: the next one leaves on Monday morning.",
         "digest-stopped": "Your weekly digest is stopped.",
+        "report-scheduled": "Report scheduled: the first leaves when the next period closes.",
+        "report-removed": "Scheduled report removed.",
+        "report-sent": "Report queued: it is printed and leaves within a minute; the delivery log shows how it went.",
     ]
 
     @Sendable func page(_ request: Request) async throws -> Response {
@@ -123,6 +129,7 @@ struct SettingsRoutes: Sendable {
             channels: try await channelSection(id, canWrite: context.canWrite, newSecret: webhookSecret),
             alerts: try await alertSection(id, canWrite: context.canWrite),
             digest: try await digestSection(id, username: context.web.user.username),
+            reports: try await reportScheduleSection(id, canWrite: context.canWrite),
             message: message,
             errors: errors
         )

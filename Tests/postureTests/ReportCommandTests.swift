@@ -45,4 +45,46 @@ import Testing
         let paper = try await cli(["report", "org", "acme", "--paper", "a3"])
         #expect(paper.status != 0 && paper.stderr.contains("--paper must be a4 or letter"))
     }
+
+    @Test func aReportIsScheduledListedSentAndRemoved() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posture-schedule-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["POSTURE_DATA_DIR": directory.path, "POSTURE_ALLOW_PRIVATE_TARGETS": "1"]
+        func cli(_ arguments: [String]) async throws -> CLIRunner.Result {
+            try await CLIRunner.run(arguments, environment: environment)
+        }
+        await #expect(try cli(["org", "create", "--id", "acme", "--name", "Acme"]).status == 0)
+        let add = ["report", "schedule", "add", "acme", "--every", "monthly", "--to", "ciso@acme.example"]
+        let nowhere = try await cli(add)
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("Settings → Channels"), "\(nowhere.stderr)")
+        let channel = try await cli([
+            "channel", "add", "--org", "acme", "--kind", "email", "--events", "score.dropped", "--to",
+            "alerts@acme.example", "--smtp-host", "127.0.0.1", "--smtp-port", "2525", "--smtp-security", "none",
+            "--from", "posture@acme.example",
+        ])
+        #expect(channel.status == 0, "\(channel.stderr)")
+        let outside = try await cli(add.dropLast() + ["ciso@elsewhere.example"])
+        #expect(outside.status == 1 && outside.stderr.contains("--to: \"ciso@elsewhere.example\" must be at one of"))
+        let badCadence = try await cli([
+            "report", "schedule", "add", "acme", "--every", "daily", "--to", "a@acme.example",
+        ])
+        #expect(badCadence.status != 0 && badCadence.stderr.contains("--every"))
+
+        let added = try await cli(add + ["--paper", "letter"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.hasPrefix("scheduled rpt_") && added.stdout.contains("the first report covers"))
+        let id = try #require(added.stdout.split(separator: " ").dropFirst().first.map { String($0.dropLast()) })
+        let list = try await cli(["report", "schedule", "list", "acme"])
+        #expect(list.stdout.contains(id) && list.stdout.contains("ciso@acme.example") && list.stdout.contains("letter"))
+        let sent = try await cli(["report", "schedule", "send", "acme", id])
+        #expect(sent.status == 0 && sent.stdout.hasPrefix("queued msg_"), "\(sent.stderr)")
+        let deliveries = try await cli(["channel", "deliveries", "--org", "acme"])
+        #expect(deliveries.stdout.contains("report.scheduled"))
+        #expect(try await cli(["report", "schedule", "remove", "acme", id]).stdout == "removed \(id)\n")
+        let gone = try await cli(["report", "schedule", "remove", "acme", id])
+        #expect(gone.status == 1 && gone.stderr.contains("no scheduled report with id"))
+        #expect(try await cli(["report", "schedule", "list", "acme"]).stdout.contains("acme has no scheduled report"))
+    }
 }

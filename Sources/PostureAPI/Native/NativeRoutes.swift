@@ -45,6 +45,7 @@ struct NativeRoutes {
         ShareRoutes(dependencies: dependencies).register(on: organization)
         TicketRoutes(dependencies: dependencies).register(on: organization)
         ReportRoutes(dependencies: dependencies).register(on: organization)
+        ReportScheduleRoutes(dependencies: dependencies).register(on: organization)
         EvidenceRoutes(dependencies: dependencies).register(on: organization)
         MicrosoftScoreRoutes(dependencies: dependencies).register(on: organization)
     }

@@ -89,9 +89,9 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: problems.first?.field)
             case .connectionTestUnavailable:
                 return APIError(.notImplemented, code: "notSupported", message: error.description)
-            case .collectionRunning, .connectionAppInUse, .tooManyChannels:
+            case .collectionRunning, .connectionAppInUse, .tooManyChannels, .tooManyReportSchedules:
                 return APIError(.conflict, code: "conflict", message: error.description)
-            case .connectionAppNotFound, .channelNotFound:
+            case .connectionAppNotFound, .channelNotFound, .reportScheduleNotFound:
                 return .notFound(error.description)
             case .instanceAdministratorOnly:
                 return .forbidden(error.description)

@@ -64,7 +64,7 @@ public struct AlertRules: Sendable, Equatable, Codable {
         case .exceptionExpiring, .exceptionExpired: exceptionsEnabled
         case .scoreBelowFloor: floorEnabled
         case .connectionFailing: connectionsEnabled
-        case .ticketUpdated, .webhookTest, .actionShared, .digestWeekly: true
+        case .ticketUpdated, .webhookTest, .actionShared, .digestWeekly, .reportScheduled: true
         }
     }
 }

@@ -224,6 +224,8 @@ public struct EventMessage: Sendable, Equatable {
             )
         case .digestWeekly:
             return digest(fields)
+        case .reportScheduled:
+            return scheduledReport(fields)
         case .webhookTest:
             return EventMessage(
                 title: "Posture test message",
@@ -295,6 +297,27 @@ public struct EventMessage: Sendable, Equatable {
             link: fields.url,
             reason:
                 "You receive this because you asked for the weekly digest of this organization in Posture; turn it off in the organization's Settings."
+        )
+    }
+
+    /// A scheduled report: the period and the attached PDF's name; the figures are in the PDF.
+    static func scheduledReport(_ fields: Fields) -> EventMessage {
+        let cadence = fields.text("cadence").flatMap(ReportCadence.init(rawValue:)) ?? .weekly
+        let from = fields.text("from").flatMap(CivilDay.init)
+        let to = fields.text("to").flatMap(CivilDay.init)
+        let period = from.flatMap { from in to.map { DayInterval(from: from, to: $0) } }
+        let name = period.map(cadence.periodName) ?? ""
+        return EventMessage(
+            title: "\(fields.organization): \(cadence.rawValue) Secure Score report, \(name)",
+            summary:
+                "The organization's Secure Score report for \(name) is attached as PDF: the score, verified and claimed, its change over the period with the regressions and their causes, the history, points by category, the actions worth most and the plan to the target.",
+            facts: [
+                ("Period", period.map { "\($0.from) to \($0.to)" } ?? ""), ("Attached", fields.text("filename") ?? ""),
+            ],
+            link: fields.url,
+            linkTitle: "Open the report in Posture",
+            reason:
+                "Posture sent this because this address is on one of the organization's scheduled reports; a read-write role changes them in the organization's Settings."
         )
     }
 

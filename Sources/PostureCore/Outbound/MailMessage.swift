@@ -198,7 +198,8 @@ public struct MailMessage: Sendable, Equatable {
         from: String,
         to: [String],
         date: Date,
-        messageID: String
+        messageID: String,
+        attachments: [Attachment] = []
     ) -> MailMessage {
         let text = plainText(message)
 
@@ -228,6 +229,7 @@ public struct MailMessage: Sendable, Equatable {
             subject: message.title,
             text: text.joined(separator: "\n"),
             html: html.markup,
+            attachments: attachments,
             date: date,
             messageID: messageID
         )

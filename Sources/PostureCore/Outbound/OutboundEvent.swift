@@ -14,6 +14,8 @@ public enum OutboundEventType: String, Sendable, CaseIterable, Comparable {
     case actionShared = "action.shared"
     /// A person's weekly digest of an organization, by e-mail (never subscribed to by channels).
     case digestWeekly = "digest.weekly"
+    /// An organization's scheduled report, by e-mail with its PDF (never subscribed to by channels).
+    case reportScheduled = "report.scheduled"
     /// Sent on demand to check an endpoint; every endpoint receives it whatever it subscribed to.
     case webhookTest = "webhook.test"
 
@@ -22,7 +24,7 @@ public enum OutboundEventType: String, Sendable, CaseIterable, Comparable {
     /// The events a channel can subscribe to (the test event always reaches it; a share goes to
     /// the channel a person chose).
     public static var subscribable: [OutboundEventType] {
-        allCases.filter { $0 != .webhookTest && $0 != .actionShared && $0 != .digestWeekly }
+        allCases.filter { ![.webhookTest, .actionShared, .digestWeekly, .reportScheduled].contains($0) }
     }
 }
 

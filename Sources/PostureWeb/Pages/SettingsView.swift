@@ -49,6 +49,8 @@ public struct SettingsView: Sendable, Equatable {
     public var alerts: AlertSection? = nil
     /// The person's own weekly digest.
     public var digest: DigestSection? = nil
+    /// The organization's scheduled reports: every role that reads it.
+    public var reports: ReportScheduleSection? = nil
     public var message: String?
     public var errors: [String]
 
@@ -56,7 +58,7 @@ public struct SettingsView: Sendable, Equatable {
         lhs.nav == rhs.nav && lhs.lockedReason == rhs.lockedReason && lhs.clients == rhs.clients
             && lhs.members == rhs.members && lhs.errors == rhs.errors && lhs.message == rhs.message
             && lhs.connection == rhs.connection && lhs.channels == rhs.channels && lhs.alerts == rhs.alerts
-            && lhs.digest == rhs.digest
+            && lhs.digest == rhs.digest && lhs.reports == rhs.reports
     }
 
     public func render() -> String {
@@ -171,6 +173,7 @@ public struct SettingsView: Sendable, Equatable {
             \(connection?.render(base: base, csrf: csrf))
             \(alerts?.render(base: base, csrf: csrf))
             \(channels?.render(base: base, csrf: csrf))
+            \(reports?.render(base: base, csrf: csrf))
             \(access)
             """
         )

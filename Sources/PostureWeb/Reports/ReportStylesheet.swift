@@ -50,10 +50,7 @@ enum ReportStylesheet {
     }
 }
 
-/// The paper a report is laid out for.
-public enum ReportPaper: String, Sendable, CaseIterable {
-    case a4, letter
-
+extension ReportPaper {
     var cssSize: String {
         switch self {
         case .a4: "A4"

@@ -8,7 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write reports for people who never open the dashboard.",
-        subcommands: [Organization.self, All.self]
+        subcommands: [Organization.self, All.self, Schedule.self]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

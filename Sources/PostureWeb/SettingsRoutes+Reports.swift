@@ -1,0 +1,127 @@
+import Foundation
+import PostureCore
+import PostureServices
+import PostureStore
+import Vapor
+
+/// Settings → Scheduled reports: read-write roles add, remove and send them now.
+extension SettingsRoutes {
+    func reportScheduleSection(_ id: OrganizationID, canWrite: Bool) async throws -> ReportScheduleSection {
+        let now = dependencies.clock.now()
+        return ReportScheduleSection(
+            rows: try await service.reportSchedules(id).map { schedule in
+                let next = schedule.nextSend(after: now)
+                return .init(
+                    id: schedule.id,
+                    cadence: schedule.cadence == .weekly ? "Week" : "Month",
+                    recipients: schedule.recipients.joined(separator: ", "),
+                    paper: schedule.paper == .a4 ? "A4" : "US Letter",
+                    next: "\(schedule.cadence.periodName(next.period)), "
+                        + (next.at <= now ? "due now" : "from " + ScoreFormat.minute(next.at) + " UTC"),
+                    lastSent: schedule.lastSentPeriod.map {
+                        schedule.cadence.periodName(
+                            DayInterval(from: $0, to: $0.adding(days: schedule.cadence == .weekly ? 6 : 27))
+                        )
+                    } ?? "not yet",
+                    createdBy: schedule.createdBy
+                )
+            },
+            canWrite: canWrite,
+            hasEmailChannel: try await service.channels(id).contains { $0.kind == .email && $0.isEnabled }
+        )
+    }
+
+    struct ReportScheduleForm: Content {
+        var cadence: String?
+        var recipients: String?
+        var paper: String?
+    }
+
+    @Sendable func addReportSchedule(_ request: Request) async throws -> Response {
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
+        let form = (try? request.content.decode(ReportScheduleForm.self)) ?? ReportScheduleForm()
+        guard let cadence = form.cadence.flatMap(ReportCadence.init(rawValue:)),
+            let paper = ReportPaper(rawValue: form.paper ?? "a4")
+        else {
+            return try await render(
+                request,
+                errors: ["Choose every week or every month, and A4 or US Letter."],
+                status: .badRequest
+            )
+        }
+        do {
+            _ = try await service.addReportSchedule(
+                context.id,
+                ReportScheduleDraft(
+                    cadence: cadence,
+                    recipients: EmailAddress.list(String((form.recipients ?? "").prefix(6_000))),
+                    paper: paper
+                ),
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as ServiceError {
+            return try await render(request, errors: Self.reportScheduleErrors(error), status: .badRequest)
+        }
+        return back(request, "report-scheduled", section: "reports")
+    }
+
+    @Sendable func removeReportSchedule(_ request: Request) async throws -> Response {
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
+        do {
+            try await service.removeReportSchedule(
+                context.id,
+                id: request.parameters.get("schedule") ?? "",
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as ServiceError {
+            return try await render(request, errors: Self.reportScheduleErrors(error), status: .badRequest)
+        }
+        return back(request, "report-removed", section: "reports")
+    }
+
+    @Sendable func sendReportSchedule(_ request: Request) async throws -> Response {
+        let context = try await OrganizationContext.resolve(
+            request,
+            .settings,
+            service: service,
+            operation: .changeState
+        )
+        do {
+            _ = try await service.sendScheduledReport(
+                context.id,
+                id: request.parameters.get("schedule") ?? "",
+                actor: context.web.user.username,
+                requestID: request.id
+            )
+        } catch let error as ServiceError {
+            return try await render(request, errors: Self.reportScheduleErrors(error), status: .badRequest)
+        }
+        return back(request, "report-sent", section: "reports")
+    }
+
+    /// A refusal in a person's words; anything else is not the form's to explain.
+    static func reportScheduleErrors(_ error: ServiceError) throws -> [String] {
+        switch error {
+        case .invalidConnection(let problems):
+            return problems.map { problem in
+                let text = problem.field == "recipients" ? "The addresses: " + problem.message : problem.message
+                return text.prefix(1).uppercased() + text.dropFirst() + "."
+            }
+        case .reportScheduleNotFound, .tooManyReportSchedules:
+            return [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
+        default: throw error
+        }
+    }
+}

@@ -118,6 +118,14 @@ extension PostureService {
             field: "recipients",
             noChannel: Self.reportNeedsChannel
         )
+        // One print of a schedule at a time: sending again before it left only piles up PDFs.
+        if try await store.hasPendingDelivery(
+            organizationID,
+            eventType: .reportScheduled,
+            containing: #""scheduleId":"\#(id)""#
+        ) {
+            throw ServiceError.reportAlreadyQueued(id)
+        }
         guard let delivery = try await reportDelivery(schedule, period: schedule.cadence.period(dueAt: clock.now()))
         else {
             throw ServiceError.invalidConnection([Self.reportNeedsChannel])

@@ -295,6 +295,7 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooManyChannels(Int)
     case reportScheduleNotFound(String)
     case tooManyReportSchedules(Int)
+    case reportAlreadyQueued(String)
     /// A report asked for a period or target it cannot take.
     case invalidReport(OrganizationReport.RequestProblem)
 
@@ -316,6 +317,8 @@ public enum ServiceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .channelNotFound(let id): "no channel with id \"\(id)\""
         case .tooManyChannels(let limit): "an organization has at most \(limit) channels; remove one first"
         case .reportScheduleNotFound(let id): "no scheduled report with id \"\(id)\""
+        case .reportAlreadyQueued(let id):
+            "the report of \"\(id)\" is already on its way; the delivery log shows how it goes"
         case .tooManyReportSchedules(let limit):
             "an organization has at most \(limit) scheduled reports; remove one first"
         case .invalidReport(let problem): problem.description

@@ -75,6 +75,23 @@ extension PostureStore {
         ).first().map(Delivery.init(row:))
     }
 
+    /// Whether the organization has a pending delivery of `eventType` whose body holds `marker`
+    /// (read through the index of pending deliveries).
+    public func hasPendingDelivery(
+        _ organizationID: OrganizationID,
+        eventType: OutboundEventType,
+        containing marker: String
+    ) async throws -> Bool {
+        try await sql.raw(
+            """
+            SELECT id FROM deliveries
+            WHERE state = 'pending' AND organization_id = \(bind: organizationID.rawValue)
+                AND event_type = \(bind: eventType.rawValue) AND body LIKE \(bind: "%" + marker + "%")
+            LIMIT 1
+            """
+        ).first() != nil
+    }
+
     /// Gives a claimed delivery back without counting an attempt, due again at `until`: it could
     /// not start (a shared resource was busy), which is no fault of the receiver's.
     public func postponeDelivery(_ id: String, holder: String, until: Date) async throws {

@@ -119,7 +119,7 @@ extension SettingsRoutes {
                 let text = problem.field == "recipients" ? "The addresses: " + problem.message : problem.message
                 return text.prefix(1).uppercased() + text.dropFirst() + "."
             }
-        case .reportScheduleNotFound, .tooManyReportSchedules:
+        case .reportScheduleNotFound, .tooManyReportSchedules, .reportAlreadyQueued:
             return [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
         default: throw error
         }

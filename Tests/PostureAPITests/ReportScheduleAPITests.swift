@@ -77,6 +77,8 @@ import Vapor
             let sent = try await harness.send(.POST, Self.path + "/\(id)/send", token: writer)
             #expect(sent.status == .accepted, "\(sent.body)")
             #expect(try object(sent.body)["event"] as? String == "report.scheduled")
+            let twice = try await harness.send(.POST, Self.path + "/\(id)/send", token: writer)
+            #expect(twice.status == .conflict && twice.body.contains("already on its way"), "one print at a time")
             let senders = OutboundSenders.network(policy: service.outbound, reports: harness.runtime.reportPrinter)
             for delivery in try await service.claimDueDeliveries(holder: "t", leaseSeconds: 60, limit: 10) {
                 let recorded = try await service.deliver(delivery, holder: "t", using: senders)

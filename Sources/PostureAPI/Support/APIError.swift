@@ -89,7 +89,8 @@ public struct APIError: Error, Sendable, Equatable {
                 return .badRequest(error.description, target: problems.first?.field)
             case .connectionTestUnavailable:
                 return APIError(.notImplemented, code: "notSupported", message: error.description)
-            case .collectionRunning, .connectionAppInUse, .tooManyChannels, .tooManyReportSchedules:
+            case .collectionRunning, .connectionAppInUse, .tooManyChannels, .tooManyReportSchedules,
+                .reportAlreadyQueued:
                 return APIError(.conflict, code: "conflict", message: error.description)
             case .connectionAppNotFound, .channelNotFound, .reportScheduleNotFound:
                 return .notFound(error.description)

@@ -175,6 +175,7 @@ let package = Package(
             name: "posture-bench",
             dependencies: [
                 "PostureApp",
+                "PostureWeb",
                 "PostureStore",
                 "PostureServices",
                 "PostureCore",

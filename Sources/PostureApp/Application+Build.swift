@@ -80,7 +80,8 @@ public func buildApplication(
             locks: LocalJobLocks(),
             changes: changes,
             auditKey: auditKey,
-            connectionKey: try ConnectionKeyStore.loadOrCreate(in: configuration.resolvedKeysDirectory)
+            connectionKey: try ConnectionKeyStore.loadOrCreate(in: configuration.resolvedKeysDirectory),
+            moves: MovesCache()
         )
         let tokens = await TokenService(
             signing: keys.current,

@@ -25,21 +25,23 @@ extension PostureService {
         )
         let tickets = try await tickets(organizationID, openOnly: true, limit: OrganizationReport.listLimit)
         let connection = try await connectionIfAny(organizationID)
-        // The period's snapshots are read once, for both the change over it and its regressions (a
-        // year of them is most of a report's work); the chart needs only their summaries.
-        let snapshots = try await snapshots(organizationID, period, baseline: true)
-        let changes = try await store.changes(
-            organizationID,
-            from: period.from.start,
-            to: period.to.adding(days: 1).start
-        )
-        var scoreChanges = Trends.scoreChanges(snapshots)
+        // Gains, losses and regressions come from the period's stored moves (what changed each
+        // day), not from every day's actions. Causes from the change log are read only for the
+        // days of the regressions the report keeps: a year's log holds thousands of entries.
+        let moves = try await store.periodMoves(organizationID, from: period.from, to: period.to)
+        var scoreChanges = Trends.scoreChanges(moves)
         scoreChanges.from = max(scoreChanges.from ?? period.from, period.from)
-        let regressions = Trends.regressions(snapshots, changes: changes, catalog: catalog, category: nil)
-            .regressions.filter { $0.day >= period.from }
-        let series = Trends.series(
-            try await store.snapshotSummaries(organizationID, from: period.from, to: period.to)
-        )
+        var regressions = Trends.regressions(moves, changes: [], catalog: catalog).regressions
+            .filter { $0.day >= period.from }
+        if let oldest = OrganizationReport.kept(regressions).map(\.day).min() {
+            let changes = try await store.changes(
+                organizationID,
+                from: oldest.start,
+                to: period.to.adding(days: 1).start
+            )
+            regressions = Trends.regressions(moves, changes: changes, catalog: catalog).regressions
+                .filter { $0.day >= period.from }
+        }
         return OrganizationReport(
             OrganizationReport.Input(
                 organizationID: organizationID.rawValue,
@@ -50,7 +52,6 @@ extension PostureService {
                 zones: settings.zones,
                 changes: scoreChanges,
                 regressions: regressions,
-                series: series,
                 cohortName: "Organizations with \(comparison.seatBand.rawValue) seats (average %)",
                 cohort: comparison.seatBandPoints,
                 targetPercentage: target ?? settings.zones.ranges.first { $0.zone == .good }?.from ?? 70,

@@ -18,13 +18,16 @@ public struct PostureStore: Sendable {
     public let connectionKey: ConnectionKey?
     /// Inside a transaction: what it wrote, announced again once it ends.
     let pending: PendingChanges?
+    /// Days' moves already worked out, under their rows' fingerprints.
+    public let moves: MovesCache
 
     public init(
         database: any Database,
         locks: LocalJobLocks = LocalJobLocks(),
         changes: ChangeSignal = ChangeSignal(),
         auditKey: AuditKey? = nil,
-        connectionKey: ConnectionKey? = nil
+        connectionKey: ConnectionKey? = nil,
+        moves: MovesCache = MovesCache()
     ) {
         self.init(
             database: database,
@@ -32,7 +35,8 @@ public struct PostureStore: Sendable {
             changes: changes,
             auditKey: auditKey,
             connectionKey: connectionKey,
-            pending: nil
+            pending: nil,
+            moves: moves
         )
     }
 
@@ -42,7 +46,8 @@ public struct PostureStore: Sendable {
         changes: ChangeSignal,
         auditKey: AuditKey?,
         connectionKey: ConnectionKey?,
-        pending: PendingChanges?
+        pending: PendingChanges?,
+        moves: MovesCache
     ) {
         self.database = database
         self.locks = locks
@@ -50,6 +55,7 @@ public struct PostureStore: Sendable {
         self.auditKey = auditKey
         self.connectionKey = connectionKey
         self.pending = pending
+        self.moves = moves
     }
 
     /// Runs `body` in one transaction: all of it is stored or none of it.
@@ -77,7 +83,8 @@ public struct PostureStore: Sendable {
                     changes: changes,
                     auditKey: auditKey,
                     connectionKey: connectionKey,
-                    pending: written
+                    pending: written,
+                    moves: moves
                 )
             )
         }

@@ -450,6 +450,21 @@ import Testing
                         canWrite: true
                     ),
                     digest: DigestSection(email: hostile, hasEmailChannel: true),
+                    reports: ReportScheduleSection(
+                        rows: [
+                            .init(
+                                id: t("rpt_1"),
+                                cadence: t("Month"),
+                                recipients: hostile,
+                                paper: t("A4"),
+                                next: t("November 2026, from 2026-12-01 07:00 UTC"),
+                                lastSent: t("not yet"),
+                                createdBy: hostile
+                            )
+                        ],
+                        canWrite: true,
+                        hasEmailChannel: true
+                    ),
                     message: t("Client created."),
                     errors: []
                 ).render()

@@ -10,6 +10,11 @@ import PostureServices
 import PostureStore
 import SQLKit
 
+if CommandLine.arguments.dropFirst().first == "report-profile" {
+    try await ReportProfile.main(Array(CommandLine.arguments.dropFirst()))
+    exit(0)
+}
+
 // bench/organizations.sh's modes (see ListBench.swift).
 if let mode = CommandLine.arguments.dropFirst().first, mode.hasPrefix("list-") {
     try await ListBench.main(Array(CommandLine.arguments.dropFirst()))

@@ -63,7 +63,7 @@ public struct ScoreChanges: Sendable, Equatable, Codable {
 /// Metrics computed from stored snapshots and the change log. Inputs are one organization's
 /// snapshots, oldest first; every function is pure.
 public enum Trends {
-    static let tolerance = 1e-9
+    public static let tolerance = 1e-9
 
     public static func series(_ snapshots: [DailySnapshot], category: ActionCategory? = nil) -> [SeriesPoint] {
         snapshots.map { snapshot in
@@ -100,63 +100,59 @@ public enum Trends {
         catalog: Catalog,
         category: ActionCategory? = nil
     ) -> RegressionTrend {
+        regressions(PeriodMoves(snapshots), changes: changes, catalog: catalog, category: category)
+    }
+
+    /// The same from a period's moves.
+    public static func regressions(
+        _ period: PeriodMoves,
+        changes: [ChangeEntry],
+        catalog: Catalog,
+        category: ActionCategory? = nil
+    ) -> RegressionTrend {
         var losses: [String: [ChangeEntry]] = [:]
         for entry in changes where entry.kind == .pointsLost {
             losses["\(CivilDay(entry.occurredAt))|\(entry.actionID)", default: []].append(entry)
         }
         var days: [RegressionTrend.Day] = []
         var regressions: [Regression] = []
-        for (previous, current) in zip(snapshots, snapshots.dropFirst()) {
-            let before = Dictionary(previous.actions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for current in period.days {
             var lostToday = 0.0
             var actionsToday = 0
-            for action in current.actions where category.map({ action.category == $0 }) ?? true {
-                let old = before[action.id]
-                let delta = action.points - (old?.points ?? 0)
-                guard delta < -tolerance else { continue }
-                let recorded = losses["\(current.day)|\(action.id)"]?.last
-                let cause =
-                    recorded?.cause
-                    ?? snapshotCause(old: old, new: action, previous: previous, current: current, catalog: catalog)
+            let versionsChanged = current.versions != current.previousVersions
+            for move in current.moves where move.delta < -tolerance {
+                guard let action = move.new ?? move.old, category.map({ action.category == $0 }) ?? true else {
+                    continue
+                }
+                let cause: ChangeCause
+                var actor: String?
+                if let new = move.new {
+                    let recorded = losses["\(current.day)|\(new.id)"]?.last
+                    cause =
+                        recorded?.cause
+                        ?? snapshotCause(old: move.old, new: new, moves: current, catalog: catalog)
+                    actor = recorded?.actor
+                } else {
+                    // An action that left the snapshot entirely lost all its points.
+                    cause = ChangeCause(
+                        kind: versionsChanged ? .catalogOrModelChange : .userOrDeviceChange,
+                        summary: "no longer measured"
+                    )
+                }
                 regressions.append(
                     Regression(
                         day: current.day,
                         actionID: action.id,
                         title: catalog[action.id]?.title ?? action.id,
                         category: action.category,
-                        pointsBefore: old?.points ?? 0,
-                        pointsAfter: action.points,
-                        pointsLost: -delta,
+                        pointsBefore: move.old?.points ?? 0,
+                        pointsAfter: move.new?.points ?? 0,
+                        pointsLost: -move.delta,
                         cause: cause,
-                        actor: recorded?.actor
+                        actor: actor
                     )
                 )
-                lostToday -= delta
-                actionsToday += 1
-            }
-            // Actions that left the snapshot entirely lost all their points too.
-            let present = Set(current.actions.map(\.id))
-            for old in previous.actions
-            where !present.contains(old.id) && old.points > tolerance && (category.map { old.category == $0 } ?? true) {
-                regressions.append(
-                    Regression(
-                        day: current.day,
-                        actionID: old.id,
-                        title: catalog[old.id]?.title ?? old.id,
-                        category: old.category,
-                        pointsBefore: old.points,
-                        pointsAfter: 0,
-                        pointsLost: old.points,
-                        cause: ChangeCause(
-                            kind: previous.catalogVersion != current.catalogVersion
-                                || previous.scoringModelVersion != current.scoringModelVersion
-                                ? .catalogOrModelChange : .userOrDeviceChange,
-                            summary: "no longer measured"
-                        ),
-                        actor: nil
-                    )
-                )
-                lostToday += old.points
+                lostToday -= move.delta
                 actionsToday += 1
             }
             days.append(RegressionTrend.Day(day: current.day, pointsLost: lostToday, actions: actionsToday))
@@ -171,19 +167,16 @@ public enum Trends {
     static func snapshotCause(
         old: DailySnapshot.Action?,
         new: DailySnapshot.Action,
-        previous: DailySnapshot,
-        current: DailySnapshot,
+        moves day: DayMoves,
         catalog: Catalog
     ) -> ChangeCause {
         let sameData = old?.achieved == new.achieved && old?.total == new.total && old?.implemented == new.implemented
-        if sameData,
-            previous.catalogVersion != current.catalogVersion
-                || previous.scoringModelVersion != current.scoringModelVersion
-        {
+        let (previous, current) = (day.previousVersions, day.versions)
+        if sameData, previous != current {
             return ChangeCause(
                 kind: .catalogOrModelChange,
                 summary:
-                    "catalog \(previous.catalogVersion) → \(current.catalogVersion), model \(previous.scoringModelVersion) → \(current.scoringModelVersion)"
+                    "catalog \(previous.catalog) → \(current.catalog), model \(previous.scoringModel) → \(current.scoringModel)"
             )
         }
         if let oldStatus = old?.status, oldStatus != new.status, oldStatus.isException || new.status.isException {
@@ -218,35 +211,32 @@ public enum Trends {
 
     /// Gains and losses between consecutive snapshots, summed over the range.
     public static func scoreChanges(_ snapshots: [DailySnapshot]) -> ScoreChanges {
+        scoreChanges(PeriodMoves(snapshots))
+    }
+
+    /// The same from a period's moves.
+    public static func scoreChanges(_ period: PeriodMoves) -> ScoreChanges {
         var gained = 0.0
         var regressed = 0.0
         var improved: Set<String> = []
         var worsened: Set<String> = []
-        for (previous, current) in zip(snapshots, snapshots.dropFirst()) {
-            var before = Dictionary(
-                previous.actions.map { ($0.id, $0.points) },
-                uniquingKeysWith: { first, _ in first }
-            )
-            for action in current.actions {
-                let delta = action.points - (before.removeValue(forKey: action.id) ?? 0)
-                if delta > tolerance {
-                    gained += delta
-                    improved.insert(action.id)
-                } else if delta < -tolerance {
-                    regressed -= delta
-                    worsened.insert(action.id)
+        for day in period.days {
+            for move in day.moves {
+                guard let id = move.new?.id ?? move.old?.id else { continue }
+                if move.delta > tolerance {
+                    gained += move.delta
+                    improved.insert(id)
+                } else if move.delta < -tolerance {
+                    regressed -= move.delta
+                    worsened.insert(id)
                 }
             }
-            for (id, points) in before where points > tolerance {
-                regressed += points
-                worsened.insert(id)
-            }
         }
-        let start = snapshots.first?.score ?? 0
-        let end = snapshots.last?.score ?? 0
+        let start = period.firstScore
+        let end = period.days.last?.score ?? start
         return ScoreChanges(
-            from: snapshots.first?.day,
-            to: snapshots.last?.day,
+            from: period.firstDay,
+            to: period.days.last?.day ?? period.firstDay,
             startScore: start,
             endScore: end,
             pointsGained: gained,

@@ -161,6 +161,12 @@ public struct OrganizationReport: Sendable, Equatable, Codable {
     }
 
     /// The first problem with a report's period and target, or nil.
+    /// The regressions a report keeps: the newest (the costliest first within a day), at most
+    /// ``regressionLimit``. Only these need their causes from the change log.
+    public static func kept(_ regressions: [Regression]) -> [Regression] {
+        Array(regressions.sorted { ($0.day, $0.pointsLost) > ($1.day, $1.pointsLost) }.prefix(regressionLimit))
+    }
+
     public static func problem(period: DayInterval, target: Double?) -> RequestProblem? {
         if period.days.count > maximumDays { return .periodTooLong }
         if let target, !(target.isFinite && (0...100).contains(target)) { return .targetOutOfRange }
@@ -179,7 +185,6 @@ extension OrganizationReport {
         public var zones: ScoreZones
         public var changes: ScoreChanges?
         public var regressions: [Regression]
-        public var series: [SeriesPoint]
         public var cohortName: String
         public var cohort: [ComparisonPoint]
         public var targetPercentage: Double
@@ -196,7 +201,6 @@ extension OrganizationReport {
             zones: ScoreZones,
             changes: ScoreChanges?,
             regressions: [Regression],
-            series: [SeriesPoint],
             cohortName: String,
             cohort: [ComparisonPoint],
             targetPercentage: Double,
@@ -212,7 +216,6 @@ extension OrganizationReport {
             self.zones = zones
             self.changes = changes
             self.regressions = regressions
-            self.series = series
             self.cohortName = cohortName
             self.cohort = cohort
             self.targetPercentage = targetPercentage
@@ -251,24 +254,26 @@ extension OrganizationReport {
                 actionsRegressed: $0.actionsRegressed
             )
         }
-        regressions = input.regressions.sorted { ($0.day, $0.pointsLost) > ($1.day, $1.pointsLost) }
-            .prefix(Self.regressionLimit).map {
-                RegressionEntry(
-                    day: $0.day,
-                    actionID: $0.actionID,
-                    title: $0.title,
-                    pointsLost: $0.pointsLost,
-                    cause: $0.cause.summary
-                )
-            }
+        regressions = Self.kept(input.regressions).map {
+            RegressionEntry(
+                day: $0.day,
+                actionID: $0.actionID,
+                title: $0.title,
+                pointsLost: $0.pointsLost,
+                cause: $0.cause.summary
+            )
+        }
         let cohortByDay = Dictionary(
             input.cohort.filter(\.enoughOrganizations).compactMap { point in
                 point.averagePercentage.map { (point.day, $0) }
             },
             uniquingKeysWith: { first, _ in first }
         )
-        history = input.series.map {
-            HistoryPoint(day: $0.day, percentage: $0.percentage, cohortPercentage: cohortByDay[$0.day])
+        // The cohort's points carry the organization's own percentage on every day it has one.
+        history = input.cohort.compactMap { point in
+            point.percentage.map {
+                HistoryPoint(day: point.day, percentage: $0, cohortPercentage: cohortByDay[point.day])
+            }
         }
         cohortShown = !cohortByDay.isEmpty
         cohort =

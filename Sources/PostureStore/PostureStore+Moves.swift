@@ -1,0 +1,153 @@
+import Foundation
+import PostureCore
+import SQLKit
+
+extension PostureStore {
+    /// The moves of `[from, to]`: the last stored day before `from` is the baseline (or the first
+    /// day of the range when none is earlier), and every later stored day's moves against the day
+    /// before. Equal to ``PeriodMoves/init(_:)`` of the same snapshots. Days already worked out
+    /// come from ``MovesCache`` when their rows are unchanged; the others are read from their
+    /// stored deltas, so a year costs its changes and a full day every ``ActionsDelta/chainDays``,
+    /// not every day's actions.
+    public func periodMoves(
+        _ organizationID: OrganizationID,
+        from: CivilDay,
+        to: CivilDay
+    ) async throws
+        -> PeriodMoves
+    {
+        let baseline = try await sql.raw(
+            """
+            SELECT day FROM snapshots WHERE organization_id = \(bind: organizationID.rawValue)
+                AND day < \(bind: from.description) ORDER BY day DESC LIMIT 1
+            """
+        ).first().flatMap { CivilDay(try $0.decode(column: "day", as: String.self)) }
+        let rows = try await sql.raw(
+            """
+            SELECT day, score, catalog_version, model_version, actions, actions_packed FROM snapshots
+            WHERE organization_id = \(bind: organizationID.rawValue) AND day >= \(bind: (baseline ?? from).description)
+                AND day <= \(bind: to.description)
+            ORDER BY day
+            """
+        ).all().map(MovesRow.init(row:))
+        guard let first = rows.first else { return PeriodMoves(firstDay: nil, firstScore: 0, days: []) }
+        let fingerprints = zip(rows, rows.dropFirst()).map { previous, row in
+            MovesCache.Fingerprint(own: row.hash, previousDay: previous.day, previous: previous.hash)
+        }
+        // Only the moves come from the cache: a day's score and versions are read from its row.
+        var days = zip(zip(rows, rows.dropFirst()), fingerprints).map { pair, fingerprint -> DayMoves? in
+            let (previous, row) = pair
+            return moves.moves(organizationID, day: row.day, fingerprint: fingerprint).map {
+                DayMoves(
+                    day: row.day,
+                    score: row.score,
+                    versions: row.versions,
+                    previousVersions: previous.versions,
+                    moves: $0.moves
+                )
+            }
+        }
+        // Work out the days not held, from the day before the first of them to the last.
+        if let firstMissing = days.firstIndex(where: { $0 == nil }),
+            let lastMissing = days.lastIndex(where: { $0 == nil })
+        {
+            let worked = try await walk(Array(rows[firstMissing...(lastMissing + 1)]), organizationID: organizationID)
+            for (offset, day) in worked.enumerated() { days[firstMissing + offset] = day }
+            moves.keep(organizationID, Array(zip(fingerprints[firstMissing...lastMissing], worked)))
+        }
+        return PeriodMoves(firstDay: first.day, firstScore: first.score, days: days.compactMap { $0 })
+    }
+
+    /// The moves of every row after the first, each against the one before, read from their
+    /// stored deltas (the first row's actions are resolved whole).
+    private func walk(_ rows: [MovesRow], organizationID: OrganizationID) async throws -> [DayMoves] {
+        guard let first = rows.first else { return [] }
+        var byID: [String: DailySnapshot.Action] = [:]
+        var order: [String] = []
+        func take(_ list: [DailySnapshot.Action]) {
+            byID = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            order = list.map(\.id)
+        }
+        let firstStored = try first.stored()
+        take(try await resolvedActions([(first.day, firstStored)], organizationID: organizationID)[first.day] ?? [])
+        var previous = first
+        var days: [DayMoves] = []
+        for row in rows.dropFirst() {
+            var moves: [DayMoves.Move] = []
+            let stored = try row.stored()
+            if case .delta(let delta) = stored, delta.base == previous.day {
+                var added: [String] = []
+                for change in delta.changed {
+                    let old = byID[change.id]
+                    guard let new = change.apply(to: old) else { continue }
+                    if old == nil { added.append(change.id) }
+                    let move = DayMoves.Move(old: old, new: new)
+                    if abs(move.delta) > Trends.tolerance { moves.append(move) }
+                    byID[change.id] = new
+                }
+                let removed = Set(delta.removed)
+                for id in order where removed.contains(id) {
+                    if let old = byID.removeValue(forKey: id), old.points > Trends.tolerance {
+                        moves.append(DayMoves.Move(old: old, new: nil))
+                    }
+                }
+                order = delta.order ?? (order.filter { byID[$0] != nil } + added)
+            } else {
+                let list: [DailySnapshot.Action]
+                switch stored {
+                case .full(let full): list = full
+                case .delta:
+                    list = try await resolvedActions([(row.day, stored)], organizationID: organizationID)[row.day] ?? []
+                }
+                moves = DayMoves.moves(from: order.compactMap { byID[$0] }, to: list)
+                take(list)
+            }
+            days.append(
+                DayMoves(
+                    day: row.day,
+                    score: row.score,
+                    versions: row.versions,
+                    previousVersions: previous.versions,
+                    moves: moves
+                )
+            )
+            previous = row
+        }
+        return days
+    }
+}
+
+/// One stored day as the moves need it, read without the model's reflection: its actions are
+/// decoded only when its moves are worked out, and its bytes fingerprint it meanwhile.
+private struct MovesRow {
+    var day: CivilDay
+    var score: Double
+    var versions: DayMoves.Versions
+    var packed: Data?
+    var text: String
+    var hash: Int
+
+    init(row: any SQLRow) throws {
+        let dayText = try row.decode(column: "day", as: String.self)
+        guard let day = CivilDay(dayText) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "snapshot day \"\(dayText)\""))
+        }
+        self.day = day
+        score = try row.decode(column: "score", as: Double.self)
+        versions = DayMoves.Versions(
+            catalog: try row.decode(column: "catalog_version", as: String.self),
+            scoringModel: try row.decode(column: "model_version", as: String.self)
+        )
+        packed = try row.decode(column: "actions_packed", as: Data?.self)
+        text = try row.decode(column: "actions", as: String.self)
+        var hasher = Hasher()
+        // Every byte counts (a `Data`'s own hash may look at only some of them).
+        packed?.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(text)
+        hash = hasher.finalize()
+    }
+
+    func stored() throws -> StoredActions {
+        try StoredActions(try packed.map(PackedText.unpack) ?? text)
+    }
+}

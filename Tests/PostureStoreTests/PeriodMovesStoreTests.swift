@@ -1,0 +1,81 @@
+import Foundation
+import PostureApp
+import PostureCore
+import PostureTestSupport
+import Testing
+
+@testable import PostureServices
+@testable import PostureStore
+
+/// A period's moves read from the stored deltas equal those of its snapshots compared day by day,
+/// on both databases: for ranges that start at the first day, inside a chain, on a chain's key,
+/// across a replaced day, and past the last day.
+@Suite struct PeriodMovesStoreTests {
+    @Test(arguments: TestDatabase.available)
+    func movesFromDeltasEqualMovesFromSnapshots(_ database: TestDatabase) async throws {
+        try await database.withRuntime { runtime in
+            let store = runtime.service.store
+            let generated = GeneratedHistory(
+                organizations: 3,
+                days: 95,
+                lastDay: CivilDay("2026-11-27")!,
+                catalog: runtime.service.catalog
+            )
+            try await generated.store(in: store)
+            let member = generated.members[2]
+            let id = OrganizationID(member.organization.id)
+            // A day replaced mid-chain, with one action fewer: the next day's delta still applies.
+            var replaced = member.snapshots[47]
+            replaced.actions = Array(replaced.actions.dropFirst(2))
+            replaced.score -= 2
+            try await store.replaceSnapshot(replaced, at: Date())
+            let snapshots = member.snapshots.map { $0.day == replaced.day ? replaced : $0 }
+
+            let first = generated.firstDay
+            var checked = 0
+            for (from, to) in [
+                (first, generated.lastDay), (first.adding(days: -10), first.adding(days: 3)),
+                (first.adding(days: 13), first.adding(days: 71)), (first.adding(days: 30), first.adding(days: 30)),
+                (first.adding(days: 45), first.adding(days: 50)),
+                (first.adding(days: 60), generated.lastDay.adding(days: 9)),
+            ] {
+                let baseline = snapshots.last { $0.day < from }
+                let inRange = snapshots.filter { $0.day >= from && $0.day <= to }
+                let expected = PeriodMoves((baseline.map { [$0] } ?? []) + inRange)
+                let stored = try await store.periodMoves(id, from: from, to: to)
+                #expect(stored == expected, "\(from) to \(to)")
+                #expect(Trends.scoreChanges(stored) == Trends.scoreChanges(expected))
+                checked += stored.days.reduce(0) { $0 + $1.moves.count }
+            }
+            #expect(checked > 100, "the history moves: \(checked)")
+            #expect(store.moves.size > 90, "worked-out days are kept")
+
+            // A day replaced again (here: today's snapshot following a write) is worked out anew,
+            // and so is the day after it; the others still come from the cache.
+            var again = snapshots[80]
+            again.actions = again.actions.map { action in
+                var changed = action
+                if action.id == again.actions[0].id { changed.points = action.points == 0 ? 1 : 0 }
+                return changed
+            }
+            try await store.replaceSnapshot(again, at: Date(timeIntervalSince1970: 0))
+            let now = snapshots.map { $0.day == again.day ? again : $0 }
+            let whole = try await store.periodMoves(id, from: first, to: generated.lastDay)
+            #expect(whole == PeriodMoves(now), "the replaced day and the next are not taken from the cache")
+            #expect(whole != PeriodMoves(snapshots))
+
+            // A cache that holds little keeps working: entries of other organizations make way.
+            let small = MovesCache(capacity: 50)
+            let other = PostureStore(database: store.database, moves: small)
+            let otherID = OrganizationID(generated.members[0].organization.id)
+            #expect(
+                try await other.periodMoves(otherID, from: first, to: generated.lastDay)
+                    == PeriodMoves(generated.members[0].snapshots)
+            )
+            #expect(try await other.periodMoves(id, from: first, to: generated.lastDay) == PeriodMoves(now))
+            #expect(small.size <= 50)
+            let none = try await store.periodMoves("nobody", from: first, to: generated.lastDay)
+            #expect(none.firstDay == nil && none.days.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+// bench/reports.sh's profile: where a one-year organization report's server time goes, piece by
+// piece, on the demo organization with 400 days of history in a throwaway SQLite file.
+//
+//   posture-bench report-profile [ROUNDS]      medians in ms, one line per piece
+import Foundation
+import PostureApp
+import PostureCore
+import PostureServices
+import PostureStore
+import PostureWeb
+
+enum ReportProfile {
+    static func main(_ arguments: [String]) async throws {
+        let rounds = arguments.dropFirst().first.flatMap { Int($0) } ?? 20
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("posture-report-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = PostureConfiguration()
+        configuration.database = .sqliteFile(folder.appendingPathComponent("posture.sqlite").path)
+        configuration.dataDirectory = folder.path
+        configuration.demo = false
+        configuration.logLevel = "warning"
+        let now = Date()
+        let today = CivilDay(now)
+        let runtime = try await buildApplication(configuration, clock: PostureClock { now }, migrate: true)
+        let service = runtime.service
+        let store = runtime.store
+        _ = try await service.seedDemo(endDay: today, days: 400, peers: 6)
+        let id: OrganizationID = "contoso"
+        let period = DayInterval(from: today.adding(days: -364), to: today)
+        func time(_ name: String, _ body: () async throws -> Void) async throws {
+            var samples: [Double] = []
+            for _ in 0..<rounds {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try await body()
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            samples.sort()
+            print("\(name): " + String(format: "%.2f ms", samples[samples.count / 2]))
+        }
+        let stored = try await service.organization(id)
+        try await time("organization report") { _ = try await service.organizationReport(id, period: period) }
+        let report = try await service.organizationReport(id, period: period)
+        try await time("render") { _ = ReportPage().render(report, paper: "a4", inlineStyles: false) }
+        try await time("current report") { _ = try await service.currentReport(id) }
+        try await time("comparison trend") {
+            _ = try await service.comparisonTrend(stored.organization, period, custom: .some(nil), categories: false)
+        }
+        try await time("period moves") { _ = try await store.periodMoves(id, from: period.from, to: period.to) }
+        let moves = try await store.periodMoves(id, from: period.from, to: period.to)
+        try await time("score changes") { _ = Trends.scoreChanges(moves) }
+        try await time("regressions") { _ = Trends.regressions(moves, changes: [], catalog: service.catalog) }
+        let week = period.to.adding(days: -7)
+        try await time("changes (a week)") {
+            _ = try await store.changes(id, from: week.start, to: period.to.adding(days: 1).start)
+        }
+        let current = try await service.currentReport(id)
+        try await time("what-if plan") {
+            _ = WhatIfPlanner.plan(report: current, targetPercentage: 70, weights: service.weights)
+        }
+        try await runtime.shutdown()
+    }
+}

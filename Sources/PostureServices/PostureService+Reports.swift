@@ -26,21 +26,21 @@ extension PostureService {
         let tickets = try await tickets(organizationID, openOnly: true, limit: OrganizationReport.listLimit)
         let connection = try await connectionIfAny(organizationID)
         // Gains, losses and regressions come from the period's stored moves (what changed each
-        // day), not from every day's actions. Causes from the change log are read only for the
-        // days of the regressions the report keeps: a year's log holds thousands of entries.
+        // day), not from every day's actions. Regressions and their causes from the change log are
+        // worked out only for the days of those the report keeps: a year holds thousands.
         let moves = try await store.periodMoves(organizationID, from: period.from, to: period.to)
         var scoreChanges = Trends.scoreChanges(moves)
         scoreChanges.from = max(scoreChanges.from ?? period.from, period.from)
-        var regressions = Trends.regressions(moves, changes: [], catalog: catalog).regressions
-            .filter { $0.day >= period.from }
-        if let oldest = OrganizationReport.kept(regressions).map(\.day).min() {
+        var regressions: [Regression] = []
+        if let first = OrganizationReport.firstKeptDay(moves, from: period.from) {
             let changes = try await store.changes(
                 organizationID,
-                from: oldest.start,
+                from: first.start,
                 to: period.to.adding(days: 1).start
             )
-            regressions = Trends.regressions(moves, changes: changes, catalog: catalog).regressions
-                .filter { $0.day >= period.from }
+            var kept = moves
+            kept.days = moves.days.filter { $0.day >= first }
+            regressions = Trends.regressions(kept, changes: changes, catalog: catalog).regressions
         }
         return OrganizationReport(
             OrganizationReport.Input(

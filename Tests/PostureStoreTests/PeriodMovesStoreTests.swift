@@ -48,6 +48,18 @@ import Testing
                 checked += stored.days.reduce(0) { $0 + $1.moves.count }
             }
             #expect(checked > 100, "the history moves: \(checked)")
+
+            // A report works out regressions only from the first day of those it keeps, and keeps
+            // the same ones as from the whole period.
+            let year = try await store.periodMoves(id, from: first, to: generated.lastDay)
+            let all = Trends.regressions(year, changes: [], catalog: runtime.service.catalog).regressions
+            #expect(all.count > OrganizationReport.regressionLimit, "more than a report keeps: \(all.count)")
+            let firstKept = try #require(OrganizationReport.firstKeptDay(year, from: first))
+            var recent = year
+            recent.days = year.days.filter { $0.day >= firstKept }
+            let fromThere = Trends.regressions(recent, changes: [], catalog: runtime.service.catalog).regressions
+            #expect(fromThere.count < all.count)
+            #expect(OrganizationReport.kept(fromThere) == OrganizationReport.kept(all))
             #expect(store.moves.size > 90, "worked-out days are kept")
 
             // A day replaced again (here: today's snapshot following a write) is worked out anew,

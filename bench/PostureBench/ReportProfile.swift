@@ -57,6 +57,37 @@ enum ReportProfile {
         try await time("what-if plan") {
             _ = WhatIfPlanner.plan(report: current, targetPercentage: 70, weights: service.weights)
         }
+        try await time("organization") { _ = try await service.organization(id) }
+        try await time("settings") { _ = try await service.settings(id) }
+        try await time("tickets") { _ = try await service.tickets(id, openOnly: true, limit: 50) }
+        try await time("connection") { _ = try await service.connectionIfAny(id) }
+        let settings = try await service.settings(id)
+        let comparison = try await service.comparisonTrend(
+            stored.organization,
+            period,
+            custom: .some(settings.comparison),
+            categories: false
+        )
+        try await time("report model") {
+            _ = OrganizationReport(
+                OrganizationReport.Input(
+                    organizationID: "contoso",
+                    organizationName: "Contoso",
+                    period: period,
+                    generatedAt: now,
+                    report: current,
+                    zones: settings.zones,
+                    changes: Trends.scoreChanges(moves),
+                    regressions: [],
+                    cohortName: "x",
+                    cohort: comparison.seatBandPoints,
+                    targetPercentage: 70,
+                    weights: service.weights,
+                    tickets: [],
+                    lastCollectedAt: nil
+                )
+            )
+        }
         try await runtime.shutdown()
     }
 }

@@ -65,24 +65,29 @@ public enum WhatIfPlanner {
         // 0/1 knapsack with an exact reconstruction.
         let costs = candidates.map { weights.effort(of: $0.action) }
         let slack = gains.reduce(0, +) - neededUnits
+        // The decisions are bits, one row of words per candidate: a year's worth of points in
+        // hundredths makes rows of tens of thousands.
+        let words = slack / 64 + 1
         var leftOutCost = [Double](repeating: 0, count: slack + 1)
-        var leftOut = [[Bool]](repeating: [], count: candidates.count)
-        for item in candidates.indices {
-            var decision = [Bool](repeating: false, count: slack + 1)
-            if gains[item] <= slack {
-                for capacity in stride(from: slack, through: gains[item], by: -1) {
-                    let candidate = leftOutCost[capacity - gains[item]] + costs[item]
-                    if candidate > leftOutCost[capacity] + 1e-12 {
-                        leftOutCost[capacity] = candidate
-                        decision[capacity] = true
+        var leftOut = [UInt64](repeating: 0, count: candidates.count * words)
+        leftOutCost.withUnsafeMutableBufferPointer { best in
+            leftOut.withUnsafeMutableBufferPointer { decisions in
+                for item in candidates.indices where gains[item] <= slack {
+                    let (gain, cost, row) = (gains[item], costs[item], item * words)
+                    for capacity in stride(from: slack, through: gain, by: -1) {
+                        let candidate = best[capacity - gain] + cost
+                        if candidate > best[capacity] + 1e-12 {
+                            best[capacity] = candidate
+                            decisions[row + capacity >> 6] |= 1 << UInt64(capacity & 63)
+                        }
                     }
                 }
             }
-            leftOut[item] = decision
         }
         var excluded = Set<Int>()
         var capacity = slack
-        for item in candidates.indices.reversed() where leftOut[item][capacity] {
+        for item in candidates.indices.reversed()
+        where leftOut[item * words + capacity >> 6] & (1 << UInt64(capacity & 63)) != 0 {
             excluded.insert(item)
             capacity -= gains[item]
         }

@@ -167,6 +167,16 @@ public struct OrganizationReport: Sendable, Equatable, Codable {
         Array(regressions.sorted { ($0.day, $0.pointsLost) > ($1.day, $1.pointsLost) }.prefix(regressionLimit))
     }
 
+    /// The first day of the regressions a report of these moves keeps (see ``kept(_:)``), found
+    /// from the losses alone: only from there on are regressions and their causes worked out.
+    public static func firstKeptDay(_ moves: PeriodMoves, from: CivilDay) -> CivilDay? {
+        var losses: [(day: CivilDay, pointsLost: Double)] = []
+        for day in moves.days where day.day >= from {
+            for move in day.moves where move.delta < -Trends.tolerance { losses.append((day.day, -move.delta)) }
+        }
+        return losses.sorted { ($0.day, $0.pointsLost) > ($1.day, $1.pointsLost) }.prefix(regressionLimit).last?.day
+    }
+
     public static func problem(period: DayInterval, target: Double?) -> RequestProblem? {
         if period.days.count > maximumDays { return .periodTooLong }
         if let target, !(target.isFinite && (0...100).contains(target)) { return .targetOutOfRange }

@@ -72,26 +72,24 @@ extension SettingsRoutes {
     }
 
     @Sendable func removeReportSchedule(_ request: Request) async throws -> Response {
-        let context = try await OrganizationContext.resolve(
-            request,
-            .settings,
-            service: service,
-            operation: .changeState
-        )
-        do {
-            try await service.removeReportSchedule(
-                context.id,
-                id: request.parameters.get("schedule") ?? "",
-                actor: context.web.user.username,
-                requestID: request.id
-            )
-        } catch let error as ServiceError {
-            return try await render(request, errors: Self.reportScheduleErrors(error), status: .badRequest)
+        try await onSchedule(request, saved: "report-removed") { organizationID, id, actor in
+            try await service.removeReportSchedule(organizationID, id: id, actor: actor, requestID: request.id)
         }
-        return back(request, "report-removed", section: "reports")
     }
 
     @Sendable func sendReportSchedule(_ request: Request) async throws -> Response {
+        try await onSchedule(request, saved: "report-sent") { organizationID, id, actor in
+            _ = try await service.sendScheduledReport(organizationID, id: id, actor: actor, requestID: request.id)
+        }
+    }
+
+    /// A read-write role's action on the schedule in the path, then back to Settings with
+    /// `saved`, or the page again with the refusal.
+    func onSchedule(
+        _ request: Request,
+        saved: String,
+        _ action: (OrganizationID, String, String) async throws -> Void
+    ) async throws -> Response {
         let context = try await OrganizationContext.resolve(
             request,
             .settings,
@@ -99,16 +97,11 @@ extension SettingsRoutes {
             operation: .changeState
         )
         do {
-            _ = try await service.sendScheduledReport(
-                context.id,
-                id: request.parameters.get("schedule") ?? "",
-                actor: context.web.user.username,
-                requestID: request.id
-            )
+            try await action(context.id, request.parameters.get("schedule") ?? "", context.web.user.username)
         } catch let error as ServiceError {
             return try await render(request, errors: Self.reportScheduleErrors(error), status: .badRequest)
         }
-        return back(request, "report-sent", section: "reports")
+        return back(request, saved, section: "reports")
     }
 
     /// A refusal in a person's words; anything else is not the form's to explain.

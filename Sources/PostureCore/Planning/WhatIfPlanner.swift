@@ -64,33 +64,37 @@ public enum WhatIfPlanner {
         // most expensive set whose gains fit in the slack (all gains minus the needed ones): a plain
         // 0/1 knapsack with an exact reconstruction.
         let costs = candidates.map { weights.effort(of: $0.action) }
-        let slack = gains.reduce(0, +) - neededUnits
-        // The decisions are bits, one row of words per candidate: a year's worth of points in
-        // hundredths makes rows of tens of thousands.
-        let words = slack / 64 + 1
-        var leftOutCost = [Double](repeating: 0, count: slack + 1)
-        var leftOut = [UInt64](repeating: 0, count: candidates.count * words)
-        leftOutCost.withUnsafeMutableBufferPointer { best in
-            leftOut.withUnsafeMutableBufferPointer { decisions in
-                for item in candidates.indices where gains[item] <= slack {
+        let excluded = mostExpensiveFit(gains: gains, costs: costs, capacity: gains.reduce(0, +) - neededUnits)
+        return makePlan(candidates.indices.filter { !excluded.contains($0) }.map { candidates[$0] }, reachable: true)
+    }
+
+    /// The items of greatest total cost whose gains fit in `capacity` (a 0/1 knapsack). Decisions
+    /// are bits, one row of words per item: points in hundredths make rows of tens of thousands.
+    static func mostExpensiveFit(gains: [Int], costs: [Double], capacity: Int) -> Set<Int> {
+        let words = capacity / 64 + 1
+        var best = [Double](repeating: 0, count: capacity + 1)
+        var kept = [UInt64](repeating: 0, count: gains.count * words)
+        best.withUnsafeMutableBufferPointer { best in
+            kept.withUnsafeMutableBufferPointer { decisions in
+                for item in gains.indices where gains[item] <= capacity {
                     let (gain, cost, row) = (gains[item], costs[item], item * words)
-                    for capacity in stride(from: slack, through: gain, by: -1) {
-                        let candidate = best[capacity - gain] + cost
-                        if candidate > best[capacity] + 1e-12 {
-                            best[capacity] = candidate
-                            decisions[row + capacity >> 6] |= 1 << UInt64(capacity & 63)
+                    for room in stride(from: capacity, through: gain, by: -1) {
+                        let candidate = best[room - gain] + cost
+                        if candidate > best[room] + 1e-12 {
+                            best[room] = candidate
+                            decisions[row + room >> 6] |= 1 << UInt64(room & 63)
                         }
                     }
                 }
             }
         }
-        var excluded = Set<Int>()
-        var capacity = slack
-        for item in candidates.indices.reversed()
-        where leftOut[item * words + capacity >> 6] & (1 << UInt64(capacity & 63)) != 0 {
-            excluded.insert(item)
-            capacity -= gains[item]
+        var chosen = Set<Int>()
+        var room = capacity
+        for item in gains.indices.reversed()
+        where kept[item * words + room >> 6] & (1 << UInt64(room & 63)) != 0 {
+            chosen.insert(item)
+            room -= gains[item]
         }
-        return makePlan(candidates.indices.filter { !excluded.contains($0) }.map { candidates[$0] }, reachable: true)
+        return chosen
     }
 }

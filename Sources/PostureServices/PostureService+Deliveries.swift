@@ -418,8 +418,11 @@ extension PostureService {
         let report: OrganizationReport
         do {
             report = try await organizationReport(delivery.organizationID, period: request.period)
+        } catch let error as ServiceError {
+            return .never("the report could not be made: \(error.description)")
         } catch {
-            return .never("the report could not be made: \(error)")
+            // The database, most likely: the next attempt may find it back.
+            return .retry("the report could not be read")
         }
         let page = printer.renderer.render(report, paper: request.paper.rawValue, inlineStyles: true)
         do {

@@ -170,11 +170,17 @@ public struct OrganizationReport: Sendable, Equatable, Codable {
     /// The first day of the regressions a report of these moves keeps (see ``kept(_:)``), found
     /// from the losses alone: only from there on are regressions and their causes worked out.
     public static func firstKeptDay(_ moves: PeriodMoves, from: CivilDay) -> CivilDay? {
-        var losses: [(day: CivilDay, pointsLost: Double)] = []
-        for day in moves.days where day.day >= from {
-            for move in day.moves where move.delta < -Trends.tolerance { losses.append((day.day, -move.delta)) }
+        // Newest first, the kept ones fill whole days until the day that reaches the limit.
+        var counted = 0
+        var first: CivilDay?
+        for day in moves.days.reversed() where day.day >= from {
+            let losses = day.moves.count { $0.delta < -Trends.tolerance }
+            guard losses > 0 else { continue }
+            first = day.day
+            counted += losses
+            if counted >= regressionLimit { break }
         }
-        return losses.sorted { ($0.day, $0.pointsLost) > ($1.day, $1.pointsLost) }.prefix(regressionLimit).last?.day
+        return first
     }
 
     public static func problem(period: DayInterval, target: Double?) -> RequestProblem? {

@@ -160,7 +160,6 @@ public struct OrganizationReport: Sendable, Equatable, Codable {
         }
     }
 
-    /// The first problem with a report's period and target, or nil.
     /// The regressions a report keeps: the newest (the costliest first within a day), at most
     /// ``regressionLimit``. Only these need their causes from the change log.
     public static func kept(_ regressions: [Regression]) -> [Regression] {
@@ -183,6 +182,7 @@ public struct OrganizationReport: Sendable, Equatable, Codable {
         return first
     }
 
+    /// The first problem with a report's period and target, or nil.
     public static func problem(period: DayInterval, target: Double?) -> RequestProblem? {
         if period.days.count > maximumDays { return .periodTooLong }
         if let target, !(target.isFinite && (0...100).contains(target)) { return .targetOutOfRange }

@@ -66,6 +66,16 @@ import Testing
         #expect(week.at == Self.at("2026-11-30T07:00:00Z"))
     }
 
+    @Test func aPeriodStartingOnItsFirstDayEndsOnItsLast() {
+        for (cadence, first, last) in [
+            (ReportCadence.weekly, "2026-11-30", "2026-12-06"), (.monthly, "2026-12-01", "2026-12-31"),
+            (.monthly, "2028-02-01", "2028-02-29"), (.monthly, "2026-11-01", "2026-11-30"),
+        ] {
+            let period = cadence.period(startingOn: CivilDay(first)!)
+            #expect(period.from.description == first && period.to.description == last, "\(cadence) \(first)")
+        }
+    }
+
     @Test func recipientsAreAddressesNamedOnce() {
         #expect(ReportSchedule.recipientProblems(["a@contoso.example", "b@contoso.example"]).isEmpty)
         #expect(ReportSchedule.recipientProblems([]).map(\.field) == ["recipients"])

@@ -27,6 +27,19 @@ public enum ReportCadence: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The period that starts on `first` (a Monday, or the 1st of a month).
+    public func period(startingOn first: CivilDay) -> DayInterval {
+        switch self {
+        case .weekly: return DayInterval(from: first, to: first.adding(days: 6))
+        case .monthly:
+            let next =
+                first.month == 12
+                ? CivilDay(year: first.year + 1, month: 1, day: 1)
+                : CivilDay(year: first.year, month: first.month + 1, day: 1)
+            return DayInterval(from: first, to: next.adding(days: -1))
+        }
+    }
+
     static func firstOfPreviousMonth(_ first: CivilDay) -> CivilDay {
         first.month == 1
             ? CivilDay(year: first.year - 1, month: 12, day: 1)
@@ -98,21 +111,8 @@ public struct ReportSchedule: Sendable, Equatable {
     public func nextSend(after now: Date) -> (period: DayInterval, at: Date) {
         let due = cadence.period(dueAt: now)
         if isDue(at: now) { return (due, now) }
-        let from = due.to.adding(days: 1)
-        let to: CivilDay
-        switch cadence {
-        case .weekly: to = from.adding(days: 6)
-        case .monthly:
-            let next =
-                from.month == 12
-                ? CivilDay(year: from.year + 1, month: 1, day: 1)
-                : CivilDay(year: from.year, month: from.month + 1, day: 1)
-            to = next.adding(days: -1)
-        }
-        return (
-            DayInterval(from: from, to: to),
-            to.adding(days: 1).start.addingTimeInterval(Double(ReportCadence.sendHour) * 3_600)
-        )
+        let next = cadence.period(startingOn: due.to.adding(days: 1))
+        return (next, next.to.adding(days: 1).start.addingTimeInterval(Double(ReportCadence.sendHour) * 3_600))
     }
 
     /// The problems with a schedule's addresses (one to ``MailSettings/recipientLimit``, each

@@ -108,11 +108,11 @@ extension PostureService {
         actor: String,
         requestID: String? = nil
     ) async throws -> Delivery {
-        _ = try await organization(organizationID)
+        let stored = try await organization(organizationID)
         guard let schedule = try await store.reportSchedule(organizationID, id: id) else {
             throw ServiceError.reportScheduleNotFound(id)
         }
-        try await checkOwnMailDomains(
+        let channel = try await checkOwnMailDomains(
             organizationID,
             schedule.recipients,
             field: "recipients",
@@ -126,10 +126,12 @@ extension PostureService {
         ) {
             throw ServiceError.reportAlreadyQueued(id)
         }
-        guard let delivery = try await reportDelivery(schedule, period: schedule.cadence.period(dueAt: clock.now()))
-        else {
-            throw ServiceError.invalidConnection([Self.reportNeedsChannel])
-        }
+        let delivery = reportDelivery(
+            schedule,
+            period: schedule.cadence.period(dueAt: clock.now()),
+            through: channel,
+            organizationName: stored.organization.displayName
+        )
         let now = clock.now()
         try await store.transaction { store in
             try await store.enqueueDeliveries([delivery])
@@ -162,18 +164,24 @@ extension PostureService {
         var queued = 0
         for schedule in try await store.reportSchedulesDue(weekly: weekly.from, monthly: monthly.from, limit: limit) {
             let period = schedule.cadence == .weekly ? weekly : monthly
-            let allowed =
-                (try? await checkOwnMailDomains(
-                    schedule.organizationID,
-                    schedule.recipients,
-                    field: "recipients",
-                    noChannel: Self.reportNeedsChannel
-                )) != nil
-            guard schedule.isDue(at: now), allowed, let delivery = try await reportDelivery(schedule, period: period)
+            let channel = try? await checkOwnMailDomains(
+                schedule.organizationID,
+                schedule.recipients,
+                field: "recipients",
+                noChannel: Self.reportNeedsChannel
+            )
+            guard schedule.isDue(at: now), let channel,
+                let stored = try await store.organization(schedule.organizationID)
             else {
                 try await store.markReportSent(schedule.id, period: period.from)
                 continue
             }
+            let delivery = reportDelivery(
+                schedule,
+                period: period,
+                through: channel,
+                organizationName: stored.organization.displayName
+            )
             let sent = try await store.transaction { store -> Bool in
                 // Another node may have queued it since this one looked.
                 guard try await store.markReportSent(schedule.id, period: period.from) else { return false }
@@ -185,24 +193,19 @@ extension PostureService {
         return queued
     }
 
-    /// The e-mail for a schedule's period through the organization's first enabled e-mail
-    /// channel; nil without one.
-    func reportDelivery(_ schedule: ReportSchedule, period: DayInterval) async throws -> Delivery? {
-        let organizationID = schedule.organizationID
-        guard let stored = try await store.organization(organizationID),
-            let channel = try await store.channels(organizationID).first(where: { $0.kind == .email && $0.isEnabled })
-        else { return nil }
+    /// The e-mail for a schedule's period through `channel`.
+    func reportDelivery(
+        _ schedule: ReportSchedule,
+        period: DayInterval,
+        through channel: OutboundChannel,
+        organizationName: String
+    ) -> Delivery {
         let now = clock.now()
-        let link = outbound.organizationLink(organizationID) + "/report?from=\(period.from)&to=\(period.to)"
-        let event = schedule.event(
-            organizationName: stored.organization.displayName,
-            period: period,
-            link: link,
-            at: now
-        )
+        let link = outbound.organizationLink(schedule.organizationID) + "/report?from=\(period.from)&to=\(period.to)"
+        let event = schedule.event(organizationName: organizationName, period: period, link: link, at: now)
         return Delivery(
             id: Delivery.newID(),
-            organizationID: organizationID,
+            organizationID: schedule.organizationID,
             channelID: channel.id,
             eventType: event.type,
             body: event.body,
@@ -228,16 +231,17 @@ extension PostureService {
     /// The organization's security data goes only to its own mail domains: those its enabled
     /// e-mail channels already send from or to, so nobody can route it to an outside address.
     /// Throws `noChannel` when it has no e-mail channel, and a problem naming `field` when an
-    /// address is elsewhere.
+    /// address is elsewhere; returns the first enabled e-mail channel, the one mail goes through.
+    @discardableResult
     func checkOwnMailDomains(
         _ organizationID: OrganizationID,
         _ addresses: [String],
         field: String,
         noChannel: ConnectionProblem
-    ) async throws {
-        let mail = try await store.channels(organizationID).filter { $0.kind == .email && $0.isEnabled }
-            .compactMap(\.mail)
-        guard !mail.isEmpty else {
+    ) async throws -> OutboundChannel {
+        let channels = try await store.channels(organizationID).filter { $0.kind == .email && $0.isEnabled }
+        let mail = channels.compactMap(\.mail)
+        guard let channel = channels.first, !mail.isEmpty else {
             throw ServiceError.invalidConnection([noChannel])
         }
         let domains = Set(mail.flatMap { [$0.from] + $0.to }.compactMap(Self.domain))
@@ -250,5 +254,6 @@ extension PostureService {
                 )
             ])
         }
+        return channel
     }
 }

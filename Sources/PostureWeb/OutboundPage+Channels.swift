@@ -178,7 +178,7 @@ extension OutboundPage {
         case .invalidConnection(let problems):
             errors = problems.map { "\(labels[$0.field] ?? $0.field) \($0.message)." }
         case .channelNotFound, .tooManyChannels:
-            errors = [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
+            errors = [Notices.sentence(error.description)]
         default: throw error
         }
         return try await renderOutbound(request, errors: errors, status: .badRequest)

@@ -290,7 +290,7 @@ extension SettingsRoutes {
         case .collectionRunning: errors = ["A collection of this connection is running now."]
         case .connectionAppNotFound: errors = ["No instance-wide app is set up; ask an instance administrator."]
         case .connectionAppInUse, .instanceAdministratorOnly:
-            errors = [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
+            errors = [Notices.sentence(error.description)]
         default: throw error
         }
         return try await render(request, errors: errors, status: .badRequest)

@@ -6,10 +6,10 @@ import Vapor
 
 /// Settings → Weekly digest: every person who reads the organization chooses it for themselves.
 extension SettingsRoutes {
-    func digestSection(_ id: OrganizationID, username: String) async throws -> DigestSection {
+    func digestSection(_ id: OrganizationID, username: String, hasEmailChannel: Bool) async throws -> DigestSection {
         DigestSection(
             email: try await service.digestSubscription(id, username: username)?.email,
-            hasEmailChannel: try await service.channels(id).contains { $0.kind == .email && $0.isEnabled }
+            hasEmailChannel: hasEmailChannel
         )
     }
 

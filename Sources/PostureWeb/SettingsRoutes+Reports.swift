@@ -6,7 +6,11 @@ import Vapor
 
 /// Settings → Scheduled reports: read-write roles add, remove and send them now.
 extension SettingsRoutes {
-    func reportScheduleSection(_ id: OrganizationID, canWrite: Bool) async throws -> ReportScheduleSection {
+    func reportScheduleSection(
+        _ id: OrganizationID,
+        canWrite: Bool,
+        hasEmailChannel: Bool
+    ) async throws -> ReportScheduleSection {
         let now = dependencies.clock.now()
         return ReportScheduleSection(
             rows: try await service.reportSchedules(id).map { schedule in
@@ -19,15 +23,13 @@ extension SettingsRoutes {
                     next: "\(schedule.cadence.periodName(next.period)), "
                         + (next.at <= now ? "due now" : "from " + ScoreFormat.minute(next.at) + " UTC"),
                     lastSent: schedule.lastSentPeriod.map {
-                        schedule.cadence.periodName(
-                            DayInterval(from: $0, to: $0.adding(days: schedule.cadence == .weekly ? 6 : 27))
-                        )
+                        schedule.cadence.periodName(schedule.cadence.period(startingOn: $0))
                     } ?? "not yet",
                     createdBy: schedule.createdBy
                 )
             },
             canWrite: canWrite,
-            hasEmailChannel: try await service.channels(id).contains { $0.kind == .email && $0.isEnabled }
+            hasEmailChannel: hasEmailChannel
         )
     }
 
@@ -110,10 +112,10 @@ extension SettingsRoutes {
         case .invalidConnection(let problems):
             return problems.map { problem in
                 let text = problem.field == "recipients" ? "The addresses: " + problem.message : problem.message
-                return text.prefix(1).uppercased() + text.dropFirst() + "."
+                return Notices.sentence(text)
             }
         case .reportScheduleNotFound, .tooManyReportSchedules, .reportAlreadyQueued:
-            return [error.description.prefix(1).uppercased() + error.description.dropFirst() + "."]
+            return [Notices.sentence(error.description)]
         default: throw error
         }
     }

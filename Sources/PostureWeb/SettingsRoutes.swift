@@ -76,6 +76,8 @@ struct SettingsRoutes: Sendable {
             )
             == .allowed
         let grantable = AccessPolicy.grantableRoles(in: id, access: context.web.granted)
+        // The digest and the scheduled reports both go through an enabled e-mail channel.
+        let hasEmailChannel = try await service.channels(id).contains { $0.kind == .email && $0.isEnabled }
         let view = SettingsView(
             signedIn: context.web.signedIn,
             nav: context.nav,
@@ -128,8 +130,8 @@ struct SettingsRoutes: Sendable {
                 ) : nil,
             channels: try await channelSection(id, canWrite: context.canWrite, newSecret: webhookSecret),
             alerts: try await alertSection(id, canWrite: context.canWrite),
-            digest: try await digestSection(id, username: context.web.user.username),
-            reports: try await reportScheduleSection(id, canWrite: context.canWrite),
+            digest: try await digestSection(id, username: context.web.user.username, hasEmailChannel: hasEmailChannel),
+            reports: try await reportScheduleSection(id, canWrite: context.canWrite, hasEmailChannel: hasEmailChannel),
             message: message,
             errors: errors
         )

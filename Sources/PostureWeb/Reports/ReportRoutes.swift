@@ -82,7 +82,7 @@ struct ReportRoutes: Sendable {
             return WebPages.error(
                 status,
                 "No PDF",
-                "\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Open the report and print it from the browser instead.",
+                Notices.sentence(error.description) + " Open the report and print it from the browser instead.",
                 signedIn: signedIn
             )
         }
@@ -121,7 +121,7 @@ struct ReportRoutes: Sendable {
         let target = request.query[String.self, at: "target"].map { Double($0) ?? .nan }
         if let problem = OrganizationReport.problem(period: period, target: target) {
             throw WebError.badRequest(
-                problem.description.prefix(1).uppercased() + problem.description.dropFirst() + "."
+                Notices.sentence(problem.description)
             )
         }
         return (context, try await service.organizationReport(context.id, period: period, target: target))

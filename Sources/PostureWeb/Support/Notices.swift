@@ -13,6 +13,9 @@ enum Notices {
     static func csrf(_ token: String) -> SafeHTML { #"<input type="hidden" name="csrf" value="\#(token)">"# }
 
     /// `<option>`s of a select list: (value, label).
+    /// A message as a sentence on the page: its first letter a capital, a full stop at its end.
+    static func sentence(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() + "." }
+
     static func options(_ items: [(value: String, label: String)]) -> SafeHTML {
         SafeHTML.join(items.map { item -> SafeHTML in #"<option value="\#(item.value)">\#(item.label)</option>"# })
     }

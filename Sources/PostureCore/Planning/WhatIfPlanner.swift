@@ -77,14 +77,14 @@ public enum WhatIfPlanner {
         best.withUnsafeMutableBufferPointer { best in
             kept.withUnsafeMutableBufferPointer { decisions in
                 for item in gains.indices where gains[item] <= capacity {
-                    let (gain, cost, row) = (gains[item], costs[item], item * words)
-                    for room in stride(from: capacity, through: gain, by: -1) {
-                        let candidate = best[room - gain] + cost
-                        if candidate > best[room] + 1e-12 {
-                            best[room] = candidate
-                            decisions[row + room >> 6] |= 1 << UInt64(room & 63)
-                        }
-                    }
+                    keep(
+                        gain: gains[item],
+                        cost: costs[item],
+                        capacity: capacity,
+                        best: best,
+                        decisions: decisions,
+                        row: item * words
+                    )
                 }
             }
         }
@@ -96,5 +96,56 @@ public enum WhatIfPlanner {
             room -= gains[item]
         }
         return chosen
+    }
+
+    /// One item's pass: every room from `capacity` down to `gain` keeps the item when that costs
+    /// more. Each room reads only smaller rooms not yet updated in this pass, so eight rooms that
+    /// share a byte of decisions are decided at once in vector registers; the comparisons are the
+    /// same as one room at a time, so the plan is too.
+    @inline(__always)
+    private static func keep(
+        gain: Int,
+        cost: Double,
+        capacity: Int,
+        best: UnsafeMutableBufferPointer<Double>,
+        decisions: UnsafeMutableBufferPointer<UInt64>,
+        row: Int
+    ) {
+        func one(_ room: Int) {
+            let candidate = best[room - gain] + cost
+            if candidate > best[room] + 1e-12 {
+                best[room] = candidate
+                decisions[row + room >> 6] |= 1 << UInt64(room & 63)
+            }
+        }
+        let base = UnsafeMutableRawPointer(best.baseAddress!)
+        let lanes = SIMD8<Int64>(1, 2, 4, 8, 16, 32, 64, 128)
+        let costs = SIMD8<Double>(repeating: cost)
+        var room = capacity
+        while room >= gain, (room + 1) & 7 != 0 {
+            one(room)
+            room -= 1
+        }
+        // `room` now ends a run of eight that starts on a multiple of eight: one byte of its word.
+        while room - 7 >= gain {
+            let low = room - 7
+            let current = base.loadUnaligned(fromByteOffset: low * 8, as: SIMD8<Double>.self)
+            let candidate = base.loadUnaligned(fromByteOffset: (low - gain) * 8, as: SIMD8<Double>.self) + costs
+            let better = candidate .> current + 1e-12
+            if any(better) {
+                base.storeBytes(
+                    of: current.replacing(with: candidate, where: better),
+                    toByteOffset: low * 8,
+                    as: SIMD8<Double>.self
+                )
+                let byte = SIMD8<Int64>(repeating: 0).replacing(with: lanes, where: better).wrappedSum()
+                decisions[row + low >> 6] |= UInt64(byte) << UInt64(low & 63)
+            }
+            room -= 8
+        }
+        while room >= gain {
+            one(room)
+            room -= 1
+        }
     }
 }

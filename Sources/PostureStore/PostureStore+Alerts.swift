@@ -46,19 +46,23 @@ extension PostureStore {
             ).first()
         else { return nil }
         var state =
-            try row.decode(column: "state", as: String?.self).map { try StoredJSON.decode(AlertState.self, $0) }
+            try row.decodeIfPresent(column: "state", as: String.self).map { try StoredJSON.decode(AlertState.self, $0) }
             ?? AlertState()
         state.changeCursor = try row.decode(column: "change_cursor", as: Int64.self)
         return StoredAlerts(
-            rules: try row.decode(column: "rules", as: String?.self).map { try StoredJSON.decode(AlertRules.self, $0) },
+            rules: try row.decodeIfPresent(column: "rules", as: String.self).map {
+                try StoredJSON.decode(AlertRules.self, $0)
+            },
             state: state,
-            instanceState: try row.decode(column: "instance_state", as: String?.self).map {
+            instanceState: try row.decodeIfPresent(column: "instance_state", as: String.self).map {
                 try StoredJSON.decode(AlertState.self, $0)
             },
-            pendingSince: try row.decode(column: "pending_since", as: Double?.self).map(
+            pendingSince: try row.decodeIfPresent(column: "pending_since", as: Double.self).map(
                 Date.init(timeIntervalSince1970:)
             ),
-            checkedAt: try row.decode(column: "checked_at", as: Double?.self).map(Date.init(timeIntervalSince1970:))
+            checkedAt: try row.decodeIfPresent(column: "checked_at", as: Double.self).map(
+                Date.init(timeIntervalSince1970:)
+            )
         )
     }
 

@@ -64,8 +64,8 @@ extension PostureStore {
         let context = Self.secretContext(channel.kind, channel.id)
         let secret = try key.open(try row.decode(column: "sealed_secret", as: String.self), for: context)
         var previous: String?
-        if let sealed = try row.decode(column: "previous_sealed_secret", as: String?.self),
-            let until = try row.decode(column: "previous_expires_at", as: Double?.self),
+        if let sealed = try row.decodeIfPresent(column: "previous_sealed_secret", as: String.self),
+            let until = try row.decodeIfPresent(column: "previous_expires_at", as: Double.self),
             until > now.timeIntervalSince1970
         {
             previous = try key.open(sealed, for: context)
@@ -145,7 +145,7 @@ extension PostureStore {
 extension OutboundChannel {
     init(row: any SQLRow) throws {
         let kind = ChannelKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .webhook
-        let settings = try row.decode(column: "settings", as: String?.self)
+        let settings = try row.decodeIfPresent(column: "settings", as: String.self)
         self.init(
             id: try row.decode(column: "id", as: String.self),
             organizationID: OrganizationID(try row.decode(column: "organization_id", as: String.self)),
@@ -160,8 +160,10 @@ extension OutboundChannel {
             planner: kind == .planner ? try settings.map { try StoredJSON.decode(PlannerSettings.self, $0) } : nil,
             createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
             createdBy: try row.decode(column: "created_by", as: String.self),
-            disabledAt: try row.decode(column: "disabled_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
-            disabledReason: try row.decode(column: "disabled_reason", as: String?.self)
+            disabledAt: try row.decodeIfPresent(column: "disabled_at", as: Double.self).map(
+                Date.init(timeIntervalSince1970:)
+            ),
+            disabledReason: try row.decodeIfPresent(column: "disabled_reason", as: String.self)
         )
     }
 }

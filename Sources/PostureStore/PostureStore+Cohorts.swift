@@ -104,25 +104,24 @@ extension PostureStore {
             query.appendInterpolation(bind: region.lowercased())
         }
         query.appendInterpolation(unsafeRaw: " GROUP BY day ORDER BY day")
-        let rows: [any SQLRow] = try await sql.raw(query).all()
-        return try rows.compactMap { row -> CohortDay? in
-            guard let day = CivilDay(try row.decode(column: "day", as: String.self)) else { return nil }
+        return try await valueRows(query).compactMap { row -> CohortDay? in
+            guard let day = CivilDay(try row.required("day", ValueRow.string)) else { return nil }
             return CohortDay(
                 day: day,
-                organizations: try row.decode(column: "organizations", as: Int.self),
-                averagePercentage: try row.decode(column: "average", as: Double.self),
+                organizations: try row.required("organizations", ValueRow.int),
+                averagePercentage: try row.required("average", ValueRow.double),
                 categories: !withCategories
                     ? []
                     : try ActionCategory.allCases.map { category in
                         CohortDay.CategoryAverage(
                             category: category,
-                            averageScore: try row.decode(
-                                column: M006AddTrendColumns.categoryColumn(category, "score"),
-                                as: Double.self
+                            averageScore: try row.required(
+                                M006AddTrendColumns.categoryColumn(category, "score"),
+                                ValueRow.double
                             ),
-                            averageMaxScore: try row.decode(
-                                column: M006AddTrendColumns.categoryColumn(category, "max"),
-                                as: Double.self
+                            averageMaxScore: try row.required(
+                                M006AddTrendColumns.categoryColumn(category, "max"),
+                                ValueRow.double
                             )
                         )
                     }
@@ -142,7 +141,7 @@ extension PostureStore {
 
     private func earliestSnapshotDay() async throws -> CivilDay? {
         let row = try await sql.raw("SELECT MIN(day) AS day FROM snapshots").first()
-        return try row.flatMap { try $0.decode(column: "day", as: String?.self) }.flatMap(CivilDay.init)
+        return try row.flatMap { try $0.decodeIfPresent(column: "day", as: String.self) }.flatMap(CivilDay.init)
     }
 
     private func cohortMembers() async throws -> [CohortCellMember] {
@@ -177,8 +176,8 @@ extension PostureStore {
             guard let day = CivilDay(try row.decode(column: "day", as: String.self)) else { continue }
             let cell = Comparisons.Cell(
                 seats: try row.decode(column: "seats", as: Int.self),
-                industry: try row.decode(column: "industry", as: String?.self),
-                region: try row.decode(column: "region", as: String?.self)
+                industry: try row.decodeIfPresent(column: "industry", as: String.self),
+                region: try row.decodeIfPresent(column: "region", as: String.self)
             )
             byDay[day, default: []].append(
                 CohortCellMember(

@@ -120,7 +120,7 @@ extension PostureStore {
     public func consentToken(_ organizationID: OrganizationID) async throws -> String? {
         try await sql.raw(
             "SELECT consent_state FROM connections WHERE organization_id = \(bind: organizationID.rawValue)"
-        ).first().flatMap { try $0.decode(column: "consent_state", as: String?.self) }
+        ).first().flatMap { try $0.decodeIfPresent(column: "consent_state", as: String.self) }
     }
 
     /// Records that the tenant granted consent (seen at the callback or at a first sign-in);

@@ -218,10 +218,10 @@ extension StoredConnection {
                 credentialKind: ConnectionSettings.CredentialKind(rawValue: kind) ?? .secret,
                 cloud: MicrosoftCloud(rawValue: try row.decode(column: "cloud", as: String.self)) ?? .commercial,
                 sources: sources,
-                loginURL: try row.decode(column: "login_url", as: String?.self),
-                graphURL: try row.decode(column: "graph_url", as: String?.self),
-                exchangeURL: try row.decode(column: "exchange_url", as: String?.self),
-                defenderURL: try row.decode(column: "defender_url", as: String?.self),
+                loginURL: try row.decodeIfPresent(column: "login_url", as: String.self),
+                graphURL: try row.decodeIfPresent(column: "graph_url", as: String.self),
+                exchangeURL: try row.decodeIfPresent(column: "exchange_url", as: String.self),
+                defenderURL: try row.decodeIfPresent(column: "defender_url", as: String.self),
                 schedule: CollectionSchedule(
                     intervalMinutes: try row.decode(column: "collect_every_minutes", as: Int.self)
                 )
@@ -231,7 +231,9 @@ extension StoredConnection {
             updatedAt: try row.decode(column: "updated_at", as: Date.self),
             credentialRotatedAt: try row.decode(column: "credential_rotated_at", as: Date.self),
             collection: try CollectionState(row: row),
-            consentedAt: try row.decode(column: "consented_at", as: Double?.self).map(Date.init(timeIntervalSince1970:))
+            consentedAt: try row.decodeIfPresent(column: "consented_at", as: Double.self).map(
+                Date.init(timeIntervalSince1970:)
+            )
         )
     }
 }
@@ -239,9 +241,9 @@ extension StoredConnection {
 extension CollectionState {
     init(row: any SQLRow) throws {
         func instant(_ column: String) throws -> Date? {
-            try row.decode(column: column, as: Double?.self).map(Date.init(timeIntervalSince1970:))
+            try row.decodeIfPresent(column: column, as: Double.self).map(Date.init(timeIntervalSince1970:))
         }
-        let failed = try row.decode(column: "resources_failed", as: String?.self)
+        let failed = try row.decodeIfPresent(column: "resources_failed", as: String.self)
             .flatMap { try? StoredJSON.decode([String: String].self, $0) }
         self.init(
             nextRunAt: try instant("next_run_at") ?? Date(timeIntervalSince1970: 0),
@@ -249,12 +251,12 @@ extension CollectionState {
             lastAttemptAt: try instant("last_attempt_at"),
             lastSuccessAt: try instant("last_success_at"),
             lastFinishedAt: try instant("last_finished_at"),
-            lastDuration: try row.decode(column: "last_duration", as: Double?.self),
+            lastDuration: try row.decodeIfPresent(column: "last_duration", as: Double.self),
             consecutiveFailures: try row.decode(column: "consecutive_failures", as: Int.self),
-            lastProblem: try row.decode(column: "last_problem", as: String?.self),
-            resourcesCollected: try row.decode(column: "resources_collected", as: Int?.self),
+            lastProblem: try row.decodeIfPresent(column: "last_problem", as: String.self),
+            resourcesCollected: try row.decodeIfPresent(column: "resources_collected", as: Int.self),
             resourcesFailed: failed ?? [:],
-            measured: try row.decode(column: "last_measured", as: Int?.self),
+            measured: try row.decodeIfPresent(column: "last_measured", as: Int.self),
             connectedAt: try instant("connected_at") ?? Date(timeIntervalSince1970: 0)
         )
     }

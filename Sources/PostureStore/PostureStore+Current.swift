@@ -23,7 +23,7 @@ extension PostureStore {
         ).first()
         guard let row else { return nil }
         let revision = try row.decode(column: "revision", as: Int64.self)
-        guard let text = try row.decode(column: "document", as: String?.self) else {
+        guard let text = try row.decodeIfPresent(column: "document", as: String.self) else {
             return StoredCurrentScore(revision: revision, document: nil)
         }
         return StoredCurrentScore(revision: revision, document: try CurrentScoreCoding.decode(text))

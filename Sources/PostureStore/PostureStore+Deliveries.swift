@@ -165,7 +165,7 @@ extension PostureStore {
 extension Delivery {
     init(row: any SQLRow) throws {
         func date(_ column: String) throws -> Date? {
-            try row.decode(column: column, as: Double?.self).map(Date.init(timeIntervalSince1970:))
+            try row.decodeIfPresent(column: column, as: Double.self).map(Date.init(timeIntervalSince1970:))
         }
         self.init(
             id: try row.decode(column: "id", as: String.self),
@@ -179,8 +179,8 @@ extension Delivery {
             attempts: try row.decode(column: "attempts", as: Int.self),
             nextAttemptAt: try date("next_attempt_at"),
             lastAttemptAt: try date("last_attempt_at"),
-            lastStatus: try row.decode(column: "last_status", as: Int?.self),
-            lastError: try row.decode(column: "last_error", as: String?.self),
+            lastStatus: try row.decodeIfPresent(column: "last_status", as: Int.self),
+            lastError: try row.decodeIfPresent(column: "last_error", as: String.self),
             finishedAt: try date("finished_at")
         )
     }

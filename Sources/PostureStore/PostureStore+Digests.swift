@@ -105,7 +105,7 @@ extension DigestSubscription {
             username: try row.decode(column: "username", as: String.self),
             email: try row.decode(column: "email", as: String.self),
             createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
-            lastSentWeek: try row.decode(column: "last_sent_week", as: String?.self).flatMap(CivilDay.init)
+            lastSentWeek: try row.decodeIfPresent(column: "last_sent_week", as: String.self).flatMap(CivilDay.init)
         )
     }
 }

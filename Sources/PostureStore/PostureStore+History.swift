@@ -193,15 +193,16 @@ extension PostureStore {
         from: CivilDay,
         to: CivilDay
     ) async throws -> [CivilDay: Double] {
-        let rows = try await sql.select().columns("day", "percentage").from("snapshots")
-            .where("organization_id", .equal, organizationID.rawValue)
-            .where("day", .greaterThanOrEqual, from.description)
-            .where("day", .lessThanOrEqual, to.description)
-            .all()
+        let rows = try await valueRows(
+            """
+            SELECT day, percentage FROM snapshots WHERE organization_id = \(bind: organizationID.rawValue)
+                AND day >= \(bind: from.description) AND day <= \(bind: to.description)
+            """
+        )
         var result: [CivilDay: Double] = [:]
         for row in rows {
-            guard let day = CivilDay(try row.decode(column: "day", as: String.self)) else { continue }
-            if result[day] == nil { result[day] = try row.decode(column: "percentage", as: Double.self) }
+            guard let day = CivilDay(try row.required("day", ValueRow.string)) else { continue }
+            if result[day] == nil { result[day] = try row.required("percentage", ValueRow.double) }
         }
         return result
     }

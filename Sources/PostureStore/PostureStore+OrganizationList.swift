@@ -111,10 +111,12 @@ extension PostureStore {
 
     /// The health of the row's connection from its joined columns; nil without one.
     static func connectionHealth(_ row: any SQLRow, at now: Date) throws -> CollectionState.Health? {
-        guard try row.decode(column: "k_id", as: String?.self) != nil else { return nil }
+        guard try row.decodeIfPresent(column: "k_id", as: String.self) != nil else { return nil }
         let state = CollectionState(
             nextRunAt: now,
-            lastSuccessAt: try row.decode(column: "k_success", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+            lastSuccessAt: try row.decodeIfPresent(column: "k_success", as: Double.self).map(
+                Date.init(timeIntervalSince1970:)
+            ),
             consecutiveFailures: try row.decode(column: "k_failures", as: Int.self),
             connectedAt: Date(timeIntervalSince1970: try row.decode(column: "k_since", as: Double.self))
         )

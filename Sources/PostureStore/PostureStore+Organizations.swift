@@ -137,10 +137,10 @@ extension StoredOrganization {
             organization: Organization(
                 id: try row.decode(column: "id", as: String.self),
                 displayName: try row.decode(column: "display_name", as: String.self),
-                licensedUserCount: try row.decode(column: "licensed_user_count", as: Int?.self),
-                activeUserCount: try row.decode(column: "active_user_count", as: Int?.self),
-                industry: try row.decode(column: "industry", as: String?.self),
-                region: try row.decode(column: "region", as: String?.self)
+                licensedUserCount: try row.decodeIfPresent(column: "licensed_user_count", as: Int.self),
+                activeUserCount: try row.decodeIfPresent(column: "active_user_count", as: Int.self),
+                industry: try row.decodeIfPresent(column: "industry", as: String.self),
+                region: try row.decodeIfPresent(column: "region", as: String.self)
             ),
             enabledServices: try PostureStore.services(try row.decode(column: "enabled_services", as: String.self)),
             createdAt: try row.decode(column: "created_at", as: Date.self),

@@ -91,7 +91,7 @@ extension ReportSchedule {
             paper: ReportPaper(rawValue: try row.decode(column: "paper", as: String.self)) ?? .a4,
             createdBy: try row.decode(column: "created_by", as: String.self),
             createdAt: Date(timeIntervalSince1970: try row.decode(column: "created_at", as: Double.self)),
-            lastSentPeriod: try row.decode(column: "last_sent_period", as: String?.self).flatMap(CivilDay.init)
+            lastSentPeriod: try row.decodeIfPresent(column: "last_sent_period", as: String.self).flatMap(CivilDay.init)
         )
     }
 }

@@ -29,15 +29,15 @@ extension PostureStore {
             createdAt: try first.decode(column: "session_created_at", as: Date.self),
             expiresAt: try first.decode(column: "expires_at", as: Date.self),
             lastSeenAt: try first.decode(column: "last_seen_at", as: Date.self),
-            provider: try first.decode(column: "provider", as: String?.self),
-            directoryAccess: try first.decode(column: "directory_access", as: String?.self).flatMap(
+            provider: try first.decodeIfPresent(column: "provider", as: String.self),
+            directoryAccess: try first.decodeIfPresent(column: "directory_access", as: String.self).flatMap(
                 Access.init(storedText:)
             )
         )
         var roles: [String: Role] = [:]
         for row in rows {
-            guard let organization = try row.decode(column: "grant_organization_id", as: String?.self),
-                let role = try row.decode(column: "grant_role", as: String?.self).flatMap(Role.init(rawValue:))
+            guard let organization = try row.decodeIfPresent(column: "grant_organization_id", as: String.self),
+                let role = try row.decodeIfPresent(column: "grant_role", as: String.self).flatMap(Role.init(rawValue:))
             else { continue }
             // One grant per person and organization; should two ever exist, the first read wins,
             // as in `user(id:)`.
@@ -51,9 +51,9 @@ extension PostureStore {
             mustChangePassword: try first.decode(column: "must_change_password", as: Bool.self),
             instanceAdministrator: try first.decode(column: "instance_admin", as: Bool.self),
             failedSignIns: try first.decode(column: "failed_sign_ins", as: Int.self),
-            lockedUntil: try first.decode(column: "locked_until", as: Date?.self),
+            lockedUntil: try first.decodeIfPresent(column: "locked_until", as: Date.self),
             createdAt: try first.decode(column: "user_created_at", as: Date.self),
-            passwordChangedAt: try first.decode(column: "password_changed_at", as: Date?.self),
+            passwordChangedAt: try first.decodeIfPresent(column: "password_changed_at", as: Date.self),
             roles: roles
         )
         return (session, user)

@@ -44,7 +44,7 @@ extension PostureStore {
                     sharedAt: Date(timeIntervalSince1970: try row.decode(column: "shared_at", as: Double.self)),
                     deliveryID: try row.decode(column: "delivery_id", as: String.self)
                 ),
-                try row.decode(column: "state", as: String?.self).flatMap(DeliveryState.init(rawValue:))
+                try row.decodeIfPresent(column: "state", as: String.self).flatMap(DeliveryState.init(rawValue:))
             )
         }
     }

@@ -87,7 +87,7 @@ extension PostureStore {
             """
         ).first()
         let total = try counts?.decode(column: "n", as: Int.self) ?? 0
-        let mine = try counts?.decode(column: "mine", as: Int?.self) ?? 0
+        let mine = try counts?.decodeIfPresent(column: "mine", as: Int.self) ?? 0
         guard total < limit, mine < perClient else { return false }
         try await sql.raw(
             """
@@ -167,7 +167,7 @@ extension StoredIdentity {
             subject: try row.decode(column: "subject", as: String.self),
             userID: userID,
             provider: try row.decode(column: "provider", as: String.self),
-            directoryAccess: try row.decode(column: "directory_access", as: String?.self).flatMap(
+            directoryAccess: try row.decodeIfPresent(column: "directory_access", as: String.self).flatMap(
                 Access.init(storedText:)
             ),
             lastSignInAt: Date(timeIntervalSince1970: try row.decode(column: "last_sign_in_at", as: Double.self))

@@ -66,7 +66,7 @@ extension PostureStore {
             .all()
         var times: [String: Date] = [:]
         for row in rows {
-            let observed = try row.decode(column: "observed_at", as: Date?.self)
+            let observed = try row.decodeIfPresent(column: "observed_at", as: Date.self)
             times[try row.decode(column: "action_id", as: String.self)] =
                 try observed ?? row.decode(column: "updated_at", as: Date.self)
         }
@@ -93,22 +93,22 @@ extension PostureStore {
             .all()
             .map { row in
                 let result: ActionMeasurement.Result =
-                    if let implemented = try row.decode(column: "implemented", as: Bool?.self) {
+                    if let implemented = try row.decodeIfPresent(column: "implemented", as: Bool.self) {
                         .implemented(implemented)
                     } else {
                         .counted(
-                            achieved: try row.decode(column: "achieved", as: Int?.self) ?? 0,
-                            total: try row.decode(column: "total", as: Int?.self) ?? 0
+                            achieved: try row.decodeIfPresent(column: "achieved", as: Int.self) ?? 0,
+                            total: try row.decodeIfPresent(column: "total", as: Int.self) ?? 0
                         )
                     }
                 return ActionMeasurement(
                     actionID: try row.decode(column: "action_id", as: String.self),
                     result: result,
-                    observedAt: try row.decode(column: "observed_at", as: Date?.self),
-                    achievedEntities: try row.decode(column: "achieved_entities", as: String?.self).map {
+                    observedAt: try row.decodeIfPresent(column: "observed_at", as: Date.self),
+                    achievedEntities: try row.decodeIfPresent(column: "achieved_entities", as: String.self).map {
                         try StoredJSON.decode([String].self, $0)
                     },
-                    totalEntities: try row.decode(column: "total_entities", as: String?.self).map {
+                    totalEntities: try row.decodeIfPresent(column: "total_entities", as: String.self).map {
                         try StoredJSON.decode([String].self, $0)
                     },
                     excluded: try StoredJSON.decode(
@@ -193,13 +193,15 @@ extension PostureStore {
                 StatusRecord(
                     actionID: try row.decode(column: "action_id", as: String.self),
                     status: ActionStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .toAddress,
-                    note: try row.decode(column: "note", as: String?.self),
-                    owner: try row.decode(column: "owner", as: String?.self),
-                    expiresAt: try row.decode(column: "expires_at", as: Date?.self),
-                    targetDate: try row.decode(column: "target_date", as: String?.self).flatMap { CivilDay($0) },
+                    note: try row.decodeIfPresent(column: "note", as: String.self),
+                    owner: try row.decodeIfPresent(column: "owner", as: String.self),
+                    expiresAt: try row.decodeIfPresent(column: "expires_at", as: Date.self),
+                    targetDate: try row.decodeIfPresent(column: "target_date", as: String.self).flatMap {
+                        CivilDay($0)
+                    },
                     setBy: try row.decode(column: "set_by", as: String.self),
                     setAt: try row.decode(column: "set_at", as: Date.self),
-                    clientState: try row.decode(column: "client_state", as: String?.self)
+                    clientState: try row.decodeIfPresent(column: "client_state", as: String.self)
                 )
             }
     }

@@ -130,14 +130,14 @@ public struct M012PackHistory: AsyncMigration {
                 category: ActionCategory(rawValue: try row.decode(column: "category", as: String.self)) ?? .identity,
                 kind: ChangeEntry.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .statusChanged,
                 occurredAt: try row.decode(column: "occurred_at", as: Date.self),
-                fromStatus: try row.decode(column: "from_status", as: String?.self).flatMap(ActionStatus.init),
-                toStatus: try row.decode(column: "to_status", as: String?.self).flatMap(ActionStatus.init),
+                fromStatus: try row.decodeIfPresent(column: "from_status", as: String.self).flatMap(ActionStatus.init),
+                toStatus: try row.decodeIfPresent(column: "to_status", as: String.self).flatMap(ActionStatus.init),
                 pointsBefore: try row.decode(column: "points_before", as: Double.self),
                 pointsAfter: try row.decode(column: "points_after", as: Double.self),
                 maxScore: try row.decode(column: "max_score", as: Double.self),
                 actor: try row.decode(column: "actor", as: String.self),
                 detail: try row.decode(column: "detail", as: String.self),
-                cause: try row.decode(column: "cause", as: String?.self).flatMap {
+                cause: try row.decodeIfPresent(column: "cause", as: String.self).flatMap {
                     try? StoredJSON.decode(StoredCause.self, $0).cause
                 }
             )

@@ -1,0 +1,105 @@
+import Foundation
+import SQLKit
+import SQLiteKit
+
+/// A row read for its plain values. SQLKit decodes every value through `Decodable` (on SQLite a
+/// dynamic cast, a decoder and another cast per value), which is most of the time of a read of
+/// hundreds of rows such as a year of days; on SQLite these rows convert the driver's values
+/// directly, with the driver's own conversions, so both paths give the same values.
+struct ValueRow {
+    private enum Source {
+        case sqlite(SQLiteRow)
+        case other(any SQLRow)
+    }
+
+    private let source: Source
+
+    /// Nil for SQL NULL.
+    func string(_ column: String) throws -> String? {
+        switch source {
+        case .sqlite(let row): try Self.convert(row, column) { String(sqliteData: $0) }
+        case .other(let row): try Self.decode(row, column, as: String.self)
+        }
+    }
+
+    func double(_ column: String) throws -> Double? {
+        switch source {
+        case .sqlite(let row): try Self.convert(row, column) { Double(sqliteData: $0) }
+        case .other(let row): try Self.decode(row, column, as: Double.self)
+        }
+    }
+
+    func int(_ column: String) throws -> Int? {
+        switch source {
+        case .sqlite(let row): try Self.convert(row, column) { Int(sqliteData: $0) }
+        case .other(let row): try Self.decode(row, column, as: Int.self)
+        }
+    }
+
+    func data(_ column: String) throws -> Data? {
+        switch source {
+        case .sqlite(let row): try Self.convert(row, column) { Data(sqliteData: $0) }
+        case .other(let row): try Self.decode(row, column, as: Data.self)
+        }
+    }
+
+    /// A value that must be there.
+    func required<T>(_ column: String, _ read: (ValueRow) -> (String) throws -> T?) throws -> T {
+        guard let value = try read(self)(column) else {
+            throw DecodingError.valueNotFound(
+                T.self,
+                .init(codingPath: [], debugDescription: "column \"\(column)\" is NULL")
+            )
+        }
+        return value
+    }
+
+    private static func decode<T: Decodable>(_ row: any SQLRow, _ column: String, as type: T.Type) throws -> T? {
+        guard row.contains(column: column) else { throw missing(column) }
+        return try row.decodeIfPresent(column: column, as: T.self)
+    }
+
+    private static func missing(_ column: String) -> DecodingError {
+        DecodingError.keyNotFound(
+            ValueRowColumn(column),
+            .init(codingPath: [], debugDescription: "no column \"\(column)\" in the row")
+        )
+    }
+
+    private static func convert<T>(_ row: SQLiteRow, _ column: String, _ make: (SQLiteData) -> T?) throws -> T? {
+        guard let value = row.column(column) else { throw missing(column) }
+        if value == .null { return nil }
+        guard let converted = make(value) else {
+            throw DecodingError.typeMismatch(
+                T.self,
+                .init(codingPath: [], debugDescription: "column \"\(column)\" holds \(value)")
+            )
+        }
+        return converted
+    }
+
+    private init(_ source: Source) { self.source = source }
+
+    static func sqlite(_ row: SQLiteRow) -> ValueRow { ValueRow(.sqlite(row)) }
+    static func other(_ row: any SQLRow) -> ValueRow { ValueRow(.other(row)) }
+}
+
+private struct ValueRowColumn: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension PostureStore {
+    /// The rows of `query` for their values (see ``ValueRow``).
+    func valueRows(_ query: SQLQueryString) async throws -> [ValueRow] {
+        if let sqlite = database as? any SQLiteDatabase {
+            let (text, binds) = sql.serialize(query)
+            let encoder = SQLiteDataEncoder()
+            return try await sqlite.query(text, try binds.map { try encoder.encode($0) }).map(ValueRow.sqlite)
+        }
+        return try await sql.raw(query).all().map(ValueRow.other)
+    }
+}

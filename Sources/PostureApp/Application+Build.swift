@@ -81,7 +81,7 @@ public func buildApplication(
             changes: changes,
             auditKey: auditKey,
             connectionKey: try ConnectionKeyStore.loadOrCreate(in: configuration.resolvedKeysDirectory),
-            moves: MovesCache()
+            history: HistoryCache()
         )
         let tokens = await TokenService(
             signing: keys.current,

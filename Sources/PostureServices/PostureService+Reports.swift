@@ -17,6 +17,7 @@ extension PostureService {
         let stored = try await organization(organizationID)
         let report = try await currentReport(of: stored)
         let settings = try await settings(organizationID)
+        let targetPercentage = target ?? settings.zones.ranges.first { $0.zone == .good }?.from ?? 70
         let comparison = try await comparisonTrend(
             stored.organization,
             period,
@@ -26,21 +27,23 @@ extension PostureService {
         let tickets = try await tickets(organizationID, openOnly: true, limit: OrganizationReport.listLimit)
         let connection = try await connectionIfAny(organizationID)
         // Gains, losses and regressions come from the period's stored moves (what changed each
-        // day), not from every day's actions. Regressions and their causes from the change log are
-        // worked out only for the days of those the report keeps: a year holds thousands.
-        let moves = try await store.periodMoves(organizationID, from: period.from, to: period.to)
-        var scoreChanges = Trends.scoreChanges(moves)
-        scoreChanges.from = max(scoreChanges.from ?? period.from, period.from)
-        var regressions: [Regression] = []
-        if let first = OrganizationReport.firstKeptDay(moves, from: period.from) {
-            let changes = try await store.changes(
-                organizationID,
-                from: first.start,
-                to: period.to.adding(days: 1).start
-            )
-            var kept = moves
-            kept.days = moves.days.filter { $0.day >= first }
-            regressions = Trends.regressions(kept, changes: changes, catalog: catalog).regressions
+        // day), not from every day's actions, and are worked out again only when a stored day or
+        // the change log changed. The log's end is read first: a write landing meanwhile makes
+        // the key older than the work, never the work older than the key.
+        let lastChange = try await store.lastChangeSequence(organizationID)
+        let (moves, fingerprint) = try await store.fingerprintedMoves(organizationID, from: period.from, to: period.to)
+        let key = ReportMemo.PeriodKey(
+            period: period,
+            moves: fingerprint,
+            lastChange: lastChange,
+            createdAt: stored.createdAt
+        )
+        let work: ReportMemo.PeriodWork
+        if let held = memo.period(organizationID, key) {
+            work = held
+        } else {
+            work = try await periodWork(organizationID, period: period, moves: moves)
+            memo.keep(organizationID, key, work)
         }
         return OrganizationReport(
             OrganizationReport.Input(
@@ -50,11 +53,11 @@ extension PostureService {
                 generatedAt: clock.now(),
                 report: report,
                 zones: settings.zones,
-                changes: scoreChanges,
-                regressions: regressions,
+                changes: work.changes,
+                regressions: work.regressions,
                 cohortName: "Organizations with \(comparison.seatBand.rawValue) seats (average %)",
                 cohort: comparison.seatBandPoints,
-                targetPercentage: target ?? settings.zones.ranges.first { $0.zone == .good }?.from ?? 70,
+                targetPercentage: targetPercentage,
                 weights: weights,
                 tickets: tickets.map {
                     OrganizationReport.Ticket(
@@ -65,8 +68,33 @@ extension PostureService {
                         url: $0.url
                     )
                 },
-                lastCollectedAt: connection?.collection.lastSuccessAt
+                lastCollectedAt: connection?.collection.lastSuccessAt,
+                plan: whatIfPlan(organizationID, report: report, targetPercentage: targetPercentage)
             )
+        )
+    }
+}
+
+extension PostureService {
+    /// The period's gains and losses from its moves, and the regressions a report keeps with
+    /// their causes from the change log, worked out only for the days of those kept: a year
+    /// holds thousands.
+    func periodWork(
+        _ organizationID: OrganizationID,
+        period: DayInterval,
+        moves: PeriodMoves
+    ) async throws -> ReportMemo.PeriodWork {
+        var scoreChanges = Trends.scoreChanges(moves)
+        scoreChanges.from = max(scoreChanges.from ?? period.from, period.from)
+        guard let first = OrganizationReport.firstKeptDay(moves, from: period.from) else {
+            return ReportMemo.PeriodWork(changes: scoreChanges, regressions: [])
+        }
+        let changes = try await store.changes(organizationID, from: first.start, to: period.to.adding(days: 1).start)
+        var kept = moves
+        kept.days = moves.days.filter { $0.day >= first }
+        return ReportMemo.PeriodWork(
+            changes: scoreChanges,
+            regressions: Trends.regressions(kept, changes: changes, catalog: catalog).regressions
         )
     }
 }

@@ -13,6 +13,8 @@ public struct PostureService: Sendable {
     public let clock: PostureClock
     /// Decoded current scores of this process, by organization and revision.
     let currentScores: CurrentScoreCache
+    /// Plans and period work of this process, under everything they were worked out from.
+    let memo: ReportMemo
     /// What a stored current score must have been computed under to be read as it is.
     let rulesKey: String
     /// Signs in to a tenant to test a connection; nil where nothing may leave this machine.
@@ -26,6 +28,7 @@ public struct PostureService: Sendable {
         weights: RankingWeights = .default,
         clock: PostureClock,
         currentScores: CurrentScoreCache = CurrentScoreCache(),
+        memo: ReportMemo = ReportMemo(),
         connectionTester: (any ConnectionTesting)? = nil,
         outbound: OutboundPolicy = OutboundPolicy()
     ) {
@@ -34,12 +37,23 @@ public struct PostureService: Sendable {
         self.weights = weights
         self.clock = clock
         self.currentScores = currentScores
+        self.memo = memo
         self.connectionTester = connectionTester
         self.outbound = outbound
         rulesKey = CurrentScore.rulesKey(catalog: catalog, weights: weights)
     }
 
     var engine: ScoringEngine { ScoringEngine(catalog: catalog, weights: weights) }
+
+    /// The cheapest set of `organizationID`'s open actions that lifts `report` to
+    /// `targetPercentage` (see ``WhatIfPlanner``), worked out once per state and target.
+    public func whatIfPlan(
+        _ organizationID: OrganizationID,
+        report: ScoreReport,
+        targetPercentage: Double
+    ) -> WhatIfPlan {
+        memo.plan(organizationID, report: report, targetPercentage: targetPercentage, weights: weights)
+    }
 
     public func organization(_ id: OrganizationID) async throws -> StoredOrganization {
         guard let organization = try await store.organization(id) else {

@@ -156,8 +156,13 @@ extension PostureStore {
 
     /// The newest sequence of the organization's change log (0 when it has none).
     public func lastChangeSequence(_ organizationID: OrganizationID) async throws -> Int64 {
+        // Rows are appended in sequence, so the newest row holds the last one: read through the
+        // key, not every row of the organization.
         let row = try await sql.raw(
-            "SELECT MAX(last_sequence) AS last FROM change_batches WHERE organization_id = \(bind: organizationID.rawValue)"
+            """
+            SELECT last_sequence AS last FROM change_batches WHERE organization_id = \(bind: organizationID.rawValue)
+            ORDER BY first_sequence DESC LIMIT 1
+            """
         ).first()
         guard let row, try !row.decodeNil(column: "last") else { return 0 }
         return try row.decode(column: "last", as: Int64.self)
@@ -174,10 +179,19 @@ extension PostureStore {
             )
         }
         return try packed.sorted { $0.first < $1.first }.flatMap { row -> [(sequence: Int64, entry: ChangeEntry)] in
-            let batch = try StoredJSON.decode(StoredChangeBatch.self, PackedText.unpack(row.data))
-            return batch.changes(of: organizationID.rawValue).enumerated().map {
-                (row.first + Int64($0.offset), $0.element)
+            // Rows are never rewritten, but the fingerprint still guards against a log deleted
+            // with its organization and written again under the same id.
+            let key = HistoryCache.BatchKey(organizationID: organizationID, firstSequence: row.first)
+            let fingerprint = HistoryCache.fingerprint(row.data)
+            let changes: [ChangeEntry]
+            if let held = history.changes(key, fingerprint: fingerprint) {
+                changes = held
+            } else {
+                changes = try StoredJSON.decode(StoredChangeBatch.self, PackedText.unpack(row.data))
+                    .changes(of: organizationID.rawValue)
+                history.keep(key, fingerprint: fingerprint, changes: changes)
             }
+            return changes.enumerated().map { (row.first + Int64($0.offset), $0.element) }
         }
     }
 }

@@ -6,7 +6,7 @@ extension PostureStore {
     /// The moves of `[from, to]`: the last stored day before `from` is the baseline (or the first
     /// day of the range when none is earlier), and every later stored day's moves against the day
     /// before. Equal to ``PeriodMoves/init(_:)`` of the same snapshots. Days already worked out
-    /// come from ``MovesCache`` when their rows are unchanged; the others are read from their
+    /// come from ``HistoryCache`` when their rows are unchanged; the others are read from their
     /// stored deltas, so a year costs its changes and a full day every ``ActionsDelta/chainDays``,
     /// not every day's actions.
     public func periodMoves(
@@ -16,28 +16,46 @@ extension PostureStore {
     ) async throws
         -> PeriodMoves
     {
+        try await fingerprintedMoves(organizationID, from: from, to: to).moves
+    }
+
+    /// The same, with a fingerprint of every stored row the moves came from (each day and its
+    /// bytes): equal fingerprints in this process mean the same moves, so what is worked out from
+    /// them can be kept under it.
+    public func fingerprintedMoves(
+        _ organizationID: OrganizationID,
+        from: CivilDay,
+        to: CivilDay
+    ) async throws
+        -> (moves: PeriodMoves, fingerprint: Int)
+    {
         let baseline = try await sql.raw(
             """
             SELECT day FROM snapshots WHERE organization_id = \(bind: organizationID.rawValue)
                 AND day < \(bind: from.description) ORDER BY day DESC LIMIT 1
             """
         ).first().flatMap { CivilDay(try $0.decode(column: "day", as: String.self)) }
-        let rows = try await sql.raw(
+        let rows = try await valueRows(
             """
             SELECT day, score, catalog_version, model_version, actions, actions_packed FROM snapshots
             WHERE organization_id = \(bind: organizationID.rawValue) AND day >= \(bind: (baseline ?? from).description)
                 AND day <= \(bind: to.description)
             ORDER BY day
             """
-        ).all().map(MovesRow.init(row:))
-        guard let first = rows.first else { return PeriodMoves(firstDay: nil, firstScore: 0, days: []) }
+        ).map(MovesRow.init(row:))
+        var whole = Hasher()
+        for row in rows {
+            whole.combine(row.day.daysSinceEpoch)
+            whole.combine(row.hash)
+        }
+        guard let first = rows.first else { return (PeriodMoves(firstDay: nil, firstScore: 0, days: []), 0) }
         let fingerprints = zip(rows, rows.dropFirst()).map { previous, row in
-            MovesCache.Fingerprint(own: row.hash, previousDay: previous.day, previous: previous.hash)
+            HistoryCache.Fingerprint(own: row.hash, previousDay: previous.day, previous: previous.hash)
         }
         // Only the moves come from the cache: a day's score and versions are read from its row.
         var days = zip(zip(rows, rows.dropFirst()), fingerprints).map { pair, fingerprint -> DayMoves? in
             let (previous, row) = pair
-            return moves.moves(organizationID, day: row.day, fingerprint: fingerprint).map {
+            return history.moves(organizationID, day: row.day, fingerprint: fingerprint).map {
                 DayMoves(
                     day: row.day,
                     score: row.score,
@@ -53,9 +71,11 @@ extension PostureStore {
         {
             let worked = try await walk(Array(rows[firstMissing...(lastMissing + 1)]), organizationID: organizationID)
             for (offset, day) in worked.enumerated() { days[firstMissing + offset] = day }
-            moves.keep(organizationID, Array(zip(fingerprints[firstMissing...lastMissing], worked)))
+            history.keep(organizationID, Array(zip(fingerprints[firstMissing...lastMissing], worked)))
         }
-        return PeriodMoves(firstDay: first.day, firstScore: first.score, days: days.compactMap { $0 })
+        return (
+            PeriodMoves(firstDay: first.day, firstScore: first.score, days: days.compactMap { $0 }), whole.finalize()
+        )
     }
 
     /// The moves of every row after the first, each against the one before, read from their
@@ -127,19 +147,19 @@ private struct MovesRow {
     var text: String
     var hash: Int
 
-    init(row: any SQLRow) throws {
-        let dayText = try row.decode(column: "day", as: String.self)
+    init(row: ValueRow) throws {
+        let dayText = try row.required("day", ValueRow.string)
         guard let day = CivilDay(dayText) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "snapshot day \"\(dayText)\""))
         }
         self.day = day
-        score = try row.decode(column: "score", as: Double.self)
+        score = try row.required("score", ValueRow.double)
         versions = DayMoves.Versions(
-            catalog: try row.decode(column: "catalog_version", as: String.self),
-            scoringModel: try row.decode(column: "model_version", as: String.self)
+            catalog: try row.required("catalog_version", ValueRow.string),
+            scoringModel: try row.required("model_version", ValueRow.string)
         )
-        packed = try row.decode(column: "actions_packed", as: Data?.self)
-        text = try row.decode(column: "actions", as: String.self)
+        packed = try row.data("actions_packed")
+        text = try row.required("actions", ValueRow.string)
         var hasher = Hasher()
         // Every byte counts (a `Data`'s own hash may look at only some of them).
         packed?.withUnsafeBytes { hasher.combine(bytes: $0) }

@@ -18,8 +18,8 @@ public struct PostureStore: Sendable {
     public let connectionKey: ConnectionKey?
     /// Inside a transaction: what it wrote, announced again once it ends.
     let pending: PendingChanges?
-    /// Days' moves already worked out, under their rows' fingerprints.
-    public let moves: MovesCache
+    /// Days' moves and change-log rows already worked out, under their rows' fingerprints.
+    public let history: HistoryCache
 
     public init(
         database: any Database,
@@ -27,7 +27,7 @@ public struct PostureStore: Sendable {
         changes: ChangeSignal = ChangeSignal(),
         auditKey: AuditKey? = nil,
         connectionKey: ConnectionKey? = nil,
-        moves: MovesCache = MovesCache()
+        history: HistoryCache = HistoryCache()
     ) {
         self.init(
             database: database,
@@ -36,7 +36,7 @@ public struct PostureStore: Sendable {
             auditKey: auditKey,
             connectionKey: connectionKey,
             pending: nil,
-            moves: moves
+            history: history
         )
     }
 
@@ -47,7 +47,7 @@ public struct PostureStore: Sendable {
         auditKey: AuditKey?,
         connectionKey: ConnectionKey?,
         pending: PendingChanges?,
-        moves: MovesCache
+        history: HistoryCache
     ) {
         self.database = database
         self.locks = locks
@@ -55,7 +55,7 @@ public struct PostureStore: Sendable {
         self.auditKey = auditKey
         self.connectionKey = connectionKey
         self.pending = pending
-        self.moves = moves
+        self.history = history
     }
 
     /// Runs `body` in one transaction: all of it is stored or none of it.
@@ -84,7 +84,7 @@ public struct PostureStore: Sendable {
                     auditKey: auditKey,
                     connectionKey: connectionKey,
                     pending: written,
-                    moves: moves
+                    history: history
                 )
             )
         }

@@ -103,6 +103,21 @@ import Testing
             #expect(try await store.deleteOrganization("contoso"))
             #expect(try await store.changes("contoso").isEmpty)
             #expect(try await !store.changes("fabrikam").isEmpty)
+
+            // Decoded rows are held; an organization written again under the same id starts its
+            // log at the same sequences, and what was held of the deleted log must not come back.
+            #expect(store.history.changeSize >= all.count)
+            try await store.createOrganization(Organization(id: "contoso", displayName: "contoso"), at: Self.start)
+            let again = Self.writes(&generator, organizationID: "contoso", count: 6)
+            for write in again { try await store.appendChanges("contoso", write) }
+            #expect(try await store.changes("contoso") == again.flatMap { $0 })
+            #expect(try await store.changes("contoso") == again.flatMap { $0 }, "read again, from what is held")
+
+            // A cache smaller than one read keeps giving the same entries and stays in its bound.
+            let small = HistoryCache(changeCapacity: 25)
+            let bounded = PostureStore(database: store.database, history: small)
+            for _ in 0..<2 { #expect(try await bounded.changes("contoso") == again.flatMap { $0 }) }
+            #expect(small.changeSize <= 25)
         }
     }
 

@@ -60,7 +60,7 @@ import Testing
             let fromThere = Trends.regressions(recent, changes: [], catalog: runtime.service.catalog).regressions
             #expect(fromThere.count < all.count)
             #expect(OrganizationReport.kept(fromThere) == OrganizationReport.kept(all))
-            #expect(store.moves.size > 90, "worked-out days are kept")
+            #expect(store.history.size > 90, "worked-out days are kept")
 
             // A day replaced again (here: today's snapshot following a write) is worked out anew,
             // and so is the day after it; the others still come from the cache.
@@ -77,8 +77,8 @@ import Testing
             #expect(whole != PeriodMoves(snapshots))
 
             // A cache that holds little keeps working: entries of other organizations make way.
-            let small = MovesCache(capacity: 50)
-            let other = PostureStore(database: store.database, moves: small)
+            let small = HistoryCache(capacity: 50)
+            let other = PostureStore(database: store.database, history: small)
             let otherID = OrganizationID(generated.members[0].organization.id)
             #expect(
                 try await other.periodMoves(otherID, from: first, to: generated.lastDay)

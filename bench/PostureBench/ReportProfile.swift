@@ -48,10 +48,21 @@ enum ReportProfile {
         try await time("period moves") { _ = try await store.periodMoves(id, from: period.from, to: period.to) }
         let moves = try await store.periodMoves(id, from: period.from, to: period.to)
         try await time("score changes") { _ = Trends.scoreChanges(moves) }
-        try await time("regressions") { _ = Trends.regressions(moves, changes: [], catalog: service.catalog) }
-        let week = period.to.adding(days: -7)
-        try await time("changes (a week)") {
-            _ = try await store.changes(id, from: week.start, to: period.to.adding(days: 1).start)
+        // As the service works them out: only from the first day of those the report keeps.
+        let first = OrganizationReport.firstKeptDay(moves, from: period.from) ?? period.to
+        var kept = moves
+        kept.days = moves.days.filter { $0.day >= first }
+        let lossDays = kept.days.filter { $0.moves.contains { $0.delta < 0 } }.count
+        print("kept days: \(kept.days.count), with losses: \(lossDays)")
+        let end = period.to.adding(days: 1).start
+        try await time("change log of the kept days") { _ = try await store.changes(id, from: first.start, to: end) }
+        let changes = try await store.changes(id, from: first.start, to: end)
+        print("entries: \(changes.count)")
+        try await time("change log after the end") {
+            _ = try await store.changes(id, from: end, to: end.addingTimeInterval(86400))
+        }
+        try await time("regressions of the kept days") {
+            _ = Trends.regressions(kept, changes: changes, catalog: service.catalog)
         }
         let current = try await service.currentReport(id)
         try await time("what-if plan") {

@@ -306,7 +306,7 @@ struct NativeRoutes {
         }
         let report = try await service.currentReport(id)
         request.cacheable(until: report.validUntil)
-        let plan = WhatIfPlanner.plan(report: report, targetPercentage: target, weights: service.weights)
+        let plan = service.whatIfPlan(id, report: report, targetPercentage: target)
         let document = ScoreDocument(report: report, organization: nil, plan: plan)
         return try JSONResponse.encode(PlanResponse(document))
     }

@@ -220,14 +220,19 @@ public enum Trends {
         var regressed = 0.0
         var improved: Set<String> = []
         var worsened: Set<String> = []
-        for day in period.days {
-            for move in day.moves {
-                guard let id = move.new?.id ?? move.old?.id else { continue }
-                if move.delta > tolerance {
-                    gained += move.delta
+        // By index: a year holds thousands of moves, and each copied out would retain all of
+        // both versions' text.
+        for day in period.days.indices {
+            for index in period.days[day].moves.indices {
+                let delta = period.days[day].moves[index].delta
+                guard abs(delta) > tolerance,
+                    let id = period.days[day].moves[index].new?.id ?? period.days[day].moves[index].old?.id
+                else { continue }
+                if delta > 0 {
+                    gained += delta
                     improved.insert(id)
-                } else if move.delta < -tolerance {
-                    regressed -= move.delta
+                } else {
+                    regressed -= delta
                     worsened.insert(id)
                 }
             }

@@ -29,7 +29,7 @@ public enum HTML {
 ///     let cell: SafeHTML = "<td>\(action.title)</td>"   // the title is escaped
 ///     let row: SafeHTML = "<tr>\(cell)</tr>"            // nested markup is kept as it is
 public struct SafeHTML: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringInterpolation {
-    public let markup: String
+    public private(set) var markup: String
 
     private init(unchecked markup: String) { self.markup = markup }
 
@@ -46,7 +46,8 @@ public struct SafeHTML: Sendable, Equatable, CustomStringConvertible, Expressibl
 
     public static func + (lhs: SafeHTML, rhs: SafeHTML) -> SafeHTML { SafeHTML(unchecked: lhs.markup + rhs.markup) }
 
-    public static func += (lhs: inout SafeHTML, rhs: SafeHTML) { lhs = lhs + rhs }
+    /// Appends in place: a page or chart built piece by piece is not copied at every piece.
+    public static func += (lhs: inout SafeHTML, rhs: SafeHTML) { lhs.markup += rhs.markup }
 
     public static func join(_ parts: [SafeHTML], separator: SafeHTML = .empty) -> SafeHTML {
         SafeHTML(unchecked: parts.map(\.markup).joined(separator: separator.markup))

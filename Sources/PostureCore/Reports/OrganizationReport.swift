@@ -207,6 +207,9 @@ extension OrganizationReport {
         public var weights: RankingWeights
         public var tickets: [Ticket]
         public var lastCollectedAt: Date?
+        /// The plan to `targetPercentage` when the caller already has it (a server remembers
+        /// plans per state); nil works it out.
+        public var plan: WhatIfPlan?
 
         public init(
             organizationID: String,
@@ -222,7 +225,8 @@ extension OrganizationReport {
             targetPercentage: Double,
             weights: RankingWeights,
             tickets: [Ticket],
-            lastCollectedAt: Date?
+            lastCollectedAt: Date?,
+            plan: WhatIfPlan? = nil
         ) {
             self.organizationID = organizationID
             self.organizationName = organizationName
@@ -238,6 +242,7 @@ extension OrganizationReport {
             self.weights = weights
             self.tickets = tickets
             self.lastCollectedAt = lastCollectedAt
+            self.plan = plan
         }
     }
 
@@ -314,11 +319,9 @@ extension OrganizationReport {
                 rank: $0.rank ?? 0
             )
         }
-        let whatIf = WhatIfPlanner.plan(
-            report: report,
-            targetPercentage: input.targetPercentage,
-            weights: input.weights
-        )
+        let whatIf =
+            input.plan
+            ?? WhatIfPlanner.plan(report: report, targetPercentage: input.targetPercentage, weights: input.weights)
         plan = Plan(
             targetPercentage: whatIf.targetPercentage,
             reachable: whatIf.reachable,

@@ -146,17 +146,21 @@ public struct LineChart: Sendable, Equatable {
     func dataTable() -> SafeHTML {
         let columns = series.map { line -> SafeHTML in "<th scope=\"col\" class=\"number\">\(line.name)</th>" }
         let head: SafeHTML = "<tr><th scope=\"col\">Day</th>\(columns)</tr>"
-        let rows = days.enumerated().map { index, label -> SafeHTML in
-            let cells = series.map { line -> SafeHTML in
+        // A year is hundreds of rows: one buffer, not an array of rows joined.
+        var rows = SafeHTML.empty
+        for (index, label) in days.enumerated() {
+            if index > 0 { rows += "\n" }
+            rows += "<tr><th scope=\"row\">\(label.description)</th>"
+            for line in series {
                 let value = index < line.values.count ? line.values[index] : nil
-                return "<td class=\"number\">\(value.map { Self.valueText($0) } ?? "–")</td>"
+                rows += "<td class=\"number\">\(value.map { Self.valueText($0) } ?? "–")</td>"
             }
-            return "<tr><th scope=\"row\">\(label.description)</th>\(cells)</tr>"
+            rows += "</tr>"
         }
         return """
             <details class="data"><summary>Data behind “\(title)”</summary>
             <table><thead>\(head)</thead><tbody>
-            \(SafeHTML.join(rows, separator: "\n"))
+            \(rows)
             </tbody></table></details>
             """
     }

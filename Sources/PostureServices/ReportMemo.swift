@@ -1,0 +1,98 @@
+import Foundation
+import NIOConcurrencyHelpers
+import PostureCore
+
+/// What reports and plans work out from an organization's state, kept by this process under
+/// exactly what they were worked out from, so a report read again for an unchanged state skips
+/// the work; an entry is used only for the inputs it came from, on any node, after any write.
+/// Bounded: past `capacity` organizations, all are dropped.
+///
+/// - The last what-if plan of each organization, under the target, the score and its maximum,
+///   and every open action with its points left, effort, rank and title: the planner is a pure
+///   function of these (its dynamic program was a tenth of a one-year report's server time).
+/// - The last period's score changes and regressions of each organization, under the period,
+///   the fingerprint of the stored days they came from, and the change log's last sequence and
+///   the organization's creation (a log appended to, or begun again, is another log).
+public final class ReportMemo: Sendable {
+    struct Key: Equatable {
+        var targetPercentage: Double
+        var currentScore: Double
+        var maxScore: Double
+        var candidates: [Candidate]
+    }
+
+    struct Candidate: Equatable {
+        var id: String
+        var title: String
+        var remaining: Double
+        var effort: Double
+        var rank: Int?
+    }
+
+    struct PeriodKey: Equatable {
+        var period: DayInterval
+        var moves: Int
+        var lastChange: Int64
+        var createdAt: Date
+    }
+
+    struct PeriodWork: Sendable {
+        var changes: ScoreChanges
+        var regressions: [Regression]
+    }
+
+    private let entries = NIOLockedValueBox<[String: (key: Key, plan: WhatIfPlan)]>([:])
+    private let periods = NIOLockedValueBox<[String: (key: PeriodKey, work: PeriodWork)]>([:])
+    let capacity: Int
+
+    public init(capacity: Int = 5_000) {
+        self.capacity = capacity
+    }
+
+    /// The plan of `report` to `targetPercentage`: remembered, or worked out and remembered.
+    func plan(
+        _ organizationID: OrganizationID,
+        report: ScoreReport,
+        targetPercentage: Double,
+        weights: RankingWeights
+    ) -> WhatIfPlan {
+        let key = Key(
+            targetPercentage: targetPercentage,
+            currentScore: report.currentScore,
+            maxScore: report.maxScore,
+            candidates: WhatIfPlanner.candidates(in: report).map {
+                Candidate(
+                    id: $0.action.id,
+                    title: $0.action.title,
+                    remaining: $0.remaining,
+                    effort: weights.effort(of: $0.action),
+                    rank: $0.rank
+                )
+            }
+        )
+        if let held = entries.withLockedValue({ $0[organizationID.rawValue] }), held.key == key { return held.plan }
+        let plan = WhatIfPlanner.plan(report: report, targetPercentage: targetPercentage, weights: weights)
+        entries.withLockedValue { entries in
+            if entries.count >= capacity { entries = [:] }
+            entries[organizationID.rawValue] = (key, plan)
+        }
+        return plan
+    }
+
+    /// How many organizations' plans are held, for the tests.
+    var size: Int { entries.withLockedValue { $0.count } }
+
+    /// The period's work held under `key`, if any.
+    func period(_ organizationID: OrganizationID, _ key: PeriodKey) -> PeriodWork? {
+        periods.withLockedValue { periods in
+            periods[organizationID.rawValue].flatMap { $0.key == key ? $0.work : nil }
+        }
+    }
+
+    func keep(_ organizationID: OrganizationID, _ key: PeriodKey, _ work: PeriodWork) {
+        periods.withLockedValue { periods in
+            if periods.count >= capacity { periods = [:] }
+            periods[organizationID.rawValue] = (key, work)
+        }
+    }
+}

@@ -18,12 +18,6 @@ extension PostureService {
         let report = try await currentReport(of: stored)
         let settings = try await settings(organizationID)
         let targetPercentage = target ?? settings.zones.ranges.first { $0.zone == .good }?.from ?? 70
-        let comparison = try await comparisonTrend(
-            stored.organization,
-            period,
-            custom: .some(settings.comparison),
-            categories: false
-        )
         let tickets = try await tickets(organizationID, openOnly: true, limit: OrganizationReport.listLimit)
         let connection = try await connectionIfAny(organizationID)
         // Gains, losses and regressions come from the period's stored moves (what changed each
@@ -31,14 +25,25 @@ extension PostureService {
         // the change log changed. The log's end is read first: a write landing meanwhile makes
         // the key older than the work, never the work older than the key.
         let lastChange = try await store.lastChangeSequence(organizationID)
-        let (moves, fingerprint) = try await store.fingerprintedMoves(organizationID, from: period.from, to: period.to)
-        let key = ReportMemo.PeriodKey(
+        let (moves, fingerprint, percentages) = try await store.fingerprintedMoves(
+            organizationID,
+            from: period.from,
+            to: period.to
+        )
+        let comparison = try await comparisonTrend(
+            stored.organization,
+            period,
+            custom: .some(settings.comparison),
+            categories: false,
+            own: percentages
+        )
+        let key = DerivedMemo.PeriodKey(
             period: period,
             moves: fingerprint,
             lastChange: lastChange,
             createdAt: stored.createdAt
         )
-        let work: ReportMemo.PeriodWork
+        let work: DerivedMemo.PeriodWork
         if let held = memo.period(organizationID, key) {
             work = held
         } else {
@@ -83,16 +88,16 @@ extension PostureService {
         _ organizationID: OrganizationID,
         period: DayInterval,
         moves: PeriodMoves
-    ) async throws -> ReportMemo.PeriodWork {
+    ) async throws -> DerivedMemo.PeriodWork {
         var scoreChanges = Trends.scoreChanges(moves)
         scoreChanges.from = max(scoreChanges.from ?? period.from, period.from)
         guard let first = OrganizationReport.firstKeptDay(moves, from: period.from) else {
-            return ReportMemo.PeriodWork(changes: scoreChanges, regressions: [])
+            return DerivedMemo.PeriodWork(changes: scoreChanges, regressions: [])
         }
         let changes = try await store.changes(organizationID, from: first.start, to: period.to.adding(days: 1).start)
         var kept = moves
         kept.days = moves.days.filter { $0.day >= first }
-        return ReportMemo.PeriodWork(
+        return DerivedMemo.PeriodWork(
             changes: scoreChanges,
             regressions: Trends.regressions(kept, changes: changes, catalog: catalog).regressions
         )

@@ -149,12 +149,19 @@ extension PostureService {
             sealed = try await store.cohortSealedThrough()
         }
         guard let sealed, from <= to else { return [] }
-        var days = try await store.sealedCohortDays(
-            filter,
+        let key = DerivedMemo.CohortKey(
+            filter: filter,
             from: min(from, sealed),
             to: min(to, sealed),
             categories: categories
         )
+        var days: [CohortDay]
+        if let held = memo.cohortDays(key) {
+            days = held
+        } else {
+            days = try await store.sealedCohortDays(filter, from: key.from, to: key.to, categories: categories)
+            memo.keep(key, days)
+        }
         if let last = days.last, last.day == sealed {
             var day = max(from, sealed.adding(days: 1))
             while day <= min(to, today) {
@@ -176,15 +183,22 @@ extension PostureService {
         try await comparisonTrend(organization(organizationID).organization, interval, custom: nil)
     }
 
-    /// The same for an organization already read, with its custom comparison when the caller has it.
+    /// The same for an organization already read, with its custom comparison and its own
+    /// percentages over `interval` when the caller has them.
     public func comparisonTrend(
         _ stored: Organization,
         _ interval: DayInterval,
         custom known: CustomComparison??,
-        categories: Bool = true
+        categories: Bool = true,
+        own knownPercentages: [CivilDay: Double]? = nil
     ) async throws -> ComparisonTrend {
         let organizationID = OrganizationID(stored.id)
-        let own = try await store.percentages(organizationID, from: interval.from, to: interval.to)
+        let own: [CivilDay: Double]
+        if let knownPercentages {
+            own = knownPercentages
+        } else {
+            own = try await store.percentages(organizationID, from: interval.from, to: interval.to)
+        }
         let band = SeatBand.band(
             forSeats: SeatBand.seats(licensed: stored.licensedUserCount, active: stored.activeUserCount)
         )

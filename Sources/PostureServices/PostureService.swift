@@ -14,7 +14,7 @@ public struct PostureService: Sendable {
     /// Decoded current scores of this process, by organization and revision.
     let currentScores: CurrentScoreCache
     /// Plans and period work of this process, under everything they were worked out from.
-    let memo: ReportMemo
+    let memo: DerivedMemo
     /// What a stored current score must have been computed under to be read as it is.
     let rulesKey: String
     /// Signs in to a tenant to test a connection; nil where nothing may leave this machine.
@@ -28,7 +28,7 @@ public struct PostureService: Sendable {
         weights: RankingWeights = .default,
         clock: PostureClock,
         currentScores: CurrentScoreCache = CurrentScoreCache(),
-        memo: ReportMemo = ReportMemo(),
+        memo: DerivedMemo = DerivedMemo(),
         connectionTester: (any ConnectionTesting)? = nil,
         outbound: OutboundPolicy = OutboundPolicy()
     ) {

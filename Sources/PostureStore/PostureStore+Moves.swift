@@ -20,14 +20,15 @@ extension PostureStore {
     }
 
     /// The same, with a fingerprint of every stored row the moves came from (each day and its
-    /// bytes): equal fingerprints in this process mean the same moves, so what is worked out from
-    /// them can be kept under it.
+    /// actions): equal fingerprints in this process mean the same moves, so what is worked out
+    /// from them can be kept under it; and each day's percentage in `[from, to]`, read with them
+    /// (what ``percentages(_:from:to:)`` gives).
     public func fingerprintedMoves(
         _ organizationID: OrganizationID,
         from: CivilDay,
         to: CivilDay
     ) async throws
-        -> (moves: PeriodMoves, fingerprint: Int)
+        -> (moves: PeriodMoves, fingerprint: Int, percentages: [CivilDay: Double])
     {
         let baseline = try await sql.raw(
             """
@@ -35,22 +36,31 @@ extension PostureStore {
                 AND day < \(bind: from.description) ORDER BY day DESC LIMIT 1
             """
         ).first().flatMap { CivilDay(try $0.decode(column: "day", as: String.self)) }
-        let rows = try await valueRows(
+        // Each day's fingerprint is stored with it (migration 028): the days are checked
+        // against what is already worked out without reading their actions.
+        var rows = try await valueRows(
             """
-            SELECT day, score, catalog_version, model_version, actions, actions_packed FROM snapshots
+            SELECT day, score, percentage, catalog_version, model_version, actions_hash FROM snapshots
             WHERE organization_id = \(bind: organizationID.rawValue) AND day >= \(bind: (baseline ?? from).description)
                 AND day <= \(bind: to.description)
             ORDER BY day
             """
         ).map(MovesRow.init(row:))
+        if let firstUnknown = rows.firstIndex(where: { $0.hash == nil }),
+            let lastUnknown = rows.lastIndex(where: { $0.hash == nil })
+        {
+            try await readActions(of: &rows, firstUnknown...lastUnknown, organizationID: organizationID)
+        }
         var whole = Hasher()
         for row in rows {
             whole.combine(row.day.daysSinceEpoch)
-            whole.combine(row.hash)
+            whole.combine(row.fingerprint)
         }
-        guard let first = rows.first else { return (PeriodMoves(firstDay: nil, firstScore: 0, days: []), 0) }
+        var percentages: [CivilDay: Double] = [:]
+        for row in rows where row.day >= from { percentages[row.day] = row.percentage }
+        guard let first = rows.first else { return (PeriodMoves(firstDay: nil, firstScore: 0, days: []), 0, [:]) }
         let fingerprints = zip(rows, rows.dropFirst()).map { previous, row in
-            HistoryCache.Fingerprint(own: row.hash, previousDay: previous.day, previous: previous.hash)
+            HistoryCache.Fingerprint(own: row.fingerprint, previousDay: previous.day, previous: previous.fingerprint)
         }
         // Only the moves come from the cache: a day's score and versions are read from its row.
         var days = zip(zip(rows, rows.dropFirst()), fingerprints).map { pair, fingerprint -> DayMoves? in
@@ -69,13 +79,48 @@ extension PostureStore {
         if let firstMissing = days.firstIndex(where: { $0 == nil }),
             let lastMissing = days.lastIndex(where: { $0 == nil })
         {
+            try await readActions(of: &rows, firstMissing...(lastMissing + 1), organizationID: organizationID)
             let worked = try await walk(Array(rows[firstMissing...(lastMissing + 1)]), organizationID: organizationID)
             for (offset, day) in worked.enumerated() { days[firstMissing + offset] = day }
             history.keep(organizationID, Array(zip(fingerprints[firstMissing...lastMissing], worked)))
         }
         return (
-            PeriodMoves(firstDay: first.day, firstScore: first.score, days: days.compactMap { $0 }), whole.finalize()
+            PeriodMoves(firstDay: first.day, firstScore: first.score, days: days.compactMap { $0 }), whole.finalize(),
+            percentages
         )
+    }
+
+    /// Reads the stored actions of `rows[range]` (one range query), and fingerprints those
+    /// written before their fingerprint was stored.
+    private func readActions(
+        of rows: inout [MovesRow],
+        _ range: ClosedRange<Int>,
+        organizationID: OrganizationID
+    ) async throws {
+        let stored = try await valueRows(
+            """
+            SELECT day, actions, actions_packed FROM snapshots WHERE organization_id = \(bind: organizationID.rawValue)
+                AND day >= \(bind: rows[range.lowerBound].day.description)
+                AND day <= \(bind: rows[range.upperBound].day.description)
+            """
+        )
+        var byDay: [String: (packed: Data?, text: String)] = [:]
+        for row in stored {
+            byDay[try row.required("day", ValueRow.string)] = (
+                try row.data("actions_packed"), try row.required("actions", ValueRow.string)
+            )
+        }
+        for index in range {
+            guard let actions = byDay[rows[index].day.description] else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: [], debugDescription: "snapshot \(rows[index].day) was removed while read")
+                )
+            }
+            rows[index].actions = actions
+            if rows[index].hash == nil {
+                rows[index].hash = SnapshotRecord.actionsFingerprint(actions.packed ?? Data(actions.text.utf8))
+            }
+        }
     }
 
     /// The moves of every row after the first, each against the one before, read from their
@@ -137,15 +182,17 @@ extension PostureStore {
     }
 }
 
-/// One stored day as the moves need it, read without the model's reflection: its actions are
-/// decoded only when its moves are worked out, and its bytes fingerprint it meanwhile.
+/// One stored day as the moves need it, read without the model's reflection: its fingerprint
+/// first, its actions only when its moves are worked out.
 private struct MovesRow {
     var day: CivilDay
     var score: Double
+    var percentage: Double
     var versions: DayMoves.Versions
-    var packed: Data?
-    var text: String
-    var hash: Int
+    /// The stored fingerprint of its actions; nil on rows from before migration 028 until their
+    /// actions are read.
+    var hash: Int64?
+    var actions: (packed: Data?, text: String)?
 
     init(row: ValueRow) throws {
         let dayText = try row.required("day", ValueRow.string)
@@ -154,20 +201,20 @@ private struct MovesRow {
         }
         self.day = day
         score = try row.required("score", ValueRow.double)
+        percentage = try row.required("percentage", ValueRow.double)
         versions = DayMoves.Versions(
             catalog: try row.required("catalog_version", ValueRow.string),
             scoringModel: try row.required("model_version", ValueRow.string)
         )
-        packed = try row.data("actions_packed")
-        text = try row.required("actions", ValueRow.string)
-        var hasher = Hasher()
-        // Every byte counts (a `Data`'s own hash may look at only some of them).
-        packed?.withUnsafeBytes { hasher.combine(bytes: $0) }
-        hasher.combine(text)
-        hash = hasher.finalize()
+        hash = try row.int("actions_hash").map(Int64.init)
     }
 
+    var fingerprint: Int { Int(truncatingIfNeeded: hash ?? 0) }
+
     func stored() throws -> StoredActions {
-        try StoredActions(try packed.map(PackedText.unpack) ?? text)
+        guard let actions else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "snapshot \(day) not read"))
+        }
+        return try StoredActions(try actions.packed.map(PackedText.unpack) ?? actions.text)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PostureApp
 import PostureCore
 import PostureTestSupport
+import SQLKit
 import Testing
 
 @testable import PostureServices
@@ -88,6 +89,80 @@ import Testing
             #expect(small.size <= 50)
             let none = try await store.periodMoves("nobody", from: first, to: generated.lastDay)
             #expect(none.firstDay == nil && none.days.isEmpty)
+        }
+    }
+
+    /// Every way of writing a day stores the fingerprint of its actions as stored; rows from
+    /// before the fingerprint was stored are fingerprinted from their bytes, with the same moves.
+    @Test(arguments: TestDatabase.available)
+    func storedFingerprintsMatchTheStoredActions(_ database: TestDatabase) async throws {
+        try await database.withRuntime { runtime in
+            let store = runtime.service.store
+            let generated = GeneratedHistory(
+                organizations: 1,
+                days: 40,
+                lastDay: CivilDay("2026-11-27")!,
+                catalog: runtime.service.catalog
+            )
+            try await generated.store(in: store)
+            let member = generated.members[0]
+            let id = OrganizationID(member.organization.id)
+            var replaced = member.snapshots[20]
+            replaced.actions = Array(replaced.actions.dropFirst())
+            try await store.replaceSnapshot(replaced, at: Date())
+            let snapshots = member.snapshots.map { $0.day == replaced.day ? replaced : $0 }
+
+            let sql = try #require(store.database as? any SQLDatabase)
+            let rows = try await sql.raw(
+                "SELECT day, actions, actions_packed, actions_hash FROM snapshots WHERE organization_id = \(bind: id.rawValue)"
+            ).all()
+            #expect(rows.count == snapshots.count)
+            for row in rows {
+                let bytes =
+                    try row.decodeIfPresent(column: "actions_packed", as: Data.self)
+                    ?? Data(try row.decode(column: "actions", as: String.self).utf8)
+                let day = try row.decode(column: "day", as: String.self)
+                #expect(
+                    try row.decodeIfPresent(column: "actions_hash", as: Int64.self)
+                        == SnapshotRecord.actionsFingerprint(bytes),
+                    "\(day)"
+                )
+            }
+
+            // Older rows, without a stored fingerprint, read through a cache that holds nothing.
+            try await sql.raw(
+                "UPDATE snapshots SET actions_hash = NULL WHERE organization_id = \(bind: id.rawValue) AND day < \(bind: snapshots[30].day.description)"
+            ).run()
+            let fresh = PostureStore(database: store.database, history: HistoryCache())
+            let (moves, fingerprint, percentages) = try await fresh.fingerprintedMoves(
+                id,
+                from: generated.firstDay,
+                to: generated.lastDay
+            )
+            #expect(moves == PeriodMoves(snapshots))
+            #expect(percentages == (try await store.percentages(id, from: generated.firstDay, to: generated.lastDay)))
+            let (again, same, _) = try await fresh.fingerprintedMoves(
+                id,
+                from: generated.firstDay,
+                to: generated.lastDay
+            )
+            #expect(again == moves && same == fingerprint)
+            let inside = generated.firstDay.adding(days: 10)
+            #expect(
+                try await fresh.fingerprintedMoves(id, from: inside, to: generated.lastDay).percentages
+                    == (try await store.percentages(id, from: inside, to: generated.lastDay))
+            )
+
+            // A day written again changes the period's fingerprint.
+            replaced.actions = Array(replaced.actions.dropFirst())
+            try await store.replaceSnapshot(replaced, at: Date())
+            let (changed, other, _) = try await fresh.fingerprintedMoves(
+                id,
+                from: generated.firstDay,
+                to: generated.lastDay
+            )
+            #expect(other != fingerprint)
+            #expect(changed == PeriodMoves(member.snapshots.map { $0.day == replaced.day ? replaced : $0 }))
         }
     }
 }

@@ -30,5 +30,6 @@ public enum PostureMigrations {
         M025AddInstanceAlerts(),  // 025: what the instance-wide alert rules remember per organization
         M026CreateSignInIdentities(),  // 026: single sign-on: sign-ins under way, provider accounts, session roles
         M027CreateReportSchedules(),  // 027: organizations' reports sent by e-mail every week or month
+        M028AddSnapshotActionsHash(),  // 028: snapshots' fingerprints of their actions
     ]
 }

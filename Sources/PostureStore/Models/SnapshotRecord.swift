@@ -1,3 +1,4 @@
+import Crypto
 import FluentKit
 import Foundation
 import PostureCore
@@ -19,6 +20,8 @@ final class SnapshotRecord: Model, @unchecked Sendable {
     @Field(key: "actions") var actions: String
     @OptionalField(key: "categories_packed") var categoriesPacked: Data?
     @OptionalField(key: "actions_packed") var actionsPacked: Data?
+    /// ``actionsFingerprint(_:)`` of the stored actions (migration 028); NULL on older rows.
+    @OptionalField(key: "actions_hash") var actionsHash: Int64?
     @Field(key: "catalog_version") var catalogVersion: String
     @Field(key: "model_version") var modelVersion: String
     @Field(key: "filled") var filled: Bool
@@ -57,8 +60,16 @@ final class SnapshotRecord: Model, @unchecked Sendable {
     }
 
     func setActions(_ json: String) {
-        actionsPacked = PackedText.pack(json)
+        let packed = PackedText.pack(json)
+        actionsPacked = packed
         actions = ""
+        actionsHash = Self.actionsFingerprint(packed)
+    }
+
+    /// The first eight bytes of the SHA-256 of the actions as stored (the packed bytes, or the
+    /// text's UTF-8 on rows from before migration 012): the same on every node and release.
+    static func actionsFingerprint(_ stored: some DataProtocol) -> Int64 {
+        SHA256.hash(data: stored).withUnsafeBytes { Int64(bigEndian: $0.loadUnaligned(as: Int64.self)) }
     }
 
     func applyTrendColumns(score: Double, maxScore: Double, categories: [DailySnapshot.Category], seats: Int) {

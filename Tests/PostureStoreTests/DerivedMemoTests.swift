@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import PostureApp
 import PostureCore
 import PostureStore
@@ -8,7 +9,7 @@ import Testing
 @testable import PostureServices
 
 /// What the server remembers of reports and plans: always what the state gives now.
-@Suite struct ReportMemoTests {
+@Suite struct DerivedMemoTests {
     @Test func aRememberedPlanIsAlwaysTheOneTheStateGives() async throws {
         try await TestDatabase.sqlite.withRuntime { runtime in
             let service = runtime.service
@@ -62,11 +63,11 @@ import Testing
             let today = CivilDay(TestDatabase.clock.now())
             _ = try await service.seedDemo(endDay: today, days: 40)
             let period = DayInterval(from: today.adding(days: -30), to: today)
-            func fresh() async throws -> ReportMemo.PeriodWork {
+            func fresh() async throws -> DerivedMemo.PeriodWork {
                 let moves = try await service.store.periodMoves("contoso", from: period.from, to: period.to)
                 return try await service.periodWork("contoso", period: period, moves: moves)
             }
-            func matches(_ report: OrganizationReport, _ work: ReportMemo.PeriodWork) -> Bool {
+            func matches(_ report: OrganizationReport, _ work: DerivedMemo.PeriodWork) -> Bool {
                 report.change?.pointsRegressed == work.changes.pointsRegressed
                     && report.change?.actionsRegressed == work.changes.actionsRegressed
                     && report.regressions.map(\.actionID) == OrganizationReport.kept(work.regressions).map(\.actionID)
@@ -90,6 +91,34 @@ import Testing
         }
     }
 
+    /// Cohort averages of sealed days are kept by range; a range that reaches a newly sealed day
+    /// is another range, read from the cells.
+    @Test(arguments: TestDatabase.available)
+    func sealedCohortDaysAreTheStoredOnes(_ database: TestDatabase) async throws {
+        let instant = NIOLockedValueBox(TestDatabase.clock.now())
+        try await database.withRuntime(clock: PostureClock { instant.withLockedValue { $0 } }) { runtime in
+            let service = runtime.service
+            let today = CivilDay(instant.withLockedValue { $0 })
+            _ = try await service.seedDemo(endDay: today, days: 30, peers: 6)
+            let everyone = CustomComparison()
+            let from = today.adding(days: -20)
+            let first = try await service.cohortDays(everyone, from: from, to: today)
+            let sealed = try await service.store.sealedCohortDays(everyone, from: from, to: today.adding(days: -1))
+            #expect(!sealed.isEmpty)
+            #expect(first.filter { $0.day < today } == sealed)
+            #expect(try await service.cohortDays(everyone, from: from, to: today) == first)
+
+            // A day later, yesterday is sealed too and read from its cells.
+            instant.withLockedValue { $0 += 86_400 }
+            let next = try await service.cohortDays(everyone, from: from, to: today.adding(days: 1))
+            #expect(
+                next.filter { $0.day <= today }
+                    == (try await service.store.sealedCohortDays(everyone, from: from, to: today))
+            )
+            #expect(next.contains { $0.day == today })
+        }
+    }
+
     @Test func heldForAtMostCapacityOrganizations() async throws {
         try await TestDatabase.sqlite.withRuntime { runtime in
             try await runtime.service.createOrganization(
@@ -97,7 +126,7 @@ import Testing
                 actor: "test"
             )
             let report = try await runtime.service.currentReport("contoso")
-            let memo = ReportMemo(capacity: 2)
+            let memo = DerivedMemo(capacity: 2)
             for id in ["a", "b", "c", "d", "e"] {
                 let plan = memo.plan(OrganizationID(id), report: report, targetPercentage: 90, weights: .default)
                 #expect(plan == WhatIfPlanner.plan(report: report, targetPercentage: 90, weights: .default))

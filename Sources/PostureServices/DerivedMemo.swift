@@ -2,10 +2,10 @@ import Foundation
 import NIOConcurrencyHelpers
 import PostureCore
 
-/// What reports and plans work out from an organization's state, kept by this process under
-/// exactly what they were worked out from, so a report read again for an unchanged state skips
-/// the work; an entry is used only for the inputs it came from, on any node, after any write.
-/// Bounded: past `capacity` organizations, all are dropped.
+/// What the services work out from stored state, kept by this process under exactly what it was
+/// worked out from, so a report or chart read again for an unchanged state skips the work; an
+/// entry is used only for the inputs it came from, on any node, after any write. Bounded: past
+/// `capacity` organizations (or kept cohort ranges), all are dropped.
 ///
 /// - The last what-if plan of each organization, under the target, the score and its maximum,
 ///   and every open action with its points left, effort, rank and title: the planner is a pure
@@ -13,7 +13,9 @@ import PostureCore
 /// - The last period's score changes and regressions of each organization, under the period,
 ///   the fingerprint of the stored days they came from, and the change log's last sequence and
 ///   the organization's creation (a log appended to, or begun again, is another log).
-public final class ReportMemo: Sendable {
+/// - Cohort averages of sealed days, under the comparison and the range: sealed cells are
+///   written once and never change (docs/freshness.md), so the range's rows are its averages.
+public final class DerivedMemo: Sendable {
     struct Key: Equatable {
         var targetPercentage: Double
         var currentScore: Double
@@ -41,7 +43,15 @@ public final class ReportMemo: Sendable {
         var regressions: [Regression]
     }
 
+    struct CohortKey: Equatable {
+        var filter: CustomComparison
+        var from: CivilDay
+        var to: CivilDay
+        var categories: Bool
+    }
+
     private let entries = NIOLockedValueBox<[String: (key: Key, plan: WhatIfPlan)]>([:])
+    private let cohorts = NIOLockedValueBox<[(key: CohortKey, days: [CohortDay])]>([])
     private let periods = NIOLockedValueBox<[String: (key: PeriodKey, work: PeriodWork)]>([:])
     let capacity: Int
 
@@ -93,6 +103,20 @@ public final class ReportMemo: Sendable {
         periods.withLockedValue { periods in
             if periods.count >= capacity { periods = [:] }
             periods[organizationID.rawValue] = (key, work)
+        }
+    }
+
+    /// The sealed cohort days held under `key`, if any.
+    func cohortDays(_ key: CohortKey) -> [CohortDay]? {
+        cohorts.withLockedValue { cohorts in cohorts.first { $0.key == key }?.days }
+    }
+
+    func keep(_ key: CohortKey, _ days: [CohortDay]) {
+        cohorts.withLockedValue { cohorts in
+            // Few comparisons are read at once (the seat bands, a few custom ones, two ranges
+            // each): a short list searched in order, the newest first.
+            if cohorts.count >= min(capacity, 64) { cohorts.removeLast() }
+            cohorts.insert((key, days), at: 0)
         }
     }
 }

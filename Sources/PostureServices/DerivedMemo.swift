@@ -16,7 +16,7 @@ import PostureCore
 /// - Cohort averages of sealed days, under the comparison and the range: sealed cells are
 ///   written once and never change (docs/freshness.md), so the range's rows are its averages.
 public final class DerivedMemo: Sendable {
-    struct Key: Equatable {
+    struct PlanKey: Equatable {
         var targetPercentage: Double
         var currentScore: Double
         var maxScore: Double
@@ -50,7 +50,7 @@ public final class DerivedMemo: Sendable {
         var categories: Bool
     }
 
-    private let entries = NIOLockedValueBox<[String: (key: Key, plan: WhatIfPlan)]>([:])
+    private let plans = NIOLockedValueBox<[String: (key: PlanKey, plan: WhatIfPlan)]>([:])
     private let cohorts = NIOLockedValueBox<[(key: CohortKey, days: [CohortDay])]>([])
     private let periods = NIOLockedValueBox<[String: (key: PeriodKey, work: PeriodWork)]>([:])
     let capacity: Int
@@ -66,7 +66,7 @@ public final class DerivedMemo: Sendable {
         targetPercentage: Double,
         weights: RankingWeights
     ) -> WhatIfPlan {
-        let key = Key(
+        let key = PlanKey(
             targetPercentage: targetPercentage,
             currentScore: report.currentScore,
             maxScore: report.maxScore,
@@ -80,17 +80,17 @@ public final class DerivedMemo: Sendable {
                 )
             }
         )
-        if let held = entries.withLockedValue({ $0[organizationID.rawValue] }), held.key == key { return held.plan }
+        if let held = plans.withLockedValue({ $0[organizationID.rawValue] }), held.key == key { return held.plan }
         let plan = WhatIfPlanner.plan(report: report, targetPercentage: targetPercentage, weights: weights)
-        entries.withLockedValue { entries in
-            if entries.count >= capacity { entries = [:] }
-            entries[organizationID.rawValue] = (key, plan)
+        plans.withLockedValue { plans in
+            if plans.count >= capacity { plans = [:] }
+            plans[organizationID.rawValue] = (key, plan)
         }
         return plan
     }
 
     /// How many organizations' plans are held, for the tests.
-    var size: Int { entries.withLockedValue { $0.count } }
+    var size: Int { plans.withLockedValue { $0.count } }
 
     /// The period's work held under `key`, if any.
     func period(_ organizationID: OrganizationID, _ key: PeriodKey) -> PeriodWork? {

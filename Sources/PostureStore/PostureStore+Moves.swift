@@ -90,13 +90,18 @@ extension PostureStore {
         )
     }
 
-    /// Reads the stored actions of `rows[range]` (one range query), and fingerprints those
-    /// written before their fingerprint was stored.
+    /// Reads the stored actions of the rows in `wanted` not read yet (one range query), and
+    /// fingerprints those written before their fingerprint was stored.
     private func readActions(
         of rows: inout [MovesRow],
-        _ range: ClosedRange<Int>,
+        _ wanted: ClosedRange<Int>,
         organizationID: OrganizationID
     ) async throws {
+        // Rows fingerprinted from their actions (written before migration 028) already hold them.
+        guard let first = wanted.first(where: { rows[$0].actions == nil }),
+            let last = wanted.last(where: { rows[$0].actions == nil })
+        else { return }
+        let range = first...last
         let stored = try await valueRows(
             """
             SELECT day, actions, actions_packed FROM snapshots WHERE organization_id = \(bind: organizationID.rawValue)

@@ -51,8 +51,45 @@ extension PostureService {
     /// revision would never be read, so the entry is never served.)
     func saveCurrentScore(_ organizationID: OrganizationID, _ document: CurrentScore, store: PostureStore) async throws
     {
-        let revision = try await store.saveCurrentScore(organizationID, document)
+        let rendering = document.report(catalog: catalog, asOf: clock.now()).map(ScoreRendering.init(report:))
+        let revision = try await store.saveCurrentScore(organizationID, document, rendering: rendering)
         currentScores.put(organizationID, revision: revision, document: document)
+    }
+
+    /// The organization's score document as JSON, and until when it stands: the rendering stored
+    /// with the current score when it stands for now (one row read, nothing rendered but the
+    /// organization and the instant), else the document rendered from the current score.
+    public func currentScoreJSON(_ organizationID: OrganizationID) async throws -> (json: JSONParts, validUntil: Date) {
+        guard let view = try await store.scoreView(organizationID) else {
+            throw ServiceError.organizationNotFound(organizationID.rawValue)
+        }
+        let now = clock.now()
+        let organization = view.organization
+        if view.rulesKey == rulesKey, view.validUntil.map({ now < $0 }) ?? true, let rendering = view.rendering,
+            let head = rendering.head(organization: organization, asOf: now)
+        {
+            let json = JSONParts([head, rendering.tail])
+            // As ``ScoreReport/validUntil``: the projection counts days.
+            let tomorrow = CivilDay(now).adding(days: 1).start
+            return (json, min(view.validUntil ?? tomorrow, tomorrow))
+        }
+        let report = try await storedReport(organizationID)
+        // Encoding our own plain value type cannot fail.
+        let json = try! CompactJSONEncoder.encode(ScoreDocument(report: report, organization: organization))
+        return (JSONParts([json]), report.validUntil)
+    }
+
+    /// Renders the stored current score again when its rendering is for another day (its
+    /// projection starts today) or missing (stored before migration 029).
+    func renderIfStale(_ organizationID: OrganizationID, store: PostureStore, at now: Date) async throws {
+        guard let view = try await store.scoreView(organizationID), let revision = view.revision,
+            view.rendering?.day != CivilDay(now),
+            let report = try await currentDocument(organizationID, store: store, at: now)?.report(
+                catalog: catalog,
+                asOf: now
+            )
+        else { return }
+        try await store.saveRendering(organizationID, revision: revision, ScoreRendering(report: report))
     }
 
     /// The stored document, decoded only when this process has not seen its revision yet.
@@ -71,7 +108,10 @@ extension PostureService {
     @discardableResult
     public func refreshCurrentScore(_ organizationID: OrganizationID) async throws -> ScoreReport {
         try await store.organizationTransaction(organizationID) { store in
-            try await storedReportIn(organizationID, store: store, at: clock.now())
+            let now = clock.now()
+            let report = try await storedReportIn(organizationID, store: store, at: now)
+            try await renderIfStale(organizationID, store: store, at: now)
+            return report
         }
     }
 

@@ -30,14 +30,18 @@ extension PostureStore {
     }
 
     /// Stores `document` as the organization's current score under a new revision, which it
-    /// returns.
+    /// returns, with the document's `rendering` for reads.
     @discardableResult
-    public func saveCurrentScore(_ organizationID: OrganizationID, _ document: CurrentScore) async throws -> Int64 {
+    public func saveCurrentScore(
+        _ organizationID: OrganizationID,
+        _ document: CurrentScore,
+        rendering: ScoreRendering? = nil
+    ) async throws -> Int64 {
         var revision: Int64 = 0
         while revision == 0 { revision = Int64.random(in: Int64.min...Int64.max) }
         let columns = [
             "organization_id", "revision", "valid_until", "rules_key", "score", "max_score", "verified_score",
-            "regressions", "document",
+            "regressions", "document", "rendered_day", "rendered",
         ]
         try await sql.insert(into: "current_scores").columns(columns)
             .values(
@@ -49,7 +53,9 @@ extension PostureStore {
                 SQLBind(document.maxScore),
                 SQLBind(document.verifiedScore),
                 SQLBind(document.actions.filter { $0.regressed == true }.count),
-                SQLBind(CurrentScoreCoding.encode(document))
+                SQLBind(CurrentScoreCoding.encode(document)),
+                SQLBind(rendering?.day.description),
+                SQLBind(rendering.map { Data($0.tail) })
             )
             .onConflict(with: ["organization_id"]) { update in
                 var update = update
@@ -60,18 +66,70 @@ extension PostureStore {
         return revision
     }
 
+    /// Replaces the rendering of the stored revision `revision`; nothing when another revision
+    /// has been stored meanwhile (its own rendering came with it).
+    public func saveRendering(
+        _ organizationID: OrganizationID,
+        revision: Int64,
+        _ rendering: ScoreRendering
+    )
+        async throws
+    {
+        try await sql.raw(
+            """
+            UPDATE current_scores SET rendered_day = \(bind: rendering.day.description), rendered = \(bind: Data(rendering.tail))
+            WHERE organization_id = \(bind: organizationID.rawValue) AND revision = \(bind: revision)
+            """
+        ).run()
+    }
+
+    /// What a read of the score needs, in one query: the organization, and its stored current
+    /// score's revision, validity and rendering when there is one. Nil when there is no such
+    /// organization.
+    public func scoreView(_ organizationID: OrganizationID) async throws -> StoredScoreView? {
+        let row = try await valueRows(
+            """
+            SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
+                c.revision, c.valid_until, c.rules_key, c.rendered_day, c.rendered
+            FROM organizations o LEFT JOIN current_scores c ON c.organization_id = o.id
+            WHERE o.id = \(bind: organizationID.rawValue)
+            """
+        ).first
+        guard let row else { return nil }
+        let organization = Organization(
+            id: try row.required("id", ValueRow.string),
+            displayName: try row.required("display_name", ValueRow.string),
+            licensedUserCount: try row.int("licensed_user_count"),
+            activeUserCount: try row.int("active_user_count"),
+            industry: try row.string("industry"),
+            region: try row.string("region")
+        )
+        var view = StoredScoreView(organization: organization)
+        if let revision = try row.int("revision") {
+            view.revision = Int64(revision)
+            view.validUntil = try row.double("valid_until").map(Date.init(timeIntervalSince1970:))
+            view.rulesKey = try row.required("rules_key", ValueRow.string)
+            // Bytes, not text: served as they are, never checked as UTF-8 on the way.
+            if let day = try row.string("rendered_day").flatMap(CivilDay.init), let tail = try row.bytes("rendered") {
+                view.rendering = ScoreRendering(day: day, tail: tail)
+            }
+        }
+        return view
+    }
+
     func deleteCurrentScore(_ organizationID: OrganizationID) async throws {
         try await sql.raw("DELETE FROM current_scores WHERE organization_id = \(bind: organizationID.rawValue)").run()
     }
 
     /// Organizations whose current score is due at `now`: a time-driven change has come, it was
-    /// computed under other rules, or there is none yet (data from before migration 011). At most
-    /// `limit`.
+    /// computed under other rules, its rendering is for another day or missing, or there is none
+    /// yet (data from before migration 011). At most `limit`.
     public func dueCurrentScores(at now: Date, rulesKey: String, limit: Int) async throws -> [OrganizationID] {
         try await sql.raw(
             """
             SELECT organization_id FROM current_scores
             WHERE valid_until <= \(bind: now.timeIntervalSince1970) OR rules_key <> \(bind: rulesKey)
+                OR rendered_day IS NULL OR rendered_day <> \(bind: CivilDay(now).description)
             UNION
             SELECT id AS organization_id FROM organizations
             WHERE id NOT IN (SELECT organization_id FROM current_scores)
@@ -79,6 +137,16 @@ extension PostureStore {
             """
         ).all().map { OrganizationID(try $0.decode(column: "organization_id", as: String.self)) }
     }
+}
+
+/// A read of the score from ``PostureStore/scoreView(_:)``.
+public struct StoredScoreView: Sendable {
+    public var organization: Organization
+    /// The stored current score's revision; nil when there is none yet.
+    public var revision: Int64?
+    public var validUntil: Date?
+    public var rulesKey: String?
+    public var rendering: ScoreRendering?
 }
 
 /// The stored form of ``CurrentScore``: JSON with dates as seconds, which decodes fastest.

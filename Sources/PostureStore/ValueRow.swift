@@ -43,6 +43,21 @@ struct ValueRow {
         }
     }
 
+    /// A blob's bytes, copied once out of the driver's buffer on SQLite.
+    func bytes(_ column: String) throws -> [UInt8]? {
+        switch source {
+        case .sqlite(let row):
+            try Self.convert(row, column) { value -> [UInt8]? in
+                switch value {
+                case .blob(let buffer): buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes)
+                case .text(let text): Array(text.utf8)
+                default: nil
+                }
+            }
+        case .other(let row): try Self.decode(row, column, as: Data.self).map { [UInt8]($0) }
+        }
+    }
+
     /// A value that must be there.
     func required<T>(_ column: String, _ read: (ValueRow) -> (String) throws -> T?) throws -> T {
         guard let value = try read(self)(column) else {

@@ -34,8 +34,9 @@ import Testing
                 #expect(try value.double("r") == row.decode(column: "r", as: Double.self))
                 #expect(try value.int("i") == row.decode(column: "i", as: Int.self))
                 #expect(try value.data("b") == row.decode(column: "b", as: Data.self))
+                #expect(try value.bytes("b") == [UInt8](row.decode(column: "b", as: Data.self)))
                 #expect(try value.double("average") == row.decode(column: "average", as: Double.self))
-                #expect(try value.string("n") == nil && value.data("n") == nil)
+                #expect(try value.string("n") == nil && value.data("n") == nil && value.bytes("n") == nil)
                 #expect(throws: DecodingError.self) { try value.required("n", ValueRow.string) }
                 #expect(throws: DecodingError.self) { try value.string("missing") }
                 // Each driver names a value of another type in its own error.

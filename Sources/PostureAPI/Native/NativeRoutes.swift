@@ -133,10 +133,9 @@ struct NativeRoutes {
 
     @Sendable func score(_ request: Request) async throws -> Response {
         let id = try request.authorize(.read)
-        let organization = try await service.organization(id)
-        let report = try await service.currentReport(id)
-        request.cacheable(until: report.validUntil)
-        return try JSONResponse.encode(ScoreDocument(report: report, organization: organization.organization))
+        let (json, validUntil) = try await service.currentScoreJSON(id)
+        request.cacheable(until: validUntil)
+        return JSONResponse.parts(json)
     }
 
     @Sendable func actions(_ request: Request) async throws -> Response {

@@ -16,6 +16,13 @@ enum JSONResponse {
         return json(.init(buffer: buffer), status: status)
     }
 
+    /// JSON already rendered, written part after part.
+    static func parts(_ json: JSONParts, status: HTTPResponseStatus = .ok) -> Response {
+        var buffer = ByteBufferAllocator().buffer(capacity: json.count)
+        for part in json.parts { buffer.writeBytes(part) }
+        return Self.json(.init(buffer: buffer), status: status)
+    }
+
     static func raw(_ data: Data, status: HTTPResponseStatus) -> Response {
         json(.init(data: data), status: status)
     }

@@ -31,5 +31,6 @@ public enum PostureMigrations {
         M026CreateSignInIdentities(),  // 026: single sign-on: sign-ins under way, provider accounts, session roles
         M027CreateReportSchedules(),  // 027: organizations' reports sent by e-mail every week or month
         M028AddSnapshotActionsHash(),  // 028: snapshots' fingerprints of their actions
+        M029AddScoreRendering(),  // 029: current scores' documents rendered when stored
     ]
 }

@@ -51,7 +51,7 @@ extension PostureService {
     /// revision would never be read, so the entry is never served.)
     func saveCurrentScore(_ organizationID: OrganizationID, _ document: CurrentScore, store: PostureStore) async throws
     {
-        let rendering = document.report(catalog: catalog, asOf: clock.now()).map(ScoreRendering.init(report:))
+        let rendering = rendering(organizationID, document, at: clock.now())
         let revision = try await store.saveCurrentScore(organizationID, document, rendering: rendering)
         currentScores.put(organizationID, revision: revision, document: document)
     }
@@ -79,17 +79,41 @@ extension PostureService {
         return (JSONParts([json]), report.validUntil)
     }
 
+    /// Graph's newest `secureScore` entry from the stored state in one read, or nil when the
+    /// stored state cannot answer alone (see ``StoredNewest/notStored``) and the entry must be
+    /// built from today's snapshot.
+    public func newestSecureScore(_ organizationID: OrganizationID) async throws -> NewestSecureScore? {
+        let now = clock.now()
+        switch try await store.newestSecureScore(organizationID, today: CivilDay(now), rulesKey: rulesKey, now: now) {
+        case .noOrganization: throw ServiceError.organizationNotFound(organizationID.rawValue)
+        case .notStored: return nil
+        case .stored(let newest): return newest
+        }
+    }
+
     /// Renders the stored current score again when its rendering is for another day (its
     /// projection starts today) or missing (stored before migration 029).
     func renderIfStale(_ organizationID: OrganizationID, store: PostureStore, at now: Date) async throws {
         guard let view = try await store.scoreView(organizationID), let revision = view.revision,
             view.rendering?.day != CivilDay(now),
-            let report = try await currentDocument(organizationID, store: store, at: now)?.report(
-                catalog: catalog,
-                asOf: now
-            )
+            let document = try await currentDocument(organizationID, store: store, at: now),
+            let rendering = rendering(organizationID, document, at: now)
         else { return }
-        try await store.saveRendering(organizationID, revision: revision, ScoreRendering(report: report))
+        try await store.saveRendering(organizationID, revision: revision, rendering)
+    }
+
+    /// What is rendered of `document` when it is stored at `now`; nil when it cannot be read
+    /// under this catalog.
+    func rendering(_ organizationID: OrganizationID, _ document: CurrentScore, at now: Date) -> ScoreRendering? {
+        guard let report = document.report(catalog: catalog, asOf: now) else { return nil }
+        // Only the day's actions are rendered of the snapshot; a read adds the organization's facts.
+        let snapshot = document.snapshot(
+            of: Organization(id: organizationID.rawValue, displayName: ""),
+            day: CivilDay(now),
+            catalog: catalog,
+            filled: false
+        )
+        return ScoreRendering(report: report, snapshot: snapshot, catalog: catalog)
     }
 
     /// The stored document, decoded only when this process has not seen its revision yet.

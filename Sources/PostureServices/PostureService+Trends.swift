@@ -139,11 +139,15 @@ extension PostureService {
         _ filter: CustomComparison,
         from: CivilDay,
         to: CivilDay,
-        categories: Bool = true
+        categories: Bool = true,
+        sealedThrough known: CivilDay? = nil
     ) async throws -> [CohortDay] {
         let today = CivilDay(clock.now())
         let yesterday = today.adding(days: -1)
-        var sealed = try await store.cohortSealedThrough()
+        // How far cells are sealed only moves forward: a caller that read it up to yesterday
+        // already spares the query.
+        var sealed = known
+        if sealed.map({ $0 < yesterday }) ?? true { sealed = try await store.cohortSealedThrough() }
         if sealed.map({ $0 < yesterday }) ?? true {
             try await store.sealCohorts(through: yesterday)
             sealed = try await store.cohortSealedThrough()

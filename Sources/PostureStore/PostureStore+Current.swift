@@ -41,7 +41,7 @@ extension PostureStore {
         while revision == 0 { revision = Int64.random(in: Int64.min...Int64.max) }
         let columns = [
             "organization_id", "revision", "valid_until", "rules_key", "score", "max_score", "verified_score",
-            "regressions", "document", "rendered_day", "rendered",
+            "regressions", "document", "rendered_day", "rendered", "graph_controls",
         ]
         try await sql.insert(into: "current_scores").columns(columns)
             .values(
@@ -55,7 +55,8 @@ extension PostureStore {
                 SQLBind(document.actions.filter { $0.regressed == true }.count),
                 SQLBind(CurrentScoreCoding.encode(document)),
                 SQLBind(rendering?.day.description),
-                SQLBind(rendering.map { Data($0.tail) })
+                SQLBind(rendering.map { Data($0.tail) }),
+                SQLBind(rendering?.controlScores)
             )
             .onConflict(with: ["organization_id"]) { update in
                 var update = update
@@ -77,7 +78,8 @@ extension PostureStore {
     {
         try await sql.raw(
             """
-            UPDATE current_scores SET rendered_day = \(bind: rendering.day.description), rendered = \(bind: Data(rendering.tail))
+            UPDATE current_scores SET rendered_day = \(bind: rendering.day.description), rendered = \(bind: Data(rendering.tail)),
+                graph_controls = \(bind: rendering.controlScores)
             WHERE organization_id = \(bind: organizationID.rawValue) AND revision = \(bind: revision)
             """
         ).run()
@@ -111,7 +113,7 @@ extension PostureStore {
             view.rulesKey = try row.required("rules_key", ValueRow.string)
             // Bytes, not text: served as they are, never checked as UTF-8 on the way.
             if let day = try row.string("rendered_day").flatMap(CivilDay.init), let tail = try row.bytes("rendered") {
-                view.rendering = ScoreRendering(day: day, tail: tail)
+                view.rendering = ScoreRendering(day: day, tail: tail, controlScores: "")
             }
         }
         return view

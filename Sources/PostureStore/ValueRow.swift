@@ -36,6 +36,13 @@ struct ValueRow {
         }
     }
 
+    func bool(_ column: String) throws -> Bool? {
+        switch source {
+        case .sqlite(let row): try Self.convert(row, column) { Bool(sqliteData: $0) }
+        case .other(let row): try Self.decode(row, column, as: Bool.self)
+        }
+    }
+
     func data(_ column: String) throws -> Data? {
         switch source {
         case .sqlite(let row): try Self.convert(row, column) { Data(sqliteData: $0) }

@@ -17,6 +17,16 @@ import Testing
         try CompactJSONEncoder.encode(ScoreDocument(report: report, organization: organization))
     }
 
+    static func rendering(_ stored: CurrentScore, _ report: ScoreReport) -> ScoreRendering {
+        let snapshot = stored.snapshot(
+            of: organization,
+            day: CivilDay(report.asOf),
+            catalog: Fixtures.catalog,
+            filled: false
+        )
+        return ScoreRendering(report: report, snapshot: snapshot, catalog: Fixtures.catalog)
+    }
+
     @Test func theBodyIsTheWholeDocumentAtAnyInstantOfItsDay() async {
         let instants = Gen.int(in: -43_200...43_199)
         await propertyCheck(count: 200, input: zip(RandomState.generator, instants)) { rows, offset in
@@ -26,7 +36,7 @@ import Testing
             statuses.append(StatusRecord(actionID: "Legacy", status: .planned, targetDate: CivilDay("2026-12-15")))
             let report = Fixtures.score(measurements, statuses)
             let stored = CurrentScore(report: report, measurements: measurements, rulesKey: "rules")
-            let rendering = ScoreRendering(report: report)
+            let rendering = Self.rendering(stored, report)
             #expect(rendering.day == CivilDay(report.asOf))
             let asOf = report.asOf.addingTimeInterval(Double(offset))
             let later = try #require(stored.report(catalog: Fixtures.catalog, asOf: asOf))
@@ -46,7 +56,7 @@ import Testing
             [StatusRecord(actionID: "Legacy", status: .planned, targetDate: CivilDay("2026-11-30"))]
         )
         let stored = CurrentScore(report: report, measurements: [], rulesKey: "rules")
-        let rendering = ScoreRendering(report: report)
+        let rendering = Self.rendering(stored, report)
         // Two days on the plan is overdue: a rendering kept past its day would say otherwise.
         let next = try #require(
             stored.report(catalog: Fixtures.catalog, asOf: report.asOf.addingTimeInterval(3 * 86_400))

@@ -45,53 +45,82 @@ enum GraphEntities {
         catalog: Catalog,
         cohorts: [JSONValue]
     ) -> JSONObject {
-        let controlScores = snapshot.actions.filter(\.counted).map { action in
-            controlScore(action, snapshot: snapshot, catalog: catalog)
+        secureScore(
+            SecureScoreFacts(snapshot),
+            organization: organization.organization,
+            enabledServices: organization.enabledServices,
+            cohorts: cohorts,
+            controlScores: .array(GraphControlScores.values(snapshot, catalog: catalog))
+        )
+    }
+
+    /// What a `secureScore` entity says of its day besides the actions.
+    struct SecureScoreFacts {
+        var organizationID: String
+        var day: CivilDay
+        var licensedUserCount: Int?
+        var activeUserCount: Int?
+        var score: Double
+        var maxScore: Double
+        var verifiedScore: Double
+        var catalogVersion: String
+        var scoringModelVersion: String
+        var filled: Bool
+
+        init(_ snapshot: DailySnapshot) {
+            organizationID = snapshot.organizationID
+            day = snapshot.day
+            licensedUserCount = snapshot.licensedUserCount
+            activeUserCount = snapshot.activeUserCount
+            score = snapshot.score
+            maxScore = snapshot.maxScore
+            verifiedScore = snapshot.verifiedScore
+            catalogVersion = snapshot.catalogVersion
+            scoringModelVersion = snapshot.scoringModelVersion
+            filled = snapshot.filled
         }
+
+        init(_ newest: NewestSecureScore) {
+            organizationID = newest.organization.id
+            day = newest.day
+            licensedUserCount = newest.licensedUserCount
+            activeUserCount = newest.activeUserCount
+            score = newest.score
+            maxScore = newest.maxScore
+            verifiedScore = newest.verifiedScore
+            catalogVersion = newest.catalogVersion
+            scoringModelVersion = newest.scoringModelVersion
+            filled = newest.filled
+        }
+    }
+
+    /// The entity from its facts and its `controlScores` (built, or rendered when stored).
+    static func secureScore(
+        _ facts: SecureScoreFacts,
+        organization: Organization,
+        enabledServices: [String],
+        cohorts: [JSONValue],
+        controlScores: JSONValue
+    ) -> JSONObject {
+        let percentage = facts.maxScore > 0 ? facts.score / facts.maxScore * 100 : 0
         return JSONObject([
-            ("id", .string(secureScoreID(snapshot.organizationID, snapshot.day))),
-            ("azureTenantId", .string(snapshot.organizationID)),
-            ("activeUserCount", .int(snapshot.activeUserCount ?? organization.organization.activeUserCount ?? 0)),
-            ("createdDateTime", .string(snapshot.day.start.iso8601)),
-            ("currentScore", .double(snapshot.score)),
-            ("enabledServices", .array(organization.enabledServices.map(JSONValue.string))),
-            ("licensedUserCount", .int(snapshot.licensedUserCount ?? organization.organization.licensedUserCount ?? 0)),
-            ("maxScore", .double(snapshot.maxScore)),
+            ("id", .string(secureScoreID(facts.organizationID, facts.day))),
+            ("azureTenantId", .string(facts.organizationID)),
+            ("activeUserCount", .int(facts.activeUserCount ?? organization.activeUserCount ?? 0)),
+            ("createdDateTime", .string(facts.day.start.iso8601)),
+            ("currentScore", .double(facts.score)),
+            ("enabledServices", .array(enabledServices.map(JSONValue.string))),
+            ("licensedUserCount", .int(facts.licensedUserCount ?? organization.licensedUserCount ?? 0)),
+            ("maxScore", .double(facts.maxScore)),
             ("vendorInformation", vendor),
             ("averageComparativeScores", .array(cohorts)),
-            ("controlScores", .array(controlScores)),
-            ("scoreInPercentage", .double(rounded(snapshot.percentage))),
-            ("verifiedScore", .double(snapshot.verifiedScore)),
-            ("catalogVersion", .string(snapshot.catalogVersion)),
-            ("scoringModelVersion", .string(snapshot.scoringModelVersion)),
-            ("filled", .bool(snapshot.filled)),
+            ("controlScores", controlScores),
+            ("scoreInPercentage", .double(rounded(percentage))),
+            ("verifiedScore", .double(facts.verifiedScore)),
+            ("catalogVersion", .string(facts.catalogVersion)),
+            ("scoringModelVersion", .string(facts.scoringModelVersion)),
+            ("filled", .bool(facts.filled)),
         ])
-    }
-
-    static func controlScore(_ action: DailySnapshot.Action, snapshot: DailySnapshot, catalog: Catalog) -> JSONValue {
-        var object = JSONObject([
-            ("controlCategory", .string(action.category.rawValue)),
-            ("controlName", .string(action.id)),
-            ("description", .string(catalog[action.id]?.title ?? action.id)),
-            ("score", .double(action.points)),
-            ("scoreInPercentage", .double(action.maxScore > 0 ? rounded(action.points / action.maxScore * 100) : 0)),
-            ("implementationStatus", .string(implementationStatus(action, entity: catalog[action.id]?.entityType))),
-            ("lastSynced", .string(snapshot.day.start.iso8601)),
-            ("maxScore", .double(action.maxScore)),
-            ("status", .string(action.status.rawValue)),
-        ])
-        if let achieved = action.achieved, let total = action.total, action.implemented == nil {
-            object["count"] = .string(String(achieved))
-            object["total"] = .string(String(total))
-        }
-        return .object(object)
-    }
-
-    static func implementationStatus(_ action: DailySnapshot.Action, entity: EntityType?) -> String {
-        if !action.hasData { return "No data yet" }
-        if let implemented = action.implemented { return implemented ? "Implemented" : "Not implemented" }
-        let total = action.total ?? 0
-        return "\(action.achieved ?? 0) of \(total) \(entity?.noun(count: total) ?? "items") compliant"
     }
 
     /// Graph spells the cohort averages per category as `identityScore`, `identityScoreMax`, …
@@ -120,12 +149,19 @@ enum GraphEntities {
         all: [CivilDay: CohortDay],
         bands: [SeatBand: [CivilDay: CohortDay]]
     ) -> [JSONValue] {
+        let band = band(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
+        return cohorts(all: all[snapshot.day], band: band, bandDay: bands[band]?[snapshot.day])
+    }
+
+    /// The seat band a day's seats put the organization in.
+    static func band(licensed: Int?, active: Int?) -> SeatBand {
+        SeatBand.band(forSeats: SeatBand.seats(licensed: licensed, active: active))
+    }
+
+    static func cohorts(all: CohortDay?, band: SeatBand, bandDay: CohortDay?) -> [JSONValue] {
         var result: [JSONValue] = []
-        if let day = all[snapshot.day] { result.append(cohort(basis: "AllTenants", day, band: nil)) }
-        let band = SeatBand.band(
-            forSeats: SeatBand.seats(licensed: snapshot.licensedUserCount, active: snapshot.activeUserCount)
-        )
-        if let day = bands[band]?[snapshot.day] { result.append(cohort(basis: "TotalSeats", day, band: band)) }
+        if let all { result.append(cohort(basis: "AllTenants", all, band: nil)) }
+        if let bandDay { result.append(cohort(basis: "TotalSeats", bandDay, band: band)) }
         return result
     }
 
@@ -210,5 +246,5 @@ enum GraphEntities {
     /// `controlStateUpdates` carries at most this many of an action's newest status changes.
     static let maximumStateUpdates = 100
 
-    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+    static func rounded(_ value: Double) -> Double { GraphControlScores.rounded(value) }
 }

@@ -70,6 +70,7 @@ struct GraphRoutes {
     // MARK: secureScores
 
     @Sendable func listSecureScores(_ request: Request) async throws -> Response {
+        if let response = try await newestSecureScore(request) { return response }
         let (page, query, organizationID) = try await secureScorePage(request)
         request.cacheable(until: dependencies.endOfToday)
         return collection(request, "secureScores", page: page, query: query, extra: organizationID.rawValue)
@@ -79,6 +80,42 @@ struct GraphRoutes {
         let (page, _, _) = try await secureScorePage(request, countOnly: true)
         request.cacheable(until: dependencies.endOfToday)
         return JSONResponse.text(String(page.totalCount))
+    }
+
+    /// `$top=1` alone (with `$select` or not): the newest entry, the read dashboards and scripts
+    /// make most, from the stored state in one query with today's `controlScores` as rendered
+    /// when the state was stored. Nil when the query asks for more or the stored state cannot
+    /// answer alone; the general path then gives the same entry.
+    func newestSecureScore(_ request: Request) async throws -> Response? {
+        let organizationID = try organizationID(request)
+        let query = try ODataQuery.parse(request.queryParameters, schema: GraphEntities.secureScoreSchema)
+        guard query.top == 1, query.skip == 0, query.filter == nil, query.orderBy.isEmpty, !query.count,
+            let newest = try await service.newestSecureScore(organizationID)
+        else { return nil }
+        func average(_ filter: CustomComparison) async throws -> CohortDay? {
+            let days = try await service.cohortDays(
+                filter,
+                from: newest.day,
+                to: newest.day,
+                sealedThrough: newest.cohortsSealedThrough
+            )
+            return days.first { $0.day == newest.day }
+        }
+        let band = GraphEntities.band(licensed: newest.licensedUserCount, active: newest.activeUserCount)
+        let entity = GraphEntities.secureScore(
+            .init(newest),
+            organization: newest.organization,
+            enabledServices: newest.enabledServices,
+            cohorts: GraphEntities.cohorts(
+                all: try await average(CustomComparison()),
+                band: band,
+                bandDay: try await average(band.comparison)
+            ),
+            controlScores: .rendered(newest.controlScores)
+        )
+        request.cacheable(until: dependencies.endOfToday)
+        let page = ODataPage(items: [select(entity, query)], totalCount: 1, nextSkip: nil, nextTop: nil)
+        return collection(request, "secureScores", page: page, query: query, extra: organizationID.rawValue)
     }
 
     /// Plain newest-first paging runs in the database; `$filter` and `$orderby` need every

@@ -10,19 +10,28 @@ public struct ScoreRendering: Sendable, Equatable {
     public var day: CivilDay
     /// The document's JSON after `"asOf":"…",`, up to and including its closing brace.
     public var tail: [UInt8]
+    /// Graph's `controlScores` of the day's `secureScore` entry, as JSON text
+    /// (``GraphControlScores``); empty when not read.
+    public var controlScores: String
 
-    public init(day: CivilDay, tail: [UInt8]) {
+    public init(day: CivilDay, tail: [UInt8], controlScores: String) {
         self.day = day
         self.tail = tail
+        self.controlScores = controlScores
     }
 
-    /// Renders `report`'s document as of the report's instant.
-    public init(report: ScoreReport) {
+    /// Renders `report`'s document as of the report's instant, and the `controlScores` of
+    /// `snapshot` (the day's snapshot of the same state).
+    public init(report: ScoreReport, snapshot: DailySnapshot, catalog: Catalog) {
         // Encoding our own plain value types cannot fail.
         let bytes = try! CompactJSONEncoder.encode(ScoreDocument(report: report, organization: nil))
         let head = Array(Self.head(report.asOf).utf8)
         precondition(bytes.starts(with: head), "a score document without an organization starts with asOf")
-        self.init(day: CivilDay(report.asOf), tail: Array(bytes[head.count...]))
+        self.init(
+            day: CivilDay(report.asOf),
+            tail: Array(bytes[head.count...]),
+            controlScores: GraphControlScores.rendered(snapshot, catalog: catalog)
+        )
     }
 
     /// The whole document of `organization` at `asOf`, or nil when `asOf` falls on another day

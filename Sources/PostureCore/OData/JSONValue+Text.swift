@@ -36,6 +36,8 @@ extension JSONValue {
             output += "]"
         case .object(let object):
             object.write(to: &output)
+        case .rendered(let text):
+            output += text
         }
     }
 

@@ -11,6 +11,9 @@ public enum JSONValue: Sendable, Equatable, Encodable {
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
+    /// JSON text this server rendered earlier (a stored part of a response), written as it is.
+    /// Only ever made from this server's own encoders, never from input.
+    case rendered(String)
 
     /// Non-finite doubles have no JSON form; they are written as `null` instead of failing the
     /// whole response.
@@ -42,6 +45,9 @@ public enum JSONValue: Sendable, Equatable, Encodable {
             }
         case .object(let object):
             try object.encode(to: encoder)
+        case .rendered(let text):
+            // Rare (responses write rendered text as it is): read back to be encoded as values.
+            try JSONValue(try JSONSourceParser.parse(text, file: "rendered")).encode(to: encoder)
         }
     }
 }

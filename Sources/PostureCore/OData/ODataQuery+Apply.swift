@@ -125,7 +125,7 @@ private enum ODataSortKey {
             } else {
                 self = .text(value.lowercased())
             }
-        case .array, .object:
+        case .array, .object, .rendered:
             self = .other
         }
     }

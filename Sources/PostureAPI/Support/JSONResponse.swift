@@ -6,7 +6,11 @@ import Vapor
 /// parser from it) and object keys in the order they were built.
 enum JSONResponse {
     static func make(_ value: JSONValue, status: HTTPResponseStatus = .ok) -> Response {
-        raw(value.jsonData, status: status)
+        // Straight from the text into the body: no intermediate `Data`.
+        let text = value.jsonText
+        var buffer = ByteBufferAllocator().buffer(capacity: text.utf8.count)
+        buffer.writeString(text)
+        return json(.init(buffer: buffer), status: status)
     }
 
     /// Compact JSON with keys in the order the type declares them (``CompactJSONEncoder``).

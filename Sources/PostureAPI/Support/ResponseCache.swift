@@ -22,7 +22,9 @@ final class ResponseCache: Sendable {
         var stamp: UInt64
         var validUntil: Date
         var body: ByteBuffer
-        var contentType: HTTPMediaType?
+        /// The `Content-Type` header as sent, replayed as it is (parsing it costs more than the rest
+        /// of storing an entry).
+        var contentType: String?
         var order: UInt64
     }
 
@@ -44,7 +46,7 @@ final class ResponseCache: Sendable {
         }
     }
 
-    func store(_ key: String, stamp: UInt64, validUntil: Date, body: ByteBuffer, contentType: HTTPMediaType?) {
+    func store(_ key: String, stamp: UInt64, validUntil: Date, body: ByteBuffer, contentType: String?) {
         entries.withLockedValue { state in
             state.next &+= 1
             state.map[key] = Entry(
@@ -87,7 +89,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         // The organization the response is about: the native API names it in the path, Graph in
         // `?organization=` or the token; a write to another organization leaves it cached.
         let organizationID =
-            request.parameters.get("org") ?? request.query[String.self, at: "organization"]
+            request.parameters.get("org") ?? request.queryValue("organization")
             ?? principal?.onlyOrganization
         guard let stampBefore = stamp.read(organizationID) else { return try await next.respond(to: request) }
         let scope = principal?.cacheScope ?? "-"
@@ -98,7 +100,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
         let now = clock.now()
         if let entry = cache.lookup(key, stamp: stampBefore, now: now) {
             var headers = HTTPHeaders()
-            if let type = entry.contentType { headers.contentType = type }
+            if let type = entry.contentType { headers.replaceOrAdd(name: .contentType, value: type) }
             headers.replaceOrAdd(name: "X-Cache", value: "hit")
             return Response(status: .ok, headers: headers, body: .init(buffer: entry.body))
         }
@@ -111,7 +113,7 @@ struct ResponseCacheMiddleware: AsyncMiddleware {
                 stamp: stampBefore,
                 validUntil: validUntil,
                 body: buffer,
-                contentType: response.headers.contentType
+                contentType: response.headers.first(name: .contentType)
             )
         }
         return response

@@ -163,6 +163,39 @@ import Testing
             )
             #expect(other != fingerprint)
             #expect(changed == PeriodMoves(member.snapshots.map { $0.day == replaced.day ? replaced : $0 }))
+
+            // Migration 030 fingerprints what 028 left without one, in batches, as writes would.
+            try await sql.raw("UPDATE snapshots SET actions_hash = NULL").run()
+            try await M030BackfillSnapshotActionsHash(batch: 7).prepare(on: store.database)
+            let expected = try await Self.fingerprintsOfBytes(sql, id)
+            #expect(expected.count == snapshots.count)
+            #expect(try await Self.storedFingerprints(sql, id) == expected)
         }
+    }
+
+    static func fingerprintsOfBytes(_ sql: any SQLDatabase, _ id: OrganizationID) async throws -> [String: Int64?] {
+        var fingerprints: [String: Int64?] = [:]
+        for row in try await sql.raw(
+            "SELECT day, actions, actions_packed FROM snapshots WHERE organization_id = \(bind: id.rawValue)"
+        ).all() {
+            let bytes =
+                try row.decodeIfPresent(column: "actions_packed", as: Data.self)
+                ?? Data(try row.decode(column: "actions", as: String.self).utf8)
+            fingerprints[try row.decode(column: "day", as: String.self)] = SnapshotRecord.actionsFingerprint(bytes)
+        }
+        return fingerprints
+    }
+
+    static func storedFingerprints(_ sql: any SQLDatabase, _ id: OrganizationID) async throws -> [String: Int64?] {
+        var fingerprints: [String: Int64?] = [:]
+        for row in try await sql.raw(
+            "SELECT day, actions_hash FROM snapshots WHERE organization_id = \(bind: id.rawValue)"
+        ).all() {
+            fingerprints[try row.decode(column: "day", as: String.self)] = try row.decodeIfPresent(
+                column: "actions_hash",
+                as: Int64.self
+            )
+        }
+        return fingerprints
     }
 }

@@ -32,5 +32,6 @@ public enum PostureMigrations {
         M027CreateReportSchedules(),  // 027: organizations' reports sent by e-mail every week or month
         M028AddSnapshotActionsHash(),  // 028: snapshots' fingerprints of their actions
         M029AddScoreRendering(),  // 029: current scores' documents rendered when stored
+        M030BackfillSnapshotActionsHash(),  // 030: fingerprints of snapshots written before 028
     ]
 }

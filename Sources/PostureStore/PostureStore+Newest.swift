@@ -34,8 +34,8 @@ public enum StoredNewest: Sendable {
 extension PostureStore {
     /// Graph's newest entry of `today` in one query: the organization, its stored current score
     /// and rendering, today's snapshot row and how far comparisons are sealed. `.stored` only when
-    /// the current score stands at `now` under `rulesKey`, its rendering is of `today`, and today's
-    /// row holds the same score (the rendering and the row come from one write).
+    /// the current score stands at `now` under `rulesKey`, its rendering is of `today`, today's row
+    /// is the newest and holds the same score (the rendering and the row come from one write).
     public func newestSecureScore(
         _ organizationID: OrganizationID,
         today: CivilDay,
@@ -48,7 +48,8 @@ extension PostureStore {
                 o.enabled_services, c.revision, c.valid_until, c.rules_key, c.score AS current_score,
                 c.rendered_day, c.graph_controls, s.score, s.max_score, s.verified_score, s.catalog_version,
                 s.model_version, s.filled, s.licensed_user_count AS day_licensed, s.active_user_count AS day_active,
-                (SELECT sealed_through FROM cohort_seals WHERE name = 'cells') AS sealed_through
+                (SELECT sealed_through FROM cohort_seals WHERE name = 'cells') AS sealed_through,
+                (SELECT MAX(day) FROM snapshots n WHERE n.organization_id = o.id) AS newest_day
             FROM organizations o
             LEFT JOIN current_scores c ON c.organization_id = o.id
             LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day = \(bind: today.description)
@@ -59,6 +60,8 @@ extension PostureStore {
         guard try row.int("revision") != nil, try row.string("rules_key") == rulesKey,
             try row.double("valid_until").map({ now.timeIntervalSince1970 < $0 }) ?? true,
             try row.string("rendered_day") == today.description,
+            // A day after today (a clock set back) is the newest entry: the general path gives it.
+            try row.string("newest_day") == today.description,
             let controls = try row.string("graph_controls"),
             let score = try row.double("score"),
             let current = try row.double("current_score"), abs(current - score) < 1e-9

@@ -76,4 +76,34 @@ import Vapor
             #expect(entry["createdDateTime"] as? String == "2026-11-28T00:00:00Z")
         }
     }
+
+    /// A clock set back: a snapshot dated after today is the newest entry, even when today's row
+    /// and the stored score agree.
+    @Test(arguments: TestDatabase.available)
+    func aDayAfterTodayStaysTheNewest(_ database: TestDatabase) async throws {
+        let instant = NIOLockedValueBox(APIHarness.now)
+        let clock = PostureClock { instant.withLockedValue { $0 } }
+        try await APIHarness.with(database: database, clock: clock) { harness in
+            let service = harness.runtime.service
+            // Notes move no points: today's row, the later day's and the stored score all agree.
+            func note(_ text: String) async throws {
+                try await service.setStatus(
+                    "contoso",
+                    StatusRecord(actionID: "AdminMFAV2", status: .toAddress, note: text),
+                    actor: "ana"
+                )
+            }
+            try await Self.write(harness, try await harness.token("contoso", .readWrite), achieved: 3)
+            instant.withLockedValue { $0 = Date(iso8601: "2026-11-29T09:00:00Z")! }
+            try await note("later")
+            instant.withLockedValue { $0 = APIHarness.now.addingTimeInterval(60) }
+            try await note("set back")
+            #expect(try await harness.runtime.service.newestSecureScore("contoso") == nil)
+            let reader = try await harness.token()
+            let fast = try await harness.send(.GET, Self.newest, token: reader)
+            #expect(fast.body == (try await harness.send(.GET, Self.general, token: reader)).body)
+            let entry = try #require((try object(fast.body)["value"] as? [[String: Any]])?.first)
+            #expect(entry["createdDateTime"] as? String == "2026-11-29T00:00:00Z")
+        }
+    }
 }

@@ -98,15 +98,7 @@ extension PostureStore {
             """
         ).first
         guard let row else { return nil }
-        let organization = Organization(
-            id: try row.required("id", ValueRow.string),
-            displayName: try row.required("display_name", ValueRow.string),
-            licensedUserCount: try row.int("licensed_user_count"),
-            activeUserCount: try row.int("active_user_count"),
-            industry: try row.string("industry"),
-            region: try row.string("region")
-        )
-        var view = StoredScoreView(organization: organization)
+        var view = StoredScoreView(organization: try Organization(row))
         if let revision = try row.int("revision") {
             view.revision = Int64(revision)
             view.validUntil = try row.double("valid_until").map(Date.init(timeIntervalSince1970:))

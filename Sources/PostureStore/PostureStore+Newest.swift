@@ -68,14 +68,7 @@ extension PostureStore {
         else { return .notStored }
         return .stored(
             NewestSecureScore(
-                organization: Organization(
-                    id: try row.required("id", ValueRow.string),
-                    displayName: try row.required("display_name", ValueRow.string),
-                    licensedUserCount: try row.int("licensed_user_count"),
-                    activeUserCount: try row.int("active_user_count"),
-                    industry: try row.string("industry"),
-                    region: try row.string("region")
-                ),
+                organization: try Organization(row),
                 enabledServices: try Self.services(try row.required("enabled_services", ValueRow.string)),
                 day: today,
                 score: score,

@@ -162,3 +162,17 @@ extension StoredOrganization {
         updatedAt = record.updatedAt
     }
 }
+
+extension Organization {
+    /// From a row with the organization's columns under their own names.
+    init(_ row: ValueRow) throws {
+        self.init(
+            id: try row.required("id", ValueRow.string),
+            displayName: try row.required("display_name", ValueRow.string),
+            licensedUserCount: try row.int("licensed_user_count"),
+            activeUserCount: try row.int("active_user_count"),
+            industry: try row.string("industry"),
+            region: try row.string("region")
+        )
+    }
+}

@@ -18,8 +18,9 @@ import Testing
     @Test func aKilledNodesCollectionIsCompletedByTheNext() async throws {
         var script = RecordedGraphServer.Script()
         script.clientID = Self.client
-        // Slow enough that the kill lands mid-collection: every Graph answer takes 0.1 s.
-        script.answerDelay = 0.1
+        // Slow enough that the kill lands mid-collection even on a busy machine: every Graph
+        // answer takes 0.3 s, so the collection lasts about 8 s after the test sees it start.
+        script.answerDelay = 0.3
         let graph = try await RecordedGraphServer.start(directory: EvidenceEndToEndTests.recorded, script: script)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "posture-collection-e2e-\(UUID().uuidString)"

@@ -46,12 +46,19 @@ extension PostureService {
         return try await refreshCurrentScore(organizationID)
     }
 
-    /// Stores the document and keeps it decoded under its new revision: the next read or write in
-    /// this process does not decode what it just wrote. (Were the transaction to roll back, the
-    /// revision would never be read, so the entry is never served.)
-    func saveCurrentScore(_ organizationID: OrganizationID, _ document: CurrentScore, store: PostureStore) async throws
-    {
-        let rendering = rendering(organizationID, document, at: clock.now())
+    /// Stores the document with its rendering and keeps it decoded under its new revision: the
+    /// next read or write in this process does not decode what it just wrote. (Were the
+    /// transaction to roll back, the revision would never be read, so the entry is never served.)
+    /// `report` is the document's score now, and `snapshot` today's snapshot of it, which the
+    /// caller already holds.
+    func saveCurrentScore(
+        _ organizationID: OrganizationID,
+        _ document: CurrentScore,
+        report: ScoreReport,
+        snapshot: DailySnapshot,
+        store: PostureStore
+    ) async throws {
+        let rendering = ScoreRendering(report: report, snapshot: snapshot, catalog: catalog)
         let revision = try await store.saveCurrentScore(organizationID, document, rendering: rendering)
         currentScores.put(organizationID, revision: revision, document: document)
     }
@@ -94,16 +101,14 @@ extension PostureService {
     /// Renders the stored current score again when its rendering is for another day (its
     /// projection starts today) or missing (stored before migration 029).
     func renderIfStale(_ organizationID: OrganizationID, store: PostureStore, at now: Date) async throws {
-        guard let view = try await store.scoreView(organizationID), let revision = view.revision,
-            view.rendering?.day != CivilDay(now),
+        guard let stored = try await store.renderedDay(organizationID), stored.day != CivilDay(now),
             let document = try await currentDocument(organizationID, store: store, at: now),
             let rendering = rendering(organizationID, document, at: now)
         else { return }
-        try await store.saveRendering(organizationID, revision: revision, rendering)
+        try await store.saveRendering(organizationID, revision: stored.revision, rendering)
     }
 
-    /// What is rendered of `document` when it is stored at `now`; nil when it cannot be read
-    /// under this catalog.
+    /// What is rendered of `document` at `now`; nil when it cannot be read under this catalog.
     func rendering(_ organizationID: OrganizationID, _ document: CurrentScore, at now: Date) -> ScoreRendering? {
         guard let report = document.report(catalog: catalog, asOf: now) else { return nil }
         // Only the day's actions are rendered of the snapshot; a read adds the organization's facts.

@@ -118,6 +118,8 @@ extension PostureService {
             try await saveCurrentScore(
                 organizationID,
                 CurrentScore(report: report, measurements: measurements, rulesKey: rulesKey),
+                report: report,
+                snapshot: snapshot,
                 store: store
             )
         }
@@ -150,6 +152,7 @@ extension PostureService {
         }
         guard let organization = try await store.organization(organizationID) else { return report }
         let document = CurrentScore(report: report, measurements: measurements, rulesKey: rulesKey)
+        let snapshot = document.snapshot(of: organization.organization, day: today, catalog: catalog, filled: false)
         let latest = try await store.latestSnapshotDay(organizationID)
         if let latest, latest >= today {
             // A snapshot dated after today (a clock set back) is left alone.
@@ -162,12 +165,6 @@ extension PostureService {
                         try await store.snapshot(organizationID, day: today)
                     }
                 try await logExpiries(organizationID, previous: previous, current: report, store: store)
-                let snapshot = document.snapshot(
-                    of: organization.organization,
-                    day: today,
-                    catalog: catalog,
-                    filled: false
-                )
                 try await store.replaceSnapshot(snapshot, at: now)
             }
         } else {
@@ -181,7 +178,7 @@ extension PostureService {
             // Stores the current score with the snapshot.
             if try await writeSnapshot(organizationID, day: today, filled: false, store: store) { return report }
         }
-        try await saveCurrentScore(organizationID, document, store: store)
+        try await saveCurrentScore(organizationID, document, report: report, snapshot: snapshot, store: store)
         return report
     }
 

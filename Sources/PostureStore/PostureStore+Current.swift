@@ -55,7 +55,7 @@ extension PostureStore {
                 SQLBind(document.actions.filter { $0.regressed == true }.count),
                 SQLBind(CurrentScoreCoding.encode(document)),
                 SQLBind(rendering?.day.description),
-                SQLBind(rendering.map { Data($0.tail) }),
+                SQLBind(rendering.map { Data($0.document.tail) }),
                 SQLBind(rendering?.controlScores)
             )
             .onConflict(with: ["organization_id"]) { update in
@@ -78,7 +78,7 @@ extension PostureStore {
     {
         try await sql.raw(
             """
-            UPDATE current_scores SET rendered_day = \(bind: rendering.day.description), rendered = \(bind: Data(rendering.tail)),
+            UPDATE current_scores SET rendered_day = \(bind: rendering.day.description), rendered = \(bind: Data(rendering.document.tail)),
                 graph_controls = \(bind: rendering.controlScores)
             WHERE organization_id = \(bind: organizationID.rawValue) AND revision = \(bind: revision)
             """
@@ -105,10 +105,23 @@ extension PostureStore {
             view.rulesKey = try row.required("rules_key", ValueRow.string)
             // Bytes, not text: served as they are, never checked as UTF-8 on the way.
             if let day = try row.string("rendered_day").flatMap(CivilDay.init), let tail = try row.bytes("rendered") {
-                view.rendering = ScoreRendering(day: day, tail: tail, controlScores: "")
+                view.rendering = RenderedScoreDocument(day: day, tail: tail)
             }
         }
         return view
+    }
+
+    /// The stored current score's revision and the day its rendering serves (nil when it has
+    /// none): whether it needs rendering again, without reading the rendering.
+    public func renderedDay(_ organizationID: OrganizationID) async throws -> (revision: Int64, day: CivilDay?)? {
+        let row = try await valueRows(
+            """
+            SELECT revision, rendered_day FROM current_scores WHERE organization_id = \(bind: organizationID.rawValue)
+            """
+        ).first
+        guard let row else { return nil }
+        let revision = Int64(try row.required("revision", ValueRow.int))
+        return (revision, try row.string("rendered_day").flatMap(CivilDay.init))
     }
 
     func deleteCurrentScore(_ organizationID: OrganizationID) async throws {
@@ -140,7 +153,8 @@ public struct StoredScoreView: Sendable {
     public var revision: Int64?
     public var validUntil: Date?
     public var rulesKey: String?
-    public var rendering: ScoreRendering?
+    /// The score document as rendered when it was stored (``ScoreRendering/document``).
+    public var rendering: RenderedScoreDocument?
 }
 
 /// The stored form of ``CurrentScore``: JSON with dates as seconds, which decodes fastest.

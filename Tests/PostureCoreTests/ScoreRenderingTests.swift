@@ -40,12 +40,14 @@ import Testing
             #expect(rendering.day == CivilDay(report.asOf))
             let asOf = report.asOf.addingTimeInterval(Double(offset))
             let later = try #require(stored.report(catalog: Fixtures.catalog, asOf: asOf))
-            #expect(rendering.body(organization: Self.organization, asOf: asOf) == (try Self.whole(later)))
+            #expect(rendering.document.body(organization: Self.organization, asOf: asOf) == (try Self.whole(later)))
             #expect(
-                rendering.body(organization: Self.organization, asOf: report.asOf.addingTimeInterval(43_200)) == nil
+                rendering.document.body(organization: Self.organization, asOf: report.asOf.addingTimeInterval(43_200))
+                    == nil
             )
             #expect(
-                rendering.body(organization: Self.organization, asOf: report.asOf.addingTimeInterval(-43_201)) == nil
+                rendering.document.body(organization: Self.organization, asOf: report.asOf.addingTimeInterval(-43_201))
+                    == nil
             )
         }
     }
@@ -64,6 +66,6 @@ import Testing
         let document = ScoreDocument(report: next, organization: nil)
         #expect(document.projection.overdue == ["Legacy"])
         #expect(ScoreDocument(report: report, organization: nil).projection.overdue.isEmpty)
-        #expect(rendering.body(organization: Self.organization, asOf: next.asOf) == nil)
+        #expect(rendering.document.body(organization: Self.organization, asOf: next.asOf) == nil)
     }
 }

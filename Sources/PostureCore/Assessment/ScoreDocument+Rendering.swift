@@ -1,37 +1,53 @@
 import Foundation
 
-/// A score document rendered once, when the state is stored, for every read of that state on
-/// the same day. Everything after `asOf` depends only on the stored state and the day (the
-/// projection starts today), so it is kept as JSON; a read adds the organization and the
-/// instant it answers at. The body it gives is byte for byte what encoding the whole
-/// ``ScoreDocument`` gives.
+/// What is rendered of a state when it is stored, for every read of that state on the same day:
+/// the native score document and Graph's `controlScores` of the day's `secureScore` entry.
 public struct ScoreRendering: Sendable, Equatable {
-    /// The day the projection in ``tail`` starts from; the rendering serves reads on this day only.
-    public var day: CivilDay
-    /// The document's JSON after `"asOf":"…",`, up to and including its closing brace.
-    public var tail: [UInt8]
+    public var document: RenderedScoreDocument
     /// Graph's `controlScores` of the day's `secureScore` entry, as JSON text
-    /// (``GraphControlScores``); empty when not read.
+    /// (``GraphControlScores``).
     public var controlScores: String
 
-    public init(day: CivilDay, tail: [UInt8], controlScores: String) {
-        self.day = day
-        self.tail = tail
+    public init(document: RenderedScoreDocument, controlScores: String) {
+        self.document = document
         self.controlScores = controlScores
     }
 
     /// Renders `report`'s document as of the report's instant, and the `controlScores` of
     /// `snapshot` (the day's snapshot of the same state).
     public init(report: ScoreReport, snapshot: DailySnapshot, catalog: Catalog) {
+        self.init(
+            document: RenderedScoreDocument(report: report),
+            controlScores: GraphControlScores.rendered(snapshot, catalog: catalog)
+        )
+    }
+
+    /// The day the rendering serves.
+    public var day: CivilDay { document.day }
+}
+
+/// A score document rendered once. Everything after `asOf` depends only on the stored state and
+/// the day (the projection starts today), so it is kept as JSON; a read adds the organization
+/// and the instant it answers at. The body it gives is byte for byte what encoding the whole
+/// ``ScoreDocument`` gives.
+public struct RenderedScoreDocument: Sendable, Equatable {
+    /// The day the projection in ``tail`` starts from; the rendering serves reads on this day only.
+    public var day: CivilDay
+    /// The document's JSON after `"asOf":"…",`, up to and including its closing brace.
+    public var tail: [UInt8]
+
+    public init(day: CivilDay, tail: [UInt8]) {
+        self.day = day
+        self.tail = tail
+    }
+
+    /// Renders `report`'s document as of the report's instant.
+    public init(report: ScoreReport) {
         // Encoding our own plain value types cannot fail.
         let bytes = try! CompactJSONEncoder.encode(ScoreDocument(report: report, organization: nil))
         let head = Array(Self.head(report.asOf).utf8)
         precondition(bytes.starts(with: head), "a score document without an organization starts with asOf")
-        self.init(
-            day: CivilDay(report.asOf),
-            tail: Array(bytes[head.count...]),
-            controlScores: GraphControlScores.rendered(snapshot, catalog: catalog)
-        )
+        self.init(day: CivilDay(report.asOf), tail: Array(bytes[head.count...]))
     }
 
     /// The whole document of `organization` at `asOf`, or nil when `asOf` falls on another day

@@ -67,8 +67,12 @@ extension PostureService {
     /// with the current score when it stands for now (one row read, nothing rendered but the
     /// organization and the instant), else the document rendered from the current score.
     public func currentScoreJSON(_ organizationID: OrganizationID) async throws -> (json: JSONParts, validUntil: Date) {
-        guard let view = try await store.scoreView(organizationID) else {
+        let known = renderings.document(organizationID)
+        guard let view = try await store.scoreView(organizationID, known: known) else {
             throw ServiceError.organizationNotFound(organizationID.rawValue)
+        }
+        if let key = view.renderedKey, let rendering = view.rendering, key != known?.key {
+            renderings.put(organizationID, key, document: rendering.tail)
         }
         let now = clock.now()
         let organization = view.organization
@@ -91,10 +95,21 @@ extension PostureService {
     /// built from today's snapshot.
     public func newestSecureScore(_ organizationID: OrganizationID) async throws -> NewestSecureScore? {
         let now = clock.now()
-        switch try await store.newestSecureScore(organizationID, today: CivilDay(now), rulesKey: rulesKey, now: now) {
+        let known = renderings.controlScores(organizationID)
+        switch try await store.newestSecureScore(
+            organizationID,
+            today: CivilDay(now),
+            rulesKey: rulesKey,
+            now: now,
+            known: known
+        ) {
         case .noOrganization: throw ServiceError.organizationNotFound(organizationID.rawValue)
         case .notStored: return nil
-        case .stored(let newest): return newest
+        case .stored(let newest):
+            if newest.renderedKey != known?.key {
+                renderings.put(organizationID, newest.renderedKey, controlScores: newest.controlScores)
+            }
+            return newest
         }
     }
 

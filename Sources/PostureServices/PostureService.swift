@@ -13,6 +13,8 @@ public struct PostureService: Sendable {
     public let clock: PostureClock
     /// Decoded current scores of this process, by organization and revision.
     let currentScores: CurrentScoreCache
+    /// Renderings of current scores this process has read, by organization, revision and day.
+    let renderings: RenderingCache
     /// Plans and period work of this process, under everything they were worked out from.
     let memo: DerivedMemo
     /// What a stored current score must have been computed under to be read as it is.
@@ -28,6 +30,7 @@ public struct PostureService: Sendable {
         weights: RankingWeights = .default,
         clock: PostureClock,
         currentScores: CurrentScoreCache = CurrentScoreCache(),
+        renderings: RenderingCache = RenderingCache(),
         memo: DerivedMemo = DerivedMemo(),
         connectionTester: (any ConnectionTesting)? = nil,
         outbound: OutboundPolicy = OutboundPolicy()
@@ -37,6 +40,7 @@ public struct PostureService: Sendable {
         self.weights = weights
         self.clock = clock
         self.currentScores = currentScores
+        self.renderings = renderings
         self.memo = memo
         self.connectionTester = connectionTester
         self.outbound = outbound

@@ -87,12 +87,18 @@ extension PostureStore {
 
     /// What a read of the score needs, in one query: the organization, and its stored current
     /// score's revision, validity and rendering when there is one. Nil when there is no such
-    /// organization.
-    public func scoreView(_ organizationID: OrganizationID) async throws -> StoredScoreView? {
+    /// organization. The rendering is not read again when it is the `known` one (the caller
+    /// holds its bytes from an earlier read).
+    public func scoreView(
+        _ organizationID: OrganizationID,
+        known: (key: RenderedKey, tail: [UInt8])? = nil
+    ) async throws -> StoredScoreView? {
         let row = try await valueRows(
             """
             SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
-                c.revision, c.valid_until, c.rules_key, c.rendered_day, c.rendered
+                c.revision, c.valid_until, c.rules_key, c.rendered_day,
+                CASE WHEN c.revision = \(bind: known?.key.revision ?? 0)
+                    AND c.rendered_day = \(bind: known?.key.day.description ?? "") THEN NULL ELSE c.rendered END AS rendered
             FROM organizations o LEFT JOIN current_scores c ON c.organization_id = o.id
             WHERE o.id = \(bind: organizationID.rawValue)
             """
@@ -104,8 +110,13 @@ extension PostureStore {
             view.validUntil = try row.double("valid_until").map(Date.init(timeIntervalSince1970:))
             view.rulesKey = try row.required("rules_key", ValueRow.string)
             // Bytes, not text: served as they are, never checked as UTF-8 on the way.
-            if let day = try row.string("rendered_day").flatMap(CivilDay.init), let tail = try row.bytes("rendered") {
-                view.rendering = RenderedScoreDocument(day: day, tail: tail)
+            if let day = try row.string("rendered_day").flatMap(CivilDay.init) {
+                let key = RenderedKey(revision: Int64(revision), day: day)
+                if let tail = try row.bytes("rendered") {
+                    view.rendering = RenderedScoreDocument(day: day, tail: tail)
+                } else if let known, known.key == key {
+                    view.rendering = RenderedScoreDocument(day: day, tail: known.tail)
+                }
             }
         }
         return view
@@ -146,7 +157,19 @@ extension PostureStore {
     }
 }
 
-/// A read of the score from ``PostureStore/scoreView(_:)``.
+/// What identifies a stored rendering: the current score's revision and the day it was rendered
+/// for (the same revision is rendered again when the day turns).
+public struct RenderedKey: Sendable, Hashable {
+    public var revision: Int64
+    public var day: CivilDay
+
+    public init(revision: Int64, day: CivilDay) {
+        self.revision = revision
+        self.day = day
+    }
+}
+
+/// A read of the score from ``PostureStore/scoreView(_:known:)``.
 public struct StoredScoreView: Sendable {
     public var organization: Organization
     /// The stored current score's revision; nil when there is none yet.
@@ -155,6 +178,12 @@ public struct StoredScoreView: Sendable {
     public var rulesKey: String?
     /// The score document as rendered when it was stored (``ScoreRendering/document``).
     public var rendering: RenderedScoreDocument?
+
+    /// The key of ``rendering``.
+    public var renderedKey: RenderedKey? {
+        guard let revision, let rendering else { return nil }
+        return RenderedKey(revision: revision, day: rendering.day)
+    }
 }
 
 /// The stored form of ``CurrentScore``: JSON with dates as seconds, which decodes fastest.

@@ -20,6 +20,8 @@ public struct NewestSecureScore: Sendable {
     public var controlScores: String
     /// How far the comparison cells are sealed.
     public var cohortsSealedThrough: CivilDay?
+    /// What ``controlScores`` were stored under.
+    public var renderedKey: RenderedKey
 }
 
 /// What one read of the newest entry found.
@@ -36,17 +38,24 @@ extension PostureStore {
     /// and rendering, today's snapshot row and how far comparisons are sealed. `.stored` only when
     /// the current score stands at `now` under `rulesKey`, its rendering is of `today`, today's row
     /// is the newest and holds the same score (the rendering and the row come from one write).
+    /// The `controlScores` are not read again when they are the `known` ones (the caller holds
+    /// them from an earlier read).
     public func newestSecureScore(
         _ organizationID: OrganizationID,
         today: CivilDay,
         rulesKey: String,
-        now: Date
+        now: Date,
+        known: (key: RenderedKey, controlScores: String)? = nil
     ) async throws -> StoredNewest {
         let rows = try await valueRows(
             """
             SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
                 o.enabled_services, c.revision, c.valid_until, c.rules_key, c.score AS current_score,
-                c.rendered_day, c.graph_controls, s.score, s.max_score, s.verified_score, s.catalog_version,
+                c.rendered_day,
+                CASE WHEN c.revision = \(bind: known?.key.revision ?? 0)
+                    AND c.rendered_day = \(bind: known?.key.day.description ?? "") THEN NULL ELSE c.graph_controls END
+                    AS graph_controls,
+                s.score, s.max_score, s.verified_score, s.catalog_version,
                 s.model_version, s.filled, s.licensed_user_count AS day_licensed, s.active_user_count AS day_active,
                 (SELECT sealed_through FROM cohort_seals WHERE name = 'cells') AS sealed_through,
                 (SELECT MAX(day) FROM snapshots n WHERE n.organization_id = o.id) AS newest_day
@@ -57,12 +66,13 @@ extension PostureStore {
             """
         )
         guard let row = rows.first else { return .noOrganization }
-        guard try row.int("revision") != nil, try row.string("rules_key") == rulesKey,
+        guard let revision = try row.int("revision").map(Int64.init), try row.string("rules_key") == rulesKey,
             try row.double("valid_until").map({ now.timeIntervalSince1970 < $0 }) ?? true,
             try row.string("rendered_day") == today.description,
             // A day after today (a clock set back) is the newest entry: the general path gives it.
             try row.string("newest_day") == today.description,
-            let controls = try row.string("graph_controls"),
+            let controls = try row.string("graph_controls")
+                ?? known.flatMap({ $0.key == RenderedKey(revision: revision, day: today) ? $0.controlScores : nil }),
             let score = try row.double("score"),
             let current = try row.double("current_score"), abs(current - score) < 1e-9
         else { return .notStored }
@@ -80,7 +90,8 @@ extension PostureStore {
                 licensedUserCount: try row.int("day_licensed"),
                 activeUserCount: try row.int("day_active"),
                 controlScores: controls,
-                cohortsSealedThrough: try row.string("sealed_through").flatMap(CivilDay.init)
+                cohortsSealedThrough: try row.string("sealed_through").flatMap(CivilDay.init),
+                renderedKey: RenderedKey(revision: revision, day: today)
             )
         )
     }

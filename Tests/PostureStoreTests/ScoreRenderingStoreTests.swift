@@ -133,7 +133,70 @@ import Testing
                 #expect(json == (try await service.currentScoreJSON("contoso").json.joined))
                 let document = try JSONDecoder().decode(ScoreDocument.self, from: Data(json))
                 #expect(document.actions.first { $0.id == "AdminMFAV2" }?.achieved == achieved)
+                // Graph's newest entry too, though the other node holds the last one it read.
+                let controls = try #require(try await other.newestSecureScore("contoso")).controlScores
+                #expect(controls == (try await service.newestSecureScore("contoso"))?.controlScores)
+                #expect(controls.contains(#""controlName":"AdminMFAV2","description""#))
+                #expect(controls.contains(#""count":"\#(achieved)","total":"6""#))
             }
+        }
+    }
+
+    /// A rendering the reader already holds is not sent again, and only under its own revision
+    /// and day: another write or a new day's rendering is read afresh.
+    @Test(arguments: TestDatabase.available)
+    func aKnownRenderingIsNotReadAgain(_ database: TestDatabase) async throws {
+        let instant = NIOLockedValueBox(Date(iso8601: "2026-11-28T08:00:00Z")!)
+        let clock = PostureClock { instant.withLockedValue { $0 } }
+        try await database.withRuntime(clock: clock) { runtime in
+            let service = runtime.service
+            let store = service.store
+            try await service.createOrganization(Organization(id: "contoso", displayName: "Contoso"), actor: "test")
+            try await Self.plan(service, target: "2026-12-02")
+            let stored = try #require(try await store.scoreView("contoso"))
+            let key = try #require(stored.renderedKey)
+            let tail = try #require(stored.rendering).tail
+            let held: [UInt8] = Array(#"{"held":true}"#.utf8)
+            #expect(try await store.scoreView("contoso", known: (key, held))?.rendering?.tail == held)
+            var other = key
+            other.revision &+= 1
+            #expect(try await store.scoreView("contoso", known: (other, held))?.rendering?.tail == tail)
+            other = key
+            other.day = other.day.adding(days: -1)
+            #expect(try await store.scoreView("contoso", known: (other, held))?.rendering?.tail == tail)
+
+            func newest(_ known: (key: RenderedKey, controlScores: String)?) async throws -> NewestSecureScore? {
+                let now = clock.now()
+                guard
+                    case .stored(let newest) = try await store.newestSecureScore(
+                        "contoso",
+                        today: CivilDay(now),
+                        rulesKey: service.rulesKey,
+                        now: now,
+                        known: known
+                    )
+                else { return nil }
+                return newest
+            }
+            let controls = try #require(try await newest(nil))
+            #expect(controls.renderedKey == key)
+            #expect(try await newest((key, "[]"))?.controlScores == "[]")
+            #expect(try await newest((other, "[]"))?.controlScores == controls.controlScores)
+
+            // The service's reads hold what they read, and a write replaces it.
+            let before = try await service.currentScoreJSON("contoso").json.joined
+            #expect(service.renderings.document("contoso")?.key == key)
+            #expect(try await service.newestSecureScore("contoso")?.controlScores == controls.controlScores)
+            #expect(service.renderings.controlScores("contoso")?.key == key)
+            try await service.recordMeasurements(
+                "contoso",
+                [ActionMeasurement(actionID: "AdminMFAV2", result: .counted(achieved: 3, total: 6))],
+                actor: "sensor"
+            )
+            let after = try await service.currentScoreJSON("contoso").json.joined
+            #expect(after != before)
+            #expect(after == (try await Self.whole(service, "contoso")))
+            #expect(service.renderings.document("contoso")?.key != key)
         }
     }
 }

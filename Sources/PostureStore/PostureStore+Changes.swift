@@ -145,7 +145,7 @@ extension PostureStore {
                 SQLBind(firstSequence + Int64(entries.count) - 1),
                 SQLBind(times.min() ?? 0),
                 SQLBind(times.max() ?? 0),
-                SQLBind(PackedText.pack(StoredJSON.encode(StoredChangeBatch(entries))))
+                SQLBind(PackedText.pack(StoredJSON.encodeBulk(StoredChangeBatch(entries))))
             )
             .run()
     }

@@ -186,11 +186,13 @@ public struct StoredScoreView: Sendable {
     }
 }
 
-/// The stored form of ``CurrentScore``: JSON with dates as seconds, which decodes fastest.
+/// The stored form of ``CurrentScore``: JSON with dates as seconds, which decodes fastest. It is
+/// written on every change, by the one-pass encoder, exactly as Foundation's encoder would write
+/// it but for the order of keys.
 enum CurrentScoreCoding {
     static func encode(_ document: CurrentScore) -> String {
         // Encoding our own plain value type cannot fail.
-        String(decoding: try! JSONEncoder().encode(document), as: UTF8.self)
+        String(decoding: try! CompactJSONEncoder.encode(document, dates: .secondsSinceReferenceDate), as: UTF8.self)
     }
 
     static func decode(_ text: String) throws -> CurrentScore {

@@ -27,13 +27,13 @@ extension PostureStore {
                     organizationID: OrganizationID(snapshot.organizationID)
                 )
                 if let old = base[previousDay] {
-                    actions = StoredJSON.encode(
+                    actions = StoredJSON.encodeBulk(
                         ActionsDelta(base: previousDay, key: key, from: old, to: snapshot.actions)
                     )
                 }
             }
         }
-        record.setActions(actions ?? StoredJSON.encode(snapshot.actions))
+        record.setActions(actions ?? StoredJSON.encodeBulk(snapshot.actions))
         try await record.create(on: database)
         try await announceChange(OrganizationID(snapshot.organizationID))
         return true
@@ -217,7 +217,7 @@ extension SnapshotRecord {
         verifiedScore = snapshot.verifiedScore
         // The actions are left to the caller, which knows whether they go as a delta: packing
         // the full list only to replace it would cost a write more than the rest of it.
-        setCategories(StoredJSON.encode(snapshot.categories))
+        setCategories(StoredJSON.encodeBulk(snapshot.categories))
         catalogVersion = snapshot.catalogVersion
         modelVersion = snapshot.scoringModelVersion
         filled = snapshot.filled

@@ -84,7 +84,7 @@ extension PostureStore {
             let whole = try await resolvedActions(later, organizationID: organizationID)
             for record in dependents {
                 guard let day = CivilDay(record.day), let actions = whole[day] else { continue }
-                record.setActions(StoredJSON.encode(actions))
+                record.setActions(StoredJSON.encodeBulk(actions))
                 try await record.update(on: database)
             }
         }
@@ -111,12 +111,12 @@ extension PostureStore {
             if let previous = last[snapshot.organizationID], ActionsDelta.extends(key: previous.key, to: snapshot.day) {
                 key = previous.key
                 record.setActions(
-                    StoredJSON.encode(
+                    StoredJSON.encodeBulk(
                         ActionsDelta(base: previous.day, key: key, from: previous.actions, to: snapshot.actions)
                     )
                 )
             } else {
-                record.setActions(StoredJSON.encode(snapshot.actions))
+                record.setActions(StoredJSON.encodeBulk(snapshot.actions))
             }
             last[snapshot.organizationID] = (snapshot.day, key, snapshot.actions)
             return record

@@ -140,6 +140,14 @@ package enum StoredJSON {
         return String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
+    /// The same for what is written on every change (a snapshot's actions and categories, a
+    /// change batch), by the one-pass encoder: keys in declaration order, not sorted, and read
+    /// back by ``decode(_:_:)`` alike.
+    package static func encodeBulk<T: Encodable>(_ value: T) -> String {
+        // Encoding our own plain value types cannot fail.
+        String(decoding: try! CompactJSONEncoder.encode(value), as: UTF8.self)
+    }
+
     package static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in

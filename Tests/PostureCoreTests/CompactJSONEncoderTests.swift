@@ -123,3 +123,18 @@ extension CompactJSONEncoderTests {
         )
     }
 }
+
+extension CompactJSONEncoderTests {
+    /// Dates as seconds since 2001 are read back by Foundation's default decoder to the same
+    /// instant, fractions of a second included.
+    @Test func datesAsSecondsReadBackExactly() async {
+        let instants = Gen.int(in: -2_000_000_000...2_000_000_000).array(of: 1...5)
+        await propertyCheck(count: 200, input: instants) { values in
+            let dates = values.map { Date(timeIntervalSince1970: Double($0) / 1_000) }
+            let bytes = try? CompactJSONEncoder.encode(["at": dates], dates: .secondsSinceReferenceDate)
+            let read = bytes.flatMap { try? JSONDecoder().decode([String: [Date]].self, from: Data($0)) }
+            #expect(read == ["at": dates])
+            #expect(bytes.map { Array($0) } == (try? Array(JSONEncoder().encode(["at": dates]))))
+        }
+    }
+}

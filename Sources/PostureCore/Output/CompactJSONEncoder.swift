@@ -7,8 +7,17 @@ import Foundation
 /// sorts every object's keys; for the large responses of the API that cost more than everything
 /// else a read does.
 public enum CompactJSONEncoder {
-    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let writer = JSONByteWriter()
+    /// How dates are written.
+    public enum Dates: Sendable {
+        /// ISO 8601 to the second, as the API writes them.
+        case iso8601
+        /// Seconds since 2001-01-01, exactly, as Foundation's `JSONEncoder` writes them by
+        /// default (and its `JSONDecoder` reads them by default).
+        case secondsSinceReferenceDate
+    }
+
+    public static func encode<T: Encodable>(_ value: T, dates: Dates = .iso8601) throws -> [UInt8] {
+        let writer = JSONByteWriter(dates: dates)
         try writer.encodeValue(value, level: 0)
         writer.close(above: 0)
         return writer.bytes
@@ -30,7 +39,10 @@ final class JSONByteWriter {
         return encoders
     }
 
-    init() {
+    let dates: CompactJSONEncoder.Dates
+
+    init(dates: CompactJSONEncoder.Dates) {
+        self.dates = dates
         bytes.reserveCapacity(4096)
     }
 
@@ -111,7 +123,10 @@ final class JSONByteWriter {
             raw(value as! Bool ? "true" : "false")
         } else if T.self == Date.self {
             close(above: level)
-            string((value as! Date).iso8601)
+            switch dates {
+            case .iso8601: string((value as! Date).iso8601)
+            case .secondsSinceReferenceDate: try double((value as! Date).timeIntervalSinceReferenceDate, path)
+            }
         } else if let dictionary = value as? any SortedKeysJSON {
             open(UInt8(ascii: "{"), UInt8(ascii: "}"), level: level)
             try dictionary.encodeSorted(into: self, depth: level + 1, path: path)

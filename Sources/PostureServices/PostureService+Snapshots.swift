@@ -165,7 +165,7 @@ extension PostureService {
                         try await store.snapshot(organizationID, day: today)
                     }
                 try await logExpiries(organizationID, previous: previous, current: report, store: store)
-                try await store.replaceSnapshot(snapshot, at: now)
+                try await store.replaceNewestSnapshot(snapshot, at: now)
             }
         } else {
             if let latest {

@@ -11,6 +11,25 @@ extension PostureStore {
     @discardableResult
     public func insertSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws -> Bool {
         if try await hasSnapshot(OrganizationID(snapshot.organizationID), day: snapshot.day) { return false }
+        try await insertAbsentSnapshot(snapshot, at: instant)
+        return true
+    }
+
+    /// Overwrites the organization's newest snapshot, which the caller knows is `snapshot`'s day
+    /// (today's, following the current state): no later day can be stored as a delta on it, so
+    /// unlike ``replaceSnapshot(_:at:)`` nothing else is read or rewritten.
+    public func replaceNewestSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws {
+        try await sql.raw(
+            """
+            DELETE FROM snapshots WHERE organization_id = \(bind: snapshot.organizationID)
+                AND day = \(bind: snapshot.day.description)
+            """
+        ).run()
+        try await insertAbsentSnapshot(snapshot, at: instant)
+    }
+
+    /// ``insertSnapshot(_:at:)`` for a day the caller knows has no snapshot.
+    private func insertAbsentSnapshot(_ snapshot: DailySnapshot, at instant: Date) async throws {
         let record = SnapshotRecord()
         record.fill(from: snapshot, at: instant)
         var actions: String?
@@ -36,7 +55,6 @@ extension PostureStore {
         record.setActions(actions ?? StoredJSON.encodeBulk(snapshot.actions))
         try await record.create(on: database)
         try await announceChange(OrganizationID(snapshot.organizationID))
-        return true
     }
 
     /// Every given record's actions, whole: deltas are applied to their bases, read as needed

@@ -284,11 +284,12 @@ struct MeasurementsResult: Encodable {
     var verifiedScore: Double
     var ignored: [IgnoredMeasurement]
 
-    init(_ document: ScoreDocument, ignored: [OlderObservation]) {
-        currentScore = document.currentScore
-        maxScore = document.maxScore
-        percentage = document.percentage
-        verifiedScore = document.verifiedScore
+    /// The score's figures as ``ScoreDocument`` gives them, without building the document.
+    init(_ report: ScoreReport, ignored: [OlderObservation]) {
+        currentScore = report.currentScore
+        maxScore = report.maxScore
+        percentage = report.percentage
+        verifiedScore = report.verifiedScore
         self.ignored = ignored.map(IgnoredMeasurement.init)
     }
 }

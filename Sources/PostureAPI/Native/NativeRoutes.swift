@@ -287,7 +287,7 @@ struct NativeRoutes {
             requestID: request.id
         )
         return try JSONResponse.encode(
-            MeasurementsResult(ScoreDocument(report: report, organization: nil), ignored: older)
+            MeasurementsResult(report, ignored: older)
         )
     }
 

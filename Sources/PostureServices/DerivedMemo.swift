@@ -15,6 +15,8 @@ import PostureCore
 ///   the organization's creation (a log appended to, or begun again, is another log).
 /// - Cohort averages of sealed days, under the comparison and the range: sealed cells are
 ///   written once and never change (docs/freshness.md), so the range's rows are its averages.
+/// - How far cells are sealed, once it reaches yesterday: it only ever moves forward, so until
+///   the day turns no read needs to ask again.
 public final class DerivedMemo: Sendable {
     struct PlanKey: Equatable {
         var targetPercentage: Double
@@ -53,6 +55,7 @@ public final class DerivedMemo: Sendable {
     private let plans = NIOLockedValueBox<[String: (key: PlanKey, plan: WhatIfPlan)]>([:])
     private let cohorts = NIOLockedValueBox<[(key: CohortKey, days: [CohortDay])]>([])
     private let periods = NIOLockedValueBox<[String: (key: PeriodKey, work: PeriodWork)]>([:])
+    private let sealed = NIOLockedValueBox<CivilDay?>(nil)
     let capacity: Int
 
     public init(capacity: Int = 5_000) {
@@ -104,6 +107,15 @@ public final class DerivedMemo: Sendable {
             if periods.count >= capacity { periods = [:] }
             periods[organizationID.rawValue] = (key, work)
         }
+    }
+
+    /// The furthest day cells were seen sealed through.
+    var cohortsSealedThrough: CivilDay? {
+        sealed.withLockedValue { $0 }
+    }
+
+    func keepSealed(through day: CivilDay) {
+        sealed.withLockedValue { held in held = max(held ?? day, day) }
     }
 
     /// The sealed cohort days held under `key`, if any.

@@ -16,6 +16,11 @@ extension PostureService {
         return try await store.tickets(organizationID, actionID: actionID, openOnly: openOnly, limit: limit)
     }
 
+    /// The same for an organization the caller has just read.
+    public func tickets(of organization: StoredOrganization, openOnly: Bool, limit: Int) async throws -> [Ticket] {
+        try await store.tickets(organization.id, actionID: nil, openOnly: openOnly, limit: limit)
+    }
+
     /// Reads every ticket channel's tickets (one query per channel: ServiceNow by the
     /// organization's correlation prefix, Planner by the plan's tasks), records what changed and
     /// queues `ticket.updated` for each change. Returns how many tickets changed; a channel that

@@ -144,15 +144,17 @@ extension PostureService {
     ) async throws -> [CohortDay] {
         let today = CivilDay(clock.now())
         let yesterday = today.adding(days: -1)
-        // How far cells are sealed only moves forward: a caller that read it up to yesterday
-        // already spares the query.
-        var sealed = known
+        // How far cells are sealed only moves forward: a caller that read it up to yesterday, or
+        // this process having seen it there, spares the query.
+        var sealed = [known, memo.cohortsSealedThrough].compactMap { $0 }.max()
         if sealed.map({ $0 < yesterday }) ?? true { sealed = try await store.cohortSealedThrough() }
         if sealed.map({ $0 < yesterday }) ?? true {
             try await store.sealCohorts(through: yesterday)
             sealed = try await store.cohortSealedThrough()
         }
-        guard let sealed, from <= to else { return [] }
+        guard let sealed else { return [] }
+        memo.keepSealed(through: sealed)
+        guard from <= to else { return [] }
         let key = DerivedMemo.CohortKey(
             filter: filter,
             from: min(from, sealed),

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import NIOConcurrencyHelpers
 import PostureApp
 import PostureCore
 import PostureStore
@@ -52,6 +53,33 @@ import Testing
             let open = try await service.cohortDays(filters[published], from: lastDay, to: today)
             #expect(open.map(\.day) == [lastDay, today])
             #expect(open.first?.averagePercentage == open.last?.averagePercentage)
+        }
+    }
+
+    /// A process that has seen the cells sealed through yesterday does not ask again that day,
+    /// and still seals the day that closes when the day turns.
+    @Test(arguments: TestDatabase.available)
+    func theDayThatClosesIsSealedThoughTheLastSealWasRemembered(database: TestDatabase) async throws {
+        let instant = NIOLockedValueBox(TestDatabase.clock.now())
+        let clock = PostureClock { instant.withLockedValue { $0 } }
+        try await database.withRuntime(clock: clock) { runtime in
+            let service = runtime.service
+            let today = CivilDay(clock.now())
+            let generated = GeneratedHistory(
+                organizations: 12,
+                days: 6,
+                lastDay: today.adding(days: -1),
+                catalog: service.catalog
+            )
+            try await generated.store(in: service.store)
+            let all = CustomComparison()
+            _ = try await service.cohortDays(all, from: generated.firstDay, to: today)
+            #expect(service.memo.cohortsSealedThrough == today.adding(days: -1))
+
+            instant.withLockedValue { $0 = $0.addingTimeInterval(86_400) }
+            _ = try await service.cohortDays(all, from: generated.firstDay, to: today.adding(days: 1))
+            #expect(try await service.store.cohortSealedThrough() == today)
+            #expect(service.memo.cohortsSealedThrough == today)
         }
     }
 }

@@ -73,7 +73,7 @@ extension OverviewView {
                 .init(when: $0.occurredAt.iso8601, actionID: $0.actionID, detail: $0.detail, actor: $0.actor)
             }
         )
-        view.tickets = try await service.tickets(id, openOnly: true, limit: 10).map {
+        view.tickets = try await service.tickets(of: context.organization, openOnly: true, limit: 10).map {
             TicketRow.make($0, title: service.catalog[$0.actionID]?.title ?? $0.actionID)
         }
         view.collection = connection.flatMap {

@@ -46,9 +46,10 @@ extension PostureService {
         return try await refreshCurrentScore(organizationID)
     }
 
-    /// Stores the document with its rendering and keeps it decoded under its new revision: the
-    /// next read or write in this process does not decode what it just wrote. (Were the
-    /// transaction to roll back, the revision would never be read, so the entry is never served.)
+    /// Stores the document with its rendering and keeps both under the new revision: the next read
+    /// or write in this process does not decode or read back what it just wrote. (Were the
+    /// transaction to roll back, the revision would never be read, so the entries are never
+    /// served.)
     /// `report` is the document's score now, and `snapshot` today's snapshot of it, which the
     /// caller already holds.
     func saveCurrentScore(
@@ -61,6 +62,10 @@ extension PostureService {
         let rendering = ScoreRendering(report: report, snapshot: snapshot, catalog: catalog)
         let revision = try await store.saveCurrentScore(organizationID, document, rendering: rendering)
         currentScores.put(organizationID, revision: revision, document: document)
+        // The reads that follow on this node need not read back what it wrote.
+        let key = RenderedKey(revision: revision, day: rendering.day)
+        renderings.put(organizationID, key, document: rendering.document.tail)
+        renderings.put(organizationID, key, controlScores: rendering.controlScores)
     }
 
     /// The organization's score document as JSON, and until when it stands: the rendering stored

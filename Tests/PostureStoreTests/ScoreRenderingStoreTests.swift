@@ -193,6 +193,10 @@ import Testing
                 [ActionMeasurement(actionID: "AdminMFAV2", result: .counted(achieved: 3, total: 6))],
                 actor: "sensor"
             )
+            // The write holds what it stored: the read after it need not read it back.
+            let written = try #require(try await store.scoreView("contoso")?.renderedKey)
+            #expect(service.renderings.document("contoso")?.key == written)
+            #expect(service.renderings.controlScores("contoso")?.key == written)
             let after = try await service.currentScoreJSON("contoso").json.joined
             #expect(after != before)
             #expect(after == (try await Self.whole(service, "contoso")))

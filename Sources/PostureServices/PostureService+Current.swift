@@ -63,9 +63,7 @@ extension PostureService {
         let revision = try await store.saveCurrentScore(organizationID, document, rendering: rendering)
         currentScores.put(organizationID, revision: revision, document: document)
         // The reads that follow on this node need not read back what it wrote.
-        let key = RenderedKey(revision: revision, day: rendering.day)
-        renderings.put(organizationID, key, document: rendering.document.tail)
-        renderings.put(organizationID, key, controlScores: rendering.controlScores)
+        renderings.put(organizationID, RenderedKey(revision: revision, day: rendering.day), rendering: rendering)
     }
 
     /// The organization's score document as JSON, and until when it stands: the rendering stored

@@ -152,9 +152,14 @@ extension PostureService {
         }
         guard let organization = try await store.organization(organizationID) else { return report }
         let document = CurrentScore(report: report, measurements: measurements, rulesKey: rulesKey)
-        let snapshot = document.snapshot(of: organization.organization, day: today, catalog: catalog, filled: false)
+        // Built only where it is used: the first write of a day builds its own in `writeSnapshot`.
+        func todays() -> DailySnapshot {
+            document.snapshot(of: organization.organization, day: today, catalog: catalog, filled: false)
+        }
+        let snapshot: DailySnapshot
         let latest = try await store.latestSnapshotDay(organizationID)
         if let latest, latest >= today {
+            snapshot = todays()
             // A snapshot dated after today (a clock set back) is left alone.
             if latest == today {
                 let stored = try await storedDocument(organizationID, store: store)
@@ -177,6 +182,7 @@ extension PostureService {
             }
             // Stores the current score with the snapshot.
             if try await writeSnapshot(organizationID, day: today, filled: false, store: store) { return report }
+            snapshot = todays()
         }
         try await saveCurrentScore(organizationID, document, report: report, snapshot: snapshot, store: store)
         return report

@@ -44,6 +44,14 @@ public final class RenderingCache: Sendable {
         }
     }
 
+    /// Both parts of a rendering this process has just stored.
+    func put(_ organizationID: OrganizationID, _ key: RenderedKey, rendering: ScoreRendering) {
+        update(organizationID, key) {
+            $0.document = rendering.document.tail
+            $0.controlScores = rendering.controlScores
+        }
+    }
+
     func put(_ organizationID: OrganizationID, _ key: RenderedKey, document: [UInt8]) {
         update(organizationID, key) { $0.document = document }
     }

@@ -93,12 +93,11 @@ extension PostureStore {
         _ organizationID: OrganizationID,
         known: (key: RenderedKey, tail: [UInt8])? = nil
     ) async throws -> StoredScoreView? {
+        let held = HeldRendering(held: known.map { ($0.key, $0.tail) })
         let row = try await valueRows(
             """
             SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
-                c.revision, c.valid_until, c.rules_key, c.rendered_day,
-                CASE WHEN c.revision = \(bind: known?.key.revision ?? 0)
-                    AND c.rendered_day = \(bind: known?.key.day.description ?? "") THEN NULL ELSE c.rendered END AS rendered
+                c.revision, c.valid_until, c.rules_key, c.rendered_day, \(held.select("rendered")) AS rendered
             FROM organizations o LEFT JOIN current_scores c ON c.organization_id = o.id
             WHERE o.id = \(bind: organizationID.rawValue)
             """
@@ -112,10 +111,8 @@ extension PostureStore {
             // Bytes, not text: served as they are, never checked as UTF-8 on the way.
             if let day = try row.string("rendered_day").flatMap(CivilDay.init) {
                 let key = RenderedKey(revision: Int64(revision), day: day)
-                if let tail = try row.bytes("rendered") {
+                if let tail = held.value(read: try row.bytes("rendered"), key: key) {
                     view.rendering = RenderedScoreDocument(day: day, tail: tail)
-                } else if let known, known.key == key {
-                    view.rendering = RenderedScoreDocument(day: day, tail: known.tail)
                 }
             }
         }

@@ -47,14 +47,12 @@ extension PostureStore {
         now: Date,
         known: (key: RenderedKey, controlScores: String)? = nil
     ) async throws -> StoredNewest {
+        let held = HeldRendering(held: known.map { ($0.key, $0.controlScores) })
         let rows = try await valueRows(
             """
             SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
                 o.enabled_services, c.revision, c.valid_until, c.rules_key, c.score AS current_score,
-                c.rendered_day,
-                CASE WHEN c.revision = \(bind: known?.key.revision ?? 0)
-                    AND c.rendered_day = \(bind: known?.key.day.description ?? "") THEN NULL ELSE c.graph_controls END
-                    AS graph_controls,
+                c.rendered_day, \(held.select("graph_controls")) AS graph_controls,
                 s.score, s.max_score, s.verified_score, s.catalog_version,
                 s.model_version, s.filled, s.licensed_user_count AS day_licensed, s.active_user_count AS day_active,
                 (SELECT sealed_through FROM cohort_seals WHERE name = 'cells') AS sealed_through,
@@ -71,8 +69,10 @@ extension PostureStore {
             try row.string("rendered_day") == today.description,
             // A day after today (a clock set back) is the newest entry: the general path gives it.
             try row.string("newest_day") == today.description,
-            let controls = try row.string("graph_controls")
-                ?? known.flatMap({ $0.key == RenderedKey(revision: revision, day: today) ? $0.controlScores : nil }),
+            let controls = held.value(
+                read: try row.string("graph_controls"),
+                key: RenderedKey(revision: revision, day: today)
+            ),
             let score = try row.double("score"),
             let current = try row.double("current_score"), abs(current - score) < 1e-9
         else { return .notStored }

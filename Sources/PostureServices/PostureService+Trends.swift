@@ -139,14 +139,13 @@ extension PostureService {
         _ filter: CustomComparison,
         from: CivilDay,
         to: CivilDay,
-        categories: Bool = true,
-        sealedThrough known: CivilDay? = nil
+        categories: Bool = true
     ) async throws -> [CohortDay] {
         let today = CivilDay(clock.now())
         let yesterday = today.adding(days: -1)
-        // How far cells are sealed only moves forward: a caller that read it up to yesterday, or
-        // this process having seen it there, spares the query.
-        var sealed = [known, memo.cohortsSealedThrough].compactMap { $0 }.max()
+        // How far cells are sealed only moves forward: this process having seen it up to
+        // yesterday spares the query.
+        var sealed = memo.cohortsSealedThrough
         if sealed.map({ $0 < yesterday }) ?? true { sealed = try await store.cohortSealedThrough() }
         if sealed.map({ $0 < yesterday }) ?? true {
             try await store.sealCohorts(through: yesterday)

@@ -18,8 +18,6 @@ public struct NewestSecureScore: Sendable {
     public var activeUserCount: Int?
     /// The JSON array, as a response writes it.
     public var controlScores: String
-    /// How far the comparison cells are sealed.
-    public var cohortsSealedThrough: CivilDay?
     /// What ``controlScores`` were stored under.
     public var renderedKey: RenderedKey
 }
@@ -35,7 +33,7 @@ public enum StoredNewest: Sendable {
 
 extension PostureStore {
     /// Graph's newest entry of `today` in one query: the organization, its stored current score
-    /// and rendering, today's snapshot row and how far comparisons are sealed. `.stored` only when
+    /// and rendering, and today's snapshot row. `.stored` only when
     /// the current score stands at `now` under `rulesKey`, its rendering is of `today`, today's row
     /// is the newest and holds the same score (the rendering and the row come from one write).
     /// The `controlScores` are not read again when they are the `known` ones (the caller holds
@@ -55,20 +53,20 @@ extension PostureStore {
                 c.rendered_day, \(held.select("graph_controls")) AS graph_controls,
                 s.score, s.max_score, s.verified_score, s.catalog_version,
                 s.model_version, s.filled, s.licensed_user_count AS day_licensed, s.active_user_count AS day_active,
-                (SELECT sealed_through FROM cohort_seals WHERE name = 'cells') AS sealed_through,
-                (SELECT MAX(day) FROM snapshots n WHERE n.organization_id = o.id) AS newest_day
+                s.day
             FROM organizations o
             LEFT JOIN current_scores c ON c.organization_id = o.id
-            LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day = \(bind: today.description)
+            LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day >= \(bind: today.description)
             WHERE o.id = \(bind: organizationID.rawValue)
             """
         )
         guard let row = rows.first else { return .noOrganization }
-        guard let revision = try row.int("revision").map(Int64.init), try row.string("rules_key") == rulesKey,
+        // Today's row alone: a day after today (a clock set back) is the newest entry, and the
+        // general path gives it.
+        guard rows.count == 1, try row.string("day") == today.description,
+            let revision = try row.int("revision").map(Int64.init), try row.string("rules_key") == rulesKey,
             try row.double("valid_until").map({ now.timeIntervalSince1970 < $0 }) ?? true,
             try row.string("rendered_day") == today.description,
-            // A day after today (a clock set back) is the newest entry: the general path gives it.
-            try row.string("newest_day") == today.description,
             let controls = held.value(
                 read: try row.string("graph_controls"),
                 key: RenderedKey(revision: revision, day: today)
@@ -90,7 +88,6 @@ extension PostureStore {
                 licensedUserCount: try row.int("day_licensed"),
                 activeUserCount: try row.int("day_active"),
                 controlScores: controls,
-                cohortsSealedThrough: try row.string("sealed_through").flatMap(CivilDay.init),
                 renderedKey: RenderedKey(revision: revision, day: today)
             )
         )

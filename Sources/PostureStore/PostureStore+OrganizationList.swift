@@ -126,9 +126,9 @@ extension PostureStore {
         )
     }
 
-    /// Most organizations report no services: their empty list is not worth a JSON decoder.
+    /// Service names are plain: their stored list is not worth a JSON decoder.
     static func services(_ text: String) throws -> [String] {
-        text == "[]" ? [] : try StoredJSON.decode([String].self, text)
+        try PlainJSONStrings.parse(text) ?? StoredJSON.decode([String].self, text)
     }
 
     /// The search, visibility and connection conditions, on `organizations o` alone (the count

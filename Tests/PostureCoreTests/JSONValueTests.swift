@@ -20,6 +20,34 @@ import Testing
         #expect(JSONValue.object(object).jsonData == Data(object.jsonText.utf8))
     }
 
+    /// In parts, each rendered value is a part of its own and the parts join to the same text.
+    @Test func partsHoldRenderedValuesApart() {
+        let rendered = #"[{"controlName":"AdminMFAV2","score":10}]"#
+        let value: JSONValue = .object(
+            JSONObject([
+                ("@odata.context", .string("ctx")),
+                (
+                    "value",
+                    .array([
+                        .object(JSONObject([("id", .string("a\u{1}\"b")), ("controlScores", .rendered(rendered))]))
+                    ])
+                ),
+                ("tail", .rendered("true")),
+            ])
+        )
+        let parts = JSONTextParts(value)
+        #expect(parts.parts.joined() == value.jsonText)
+        #expect(
+            parts.parts == [
+                #"{"@odata.context":"ctx","value":[{"id":"a\u0001\"b","controlScores":"#, rendered, #"}],"tail":"#,
+                "true", "}",
+            ]
+        )
+        #expect(parts.byteCount == value.jsonText.utf8.count)
+        #expect(JSONTextParts(.string("ü")).parts == ["\"ü\""])
+        #expect(JSONTextParts(.rendered("")).parts == [""])
+    }
+
     @Test func numbersAreWrittenAsGraphClientsReadThem() throws {
         let numbers: JSONValue = .array([.int(17), .double(863), .double(342.94), .double(0.5), .double(-0.25)])
         #expect(numbers.jsonText == "[17,863,342.94,0.5,-0.25]")

@@ -93,12 +93,7 @@ struct GraphRoutes {
             let newest = try await service.newestSecureScore(organizationID)
         else { return nil }
         func average(_ filter: CustomComparison) async throws -> CohortDay? {
-            let days = try await service.cohortDays(
-                filter,
-                from: newest.day,
-                to: newest.day,
-                sealedThrough: newest.cohortsSealedThrough
-            )
+            let days = try await service.cohortDays(filter, from: newest.day, to: newest.day)
             return days.first { $0.day == newest.day }
         }
         let band = GraphEntities.band(licensed: newest.licensedUserCount, active: newest.activeUserCount)

@@ -6,10 +6,10 @@ import Vapor
 /// parser from it) and object keys in the order they were built.
 enum JSONResponse {
     static func make(_ value: JSONValue, status: HTTPResponseStatus = .ok) -> Response {
-        // Straight from the text into the body: no intermediate `Data`.
-        let text = value.jsonText
-        var buffer = ByteBufferAllocator().buffer(capacity: text.utf8.count)
-        buffer.writeString(text)
+        // Straight from the text into the body, rendered values copied once.
+        let text = JSONTextParts(value)
+        var buffer = ByteBufferAllocator().buffer(capacity: text.byteCount)
+        for part in text.parts { buffer.writeString(part) }
         return json(.init(buffer: buffer), status: status)
     }
 

@@ -25,7 +25,15 @@ extension Request {
     /// Query parameters in order, names and values percent-decoded (`+` as a space), so `%24top`
     /// and `$top` are the same option.
     var queryParameters: [(name: String, value: String)] {
-        guard let query = url.query, !query.isEmpty else { return [] }
+        // Read by the cache, the scope check and the handler: decoded once per request.
+        if let parsed = storage[QueryParametersKey.self] { return parsed }
+        let parsed = Self.parseQuery(url.query)
+        storage[QueryParametersKey.self] = parsed
+        return parsed
+    }
+
+    private static func parseQuery(_ query: String?) -> [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
         return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
@@ -43,4 +51,8 @@ extension Request {
     func queryValue(_ name: String) -> String? {
         queryParameters.last { $0.name == name }?.value
     }
+}
+
+private struct QueryParametersKey: StorageKey {
+    typealias Value = [(name: String, value: String)]
 }

@@ -15,29 +15,29 @@ extension JSONValue {
     /// ``jsonText`` as UTF-8 bytes.
     public var jsonData: Data { Data(jsonText.utf8) }
 
-    func write(to output: inout String) {
+    func write(to output: inout some JSONTextSink) {
         switch self {
         case .null:
-            output += "null"
+            output.writeText("null")
         case .bool(let value):
-            output += value ? "true" : "false"
+            output.writeText(value ? "true" : "false")
         case .int(let value):
-            output += String(value)
+            output.writeText(String(value))
         case .double(let value):
-            output += Self.numberText(value)
+            output.writeText(Self.numberText(value))
         case .string(let value):
             Self.writeString(value, to: &output)
         case .array(let values):
-            output += "["
+            output.writeText("[")
             for (offset, value) in values.enumerated() {
-                if offset > 0 { output += "," }
+                if offset > 0 { output.writeText(",") }
                 value.write(to: &output)
             }
-            output += "]"
+            output.writeText("]")
         case .object(let object):
             object.write(to: &output)
         case .rendered(let text):
-            output += text
+            output.writeRendered(text)
         }
     }
 
@@ -52,22 +52,22 @@ extension JSONValue {
         return text
     }
 
-    static func writeString(_ value: String, to output: inout String) {
-        output += "\""
+    static func writeString(_ value: String, to output: inout some JSONTextSink) {
+        output.writeText("\"")
         // Nearly all text needs no escaping: appended whole.
         if !value.utf8.contains(where: needsEscape) {
-            output += value
-            output += "\""
+            output.writeText(value)
+            output.writeText("\"")
             return
         }
         for scalar in value.unicodeScalars {
             if scalar.isASCII, needsEscape(UInt8(scalar.value)) {
-                output += escapeSequence(UInt8(scalar.value))
+                output.writeText(escapeSequence(UInt8(scalar.value)))
             } else {
-                output.unicodeScalars.append(scalar)
+                output.writeScalar(scalar)
             }
         }
-        output += "\""
+        output.writeText("\"")
     }
 
     /// Whether an ASCII character must be escaped in a JSON string: the quote, the backslash and
@@ -103,14 +103,50 @@ extension JSONObject {
     /// ``jsonText`` as UTF-8 bytes.
     public var jsonData: Data { Data(jsonText.utf8) }
 
-    func write(to output: inout String) {
-        output += "{"
+    func write(to output: inout some JSONTextSink) {
+        output.writeText("{")
         for (offset, pair) in pairs.enumerated() {
-            if offset > 0 { output += "," }
+            if offset > 0 { output.writeText(",") }
             JSONValue.writeString(pair.key, to: &output)
-            output += ":"
+            output.writeText(":")
             pair.value.write(to: &output)
         }
-        output += "}"
+        output.writeText("}")
+    }
+}
+
+/// Where the writer puts JSON text: a `String`, or ``JSONTextParts``.
+public protocol JSONTextSink {
+    mutating func writeText(_ text: String)
+    mutating func writeScalar(_ scalar: Unicode.Scalar)
+    /// A value rendered beforehand (``JSONValue/rendered(_:)``), often large.
+    mutating func writeRendered(_ text: String)
+}
+
+extension String: JSONTextSink {
+    public mutating func writeText(_ text: String) { self += text }
+    public mutating func writeScalar(_ scalar: Unicode.Scalar) { unicodeScalars.append(scalar) }
+    public mutating func writeRendered(_ text: String) { self += text }
+}
+
+/// JSON text in parts, each rendered value a part of its own: a response copies a large rendered
+/// value once, into its body, instead of growing a string around it first.
+public struct JSONTextParts: JSONTextSink {
+    public private(set) var parts: [String] = []
+    private var current = ""
+
+    public init(_ value: JSONValue) {
+        value.write(to: &self)
+        if !current.isEmpty { parts.append(current) }
+    }
+
+    public var byteCount: Int { parts.reduce(0) { $0 + $1.utf8.count } }
+
+    public mutating func writeText(_ text: String) { current += text }
+    public mutating func writeScalar(_ scalar: Unicode.Scalar) { current.unicodeScalars.append(scalar) }
+    public mutating func writeRendered(_ text: String) {
+        if !current.isEmpty { parts.append(current) }
+        current = ""
+        parts.append(text)
     }
 }

@@ -71,7 +71,7 @@ extension ODataQuery {
             if name.lowercased().contains("%24") {
                 name = name.removingPercentEncoding ?? name
             }
-            name = name.trimmingCharacters(in: .whitespaces).lowercased()
+            name = name.trimmingWhitespace().lowercased()
             let hasDollar = name.hasPrefix("$")
             let option = hasDollar ? String(name.dropFirst()) : name
             let canonical = "$" + option
@@ -114,7 +114,7 @@ extension ODataQuery {
     }
 
     private static func parseTop(_ value: String) throws(ODataQueryError) -> Int {
-        let text = value.trimmingCharacters(in: .whitespaces)
+        let text = value.trimmingWhitespace()
         guard isWholeNumber(text), text.utf8.count <= 9, let top = Int(text), top <= maximumTop else {
             throw ODataQueryError(
                 parameter: "$top",
@@ -125,7 +125,7 @@ extension ODataQuery {
     }
 
     private static func parseSkip(_ value: String) throws(ODataQueryError) -> Int {
-        let text = value.trimmingCharacters(in: .whitespaces)
+        let text = value.trimmingWhitespace()
         guard isWholeNumber(text), text.utf8.count <= 9, let skip = Int(text), skip <= maximumSkip else {
             throw ODataQueryError(
                 parameter: "$skip",
@@ -141,7 +141,7 @@ extension ODataQuery {
     }
 
     private static func parseCount(_ value: String) throws(ODataQueryError) -> Bool {
-        switch value.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch value.trimmingWhitespace().lowercased() {
         case "true": return true
         case "false": return false
         default:
@@ -152,7 +152,7 @@ extension ODataQuery {
     /// There are no navigation properties to expand; clients generated from Graph's OpenAPI may
     /// still send `$expand=*`.
     private static func checkExpand(_ value: String) throws(ODataQueryError) {
-        let text = value.trimmingCharacters(in: .whitespaces)
+        let text = value.trimmingWhitespace()
         guard text.isEmpty || text == "*" else {
             throw ODataQueryError(
                 parameter: "$expand",
@@ -163,7 +163,7 @@ extension ODataQuery {
 
     private static func listItems(_ value: String) -> [String] {
         value.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
+            $0.trimmingWhitespace()
         }
     }
 

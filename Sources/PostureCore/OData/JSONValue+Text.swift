@@ -105,11 +105,14 @@ extension JSONObject {
 
     func write(to output: inout some JSONTextSink) {
         output.writeText("{")
-        for (offset, pair) in pairs.enumerated() {
-            if offset > 0 { output.writeText(",") }
-            JSONValue.writeString(pair.key, to: &output)
+        // By index over the stored keys and values: `pairs` would build an array on every write.
+        let keys = self.keys
+        let values = self.values
+        for index in keys.indices {
+            if index > 0 { output.writeText(",") }
+            JSONValue.writeString(keys[index], to: &output)
             output.writeText(":")
-            pair.value.write(to: &output)
+            values[index].write(to: &output)
         }
         output.writeText("}")
     }

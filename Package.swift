@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 // Only for reading SQLite rows' values without SQLKit's decoding (ValueRow).
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                // Only for the reads PostgreSQL keeps prepared (PreparedRead).
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,4 @@
 import PostureCore
-import SQLKit
 
 /// A stored rendering a node may already hold from an earlier read: the query leaves the column
 /// out when the row's revision and rendered day are the held ones, and the held value stands in.
@@ -7,12 +6,15 @@ import SQLKit
 struct HeldRendering<Value> {
     let held: (key: RenderedKey, value: Value)?
 
-    /// `column` from `current_scores c`, or NULL when the row's key is the held one.
-    func select(_ column: String) -> SQLQueryString {
-        """
-        CASE WHEN c.revision = \(bind: held?.key.revision ?? 0) AND c.rendered_day = \(bind: held?.key.day.description ?? "")
-            THEN NULL ELSE c.\(unsafeRaw: column) END
-        """
+    /// `column` of `current_scores c`, or NULL when the row's key is the held one; the held key
+    /// is bound as `$1` and `$2` (``binds``).
+    static func select(_ column: String) -> String {
+        "CASE WHEN c.revision = $1 AND c.rendered_day = $2 THEN NULL ELSE c.\(column) END"
+    }
+
+    /// `$1` and `$2` of ``select(_:)``: values no stored row has when nothing is held.
+    var binds: [PreparedBind] {
+        [.integer(held?.key.revision ?? 0), .text(held?.key.day.description ?? "")]
     }
 
     /// What the row read, or the held value when the row left it out under the held key.

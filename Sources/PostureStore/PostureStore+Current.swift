@@ -94,14 +94,7 @@ extension PostureStore {
         known: (key: RenderedKey, tail: [UInt8])? = nil
     ) async throws -> StoredScoreView? {
         let held = HeldRendering(held: known.map { ($0.key, $0.tail) })
-        let row = try await valueRows(
-            """
-            SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
-                c.revision, c.valid_until, c.rules_key, c.rendered_day, \(held.select("rendered")) AS rendered
-            FROM organizations o LEFT JOIN current_scores c ON c.organization_id = o.id
-            WHERE o.id = \(bind: organizationID.rawValue)
-            """
-        ).first
+        let row = try await preparedRows(ScoreViewRead(binds: held.binds + [.text(organizationID.rawValue)])).first
         guard let row else { return nil }
         var view = StoredScoreView(organization: try Organization(row))
         if let revision = try row.int("revision") {
@@ -164,6 +157,17 @@ public struct RenderedKey: Sendable, Hashable {
         self.revision = revision
         self.day = day
     }
+}
+
+/// ``PostureStore/scoreView(_:known:)``'s query.
+struct ScoreViewRead: PreparedRead {
+    static let sql = """
+        SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
+            c.revision, c.valid_until, c.rules_key, c.rendered_day, \(HeldRendering<[UInt8]>.select("rendered")) AS rendered
+        FROM organizations o LEFT JOIN current_scores c ON c.organization_id = o.id
+        WHERE o.id = $3
+        """
+    var binds: [PreparedBind]
 }
 
 /// A read of the score from ``PostureStore/scoreView(_:known:)``.

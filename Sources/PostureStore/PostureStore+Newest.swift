@@ -46,19 +46,8 @@ extension PostureStore {
         known: (key: RenderedKey, controlScores: String)? = nil
     ) async throws -> StoredNewest {
         let held = HeldRendering(held: known.map { ($0.key, $0.controlScores) })
-        let rows = try await valueRows(
-            """
-            SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
-                o.enabled_services, c.revision, c.valid_until, c.rules_key, c.score AS current_score,
-                c.rendered_day, \(held.select("graph_controls")) AS graph_controls,
-                s.score, s.max_score, s.verified_score, s.catalog_version,
-                s.model_version, s.filled, s.licensed_user_count AS day_licensed, s.active_user_count AS day_active,
-                s.day
-            FROM organizations o
-            LEFT JOIN current_scores c ON c.organization_id = o.id
-            LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day >= \(bind: today.description)
-            WHERE o.id = \(bind: organizationID.rawValue)
-            """
+        let rows = try await preparedRows(
+            NewestSecureScoreRead(binds: held.binds + [.text(today.description), .text(organizationID.rawValue)])
         )
         guard let row = rows.first else { return .noOrganization }
         // Today's row alone: a day after today (a clock set back) is the newest entry, and the
@@ -92,4 +81,22 @@ extension PostureStore {
             )
         )
     }
+}
+
+/// ``PostureStore/newestSecureScore(_:today:rulesKey:now:known:)``'s query: today's snapshot row
+/// and any later one (`$3` is today).
+struct NewestSecureScoreRead: PreparedRead {
+    static let sql = """
+        SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
+            o.enabled_services, c.revision, c.valid_until, c.rules_key, c.score AS current_score,
+            c.rendered_day, \(HeldRendering<String>.select("graph_controls")) AS graph_controls,
+            s.score, s.max_score, s.verified_score, s.catalog_version,
+            s.model_version, s.filled, s.licensed_user_count AS day_licensed, s.active_user_count AS day_active,
+            s.day
+        FROM organizations o
+        LEFT JOIN current_scores c ON c.organization_id = o.id
+        LEFT JOIN snapshots s ON s.organization_id = o.id AND s.day >= $3
+        WHERE o.id = $4
+        """
+    var binds: [PreparedBind]
 }

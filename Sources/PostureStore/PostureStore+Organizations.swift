@@ -53,13 +53,9 @@ extension PostureStore {
     /// One organization, read with SQL: nearly every request starts here, and the model's
     /// reflection-based decoding cost more than the query.
     public func organization(_ id: OrganizationID) async throws -> StoredOrganization? {
-        try await sql.raw(
-            """
-            SELECT id, display_name, licensed_user_count, active_user_count, industry, region, enabled_services,
-                created_at, updated_at
-            FROM organizations WHERE id = \(bind: id.rawValue)
-            """
-        ).first().map(StoredOrganization.init(row:))
+        try await preparedSQLRows(OrganizationRead(binds: [.text(id.rawValue)])).first.map(
+            StoredOrganization.init(row:)
+        )
     }
 
     public func organizations() async throws -> [StoredOrganization] {
@@ -175,4 +171,14 @@ extension Organization {
             region: try row.string("region")
         )
     }
+}
+
+/// ``PostureStore/organization(_:)``'s query: read by nearly every request and every write.
+struct OrganizationRead: PreparedRead {
+    static let sql = """
+        SELECT id, display_name, licensed_user_count, active_user_count, industry, region, enabled_services,
+            created_at, updated_at
+        FROM organizations WHERE id = $1
+        """
+    var binds: [PreparedBind]
 }

@@ -7,19 +7,7 @@ extension PostureStore {
     /// this first, so it costs one round trip and no model decoding. Nil when there is no such
     /// session or its person is gone.
     public func sessionWithUser(tokenHash: String) async throws -> (session: StoredSession, user: StoredUser)? {
-        let rows = try await sql.raw(
-            """
-            SELECT s.user_id, s.csrf_token, s.created_at AS session_created_at, s.expires_at, s.last_seen_at,
-                s.provider, s.directory_access,
-                u.username, u.display_name, u.password_hash, u.must_change_password, u.instance_admin,
-                u.failed_sign_ins, u.locked_until, u.created_at AS user_created_at, u.password_changed_at,
-                g.organization_id AS grant_organization_id, g.role AS grant_role
-            FROM sessions s
-            JOIN users u ON u.id = s.user_id
-            LEFT JOIN role_grants g ON g.user_id = u.id
-            WHERE s.token_hash = \(bind: tokenHash)
-            """
-        ).all()
+        let rows = try await preparedSQLRows(SessionWithUserRead(binds: [.text(tokenHash)]))
         guard let first = rows.first else { return nil }
         let userID = try first.decode(column: "user_id", as: UUID.self)
         let session = StoredSession(
@@ -58,4 +46,20 @@ extension PostureStore {
         )
         return (session, user)
     }
+}
+
+/// ``PostureStore/sessionWithUser(tokenHash:)``'s query: read by every page.
+struct SessionWithUserRead: PreparedRead {
+    static let sql = """
+        SELECT s.user_id, s.csrf_token, s.created_at AS session_created_at, s.expires_at, s.last_seen_at,
+            s.provider, s.directory_access,
+            u.username, u.display_name, u.password_hash, u.must_change_password, u.instance_admin,
+            u.failed_sign_ins, u.locked_until, u.created_at AS user_created_at, u.password_changed_at,
+            g.organization_id AS grant_organization_id, g.role AS grant_role
+        FROM sessions s
+        JOIN users u ON u.id = s.user_id
+        LEFT JOIN role_grants g ON g.user_id = u.id
+        WHERE s.token_hash = $1
+        """
+    var binds: [PreparedBind]
 }

@@ -69,18 +69,31 @@ extension PreparedRead {
 extension PostureStore {
     /// The rows of `read` for their values (see ``ValueRow``).
     func preparedRows<Read: PreparedRead>(_ read: Read) async throws -> [ValueRow] {
+        try await prepared(read, sqlite: ValueRow.sqlite, postgres: { ValueRow.other($0.sql()) })
+    }
+
+    /// The rows of `read` for SQLKit's decoding (dates, identifiers).
+    func preparedSQLRows<Read: PreparedRead>(_ read: Read) async throws -> [any SQLRow] {
+        try await prepared(read, sqlite: { $0.sql() }, postgres: { $0.sql() })
+    }
+
+    private func prepared<Read: PreparedRead, Row: Sendable>(
+        _ read: Read,
+        sqlite makeSQLite: @escaping @Sendable (SQLiteRow) -> Row,
+        postgres makePostgres: @escaping @Sendable (PostgresRow) -> Row
+    ) async throws -> [Row] {
         assert(Read.parametersInOrder, "\(Read.self): $1, $2… must first appear in order")
         if let sqlite = database as? any SQLiteDatabase {
-            return try await sqlite.query(Read.sql, read.binds.map(\.sqlite)).map(ValueRow.sqlite)
+            return try await sqlite.query(Read.sql, read.binds.map(\.sqlite)).map(makeSQLite)
         }
         guard let postgres = database as? any PostgresDatabase else {
             throw PreparedReadError(database: String(describing: type(of: database)))
         }
         return try await postgres.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
-                var rows: [ValueRow] = []
+                var rows: [Row] = []
                 for try await row in try await connection.execute(read, logger: connection.logger) {
-                    rows.append(ValueRow.other(row.sql()))
+                    rows.append(makePostgres(row))
                 }
                 return rows
             }

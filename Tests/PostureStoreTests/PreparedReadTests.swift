@@ -18,6 +18,8 @@ import Testing
     @Test func theReadsNumberTheirParametersInOrder() {
         #expect(ScoreViewRead.parametersInOrder)
         #expect(NewestSecureScoreRead.parametersInOrder)
+        #expect(OrganizationRead.parametersInOrder)
+        #expect(SessionWithUserRead.parametersInOrder)
         #expect(Repeated.parametersInOrder)
         #expect(!OutOfOrder.parametersInOrder)
     }

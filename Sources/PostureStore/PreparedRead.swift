@@ -16,10 +16,10 @@ enum PreparedBind: Sendable {
     }
 }
 
-/// One of the reads every request makes (the score, Graph's newest entry), kept prepared on each
-/// PostgreSQL connection: planning a join costs PostgreSQL several times what running it does,
-/// about a fifth of the whole machine's time on such a read. SQLite prepares in-process at a
-/// fraction of that and reads the same text.
+/// One of the reads every request makes (the session, the organization, the score, Graph's newest
+/// entry), kept prepared on each PostgreSQL connection: planning a join costs PostgreSQL several
+/// times what running it does, about a fifth of the whole machine's time on such a read. SQLite
+/// prepares in-process at a fraction of that and reads the same text.
 ///
 /// The text is the same on both databases: `$1`, `$2`… are PostgreSQL's parameters, and SQLite
 /// numbers `$` parameters in the order they first appear, so they must first appear in order

@@ -125,21 +125,27 @@ extension PostureStore {
     }
 
     /// Sets several statuses at once (the system's, after a batch of measurements): the current
-    /// records replaced and the history appended, in a few statements.
+    /// records replaced and the history appended, in one statement each per 200 records. When an
+    /// action comes twice, its last record is the current one and both go to the history.
     public func setStatuses(_ organizationID: OrganizationID, _ records: [StatusRecord]) async throws {
         guard !records.isEmpty else { return }
-        let ids = records.map(\.actionID)
-        let existing = try await StatusRow.query(on: database).filter(\.$organizationID == organizationID.rawValue)
-            .filter(\.$actionID ~~ ids).all()
-        let byID = Dictionary(existing.map { ($0.actionID, $0) }, uniquingKeysWith: { first, _ in first })
-        var created: [StatusRow] = []
-        for record in records {
-            let row = byID[record.actionID] ?? StatusRow()
-            row.organizationID = organizationID.rawValue
-            row.fill(record, setBy: record.setBy ?? "unknown", setAt: record.setAt ?? Date(timeIntervalSince1970: 0))
-            if row.id == nil { created.append(row) } else { try await row.update(on: database) }
+        var latest: [String: StatusRecord] = [:]
+        var order: [String] = []
+        for record in records where latest.updateValue(record, forKey: record.actionID) == nil {
+            order.append(record.actionID)
         }
-        if !created.isEmpty { try await created.create(on: database) }
+        for start in stride(from: 0, to: order.count, by: 200) {
+            let insert = sql.insert(into: "action_statuses").columns(["id"] + Self.statusColumns)
+            for actionID in order[start..<min(start + 200, order.count)] {
+                insert.values([SQLBind(UUID())] + Self.statusBinds(organizationID, latest[actionID]!))
+            }
+            // The row keeps its id and its keys; every other column takes the new record's value.
+            try await insert.onConflict(with: ["organization_id", "action_id"]) { update in
+                var update = update
+                for column in Self.statusColumns.dropFirst(2) { update = update.set(excludedValueOf: column) }
+                return update
+            }.run()
+        }
         try await appendStatusHistory(organizationID, records)
     }
 
@@ -149,26 +155,41 @@ extension PostureStore {
         try await appendStatusHistory(organizationID, [record])
     }
 
-    /// Several history entries, in order, in one statement.
+    /// Several history entries, in order, in one statement per 200.
     public func appendStatusHistory(_ organizationID: OrganizationID, _ records: [StatusRecord]) async throws {
         guard !records.isEmpty else { return }
-        let last = try await StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID.rawValue)
-            .sort(\.$sequence, .descending).first()
-        var sequence = last?.sequence ?? 0
-        let rows = records.map { record -> StatusHistoryRow in
-            let history = StatusHistoryRow()
-            history.organizationID = organizationID.rawValue
-            history.fill(
-                record,
-                setBy: record.setBy ?? "unknown",
-                setAt: record.setAt ?? Date(timeIntervalSince1970: 0)
-            )
-            sequence += 1
-            history.sequence = sequence
-            return history
+        let last = try await sql.raw(
+            """
+            SELECT MAX(sequence) AS last FROM status_history WHERE organization_id = \(bind: organizationID.rawValue)
+            """
+        ).first()
+        var sequence = try last.flatMap { try $0.decodeIfPresent(column: "last", as: Int.self) } ?? 0
+        for start in stride(from: 0, to: records.count, by: 200) {
+            let insert = sql.insert(into: "status_history").columns(["id"] + Self.statusColumns + ["sequence"])
+            for record in records[start..<min(start + 200, records.count)] {
+                sequence += 1
+                insert.values([SQLBind(UUID())] + Self.statusBinds(organizationID, record) + [SQLBind(sequence)])
+            }
+            try await insert.run()
         }
-        try await rows.create(on: database)
         try await announceChange(organizationID)
+    }
+
+    /// The columns a status is stored in, keys first; the same in the current table and the history.
+    static let statusColumns = [
+        "organization_id", "action_id", "status", "note", "owner", "expires_at", "target_date", "set_by", "set_at",
+        "client_state",
+    ]
+
+    /// A record's values for ``statusColumns``, in their order. A record the system made without a
+    /// setter or a time is stored as set by "unknown" at the epoch, as it always was.
+    static func statusBinds(_ organizationID: OrganizationID, _ record: StatusRecord) -> [any SQLExpression] {
+        [
+            SQLBind(organizationID.rawValue), SQLBind(record.actionID), SQLBind(record.status.rawValue),
+            SQLBind(record.note), SQLBind(record.owner), SQLBind(record.expiresAt),
+            SQLBind(record.targetDate?.description), SQLBind(record.setBy ?? "unknown"),
+            SQLBind(record.setAt ?? Date(timeIntervalSince1970: 0)), SQLBind(record.clientState),
+        ]
     }
 
     /// Read with SQL, as ``measurements(_:)`` is.
@@ -256,7 +277,7 @@ extension PostureStore {
     }
 }
 
-/// The columns both status tables share, so rows convert to and from ``StatusRecord`` one way.
+/// The columns both status tables share, so rows convert to ``StatusRecord`` one way.
 protocol StatusColumns: AnyObject {
     var actionID: String { get set }
     var status: String { get set }
@@ -273,18 +294,6 @@ extension StatusRow: StatusColumns {}
 extension StatusHistoryRow: StatusColumns {}
 
 extension StatusColumns {
-    func fill(_ record: StatusRecord, setBy: String, setAt: Date) {
-        actionID = record.actionID
-        status = record.status.rawValue
-        note = record.note
-        owner = record.owner
-        expiresAt = record.expiresAt
-        targetDate = record.targetDate?.description
-        self.setBy = setBy
-        self.setAt = setAt
-        clientState = record.clientState
-    }
-
     var record: StatusRecord {
         StatusRecord(
             actionID: actionID,

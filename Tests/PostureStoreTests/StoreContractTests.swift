@@ -124,6 +124,47 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func statusBatchesReplaceWholeRecordsAndKeepEveryEntry(_ database: TestDatabase) async throws {
+        try await database.withRuntime { runtime in
+            let store = runtime.service.store
+            try await store.createOrganization(Self.contoso, at: Self.at)
+            let planned = StatusRecord(
+                actionID: "PIMEnabled",
+                status: .planned,
+                note: "licences",
+                owner: "iam",
+                targetDate: CivilDay("2026-12-31"),
+                setBy: "alice",
+                setAt: Self.at
+            )
+            try await store.setStatus("contoso", planned)
+            // A batch: the planned action reset by the system (no note, owner or date left), a new
+            // action twice (its last record is current, both are history), and a record with no
+            // setter or time (stored as the system always stored it).
+            let reset = StatusRecord(actionID: "PIMEnabled", status: .toAddress, setBy: "system", setAt: Self.at + 60)
+            let mfaFirst = StatusRecord(actionID: "AdminMFAV2", status: .planned, setBy: "bob", setAt: Self.at + 60)
+            let mfaLast = StatusRecord(
+                actionID: "AdminMFAV2",
+                status: .riskAccepted,
+                note: "n",
+                setBy: "bob",
+                setAt: Self.at + 61
+            )
+            let anonymous = StatusRecord(actionID: "BlockLegacyAuth", status: .resolvedThirdParty)
+            try await store.setStatuses("contoso", [reset, mfaFirst, anonymous, mfaLast])
+            let stored = StatusRecord(
+                actionID: "BlockLegacyAuth",
+                status: .resolvedThirdParty,
+                setBy: "unknown",
+                setAt: Date(timeIntervalSince1970: 0)
+            )
+            #expect(try await store.statuses("contoso") == [mfaLast, stored, reset])
+            #expect(try await store.statusHistory("contoso") == [planned, reset, mfaFirst, stored, mfaLast])
+            #expect(try await store.statusHistory("contoso", actionID: "AdminMFAV2") == [mfaFirst, mfaLast])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func tagsAreASet(_ database: TestDatabase) async throws {
         try await database.withRuntime { runtime in
             let store = runtime.service.store

@@ -53,14 +53,7 @@ extension PostureStore {
         limit: Int,
         spans: Int?
     ) async throws -> [Int64]? {
-        var query = SQLQueryString(
-            """
-            SELECT first_sequence, last_sequence, occurred_from, occurred_to FROM change_batches
-            WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY occurred_to DESC, first_sequence DESC
-            """
-        )
-        if let spans { query.appendInterpolation(unsafeRaw: " LIMIT \(spans)") }
-        let rows = try await sql.raw(query).all()
+        let rows = try await sql.raw(Self.newestSpans(organizationID, spans: spans)).all()
         var chosen: [Int64] = []
         var count: Int64 = 0
         var earliest = Double.infinity
@@ -74,6 +67,20 @@ extension PostureStore {
         }
         if let spans, rows.count >= spans { return nil }
         return chosen
+    }
+
+    /// The organization's change-log rows newest first, at most `spans` (nil: all), without their
+    /// entries: read through the `change_batches_newest` index (migration 031), so the newest rows
+    /// cost the same however long the history is.
+    static func newestSpans(_ organizationID: OrganizationID, spans: Int?) -> SQLQueryString {
+        var query = SQLQueryString(
+            """
+            SELECT first_sequence, last_sequence, occurred_from, occurred_to FROM change_batches
+            WHERE organization_id = \(bind: organizationID.rawValue) ORDER BY occurred_to DESC, first_sequence DESC
+            """
+        )
+        if let spans { query.appendInterpolation(unsafeRaw: " LIMIT \(spans)") }
+        return query
     }
 
     /// Entries oldest first (by sequence), optionally for one action and within `[from, to)`.

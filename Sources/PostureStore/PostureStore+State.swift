@@ -158,11 +158,7 @@ extension PostureStore {
     /// Several history entries, in order, in one statement per 200.
     public func appendStatusHistory(_ organizationID: OrganizationID, _ records: [StatusRecord]) async throws {
         guard !records.isEmpty else { return }
-        let last = try await sql.raw(
-            """
-            SELECT MAX(sequence) AS last FROM status_history WHERE organization_id = \(bind: organizationID.rawValue)
-            """
-        ).first()
+        let last = try await sql.raw(Self.lastStatusSequence(organizationID)).first()
         var sequence = try last.flatMap { try $0.decodeIfPresent(column: "last", as: Int.self) } ?? 0
         for start in stride(from: 0, to: records.count, by: 200) {
             let insert = sql.insert(into: "status_history").columns(["id"] + Self.statusColumns + ["sequence"])
@@ -173,6 +169,12 @@ extension PostureStore {
             try await insert.run()
         }
         try await announceChange(organizationID)
+    }
+
+    /// The organization's last status-history sequence, read through the
+    /// `status_history_org_sequence` index (migration 031): one step, however long the history.
+    static func lastStatusSequence(_ organizationID: OrganizationID) -> SQLQueryString {
+        "SELECT MAX(sequence) AS last FROM status_history WHERE organization_id = \(bind: organizationID.rawValue)"
     }
 
     /// The columns a status is stored in, keys first; the same in the current table and the history.

@@ -146,6 +146,24 @@ import Testing
         }
     }
 
+    /// The reads of an organization's newest rows go through an index in the order they want, so
+    /// they cost the same however long the history is (SQLite says how it will read; PostgreSQL's
+    /// plan for a small test table is a scan whatever the indexes).
+    @Test func newestRowsAreReadThroughAnIndexNotASort() async throws {
+        try await TestDatabase.sqlite.withRuntime { runtime in
+            let sql = try #require(runtime.service.store.database as? any SQLDatabase)
+            func plan(_ query: SQLQueryString) async throws -> String {
+                try await sql.raw("EXPLAIN QUERY PLAN " + query).all()
+                    .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+            }
+            let spans = try await plan(PostureStore.newestSpans("contoso", spans: 42))
+            #expect(spans.contains("USING COVERING INDEX change_batches_newest"), "\(spans)")
+            #expect(!spans.contains("TEMP B-TREE"), "\(spans)")
+            let last = try await plan(PostureStore.lastStatusSequence("contoso"))
+            #expect(last.contains("USING COVERING INDEX status_history_org_sequence"), "\(last)")
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func migrationMovesAnExistingLogBothWays(_ database: TestDatabase) async throws {
         try await database.withRuntime { runtime in

@@ -33,5 +33,6 @@ public enum PostureMigrations {
         M028AddSnapshotActionsHash(),  // 028: snapshots' fingerprints of their actions
         M029AddScoreRendering(),  // 029: current scores' documents rendered when stored
         M030BackfillSnapshotActionsHash(),  // 030: fingerprints of snapshots written before 028
+        M031AddNewestFirstIndexes(),  // 031: the change log's newest spans and the status history's last sequence
     ]
 }

@@ -6,13 +6,7 @@ import PostureCore
 struct HeldRendering<Value> {
     let held: (key: RenderedKey, value: Value)?
 
-    /// `column` of `current_scores c`, or NULL when the row's key is the held one; the held key
-    /// is bound as `$1` and `$2` (``binds``).
-    static func select(_ column: String) -> String {
-        "CASE WHEN c.revision = $1 AND c.rendered_day = $2 THEN NULL ELSE c.\(column) END"
-    }
-
-    /// `$1` and `$2` of ``select(_:)``: values no stored row has when nothing is held.
+    /// `$1` and `$2` of ``HeldColumn/select(_:)``: values no stored row has when nothing is held.
     var binds: [PreparedBind] {
         [.integer(held?.key.revision ?? 0), .text(held?.key.day.description ?? "")]
     }
@@ -20,5 +14,14 @@ struct HeldRendering<Value> {
     /// What the row read, or the held value when the row left it out under the held key.
     func value(read: Value?, key: RenderedKey) -> Value? {
         read ?? held.flatMap { $0.key == key ? $0.value : nil }
+    }
+}
+
+/// The SQL side of ``HeldRendering``, the same whatever the held value's type.
+enum HeldColumn {
+    /// `column` of `current_scores c`, or NULL when the row's key is the held one; the held key
+    /// is bound as `$1` and `$2` (``HeldRendering/binds``).
+    static func select(_ column: String) -> String {
+        "CASE WHEN c.revision = $1 AND c.rendered_day = $2 THEN NULL ELSE c.\(column) END"
     }
 }

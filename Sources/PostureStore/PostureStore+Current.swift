@@ -163,7 +163,7 @@ public struct RenderedKey: Sendable, Hashable {
 struct ScoreViewRead: PreparedRead {
     static let sql = """
         SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
-            c.revision, c.valid_until, c.rules_key, c.rendered_day, \(HeldRendering<[UInt8]>.select("rendered")) AS rendered
+            c.revision, c.valid_until, c.rules_key, c.rendered_day, \(HeldColumn.select("rendered")) AS rendered
         FROM organizations o LEFT JOIN current_scores c ON c.organization_id = o.id
         WHERE o.id = $3
         """

@@ -89,7 +89,7 @@ struct NewestSecureScoreRead: PreparedRead {
     static let sql = """
         SELECT o.id, o.display_name, o.licensed_user_count, o.active_user_count, o.industry, o.region,
             o.enabled_services, c.revision, c.valid_until, c.rules_key, c.score AS current_score,
-            c.rendered_day, \(HeldRendering<String>.select("graph_controls")) AS graph_controls,
+            c.rendered_day, \(HeldColumn.select("graph_controls")) AS graph_controls,
             s.score, s.max_score, s.verified_score, s.catalog_version,
             s.model_version, s.filled, s.licensed_user_count AS day_licensed, s.active_user_count AS day_active,
             s.day

@@ -74,10 +74,12 @@ import Vapor
         )
     }
 
-    /// Runs the scheduler until `done` holds (checked every 50 ms, at most `seconds`).
+    /// Runs the scheduler until `done` holds (checked every 50 ms, at most `seconds`). The bound
+    /// only matters when something is wrong: alone a run takes a few seconds, but with the whole
+    /// suite running in parallel on two cores a collection has taken more than 30.
     static func run(
         _ scheduler: CollectionScheduler,
-        within seconds: Double = 30,
+        within seconds: Double = 180,
         until done: @Sendable () async throws -> Bool
     ) async throws {
         let task = Task { await scheduler.run() }

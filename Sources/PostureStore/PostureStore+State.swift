@@ -196,37 +196,7 @@ extension PostureStore {
 
     /// Read with SQL, as ``measurements(_:)`` is.
     public func statuses(_ organizationID: OrganizationID) async throws -> [StatusRecord] {
-        try await sql.select()
-            .columns(
-                "action_id",
-                "status",
-                "note",
-                "owner",
-                "expires_at",
-                "target_date",
-                "set_by",
-                "set_at",
-                "client_state"
-            )
-            .from("action_statuses")
-            .where("organization_id", .equal, organizationID.rawValue)
-            .orderBy("action_id")
-            .all()
-            .map { row in
-                StatusRecord(
-                    actionID: try row.decode(column: "action_id", as: String.self),
-                    status: ActionStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .toAddress,
-                    note: try row.decodeIfPresent(column: "note", as: String.self),
-                    owner: try row.decodeIfPresent(column: "owner", as: String.self),
-                    expiresAt: try row.decodeIfPresent(column: "expires_at", as: Date.self),
-                    targetDate: try row.decodeIfPresent(column: "target_date", as: String.self).flatMap {
-                        CivilDay($0)
-                    },
-                    setBy: try row.decode(column: "set_by", as: String.self),
-                    setAt: try row.decode(column: "set_at", as: Date.self),
-                    clientState: try row.decodeIfPresent(column: "client_state", as: String.self)
-                )
-            }
+        try await statusRecords(from: "action_statuses", organizationID, actionID: nil, orderBy: "action_id")
     }
 
     /// Every status ever set, oldest first; optionally for one action.
@@ -234,9 +204,32 @@ extension PostureStore {
         _ organizationID: OrganizationID,
         actionID: ActionID? = nil
     ) async throws -> [StatusRecord] {
-        var query = StatusHistoryRow.query(on: database).filter(\.$organizationID == organizationID.rawValue)
-        if let actionID { query = query.filter(\.$actionID == actionID.rawValue) }
-        return try await query.sort(\.$sequence).all().map(\.record)
+        try await statusRecords(from: "status_history", organizationID, actionID: actionID, orderBy: "sequence")
+    }
+
+    /// The records of either status table (both hold ``statusColumns``), read with SQL.
+    private func statusRecords(
+        from table: String,
+        _ organizationID: OrganizationID,
+        actionID: ActionID?,
+        orderBy order: String
+    ) async throws -> [StatusRecord] {
+        var query = sql.select().columns(Array(Self.statusColumns.dropFirst())).from(table)
+            .where("organization_id", .equal, organizationID.rawValue)
+        if let actionID { query = query.where("action_id", .equal, actionID.rawValue) }
+        return try await query.orderBy(order).all().map { row in
+            StatusRecord(
+                actionID: try row.decode(column: "action_id", as: String.self),
+                status: ActionStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .toAddress,
+                note: try row.decodeIfPresent(column: "note", as: String.self),
+                owner: try row.decodeIfPresent(column: "owner", as: String.self),
+                expiresAt: try row.decodeIfPresent(column: "expires_at", as: Date.self),
+                targetDate: try row.decodeIfPresent(column: "target_date", as: String.self).flatMap { CivilDay($0) },
+                setBy: try row.decode(column: "set_by", as: String.self),
+                setAt: try row.decode(column: "set_at", as: Date.self),
+                clientState: try row.decodeIfPresent(column: "client_state", as: String.self)
+            )
+        }
     }
 
     public func tags(_ organizationID: OrganizationID) async throws -> [String: [String]] {
@@ -276,37 +269,5 @@ extension PostureStore {
         try await query.delete()
         if count > 0 { try await announceChange(organizationID) }
         return count > 0
-    }
-}
-
-/// The columns both status tables share, so rows convert to ``StatusRecord`` one way.
-protocol StatusColumns: AnyObject {
-    var actionID: String { get set }
-    var status: String { get set }
-    var note: String? { get set }
-    var owner: String? { get set }
-    var expiresAt: Date? { get set }
-    var targetDate: String? { get set }
-    var setBy: String { get set }
-    var setAt: Date { get set }
-    var clientState: String? { get set }
-}
-
-extension StatusRow: StatusColumns {}
-extension StatusHistoryRow: StatusColumns {}
-
-extension StatusColumns {
-    var record: StatusRecord {
-        StatusRecord(
-            actionID: actionID,
-            status: ActionStatus(rawValue: status) ?? .toAddress,
-            note: note,
-            owner: owner,
-            expiresAt: expiresAt,
-            targetDate: targetDate.flatMap { CivilDay($0) },
-            setBy: setBy,
-            setAt: setAt,
-            clientState: clientState
-        )
     }
 }

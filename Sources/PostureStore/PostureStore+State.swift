@@ -15,44 +15,27 @@ extension PostureStore {
     )
         async throws
     {
-        // The last of each action wins, as one row per action must.
-        var latest: [String: ActionMeasurement] = [:]
-        var order: [String] = []
-        for measurement in measurements {
-            if latest.updateValue(measurement, forKey: measurement.actionID) == nil {
-                order.append(measurement.actionID)
-            }
-        }
         let columns = [
-            "id", "organization_id", "action_id", "implemented", "achieved", "total", "observed_at",
-            "achieved_entities", "total_entities", "excluded", "updated_at", "updated_by",
+            "organization_id", "action_id", "implemented", "achieved", "total", "observed_at", "achieved_entities",
+            "total_entities", "excluded", "updated_at", "updated_by",
         ]
-        for start in stride(from: 0, to: order.count, by: 200) {
-            let insert = sql.insert(into: "measurements").columns(columns)
-            for actionID in order[start..<min(start + 200, order.count)] {
-                let measurement = latest[actionID]!
-                var implemented: Bool?
-                var achieved: Int?
-                var total: Int?
-                switch measurement.result {
-                case .implemented(let done): implemented = done
-                case .counted(let a, let t): (achieved, total) = (a, t)
-                }
-                insert.values([
-                    SQLBind(UUID()), SQLBind(organizationID.rawValue), SQLBind(actionID), SQLBind(implemented),
-                    SQLBind(achieved), SQLBind(total), SQLBind(measurement.observedAt),
-                    SQLBind(measurement.achievedEntities.map(StoredJSON.encode)),
-                    SQLBind(measurement.totalEntities.map(StoredJSON.encode)),
-                    SQLBind(StoredJSON.encode(measurement.excluded)), SQLBind(instant), SQLBind(actor),
-                ])
+        let rows = Self.lastOfEachAction(measurements, \.actionID).map { measurement -> [any SQLExpression] in
+            var implemented: Bool?
+            var achieved: Int?
+            var total: Int?
+            switch measurement.result {
+            case .implemented(let done): implemented = done
+            case .counted(let a, let t): (achieved, total) = (a, t)
             }
-            // The row keeps its id; every other column takes the new measurement's value.
-            try await insert.onConflict(with: ["organization_id", "action_id"]) { update in
-                var update = update
-                for column in columns.dropFirst(3) { update = update.set(excludedValueOf: column) }
-                return update
-            }.run()
+            return [
+                SQLBind(organizationID.rawValue), SQLBind(measurement.actionID), SQLBind(implemented),
+                SQLBind(achieved), SQLBind(total), SQLBind(measurement.observedAt),
+                SQLBind(measurement.achievedEntities.map(StoredJSON.encode)),
+                SQLBind(measurement.totalEntities.map(StoredJSON.encode)),
+                SQLBind(StoredJSON.encode(measurement.excluded)), SQLBind(instant), SQLBind(actor),
+            ]
         }
+        try await upsert(into: "measurements", columns: columns, rows: rows)
         try await announceChange(organizationID)
     }
 
@@ -129,23 +112,11 @@ extension PostureStore {
     /// action comes twice, its last record is the current one and both go to the history.
     public func setStatuses(_ organizationID: OrganizationID, _ records: [StatusRecord]) async throws {
         guard !records.isEmpty else { return }
-        var latest: [String: StatusRecord] = [:]
-        var order: [String] = []
-        for record in records where latest.updateValue(record, forKey: record.actionID) == nil {
-            order.append(record.actionID)
-        }
-        for start in stride(from: 0, to: order.count, by: 200) {
-            let insert = sql.insert(into: "action_statuses").columns(["id"] + Self.statusColumns)
-            for actionID in order[start..<min(start + 200, order.count)] {
-                insert.values([SQLBind(UUID())] + Self.statusBinds(organizationID, latest[actionID]!))
-            }
-            // The row keeps its id and its keys; every other column takes the new record's value.
-            try await insert.onConflict(with: ["organization_id", "action_id"]) { update in
-                var update = update
-                for column in Self.statusColumns.dropFirst(2) { update = update.set(excludedValueOf: column) }
-                return update
-            }.run()
-        }
+        try await upsert(
+            into: "action_statuses",
+            columns: Self.statusColumns,
+            rows: Self.lastOfEachAction(records, \.actionID).map { Self.statusBinds(organizationID, $0) }
+        )
         try await appendStatusHistory(organizationID, records)
     }
 
@@ -169,6 +140,32 @@ extension PostureStore {
             try await insert.run()
         }
         try await announceChange(organizationID)
+    }
+
+    /// The last item of each action, in the order the actions first appear: one row per action
+    /// must hold, and the last word on it wins.
+    static func lastOfEachAction<Item>(_ items: [Item], _ actionID: (Item) -> String) -> [Item] {
+        var latest: [String: Item] = [:]
+        var order: [String] = []
+        for item in items where latest.updateValue(item, forKey: actionID(item)) == nil {
+            order.append(actionID(item))
+        }
+        return order.map { latest[$0]! }
+    }
+
+    /// Inserts one row per action into a table keyed by `(organization_id, action_id)`, 200 rows a
+    /// statement; `columns` start with those two keys and each row gives their values in order.
+    /// A stored row keeps its id and keys and takes every other column's new value.
+    private func upsert(into table: String, columns: [String], rows: [[any SQLExpression]]) async throws {
+        for start in stride(from: 0, to: rows.count, by: 200) {
+            let insert = sql.insert(into: table).columns(["id"] + columns)
+            for row in rows[start..<min(start + 200, rows.count)] { insert.values([SQLBind(UUID())] + row) }
+            try await insert.onConflict(with: Array(columns.prefix(2))) { update in
+                var update = update
+                for column in columns.dropFirst(2) { update = update.set(excludedValueOf: column) }
+                return update
+            }.run()
+        }
     }
 
     /// The organization's last status-history sequence, read through the

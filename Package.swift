@@ -97,6 +97,9 @@ let package = Package(
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 // Only for the reads PostgreSQL keeps prepared (PreparedRead).
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                // Only for SQLiteReader: its connections' lock and the blobs it reads.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

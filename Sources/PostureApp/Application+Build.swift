@@ -58,8 +58,9 @@ public func buildApplication(
     do {
         app.http.server.configuration.hostname = configuration.host
         app.http.server.configuration.port = configuration.port
-        try configureDatabase(app, configuration)
-        if case .sqliteFile = configuration.database {
+        let sqliteFile = SQLiteFile(configuration.database)
+        try configureDatabase(app, configuration, sqliteFile)
+        if sqliteFile != nil {
             // Write-ahead logging: one synced append per commit instead of a journal file created,
             // synced and deleted, and readers never wait for the writer. Kept in the file itself.
             try await (app.db as? any SQLDatabase)?.raw("PRAGMA journal_mode=WAL").run()
@@ -81,7 +82,8 @@ public func buildApplication(
             changes: changes,
             auditKey: auditKey,
             connectionKey: try ConnectionKeyStore.loadOrCreate(in: configuration.resolvedKeysDirectory),
-            history: HistoryCache()
+            history: HistoryCache(),
+            reader: sqliteFile.map { reader(app, $0) }
         )
         let tokens = await TokenService(
             signing: keys.current,
@@ -168,13 +170,15 @@ public func buildApplication(
     }
 }
 
-func configureDatabase(_ app: Application, _ configuration: PostureConfiguration) throws {
+func configureDatabase(_ app: Application, _ configuration: PostureConfiguration, _ sqliteFile: SQLiteFile?) throws {
+    if let sqliteFile {
+        try OwnerOnlyFiles.prepareDatabase(at: sqliteFile.path)
+        app.databases.use(.sqlite(.file(sqliteFile.path)), as: .sqlite)
+        return
+    }
     switch configuration.database {
-    case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
-    case .sqliteFile(let path):
-        try OwnerOnlyFiles.prepareDatabase(at: path)
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteMemory, .sqliteFile:
+        preconditionFailure("an SQLite database has its file")
     case .postgres(let url):
         let postgres: SQLPostgresConfiguration
         do {
@@ -183,6 +187,47 @@ func configureDatabase(_ app: Application, _ configuration: PostureConfiguration
             throw StartupError("the PostgreSQL URL is invalid (expected postgres://user:password@host:port/database)")
         }
         app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+}
+
+/// The file an SQLite database lives in. An in-memory database is a file of this process's own in
+/// the temporary directory, removed at shutdown, so that it has the same write-ahead log and
+/// readers as a configured file (SQLiteNIO's in-memory databases are temporary files as well).
+struct SQLiteFile {
+    var path: String
+    /// Nobody else knows the file: it goes when the application stops.
+    var temporary: Bool
+
+    init?(_ location: PostureConfiguration.DatabaseLocation) {
+        switch location {
+        case .sqliteFile(let path): (self.path, temporary) = (path, false)
+        case .sqliteMemory:
+            let name = "posture-memory-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+            (path, temporary) = (
+                (NSTemporaryDirectory() as NSString).appendingPathComponent(name) + "/data.sqlite", true
+            )
+        case .postgres: return nil
+        }
+    }
+}
+
+/// The reader of an SQLite database's reads outside transactions (see ``SQLiteReader``), closed
+/// with the application, which also removes a temporary database.
+func reader(_ app: Application, _ file: SQLiteFile) -> SQLiteReader {
+    let reader = SQLiteReader(path: file.path)
+    app.lifecycle.use(SQLiteFileLifecycle(reader: reader, file: file))
+    return reader
+}
+
+private struct SQLiteFileLifecycle: LifecycleHandler {
+    let reader: SQLiteReader
+    let file: SQLiteFile
+
+    func shutdown(_ application: Application) {
+        reader.close()
+        if file.temporary {
+            try? FileManager.default.removeItem(atPath: (file.path as NSString).deletingLastPathComponent)
+        }
     }
 }
 

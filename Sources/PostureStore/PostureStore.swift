@@ -20,6 +20,8 @@ public struct PostureStore: Sendable {
     let pending: PendingChanges?
     /// Days' moves and change-log rows already worked out, under their rows' fingerprints.
     public let history: HistoryCache
+    /// Reads outside a transaction on an SQLite file (nil inside one, and on PostgreSQL).
+    let reader: SQLiteReader?
 
     public init(
         database: any Database,
@@ -27,7 +29,8 @@ public struct PostureStore: Sendable {
         changes: ChangeSignal = ChangeSignal(),
         auditKey: AuditKey? = nil,
         connectionKey: ConnectionKey? = nil,
-        history: HistoryCache = HistoryCache()
+        history: HistoryCache = HistoryCache(),
+        reader: SQLiteReader? = nil
     ) {
         self.init(
             database: database,
@@ -36,7 +39,8 @@ public struct PostureStore: Sendable {
             auditKey: auditKey,
             connectionKey: connectionKey,
             pending: nil,
-            history: history
+            history: history,
+            reader: reader
         )
     }
 
@@ -47,7 +51,8 @@ public struct PostureStore: Sendable {
         auditKey: AuditKey?,
         connectionKey: ConnectionKey?,
         pending: PendingChanges?,
-        history: HistoryCache
+        history: HistoryCache,
+        reader: SQLiteReader?
     ) {
         self.database = database
         self.locks = locks
@@ -56,6 +61,7 @@ public struct PostureStore: Sendable {
         self.connectionKey = connectionKey
         self.pending = pending
         self.history = history
+        self.reader = reader
     }
 
     /// Runs `body` in one transaction: all of it is stored or none of it.
@@ -84,7 +90,8 @@ public struct PostureStore: Sendable {
                     auditKey: auditKey,
                     connectionKey: connectionKey,
                     pending: written,
-                    history: history
+                    history: history,
+                    reader: nil
                 )
             )
         }
@@ -93,7 +100,7 @@ public struct PostureStore: Sendable {
     var sql: any SQLDatabase {
         // Both supported drivers are SQL databases; anything else is a wiring mistake.
         guard let sql = database as? any SQLDatabase else { preconditionFailure("PostureStore needs an SQL database") }
-        return sql
+        return reader.map { ReadingSQLDatabase(base: sql, reader: $0) } ?? sql
     }
 
     /// The PostgreSQL channel other nodes listen on to learn that data changed.

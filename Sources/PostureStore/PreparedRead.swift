@@ -69,12 +69,14 @@ extension PreparedRead {
 extension PostureStore {
     /// The rows of `read` for their values (see ``ValueRow``).
     func preparedRows<Read: PreparedRead>(_ read: Read) async throws -> [ValueRow] {
-        try await prepared(read, sqlite: ValueRow.sqlite, postgres: { ValueRow.other($0.sql()) })
+        if let rows = try reader?.rows(Read.sql, read.binds.map(\.sqlite)) { return rows.map(ValueRow.read) }
+        return try await prepared(read, sqlite: ValueRow.sqlite, postgres: { ValueRow.other($0.sql()) })
     }
 
     /// The rows of `read` for SQLKit's decoding (dates, identifiers).
     func preparedSQLRows<Read: PreparedRead>(_ read: Read) async throws -> [any SQLRow] {
-        try await prepared(read, sqlite: { $0.sql() }, postgres: { $0.sql() })
+        if let rows = try reader?.rows(Read.sql, read.binds.map(\.sqlite)) { return rows }
+        return try await prepared(read, sqlite: { $0.sql() }, postgres: { $0.sql() })
     }
 
     private func prepared<Read: PreparedRead, Row: Sendable>(

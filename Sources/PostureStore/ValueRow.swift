@@ -9,6 +9,7 @@ import SQLiteKit
 struct ValueRow {
     private enum Source {
         case sqlite(SQLiteRow)
+        case read(SQLiteReaderRow)
         case other(any SQLRow)
     }
 
@@ -17,35 +18,40 @@ struct ValueRow {
     /// Nil for SQL NULL.
     func string(_ column: String) throws -> String? {
         switch source {
-        case .sqlite(let row): try Self.convert(row, column) { String(sqliteData: $0) }
+        case .sqlite(let row): try Self.convert(row.column(column), column) { String(sqliteData: $0) }
+        case .read(let row): try Self.convert(row.column(column), column) { String(sqliteData: $0) }
         case .other(let row): try Self.decode(row, column, as: String.self)
         }
     }
 
     func double(_ column: String) throws -> Double? {
         switch source {
-        case .sqlite(let row): try Self.convert(row, column) { Double(sqliteData: $0) }
+        case .sqlite(let row): try Self.convert(row.column(column), column) { Double(sqliteData: $0) }
+        case .read(let row): try Self.convert(row.column(column), column) { Double(sqliteData: $0) }
         case .other(let row): try Self.decode(row, column, as: Double.self)
         }
     }
 
     func int(_ column: String) throws -> Int? {
         switch source {
-        case .sqlite(let row): try Self.convert(row, column) { Int(sqliteData: $0) }
+        case .sqlite(let row): try Self.convert(row.column(column), column) { Int(sqliteData: $0) }
+        case .read(let row): try Self.convert(row.column(column), column) { Int(sqliteData: $0) }
         case .other(let row): try Self.decode(row, column, as: Int.self)
         }
     }
 
     func bool(_ column: String) throws -> Bool? {
         switch source {
-        case .sqlite(let row): try Self.convert(row, column) { Bool(sqliteData: $0) }
+        case .sqlite(let row): try Self.convert(row.column(column), column) { Bool(sqliteData: $0) }
+        case .read(let row): try Self.convert(row.column(column), column) { Bool(sqliteData: $0) }
         case .other(let row): try Self.decode(row, column, as: Bool.self)
         }
     }
 
     func data(_ column: String) throws -> Data? {
         switch source {
-        case .sqlite(let row): try Self.convert(row, column) { Data(sqliteData: $0) }
+        case .sqlite(let row): try Self.convert(row.column(column), column) { Data(sqliteData: $0) }
+        case .read(let row): try Self.convert(row.column(column), column) { Data(sqliteData: $0) }
         case .other(let row): try Self.decode(row, column, as: Data.self)
         }
     }
@@ -53,14 +59,8 @@ struct ValueRow {
     /// A blob's bytes, copied once out of the driver's buffer on SQLite.
     func bytes(_ column: String) throws -> [UInt8]? {
         switch source {
-        case .sqlite(let row):
-            try Self.convert(row, column) { value -> [UInt8]? in
-                switch value {
-                case .blob(let buffer): buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes)
-                case .text(let text): Array(text.utf8)
-                default: nil
-                }
-            }
+        case .sqlite(let row): try Self.convert(row.column(column), column, Self.bytes)
+        case .read(let row): try Self.convert(row.column(column), column, Self.bytes)
         case .other(let row): try Self.decode(row, column, as: Data.self).map { [UInt8]($0) }
         }
     }
@@ -88,8 +88,16 @@ struct ValueRow {
         )
     }
 
-    private static func convert<T>(_ row: SQLiteRow, _ column: String, _ make: (SQLiteData) -> T?) throws -> T? {
-        guard let value = row.column(column) else { throw missing(column) }
+    private static func bytes(_ value: SQLiteData) -> [UInt8]? {
+        switch value {
+        case .blob(let buffer): buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes)
+        case .text(let text): Array(text.utf8)
+        default: nil
+        }
+    }
+
+    private static func convert<T>(_ value: SQLiteData?, _ column: String, _ make: (SQLiteData) -> T?) throws -> T? {
+        guard let value else { throw missing(column) }
         if value == .null { return nil }
         guard let converted = make(value) else {
             throw DecodingError.typeMismatch(
@@ -103,6 +111,7 @@ struct ValueRow {
     private init(_ source: Source) { self.source = source }
 
     static func sqlite(_ row: SQLiteRow) -> ValueRow { ValueRow(.sqlite(row)) }
+    static func read(_ row: SQLiteReaderRow) -> ValueRow { ValueRow(.read(row)) }
     static func other(_ row: any SQLRow) -> ValueRow { ValueRow(.other(row)) }
 }
 
@@ -120,7 +129,9 @@ extension PostureStore {
         if let sqlite = database as? any SQLiteDatabase {
             let (text, binds) = sql.serialize(query)
             let encoder = SQLiteDataEncoder()
-            return try await sqlite.query(text, try binds.map { try encoder.encode($0) }).map(ValueRow.sqlite)
+            let values = try binds.map { try encoder.encode($0) }
+            if let rows = try reader?.rows(text, values) { return rows.map(ValueRow.read) }
+            return try await sqlite.query(text, values).map(ValueRow.sqlite)
         }
         return try await sql.raw(query).all().map(ValueRow.other)
     }

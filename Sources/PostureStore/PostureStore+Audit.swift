@@ -21,25 +21,51 @@ extension PostureStore {
         if dialectName == "postgresql" {
             try await sql.raw("LOCK TABLE audit_entries IN SHARE ROW EXCLUSIVE MODE").run()
         }
-        let last = try await AuditRecord.query(on: database).sort(\.$sequence, .descending).first()
+        // SQL, not the model: every write appends an entry, and the model's reflection cost more
+        // than the statements. Only the last entry's sequence and hash are read: the chain needs
+        // no more, and an entry's before and after can be long.
+        let last = try await sql.raw("SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1").first()
+        let previous = try last.map {
+            (
+                sequence: try $0.decode(column: "sequence", as: Int.self),
+                hash: try $0.decode(column: "hash", as: String.self)
+            )
+        }
         let entry = AuditChain.seal(
             draft,
-            after: last.map(AuditEntry.init),
-            hasher: auditHashing.hasher(for: (last?.sequence ?? 0) + 1)
+            after: previous,
+            hasher: auditHashing.hasher(for: (previous?.sequence ?? 0) + 1)
         )
-        let record = AuditRecord()
-        record.sequence = entry.sequence
-        record.occurredAt = entry.occurredAt
-        record.actor = entry.actor
-        record.organizationID = entry.organizationID
-        record.action = entry.action
-        record.target = entry.target
-        record.before = entry.before
-        record.after = entry.after
-        record.requestID = entry.requestID
-        record.previousHash = entry.previousHash
-        record.hash = entry.hash
-        try await record.create(on: database)
+        try await sql.insert(into: AuditRecord.schema)
+            .columns(
+                "id",
+                "sequence",
+                "occurred_at",
+                "actor",
+                "organization_id",
+                "action",
+                "target",
+                "before",
+                "after",
+                "request_id",
+                "previous_hash",
+                "hash"
+            )
+            .values(
+                SQLBind(UUID()),
+                SQLBind(entry.sequence),
+                SQLBind(entry.occurredAt),
+                SQLBind(entry.actor),
+                SQLBind(entry.organizationID),
+                SQLBind(entry.action),
+                SQLBind(entry.target),
+                SQLBind(entry.before),
+                SQLBind(entry.after),
+                SQLBind(entry.requestID),
+                SQLBind(entry.previousHash),
+                SQLBind(entry.hash)
+            )
+            .run()
         return entry
     }
 
@@ -83,7 +109,11 @@ extension PostureStore {
 
     /// The last sequence number in the log (0 when empty).
     public func lastAuditSequence() async throws -> Int {
-        try await AuditRecord.query(on: database).sort(\.$sequence, .descending).first()?.sequence ?? 0
+        try await sql.raw("SELECT max(sequence) AS last FROM audit_entries").first()?.decode(
+            column: "last",
+            as: Int?.self
+        )
+            ?? 0
     }
 
     var auditHashing: AuditChain.Hashing {

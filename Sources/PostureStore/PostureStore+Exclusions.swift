@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import PostureCore
+import SQLKit
 
 /// One stored exclusion with the action it belongs to and who made it.
 public struct StoredExclusion: Sendable, Equatable {
@@ -16,19 +17,24 @@ extension PostureStore {
         _ organizationID: OrganizationID,
         actionID: ActionID? = nil
     ) async throws -> [StoredExclusion] {
-        var query = ExclusionRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
-        if let actionID { query = query.filter(\.$actionID == actionID.rawValue) }
-        return try await query.sort(\.$actionID).sort(\.$entity).all().map { record in
+        // SQL, not the model: every measurement write reads them, and the model's reflection cost
+        // more than the statement.
+        var query = sql.select()
+            .columns("action_id", "entity", "reason", "owner", "expires_at", "created_at", "created_by")
+            .from(ExclusionRecord.schema)
+            .where("organization_id", .equal, organizationID.rawValue)
+        if let actionID { query = query.where("action_id", .equal, actionID.rawValue) }
+        return try await query.orderBy("action_id").orderBy("entity").all().map { row in
             StoredExclusion(
-                actionID: record.actionID,
+                actionID: try row.decode(column: "action_id", as: String.self),
                 exclusion: Exclusion(
-                    entity: record.entity,
-                    reason: record.reason,
-                    owner: record.owner,
-                    expiresAt: record.expiresAt
+                    entity: try row.decode(column: "entity", as: String.self),
+                    reason: try row.decode(column: "reason", as: String.self),
+                    owner: try row.decode(column: "owner", as: String?.self),
+                    expiresAt: try row.decode(column: "expires_at", as: Date?.self)
                 ),
-                createdAt: record.createdAt,
-                createdBy: record.createdBy
+                createdAt: try row.decode(column: "created_at", as: Date.self),
+                createdBy: try row.decode(column: "created_by", as: String.self)
             )
         }
     }

@@ -33,12 +33,19 @@ extension PostureStore {
         let record = SnapshotRecord()
         record.fill(from: snapshot, at: instant)
         var actions: String?
-        if let previous = try await SnapshotRecord.query(on: database)
-            .filter(\.$organizationID == snapshot.organizationID).filter(\.$day < snapshot.day.description)
-            .sort(\.$day, .descending).field(\.$day).field(\.$actions).field(\.$actionsPacked).first(),
-            let previousDay = CivilDay(previous.day)
+        // SQL, not the model: today's snapshot is written again on every write.
+        if let previous = try await sql.raw(
+            """
+            SELECT day, actions, actions_packed FROM snapshots WHERE organization_id = \(bind: snapshot.organizationID)
+                AND day < \(bind: snapshot.day.description) ORDER BY day DESC LIMIT 1
+            """
+        ).first(),
+            let previousDay = CivilDay(try previous.decode(column: "day", as: String.self))
         {
-            let stored = try StoredActions(previous.actionsText())
+            let stored = try StoredActions(
+                try previous.decode(column: "actions_packed", as: Data?.self).map(PackedText.unpack)
+                    ?? previous.decode(column: "actions", as: String.self)
+            )
             let key = stored.key ?? previousDay
             if ActionsDelta.extends(key: key, to: snapshot.day) {
                 let base = try await resolvedActions(
@@ -158,8 +165,13 @@ extension PostureStore {
     }
 
     public func latestSnapshotDay(_ organizationID: OrganizationID) async throws -> CivilDay? {
-        try await SnapshotRecord.query(on: database).filter(\.$organizationID == organizationID.rawValue)
-            .sort(\.$day, .descending).field(\.$day).first().flatMap { CivilDay($0.day) }
+        // SQL, not the model: every write asks, and the model's reflection cost more than the read.
+        try await sql.raw(
+            """
+            SELECT day FROM snapshots WHERE organization_id = \(bind: organizationID.rawValue)
+            ORDER BY day DESC LIMIT 1
+            """
+        ).first().flatMap { CivilDay(try $0.decode(column: "day", as: String.self)) }
     }
 
     /// Whether the day has a snapshot, without reading it.

@@ -10,10 +10,15 @@ extension PostureStore {
     public func settings(
         _ organizationID: OrganizationID
     ) async throws -> (zones: ScoreZones, comparison: CustomComparison?) {
-        let record = try await SettingsRecord.find(organizationID.rawValue, on: database)
+        // SQL, not the model: every overview reads them, and the model's reflection cost more than
+        // the statement.
+        let row = try await sql.select().columns("zones", "comparison").from(SettingsRecord.schema)
+            .where("organization_id", .equal, organizationID.rawValue).first()
         return (
-            record?.storedZones ?? .default,
-            record?.comparison.flatMap { try? StoredJSON.decode(CustomComparison.self, $0) }
+            try row?.decode(column: "zones", as: String?.self).flatMap(SettingsRecord.zones) ?? .default,
+            try row?.decode(column: "comparison", as: String?.self).flatMap {
+                try? StoredJSON.decode(CustomComparison.self, $0)
+            }
         )
     }
 
@@ -134,7 +139,10 @@ extension PostureStore {
 
 extension SettingsRecord {
     /// The zones as stored; nil for the defaults (or a value that no longer reads).
-    var storedZones: ScoreZones? {
-        zones.flatMap { try? StoredJSON.decode([ScoreZones.Range].self, $0) }.flatMap { try? ScoreZones(ranges: $0) }
+    var storedZones: ScoreZones? { zones.flatMap(Self.zones) }
+
+    /// The zones stored as `text`; nil when it does not hold valid ones.
+    static func zones(_ text: String) -> ScoreZones? {
+        (try? StoredJSON.decode([ScoreZones.Range].self, text)).flatMap { try? ScoreZones(ranges: $0) }
     }
 }

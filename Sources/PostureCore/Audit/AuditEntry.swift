@@ -113,6 +113,17 @@ public enum AuditChain {
     public static let genesis = String(repeating: "0", count: 64)
 
     public static func seal(_ draft: AuditDraft, after previous: AuditEntry?, hasher: Hasher) -> AuditEntry {
+        seal(draft, after: previous.map { ($0.sequence, $0.hash) }, hasher: hasher)
+    }
+
+    /// The same from the previous entry's sequence and hash, all the chain needs of it.
+    public static func seal(
+        _ draft: AuditDraft,
+        after previous: (sequence: Int, hash: String)?,
+        hasher: Hasher
+    )
+        -> AuditEntry
+    {
         var entry = AuditEntry(
             sequence: (previous?.sequence ?? 0) + 1,
             occurredAt: draft.occurredAt,

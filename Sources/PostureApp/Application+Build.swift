@@ -91,7 +91,7 @@ public func buildApplication(
             clock: clock,
             registry: StoreTokenRegistry(store: store, clock: clock)
         )
-        let stamp = try dataStamp(app, configuration, changes)
+        let stamp = try dataStamp(app, configuration, changes, store)
         let collectionMetrics = CollectionMetrics()
         let service = PostureService(
             store: store,
@@ -232,12 +232,15 @@ private struct SQLiteFileLifecycle: LifecycleHandler {
 }
 
 /// How the response cache learns about writes on each kind of database.
-func dataStamp(_ app: Application, _ configuration: PostureConfiguration, _ changes: ChangeSignal) throws -> DataStamp {
+func dataStamp(
+    _ app: Application,
+    _ configuration: PostureConfiguration,
+    _ changes: ChangeSignal,
+    _ store: PostureStore
+) throws -> DataStamp {
     switch configuration.database {
-    case .sqliteMemory:
-        return DataStamps.local(changes)
-    case .sqliteFile(let path):
-        return DataStamps.sqliteFile(path, changes)
+    case .sqliteMemory, .sqliteFile:
+        return DataStamps.sqlite(store)
     case .postgres(let url):
         let listener = PostgresChangeListener(
             configuration: try SQLPostgresConfiguration(url: url).coreConfiguration,

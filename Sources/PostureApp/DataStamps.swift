@@ -9,45 +9,13 @@ import PostureCore
 import PostureStore
 import Vapor
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Data stamps for the response cache, one kind per database.
+/// Data stamps for the response cache on SQLite.
 enum DataStamps {
-    /// SQLite in one process: only our own writes count.
-    static func local(_ changes: ChangeSignal) -> DataStamp {
-        DataStamp { organizationID in organizationID.map { changes.value(for: OrganizationID($0)) } ?? changes.value }
-    }
-
-    /// An SQLite file may also be written by another process (`posture measurements import` while
-    /// the server runs): every commit moves the modification time or size of the database file (in
-    /// rollback-journal mode) or of its write-ahead log (in WAL mode).
-    static func sqliteFile(_ path: String, _ changes: ChangeSignal) -> DataStamp {
-        DataStamp { organizationID in
-            // Another process's commit names no organization here: it moves every stamp.
-            var hash: UInt64 =
-                0xcbf2_9ce4_8422_2325 ^ (organizationID.map { changes.value(for: OrganizationID($0)) } ?? changes.value)
-            for file in [path, path + "-wal"] {
-                for part in fileState(file) {
-                    hash = (hash ^ part) &* 0x100_0000_01b3
-                }
-            }
-            return hash
-        }
-    }
-
-    static func fileState(_ path: String) -> [UInt64] {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return [0] }
-        #if canImport(Darwin)
-        let time = info.st_mtimespec
-        #else
-        let time = info.st_mtim
-        #endif
-        return [UInt64(bitPattern: Int64(time.tv_sec)), UInt64(bitPattern: Int64(time.tv_nsec)), UInt64(info.st_size)]
+    /// The versions every committed write moves in the database itself (migration 032), read on
+    /// the calling thread: a write by this process or another one on the same file (the CLI beside
+    /// the server) moves the stamps of the organization it wrote to and of none other.
+    static func sqlite(_ store: PostureStore) -> DataStamp {
+        DataStamp { organizationID in store.dataVersion(of: organizationID.map { OrganizationID($0) }) }
     }
 }
 

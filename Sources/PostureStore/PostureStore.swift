@@ -82,18 +82,20 @@ public struct PostureStore: Sendable {
                 // fail with SQLITE_BUSY_SNAPSHOT; holding the lock from the start makes it wait.
                 try await sql.raw("DELETE FROM _fluent_migrations WHERE 0 = 1").run()
             }
-            return try await body(
-                PostureStore(
-                    database: database,
-                    locks: locks,
-                    changes: changes,
-                    auditKey: auditKey,
-                    connectionKey: connectionKey,
-                    pending: written,
-                    history: history,
-                    reader: nil
-                )
+            let store = PostureStore(
+                database: database,
+                locks: locks,
+                changes: changes,
+                auditKey: auditKey,
+                connectionKey: connectionKey,
+                pending: written,
+                history: history,
+                reader: nil
             )
+            let result = try await body(store)
+            // In the same transaction: the versions move exactly when its writes become visible.
+            try await store.moveDataVersions(written.all)
+            return result
         }
     }
 
@@ -111,7 +113,12 @@ public struct PostureStore: Sendable {
     /// notification only when it commits; the payload is the organization's id.
     func announceChange(_ organizationID: OrganizationID?) async throws {
         changes.bump(organizationID)
-        pending?.add(organizationID)
+        if let pending {
+            pending.add(organizationID)
+        } else {
+            // A single statement, already committed: the versions move right after it.
+            try await moveDataVersions([organizationID])
+        }
         if dialectName == "postgresql" {
             try await sql.raw("SELECT pg_notify(\(bind: Self.changeChannel), \(bind: organizationID?.rawValue ?? ""))")
                 .run()

@@ -238,6 +238,56 @@ import VaporTesting
         }
     }
 
+    /// The CLI beside a server on one SQLite file: its write renews the server's cached responses
+    /// of the organization it wrote to and leaves every other organization's.
+    @Test func anotherProcessOnTheFileRenewsOnlyWhatItWrote() async throws {
+        // A file both processes name (an in-memory database is a file of one runtime's own).
+        let onAFile: @Sendable (inout PostureConfiguration) -> Void = {
+            $0.database = .sqliteFile($0.dataDirectory + "/posture.sqlite")
+        }
+        try await APIHarness.with(configure: onAFile) { harness in
+            let reader = try await harness.token(nil)
+            func read(_ organization: String) async throws -> (hit: Bool, score: Double?) {
+                let response = try await harness.send(
+                    .GET,
+                    "/api/v1/organizations/\(organization)/score",
+                    token: reader
+                )
+                #expect(response.status == .ok)
+                return (
+                    response.headers.first(name: "X-Cache") == "hit",
+                    try object(response.body)["currentScore"] as? Double
+                )
+            }
+            // The first reads store the current scores (writes): the cache starts after them.
+            for organization in ["contoso", "fabrikam", "contoso", "fabrikam"] { _ = try await read(organization) }
+            let (contoso, fabrikam) = (try await read("contoso"), try await read("fabrikam"))
+            #expect(contoso.hit && fabrikam.hit)
+            let before = try await read("fabrikam").score
+
+            // Another process: its own connections, signal and reader on the same file.
+            let other = try await buildApplication(
+                harness.runtime.configuration,
+                clock: APIHarness.clock,
+                migrate: false
+            )
+            do {
+                try await other.service.recordMeasurements(
+                    "fabrikam",
+                    [ActionMeasurement(actionID: "OneAdmin", result: .implemented(true))],
+                    actor: "cli"
+                )
+                try await other.shutdown()
+            } catch {
+                try? await other.shutdown()
+                throw error
+            }
+            #expect(try await read("contoso").hit, "another organization's cached reads stay")
+            let after = try await read("fabrikam")
+            #expect(!after.hit && after.score == (before ?? 0) + 2, "the written organization is read again")
+        }
+    }
+
     @Test func statusesTagsAndHistory() async throws {
         try await APIHarness.with { harness in
             let writer = try await harness.token("fabrikam", .readWrite)

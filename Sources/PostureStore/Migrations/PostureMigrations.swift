@@ -34,5 +34,6 @@ public enum PostureMigrations {
         M029AddScoreRendering(),  // 029: current scores' documents rendered when stored
         M030BackfillSnapshotActionsHash(),  // 030: fingerprints of snapshots written before 028
         M031AddNewestFirstIndexes(),  // 031: the change log's newest spans and the status history's last sequence
+        M032AddDataVersions(),  // 032: a version per organization that every write moves (SQLite's cached responses)
     ]
 }

@@ -36,36 +36,7 @@ extension PostureStore {
             after: previous,
             hasher: auditHashing.hasher(for: (previous?.sequence ?? 0) + 1)
         )
-        try await sql.insert(into: AuditRecord.schema)
-            .columns(
-                "id",
-                "sequence",
-                "occurred_at",
-                "actor",
-                "organization_id",
-                "action",
-                "target",
-                "before",
-                "after",
-                "request_id",
-                "previous_hash",
-                "hash"
-            )
-            .values(
-                SQLBind(UUID()),
-                SQLBind(entry.sequence),
-                SQLBind(entry.occurredAt),
-                SQLBind(entry.actor),
-                SQLBind(entry.organizationID),
-                SQLBind(entry.action),
-                SQLBind(entry.target),
-                SQLBind(entry.before),
-                SQLBind(entry.after),
-                SQLBind(entry.requestID),
-                SQLBind(entry.previousHash),
-                SQLBind(entry.hash)
-            )
-            .run()
+        try await Self.insertAudit(entry, into: sql)
         return entry
     }
 
@@ -108,6 +79,40 @@ extension PostureStore {
     }
 
     /// The last sequence number in the log (0 when empty).
+    /// Inserts one sealed entry as it is (also used by tests that rewrite the chain).
+    static func insertAudit(_ entry: AuditEntry, into sql: any SQLDatabase) async throws {
+        try await sql.insert(into: AuditRecord.schema)
+            .columns(
+                "id",
+                "sequence",
+                "occurred_at",
+                "actor",
+                "organization_id",
+                "action",
+                "target",
+                "before",
+                "after",
+                "request_id",
+                "previous_hash",
+                "hash"
+            )
+            .values(
+                SQLBind(UUID()),
+                SQLBind(entry.sequence),
+                SQLBind(entry.occurredAt),
+                SQLBind(entry.actor),
+                SQLBind(entry.organizationID),
+                SQLBind(entry.action),
+                SQLBind(entry.target),
+                SQLBind(entry.before),
+                SQLBind(entry.after),
+                SQLBind(entry.requestID),
+                SQLBind(entry.previousHash),
+                SQLBind(entry.hash)
+            )
+            .run()
+    }
+
     public func lastAuditSequence() async throws -> Int {
         try await sql.raw("SELECT max(sequence) AS last FROM audit_entries").first()?.decode(
             column: "last",

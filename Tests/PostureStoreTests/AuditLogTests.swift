@@ -2,12 +2,12 @@ import FluentKit
 import Foundation
 import PostureApp
 import PostureCore
-import PostureStore
 import PostureTestSupport
 import SQLKit
 import Testing
 
 @testable import PostureServices
+@testable import PostureStore
 
 /// The audit chain on real databases: every change leaves an entry, and tampering done directly in
 /// SQL is found.
@@ -111,36 +111,7 @@ import Testing
             }
             try await sql.raw("DELETE FROM audit_entries").run()
             for entry in rebuilt {
-                try await sql.insert(into: "audit_entries")
-                    .columns(
-                        "id",
-                        "sequence",
-                        "occurred_at",
-                        "actor",
-                        "organization_id",
-                        "action",
-                        "target",
-                        "before",
-                        "after",
-                        "request_id",
-                        "previous_hash",
-                        "hash"
-                    )
-                    .values(
-                        SQLBind(UUID()),
-                        SQLBind(entry.sequence),
-                        SQLBind(entry.occurredAt),
-                        SQLBind(entry.actor),
-                        SQLBind(entry.organizationID),
-                        SQLBind(entry.action),
-                        SQLBind(entry.target),
-                        SQLBind(entry.before),
-                        SQLBind(entry.after),
-                        SQLBind(entry.requestID),
-                        SQLBind(entry.previousHash),
-                        SQLBind(entry.hash)
-                    )
-                    .run()
+                try await PostureStore.insertAudit(entry, into: sql)
             }
             guard case .broken(let at, let reason) = try await store.verifyAudit() else {
                 Issue.record("a chain rebuilt without the key passed on \(database)")

@@ -78,7 +78,6 @@ extension PostureStore {
         AuditChain.verify(try await auditEntries(), hashing: auditHashing)
     }
 
-    /// The last sequence number in the log (0 when empty).
     /// Inserts one sealed entry as it is (also used by tests that rewrite the chain).
     static func insertAudit(_ entry: AuditEntry, into sql: any SQLDatabase) async throws {
         try await sql.insert(into: AuditRecord.schema)
@@ -113,6 +112,7 @@ extension PostureStore {
             .run()
     }
 
+    /// The last sequence number in the log (0 when empty).
     public func lastAuditSequence() async throws -> Int {
         try await sql.raw("SELECT max(sequence) AS last FROM audit_entries").first()?.decode(
             column: "last",

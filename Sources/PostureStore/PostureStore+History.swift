@@ -43,8 +43,8 @@ extension PostureStore {
             let previousDay = CivilDay(try previous.decode(column: "day", as: String.self))
         {
             let stored = try StoredActions(
-                try previous.decode(column: "actions_packed", as: Data?.self).map(PackedText.unpack)
-                    ?? previous.decode(column: "actions", as: String.self)
+                packed: try previous.decode(column: "actions_packed", as: Data?.self),
+                text: try previous.decode(column: "actions", as: String.self)
             )
             let key = stored.key ?? previousDay
             if ActionsDelta.extends(key: key, to: snapshot.day) {
@@ -268,6 +268,12 @@ extension SnapshotRecord {
 enum StoredActions {
     case full([DailySnapshot.Action])
     case delta(ActionsDelta)
+
+    /// From a row's two columns: the packed bytes when there are any (rows since migration 012),
+    /// else the plain text.
+    init(packed: Data?, text: String) throws {
+        try self.init(try packed.map(PackedText.unpack) ?? text)
+    }
 
     init(_ text: String) throws {
         if text.first == "{" {

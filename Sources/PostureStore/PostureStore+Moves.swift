@@ -220,6 +220,6 @@ private struct MovesRow {
         guard let actions else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "snapshot \(day) not read"))
         }
-        return try StoredActions(try actions.packed.map(PackedText.unpack) ?? actions.text)
+        return try StoredActions(packed: actions.packed, text: actions.text)
     }
 }

@@ -16,52 +16,36 @@ struct ValueRow {
     private let source: Source
 
     /// Nil for SQL NULL.
-    func string(_ column: String) throws -> String? {
-        switch source {
-        case .sqlite(let row): try Self.convert(row.column(column), column) { String(sqliteData: $0) }
-        case .read(let row): try Self.convert(row.column(column), column) { String(sqliteData: $0) }
-        case .other(let row): try Self.decode(row, column, as: String.self)
-        }
-    }
+    func string(_ column: String) throws -> String? { try value(column) { String(sqliteData: $0) } }
 
-    func double(_ column: String) throws -> Double? {
-        switch source {
-        case .sqlite(let row): try Self.convert(row.column(column), column) { Double(sqliteData: $0) }
-        case .read(let row): try Self.convert(row.column(column), column) { Double(sqliteData: $0) }
-        case .other(let row): try Self.decode(row, column, as: Double.self)
-        }
-    }
+    func double(_ column: String) throws -> Double? { try value(column) { Double(sqliteData: $0) } }
 
-    func int(_ column: String) throws -> Int? {
-        switch source {
-        case .sqlite(let row): try Self.convert(row.column(column), column) { Int(sqliteData: $0) }
-        case .read(let row): try Self.convert(row.column(column), column) { Int(sqliteData: $0) }
-        case .other(let row): try Self.decode(row, column, as: Int.self)
-        }
-    }
+    func int(_ column: String) throws -> Int? { try value(column) { Int(sqliteData: $0) } }
 
-    func bool(_ column: String) throws -> Bool? {
-        switch source {
-        case .sqlite(let row): try Self.convert(row.column(column), column) { Bool(sqliteData: $0) }
-        case .read(let row): try Self.convert(row.column(column), column) { Bool(sqliteData: $0) }
-        case .other(let row): try Self.decode(row, column, as: Bool.self)
-        }
-    }
+    func bool(_ column: String) throws -> Bool? { try value(column) { Bool(sqliteData: $0) } }
 
-    func data(_ column: String) throws -> Data? {
-        switch source {
-        case .sqlite(let row): try Self.convert(row.column(column), column) { Data(sqliteData: $0) }
-        case .read(let row): try Self.convert(row.column(column), column) { Data(sqliteData: $0) }
-        case .other(let row): try Self.decode(row, column, as: Data.self)
-        }
-    }
+    func data(_ column: String) throws -> Data? { try value(column) { Data(sqliteData: $0) } }
 
     /// A blob's bytes, copied once out of the driver's buffer on SQLite.
     func bytes(_ column: String) throws -> [UInt8]? {
+        try value(column, Self.bytes) { try Self.decode($0, column, as: Data.self).map { [UInt8]($0) } }
+    }
+
+    /// The column's driver value converted by `make` on SQLite (either kind of row); decoded by
+    /// SQLKit on other databases.
+    private func value<T: Decodable>(_ column: String, _ make: (SQLiteData) -> T?) throws -> T? {
+        try value(column, make) { try Self.decode($0, column, as: T.self) }
+    }
+
+    private func value<T>(
+        _ column: String,
+        _ make: (SQLiteData) -> T?,
+        other: (any SQLRow) throws -> T?
+    ) throws -> T? {
         switch source {
-        case .sqlite(let row): try Self.convert(row.column(column), column, Self.bytes)
-        case .read(let row): try Self.convert(row.column(column), column, Self.bytes)
-        case .other(let row): try Self.decode(row, column, as: Data.self).map { [UInt8]($0) }
+        case .sqlite(let row): try Self.convert(row.column(column), column, make)
+        case .read(let row): try Self.convert(row.column(column), column, make)
+        case .other(let row): try other(row)
         }
     }
 
